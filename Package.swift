@@ -1,0 +1,63 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "medk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "medk", targets: ["medk-cli"]),
+        .library(name: "MEDKCore", targets: ["MEDKCore"]),
+        .library(name: "MEDKServer", targets: ["MEDKServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        .target(
+            name: "MEDKCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "MEDKServer",
+            dependencies: [
+                "MEDKCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
+        .executableTarget(
+            name: "medk-cli",
+            dependencies: [
+                "MEDKCore",
+                "MEDKServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "MEDKCoreTests",
+            dependencies: ["MEDKCore"]
+        ),
+        .testTarget(
+            name: "MEDKServerTests",
+            dependencies: [
+                "MEDKCore", "MEDKServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "MEDKCLITests",
+            dependencies: ["MEDKCore", "MEDKServer", "medk-cli"]
+        ),
+    ]
+)

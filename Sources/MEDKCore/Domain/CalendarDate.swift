@@ -1,0 +1,124 @@
+import Foundation
+
+/// A calendar date with no time and no zone, as deadlines are written: «до 30 апреля».
+public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    /// Refuses dates that do not exist (31 April, 29 February of a common year).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1900...2999).contains(year), (1...12).contains(month), day >= 1,
+              day <= CalendarDate.daysIn(month: month, year: year) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD` or the Russian `DD.MM.YYYY`.
+    public init?(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let iso = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+        let ru = trimmed.split(separator: ".", omittingEmptySubsequences: false)
+        if iso.count == 3, iso[0].count == 4, iso[1].count == 2, iso[2].count == 2,
+           let y = Int(iso[0]), let m = Int(iso[1]), let d = Int(iso[2]) {
+            self.init(year: y, month: m, day: d)
+        } else if ru.count == 3, ru[0].count == 2, ru[1].count == 2, ru[2].count == 4,
+                  let d = Int(ru[0]), let m = Int(ru[1]), let y = Int(ru[2]) {
+            self.init(year: y, month: m, day: d)
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    /// The way Russian users write dates: 30.04.2026.
+    public var russian: String {
+        String(format: "%02d.%02d.%04d", day, month, year)
+    }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public func adding(days: Int) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        let moved = calendar.date(byAdding: .day, value: days, to: start)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: moved)
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = CalendarDate(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "Expected a date YYYY-MM-DD, got \(text)"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// Deadline arithmetic in a region's own zone: a date-only deadline «до D» is met by
+/// anything that happens before 00:00 of the next day *there*, whatever UTC says.
+public struct RegionCalendar: Sendable {
+    public let timeZone: TimeZone
+    private let calendar: Calendar
+
+    public init(timeZoneIdentifier: String) throws(MEDKError) {
+        guard let zone = TimeZone(identifier: timeZoneIdentifier) else {
+            throw MEDKError.invalid("unknown_time_zone", "Неизвестный часовой пояс «\(timeZoneIdentifier)» (нужен идентификатор IANA, например Europe/Moscow).")
+        }
+        self.timeZone = zone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        self.calendar = calendar
+    }
+
+    /// The first instant that is already too late for a deadline on `date`.
+    public func endOfDay(_ date: CalendarDate) -> Date {
+        startOfDay(date.adding(days: 1))
+    }
+
+    public func startOfDay(_ date: CalendarDate) -> Date {
+        calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
+    }
+
+    public func isOnTime(_ instant: Date, dueDate: CalendarDate) -> Bool {
+        instant < endOfDay(dueDate)
+    }
+
+    /// The local calendar date of an instant.
+    public func date(of instant: Date) -> CalendarDate {
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    /// «30.04.2026 23:30 (Asia/Chita)», the way every time is shown to people.
+    public func format(_ instant: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        return String(format: "%02d.%02d.%04d %02d:%02d", parts.day!, parts.month!, parts.year!, parts.hour!, parts.minute!)
+            + " (\(timeZone.identifier))"
+    }
+
+    public static func isKnownZone(_ identifier: String) -> Bool {
+        TimeZone(identifier: identifier) != nil
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// One immutable uploaded version of an item's file.
+public struct FileVersion: Codable, Sendable, Hashable {
+    public var version: Int
+    public var fileName: String
+    public var mediaType: String
+    public var size: Int64
+    public var sha256: String
+    public var uploadedBy: String
+    public var uploadedAt: Date
+}
+
+/// One line of an item's history, taken from the audit log.
+public struct HistoryEntry: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var at: Date
+    public var actor: String
+    public var role: String?
+    public var action: String
+    public var fromState: ReviewState?
+    public var toState: ReviewState?
+    public var comment: String?
+    public var details: [String: String]
+}
+
+public struct RiskProfileEntry: Codable, Sendable, Hashable {
+    public var riskFactorID: Int64
+    public var number: Int
+    public var title: String
+    public var significance: Significance
+    public var chosen: Bool
+}
+
+public struct Measure: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var roadmapID: Int64
+    public var position: Int
+    public var riskFactorID: Int64?
+    public var track: MunicipalTrack?
+    public var task: String
+    public var title: String
+    public var dueDate: CalendarDate
+    public var responsible: String
+    public var expectedResult: String
+    public var indicator: String
+    public var plannedValue: String
+    public var actualValue: String?
+    public var regionalMeasure: String?
+    /// The report item of this measure, once the school started reporting.
+    public var reportItemID: Int64?
+    public var reportState: ReviewState?
+    /// Due date passed in the owner's zone and the report is not confirmed.
+    public var overdue: Bool
+}
+
+/// What lists show of an item.
+public struct ItemSummary: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var campaignID: Int64
+    public var kind: ItemKind
+    public var kindName: String
+    public var title: String
+    public var state: ReviewState
+    public var stateName: String
+    public var revision: Int
+    public var schoolID: Int64?
+    public var schoolCode: String?
+    public var schoolName: String?
+    public var municipalityID: Int64
+    public var municipalityName: String
+    public var regionID: Int64
+    public var timeZone: String
+    public var riskFactorID: Int64?
+    public var measureID: Int64?
+    public var submittedAt: Date?
+    public var submittedBy: String?
+    public var updatedAt: Date
+    /// Latest file version, if any.
+    public var latestVersion: Int?
+}
+
+/// Everything a reviewer or owner sees when opening an item.
+public struct ItemDetail: Codable, Sendable, Hashable {
+    public var item: ItemSummary
+    public var files: [FileVersion]
+    /// The version that was last confirmed: stays visible while a revision is in progress.
+    public var confirmedVersion: Int?
+    public var history: [HistoryEntry]
+    public var riskProfile: [RiskProfileEntry]?
+    public var measures: [Measure]?
+    /// For a roadmap: what FIOCO's completeness criteria still miss.
+    public var completenessProblems: [String]?
+    /// For a measure report: the measure being reported.
+    public var measure: Measure?
+    /// What the requesting user may do now, for clients to show the right buttons.
+    public var allowedActions: [ReviewAction]
+}
+
+/// A line of a reviewer's queue.
+public struct QueueEntry: Codable, Sendable, Hashable {
+    public var item: ItemSummary
+    public var waitingSince: Date
+    public var waitingHours: Int
+}
+
+public struct UserInfo: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var login: String
+    public var fullName: String
+    public var email: String?
+    public var isActive: Bool
+    public var grants: [GrantInfo]
+}
+
+public struct GrantInfo: Codable, Sendable, Hashable {
+    public var role: Role
+    public var organisationID: Int64?
+    public var organisationKind: OrganisationKind?
+    public var organisationCode: String?
+    public var organisationName: String?
+}
+
+public struct LoginResult: Codable, Sendable {
+    public var token: String
+    public var expiresAt: Date
+    public var user: UserInfo
+}
