@@ -79,7 +79,7 @@ public struct FileStore: Sendable {
     }
 
     public func store(bytes: [UInt8], fileName: String) async throws -> StoredBlob {
-        try await store(SingleChunk(bytes: bytes), fileName: fileName)
+        try await store(OneChunk(bytes: bytes), fileName: fileName)
     }
 
     public func read(hash: String) throws -> Data {
@@ -107,21 +107,6 @@ public struct FileStore: Sendable {
             close(descriptor)
         }
     }
-}
-
-private struct SingleChunk: AsyncSequence, Sendable {
-    typealias Element = [UInt8]
-    let bytes: [UInt8]
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var bytes: [UInt8]?
-        mutating func next() async throws -> [UInt8]? {
-            defer { bytes = nil }
-            return bytes
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bytes: bytes) }
 }
 
 extension MEDKError {

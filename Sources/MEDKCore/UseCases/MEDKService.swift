@@ -27,6 +27,21 @@ public final class MEDKService: Sendable {
         self.logger = logger
     }
 
+    private init(sharing other: MEDKService, clock: any Clock) {
+        pool = other.pool
+        files = other.files
+        hasher = other.hasher
+        sessionLifetime = other.sessionLifetime
+        dataDirectory = other.dataDirectory
+        logger = other.logger
+        self.clock = clock
+    }
+
+    /// The same database and files seen through another clock (demo history, tests).
+    public func with(clock: any Clock) -> MEDKService {
+        MEDKService(sharing: self, clock: clock)
+    }
+
     public var databasePath: String { pool.path }
 
     /// `PRAGMA synchronous` of the writer: 2 (FULL) is what decisions rely on.

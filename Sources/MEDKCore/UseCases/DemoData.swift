@@ -1,0 +1,236 @@
+import Foundation
+
+/// A small but realistic territory for trying MEDK out: Zabaykalsky Krai (UTC+9), two
+/// municipalities, five schools, two curators, coordinators, and a campaign with some
+/// history — documents confirmed, returned, waiting and missing.
+public enum DemoData {
+    public static let password = "medk-demo-2026"
+
+    public struct Account: Sendable {
+        public var login: String
+        public var description: String
+    }
+
+    public static let accounts: [Account] = [
+        Account(login: "admin", description: "администратор"),
+        Account(login: "fioco", description: "федеральный оператор"),
+        Account(login: "region75", description: "региональный координатор, Забайкальский край"),
+        Account(login: "mun-baley", description: "муниципальный координатор, Балейский район"),
+        Account(login: "mun-chita", description: "муниципальный координатор, г. Чита"),
+        Account(login: "curator-ivanova", description: "куратор школ 750010001, 750010002, 750020002"),
+        Account(login: "curator-petrov", description: "куратор школ 750010003, 750020001, 750020002"),
+        Account(login: "school-750010001", description: "управленческая команда МОУ «Балейская СОШ № 1»"),
+        Account(login: "school-750010002", description: "управленческая команда МОУ «Ундино-Посельская СОШ»"),
+        Account(login: "school-750010003", description: "управленческая команда МОУ «Жидкинская СОШ»"),
+        Account(login: "school-750020001", description: "управленческая команда МБОУ «СОШ № 7» г. Читы"),
+        Account(login: "school-750020002", description: "управленческая команда МБОУ «СОШ № 21» г. Читы"),
+    ]
+
+    static let regions = """
+        code;name;time_zone
+        75;Забайкальский край;Asia/Chita
+        """
+    static let municipalities = """
+        code;name;region_code
+        75001;Балейский муниципальный округ;75
+        75002;Городской округ «Город Чита»;75
+        """
+    static let schools = """
+        code;name;municipality_code;low_results;hard_social;programme_years
+        750010001;МОУ «Балейская СОШ № 1»;75001;да;нет;2025–2027
+        750010002;МОУ «Ундино-Посельская СОШ»;75001;да;да;2025–2027
+        750010003;МОУ «Жидкинская СОШ»;75001;нет;да;2025–2027
+        750020001;МБОУ «СОШ № 7» г. Читы;75002;да;нет;2025–2027
+        750020002;МБОУ «СОШ № 21» г. Читы;75002;да;да;2025–2027
+        """
+    static let users = """
+        login;full_name;email;role;scope_code
+        fioco;Оператор ФИОКО;fioco@example.org;federal;
+        region75;Соколова Анна Викторовна;region75@example.org;regional;75
+        mun-baley;Кузнецов Олег Петрович;baley@example.org;municipal;75001
+        mun-chita;Лебедева Мария Сергеевна;chita@example.org;municipal;75002
+        curator-ivanova;Иванова Елена Николаевна;ivanova@example.org;curator;75
+        curator-petrov;Петров Сергей Иванович;petrov@example.org;curator;75
+        school-750010001;Команда Балейской СОШ № 1;;school;750010001
+        school-750010002;Команда Ундино-Посельской СОШ;;school;750010002
+        school-750010003;Команда Жидкинской СОШ;;school;750010003
+        school-750020001;Команда СОШ № 7 г. Читы;;school;750020001
+        school-750020002;Команда СОШ № 21 г. Читы;;school;750020002
+        """
+
+    static func assignments(_ campaign: String) -> String {
+        """
+        campaign_code;school_code;curator_login
+        \(campaign);750010001;curator-ivanova
+        \(campaign);750010002;curator-ivanova
+        \(campaign);750010003;curator-petrov
+        \(campaign);750020001;curator-petrov
+        \(campaign);750020002;curator-ivanova
+        \(campaign);750020002;curator-petrov
+        """
+    }
+
+    /// Seeds an empty database; returns false (changing nothing) when it already has users.
+    @discardableResult
+    public static func seed(into service: MEDKService) async throws -> Bool {
+        guard try await !service.isInitialized() else { return false }
+        let today = service.clock.now()
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let currentYear = utc.component(.year, from: today)
+        // A project year whose spring deadlines are already behind us, so history has something to show.
+        let year = utc.component(.month, from: today) >= 7 ? currentYear : currentYear - 1
+        _ = try await service.initialize(adminLogin: "admin", fullName: "Администратор МЭДК", password: password)
+        for (kind, text) in [(ImportKind.regions, regions), (.municipalities, municipalities), (.schools, schools), (.users, users)] {
+            _ = try await service.importCSV(kind, text: text, dryRun: false, by: .local)
+        }
+        for account in accounts where account.login != "admin" {
+            try await service.setPassword(by: .local, login: account.login, password: password)
+        }
+        let campaignCode = "500plus-\(year)"
+        let campaign = try await service.createCampaign(by: .local, code: campaignCode, name: "500+ \(year)", year: year)
+        _ = try await service.importCSV(.assignments, text: assignments(campaignCode), dryRun: false, by: .local)
+        try await History(service: service, campaignID: campaign.campaign.id, year: year).play()
+        return true
+    }
+
+    /// Plays a spring of work through the real use cases, at the times it would have happened.
+    private struct History {
+        let service: MEDKService
+        let campaignID: Int64
+        let year: Int
+
+        func at(_ month: Int, _ day: Int, _ hour: Int, _ minute: Int = 0) throws -> MEDKService {
+            let calendar = try RegionCalendar(timeZoneIdentifier: "Asia/Chita")
+            let start = calendar.startOfDay(CalendarDate(year: year, month: month, day: day)!)
+            return service.with(clock: ManualClock(start.addingTimeInterval(TimeInterval(hour * 3600 + minute * 60))))
+        }
+
+        func actor(_ login: String) async throws -> Actor { try await service.actor(login: login) }
+
+        func schoolID(_ code: String) async throws -> Int64 {
+            try await service.schools().first { $0.code == code }!.id
+        }
+
+        func play() async throws {
+            let curator = try await actor("curator-ivanova")
+
+            // 750010001: everything on time; the concept uploaded at 23:30 local time on the due date.
+            let s1 = try await actor("school-750010001")
+            let profile1 = try await riskProfile(school: "750010001", by: s1, chosen: [2, 3, 8], on: (2, 20))
+            try await decide(profile1, .confirm, by: curator, on: (2, 24), comment: nil)
+            let concept1 = try await document(.developmentConcept, school: "750010001", by: s1, uploadedAt: (4, 30, 23, 30))
+            try await decide(concept1, .confirm, by: curator, on: (5, 4), comment: "Концепция соответствует рисковому профилю.")
+            let roadmap1 = try await roadmap(school: "750010001", by: s1, on: (5, 12))
+            try await decide(roadmap1, .confirm, by: curator, on: (5, 14), comment: nil)
+
+            // 750010002: profile confirmed, concept returned for revision and not yet fixed.
+            let s2 = try await actor("school-750010002")
+            let profile2 = try await riskProfile(school: "750010002", by: s2, chosen: [1, 9], on: (2, 27))
+            try await decide(profile2, .confirm, by: curator, on: (3, 2), comment: nil)
+            let concept2 = try await document(.developmentConcept, school: "750010002", by: s2, uploadedAt: (4, 28, 16, 0))
+            try await decide(concept2, .return, by: curator, on: (5, 6),
+                             comment: "Цели концепции не связаны с выбранными рисками. Уточните задачи по фактору «Низкий уровень вовлеченности родителей».")
+
+            // 750010003: profile sent after the deadline, still waiting for the curator.
+            let s3 = try await actor("school-750010003")
+            _ = try await riskProfile(school: "750010003", by: s3, chosen: [10], on: (3, 5))
+
+            // 750020001: nothing submitted (missing everywhere); its curator has nothing waiting.
+
+            // 750020002: profile submitted 00:30 local time the day after the deadline: late.
+            let s5 = try await actor("school-750020002")
+            _ = try await riskProfile(school: "750020002", by: s5, chosen: [4, 7], on: (3, 2), hour: 0, minute: 30)
+        }
+
+        func riskProfile(school: String, by actor: Actor, chosen: Set<Int>, on date: (Int, Int),
+                         hour: Int = 15, minute: Int = 0) async throws -> ItemDetail {
+            let at = try at(date.0, date.1, hour, minute)
+            let item = try await at.createItem(NewItem(campaignID: campaignID, kind: .riskProfile, schoolID: try await schoolID(school)), by: actor)
+            let entries = (1...10).map { RiskProfileInput(number: $0, significance: chosen.contains($0) ? .high : ($0 % 3 == 0 ? .medium : .low),
+                                                          chosen: chosen.contains($0)) }
+            let filled = try await at.setRiskProfile(itemID: item.item.id, entries: entries, by: actor)
+            return try await at.transition(itemID: item.item.id, TransitionRequest(action: .submit, expectedState: .draft,
+                                                                                   expectedRevision: filled.item.revision), by: actor)
+        }
+
+        func document(_ kind: ItemKind, school: String, by actor: Actor, uploadedAt time: (Int, Int, Int, Int)) async throws -> ItemDetail {
+            let at = try at(time.0, time.1, time.2, time.3)
+            let item = try await at.createItem(NewItem(campaignID: campaignID, kind: kind, schoolID: try await schoolID(school)), by: actor)
+            let withFile = try await at.upload(itemID: item.item.id, fileName: "\(kind.rawValue)-\(school).pdf",
+                                               chunks: OneChunk(bytes: samplePDF(kind.russianName)), by: actor)
+            return try await at.transition(itemID: item.item.id, TransitionRequest(action: .submit, expectedState: .draft,
+                                                                                   expectedRevision: withFile.item.revision), by: actor)
+        }
+
+        func roadmap(school: String, by actor: Actor, on date: (Int, Int)) async throws -> ItemDetail {
+            let at = try at(date.0, date.1, 11)
+            let item = try await at.createItem(NewItem(campaignID: campaignID, kind: .roadmap, schoolID: try await schoolID(school)), by: actor)
+            let measures = [
+                MeasureInput(task: "Восполнить дефицит педагогических кадров", title: "Привлечение молодых специалистов по программе «Земский учитель»",
+                             dueDate: CalendarDate(year: year, month: 9, day: 1)!, responsible: "Директор школы",
+                             expectedResult: "Укомплектованность штата", indicator: "Доля вакансий", plannedValue: "0 %", riskFactorNumber: 2),
+                MeasureInput(task: "Повысить методическую компетентность", title: "Курсы повышения квалификации учителей математики",
+                             dueDate: CalendarDate(year: year, month: 10, day: 31)!, responsible: "Заместитель директора по УВР",
+                             expectedResult: "Учителя прошли курсы", indicator: "Число обученных учителей", plannedValue: "4", riskFactorNumber: 3),
+                MeasureInput(task: "Снизить долю обучающихся с рисками неуспешности", title: "Индивидуальные образовательные маршруты",
+                             dueDate: CalendarDate(year: year, month: 12, day: 20)!, responsible: "Классные руководители",
+                             expectedResult: "Маршруты для всех обучающихся группы риска", indicator: "Доля обучающихся с маршрутами",
+                             plannedValue: "100 %", riskFactorNumber: 8),
+            ]
+            for measure in measures { _ = try await at.addMeasure(roadmapID: item.item.id, measure, by: actor) }
+            let current = try await at.item(item.item.id, for: actor)
+            return try await at.transition(itemID: item.item.id, TransitionRequest(action: .submit, expectedState: .draft,
+                                                                                   expectedRevision: current.item.revision), by: actor)
+        }
+
+        func decide(_ item: ItemDetail, _ action: ReviewAction, by actor: Actor, on date: (Int, Int), comment: String?) async throws {
+            _ = try await at(date.0, date.1, 10).transition(
+                itemID: item.item.id,
+                TransitionRequest(action: action, expectedState: .submitted, expectedRevision: item.item.revision, comment: comment),
+                by: actor)
+        }
+    }
+
+    /// A minimal valid one-page PDF, so that demo downloads open in any viewer.
+    public static func samplePDF(_ title: String) -> [UInt8] {
+        let text = title.unicodeScalars.filter(\.isASCII).map(String.init).joined()
+        let content = "BT /F1 18 Tf 72 720 Td (MEDK demo document \(text)) Tj ET"
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            "<< /Length \(content.utf8.count) >>\nstream\n\(content)\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+        var pdf = "%PDF-1.4\n"
+        var offsets: [Int] = []
+        for (index, body) in objects.enumerated() {
+            offsets.append(pdf.utf8.count)
+            pdf += "\(index + 1) 0 obj\n\(body)\nendobj\n"
+        }
+        let xref = pdf.utf8.count
+        pdf += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { pdf += String(format: "%010d 00000 n \n", offset) }
+        pdf += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        return Array(pdf.utf8)
+    }
+}
+
+/// One buffer as an async sequence of chunks, for uploads that are already in memory.
+public struct OneChunk: AsyncSequence, Sendable {
+    public typealias Element = [UInt8]
+    let bytes: [UInt8]
+
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var bytes: [UInt8]?
+        public mutating func next() async throws -> [UInt8]? {
+            defer { bytes = nil }
+            return bytes
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bytes: bytes) }
+}

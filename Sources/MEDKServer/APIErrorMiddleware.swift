@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MEDKCore
+
+/// The one error shape of the API: `{"error": {"code", "message", "details"}}`, with a
+/// stable English code and a Russian message. Nothing internal reaches the client.
+struct APIErrorBody: Codable, Sendable {
+    struct Content: Codable, Sendable {
+        var code: String
+        var message: String
+        var details: [String]?
+    }
+    var error: Content
+}
+
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = MEDKRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            var response = try await next(request, context)
+            response.headers[.xContentTypeOptions] = "nosniff"
+            if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+            return response
+        } catch {
+            let medkError = Self.translate(error, logger: context.logger)
+            return Self.response(for: medkError)
+        }
+    }
+
+    static func translate(_ error: any Error, logger: Logger) -> MEDKError {
+        switch error {
+        case let error as MEDKError:
+            return error
+        case is DecodingError:
+            return .invalid("invalid_json", "Тело запроса не соответствует ожидаемому формату JSON: \(describe(error as! DecodingError))")
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound:
+                return MEDKError(.notFound, code: "not_found", message: "Такого адреса нет.")
+            case .contentTooLarge:
+                return MEDKError(.tooLarge, code: "body_too_large", message: "Тело запроса слишком велико.")
+            case .methodNotAllowed:
+                return MEDKError(.invalidInput, code: "method_not_allowed", message: "Этот метод для адреса не поддерживается.")
+            case .badRequest:
+                return .invalid("bad_request", "Некорректный запрос.")
+            default:
+                return .invalid("bad_request", "Некорректный запрос (\(error.status.code)).")
+            }
+        default:
+            logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return MEDKError(.internalFailure, code: "internal_error", message: "Внутренняя ошибка сервера. Действие не выполнено.")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "нет поля «\(key.stringValue)»."
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            "неверное значение поля «\(context.codingPath.map(\.stringValue).joined(separator: "."))»."
+        @unknown default: "ошибка разбора."
+        }
+    }
+
+    static func status(for kind: MEDKError.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .invalidInput: .badRequest
+        case .unauthenticated: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .internalFailure: .internalServerError
+        }
+    }
+
+    static func response(for error: MEDKError) -> Response {
+        let body = APIErrorBody(error: .init(code: error.code, message: error.message,
+                                             details: error.details.isEmpty ? nil : error.details))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(body)) ?? Data()
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+                                   .xContentTypeOptions: "nosniff"]
+        if error.kind == .unauthenticated { headers[.wwwAuthenticate] = "Bearer realm=\"medk\"" }
+        return Response(status: status(for: error.kind), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension HTTPField.Name {
+    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+}

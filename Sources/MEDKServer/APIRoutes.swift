@@ -1,0 +1,220 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MEDKCore
+
+/// The JSON API, `/api/v1`. Each handler decodes, calls one use case and encodes: no rules here.
+enum APIRoutes {
+    static let prefix = "/api/v1"
+
+    static func register(_ table: RouteTable, service: MEDKService) {
+        registerSession(table, service)
+        registerItems(table, service)
+        registerRoadmaps(table, service)
+        registerMonitoring(table, service)
+        registerAdministration(table, service)
+    }
+
+    private static func registerSession(_ table: RouteTable, _ service: MEDKService) {
+        table.on(.post, "\(prefix)/auth/login") { request, context -> LoginResult in
+            let body = try await request.decode(as: LoginRequest.self, context: context)
+            return try await service.login(body.login, password: body.password,
+                                           client: request.headers[.userAgent].map { String($0.prefix(200)) })
+        }
+        table.on(.post, "\(prefix)/auth/logout") { _, context -> EmptyResponse in
+            _ = try context.requireActor()
+            try await service.logout(token: context.token!)
+            return EmptyResponse(ok: true)
+        }
+        table.on(.get, "\(prefix)/me") { _, context -> UserInfo in
+            try await service.userInfo(id: try context.requireActor().userID)
+        }
+    }
+
+    private static func registerItems(_ table: RouteTable, _ service: MEDKService) {
+        table.on(.get, "\(prefix)/campaigns") { _, context -> ListResponse<Campaign> in
+            _ = try context.requireActor()
+            return ListResponse(items: try await service.campaigns())
+        }
+        table.on(.get, "\(prefix)/campaigns/{id}") { _, context -> CampaignDetail in
+            _ = try context.requireActor()
+            return try await service.campaign(id: try context.parameters.id())
+        }
+        table.on(.get, "\(prefix)/organisations") { _, context -> OrganisationsResponse in
+            _ = try context.requireActor()
+            return OrganisationsResponse(regions: try await service.regions(), municipalities: try await service.municipalities(),
+                                         schools: try await service.schools())
+        }
+        table.on(.get, "\(prefix)/items") { request, context -> ListResponse<ItemSummary> in
+            let actor = try context.requireActor()
+            let filter = ItemFilter(
+                campaignID: try request.query("campaign").map { try parseID($0, "campaign") },
+                schoolCode: request.query("school"),
+                state: try request.query("state").map { try parseEnum(ReviewState.self, $0, "state") },
+                kind: try request.query("kind").map { try parseEnum(ItemKind.self, $0, "kind") })
+            return ListResponse(items: try await service.items(for: actor, filter: filter))
+        }
+        table.on(.post, "\(prefix)/items") { request, context -> EditedResponse<ItemDetail> in
+            let actor = try context.requireActor()
+            let body = try await request.decode(as: NewItem.self, context: context)
+            return EditedResponse(status: .created, response: try await service.createItem(body, by: actor))
+        }
+        table.on(.get, "\(prefix)/items/{id}") { _, context -> ItemDetail in
+            try await service.item(try context.parameters.id(), for: try context.requireActor())
+        }
+        table.on(.post, "\(prefix)/items/{id}/transitions") { request, context -> ItemDetail in
+            let actor = try context.requireActor()
+            let body = try await request.decode(as: TransitionRequest.self, context: context)
+            return try await service.transition(itemID: try context.parameters.id(), body, by: actor)
+        }
+        table.on(.post, "\(prefix)/items/{id}/comments") { request, context -> ItemDetail in
+            let actor = try context.requireActor()
+            let body = try await request.decode(as: CommentRequest.self, context: context)
+            return try await service.comment(itemID: try context.parameters.id(), text: body.text, by: actor)
+        }
+        table.on(.put, "\(prefix)/items/{id}/risk-profile") { request, context -> ItemDetail in
+            let actor = try context.requireActor()
+            let body = try await request.decode(as: RiskProfileRequest.self, context: context)
+            return try await service.setRiskProfile(itemID: try context.parameters.id(), entries: body.entries,
+                                                    expectedRevision: body.expectedRevision, by: actor)
+        }
+        table.on(.post, "\(prefix)/items/{id}/files") { request, context -> EditedResponse<ItemDetail> in
+            let actor = try context.requireActor()
+            guard let fileName = request.query("fileName") else {
+                throw MEDKError.invalid("file_name_required", "Укажите имя файла в параметре fileName.")
+            }
+            let expected = try request.query("expectedRevision").map { try parseInt($0, "expectedRevision") }
+            let chunks = request.body.map { Array(buffer: $0) }
+            let detail = try await service.upload(itemID: try context.parameters.id(), fileName: fileName, chunks: chunks,
+                                                  expectedRevision: expected, by: actor)
+            return EditedResponse(status: .created, response: detail)
+        }
+        table.on(.get, "\(prefix)/items/{id}/files/{version}") { _, context -> Response in
+            let actor = try context.requireActor()
+            let version = Int(try context.parameters.id("version"))
+            let (file, url) = try await service.fileVersion(itemID: try context.parameters.id(), version: version, for: actor)
+            let body = try await FileIO().loadFile(path: url.path, context: context)
+            return Response(status: .ok, headers: [
+                .contentType: file.mediaType,
+                .contentDisposition: ContentDisposition.attachment(file.fileName),
+                .contentLength: String(file.size),
+                .init("X-Content-SHA256")!: file.sha256,
+            ], body: body)
+        }
+        table.on(.get, "\(prefix)/queue") { _, context -> ListResponse<QueueEntry> in
+            ListResponse(items: try await service.queue(for: try context.requireActor()))
+        }
+    }
+
+    private static func registerRoadmaps(_ table: RouteTable, _ service: MEDKService) {
+        table.on(.post, "\(prefix)/items/{id}/measures") { request, context -> EditedResponse<Measure> in
+            let actor = try context.requireActor()
+            let body = try await request.decode(as: MeasureRequest.self, context: context)
+            let measure = try await service.addMeasure(roadmapID: try context.parameters.id(), body.measure,
+                                                       expectedRevision: body.expectedRevision, by: actor)
+            return EditedResponse(status: .created, response: measure)
+        }
+        table.on(.put, "\(prefix)/measures/{id}") { request, context -> Measure in
+            let actor = try context.requireActor()
+            let body = try await request.decode(as: MeasureRequest.self, context: context)
+            return try await service.updateMeasure(try context.parameters.id(), body.measure,
+                                                   expectedRevision: body.expectedRevision, by: actor)
+        }
+        table.on(.delete, "\(prefix)/measures/{id}") { request, context -> EmptyResponse in
+            let actor = try context.requireActor()
+            let expected = try request.query("expectedRevision").map { try parseInt($0, "expectedRevision") }
+            try await service.removeMeasure(try context.parameters.id(), expectedRevision: expected, by: actor)
+            return EmptyResponse(ok: true)
+        }
+        table.on(.post, "\(prefix)/measures/{id}/report") { request, context -> ItemDetail in
+            let actor = try context.requireActor()
+            let body = try await request.decode(as: MeasureReportRequest.self, context: context)
+            return try await service.reportMeasure(try context.parameters.id(), actualValue: body.actualValue,
+                                                   expectedRevision: body.expectedRevision, by: actor)
+        }
+    }
+
+    private static func registerMonitoring(_ table: RouteTable, _ service: MEDKService) {
+        table.on(.get, "\(prefix)/deadlines") { request, context -> Response in
+            let actor = try context.requireActor()
+            let asOf = try request.query("asOf").map { text -> CalendarDate in
+                guard let date = CalendarDate(text) else {
+                    throw MEDKError.invalid("invalid_date", "Дата «\(text)» не распознана: нужен формат ГГГГ-ММ-ДД.")
+                }
+                return date
+            }
+            let report = try await service.deadlines(
+                DeadlinesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
+                               campaignCode: request.query("campaign"), asOf: asOf), for: actor)
+            switch request.query("format") ?? "json" {
+            case "json":
+                return try context.responseEncoder.encode(report, from: request, context: context)
+            case "csv":
+                let csv = CSV.write(ComplianceTable.rows(report))
+                return Response(status: .ok, headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: ContentDisposition.attachment("deadlines-\(report.campaignCode).csv"),
+                ], body: .init(byteBuffer: ByteBuffer(string: csv)))
+            default:
+                throw MEDKError.invalid("invalid_format", "Формат должен быть json или csv.")
+            }
+        }
+    }
+
+    private static func registerAdministration(_ table: RouteTable, _ service: MEDKService) {
+        table.on(.post, "\(prefix)/curator-assignments") { request, context -> EditedResponse<EmptyResponse> in
+            let actor = try context.requireActor()
+            let body = try await request.decode(as: CuratorAssignmentRequest.self, context: context)
+            try await service.assignCurator(by: .user(actor), campaignCode: body.campaignCode, schoolCode: body.schoolCode,
+                                            curatorLogin: body.curatorLogin)
+            return EditedResponse(status: .created, response: EmptyResponse(ok: true))
+        }
+        table.on(.put, "\(prefix)/milestone-overrides") { request, context -> EmptyResponse in
+            let actor = try context.requireActor()
+            let body = try await request.decode(as: MilestoneShiftRequest.self, context: context)
+            try await service.shiftMilestone(by: .user(actor), campaignCode: body.campaignCode, kind: body.kind,
+                                             regionCode: body.regionCode, dueDate: body.dueDate)
+            return EmptyResponse(ok: true)
+        }
+        table.on(.get, "\(prefix)/audit") { request, context -> ListResponse<AuditEntry> in
+            let actor = try context.requireActor()
+            let item = try request.query("item").map { try parseID($0, "item") }
+            let limit = try request.query("limit").map { try parseInt($0, "limit") }
+            return ListResponse(items: try await service.auditLog(itemID: item, limit: limit, by: .user(actor)))
+        }
+    }
+
+    static func parseID(_ text: String, _ name: String) throws -> Int64 {
+        guard let value = Int64(text), value > 0 else {
+            throw MEDKError.invalid("invalid_parameter", "Параметр «\(name)» должен быть положительным числом.")
+        }
+        return value
+    }
+
+    static func parseInt(_ text: String, _ name: String) throws -> Int {
+        guard let value = Int(text), value >= 0 else {
+            throw MEDKError.invalid("invalid_parameter", "Параметр «\(name)» должен быть неотрицательным числом.")
+        }
+        return value
+    }
+
+    static func parseEnum<T: RawRepresentable<String> & CaseIterable>(_ type: T.Type, _ text: String, _ name: String) throws -> T {
+        guard let value = T(rawValue: text) else {
+            throw MEDKError.invalid("invalid_parameter",
+                                    "Параметр «\(name)»: допустимы \(T.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return value
+    }
+}
+
+
+enum ContentDisposition {
+    /// `attachment` with an ASCII fallback and the real (Cyrillic) name per RFC 6266/5987.
+    static func attachment(_ fileName: String) -> String {
+        let fallback = String(fileName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
+        let allowed = CharacterSet.alphanumerics.subtracting(CharacterSet(charactersIn: "\u{80}"..."\u{10FFFF}"))
+            .union(CharacterSet(charactersIn: "-._~"))
+        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: allowed) ?? fallback
+        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+    }
+}

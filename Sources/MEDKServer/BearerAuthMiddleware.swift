@@ -1,0 +1,22 @@
+import Foundation
+import Hummingbird
+import MEDKCore
+
+/// Resolves `Authorization: Bearer …` to an actor. Requests without a token pass through
+/// anonymous; handlers that need someone call `context.requireActor()`.
+struct BearerAuthMiddleware: RouterMiddleware {
+    typealias Context = MEDKRequestContext
+    let service: MEDKService
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw MEDKError.unauthenticated }
+        var context = context
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        context.actor = try await service.authenticate(token: token)
+        context.token = token
+        context.logger[metadataKey: "user"] = "\(context.actor!.login)"
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,41 @@
+import Hummingbird
+import MEDKCore
+
+/// One registered route, as written in `docs/openapi.yaml`.
+public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
+    public var method: String
+    public var path: String
+
+    public var description: String { "\(method) \(path)" }
+}
+
+/// Registers handlers and remembers each (method, path), so a test can hold every route
+/// against the OpenAPI document.
+final class RouteTable {
+    let router: Router<MEDKRequestContext>
+    private(set) var routes: [APIRoute] = []
+
+    init(router: Router<MEDKRequestContext>) { self.router = router }
+
+    func on<Output: ResponseGenerator>(_ method: HTTPRequest.Method, _ path: String,
+                                       _ handler: @escaping @Sendable (Request, MEDKRequestContext) async throws -> Output) {
+        router.on(RouterPath(path), method: method, use: handler)
+        routes.append(APIRoute(method: method.rawValue.lowercased(), path: path))
+    }
+}
+
+extension Parameters {
+    /// A numeric path parameter, or a 404 that names what was not found.
+    func id(_ name: String = "id") throws -> Int64 {
+        guard let text = self.get(name), let value = Int64(text), value > 0 else {
+            throw MEDKError.notFound("Объект «\(self.get(name) ?? "")»")
+        }
+        return value
+    }
+}
+
+extension Request {
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
