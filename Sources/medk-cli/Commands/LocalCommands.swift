@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MEDKCore
+
+/// The data directory of local (server-side) commands.
+struct DataDirectory: ParsableArguments {
+    @Option(name: .long, help: "Каталог данных: база medk.sqlite и файлы. По умолчанию ./medk-data или MEDK_DATA_DIR.")
+    var dataDir: String?
+
+    var url: URL {
+        let path = dataDir ?? ProcessInfo.processInfo.environment["MEDK_DATA_DIR"] ?? "./medk-data"
+        return URL(fileURLWithPath: path).standardizedFileURL
+    }
+
+    func open(maxUploadBytes: Int64 = FileStore.defaultMaxBytes, logger: Logger = Logger(label: "medk")) throws -> MEDKService {
+        try MEDKService(dataDirectory: url, maxUploadBytes: maxUploadBytes, logger: logger)
+    }
+
+    /// Local tools only work on a database that `medk init` (or `serve --demo`) created.
+    func openExisting() async throws -> MEDKService {
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("medk.sqlite").path) else {
+            throw MEDKError.invalid("no_database", "В каталоге \(url.path) нет базы МЭДК. Создайте её: medk init --admin ЛОГИН.")
+        }
+        return try open()
+    }
+}
+
+struct Initialize: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Создать базу данных и первого администратора.")
+
+    @OptionGroup var data: DataDirectory
+    @Option(name: .long, help: "Логин администратора.") var admin: String
+    @Option(name: .long, help: "ФИО администратора.") var name: String = "Администратор"
+
+    func run() async throws {
+        let password = try Terminal.password(prompt: "Пароль администратора \(admin): ", confirm: true)
+        let service = try data.open()
+        _ = try await service.initialize(adminLogin: admin, fullName: name, password: password)
+        print("База создана: \(service.databasePath)\nАдминистратор: \(admin)")
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Применить миграции схемы базы данных (выполняется и при каждом запуске).")
+
+    @OptionGroup var data: DataDirectory
+
+    func run() async throws {
+        let service = try await data.openExisting()
+        print("Схема базы \(service.databasePath) актуальна.")
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Импорт из CSV (UTF-8, разделитель «;» или «,»): regions, municipalities, schools, users, assignments.",
+        discussion: "Файл с любой ошибочной строкой не меняет ничего; перечисляются все ошибочные строки с номерами. Формат столбцов — docs/import.md.")
+
+    @OptionGroup var data: DataDirectory
+    @Argument(help: "Что импортировать: \(ImportKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: ImportKindArgument
+    @Argument(help: "CSV-файл.") var file: String
+    @Flag(name: .long, help: "Только проверить: показать, что изменится, ничего не записывая.") var dryRun = false
+    @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+
+    func run() async throws {
+        guard let bytes = FileManager.default.contents(atPath: file) else {
+            throw MEDKError.invalid("file_not_found", "Не удалось прочитать файл «\(file)».")
+        }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw MEDKError.invalid("not_utf8", "Файл «\(file)» не в кодировке UTF-8. Сохраните его как «CSV UTF-8».")
+        }
+        let service = try await data.openExisting()
+        let report = try await service.importCSV(kind.value, text: text, dryRun: dryRun, by: .local)
+        if format == .json { return try Output.json(report) }
+        let names: [UpsertOutcome: String] = [.created: "будет создано", .updated: "будет изменено", .unchanged: "без изменений"]
+        let done: [UpsertOutcome: String] = [.created: "создано", .updated: "изменено", .unchanged: "без изменений"]
+        Output.print(rows: [["Строка", "Ключ", "Результат"]] + report.rows.map {
+            [String($0.line), $0.key, (dryRun ? names : done)[$0.outcome]!]
+        }, format: format)
+        Terminal.info((dryRun ? "Проверка (ничего не записано): " : "Импорт выполнен: ")
+            + "создано \(report.count(.created)), изменено \(report.count(.updated)), без изменений \(report.count(.unchanged)).")
+    }
+}
+
+struct ImportKindArgument: ExpressibleByArgument {
+    var value: ImportKind
+    init?(argument: String) {
+        guard let kind = ImportKind(rawValue: argument) else { return nil }
+        value = kind
+    }
+    static var allValueStrings: [String] { ImportKind.allCases.map(\.rawValue) }
+}
+
+struct Users: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Пользователи: список, добавление, смена пароля.",
+        subcommands: [List.self, Add.self, Password.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Список пользователей и их ролей.")
+        @OptionGroup var data: DataDirectory
+        @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+
+        func run() async throws {
+            let users = try await data.openExisting().users()
+            if format == .json { return try Output.json(users) }
+            Output.print(rows: [["Логин", "ФИО", "Активен", "Роли"]] + users.map { user in
+                [user.login, user.fullName, user.isActive ? "да" : "нет",
+                 user.grants.map { "\($0.role.rawValue)\($0.organisationCode.map { ":" + $0 } ?? "")" }.joined(separator: ", ")]
+            }, format: format)
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Добавить пользователя. Роль: school:КОД_ОО, curator:КОД_РЕГИОНА, municipal:КОД_МО, regional:КОД_РЕГИОНА, federal, admin.")
+        @OptionGroup var data: DataDirectory
+        @Argument(help: "Логин.") var login: String
+        @Option(name: .long, help: "ФИО.") var name: String
+        @Option(name: .long, help: "Электронная почта.") var email: String?
+        @Option(name: .long, help: "Роль с организацией, можно несколько раз: school:750010001.") var role: [String] = []
+        @Flag(name: .long, help: "Сразу задать пароль (из приглашения или MEDK_PASSWORD).") var withPassword = false
+
+        func run() async throws {
+            let service = try await data.openExisting()
+            let organisations = (try await service.regions(), try await service.municipalities(), try await service.schools())
+            let grants = try role.map { try RoleArgument.parse($0, organisations: organisations) }
+            let password = withPassword ? try Terminal.password(prompt: "Пароль для \(login): ", confirm: true) : nil
+            let user = try await service.createUser(by: .local, login: login, fullName: name, email: email, grants: grants, password: password)
+            print("Пользователь \(user.login) создан" + (password == nil ? "; задайте пароль: medk users passwd \(login)" : "."))
+        }
+    }
+
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "passwd", abstract: "Задать пароль пользователя (все его сессии закрываются).")
+        @OptionGroup var data: DataDirectory
+        @Argument(help: "Логин.") var login: String
+
+        func run() async throws {
+            let service = try await data.openExisting()
+            let password = try Terminal.password(prompt: "Новый пароль для \(login): ", confirm: true)
+            try await service.setPassword(by: .local, login: login, password: password)
+            print("Пароль пользователя \(login) изменён.")
+        }
+    }
+}
+
+enum RoleArgument {
+    static func parse(_ text: String, organisations: ([Region], [Municipality], [School])) throws -> RoleGrant {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard let role = Role(rawValue: parts[0]) else {
+            throw ValidationError("Неизвестная роль «\(parts[0])»: допустимы \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        guard let kind = role.scopeKind else { return RoleGrant(role: role) }
+        guard parts.count == 2 else { throw ValidationError("Для роли \(role.rawValue) укажите код организации: \(role.rawValue):КОД.") }
+        let id: Int64? = switch kind {
+        case .region: organisations.0.first { $0.code == parts[1] }?.id
+        case .municipality: organisations.1.first { $0.code == parts[1] }?.id
+        case .school: organisations.2.first { $0.code == parts[1] }?.id
+        }
+        guard let id else { throw MEDKError.notFound("Организация (\(kind.russianName)) «\(parts[1])»") }
+        return RoleGrant(role: role, organisationID: id)
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Записать согласованную копию базы (можно при работающем сервере).",
+        discussion: "Файлы документов в каталоге files/ неизменяемы и адресуются хешем: их достаточно копировать любым средством (rsync).")
+    @OptionGroup var data: DataDirectory
+    @Argument(help: "Файл копии (не должен существовать).") var file: String
+
+    func run() async throws {
+        let service = try await data.openExisting()
+        try await service.backup(to: file)
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        print("Копия базы записана: \(file) (\(size / 1024) КБ).")
+    }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Журнал аудита: проверка цепочки хешей и просмотр.", subcommands: [Verify.self, Log.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Пересчитать цепочку хешей журнала; назвать первую испорченную запись.")
+        @OptionGroup var data: DataDirectory
+
+        func run() async throws {
+            switch try await data.openExisting().verifyAudit() {
+            case .intact(let rows, let lastHash):
+                print("Журнал аудита цел: записей \(rows), последний хеш \(lastHash).")
+            case .broken(let seq, let reason):
+                throw MEDKError(.conflict, code: "audit_chain_broken", message: "Журнал аудита повреждён начиная с записи №\(seq): \(reason).")
+            }
+        }
+    }
+
+    struct Log: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Кто, что и когда сделал.")
+        @OptionGroup var data: DataDirectory
+        @Option(name: .long, help: "Только записи об этом объекте.") var item: Int64?
+        @Option(name: .long, help: "Сколько последних записей показать.") var limit: Int = 100
+        @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+
+        func run() async throws {
+            let entries = try await data.openExisting().auditLog(itemID: item, limit: limit, by: .local)
+            if format == .json { return try Output.json(entries) }
+            Output.print(rows: [["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Переход", "Комментарий"]] + entries.map { entry in
+                [String(entry.seq), entry.at, entry.actorLogin, entry.actorRole ?? "—", entry.action,
+                 "\(entry.entityType) \(entry.entityID ?? "")",
+                 entry.fromState == nil && entry.toState == nil ? "" : "\(entry.fromState ?? "∅") → \(entry.toState ?? "∅")",
+                 entry.comment ?? ""]
+            }, format: format)
+        }
+    }
+}

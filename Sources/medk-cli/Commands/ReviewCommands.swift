@@ -1,0 +1,216 @@
+import ArgumentParser
+import Foundation
+import MEDKCore
+
+struct Login: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Войти на сервер МЭДК и запомнить сессию.")
+    @Option(name: .long, help: "Адрес сервера, например http://127.0.0.1:8080 (или MEDK_SERVER).") var server: String?
+    @Option(name: .long, help: "Логин.") var user: String?
+
+    func run() async throws {
+        guard let server = server ?? ProcessInfo.processInfo.environment["MEDK_SERVER"] else {
+            throw ValidationError("Укажите --server URL или переменную MEDK_SERVER.")
+        }
+        let login: String
+        if let user { login = user } else {
+            Terminal.info("Логин: ")
+            login = readLine() ?? ""
+        }
+        let password = try Terminal.password(prompt: "Пароль \(login): ")
+        let client = try APIClient(server: server, token: nil)
+        let result = try await client.send("POST", "/api/v1/auth/login", json: LoginBody(login: login, password: password), as: LoginResult.self)
+        try SavedSession(server: client.server.absoluteString, token: result.token, login: result.user.login).save()
+        print("Вход выполнен: \(result.user.fullName) (\(result.user.grants.map(\.role.russianName).joined(separator: ", "))). Сессия до \(Timestamp.string(result.expiresAt)).")
+    }
+}
+
+struct Logout: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Выйти: сессия отзывается на сервере.")
+
+    func run() async throws {
+        let client = try APIClient.saved()
+        _ = try await client.send("POST", "/api/v1/auth/logout", json: [String: String](), as: OK.self)
+        SavedSession.remove()
+        print("Сессия закрыта.")
+    }
+}
+
+struct WhoAmI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Кто вошёл и с какими ролями.")
+    @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+
+    func run() async throws {
+        let user = try await APIClient.saved().get("/api/v1/me", as: UserInfo.self)
+        if format == .json { return try Output.json(user) }
+        Output.print(rows: [["Логин", "ФИО", "Роль", "Организация"]] + user.grants.map {
+            [user.login, user.fullName, $0.role.russianName, $0.organisationName ?? "—"]
+        }, format: format)
+    }
+}
+
+struct Queue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Очередь на проверку: что ждёт вашего решения, самое давнее первым.")
+    @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+
+    func run() async throws {
+        let queue = try await APIClient.saved().get("/api/v1/queue", as: ListOf<QueueEntry>.self).items
+        if format == .json { return try Output.json(queue) }
+        Output.print(rows: [["№", "Школа / МО", "Документ", "Ред.", "Отправлено", "Ждёт, ч"]] + queue.map { entry in
+            [String(entry.item.id), entry.item.schoolName ?? entry.item.municipalityName, entry.item.title,
+             String(entry.item.revision), Output.time(entry.waitingSince, zone: entry.item.timeZone), String(entry.waitingHours)]
+        }, format: format)
+        if format == .table && queue.isEmpty { Terminal.info("Очередь пуста.") }
+    }
+}
+
+struct Items: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Документы и отчёты, доступные вам.")
+    @Option(name: .long, help: "Код школы.") var school: String?
+    @Option(name: .long, help: "Состояние: draft, submitted, confirmed, returned.") var state: String?
+    @Option(name: .long, help: "Вид: \(ItemKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String?
+    @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+
+    func run() async throws {
+        let items = try await APIClient.saved().get("/api/v1/items", query: ["school": school, "state": state, "kind": kind],
+                                                    as: ListOf<ItemSummary>.self).items
+        if format == .json { return try Output.json(items) }
+        Output.print(rows: [["№", "Школа / МО", "Вид", "Название", "Состояние", "Ред.", "Версия файла"]] + items.map {
+            [String($0.id), $0.schoolCode ?? $0.municipalityName, $0.kindName, $0.title, $0.stateName, String($0.revision),
+             $0.latestVersion.map(String.init) ?? "—"]
+        }, format: format)
+    }
+}
+
+struct Show: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Открыть документ или отчёт: состояние, файлы, история, замечания.")
+    @Argument(help: "Номер объекта.") var item: Int64
+    @Option(name: .long, help: "Формат вывода: table или json.") var format: OutputFormat = .table
+
+    func run() async throws {
+        let detail = try await APIClient.saved().get("/api/v1/items/\(item)", as: ItemDetail.self)
+        if format == .json { return try Output.json(detail) }
+        print(ItemPrinter.describe(detail))
+    }
+}
+
+enum ItemPrinter {
+    static func describe(_ detail: ItemDetail) -> String {
+        let item = detail.item
+        let zone = item.timeZone
+        var out = "№\(item.id) \(item.title)\n"
+        out += "Вид: \(item.kindName)\nВладелец: \(item.schoolName.map { "\($0) (\(item.schoolCode ?? ""))" } ?? item.municipalityName)\n"
+        out += "Состояние: \(item.stateName), редакция \(item.revision)\n"
+        if let submitted = item.submittedAt { out += "Отправлено: \(Output.time(submitted, zone: zone)) — \(item.submittedBy ?? "")\n" }
+        if let confirmed = detail.confirmedVersion { out += "Подтверждённая версия файла: \(confirmed)\n" }
+        if !detail.allowedActions.isEmpty {
+            out += "Доступные вам действия: \(detail.allowedActions.map(\.russianName).joined(separator: ", "))\n"
+        }
+        if !detail.files.isEmpty {
+            out += "\nФайлы:\n" + Output.table([["Версия", "Имя", "Размер, КБ", "Загружен", "Кем", "SHA-256"]] + detail.files.map {
+                [String($0.version), $0.fileName, String(max(1, $0.size / 1024)), Output.time($0.uploadedAt, zone: zone), $0.uploadedBy,
+                 String($0.sha256.prefix(16)) + "…"]
+            })
+        }
+        if let profile = detail.riskProfile {
+            out += "\nРисковый профиль:\n" + Output.table([["№", "Фактор риска", "Значимость", "Выбран"]] + profile.map {
+                [String($0.number), $0.title, $0.significance.russianName, $0.chosen ? "да" : ""]
+            })
+        }
+        if let measures = detail.measures {
+            out += "\nМероприятия:\n" + Output.table([["№", "id", "Мероприятие", "Срок", "Ответственные", "Показатель (план)", "Отчёт", ""]] + measures.map {
+                [String($0.position), String($0.id), $0.title, $0.dueDate.russian, $0.responsible, "\($0.indicator) (\($0.plannedValue))",
+                 $0.reportState?.russianName ?? "—", $0.overdue ? "ПРОСРОЧЕНО" : ""]
+            })
+        }
+        if let problems = detail.completenessProblems, !problems.isEmpty {
+            out += "\nНе хватает для отправки на проверку:\n" + problems.map { "  • \($0)\n" }.joined()
+        }
+        if let measure = detail.measure {
+            out += "\nМероприятие: \(measure.title), срок \(measure.dueDate.russian)\(measure.overdue ? " — ПРОСРОЧЕНО" : "")\n"
+            out += "Показатель: \(measure.indicator), план \(measure.plannedValue), факт \(measure.actualValue ?? "—")\n"
+        }
+        out += "\nИстория:\n" + Output.table([["Время", "Кто", "Действие", "Переход", "Комментарий"]] + detail.history.map {
+            [Output.time($0.at, zone: zone), $0.actor, $0.action,
+             $0.fromState == $0.toState ? "" : "\($0.fromState?.russianName ?? "∅") → \($0.toState?.russianName ?? "∅")",
+             $0.comment ?? ""]
+        })
+        return out
+    }
+}
+
+/// confirm / return / submit / withdraw / reopen: the same call with a different action.
+protocol TransitionCommand: AsyncParsableCommand {
+    static var action: ReviewAction { get }
+    var item: Int64 { get }
+    var comment: String? { get }
+    var revision: Int? { get }
+}
+
+extension TransitionCommand {
+    func run() async throws {
+        let client = try APIClient.saved()
+        // The decision applies to the revision the user saw: --revision from `show`, else the current one.
+        let current = try await client.get("/api/v1/items/\(item)", as: ItemDetail.self)
+        let request = TransitionRequest(action: Self.action, expectedState: current.item.state,
+                                        expectedRevision: revision ?? current.item.revision, comment: comment)
+        let updated = try await client.send("POST", "/api/v1/items/\(item)/transitions", json: request, as: ItemDetail.self)
+        print("№\(item) «\(updated.item.title)»: \(current.item.stateName) → \(updated.item.stateName).")
+    }
+}
+
+struct Confirm: TransitionCommand {
+    static let configuration = CommandConfiguration(abstract: "Подтвердить документ или отчёт.")
+    static let action = ReviewAction.confirm
+    @Argument(help: "Номер объекта.") var item: Int64
+    @Option(name: .long, help: "Комментарий.") var comment: String?
+    @Option(name: .long, help: "Редакция, которую вы проверили (из medk show); иначе текущая.") var revision: Int?
+}
+
+struct Return: TransitionCommand {
+    static let configuration = CommandConfiguration(abstract: "Вернуть на доработку (комментарий обязателен).")
+    static let action = ReviewAction.return
+    @Argument(help: "Номер объекта.") var item: Int64
+    @Option(name: .long, help: "Что исправить (обязательно).") var comment: String?
+    @Option(name: .long, help: "Редакция, которую вы проверили (из medk show); иначе текущая.") var revision: Int?
+
+    func validate() throws {
+        guard let comment, !comment.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("Укажите --comment: что нужно исправить.")
+        }
+    }
+}
+
+struct Submit: TransitionCommand {
+    static let configuration = CommandConfiguration(abstract: "Отправить на проверку куратору.")
+    static let action = ReviewAction.submit
+    @Argument(help: "Номер объекта.") var item: Int64
+    @Option(name: .long, help: "Комментарий.") var comment: String?
+    @Option(name: .long, help: "Ожидаемая редакция; иначе текущая.") var revision: Int?
+}
+
+struct Withdraw: TransitionCommand {
+    static let configuration = CommandConfiguration(abstract: "Отозвать с проверки (пока куратор не принял решение).")
+    static let action = ReviewAction.withdraw
+    @Argument(help: "Номер объекта.") var item: Int64
+    @Option(name: .long, help: "Комментарий.") var comment: String?
+    @Option(name: .long, help: "Ожидаемая редакция; иначе текущая.") var revision: Int?
+}
+
+struct Reopen: TransitionCommand {
+    static let configuration = CommandConfiguration(abstract: "Начать новую редакцию подтверждённого документа (комментарий обязателен).")
+    static let action = ReviewAction.reopen
+    @Argument(help: "Номер объекта.") var item: Int64
+    @Option(name: .long, help: "Зачем нужна новая редакция (обязательно).") var comment: String?
+    @Option(name: .long, help: "Ожидаемая редакция; иначе текущая.") var revision: Int?
+}
+
+struct Comment: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Оставить комментарий к объекту (состояние не меняется).")
+    @Argument(help: "Номер объекта.") var item: Int64
+    @Option(name: .long, help: "Текст комментария.") var text: String
+
+    func run() async throws {
+        _ = try await APIClient.saved().send("POST", "/api/v1/items/\(item)/comments", json: ["text": text], as: ItemDetail.self)
+        print("Комментарий добавлен к №\(item).")
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import MEDKCore
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A small JSON client of the MEDK API. Server refusals come back as the same `MEDKError`
+/// (code and Russian message) that the core raised.
+struct APIClient {
+    let server: URL
+    let token: String?
+
+    init(server: String, token: String?) throws {
+        guard let url = URL(string: server.hasSuffix("/") ? String(server.dropLast()) : server),
+              let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw MEDKError.invalid("invalid_server", "Адрес сервера «\(server)» не похож на http(s)://хост:порт.")
+        }
+        self.server = url
+        self.token = token
+    }
+
+    /// The client of the saved session.
+    static func saved() throws -> APIClient {
+        let session = try SavedSession.load()
+        return try APIClient(server: session.server, token: session.token)
+    }
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    func get<T: Decodable>(_ path: String, query: [String: String?] = [:], as type: T.Type) async throws -> T {
+        try Self.decoder.decode(T.self, from: try await send("GET", path, query: query, body: nil).0)
+    }
+
+    func send<Body: Encodable, T: Decodable>(_ method: String, _ path: String, json body: Body, as type: T.Type) async throws -> T {
+        let data = try Self.encoder.encode(body)
+        return try Self.decoder.decode(T.self, from: try await send(method, path, body: data, contentType: "application/json").0)
+    }
+
+    func raw(_ method: String, _ path: String, query: [String: String?] = [:], body: Data?,
+             contentType: String? = nil) async throws -> (Data, HTTPURLResponse) {
+        try await send(method, path, query: query, body: body, contentType: contentType)
+    }
+
+    private func send(_ method: String, _ path: String, query: [String: String?] = [:], body: Data?,
+                      contentType: String? = nil) async throws -> (Data, HTTPURLResponse) {
+        var components = URLComponents(url: server.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+        let items = query.compactMap { key, value in value.map { URLQueryItem(name: key, value: $0) } }.sorted { $0.name < $1.name }
+        if !items.isEmpty { components.queryItems = items }
+        var request = URLRequest(url: components.url!)
+        request.httpMethod = method
+        request.timeoutInterval = 120
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        request.setValue("medk-cli", forHTTPHeaderField: "User-Agent")
+        request.httpBody = body
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw CLIFailure(error: MEDKError(.internalFailure, code: "server_unreachable",
+                                              message: "Сервер \(server.absoluteString) недоступен: \(error.localizedDescription)"))
+        }
+        guard let http = response as? HTTPURLResponse else {
+            throw CLIFailure(error: MEDKError(.internalFailure, code: "bad_response", message: "Сервер вернул непонятный ответ."))
+        }
+        guard (200..<300).contains(http.statusCode) else {
+            if let body = try? Self.decoder.decode(ErrorBody.self, from: data) {
+                throw CLIFailure(error: MEDKError(Self.kind(http.statusCode), code: body.error.code, message: body.error.message,
+                                                  details: body.error.details ?? []))
+            }
+            throw CLIFailure(error: MEDKError(Self.kind(http.statusCode), code: "http_\(http.statusCode)",
+                                              message: "Сервер ответил кодом \(http.statusCode)."))
+        }
+        return (data, http)
+    }
+
+    private static func kind(_ status: Int) -> MEDKError.Kind {
+        switch status {
+        case 401: .unauthenticated
+        case 403: .forbidden
+        case 404: .notFound
+        case 409: .conflict
+        case 413: .tooLarge
+        case 415: .unsupportedMediaType
+        case 400..<500: .invalidInput
+        default: .internalFailure
+        }
+    }
+
+    private struct ErrorBody: Decodable {
+        struct Content: Decodable {
+            var code: String
+            var message: String
+            var details: [String]?
+        }
+        var error: Content
+    }
+}
+
+/// Shapes of API responses the CLI reads (the server encodes the core's read models).
+struct ListOf<T: Decodable>: Decodable {
+    var items: [T]
+}
+
+struct OrganisationsBody: Decodable {
+    var regions: [Region]
+    var municipalities: [Municipality]
+    var schools: [School]
+}
+
+struct LoginBody: Encodable {
+    var login: String
+    var password: String
+}
+
+struct OK: Decodable {
+    var ok: Bool
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import MEDKCore
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case table, json, csv
+}
+
+/// How every listing prints: an aligned table for people, JSON or CSV for programs.
+enum Output {
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    static func print(rows: [[String]], format: OutputFormat) {
+        switch format {
+        case .csv:
+            Swift.print(CSV.write(rows, bom: false), terminator: "")
+        case .table, .json:
+            Swift.print(table(rows), terminator: "")
+        }
+    }
+
+    static func table(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        let columns = header.count
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < columns { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ row: [String]) -> String {
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ") + "\n"
+        }
+        var out = line(header)
+        out += widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
+        for row in rows.dropFirst() { out += line(row) }
+        return out
+    }
+
+    /// Local time of the item's own region, with the zone named.
+    static func time(_ date: Date?, zone: String) -> String {
+        guard let date else { return "—" }
+        return (try? RegionCalendar(timeZoneIdentifier: zone).format(date)) ?? Timestamp.string(date)
+    }
+}

@@ -1,3 +1,0 @@
-import ArgumentParser
-import MEDKServer
-print("x")
