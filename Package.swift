@@ -46,20 +46,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "MEDKTestSupport",
+            dependencies: ["MEDKCore"],
+            path: "Tests/MEDKTestSupport"
+        ),
         .testTarget(
             name: "MEDKCoreTests",
-            dependencies: ["MEDKCore"]
+            dependencies: ["MEDKCore", "MEDKTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "MEDKServerTests",
             dependencies: [
-                "MEDKCore", "MEDKServer",
+                "MEDKCore", "MEDKServer", "MEDKTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "MEDKCLITests",
-            dependencies: ["MEDKCore", "MEDKServer", "medk-cli"]
+            dependencies: ["MEDKCore", "MEDKServer", "MEDKTestSupport", "medk-cli"]
         ),
     ]
 )

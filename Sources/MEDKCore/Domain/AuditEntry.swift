@@ -23,6 +23,25 @@ public struct AuditEntry: Codable, Sendable, Hashable {
 
     public static let genesisHash = String(repeating: "0", count: 64)
 
+    public init(seq: Int64, at: String, actorID: Int64?, actorLogin: String, actorRole: String?, action: String,
+                entityType: String, entityID: String?, fromState: String?, toState: String?, comment: String?,
+                details: String, prevHash: String, hash: String) {
+        self.seq = seq
+        self.at = at
+        self.actorID = actorID
+        self.actorLogin = actorLogin
+        self.actorRole = actorRole
+        self.action = action
+        self.entityType = entityType
+        self.entityID = entityID
+        self.fromState = fromState
+        self.toState = toState
+        self.comment = comment
+        self.details = details
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
     /// The hash this row must carry given its content and the previous row's hash.
     public func computedHash() -> String {
         var canonical = ""

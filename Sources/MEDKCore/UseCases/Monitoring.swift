@@ -101,7 +101,7 @@ private struct ComplianceBuilder {
         for school in schools {
             if calendars[school.timeZone] == nil { calendars[school.timeZone] = try RegionCalendar(timeZoneIdentifier: school.timeZone) }
             let calendar = calendars[school.timeZone]!
-            let cutoff = asOf.map { calendar.endOfDay($0) } ?? now
+            let cutoff = self.cutoff(calendar)
             let schoolItems = (items[school.id] ?? []).filter { $0.createdAt < cutoff }
             var snapshots: [Int64: ItemSnapshot] = [:]
             for item in schoolItems {
@@ -127,7 +127,7 @@ private struct ComplianceBuilder {
             let reports = Dictionary(schoolItems.filter { $0.kind == .measureReport }.compactMap { item in
                 item.measureID.map { ($0, snapshots[item.id]!) }
             }, uniquingKeysWith: { first, _ in first })
-            for (measureID, dueText) in measures[school.id] ?? [] {
+            for (measureID, dueText, createdAt) in measures[school.id] ?? [] where createdAt < cutoff {
                 let deadline = calendar.endOfDay(CalendarDate(dueText)!)
                 let report = reports[measureID]
                 totals.total += 1
@@ -142,6 +142,12 @@ private struct ComplianceBuilder {
         return ComplianceReport(campaignCode: campaign.code, campaignName: campaign.name, scope: scopeName,
                                 asOf: asOf, generatedAt: now, schools: lines,
                                 curators: try curatorLoads(schools: schools, waitingBySchool: waitingBySchool, calendars: calendars))
+    }
+
+    /// The first instant not counted: the end of the as-of day in the school's zone, or just
+    /// after now (instants are stored to the millisecond) so that what happened this moment counts.
+    private func cutoff(_ calendar: RegionCalendar) -> Date {
+        asOf.map { calendar.endOfDay($0) } ?? now.addingTimeInterval(0.001)
     }
 
     private func scopeCondition() -> (String, StatementArguments) {
@@ -209,13 +215,14 @@ private struct ComplianceBuilder {
         return result
     }
 
-    private func measuresBySchool() throws -> [Int64: [(Int64, String)]] {
-        var result: [Int64: [(Int64, String)]] = [:]
+    /// (measure, due date, created) per school; the list is today's, filtered by creation time.
+    private func measuresBySchool() throws -> [Int64: [(Int64, String, Date)]] {
+        var result: [Int64: [(Int64, String, Date)]] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT i.school_id, ms.id, ms.due_date FROM measures ms JOIN items i ON i.id = ms.roadmap_id
+            SELECT i.school_id, ms.id, ms.due_date, ms.created_at FROM measures ms JOIN items i ON i.id = ms.roadmap_id
             WHERE i.campaign_id = ? AND i.school_id IS NOT NULL
             """, arguments: [campaign.id!]) {
-            result[row["school_id"], default: []].append((row["id"], row["due_date"]))
+            result[row["school_id"], default: []].append((row["id"], row["due_date"], row["created_at"]))
         }
         return result
     }
@@ -239,7 +246,7 @@ private struct ComplianceBuilder {
                 order.append(login)
             }
             let waiting = waitingBySchool[schoolID] ?? []
-            let cutoff = asOf.map { calendars[zoneBySchool[schoolID]!]!.endOfDay($0) } ?? now
+            let cutoff = self.cutoff(calendars[zoneBySchool[schoolID]!]!)
             loads[login]!.schools += 1
             loads[login]!.waiting += waiting.count
             if let oldest = waiting.min(), oldest < (loads[login]!.oldestWaitingSince ?? .distantFuture) {

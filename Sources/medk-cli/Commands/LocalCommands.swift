@@ -211,7 +211,7 @@ struct Audit: AsyncParsableCommand {
             let entries = try await data.openExisting().auditLog(itemID: item, limit: limit, by: .local)
             if format == .json { return try Output.json(entries) }
             Output.print(rows: [["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Переход", "Комментарий"]] + entries.map { entry in
-                [String(entry.seq), entry.at, entry.actorLogin, entry.actorRole ?? "—", entry.action,
+                [String(entry.seq), entry.at, entry.actorLogin, entry.actorRole ?? "—", AuditActionNames.russian(entry.action),
                  "\(entry.entityType) \(entry.entityID ?? "")",
                  entry.fromState == nil && entry.toState == nil ? "" : "\(entry.fromState ?? "∅") → \(entry.toState ?? "∅")",
                  entry.comment ?? ""]

@@ -130,7 +130,7 @@ enum ItemPrinter {
             out += "Показатель: \(measure.indicator), план \(measure.plannedValue), факт \(measure.actualValue ?? "—")\n"
         }
         out += "\nИстория:\n" + Output.table([["Время", "Кто", "Действие", "Переход", "Комментарий"]] + detail.history.map {
-            [Output.time($0.at, zone: zone), $0.actor, $0.action,
+            [Output.time($0.at, zone: zone), $0.actor, AuditActionNames.russian($0.action),
              $0.fromState == $0.toState ? "" : "\($0.fromState?.russianName ?? "∅") → \($0.toState?.russianName ?? "∅")",
              $0.comment ?? ""]
         })

@@ -1,0 +1,43 @@
+import Foundation
+import MEDKCore
+import MEDKTestSupport
+import Testing
+
+@Suite("Two people acting at once")
+struct ConcurrencyTests {
+    @Test("two curators deciding the same item at once: exactly one wins and one audit row is written")
+    func twoCurators() async throws {
+        let world = try await TestWorld()
+        // Both curators are assigned to school A for this test.
+        _ = try await world.service.importCSV(.assignments, text: "campaign_code;school_code;curator_login\nC2026;A;curator2",
+                                              dryRun: false, by: .local)
+        for round in 0..<5 {
+            let item = try await world.submittedDocument(round == 0 ? .developmentConcept : [.midtermProgramme, .interimReport, .finalReport, .analyticalNote][round - 1], school: "A")
+            let results = await withTaskGroup(of: Result<ItemDetail, MEDKError>.self) { group in
+                for (login, action) in [("curator1", ReviewAction.confirm), ("curator2", ReviewAction.return)] {
+                    group.addTask {
+                        do {
+                            return .success(try await world.act(action, on: item, by: login, comment: "решение \(login)"))
+                        } catch let error as MEDKError {
+                            return .failure(error)
+                        } catch {
+                            return .failure(MEDKError(.internalFailure, code: "unexpected", message: "\(error)"))
+                        }
+                    }
+                }
+                var collected: [Result<ItemDetail, MEDKError>] = []
+                for await result in group { collected.append(result) }
+                return collected
+            }
+            let wins = results.compactMap { try? $0.get() }
+            let losses = results.compactMap { result -> MEDKError? in if case .failure(let e) = result { e } else { nil } }
+            #expect(wins.count == 1)
+            #expect(losses.count == 1)
+            #expect(losses.first?.kind == .conflict)
+            let history = try await world.service.item(item.item.id, for: try await world.actor("curator1")).history
+            #expect(history.filter { $0.action == "item.confirm" || $0.action == "item.return" }.count == 1)
+        }
+        #expect(try await world.service.verifyAudit() == .intact(rows: try await world.service.auditLog(by: .local).count,
+                                                                 lastHash: try await world.service.auditLog(by: .local).last!.hash))
+    }
+}

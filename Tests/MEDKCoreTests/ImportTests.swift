@@ -1,0 +1,115 @@
+import Foundation
+import MEDKCore
+import MEDKTestSupport
+import Testing
+
+@Suite("CSV imports")
+struct ImportTests {
+    @Test("a file with bad rows changes nothing and reports every bad row with its line number")
+    func badRowsRejectWholeFile() async throws {
+        let world = try await TestWorld()
+        let before = try await world.service.auditLog(by: .local).count
+        let text = """
+            code;name;municipality_code;low_results;hard_social;programme_years
+            N1;Новая школа 1;M1;да;нет;2026
+            N2;Новая школа 2;M9;да;нет;2026
+            ;Без кода;M1;нет;нет;
+            N3;Школа "3";M1;может быть;нет;2026
+            N1;Повтор;M1;да;нет;2026
+            N4;Хорошая;M2;1;0;2026
+            """
+        let error = await #expect(throws: MEDKError.self) {
+            try await world.service.importCSV(.schools, text: text, dryRun: false, by: .local)
+        }
+        #expect(error?.code == "import_rejected")
+        #expect(error?.details.map { String($0.prefix(9)) } == ["строка 3:", "строка 4:", "строка 5:", "строка 6:"])
+        #expect(error?.details[0].contains("M9") == true)
+        #expect(try await world.service.schools().count == 5)
+        #expect(try await world.service.auditLog(by: .local).count == before)
+    }
+
+    @Test("a dry run shows what would change and writes nothing")
+    func dryRun() async throws {
+        let world = try await TestWorld()
+        let text = "code,name,region_code\nM1,Балейский округ,R1\nM9,Новый округ,R2\nM2,Город Чита (переименован),R1\n"
+        let report = try await world.service.importCSV(.municipalities, text: text, dryRun: true, by: .local)
+        #expect(report.rows.map(\.outcome) == [.unchanged, .created, .updated])
+        #expect(report.rows.map(\.line) == [2, 3, 4])
+        #expect(try await world.service.municipalities().count == 3)
+        let applied = try await world.service.importCSV(.municipalities, text: text, dryRun: false, by: .local)
+        #expect(applied.rows.map(\.outcome) == [.unchanged, .created, .updated])
+        #expect(try await world.service.municipalities().count == 4)
+        let again = try await world.service.importCSV(.municipalities, text: text, dryRun: false, by: .local)
+        #expect(again.rows.allSatisfy { $0.outcome == .unchanged }, "re-importing the same file changes nothing")
+    }
+
+    @Test("headers are checked before any row")
+    func header() async throws {
+        let world = try await TestWorld()
+        let missing = await #expect(throws: MEDKError.self) {
+            try await world.service.importCSV(.regions, text: "code;name\nR9;Регион", dryRun: false, by: .local)
+        }
+        #expect(missing?.code == "missing_columns")
+        let unknown = await #expect(throws: MEDKError.self) {
+            try await world.service.importCSV(.regions, text: "code;name;time_zone;colour\nR9;Регион;Europe/Moscow;red", dryRun: false, by: .local)
+        }
+        #expect(unknown?.code == "unknown_columns")
+        let zone = await #expect(throws: MEDKError.self) {
+            try await world.service.importCSV(.regions, text: "code;name;time_zone\nR9;Регион;MSK", dryRun: false, by: .local)
+        }
+        #expect(zone?.details.first?.contains("MSK") == true)
+    }
+
+    @Test("users get roles scoped to organisations by code; curators are assigned per campaign")
+    func usersAndAssignments() async throws {
+        let world = try await TestWorld()
+        let bad = await #expect(throws: MEDKError.self) {
+            try await world.service.importCSV(.users, text: """
+                login;full_name;email;role;scope_code
+                new-user;Новый;new@example.org;директор;A
+                new-user2;Новый 2;;school;
+                new-user3;Новый 3;;federal;R1
+                new user;Пробел;;school;A
+                """, dryRun: false, by: .local)
+        }
+        #expect(bad?.details.count == 4)
+        _ = try await world.service.importCSV(.users, text: "login;full_name;email;role;scope_code\ncurator3;Куратор Третий;;curator;R1",
+                                              dryRun: false, by: .local)
+        let notCurator = await #expect(throws: MEDKError.self) {
+            try await world.service.importCSV(.assignments, text: "campaign_code;school_code;curator_login\nC2026;A;school-B", dryRun: false, by: .local)
+        }
+        #expect(notCurator?.details.first?.contains("не является куратором") == true)
+        _ = try await world.service.importCSV(.assignments, text: "campaign_code;school_code;curator_login\nC2026;A;curator3", dryRun: false, by: .local)
+        let submitted = try await world.submittedDocument(school: "A")
+        #expect(try await world.service.queue(for: try await world.actor("curator3")).map(\.item.id) == [submitted.item.id])
+    }
+}
+
+@Suite("CSV reading and writing")
+struct CSVTests {
+    @Test("quotes, doubled quotes, embedded separators and newlines, BOM and CRLF")
+    func parse() throws {
+        let text = "\u{FEFF}a;b;c\r\n\"x;y\";\"он сказал \"\"да\"\"\";\"две\nстроки\"\r\n1;2;3\r\n"
+        let records = try CSV.parse(text)
+        #expect(records.map(\.fields) == [["a", "b", "c"], ["x;y", "он сказал \"да\"", "две\nстроки"], ["1", "2", "3"]])
+        #expect(records.map(\.line) == [1, 2, 4])
+    }
+
+    @Test("the separator is guessed from the header")
+    func separator() throws {
+        #expect(try CSV.parse("a,b\n1,2").map(\.fields) == [["a", "b"], ["1", "2"]])
+        #expect(try CSV.parse("a;b,c\n1;2,3").map(\.fields) == [["a", "b,c"], ["1", "2,3"]])
+    }
+
+    @Test("an unterminated quote is refused")
+    func unterminated() {
+        #expect(throws: MEDKError.self) { try CSV.parse("a;b\n\"x;y\n") }
+    }
+
+    @Test("writing escapes what needs it and defuses spreadsheet formulas")
+    func write() throws {
+        let out = CSV.write([["a;b", "=HYPERLINK(\"x\")", "-5", "обычный"]], bom: false)
+        #expect(out == "\"a;b\";\"'=HYPERLINK(\"\"x\"\")\";-5;обычный\r\n")
+        #expect(try CSV.parse(out).first?.fields == ["a;b", "'=HYPERLINK(\"x\")", "-5", "обычный"])
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import MEDKCore
+import MEDKTestSupport
+import Testing
+
+@Suite("Roadmaps and measures")
+struct RoadmapTests {
+    static func measure(_ title: String, due: String = "2026-09-01", risk: Int? = 2, responsible: String = "Директор") -> MeasureInput {
+        MeasureInput(task: "Задача", title: title, dueDate: CalendarDate(due)!, responsible: responsible, expectedResult: "Результат",
+                     indicator: "Показатель", plannedValue: "100 %", riskFactorNumber: risk)
+    }
+
+    @Test("the system checks FIOCO's completeness criteria before a roadmap goes to review")
+    func completeness() async throws {
+        let world = try await TestWorld()
+        let school = try await world.actor("school-A")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")), by: school)
+        let empty = await #expect(throws: MEDKError.self) { try await world.act(.submit, on: roadmap, by: "school-A") }
+        #expect(empty?.details == ["В дорожной карте нет ни одного мероприятия."])
+        let incomplete = try await world.service.addMeasure(roadmapID: roadmap.item.id, Self.measure("Без ответственных", risk: nil, responsible: " "), by: school)
+        let refused = await #expect(throws: MEDKError.self) {
+            try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: school), by: "school-A")
+        }
+        #expect(refused?.details == ["Мероприятие №1 «Без ответственных»: не указаны ответственные.",
+                                     "Мероприятие №1 «Без ответственных»: не указан фактор риска (антирисковая программа)."])
+        _ = try await world.service.updateMeasure(incomplete.id, Self.measure("Курсы повышения квалификации"), by: school)
+        let ready = try await world.service.item(roadmap.item.id, for: school)
+        #expect(ready.completenessProblems == [])
+        #expect(try await world.act(.submit, on: ready, by: "school-A").item.state == .submitted)
+    }
+
+    @Test("measures can be changed only while the roadmap is a draft or returned")
+    func editingWindow() async throws {
+        let world = try await TestWorld()
+        let school = try await world.actor("school-A")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")), by: school)
+        let measure = try await world.service.addMeasure(roadmapID: roadmap.item.id, Self.measure("М1"), by: school)
+        _ = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: school), by: "school-A")
+        let error = await #expect(throws: MEDKError.self) {
+            try await world.service.updateMeasure(measure.id, Self.measure("Другое"), by: school)
+        }
+        #expect(error?.code == "invalid_transition")
+        let other = await #expect(throws: MEDKError.self) {
+            try await world.service.addMeasure(roadmapID: roadmap.item.id, Self.measure("М2"), by: try await world.actor("school-B"))
+        }
+        #expect(other?.kind == .forbidden)
+    }
+
+    @Test("a measure is reported with evidence after the roadmap is confirmed, and reviewed on its own")
+    func reporting() async throws {
+        let world = try await TestWorld()
+        let school = try await world.actor("school-A")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")), by: school)
+        let measure = try await world.service.addMeasure(roadmapID: roadmap.item.id, Self.measure("Курсы", due: "2026-04-30"), by: school)
+        let tooEarly = await #expect(throws: MEDKError.self) { try await world.service.reportMeasure(measure.id, actualValue: "4", by: school) }
+        #expect(tooEarly?.code == "roadmap_not_confirmed")
+        let submitted = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: school), by: "school-A")
+        _ = try await world.act(.confirm, on: submitted, by: "curator1")
+
+        var report = try await world.service.reportMeasure(measure.id, actualValue: "4 учителя", by: school)
+        #expect(report.item.kind == .measureReport)
+        #expect(report.measure?.actualValue == "4 учителя")
+        let noEvidence = await #expect(throws: MEDKError.self) { try await world.act(.submit, on: report, by: "school-A") }
+        #expect(noEvidence?.details == ["Не приложено ни одного подтверждающего документа."])
+        report = try await world.service.upload(itemID: report.item.id, fileName: "приказ.pdf", chunks: OneChunk(bytes: TestWorld.pdf("p")), by: school)
+        report = try await world.act(.submit, on: report, by: "school-A")
+        report = try await world.act(.return, on: report, by: "curator1", comment: "Приложите сертификаты.")
+        report = try await world.service.upload(itemID: report.item.id, fileName: "сертификаты.pdf", chunks: OneChunk(bytes: TestWorld.pdf("s")), by: school)
+        report = try await world.act(.submit, on: report, by: "school-A")
+        report = try await world.act(.confirm, on: report, by: "curator1")
+        #expect(report.measure?.reportState == .confirmed)
+        #expect(report.measure?.overdue == false)
+        let again = try await world.service.reportMeasure(measure.id, actualValue: nil, by: school)
+        #expect(again.item.id == report.item.id, "one report per measure")
+    }
+
+    @Test("a measure is overdue once its due date has passed in the school's zone and it is not confirmed")
+    func overdue() async throws {
+        let world = try await TestWorld(start: TestWorld.instant("2026-04-30 23:30", zone: "Asia/Chita"))
+        let school = try await world.actor("school-A")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")), by: school)
+        let measure = try await world.service.addMeasure(roadmapID: roadmap.item.id, Self.measure("М", due: "2026-04-30"), by: school)
+        #expect(measure.overdue == false)
+        world.clock.set(TestWorld.instant("2026-05-01 00:00", zone: "Asia/Chita"))
+        #expect(try await world.service.measure(measure.id, for: school).overdue)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import MEDKCore
+import MEDKTestSupport
+import Testing
+
+@Suite("SQLite storage")
+struct StorageTests {
+    static let schemaFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("schema.sql")
+
+    @Test("schema.sql equals what the migrations produce (MEDK_WRITE_SCHEMA=1 rewrites it)")
+    func schemaFileIsCurrent() async throws {
+        let world = try await TestWorld()
+        let migrated = try await world.service.schemaSQL()
+        let header = "-- The canonical current schema of MEDK, produced by the migrations in Sources/MEDKCore/Storage/Migrations.swift.\n-- Do not edit by hand: run `MEDK_WRITE_SCHEMA=1 swift test --filter schemaFileIsCurrent`.\n\n"
+        if ProcessInfo.processInfo.environment["MEDK_WRITE_SCHEMA"] == "1" {
+            try (header + migrated).write(to: Self.schemaFile, atomically: true, encoding: .utf8)
+        }
+        let committed = try String(contentsOf: Self.schemaFile, encoding: .utf8)
+        #expect(committed == header + migrated)
+    }
+
+    @Test("decisions commit durably: WAL with synchronous=FULL and foreign keys enforced")
+    func durability() async throws {
+        let world = try await TestWorld()
+        #expect(try world.service.synchronousLevel() == 2)
+        let queue = try DatabaseQueue(path: world.service.databasePath)
+        #expect(try await queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        try queue.close()
+    }
+
+    @Test("a consistent backup opens as a full MEDK database")
+    func backup() async throws {
+        let world = try await TestWorld()
+        _ = try await world.submittedDocument(school: "A")
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("medk-backup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: target) }
+        try await world.service.backup(to: target.appendingPathComponent("medk.sqlite").path)
+        let restored = try MEDKService(dataDirectory: target, hasher: .fastForTests)
+        #expect(try await restored.auditLog(by: .local).count == (try await world.service.auditLog(by: .local).count))
+        let again = await #expect(throws: MEDKError.self) { try await world.service.backup(to: target.appendingPathComponent("medk.sqlite").path) }
+        #expect(again?.code == "file_exists")
+    }
+}

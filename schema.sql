@@ -1,0 +1,229 @@
+-- The canonical current schema of MEDK, produced by the migrations in Sources/MEDKCore/Storage/Migrations.swift.
+-- Do not edit by hand: run `MEDK_WRITE_SCHEMA=1 swift test --filter schemaFileIsCurrent`.
+
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor_id INTEGER,
+    actor_login TEXT NOT NULL,
+    actor_role TEXT,
+    action TEXT NOT NULL,
+    entity_type TEXT NOT NULL,
+    entity_id TEXT,
+    from_state TEXT,
+    to_state TEXT,
+    comment TEXT,
+    details TEXT NOT NULL DEFAULT '{}',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+
+CREATE TABLE campaign_schools (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    PRIMARY KEY (campaign_id, school_id)
+) WITHOUT ROWID;
+
+CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    year INTEGER NOT NULL
+);
+
+CREATE TABLE curator_assignments (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    curator_id INTEGER NOT NULL REFERENCES users(id),
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (campaign_id, school_id, curator_id),
+    FOREIGN KEY (campaign_id, school_id) REFERENCES campaign_schools(campaign_id, school_id)
+) WITHOUT ROWID;
+
+CREATE TABLE item_files (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    version INTEGER NOT NULL,
+    file_name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    uploaded_by INTEGER NOT NULL REFERENCES users(id),
+    uploaded_at TEXT NOT NULL,
+    UNIQUE (item_id, version)
+);
+
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    kind TEXT NOT NULL CHECK (kind IN ('risk_profile','development_concept','midterm_programme','antirisk_programme','roadmap','analytical_note','order','protocol','agreement','interim_report','final_report','measure_report')),
+    school_id INTEGER REFERENCES schools(id),
+    municipality_id INTEGER REFERENCES municipalities(id),
+    risk_factor_id INTEGER REFERENCES risk_factors(id),
+    measure_id INTEGER REFERENCES measures(id),
+    title TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('draft','submitted','confirmed','returned')),
+    revision INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    updated_at TEXT NOT NULL,
+    first_submitted_at TEXT,
+    submitted_at TEXT,
+    submitted_by INTEGER REFERENCES users(id),
+    decided_at TEXT,
+    decided_by INTEGER REFERENCES users(id),
+    confirmed_version INTEGER,
+    CHECK ((school_id IS NULL) <> (municipality_id IS NULL)),
+    CHECK ((kind = 'antirisk_programme') = (risk_factor_id IS NOT NULL)),
+    CHECK ((kind = 'measure_report') = (measure_id IS NOT NULL))
+);
+
+CREATE TABLE measures (
+    id INTEGER PRIMARY KEY,
+    roadmap_id INTEGER NOT NULL REFERENCES items(id),
+    position INTEGER NOT NULL,
+    risk_factor_id INTEGER REFERENCES risk_factors(id),
+    track INTEGER CHECK (track IN (1, 2, 3)),
+    task TEXT NOT NULL,
+    title TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    responsible TEXT NOT NULL,
+    expected_result TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    planned_value TEXT NOT NULL,
+    actual_value TEXT,
+    regional_measure TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE milestone_overrides (
+    milestone_id INTEGER NOT NULL REFERENCES milestones(id),
+    region_id INTEGER NOT NULL REFERENCES regions(id),
+    due_date TEXT NOT NULL,
+    PRIMARY KEY (milestone_id, region_id)
+) WITHOUT ROWID;
+
+CREATE TABLE milestones (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    kind TEXT NOT NULL CHECK (kind IN ('risk_profile','development_concept','midterm_programme','antirisk_programme','roadmap','analytical_note','order','protocol','agreement','interim_report','final_report','measure_report')),
+    title TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    UNIQUE (campaign_id, kind)
+);
+
+CREATE TABLE municipalities (
+    id INTEGER PRIMARY KEY,
+    region_id INTEGER NOT NULL REFERENCES regions(id),
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL
+);
+
+CREATE TABLE regions (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    time_zone TEXT NOT NULL
+);
+
+CREATE TABLE risk_factors (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    UNIQUE (campaign_id, number)
+);
+
+CREATE TABLE risk_profile_entries (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    risk_factor_id INTEGER NOT NULL REFERENCES risk_factors(id),
+    significance TEXT NOT NULL CHECK (significance IN ('high','medium','low')),
+    chosen INTEGER NOT NULL DEFAULT 0 CHECK (chosen IN (0, 1)),
+    PRIMARY KEY (item_id, risk_factor_id)
+) WITHOUT ROWID;
+
+CREATE TABLE schools (
+    id INTEGER PRIMARY KEY,
+    municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    low_results INTEGER NOT NULL DEFAULT 0 CHECK (low_results IN (0, 1)),
+    hard_social INTEGER NOT NULL DEFAULT 0 CHECK (hard_social IN (0, 1)),
+    programme_years TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+
+CREATE TABLE user_roles (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL CHECK (role IN ('school','curator','municipal','regional','federal','admin')),
+    region_id INTEGER REFERENCES regions(id),
+    municipality_id INTEGER REFERENCES municipalities(id),
+    school_id INTEGER REFERENCES schools(id),
+    CHECK ((region_id IS NOT NULL) + (municipality_id IS NOT NULL) + (school_id IS NOT NULL) <= 1)
+);
+
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    full_name TEXT NOT NULL,
+    email TEXT,
+    password_hash TEXT,
+    is_active INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1)),
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE INDEX audit_log_entity ON audit_log(entity_type, entity_id, seq);
+
+CREATE INDEX curator_assignments_curator ON curator_assignments(curator_id);
+
+CREATE UNIQUE INDEX items_antirisk_per_factor ON items(campaign_id, school_id, risk_factor_id)
+    WHERE kind = 'antirisk_programme';
+
+CREATE INDEX items_municipality ON items(municipality_id, campaign_id);
+
+CREATE UNIQUE INDEX items_report_per_measure ON items(measure_id) WHERE kind = 'measure_report';
+
+CREATE INDEX items_school ON items(school_id, campaign_id);
+
+CREATE UNIQUE INDEX items_single_per_municipality ON items(campaign_id, municipality_id, kind)
+    WHERE municipality_id IS NOT NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
+
+CREATE UNIQUE INDEX items_single_per_school ON items(campaign_id, school_id, kind)
+    WHERE school_id IS NOT NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
+
+CREATE INDEX items_state ON items(state, submitted_at);
+
+CREATE INDEX measures_roadmap ON measures(roadmap_id, position);
+
+CREATE INDEX municipalities_region ON municipalities(region_id);
+
+CREATE INDEX schools_municipality ON schools(municipality_id);
+
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE UNIQUE INDEX user_roles_unique ON user_roles(
+    user_id, role, ifnull(region_id, 0), ifnull(municipality_id, 0), ifnull(school_id, 0));
+
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TRIGGER item_files_immutable BEFORE UPDATE ON item_files
+BEGIN SELECT RAISE(ABORT, 'file versions are immutable'); END;
+
+CREATE TRIGGER item_files_undeletable BEFORE DELETE ON item_files
+BEGIN SELECT RAISE(ABORT, 'file versions are immutable'); END;
