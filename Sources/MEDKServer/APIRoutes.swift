@@ -17,7 +17,7 @@ enum APIRoutes {
 
     private static func registerSession(_ table: RouteTable, _ service: MEDKService) {
         table.on(.post, "\(prefix)/auth/login") { request, context -> LoginResult in
-            let body = try await request.decode(as: LoginRequest.self, context: context)
+            let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
             return try await service.login(body.login, password: body.password,
                                            client: request.headers[.userAgent].map { String($0.prefix(200)) })
         }
@@ -56,7 +56,7 @@ enum APIRoutes {
         }
         table.on(.post, "\(prefix)/items") { request, context -> EditedResponse<ItemDetail> in
             let actor = try context.requireActor()
-            let body = try await request.decode(as: NewItem.self, context: context)
+            let body = try await request.decodeJSON(as: NewItem.self, context: context)
             return EditedResponse(status: .created, response: try await service.createItem(body, by: actor))
         }
         table.on(.get, "\(prefix)/items/{id}") { _, context -> ItemDetail in
@@ -64,17 +64,17 @@ enum APIRoutes {
         }
         table.on(.post, "\(prefix)/items/{id}/transitions") { request, context -> ItemDetail in
             let actor = try context.requireActor()
-            let body = try await request.decode(as: TransitionRequest.self, context: context)
+            let body = try await request.decodeJSON(as: TransitionRequest.self, context: context)
             return try await service.transition(itemID: try context.parameters.id(), body, by: actor)
         }
         table.on(.post, "\(prefix)/items/{id}/comments") { request, context -> ItemDetail in
             let actor = try context.requireActor()
-            let body = try await request.decode(as: CommentRequest.self, context: context)
+            let body = try await request.decodeJSON(as: CommentRequest.self, context: context)
             return try await service.comment(itemID: try context.parameters.id(), text: body.text, by: actor)
         }
         table.on(.put, "\(prefix)/items/{id}/risk-profile") { request, context -> ItemDetail in
             let actor = try context.requireActor()
-            let body = try await request.decode(as: RiskProfileRequest.self, context: context)
+            let body = try await request.decodeJSON(as: RiskProfileRequest.self, context: context)
             return try await service.setRiskProfile(itemID: try context.parameters.id(), entries: body.entries,
                                                     expectedRevision: body.expectedRevision, by: actor)
         }
@@ -109,14 +109,14 @@ enum APIRoutes {
     private static func registerRoadmaps(_ table: RouteTable, _ service: MEDKService) {
         table.on(.post, "\(prefix)/items/{id}/measures") { request, context -> EditedResponse<Measure> in
             let actor = try context.requireActor()
-            let body = try await request.decode(as: MeasureRequest.self, context: context)
+            let body = try await request.decodeJSON(as: MeasureRequest.self, context: context)
             let measure = try await service.addMeasure(roadmapID: try context.parameters.id(), body.measure,
                                                        expectedRevision: body.expectedRevision, by: actor)
             return EditedResponse(status: .created, response: measure)
         }
         table.on(.put, "\(prefix)/measures/{id}") { request, context -> Measure in
             let actor = try context.requireActor()
-            let body = try await request.decode(as: MeasureRequest.self, context: context)
+            let body = try await request.decodeJSON(as: MeasureRequest.self, context: context)
             return try await service.updateMeasure(try context.parameters.id(), body.measure,
                                                    expectedRevision: body.expectedRevision, by: actor)
         }
@@ -128,7 +128,7 @@ enum APIRoutes {
         }
         table.on(.post, "\(prefix)/measures/{id}/report") { request, context -> ItemDetail in
             let actor = try context.requireActor()
-            let body = try await request.decode(as: MeasureReportRequest.self, context: context)
+            let body = try await request.decodeJSON(as: MeasureReportRequest.self, context: context)
             return try await service.reportMeasure(try context.parameters.id(), actualValue: body.actualValue,
                                                    expectedRevision: body.expectedRevision, by: actor)
         }
@@ -164,14 +164,14 @@ enum APIRoutes {
     private static func registerAdministration(_ table: RouteTable, _ service: MEDKService) {
         table.on(.post, "\(prefix)/curator-assignments") { request, context -> EditedResponse<EmptyResponse> in
             let actor = try context.requireActor()
-            let body = try await request.decode(as: CuratorAssignmentRequest.self, context: context)
+            let body = try await request.decodeJSON(as: CuratorAssignmentRequest.self, context: context)
             try await service.assignCurator(by: .user(actor), campaignCode: body.campaignCode, schoolCode: body.schoolCode,
                                             curatorLogin: body.curatorLogin)
             return EditedResponse(status: .created, response: EmptyResponse(ok: true))
         }
         table.on(.put, "\(prefix)/milestone-overrides") { request, context -> EmptyResponse in
             let actor = try context.requireActor()
-            let body = try await request.decode(as: MilestoneShiftRequest.self, context: context)
+            let body = try await request.decodeJSON(as: MilestoneShiftRequest.self, context: context)
             try await service.shiftMilestone(by: .user(actor), campaignCode: body.campaignCode, kind: body.kind,
                                              regionCode: body.regionCode, dueDate: body.dueDate)
             return EmptyResponse(ok: true)

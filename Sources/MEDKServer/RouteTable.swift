@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import MEDKCore
 
@@ -37,5 +38,13 @@ extension Parameters {
 extension Request {
     func query(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+extension Request {
+    /// Decodes a JSON body, letting `DecodingError` through so the client learns which field is wrong.
+    func decodeJSON<T: Decodable>(as type: T.Type, context: MEDKRequestContext) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
     }
 }
