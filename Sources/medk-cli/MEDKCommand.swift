@@ -16,10 +16,11 @@ struct MEDKCommand: AsyncParsableCommand {
         Коды выхода: 0 — успех, 1 — отказ или ошибка, 2 — неверный вызов.
         """,
         subcommands: [
-            Serve.self, Initialize.self, Migrate.self, Import.self, Users.self, Backup.self, Audit.self,
+            Serve.self, Initialize.self, Migrate.self, Import.self, Users.self, Campaigns.self, Backup.self, Audit.self,
             Login.self, Logout.self, WhoAmI.self, Queue.self, Items.self, Show.self,
             Confirm.self, Return.self, Submit.self, Withdraw.self, Reopen.self, Comment.self,
             Create.self, Upload.self, Download.self, RiskProfile.self, MeasureCommand.self, Deadlines.self,
+            Assign.self, ShiftDeadline.self,
         ])
 
     /// Runs the command and maps failures to the exit codes the help promises.

@@ -88,6 +88,73 @@ struct CLIAgainstServerTests {
         #expect(log.stdout.contains("curator1"))
     }
 
+    @Test("every school-side step is scriptable: risk profile, anti-risk programme, roadmap, measure report with evidence")
+    func schoolSteps() async throws {
+        let world = try await TestWorld(start: Date())
+        let server = try RunningServer(dataDirectory: world.directory)
+        defer { server.stop() }
+        let school = MEDKProcess()
+        let curator = MEDKProcess()
+        let region = MEDKProcess()
+        #expect(try school.run(["login", "--server", server.url, "--user", "school-B"]).status == 0)
+        #expect(try curator.run(["login", "--server", server.url, "--user", "curator1"]).status == 0)
+        #expect(try region.run(["login", "--server", server.url, "--user", "reg-R1"]).status == 0)
+        func id(_ result: MEDKProcess.Result) throws -> String {
+            #expect(result.status == 0, "\(result)")
+            return String(try #require(result.stdout.firstMatch(of: /№(\d+)/)).1)
+        }
+        func confirm(_ item: String) throws {
+            let result = try curator.run(["confirm", item])
+            #expect(result.status == 0, "\(result)")
+        }
+
+        let profile = try id(school.run(["create", "risk_profile", "--school", "B"]))
+        let set = try school.run(["risk-profile", profile, "--significance", "2=высокая,5=low,8=high", "--choose", "2,8"])
+        #expect(set.stdout.contains("выбраны факторы: 2, 8"), "\(set)")
+        #expect(try school.run(["submit", profile]).status == 0)
+        try confirm(profile)
+        let refused = try school.run(["create", "antirisk_programme", "--school", "B", "--risk", "5"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("не выбран"))
+        let programme = try id(school.run(["create", "antirisk_programme", "--school", "B", "--risk", "2"]))
+        #expect(try school.run(["show", programme]).stdout.contains("Дефицит педагогических кадров"))
+
+        let roadmap = try id(school.run(["create", "roadmap", "--school", "B"]))
+        let incomplete = try school.run(["submit", roadmap])
+        #expect(incomplete.status == 1)
+        #expect(incomplete.stderr.contains("нет ни одного мероприятия"))
+        let added = try school.run(["measure", "add", roadmap, "--task", "Закрыть вакансии", "--title", "Наставничество для молодых учителей",
+                                    "--due", "01.09.2026", "--responsible", "Директор", "--result", "Вакансии закрыты",
+                                    "--indicator", "Число вакансий", "--planned", "0", "--risk", "2"])
+        #expect(added.status == 0, "\(added)")
+        let measureID = String(try #require(added.stdout.firstMatch(of: /id (\d+)/)).1)
+        #expect(try school.run(["submit", roadmap]).status == 0)
+        try confirm(roadmap)
+
+        let evidence = FileManager.default.temporaryDirectory.appendingPathComponent("приказ-\(UUID().uuidString).pdf")
+        try Data(TestWorld.pdf("приказ")).write(to: evidence)
+        defer { try? FileManager.default.removeItem(at: evidence) }
+        let report = try id(school.run(["measure", "report", measureID, "--actual", "0 вакансий", "--evidence", evidence.path, "--submit"]))
+        #expect(try school.run(["show", report]).stdout.contains("на проверке"))
+        try confirm(report)
+        let download = FileManager.default.temporaryDirectory.appendingPathComponent("копия-\(UUID().uuidString).pdf")
+        defer { try? FileManager.default.removeItem(at: download) }
+        #expect(try curator.run(["download", report, "--output", download.path]).status == 0)
+        #expect(try Data(contentsOf: download) == Data(TestWorld.pdf("приказ")))
+
+        // The region assigns a second curator and moves a deadline for its schools.
+        #expect(try region.run(["assign", "--campaign", "C2026", "--school", "B", "--curator", "curator2"]).status == 0)
+        #expect(try region.run(["shift-deadline", "--campaign", "C2026", "--kind", "final_report", "--region", "R1", "--due", "2026-12-25"]).status == 0)
+        #expect(try region.run(["shift-deadline", "--campaign", "C2026", "--kind", "final_report", "--region", "R2", "--due", "2026-12-25"]).status == 1)
+        let json = try region.run(["deadlines", "--format", "json"])
+        let compliance = try JSONDecoder.iso8601.decode(ComplianceReport.self, from: Data(json.stdout.utf8))
+        let schoolB = try #require(compliance.schools.first { $0.schoolCode == "B" })
+        #expect(schoolB.measures.total == 1)
+        #expect(schoolB.measures.confirmed == 1)
+        #expect(schoolB.milestones.first { $0.kind == .finalReport }?.dueDate == CalendarDate("2026-12-25"))
+        #expect(compliance.curators.first { $0.login == "curator2" }?.schools == 3)
+    }
+
     @Test("usage errors exit 2, refusals exit 1, help is in Russian")
     func exitCodes() throws {
         let cli = MEDKProcess()
@@ -144,6 +211,17 @@ struct LocalCommandTests {
         let users = try cli.run(["users", "list", "--format", "csv"] + dir)
         #expect(users.stdout.contains("reg;Координатор;да;regional:R1"))
         #expect(try cli.run(["users", "add", "x", "--name", "X", "--role", "wizard"] + dir).status == 2)
+
+        let campaign = try cli.run(["campaign", "create", "500plus-2027", "--name", "500+ 2027", "--year", "2027",
+                                    "--due", "roadmap=2027-05-20"] + dir)
+        #expect(campaign.status == 0, "\(campaign)")
+        #expect(campaign.stdout.contains("факторов риска 10"))
+        #expect(try cli.run(["import", "schools", try write("s.csv", TestWorld.schools)] + dir).status == 0)
+        #expect(try cli.run(["import", "users", try write("u.csv", TestWorld.users)] + dir).status == 0)
+        let assignments = TestWorld.assignments.replacingOccurrences(of: "C2026", with: "500plus-2027")
+        #expect(try cli.run(["import", "assignments", try write("a.csv", assignments)] + dir).status == 0)
+        let campaigns = try cli.run(["campaign", "list", "--format", "csv"] + dir)
+        #expect(campaigns.stdout.contains("500plus-2027;500+ 2027;5;Дорожная карта;20.05.2027"))
 
         let backup = data.appendingPathComponent("copy.sqlite").path
         #expect(try cli.run(["backup", backup] + dir).status == 0)

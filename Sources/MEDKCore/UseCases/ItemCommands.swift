@@ -252,7 +252,8 @@ extension MEDKService {
             if !entries.contains(where: \.chosen) { problems.append("Не выбран ни один фактор риска для работы.") }
             return problems
         case .roadmap:
-            let measures = try ItemStore.measures(db, roadmapID: id, calendar: loaded.calendar, now: Date())
+            // Completeness does not depend on time; any instant will do for the overdue flag.
+            let measures = try ItemStore.measures(db, roadmapID: id, calendar: loaded.calendar, now: .distantPast)
             return RoadmapCompleteness.problems(measures, isMunicipal: loaded.scope.isMunicipal)
         case .measureReport:
             var problems: [String] = []
