@@ -51,9 +51,6 @@ public enum ItemKind: String, Codable, Sendable, CaseIterable {
 
     /// Measure reports are created by reporting a measure, not directly.
     public var isCreatedDirectly: Bool { self != .measureReport }
-
-    /// Whether the content is files (as opposed to structured data only).
-    public var acceptsFiles: Bool { true }
 }
 
 /// Значимость фактора риска по результатам анкетирования.
