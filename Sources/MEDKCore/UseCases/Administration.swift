@@ -97,6 +97,11 @@ extension MEDKService {
         }
     }
 
+    /// Resolves `role` and an organisation code to a grant, as imports do.
+    public func roleGrant(_ role: Role, scopeCode: String?) async throws -> RoleGrant {
+        try await read { db in try Lookup.grant(db, role: role, scopeCode: scopeCode) }
+    }
+
     public func users() async throws -> [UserInfo] {
         try await read { db in
             try UserRow.order(Column("login")).fetchAll(db).map { try Self.userInfo(db, id: $0.id!) }
@@ -209,6 +214,22 @@ extension MEDKService {
 }
 
 enum Lookup {
+    /// A role with its organisation given by code (region, municipality or school, as the role needs).
+    static func grant(_ db: Database, role: Role, scopeCode code: String?) throws -> RoleGrant {
+        guard let kind = role.scopeKind else {
+            if code != nil { throw MEDKError.invalid("unexpected_scope", "роль «\(role.rawValue)» не привязывается к организации; оставьте scope_code пустым.") }
+            return RoleGrant(role: role)
+        }
+        guard let code else { throw MEDKError.invalid("scope_required", "для роли «\(role.rawValue)» нужен scope_code (\(kind.russianName)).") }
+        let id: Int64? = switch kind {
+        case .region: try RegionRow.filter(Column("code") == code).fetchOne(db)?.id
+        case .municipality: try MunicipalityRow.filter(Column("code") == code).fetchOne(db)?.id
+        case .school: try SchoolRow.filter(Column("code") == code).fetchOne(db)?.id
+        }
+        guard let id else { throw MEDKError.invalid("unknown_scope", "нет организации (\(kind.russianName)) с кодом «\(code)».") }
+        return RoleGrant(role: role, organisationID: id)
+    }
+
     static func campaignAndSchool(_ db: Database, campaignCode: String, schoolCode: String) throws -> (Int64, SchoolRow, Int64) {
         guard let campaign = try CampaignRow.filter(Column("code") == campaignCode).fetchOne(db) else {
             throw MEDKError.notFound("Кампания «\(campaignCode)»")

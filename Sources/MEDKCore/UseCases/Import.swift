@@ -175,7 +175,7 @@ private struct Importer {
             guard let role = Role(rawValue: roleText.lowercased()) ?? Role.allCases.first(where: { $0.russianName.hasPrefix(roleText.lowercased()) }) else {
                 throw MEDKError.invalid("unknown_role", "неизвестная роль «\(roleText)»; допустимы: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
-            let grant = RoleGrant(role: role, organisationID: try scope(for: role, code: row.optional("scope_code")))
+            let grant = try Lookup.grant(db, role: role, scopeCode: row.optional("scope_code"))
             let email = row.optional("email")
             if let email, !email.contains("@") { throw MEDKError.invalid("invalid_email", "адрес «\(email)» не похож на e-mail.") }
             let outcome = try OrganisationWrites.upsertUser(db, actor, at: at, login: login, fullName: try row.required("full_name"),
@@ -192,20 +192,5 @@ private struct Importer {
             return ("\(campaignCode)/\(schoolCode)/\(curatorLogin)",
                     try OrganisationWrites.assignCurator(db, actor, at: at, campaignID: campaignID, schoolID: school.id!, curatorID: curator.id!))
         }
-    }
-
-    private func scope(for role: Role, code: String?) throws -> Int64? {
-        guard let kind = role.scopeKind else {
-            if code != nil { throw MEDKError.invalid("unexpected_scope", "роль «\(role.rawValue)» не привязывается к организации; оставьте scope_code пустым.") }
-            return nil
-        }
-        guard let code else { throw MEDKError.invalid("scope_required", "для роли «\(role.rawValue)» нужен scope_code (\(kind.russianName)).") }
-        let id: Int64? = switch kind {
-        case .region: try RegionRow.filter(Column("code") == code).fetchOne(db)?.id
-        case .municipality: try MunicipalityRow.filter(Column("code") == code).fetchOne(db)?.id
-        case .school: try SchoolRow.filter(Column("code") == code).fetchOne(db)?.id
-        }
-        guard let id else { throw MEDKError.invalid("unknown_scope", "нет организации (\(kind.russianName)) с кодом «\(code)».") }
-        return id
     }
 }

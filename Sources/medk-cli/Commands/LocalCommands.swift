@@ -126,8 +126,11 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             let service = try await data.openExisting()
-            let organisations = (try await service.regions(), try await service.municipalities(), try await service.schools())
-            let grants = try role.map { try RoleArgument.parse($0, organisations: organisations) }
+            var grants: [RoleGrant] = []
+            for text in role {
+                let (parsedRole, code) = try RoleArgument.parse(text)
+                grants.append(try await service.roleGrant(parsedRole, scopeCode: code))
+            }
             let password = withPassword ? try Terminal.password(prompt: "Пароль для \(login): ", confirm: true) : nil
             let user = try await service.createUser(by: .local, login: login, fullName: name, email: email, grants: grants, password: password)
             print("Пользователь \(user.login) создан" + (password == nil ? "; задайте пароль: medk users passwd \(login)" : "."))
@@ -149,20 +152,16 @@ struct Users: AsyncParsableCommand {
 }
 
 enum RoleArgument {
-    static func parse(_ text: String, organisations: ([Region], [Municipality], [School])) throws -> RoleGrant {
+    /// `role` or `role:CODE`; the code is resolved by the core, as in imports.
+    static func parse(_ text: String) throws -> (Role, String?) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         guard let role = Role(rawValue: parts[0]) else {
             throw ValidationError("Неизвестная роль «\(parts[0])»: допустимы \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        guard let kind = role.scopeKind else { return RoleGrant(role: role) }
-        guard parts.count == 2 else { throw ValidationError("Для роли \(role.rawValue) укажите код организации: \(role.rawValue):КОД.") }
-        let id: Int64? = switch kind {
-        case .region: organisations.0.first { $0.code == parts[1] }?.id
-        case .municipality: organisations.1.first { $0.code == parts[1] }?.id
-        case .school: organisations.2.first { $0.code == parts[1] }?.id
+        if role.scopeKind != nil && parts.count != 2 {
+            throw ValidationError("Для роли \(role.rawValue) укажите код организации: \(role.rawValue):КОД.")
         }
-        guard let id else { throw MEDKError.notFound("Организация (\(kind.russianName)) «\(parts[1])»") }
-        return RoleGrant(role: role, organisationID: id)
+        return (role, parts.count == 2 ? parts[1] : nil)
     }
 }
 
