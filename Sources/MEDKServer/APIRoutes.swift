@@ -210,11 +210,16 @@ enum APIRoutes {
 
 enum ContentDisposition {
     /// `attachment` with an ASCII fallback and the real (Cyrillic) name per RFC 6266/5987.
-    static func attachment(_ fileName: String) -> String {
+    static func attachment(_ fileName: String) -> String { header("attachment", fileName) }
+
+    /// Shown in the browser (previews of PDF and images).
+    static func inline(_ fileName: String) -> String { header("inline", fileName) }
+
+    private static func header(_ type: String, _ fileName: String) -> String {
         let fallback = String(fileName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
         let allowed = CharacterSet.alphanumerics.subtracting(CharacterSet(charactersIn: "\u{80}"..."\u{10FFFF}"))
             .union(CharacterSet(charactersIn: "-._~"))
         let encoded = fileName.addingPercentEncoding(withAllowedCharacters: allowed) ?? fallback
-        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+        return "\(type); filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
     }
 }

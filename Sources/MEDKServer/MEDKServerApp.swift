@@ -19,6 +19,7 @@ public enum MEDKServerApp {
         router.add(middleware: BearerAuthMiddleware(service: service))
         let table = RouteTable(router: router)
         APIRoutes.register(table, service: service)
+        registerWeb(on: router, service: service, pages: PageRenderer.bundled())
         return (router, table.routes)
     }
 

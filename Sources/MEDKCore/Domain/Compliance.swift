@@ -111,6 +111,7 @@ public struct SchoolCompliance: Codable, Sendable, Hashable {
     public var schoolID: Int64
     public var schoolCode: String
     public var schoolName: String
+    public var municipalityCode: String
     public var municipalityName: String
     public var regionName: String
     public var timeZone: String

@@ -51,6 +51,9 @@ public enum ItemKind: String, Codable, Sendable, CaseIterable {
 
     /// Measure reports are created by reporting a measure, not directly.
     public var isCreatedDirectly: Bool { self != .measureReport }
+
+    /// The order of the programme's steps, for lists.
+    public var displayOrder: Int { Self.allCases.firstIndex(of: self)! }
 }
 
 /// Значимость фактора риска по результатам анкетирования.

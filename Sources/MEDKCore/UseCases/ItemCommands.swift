@@ -173,70 +173,100 @@ extension MEDKService {
     /// Moves an item through the review state machine, refusing stale, unauthorised or
     /// incomplete transitions; the change and its audit row commit in one transaction.
     public func transition(itemID: Int64, _ request: TransitionRequest, by actor: Actor) async throws -> ItemDetail {
+        let comment = try Self.validatedComment(request)
+        let now = now()
+        try await write { db in try Self.applyTransition(db, itemID: itemID, request, comment: comment, by: actor, at: now) }
+        return try await item(itemID, for: actor)
+    }
+
+    /// Several transitions as one decision (a curator confirming a batch from the queue):
+    /// either all of them happen or none does, and the error names the item that failed.
+    public func transitionAll(_ requests: [(itemID: Int64, request: TransitionRequest)], by actor: Actor) async throws -> [ItemSummary] {
+        guard !requests.isEmpty else { throw MEDKError.invalid("nothing_selected", "Не выбрано ни одного документа.") }
+        guard requests.count <= 500 else { throw MEDKError.invalid("too_many", "За один раз можно обработать не более 500 документов.") }
+        let comments = try requests.map { try Self.validatedComment($0.request) }
+        let now = now()
+        let ids = requests.map(\.itemID)
+        try await write { db in
+            for (index, entry) in requests.enumerated() {
+                do {
+                    try Self.applyTransition(db, itemID: entry.itemID, entry.request, comment: comments[index], by: actor, at: now)
+                } catch let error as MEDKError {
+                    let title = (try? ItemStore.load(db, id: entry.itemID))?.summary.title ?? "№\(entry.itemID)"
+                    throw MEDKError(error.kind, code: error.code, message: "«\(title)»: \(error.message) Ничего не изменено.",
+                                    details: error.details)
+                }
+            }
+        }
+        return try await read { db in try ids.map { try ItemStore.load(db, id: $0).summary } }
+    }
+
+    private static func validatedComment(_ request: TransitionRequest) throws -> String? {
         let comment = request.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
         if request.action.requiresComment, comment?.isEmpty ?? true { throw MEDKError.commentRequired(request.action) }
         if request.action == .edit {
             throw MEDKError.invalid("edit_is_not_a_transition", "Изменение содержимого выполняется загрузкой файла или правкой данных.")
         }
         if let comment, comment.count > 5000 { throw MEDKError.invalid("comment_too_long", "Комментарий длиннее 5000 символов.") }
-        let now = now()
-        try await write { db in
-            let loaded = try ItemStore.load(db, id: itemID)
-            let permission: Permission = request.action.isReviewDecision ? .reviewItem(loaded.scope) : .ownItem(loaded.scope)
-            let role = try Policy.authorize(actor, permission)
-            guard loaded.row.state == request.expectedState else {
-                throw MEDKError.staleState(expected: request.expectedState, actual: loaded.row.state)
-            }
-            if let expected = request.expectedRevision, expected != loaded.row.revision {
-                throw MEDKError.staleRevision(expected: expected, actual: loaded.row.revision)
-            }
-            let next = try ReviewStateMachine.transition(request.action, from: loaded.row.state)
-            if request.action == .submit {
-                let problems = try Self.submissionProblems(db, loaded)
-                guard problems.isEmpty else {
-                    throw MEDKError.invalid("incomplete", "Нельзя отправить на проверку: не всё заполнено.", details: problems)
-                }
-            }
-            var row = loaded.row
-            let previousRevision = row.revision
-            row.state = next
-            row.revision += 1
-            row.updatedAt = now
-            switch request.action {
-            case .submit:
-                row.submittedAt = now
-                row.submittedBy = actor.userID
-                row.firstSubmittedAt = row.firstSubmittedAt ?? now
-            case .confirm:
-                row.decidedAt = now
-                row.decidedBy = actor.userID
-                row.confirmedVersion = try Int.fetchOne(db, sql: "SELECT max(version) FROM item_files WHERE item_id = ?", arguments: [itemID])
-            case .return:
-                row.decidedAt = now
-                row.decidedBy = actor.userID
-            case .withdraw, .reopen, .edit:
-                break
-            }
-            // The guarded UPDATE is the last line of defence against a concurrent writer.
-            try db.execute(sql: """
-                UPDATE items SET state = ?, revision = ?, updated_at = ?, submitted_at = ?, submitted_by = ?,
-                    first_submitted_at = ?, decided_at = ?, decided_by = ?, confirmed_version = ?
-                WHERE id = ? AND revision = ? AND state = ?
-                """, arguments: [row.state, row.revision, row.updatedAt, row.submittedAt, row.submittedBy,
-                                 row.firstSubmittedAt, row.decidedAt, row.decidedBy, row.confirmedVersion,
-                                 itemID, previousRevision, loaded.row.state])
-            guard db.changesCount == 1 else {
-                throw MEDKError.staleRevision(expected: previousRevision, actual: previousRevision + 1)
-            }
-            var details = ["revision": String(row.revision)]
-            if let version = row.confirmedVersion, request.action == .confirm { details["confirmed_version"] = String(version) }
-            try AuditLog.append(db, actor: AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
-                                AuditRecord(action: "item.\(request.action.rawValue)", entityType: "item",
-                                            entityID: String(itemID), fromState: loaded.row.state.rawValue,
-                                            toState: next.rawValue, comment: comment?.isEmpty == true ? nil : comment,
-                                            details: details))
+        return comment
+    }
+
+    private static func applyTransition(_ db: Database, itemID: Int64, _ request: TransitionRequest, comment: String?,
+                                        by actor: Actor, at now: Date) throws {
+        let loaded = try ItemStore.load(db, id: itemID)
+        let permission: Permission = request.action.isReviewDecision ? .reviewItem(loaded.scope) : .ownItem(loaded.scope)
+        let role = try Policy.authorize(actor, permission)
+        guard loaded.row.state == request.expectedState else {
+            throw MEDKError.staleState(expected: request.expectedState, actual: loaded.row.state)
         }
-        return try await item(itemID, for: actor)
+        if let expected = request.expectedRevision, expected != loaded.row.revision {
+            throw MEDKError.staleRevision(expected: expected, actual: loaded.row.revision)
+        }
+        let next = try ReviewStateMachine.transition(request.action, from: loaded.row.state)
+        if request.action == .submit {
+            let problems = try Self.submissionProblems(db, loaded)
+            guard problems.isEmpty else {
+                throw MEDKError.invalid("incomplete", "Нельзя отправить на проверку: не всё заполнено.", details: problems)
+            }
+        }
+        var row = loaded.row
+        let previousRevision = row.revision
+        row.state = next
+        row.revision += 1
+        row.updatedAt = now
+        switch request.action {
+        case .submit:
+            row.submittedAt = now
+            row.submittedBy = actor.userID
+            row.firstSubmittedAt = row.firstSubmittedAt ?? now
+        case .confirm:
+            row.decidedAt = now
+            row.decidedBy = actor.userID
+            row.confirmedVersion = try Int.fetchOne(db, sql: "SELECT max(version) FROM item_files WHERE item_id = ?", arguments: [itemID])
+        case .return:
+            row.decidedAt = now
+            row.decidedBy = actor.userID
+        case .withdraw, .reopen, .edit:
+            break
+        }
+        // The guarded UPDATE is the last line of defence against a concurrent writer.
+        try db.execute(sql: """
+            UPDATE items SET state = ?, revision = ?, updated_at = ?, submitted_at = ?, submitted_by = ?,
+                first_submitted_at = ?, decided_at = ?, decided_by = ?, confirmed_version = ?
+            WHERE id = ? AND revision = ? AND state = ?
+            """, arguments: [row.state, row.revision, row.updatedAt, row.submittedAt, row.submittedBy,
+                             row.firstSubmittedAt, row.decidedAt, row.decidedBy, row.confirmedVersion,
+                             itemID, previousRevision, loaded.row.state])
+        guard db.changesCount == 1 else {
+            throw MEDKError.staleRevision(expected: previousRevision, actual: previousRevision + 1)
+        }
+        var details = ["revision": String(row.revision)]
+        if let version = row.confirmedVersion, request.action == .confirm { details["confirmed_version"] = String(version) }
+        try AuditLog.append(db, actor: AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
+                            AuditRecord(action: "item.\(request.action.rawValue)", entityType: "item",
+                                        entityID: String(itemID), fromState: loaded.row.state.rawValue,
+                                        toState: next.rawValue, comment: comment?.isEmpty == true ? nil : comment,
+                                        details: details))
     }
 
     /// What must be in place before an item can go to review.

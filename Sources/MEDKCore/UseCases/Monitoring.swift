@@ -70,6 +70,38 @@ extension MEDKService {
     }
 }
 
+/// One school's milestones and measures, as its team, curator and coordinators see it.
+public struct SchoolOverview: Codable, Sendable, Hashable {
+    public var campaign: Campaign
+    public var school: SchoolCompliance
+    /// Today in the school's own zone, for counting the days left.
+    public var today: CalendarDate
+}
+
+extension MEDKService {
+    /// The overview of one school in a campaign: whoever may see the school's items may see it.
+    public func schoolOverview(schoolCode: String, campaignCode: String? = nil, for actor: Actor) async throws -> SchoolOverview {
+        let now = now()
+        return try await read { db in
+            let campaign = try Self.campaignForReport(db, code: campaignCode)
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT s.id, s.municipality_id, m.region_id, r.time_zone FROM schools s
+                JOIN municipalities m ON m.id = s.municipality_id JOIN regions r ON r.id = m.region_id WHERE s.code = ?
+                """, arguments: [schoolCode]) else { throw MEDKError.notFound("Школа «\(schoolCode)»") }
+            let path = OrganisationPath(regionID: row["region_id"], municipalityID: row["municipality_id"], schoolID: row["id"])
+            _ = try Policy.authorize(actor, .viewItem(ItemScope(campaignID: campaign.id!, path: path)))
+            var builder = ComplianceBuilder(db: db, campaign: campaign, scope: .region(path.regionID), asOf: nil, now: now)
+            builder.onlySchoolID = path.schoolID
+            guard let school = try builder.build(scopeName: "").schools.first else {
+                throw MEDKError.notFound("Школа «\(schoolCode)» в кампании «\(campaign.name)»")
+            }
+            let calendar = try RegionCalendar(timeZoneIdentifier: row["time_zone"])
+            return SchoolOverview(campaign: campaign.domain,
+                                  school: school, today: calendar.date(of: now))
+        }
+    }
+}
+
 /// Builds one compliance report inside a read transaction.
 private struct ComplianceBuilder {
     let db: Database
@@ -77,9 +109,11 @@ private struct ComplianceBuilder {
     let scope: MonitoringScope
     let asOf: CalendarDate?
     let now: Date
+    /// Restricts the report to one school (its own overview).
+    var onlySchoolID: Int64? = nil
 
     struct SchoolLine {
-        var id: Int64, code: String, name: String, municipality: String, region: String, regionID: Int64, timeZone: String
+        var id: Int64, code: String, name: String, municipalityCode: String, municipality: String, region: String, regionID: Int64, timeZone: String
     }
 
     struct ItemLine {
@@ -135,7 +169,7 @@ private struct ComplianceBuilder {
                 else if cutoff >= deadline { totals.overdue += 1 }
                 if let submitted = report?.firstSubmittedAt, submitted >= deadline { totals.reportedLate += 1 }
             }
-            lines.append(SchoolCompliance(schoolID: school.id, schoolCode: school.code, schoolName: school.name,
+            lines.append(SchoolCompliance(schoolID: school.id, schoolCode: school.code, schoolName: school.name, municipalityCode: school.municipalityCode,
                                           municipalityName: school.municipality, regionName: school.region,
                                           timeZone: school.timeZone, milestones: cells, measures: totals))
         }
@@ -161,12 +195,13 @@ private struct ComplianceBuilder {
     private func schoolsInScope() throws -> [SchoolLine] {
         let (condition, arguments) = scopeCondition()
         return try Row.fetchAll(db, sql: """
-            SELECT s.id, s.code, s.name, m.name AS municipality, r.name AS region, r.id AS region_id, r.time_zone
+            SELECT s.id, s.code, s.name, m.code AS municipality_code, m.name AS municipality, r.name AS region, r.id AS region_id, r.time_zone
             FROM campaign_schools cs JOIN schools s ON s.id = cs.school_id
             JOIN municipalities m ON m.id = s.municipality_id JOIN regions r ON r.id = m.region_id
-            WHERE cs.campaign_id = ? AND \(condition) ORDER BY r.code, m.code, s.code
-            """, arguments: [campaign.id!] + arguments).map {
-            SchoolLine(id: $0["id"], code: $0["code"], name: $0["name"], municipality: $0["municipality"],
+            WHERE cs.campaign_id = ? AND \(condition) AND (? IS NULL OR s.id = ?) ORDER BY r.code, m.code, s.code
+            """, arguments: [campaign.id!] + arguments + [onlySchoolID, onlySchoolID]).map {
+            SchoolLine(id: $0["id"], code: $0["code"], name: $0["name"], municipalityCode: $0["municipality_code"],
+                       municipality: $0["municipality"],
                        region: $0["region"], regionID: $0["region_id"], timeZone: $0["time_zone"])
         }
     }

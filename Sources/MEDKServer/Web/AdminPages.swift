@@ -1,0 +1,298 @@
+import Foundation
+import MEDKCore
+
+/// Administration: users and roles, organisations, curator assignments, milestones, imports.
+/// Each action is a core use case that checks the actor itself.
+enum AdminPages {
+    struct UserRow: Sendable {
+        var login: String
+        var fullName: String
+        var email: String?
+        var roles: String
+        var active: Bool
+    }
+
+    struct UsersPage: Sendable {
+        var rows: [UserRow]
+        var pagination: Pagination
+        var search: String?
+        var roleOptions: [SelectOption]
+    }
+
+    struct OrganisationRow: Sendable {
+        var kind: String
+        var code: String
+        var name: String
+        var parent: String
+        var note: String
+    }
+
+    struct OrganisationsPage: Sendable {
+        var rows: [OrganisationRow]
+        var pagination: Pagination
+        var search: String?
+        var counts: String
+    }
+
+    struct AssignmentsPage: Sendable {
+        var rows: [CuratorAssignment]
+        var pagination: Pagination
+        var campaignCode: String
+        var campaignOptions: [SelectOption]
+        var schoolOptions: [SelectOption]
+        var curatorOptions: [SelectOption]
+    }
+
+    struct MilestoneRow: Sendable {
+        var title: String
+        var dueDate: String
+        var overrides: [String]
+    }
+
+    struct MilestonesPage: Sendable {
+        var campaignName: String
+        var campaignCode: String
+        var rows: [MilestoneRow]
+        var campaignOptions: [SelectOption]
+        var kindOptions: [SelectOption]
+        var regionOptions: [SelectOption]
+    }
+
+    struct ImportRow: Sendable {
+        var line: Int
+        var key: String
+        var outcome: String
+        var outcomeClass: String
+    }
+
+    struct ImportPage: Sendable {
+        var kindOptions: [SelectOption]
+        var formats: [String]
+        var preview: ImportPreview?
+    }
+
+    struct ImportPreview: Sendable {
+        var kind: String
+        var kindName: String
+        var csv: String
+        var rows: [ImportRow]
+        var summary: String
+        var changes: Bool
+    }
+
+    static func register(_ web: WebRoutes) {
+        registerUsers(web)
+        registerOrganisations(web)
+        registerAssignments(web)
+        registerMilestones(web)
+        registerImport(web)
+    }
+
+    private static func requireAdmin(_ request: WebRequest) throws -> Actor {
+        let actor = try request.actor()
+        _ = try Policy.authorize(actor, .administer)
+        return actor
+    }
+
+    private static func registerUsers(_ web: WebRoutes) {
+        web.get("/admin/users") { request in
+            _ = try requireAdmin(request)
+            let search = request.query("q")?.lowercased()
+            let users = try await request.service.users().filter { user in
+                guard let search else { return true }
+                return user.login.lowercased().contains(search) || user.fullName.lowercased().contains(search)
+            }
+            let (page, pagination) = Pagination.slice(users, request: request)
+            return await request.page("admin_users", title: "Пользователи", UsersPage(
+                rows: page.map { user in
+                    UserRow(login: user.login, fullName: user.fullName, email: user.email,
+                            roles: user.grants.map { grant in
+                                grant.organisationName.map { "\(grant.role.russianName) — \($0)" } ?? grant.role.russianName
+                            }.joined(separator: "; "), active: user.isActive)
+                },
+                pagination: pagination, search: request.query("q"),
+                roleOptions: Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.russianName, selected: false) }))
+        }
+
+        web.post("/admin/users") { request, form in
+            let actor = try requireAdmin(request)
+            guard let login = form["login"], let fullName = form["fullName"],
+                  let role = form["role"].flatMap(Role.init(rawValue:)) else {
+                throw MEDKError.invalid("invalid_form", "Заполните логин, ФИО и роль.")
+            }
+            let grant = try await request.service.roleGrant(role, scopeCode: form["scope"])
+            _ = try await request.service.createUser(by: .user(actor), login: login, fullName: fullName, email: form["email"],
+                                                     grants: [grant], password: form.fields["password"]?.first.flatMap { $0.isEmpty ? nil : $0 })
+            return request.redirect("/admin/users?q=\(login.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+                                    success: "Пользователь «\(login)» создан.")
+        }
+
+        web.post("/admin/users/password") { request, form in
+            let actor = try requireAdmin(request)
+            guard let login = form["login"], let password = form.fields["password"]?.first, !password.isEmpty else {
+                throw MEDKError.invalid("invalid_form", "Укажите логин и новый пароль.")
+            }
+            try await request.service.setPassword(by: .user(actor), login: login, password: password)
+            return request.redirect("/admin/users", success: "Пароль пользователя «\(login)» изменён.")
+        }
+    }
+
+    private static func registerOrganisations(_ web: WebRoutes) {
+        web.get("/admin/organisations") { request in
+            _ = try requireAdmin(request)
+            let regions = try await request.service.regions()
+            let municipalities = try await request.service.municipalities()
+            let schools = try await request.service.schools()
+            let regionNames = Dictionary(uniqueKeysWithValues: regions.map { ($0.id, $0.name) })
+            let municipalityNames = Dictionary(uniqueKeysWithValues: municipalities.map { ($0.id, $0.name) })
+            var rows = regions.map { OrganisationRow(kind: "регион", code: $0.code, name: $0.name, parent: "—", note: "время: \($0.timeZone)") }
+            rows += municipalities.map { OrganisationRow(kind: "муниципалитет", code: $0.code, name: $0.name,
+                                                         parent: regionNames[$0.regionID] ?? "", note: "") }
+            rows += schools.map { school in
+                OrganisationRow(kind: "школа", code: school.code, name: school.name, parent: municipalityNames[school.municipalityID] ?? "",
+                                note: [school.lowResults ? "ШНОР" : nil, school.hardSocialConditions ? "ШНСУ" : nil, school.programmeYears]
+                                    .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
+            }
+            let search = request.query("q")?.lowercased()
+            if let search { rows = rows.filter { $0.code.lowercased().contains(search) || $0.name.lowercased().contains(search) } }
+            let (page, pagination) = Pagination.slice(rows, request: request)
+            return await request.page("admin_organisations", title: "Организации", OrganisationsPage(
+                rows: page, pagination: pagination, search: request.query("q"),
+                counts: "Регионов: \(regions.count), муниципалитетов: \(municipalities.count), школ: \(schools.count)."))
+        }
+    }
+
+    private static func registerAssignments(_ web: WebRoutes) {
+        web.get("/admin/assignments") { request in
+            let actor = try request.actor()
+            let campaign = try await request.service.campaign(code: try await currentCampaignCode(request))
+            let rows = try await request.service.curatorAssignments(campaignCode: campaign.campaign.code, for: actor)
+            let (page, pagination) = Pagination.slice(rows, request: request)
+            let users = try await request.service.users()
+            let municipalities = try await request.service.municipalities()
+            let regionOf = Dictionary(uniqueKeysWithValues: municipalities.map { ($0.id, $0.regionID) })
+            let schools = try await request.service.schools().filter { school in
+                regionOf[school.municipalityID].map { Policy.allows(actor, .assignCurators(regionID: $0)) } ?? false
+            }
+            return await request.page("admin_assignments", title: "Кураторы школ", AssignmentsPage(
+                rows: page, pagination: pagination, campaignCode: campaign.campaign.code,
+                campaignOptions: try await MonitoringPages.campaignOptions(request, selected: campaign.campaign.code),
+                schoolOptions: schools.map { SelectOption(value: $0.code, label: "\($0.name) (\($0.code))", selected: false) },
+                curatorOptions: users.filter { $0.grants.contains { $0.role == .curator } }
+                    .map { SelectOption(value: $0.login, label: "\($0.fullName) (\($0.login))", selected: false) }))
+        }
+
+        web.post("/admin/assignments") { request, form in
+            let actor = try request.actor()
+            guard let campaign = form["campaign"], let school = form["school"], let curator = form["curator"] else {
+                throw MEDKError.invalid("invalid_form", "Выберите кампанию, школу и куратора.")
+            }
+            try await request.service.assignCurator(by: .user(actor), campaignCode: campaign, schoolCode: school, curatorLogin: curator)
+            return request.redirect("/admin/assignments?campaign=\(campaign)", success: "Куратор «\(curator)» назначен школе \(school).")
+        }
+    }
+
+    private static func registerMilestones(_ web: WebRoutes) {
+        web.get("/admin/milestones") { request in
+            let actor = try request.actor()
+            let campaign = try await request.service.campaign(code: try await currentCampaignCode(request))
+            let overrides = try await request.service.milestoneOverrides(campaignCode: campaign.campaign.code)
+            let regions = try await request.service.regions().filter { Policy.allows(actor, .shiftMilestones(regionID: $0.id)) }
+            guard !regions.isEmpty else {
+                throw MEDKError.forbidden("Сроки кампании меняет региональный координатор своего региона или администратор.")
+            }
+            return await request.page("admin_milestones", title: "Сроки кампании", MilestonesPage(
+                campaignName: campaign.campaign.name, campaignCode: campaign.campaign.code,
+                rows: campaign.milestones.map { milestone in
+                    MilestoneRow(title: milestone.title, dueDate: milestone.dueDate.russian,
+                                 overrides: overrides.filter { $0.kind == milestone.kind }
+                                     .map { "\($0.regionName): \($0.dueDate.russian)" })
+                },
+                campaignOptions: try await MonitoringPages.campaignOptions(request, selected: campaign.campaign.code),
+                kindOptions: campaign.milestones.map { SelectOption(value: $0.kind.rawValue, label: $0.title, selected: false) },
+                regionOptions: regions.map { SelectOption(value: $0.code, label: $0.name, selected: regions.count == 1) }))
+        }
+
+        web.post("/admin/milestones") { request, form in
+            let actor = try request.actor()
+            guard let campaign = form["campaign"], let kind = form["kind"].flatMap(ItemKind.init(rawValue:)), let region = form["region"],
+                  let dueText = form["dueDate"] else {
+                throw MEDKError.invalid("invalid_form", "Выберите контрольную точку, регион и новый срок.")
+            }
+            guard let due = CalendarDate(dueText) ?? ItemPages.russianDate(dueText) else {
+                throw MEDKError.invalid("invalid_date", "Срок «\(dueText)» не распознан: нужна дата вида 31.12.2026.")
+            }
+            try await request.service.shiftMilestone(by: .user(actor), campaignCode: campaign, kind: kind, regionCode: region, dueDate: due)
+            return request.redirect("/admin/milestones?campaign=\(campaign)", success: "Срок «\(kind.russianName)» для региона \(region): \(due.russian).")
+        }
+    }
+
+    private static func registerImport(_ web: WebRoutes) {
+        web.get("/admin/import") { request in
+            _ = try requireAdmin(request)
+            return await request.page("admin_import", title: "Импорт CSV", ImportPage(kindOptions: importKindOptions(nil), formats: formats, preview: nil))
+        }
+
+        web.post("/admin/import") { request, form in
+            let actor = try requireAdmin(request)
+            guard let kind = form["kind"].flatMap(ImportKind.init(rawValue:)) else {
+                throw MEDKError.invalid("invalid_form", "Выберите, что импортировать.")
+            }
+            let text: String
+            if let file = form.files["file"] {
+                guard let decoded = String(bytes: file.bytes, encoding: .utf8) else {
+                    throw MEDKError.invalid("not_utf8", "Файл не в кодировке UTF-8. Сохраните его из таблицы как «CSV UTF-8».")
+                }
+                text = decoded
+            } else if let csv = form.fields["csv"]?.first, !csv.isEmpty {
+                text = csv
+            } else {
+                throw MEDKError.invalid("file_required", "Выберите CSV-файл.")
+            }
+            let apply = form["apply"] == "1"
+            let report = try await request.service.importCSV(kind, text: text, dryRun: !apply, by: .user(actor))
+            let summary = "Новых: \(report.count(.created)), изменённых: \(report.count(.updated)), без изменений: \(report.count(.unchanged))."
+            if apply {
+                return request.redirect("/admin/import", success: "Импорт выполнен. " + summary)
+            }
+            let preview = ImportPreview(
+                kind: kind.rawValue, kindName: importKindName(kind), csv: text,
+                rows: report.rows.map { ImportRow(line: $0.line, key: $0.key, outcome: outcomeName($0.outcome), outcomeClass: "outcome-\($0.outcome.rawValue)") },
+                summary: summary, changes: report.count(.created) + report.count(.updated) > 0)
+            return await request.page("admin_import", title: "Импорт CSV: проверка", ImportPage(
+                kindOptions: importKindOptions(kind), formats: formats, preview: preview))
+        }
+    }
+
+    static func currentCampaignCode(_ request: WebRequest) async throws -> String {
+        if let code = request.query("campaign") { return code }
+        guard let latest = try await request.service.campaigns().max(by: { ($0.year, $0.id) < ($1.year, $1.id) }) else {
+            throw MEDKError.notFound("Кампания")
+        }
+        return latest.code
+    }
+
+    static func outcomeName(_ outcome: UpsertOutcome) -> String {
+        switch outcome {
+        case .created: "будет создано"
+        case .updated: "будет изменено"
+        case .unchanged: "без изменений"
+        }
+    }
+
+    static func importKindName(_ kind: ImportKind) -> String {
+        switch kind {
+        case .regions: "Регионы"
+        case .municipalities: "Муниципалитеты"
+        case .schools: "Школы"
+        case .users: "Пользователи"
+        case .assignments: "Назначения кураторов"
+        }
+    }
+
+    static func importKindOptions(_ selected: ImportKind?) -> [SelectOption] {
+        ImportKind.allCases.map { SelectOption(value: $0.rawValue, label: importKindName($0), selected: $0 == selected) }
+    }
+
+    static let formats: [String] = ImportKind.allCases.map { "\(importKindName($0)): \($0.columns.joined(separator: ";"))" }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MEDKCore
+import NIOCore
+
+/// Documents: the list, the item page, uploads, decisions, comments, risk profile and roadmap.
+enum ItemPages {
+    struct ListPage: Sendable {
+        var rows: [ItemRowView]
+        var pagination: Pagination
+        var schoolOptions: [SelectOption]
+        var kindOptions: [SelectOption]
+        var stateOptions: [SelectOption]
+        var filtered: Bool
+    }
+
+    static func register(_ web: WebRoutes) {
+        web.get("/items") { request in
+            let actor = try request.actor()
+            let kind = request.query("kind").flatMap(ItemKind.init(rawValue:))
+            let state = request.query("state").flatMap(ReviewState.init(rawValue:))
+            let school = request.query("school")
+            let all = try await request.service.items(for: actor, filter: ItemFilter(schoolCode: school, state: state, kind: kind))
+                .sorted { ($0.schoolCode ?? "", $0.kind.displayOrder, $0.id) < ($1.schoolCode ?? "", $1.kind.displayOrder, $1.id) }
+            let everything = school == nil && kind == nil && state == nil ? all
+                : try await request.service.items(for: actor)
+            let (rows, pagination) = Pagination.slice(all.map(ItemRowView.init), request: request)
+            return await request.page("items", title: "Документы", ListPage(
+                rows: rows, pagination: pagination,
+                schoolOptions: schoolOptions(everything, selected: school),
+                kindOptions: kindOptions(selected: kind), stateOptions: stateOptions(selected: state),
+                filtered: school != nil || kind != nil || state != nil))
+        }
+
+        web.post("/items") { request, form in
+            let actor = try request.actor()
+            guard let campaign = form["campaign"].flatMap(Int64.init), let kind = form["kind"].flatMap(ItemKind.init(rawValue:)) else {
+                throw MEDKError.invalid("invalid_form", "Выберите вид документа.")
+            }
+            let detail = try await request.service.createItem(NewItem(
+                campaignID: campaign, kind: kind, schoolID: form["school"].flatMap(Int64.init),
+                municipalityID: form["municipality"].flatMap(Int64.init),
+                riskFactorID: form["riskFactor"].flatMap(Int64.init), title: form["title"]), by: actor)
+            return request.redirect("/items/\(detail.item.id)", success: "Создано: «\(detail.item.title)». Загрузите файл и отправьте на проверку.")
+        }
+
+        web.get("/items/{id}") { request in
+            let actor = try request.actor()
+            let detail = try await request.service.item(try request.context.parameters.id(), for: actor)
+            let risks = try await request.service.campaign(id: detail.item.campaignID).riskFactors
+            let view = itemPage(detail, risks: risks, maxUpload: request.service.files.maxBytes)
+            return await request.page("item", title: detail.item.title, view)
+        }
+
+        web.post("/items/{id}/files") { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            guard let file = form.files["file"] else {
+                throw MEDKError.invalid("file_required", "Выберите файл для загрузки.")
+            }
+            let detail = try await request.service.upload(
+                itemID: id, fileName: file.fileName, chunks: OneChunk(bytes: file.bytes),
+                expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
+            let version = detail.files.last?.version ?? 1
+            return request.redirect("/items/\(id)", success: "Файл «\(file.fileName)» загружен как версия \(version).")
+        }
+
+        web.get("/items/{id}/files/{version}") { request in
+            try await fileResponse(request, inline: false)
+        }
+        web.get("/items/{id}/files/{version}/preview") { request in
+            try await fileResponse(request, inline: true)
+        }
+
+        web.post("/items/{id}/transitions") { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            guard let action = form["action"].flatMap(ReviewAction.init(rawValue:)),
+                  let expected = form["expectedState"].flatMap(ReviewState.init(rawValue:)) else {
+                throw MEDKError.invalid("invalid_form", "Не выбрано действие.")
+            }
+            let detail = try await request.service.transition(itemID: id, TransitionRequest(
+                action: action, expectedState: expected, expectedRevision: form["expectedRevision"].flatMap(Int.init),
+                comment: form["comment"]), by: actor)
+            let back = form["back"].map(SessionPages.safeNext) ?? "/items/\(id)"
+            return request.redirect(back == "/" ? "/items/\(id)" : back,
+                                    success: "«\(detail.item.title)»: \(action.russianName) — теперь «\(detail.item.stateName)».")
+        }
+
+        web.post("/items/{id}/comments") { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            _ = try await request.service.comment(itemID: id, text: form["text"] ?? "", by: actor)
+            return request.redirect("/items/\(id)#history", success: "Комментарий добавлен.")
+        }
+
+        web.post("/items/{id}/risk-profile") { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            let numbers = form.all("factor").compactMap(Int.init)
+            let chosen = Set(form.all("chosen").compactMap(Int.init))
+            let entries = try numbers.map { number -> RiskProfileInput in
+                guard let significance = form["significance_\(number)"].flatMap(Significance.init(rawValue:)) else {
+                    throw MEDKError.invalid("significance_required", "Укажите значимость фактора № \(number).")
+                }
+                return RiskProfileInput(number: number, significance: significance, chosen: chosen.contains(number))
+            }
+            _ = try await request.service.setRiskProfile(itemID: id, entries: entries,
+                                                         expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
+            return request.redirect("/items/\(id)", success: "Рисковый профиль сохранён.")
+        }
+
+        web.post("/items/{id}/measures") { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            _ = try await request.service.addMeasure(roadmapID: id, try measureInput(form),
+                                                     expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
+            return request.redirect("/items/\(id)#measures", success: "Мероприятие добавлено.")
+        }
+
+        web.post("/measures/{id}") { request, form in
+            let actor = try request.actor()
+            let measure = try await request.service.updateMeasure(try request.context.parameters.id(), try measureInput(form),
+                                                                  expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
+            return request.redirect("/items/\(measure.roadmapID)#measure-\(measure.id)", success: "Мероприятие изменено.")
+        }
+
+        web.post("/measures/{id}/delete") { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            let measure = try await request.service.measure(id, for: actor)
+            try await request.service.removeMeasure(id, expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
+            return request.redirect("/items/\(measure.roadmapID)#measures", success: "Мероприятие «\(measure.title)» удалено.")
+        }
+
+        web.post("/measures/{id}/report") { request, form in
+            let actor = try request.actor()
+            let report = try await request.service.reportMeasure(try request.context.parameters.id(), actualValue: form["actualValue"],
+                                                                 expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
+            return request.redirect("/items/\(report.item.id)",
+                                    success: "Отчёт о мероприятии открыт. Приложите подтверждающий файл и отправьте на проверку.")
+        }
+    }
+
+    static func measureInput(_ form: WebForm) throws -> MeasureInput {
+        guard let dueText = form["dueDate"] else {
+            throw MEDKError.invalid("due_date_required", "Укажите срок мероприятия.")
+        }
+        guard let due = CalendarDate(dueText) ?? russianDate(dueText) else {
+            throw MEDKError.invalid("invalid_date", "Срок «\(dueText)» не распознан: нужна дата вида 31.12.2026.")
+        }
+        return MeasureInput(task: form["task"] ?? "", title: form["title"] ?? "", dueDate: due, responsible: form["responsible"] ?? "",
+                            expectedResult: form["expectedResult"] ?? "", indicator: form["indicator"] ?? "",
+                            plannedValue: form["plannedValue"] ?? "", riskFactorNumber: form["riskFactor"].flatMap(Int.init))
+    }
+
+    /// «31.12.2026», as people type dates where the browser has no date picker.
+    static func russianDate(_ text: String) -> CalendarDate? {
+        let parts = text.split(separator: ".").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return CalendarDate(year: parts[2], month: parts[1], day: parts[0])
+    }
+
+    static func fileResponse(_ request: WebRequest, inline: Bool) async throws -> Response {
+        let actor = try request.actor()
+        let version = Int(try request.context.parameters.id("version"))
+        let (file, url) = try await request.service.fileVersion(itemID: try request.context.parameters.id(), version: version, for: actor)
+        let previewable = Presentation.previewKind(file.mediaType) != nil
+        if inline && !previewable {
+            throw MEDKError.invalid("no_preview", "Для этого типа файла просмотр в браузере недоступен; скачайте файл.")
+        }
+        let body = try await FileIO().loadFile(path: url.path, context: request.context)
+        let disposition = inline ? ContentDisposition.inline(file.fileName) : ContentDisposition.attachment(file.fileName)
+        var headers: HTTPFields = [
+            .contentType: file.mediaType,
+            .contentDisposition: disposition,
+            .contentLength: String(file.size),
+            .cacheControl: "private, no-store",
+            .init("X-Content-Type-Options")!: "nosniff",
+        ]
+        // Files are shown, never run. Images get a sandbox; Chromium's PDF viewer refuses to
+        // work inside one, and PDFs are already checked by their bytes to be PDFs.
+        if file.mediaType != "application/pdf" {
+            headers[.init("Content-Security-Policy")!] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    static func itemPage(_ detail: ItemDetail, risks: [RiskFactor], maxUpload: Int64) -> ItemPageView {
+        let item = detail.item
+        let zone = item.timeZone
+        let files = detail.files.reversed().map { FileRowView($0, itemID: item.id, zone: zone, confirmedVersion: detail.confirmedVersion) }
+        let actions = Set(detail.allowedActions)
+        let history = detail.history.reversed().map { HistoryRowView($0, zone: zone) }
+        let editable = actions.contains(.edit)
+        var riskRows: [RiskRowView] = []
+        if let profile = detail.riskProfile {
+            let byNumber = Dictionary(profile.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
+            riskRows = risks.sorted { $0.number < $1.number }.map { factor in
+                let entry = byNumber[factor.number]
+                return RiskRowView(number: factor.number, title: factor.title,
+                                   significanceName: entry?.significance.russianName ?? "не указана",
+                                   options: [SelectOption(value: "", label: "— выберите —", selected: entry == nil)]
+                                       + Significance.allCases.map { SelectOption(value: $0.rawValue, label: $0.russianName,
+                                                                                  selected: entry?.significance == $0) },
+                                   chosen: entry?.chosen ?? false)
+            }
+        }
+        let confirmedNote: String? = detail.confirmedVersion.flatMap { version in
+            item.state == .confirmed ? nil : "Действует подтверждённая версия \(version); новая версия готовится."
+        }
+        return ItemPageView(
+            item: ItemRowView(item), revision: item.revision, state: item.state.rawValue, zone: zone,
+            submittedBy: item.submittedBy, files: files, latest: files.first, previous: files.dropFirst().first,
+            confirmedNote: confirmedNote, canEdit: editable,
+            canSubmit: actions.contains(.submit), canWithdraw: actions.contains(.withdraw),
+            canReopen: actions.contains(.reopen), canConfirm: actions.contains(.confirm), canReturn: actions.contains(.return),
+            canComment: true,
+            hasActions: !actions.subtracting([.edit]).isEmpty,
+            canReport: item.kind == .roadmap && actions.contains(.reopen), maxUpload: Presentation.size(maxUpload),
+            lastReturnComment: item.state == .returned ? detail.history.last(where: { $0.action == "item.return" })?.comment : nil,
+            history: history, problems: detail.completenessProblems ?? [],
+            isRiskProfile: item.kind == .riskProfile, risks: riskRows.map { row in
+                var row = row
+                if !editable { row.options = [] }
+                return row
+            },
+            isRoadmap: item.kind == .roadmap,
+            measures: (detail.measures ?? []).map { MeasureRowView($0, risks: risks) },
+            newMeasureRiskOptions: [SelectOption(value: "", label: "— не указан —", selected: true)]
+                + risks.sorted { $0.number < $1.number }.map { SelectOption(value: String($0.number), label: "\($0.number). \($0.title)", selected: false) },
+            measure: detail.measure.map { MeasureRowView($0, risks: risks) },
+            ownerHref: item.schoolCode.map { "/schools/\($0)" })
+    }
+
+    static func schoolOptions(_ items: [ItemSummary], selected: String?) -> [SelectOption] {
+        var seen: [String: String] = [:]
+        for item in items { if let code = item.schoolCode { seen[code] = item.schoolName ?? code } }
+        return [SelectOption(value: "", label: "Все школы", selected: selected == nil)]
+            + seen.sorted { $0.key < $1.key }.map { SelectOption(value: $0.key, label: "\($0.value) (\($0.key))", selected: $0.key == selected) }
+    }
+
+    static func kindOptions(selected: ItemKind?) -> [SelectOption] {
+        [SelectOption(value: "", label: "Все виды", selected: selected == nil)]
+            + ItemKind.allCases.map { SelectOption(value: $0.rawValue, label: $0.russianName, selected: $0 == selected) }
+    }
+
+    static func stateOptions(selected: ReviewState?) -> [SelectOption] {
+        [SelectOption(value: "", label: "Все состояния", selected: selected == nil)]
+            + ReviewState.allCases.map { SelectOption(value: $0.rawValue, label: $0.russianName, selected: $0 == selected) }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import MEDKCore
+
+/// What the item pages show, flattened into stored properties for the templates.
+struct ItemRowView: Sendable {
+    var id: Int64
+    var href: String
+    var title: String
+    var kindName: String
+    var stateName: String
+    var stateClass: String
+    var schoolName: String
+    var schoolCode: String?
+    var municipalityName: String
+    var updatedAt: String?
+    var submittedAt: String?
+    var latestVersion: Int?
+
+    init(_ item: ItemSummary) {
+        id = item.id
+        href = "/items/\(item.id)"
+        title = item.title
+        kindName = item.kindName
+        stateName = item.stateName
+        stateClass = Presentation.stateClass(item.state)
+        schoolName = item.schoolName ?? item.municipalityName
+        schoolCode = item.schoolCode
+        municipalityName = item.municipalityName
+        updatedAt = Presentation.time(item.updatedAt, zone: item.timeZone)
+        submittedAt = Presentation.time(item.submittedAt, zone: item.timeZone)
+        latestVersion = item.latestVersion
+    }
+}
+
+struct FileRowView: Sendable {
+    var version: Int
+    var fileName: String
+    var size: String
+    var uploadedBy: String
+    var uploadedAt: String
+    var downloadHref: String
+    var previewHref: String?
+    var previewPDF: Bool
+    var previewImage: Bool
+    var isConfirmed: Bool
+
+    init(_ file: FileVersion, itemID: Int64, zone: String, confirmedVersion: Int?) {
+        version = file.version
+        fileName = file.fileName
+        size = Presentation.size(file.size)
+        uploadedBy = file.uploadedBy
+        uploadedAt = Presentation.time(file.uploadedAt, zone: zone) ?? ""
+        downloadHref = "/items/\(itemID)/files/\(file.version)"
+        let preview = Presentation.previewKind(file.mediaType)
+        previewHref = preview.map { _ in "/items/\(itemID)/files/\(file.version)/preview" }
+        previewPDF = preview == "pdf"
+        previewImage = preview == "image"
+        isConfirmed = confirmedVersion == file.version
+    }
+}
+
+struct HistoryRowView: Sendable {
+    var at: String
+    var actor: String
+    var role: String?
+    var action: String
+    var change: String?
+    var comment: String?
+    var isReturn: Bool
+
+    init(_ entry: HistoryEntry, zone: String) {
+        at = Presentation.time(entry.at, zone: zone) ?? ""
+        actor = entry.actor
+        role = entry.role.flatMap { Role(rawValue: $0)?.russianName }
+        action = AuditActionNames.russian(entry.action)
+        if let from = entry.fromState, let to = entry.toState, from != to {
+            change = "\(from.russianName) → \(to.russianName)"
+        }
+        comment = entry.comment
+        isReturn = entry.action == "item.return"
+        if let version = entry.details["version"], entry.action == "item.upload" {
+            action += " (версия \(version)" + (entry.details["file_name"].map { ", «\($0)»" } ?? "") + ")"
+        }
+    }
+}
+
+struct RiskRowView: Sendable {
+    var number: Int
+    var title: String
+    var significanceName: String
+    var options: [SelectOption]
+    var chosen: Bool
+}
+
+struct MeasureRowView: Sendable {
+    var id: Int64
+    var position: Int
+    var task: String
+    var title: String
+    var dueDate: String
+    var dueDateISO: String
+    var responsible: String
+    var expectedResult: String
+    var indicator: String
+    var plannedValue: String
+    var actualValue: String?
+    var riskFactor: String?
+    var riskOptions: [SelectOption]
+    var overdue: Bool
+    var reportHref: String?
+    var reportState: String?
+    var reportStateClass: String?
+
+    init(_ measure: Measure, risks: [RiskFactor]) {
+        id = measure.id
+        position = measure.position
+        task = measure.task
+        title = measure.title
+        dueDate = measure.dueDate.russian
+        dueDateISO = measure.dueDate.description
+        responsible = measure.responsible
+        expectedResult = measure.expectedResult
+        indicator = measure.indicator
+        plannedValue = measure.plannedValue
+        actualValue = measure.actualValue
+        let factor = risks.first { $0.id == measure.riskFactorID }
+        riskFactor = factor.map { "\($0.number). \($0.title)" }
+        riskOptions = [SelectOption(value: "", label: "— не указан —", selected: factor == nil)]
+            + risks.map { SelectOption(value: String($0.number), label: "\($0.number). \($0.title)", selected: $0.id == measure.riskFactorID) }
+        overdue = measure.overdue
+        reportHref = measure.reportItemID.map { "/items/\($0)" }
+        reportState = measure.reportState?.russianName
+        reportStateClass = measure.reportState.map(Presentation.stateClass)
+    }
+}
+
+/// The item page: the document, its versions, the decision buttons, the history.
+struct ItemPageView: Sendable {
+    var item: ItemRowView
+    var revision: Int
+    var state: String
+    var zone: String
+    var submittedBy: String?
+    var files: [FileRowView]
+    var latest: FileRowView?
+    var previous: FileRowView?
+    var confirmedNote: String?
+    var canEdit: Bool
+    var canSubmit: Bool
+    var canWithdraw: Bool
+    var canReopen: Bool
+    var canConfirm: Bool
+    var canReturn: Bool
+    var canComment: Bool
+    var hasActions: Bool
+    var canReport: Bool
+    var maxUpload: String
+    var lastReturnComment: String?
+    var history: [HistoryRowView]
+    var problems: [String]
+    var isRiskProfile: Bool
+    var risks: [RiskRowView]
+    var isRoadmap: Bool
+    var measures: [MeasureRowView]
+    var newMeasureRiskOptions: [SelectOption]
+    var measure: MeasureRowView?
+    var ownerHref: String?
+}

@@ -1,0 +1,158 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MEDKCore
+import NIOCore
+
+/// Why a form was refused before it reached the core.
+enum WebFailure: Error {
+    case csrf
+}
+
+/// The request as a page handler sees it: who is asking, and how to answer with a page.
+struct WebRequest: Sendable {
+    let request: Request
+    let context: MEDKRequestContext
+    let service: MEDKService
+    let pages: PageRenderer
+
+    /// The signed-in actor; anonymous visitors are sent to the login page by `WebErrorMiddleware`.
+    func actor() throws -> Actor { try context.requireActor() }
+
+    func query(_ name: String) -> String? { request.query(name) }
+
+    var path: String { request.uri.path }
+
+    func chrome() async -> PageChrome {
+        await PageChrome.make(request: request, context: context, service: service)
+    }
+
+    func page(_ template: String, title: String, _ data: Any, status: HTTPResponse.Status = .ok) async -> Response {
+        pages.page(template, title: title, data: data, chrome: await chrome(), status: status)
+    }
+
+    func redirect(_ location: String, success: String? = nil, error: String? = nil) -> Response {
+        let flash = success.map { Flash(text: $0, isError: false) } ?? error.map { Flash(text: $0, isError: true) }
+        return HTMLResponse.redirect(location, flash: flash, request: request)
+    }
+}
+
+/// What surrounds every page: the user, the navigation, the form token and a flash message.
+struct PageChrome: Sendable {
+    var request: Request
+    var userName: String?
+    var userRoles: String?
+    var nav: [NavLink]
+    var csrf: String?
+    var flash: Flash?
+
+    static func make(request: Request, context: MEDKRequestContext, service: MEDKService) async -> PageChrome {
+        let flash = request.cookies[WebCookies.flash].flatMap { Flash(cookieValue: $0.value) }
+        guard let actor = context.actor, let token = context.token else {
+            return PageChrome(request: request, nav: [], flash: flash)
+        }
+        let info = try? await service.userInfo(id: actor.userID)
+        let roles = info?.grants.map { grant in
+            grant.organisationName.map { "\(grant.role.russianName): \($0)" } ?? grant.role.russianName
+        }.joined(separator: "; ")
+        return PageChrome(request: request, userName: info?.fullName ?? actor.login, userRoles: roles,
+                          nav: WebNavigation.links(for: actor, currentPath: request.uri.path),
+                          csrf: CSRFToken.forSession(token), flash: flash)
+    }
+}
+
+/// Registers page routes on a group that has the session and error middleware. Every POST
+/// goes through `post`, which reads the form and checks its CSRF token before the handler runs.
+struct WebRoutes: Sendable {
+    let group: RouterGroup<MEDKRequestContext>
+    let service: MEDKService
+    let pages: PageRenderer
+
+    func get(_ path: String, _ handler: @escaping @Sendable (WebRequest) async throws -> Response) {
+        let service = service, pages = pages
+        group.get(RouterPath(path)) { request, context in
+            try await handler(WebRequest(request: request, context: context, service: service, pages: pages))
+        }
+    }
+
+    func post(_ path: String, _ handler: @escaping @Sendable (WebRequest, WebForm) async throws -> Response) {
+        let service = service, pages = pages
+        group.post(RouterPath(path)) { request, context in
+            let web = WebRequest(request: request, context: context, service: service, pages: pages)
+            let form = try await Self.readForm(request, context: context, maxFileBytes: service.files.maxBytes)
+            let expected = context.token.map(CSRFToken.forSession) ?? request.cookies[WebCookies.loginCSRF]?.value
+            guard let expected, CSRFToken.matches(form.fields[CSRFToken.fieldName]?.first, expected) else {
+                context.logger.warning("form refused: missing or wrong CSRF token", metadata: ["path": "\(request.uri.path)"])
+                throw WebFailure.csrf
+            }
+            return try await handler(web, form)
+        }
+    }
+
+    static func readForm(_ request: Request, context: MEDKRequestContext, maxFileBytes: Int64) async throws -> WebForm {
+        let contentType = request.headers[.contentType] ?? ""
+        if contentType.lowercased().hasPrefix("multipart/form-data") {
+            guard let boundary = WebForm.boundary(ofContentType: contentType) else { throw WebForm.malformed }
+            let limit = Int(maxFileBytes) + (1 << 20)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: limit)
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                throw MEDKError.fileTooLarge(limit: maxFileBytes)
+            }
+            return try WebForm.multipart(Array(buffer: body), boundary: boundary)
+        }
+        let body = try await request.body.collect(upTo: 4 << 20)
+        return WebForm.urlEncoded(String(buffer: body))
+    }
+}
+
+extension MEDKServerApp {
+    /// The Russian HTML interface: same core use cases and policy as the API.
+    static func registerWeb(on router: Router<MEDKRequestContext>, service: MEDKService, pages: PageRenderer) {
+        router.get("/static/{file}") { _, context -> Response in
+            guard let name = context.parameters.get("file"), let asset = StaticAssets.asset(named: name) else {
+                throw HTTPError(.notFound)
+            }
+            return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=3600"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+        }
+        let group = router.group()
+            .add(middleware: WebSessionMiddleware(service: service))
+            .add(middleware: WebErrorMiddleware(service: service, pages: pages))
+        let web = WebRoutes(group: group, service: service, pages: pages)
+        SessionPages.register(web)
+        ItemPages.register(web)
+        QueuePages.register(web)
+        MonitoringPages.register(web)
+        AdminPages.register(web)
+    }
+}
+
+/// CSS and the like, read once from the resource bundle.
+enum StaticAssets {
+    struct Asset: Sendable {
+        var bytes: [UInt8]
+        var contentType: String
+    }
+
+    static let all: [String: Asset] = {
+        guard let directory = Bundle.module.url(forResource: "static", withExtension: nil),
+              let files = try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil) else { return [:] }
+        var result: [String: Asset] = [:]
+        for file in files {
+            guard let data = try? Data(contentsOf: file) else { continue }
+            let type = switch file.pathExtension {
+            case "css": "text/css; charset=utf-8"
+            case "js": "text/javascript; charset=utf-8"
+            case "svg": "image/svg+xml"
+            case "png": "image/png"
+            default: "application/octet-stream"
+            }
+            result[file.lastPathComponent] = Asset(bytes: Array(data), contentType: type)
+        }
+        return result
+    }()
+
+    static func asset(named name: String) -> Asset? { all[name] }
+}
