@@ -174,6 +174,9 @@ enum AdminPages {
             let schools = try await request.service.schools().filter { school in
                 regionOf[school.municipalityID].map { Policy.allows(actor, .assignCurators(regionID: $0)) } ?? false
             }
+            guard !schools.isEmpty || !rows.isEmpty else {
+                throw MEDKError.forbidden("Кураторов назначает региональный координатор своего региона или администратор.")
+            }
             return await request.page("admin_assignments", title: "Кураторы школ", AssignmentsPage(
                 rows: page, pagination: pagination, campaignCode: campaign.campaign.code,
                 campaignOptions: try await MonitoringPages.campaignOptions(request, selected: campaign.campaign.code),

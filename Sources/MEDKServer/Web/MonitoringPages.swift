@@ -168,7 +168,8 @@ enum MonitoringPages {
     }
 
     static func overdueRows(_ report: ComplianceReport) -> [OverdueRow] {
-        var rows: [(CalendarDate, OverdueRow)] = []
+        // Milestones by due date first, then the schools whose measures are overdue.
+        var rows: [(CalendarDate?, OverdueRow)] = []
         for school in report.schools {
             for cell in school.milestones where [.missing, .late, .returned].contains(cell.status) {
                 rows.append((cell.dueDate, OverdueRow(
@@ -177,13 +178,20 @@ enum MonitoringPages {
                     statusClass: Presentation.statusClass(cell.status))))
             }
             if school.measures.overdue > 0 {
-                rows.append((CalendarDate(year: 9999, month: 12, day: 31)!, OverdueRow(
+                rows.append((nil, OverdueRow(
                     schoolHref: "/schools/\(school.schoolCode)", schoolName: school.schoolName, municipalityName: school.municipalityName,
                     what: "Мероприятия дорожной карты: просрочено \(school.measures.overdue) из \(school.measures.total)",
                     dueDate: "—", statusName: "просрочено", statusClass: "status-late")))
             }
         }
-        return rows.sorted { $0.0 < $1.0 }.map(\.1)
+        return rows.enumerated().sorted { a, b in
+            switch (a.element.0, b.element.0) {
+            case let (x?, y?): x < y || (x == y && a.offset < b.offset)
+            case (_?, nil): true
+            case (nil, _?): false
+            case (nil, nil): a.offset < b.offset
+            }
+        }.map(\.element.1)
     }
 
     /// The same page's address with another path: the CSV is what is on screen.

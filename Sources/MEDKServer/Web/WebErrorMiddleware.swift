@@ -59,11 +59,11 @@ struct WebErrorMiddleware: RouterMiddleware {
         return pages.page("error", title: error.heading, data: error, chrome: chrome, status: status)
     }
 
-    /// Where a refused form goes back to: the page it came from, if it is ours.
+    /// Where a refused form goes back to: the page it came from. Only the path of the Referer
+    /// is used, so the redirect never leaves this site.
     static func backLocation(_ request: Request) -> String {
-        guard let referer = request.headers[.referer], let url = URLComponents(string: referer),
-              let authority = request.head.authority,
-              url.host == authority.split(separator: ":").first.map(String.init), url.path.hasPrefix("/") else { return "/" }
-        return url.percentEncodedQuery.map { "\(url.percentEncodedPath)?\($0)" } ?? url.percentEncodedPath
+        guard let referer = request.headers[.referer], let url = URLComponents(string: referer) else { return "/" }
+        let location = url.percentEncodedQuery.map { "\(url.percentEncodedPath)?\($0)" } ?? url.percentEncodedPath
+        return SessionPages.safeNext(location)
     }
 }
