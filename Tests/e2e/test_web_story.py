@@ -1,0 +1,334 @@
+"""End-to-end tests of the MEDK web interface in a real browser.
+
+Debian's Chromium driven by Selenium against the real `medk serve` on a free local port,
+on a fresh data directory seeded through the `medk` CLI. The server is started and stopped
+here. Screenshots of the main pages go to docs/screenshots/ (or $MEDK_SCREENSHOTS).
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+MEDK = Path(os.environ.get("MEDK_BIN", ROOT / ".build" / "debug" / "medk"))
+SCREENSHOTS = Path(os.environ.get("MEDK_SCREENSHOTS", ROOT / "docs" / "screenshots"))
+PASSWORD = "e2e-пароль-2027"
+CAMPAIGN = "e2e-2027"
+
+REGIONS = "code;name;time_zone\n75;Забайкальский край;Asia/Chita\n"
+MUNICIPALITIES = "code;name;region_code\n75001;Балейский муниципальный округ;75\n75002;Городской округ «Город Чита»;75\n"
+SCHOOLS = (
+    "code;name;municipality_code;low_results;hard_social;programme_years\n"
+    "750010001;МОУ «Балейская СОШ № 1»;75001;да;нет;2027\n"
+    "750010002;МОУ «Ундино-Посельская СОШ»;75001;да;да;2027\n"
+    "750020001;МБОУ «СОШ № 7» г. Читы;75002;да;нет;2027\n"
+)
+USERS = (
+    "login;full_name;email;role;scope_code\n"
+    "region75;Соколова Анна Викторовна;;regional;75\n"
+    "mun-baley;Кузнецов Олег Петрович;;municipal;75001\n"
+    "curator-ivanova;Иванова Елена Николаевна;;curator;75\n"
+    "curator-petrov;Петров Сергей Иванович;;curator;75\n"
+    "school-1;Команда Балейской СОШ № 1;;school;750010001\n"
+    "school-2;Команда Ундино-Посельской СОШ;;school;750010002\n"
+)
+ASSIGNMENTS = (
+    "campaign_code;school_code;curator_login\n"
+    f"{CAMPAIGN};750010001;curator-ivanova\n"
+    f"{CAMPAIGN};750010002;curator-petrov\n"
+    f"{CAMPAIGN};750020001;curator-petrov\n"
+)
+
+
+def minimal_pdf(title: str) -> bytes:
+    """A valid one-page PDF, so Chromium's viewer can show the inline preview."""
+    content = f"BT /F1 24 Tf 72 720 Td ({title}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+class MEDKServer:
+    """`medk serve` on a fresh, CLI-seeded data directory and a free port."""
+
+    def __init__(self):
+        self.directory = Path(tempfile.mkdtemp(prefix="medk-e2e-"))
+        self.data = self.directory / "data"
+        self.process = None
+        self.port = None
+
+    def cli(self, *args):
+        env = dict(os.environ, MEDK_PASSWORD=PASSWORD)
+        result = subprocess.run([str(MEDK), *args, "--data-dir", str(self.data)], env=env,
+                                capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError(f"medk {' '.join(args)} failed: {result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def seed(self):
+        self.cli("init", "--admin", "admin", "--name", "Администратор МЭДК")
+        for kind, text in [("regions", REGIONS), ("municipalities", MUNICIPALITIES), ("schools", SCHOOLS), ("users", USERS)]:
+            path = self.directory / f"{kind}.csv"
+            path.write_text(text, encoding="utf-8")
+            self.cli("import", kind, str(path))
+        for line in USERS.splitlines()[1:]:
+            self.cli("users", "passwd", line.split(";")[0])
+        self.cli("campaign", "create", CAMPAIGN, "--name", "500+ 2027", "--year", "2027")
+        path = self.directory / "assignments.csv"
+        path.write_text(ASSIGNMENTS, encoding="utf-8")
+        self.cli("import", "assignments", str(path))
+
+    def start(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.log = open(self.directory / "server.log", "w")
+        self.process = subprocess.Popen([str(MEDK), "serve", "--data-dir", str(self.data), "--port", str(self.port)],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("medk serve did not answer /health within 60 s")
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.log.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def chromium():
+    options = Options()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--window-size=1280,1000", "--lang=ru-RU", "--force-device-scale-factor=1"]:
+        options.add_argument(argument)
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.implicitly_wait(5)
+    return driver
+
+
+class ReviewStoryInTheBrowser(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = MEDKServer()
+        cls.server.seed()
+        cls.server.start()
+        cls.browser = chromium()
+        cls.files = Path(tempfile.mkdtemp(prefix="medk-e2e-files-"))
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.quit()
+        cls.server.stop()
+        shutil.rmtree(cls.files, ignore_errors=True)
+
+    # Helpers -----------------------------------------------------------------------------
+
+    def open(self, path):
+        self.browser.get(self.server.url + path)
+
+    def login(self, login):
+        self.browser.delete_all_cookies()
+        self.open("/login")
+        self.browser.find_element(By.ID, "login").send_keys(login)
+        self.browser.find_element(By.ID, "password").send_keys(PASSWORD)
+        self.submit(self.browser.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]"))
+        self.assertNotIn("/login", self.browser.current_url, f"{login} could not log in: {self.text()}")
+
+    def text(self):
+        return self.browser.find_element(By.TAG_NAME, "body").text
+
+    def submit(self, button):
+        """Clicks a button that submits a form and waits for the next page to load."""
+        page = self.browser.find_element(By.TAG_NAME, "html")
+        button.click()
+        WebDriverWait(self.browser, 15).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.browser, 15).until(lambda driver: driver.execute_script("return document.readyState") == "complete")
+
+    def click_button(self, label):
+        for button in self.browser.find_elements(By.CSS_SELECTOR, "button"):
+            if button.text.strip() == label:
+                self.submit(button)
+                return
+        self.fail(f"no button «{label}» on {self.browser.current_url}:\n{self.text()}")
+
+    def upload(self, name, title):
+        path = self.files / name
+        path.write_bytes(minimal_pdf(title))
+        self.browser.find_element(By.ID, "file").send_keys(str(path))
+        self.click_button("Загрузить")
+
+    def state(self):
+        return self.browser.find_element(By.CSS_SELECTOR, ".meta .badge").text
+
+    def shot(self, name, full_page=False):
+        """Saves a screenshot; a full page is taken by growing the window to the page's height."""
+        if not full_page:
+            self.browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+            return
+        size = self.browser.get_window_size()
+        height = self.browser.execute_script("return document.documentElement.scrollHeight")
+        self.browser.set_window_size(size["width"], min(max(height + 140, size["height"]), 4000))
+        try:
+            self.browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+        finally:
+            self.browser.set_window_size(size["width"], size["height"])
+
+    # The story ---------------------------------------------------------------------------
+
+    def test_1_review_story(self):
+        # The school starts its development concept from the cabinet, uploads it and submits.
+        self.login("school-1")
+        self.assertIn("/schools/750010001", self.browser.current_url)
+        self.assertIn("Контрольные точки", self.text())
+        row = self.browser.find_element(By.XPATH, "//tr[th[contains(., 'Концепция развития')]]")
+        self.submit(row.find_element(By.XPATH, ".//button[normalize-space()='Начать']"))
+        self.assertIn("Файл ещё не загружен", self.text())
+        concept_url = self.browser.current_url
+        self.upload("Концепция развития.pdf", "Concept v1")
+        self.assertIn("загружен как версия 1", self.text())
+        self.click_button("Отправить на проверку")
+        self.assertEqual(self.state(), "на проверке")
+        self.open("/school")
+        self.shot("school-cabinet", full_page=True)
+
+        # Its curator finds it in the queue and returns it with a comment.
+        self.login("curator-ivanova")
+        self.assertIn("/queue", self.browser.current_url)
+        self.assertIn("Концепция развития", self.text())
+        self.shot("curator-queue")
+        self.browser.find_element(By.LINK_TEXT, "Концепция развития").click()
+        self.assertTrue(self.browser.find_elements(By.CSS_SELECTOR, "iframe.preview"), "a PDF has an inline preview")
+        self.browser.find_element(By.ID, "return-comment").send_keys(
+            "Цели концепции не связаны с выбранными рисками. Уточните задачи по каждому фактору.")
+        self.click_button("Вернуть на доработку")
+        self.assertEqual(self.state(), "на доработке")
+
+        # The school sees the comment, uploads a second version and submits again.
+        self.login("school-1")
+        self.browser.get(concept_url)
+        self.assertIn("Замечания куратора", self.text())
+        self.assertIn("Цели концепции не связаны с выбранными рисками", self.text())
+        self.shot("school-item-returned", full_page=True)
+        self.upload("Концепция развития v2.pdf", "Concept v2")
+        self.assertIn("загружен как версия 2", self.text())
+        self.click_button("Отправить на проверку")
+        self.assertEqual(self.state(), "на проверке")
+
+        # The curator sees the previous version next to the new one, and confirms.
+        self.login("curator-ivanova")
+        self.browser.get(concept_url)
+        self.assertIn("Предыдущая версия 1", self.text())
+        self.shot("curator-item", full_page=True)
+        self.click_button("Подтвердить")
+        self.assertEqual(self.state(), "подтверждено")
+
+        # The municipal coordinator sees the school on time in the compliance table.
+        self.login("mun-baley")
+        self.assertIn("/monitoring", self.browser.current_url)
+        row = self.browser.find_element(By.XPATH, "//tr[th[.//a[contains(., 'Балейская СОШ № 1')]]]")
+        headers = [cell.text for cell in self.browser.find_elements(By.CSS_SELECTOR, "table.compliance thead th")]
+        concept_column = next(i for i, text in enumerate(headers) if text.startswith("Концепция развития"))
+        cells = row.find_elements(By.CSS_SELECTOR, "td")
+        self.assertEqual(cells[concept_column - 1].text, "в срок")
+        self.shot("coordinator-monitoring")
+
+    def test_2_form_without_csrf_changes_nothing(self):
+        self.login("school-2")
+        row = self.browser.find_element(By.XPATH, "//tr[th[contains(., 'Концепция развития')]]")
+        self.submit(row.find_element(By.XPATH, ".//button[normalize-space()='Начать']"))
+        item_url = self.browser.current_url
+        self.upload("Концепция.pdf", "Concept")
+        self.browser.execute_script(
+            "document.querySelectorAll('form[action$=\"/transitions\"] input[name=_csrf]').forEach(e => e.remove())")
+        self.click_button("Отправить на проверку")
+        self.assertIn("Форма устарела", self.text())
+        self.browser.get(item_url)
+        self.assertEqual(self.state(), "черновик")
+
+    def test_3_curator_of_another_school_has_no_access(self):
+        self.login("school-1")
+        self.open("/items")
+        item_url = self.browser.find_element(By.LINK_TEXT, "Концепция развития").get_attribute("href")
+        self.login("curator-petrov")
+        self.browser.get(item_url)
+        self.assertIn("Нет доступа", self.text())
+        self.shot("no-access")
+
+    def test_4_main_pages_for_the_readme(self):
+        self.login("region75")
+        self.open("/monitoring/overdue")
+        self.assertIn("Просрочено", self.text())
+        self.open("/admin/assignments")
+        self.assertIn("Кураторы школ", self.text())
+        self.login("admin")
+        self.open("/admin/import")
+        self.assertIn("Импорт CSV", self.text())
+        self.shot("admin-import")
+        self.open("/logout")
+        self.browser.delete_all_cookies()
+        self.open("/login")
+        self.shot("login")
+
+    def test_5_phone_width_is_readable(self):
+        self.login("school-1")
+        self.browser.set_window_size(390, 844)
+        try:
+            width = self.browser.execute_script("return document.documentElement.scrollWidth")
+            wide = self.browser.execute_script(
+                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 400 && !e.closest('.table-wrap'))"
+                ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))")
+            print("wide elements:", wide)
+            self.assertLessEqual(width, 400, "the cabinet scrolls sideways on a phone")
+            self.shot("school-cabinet-phone")
+        finally:
+            self.browser.set_window_size(1280, 1000)
+
+
+if __name__ == "__main__":
+    if not MEDK.exists():
+        sys.exit(f"{MEDK} not found: build first (swift build)")
+    unittest.main(verbosity=2)
