@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages MEDK needs to build and run, when they are missing.
+# Installs the Debian packages MEDK needs to build and run, when they are missing, and any
+# extra packages named as arguments (the browser tests name Chromium's).
 # Safe to run repeatedly; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
-packages=(libsqlite3-dev sqlite3 tzdata libcurl4 ca-certificates)
+packages=(libsqlite3-dev sqlite3 tzdata libcurl4 ca-certificates "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

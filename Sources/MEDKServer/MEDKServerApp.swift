@@ -11,6 +11,8 @@ public enum MEDKServerApp {
         let router = Router(context: MEDKRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIErrorMiddleware())
+        let pages = PageRenderer.bundled()
+        router.add(middleware: PageNotFoundMiddleware(pages: pages))
         router.get("/health") { _, _ in HealthResponse(status: "ok") }
         router.get("/openapi.yaml") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
@@ -19,7 +21,7 @@ public enum MEDKServerApp {
         router.add(middleware: BearerAuthMiddleware(service: service))
         let table = RouteTable(router: router)
         APIRoutes.register(table, service: service)
-        registerWeb(on: router, service: service, pages: PageRenderer.bundled())
+        registerWeb(on: router, service: service, pages: pages)
         return (router, table.routes)
     }
 

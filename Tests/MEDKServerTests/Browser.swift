@@ -91,7 +91,8 @@ final class Browser: @unchecked Sendable {
         var page = page
         for _ in 0..<5 {
             guard let location = page.location else { return page }
-            page = try await get(location)
+            // A browser keeps the fragment to itself.
+            page = try await get(String(location.split(separator: "#", maxSplits: 1)[0]))
         }
         return page
     }

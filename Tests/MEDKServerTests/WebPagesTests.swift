@@ -86,7 +86,7 @@ struct WebPagesTests {
             let without = try await curator.post("/items/\(item.item.id)/transitions", fields, csrf: false)
             #expect(without.status == .forbidden)
             #expect(without.html.contains("Форма устарела"))
-            let forged = try await curator.post("/items/\(item.item.id)/transitions", fields.merging(["_csrf": String(repeating: "0", count: 64)]) { a, _ in a }, csrf: false)
+            let forged = try await curator.post("/items/\(item.item.id)/transitions", fields.merging(["_csrf": String(repeating: "0", count: 64)]) { _, new in new }, csrf: false)
             #expect(forged.status == .forbidden)
             let upload = try await Browser.signedIn(client, "school-B")
             let draft = try await world.draftDocument(school: "B")

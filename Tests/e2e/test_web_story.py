@@ -308,7 +308,6 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.open("/admin/import")
         self.assertIn("Импорт CSV", self.text())
         self.shot("admin-import")
-        self.open("/logout")
         self.browser.delete_all_cookies()
         self.open("/login")
         self.shot("login")

@@ -129,7 +129,12 @@ enum MonitoringPages {
             let items = try await request.service.items(for: actor, filter: ItemFilter(campaignID: overview.campaign.id, schoolCode: code))
             let detail = try await request.service.campaign(id: overview.campaign.id)
             let canCreate = try await ownsSchool(request, actor: actor, schoolID: overview.school.schoolID, campaignID: overview.campaign.id)
-            let view = SchoolPages.schoolPage(overview, items: items, campaign: detail, canCreate: canCreate)
+            var chosenRisks: Set<Int64> = []
+            if let profile = items.first(where: { $0.kind == .riskProfile }) {
+                let entries = try await request.service.item(profile.id, for: actor).riskProfile ?? []
+                chosenRisks = Set(entries.filter(\.chosen).map(\.riskFactorID))
+            }
+            let view = SchoolPages.schoolPage(overview, items: items, campaign: detail, chosenRisks: chosenRisks, canCreate: canCreate)
             return await request.page("school", title: overview.school.schoolName, view)
         }
     }

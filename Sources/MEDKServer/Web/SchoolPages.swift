@@ -35,7 +35,8 @@ enum SchoolPages {
         var riskOptions: [SelectOption]
     }
 
-    static func schoolPage(_ overview: SchoolOverview, items: [ItemSummary], campaign: CampaignDetail, canCreate: Bool) -> SchoolPage {
+    static func schoolPage(_ overview: SchoolOverview, items: [ItemSummary], campaign: CampaignDetail, chosenRisks: Set<Int64>,
+                           canCreate: Bool) -> SchoolPage {
         let school = overview.school
         let sorted = items.sorted { ($0.kind.displayOrder, $0.id) < ($1.kind.displayOrder, $1.id) }
         let milestones = school.milestones.map { cell -> MilestoneRow in
@@ -54,7 +55,7 @@ enum SchoolPages {
         var problems: [String] = []
         for cell in school.milestones where cell.status == .missing { problems.append("Не представлено: «\(cell.title)», срок был \(cell.dueDate.russian).") }
         for cell in school.milestones where cell.status == .returned { problems.append("Возвращено на доработку: «\(cell.title)».") }
-        let chosen = Set(items.compactMap(\.riskFactorID))
+        let started = Set(items.compactMap(\.riskFactorID))
         return SchoolPage(
             schoolName: school.schoolName, schoolCode: school.schoolCode, municipalityName: school.municipalityName,
             regionName: school.regionName, timeZone: school.timeZone, campaignID: overview.campaign.id,
@@ -65,7 +66,7 @@ enum SchoolPages {
             createOptions: ItemKind.allCases.filter { $0.isCreatedDirectly && $0 != .antiriskProgramme }
                 .map { SelectOption(value: $0.rawValue, label: $0.russianName, selected: false) },
             riskOptions: campaign.riskFactors.sorted { $0.number < $1.number }
-                .filter { !chosen.contains($0.id) }
+                .filter { chosenRisks.contains($0.id) && !started.contains($0.id) }
                 .map { SelectOption(value: String($0.id), label: "\($0.number). \($0.title)", selected: false) })
     }
 }

@@ -47,7 +47,7 @@ enum SessionPages {
             }
         }
 
-        web.post("/logout") { request, _ in
+        web.post("/logout", sessionOnly: true) { request, _ in
             if let token = request.context.token { try await request.service.logout(token: token) }
             var response = request.redirect("/login", success: "Вы вышли из системы.")
             response.setCookie(WebCookies.expired(WebCookies.session, request: request.request))

@@ -75,11 +75,14 @@ struct WebRoutes: Sendable {
         }
     }
 
-    func post(_ path: String, _ handler: @escaping @Sendable (WebRequest, WebForm) async throws -> Response) {
+    /// - Parameter sessionOnly: the form does something only inside a live session (logging
+    ///   out), so without one it is passed on and the handler finds nothing to do.
+    func post(_ path: String, sessionOnly: Bool = false, _ handler: @escaping @Sendable (WebRequest, WebForm) async throws -> Response) {
         let service = service, pages = pages
         group.post(RouterPath(path)) { request, context in
             let web = WebRequest(request: request, context: context, service: service, pages: pages)
             let form = try await Self.readForm(request, context: context, maxFileBytes: service.files.maxBytes)
+            if sessionOnly && context.token == nil { return try await handler(web, form) }
             let expected = context.token.map(CSRFToken.forSession) ?? request.cookies[WebCookies.loginCSRF]?.value
             guard let expected, CSRFToken.matches(form.fields[CSRFToken.fieldName]?.first, expected) else {
                 context.logger.warning("form refused: missing or wrong CSRF token", metadata: ["path": "\(request.uri.path)"])

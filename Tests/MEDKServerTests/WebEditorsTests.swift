@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import MEDKCore
+import MEDKServer
+import MEDKTestSupport
+import Testing
+
+@Suite("Web editors: risk profile and roadmap through the pages")
+struct WebEditorsTests {
+    @Test("a school fills its risk profile in one form: significance of every factor and the chosen ones")
+    func riskProfile() async throws {
+        let world = try await TestWorld()
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            _ = try await school.get("/schools/A")
+            let created = try await school.post("/items", ["campaign": String(world.campaignID), "school": String(try await world.schoolID("A")),
+                                                          "kind": "risk_profile"])
+            let path = try #require(created.location)
+            var page = try await school.follow(created)
+            #expect(page.html.contains("significance_10"))
+            var fields: [(String, String)] = []
+            for number in 1...10 {
+                fields.append(("factor", String(number)))
+                fields.append(("significance_\(number)", number == 2 || number == 8 ? "high" : "low"))
+            }
+            fields += [("chosen", "2"), ("chosen", "8"), ("expectedRevision", revision(page))]
+            page = try await school.follow(try await school.post("\(path)/risk-profile", [:], multi: fields))
+            #expect(page.html.contains("Рисковый профиль сохранён"))
+            let id = try #require(Int64(path.split(separator: "/").last!))
+            let profile = try #require(try await world.service.item(id, for: try await world.actor("school-A")).riskProfile)
+            #expect(Set(profile.filter(\.chosen).map(\.number)) == [2, 8])
+            #expect(profile.first { $0.number == 2 }?.significance == .high)
+            // A factor without significance is refused as a whole.
+            let partial = try await school.post("\(path)/risk-profile", [:], multi: [("factor", "1"), ("factor", "2"), ("significance_1", "low"),
+                                                                                   ("expectedRevision", revision(page))])
+            #expect(try await school.follow(partial).html.contains("Укажите значимость фактора № 2"))
+            #expect(try await world.service.item(id, for: try await world.actor("school-A")).riskProfile?.count == 10)
+        }
+    }
+
+    @Test("a school adds, edits and removes roadmap measures while the roadmap is a draft")
+    func roadmapEditor() async throws {
+        let world = try await TestWorld()
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            _ = try await school.get("/schools/A")
+            let created = try await school.post("/items", ["campaign": String(world.campaignID), "school": String(try await world.schoolID("A")),
+                                                          "kind": "roadmap"])
+            let path = try #require(created.location)
+            let id = try #require(Int64(path.split(separator: "/").last!))
+            var page = try await school.follow(created)
+            #expect(page.html.contains("Мероприятий пока нет"))
+            let measure = ["task": "Повысить квалификацию", "title": "Курсы для учителей математики", "dueDate": "31.10.2026",
+                           "responsible": "Заместитель директора", "expectedResult": "Учителя обучены", "indicator": "Число обученных",
+                           "plannedValue": "4", "riskFactor": "3"]
+            page = try await school.follow(try await school.post("\(path)/measures", measure.merging(["expectedRevision": revision(page)]) { _, new in new }))
+            #expect(page.html.contains("Мероприятие добавлено"))
+            #expect(page.html.contains("31.10.2026"))
+            let measures = try #require(try await world.service.item(id, for: try await world.actor("school-A")).measures)
+            let measureID = try #require(measures.first?.id)
+            #expect(measures.first?.dueDate == CalendarDate(year: 2026, month: 10, day: 31))
+
+            var edited = measure
+            edited["title"] = "Курсы для учителей математики и физики"
+            edited["dueDate"] = "2026-11-15"
+            page = try await school.follow(try await school.post("/measures/\(measureID)", edited.merging(["expectedRevision": revision(page)]) { _, new in new }))
+            #expect(page.html.contains("математики и физики"))
+
+            let badDate = try await school.post("/measures/\(measureID)", edited.merging(["dueDate": "31 октября", "expectedRevision": revision(page)]) { _, new in new })
+            page = try await school.follow(badDate)
+            #expect(page.html.contains("не распознан"))
+            #expect(try await world.service.measure(measureID, for: try await world.actor("school-A")).dueDate == CalendarDate(year: 2026, month: 11, day: 15))
+
+            page = try await school.follow(try await school.post("/measures/\(measureID)/delete", ["expectedRevision": revision(page)]))
+            #expect(page.html.contains("удалено"))
+            #expect(try await world.service.item(id, for: try await world.actor("school-A")).measures?.isEmpty == true)
+
+            // The curator sees the roadmap but no editing forms.
+            let curator = try await Browser.signedIn(client, "curator1")
+            let view = try await curator.get(path)
+            #expect(view.status == .ok)
+            #expect(!view.html.contains("Добавить мероприятие"))
+        }
+    }
+
+    @Test("an address that does not exist gets the «не найдено» page in a browser and JSON from the API")
+    func unknownAddress() async throws {
+        let world = try await TestWorld()
+        try await withWeb(world) { client in
+            let page = try await client.execute(uri: "/no-such-page", method: .get, headers: [.accept: "text/html,application/xhtml+xml"], body: nil)
+            #expect(page.status == .notFound)
+            #expect(String(buffer: page.body).contains("Не найдено"))
+            let api = try await client.execute(uri: "/api/v1/no-such-thing", method: .get, headers: [.accept: "text/html"], body: nil)
+            #expect(api.status == .notFound)
+            #expect(api.headers[.contentType]?.hasPrefix("application/json") == true)
+        }
+    }
+
+    private func revision(_ page: Browser.Page) -> String {
+        Browser.firstMatch(#"name="expectedRevision" value="(\d+)""#, in: page.html) ?? "0"
+    }
+}
