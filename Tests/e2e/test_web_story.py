@@ -18,8 +18,8 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,11 +182,21 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         return self.browser.find_element(By.TAG_NAME, "body").text
 
     def submit(self, button):
-        """Clicks a button that submits a form and waits for the next page to load."""
-        page = self.browser.find_element(By.TAG_NAME, "html")
+        """Clicks a button that submits a form and waits until the next page has loaded.
+
+        A marker set on the old page disappears with it; checking it (rather than an old
+        element's staleness) does not trip over Chromium's races during navigation."""
+        self.browser.execute_script("window.__medkOldPage = true")
         button.click()
-        WebDriverWait(self.browser, 15).until(expected_conditions.staleness_of(page))
-        WebDriverWait(self.browser, 15).until(lambda driver: driver.execute_script("return document.readyState") == "complete")
+
+        def next_page_loaded(driver):
+            try:
+                return driver.execute_script(
+                    "return window.__medkOldPage === undefined && document.readyState === 'complete'")
+            except WebDriverException:
+                return False  # the page is being replaced right now
+
+        WebDriverWait(self.browser, 15).until(next_page_loaded)
 
     def click_button(self, label):
         for button in self.browser.find_elements(By.CSS_SELECTOR, "button"):
