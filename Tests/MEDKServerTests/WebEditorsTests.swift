@@ -84,6 +84,27 @@ struct WebEditorsTests {
         }
     }
 
+    @Test("a confirmed document is reopened from its page with the reason; the federal operator reads it without a comment form")
+    func reopenAndComment() async throws {
+        let world = try await TestWorld()
+        let confirmed = try await world.act(.confirm, on: try await world.submittedDocument(school: "A"), by: "curator1")
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            var page = try await school.get("/items/\(confirmed.item.id)")
+            #expect(page.html.contains("Зачем нужна новая редакция"))
+            #expect(page.html.contains("Добавить комментарий"))
+            page = try await school.follow(try await school.post("/items/\(confirmed.item.id)/transitions", [
+                "action": "reopen", "expectedState": "confirmed", "expectedRevision": revision(page),
+                "comment": "Обновляем после самообследования."]))
+            #expect(page.html.contains("черновик"))
+            let federal = try await Browser.signedIn(client, "federal")
+            let view = try await federal.get("/items/\(confirmed.item.id)")
+            #expect(view.status == .ok)
+            #expect(!view.html.contains("Добавить комментарий"))
+        }
+        #expect(try await world.service.item(confirmed.item.id, for: try await world.actor("school-A")).item.state == .draft)
+    }
+
     @Test("an address that does not exist gets the «не найдено» page in a browser and JSON from the API")
     func unknownAddress() async throws {
         let world = try await TestWorld()

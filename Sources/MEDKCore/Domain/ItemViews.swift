@@ -95,6 +95,8 @@ public struct ItemDetail: Codable, Sendable, Hashable {
     public var measure: Measure?
     /// What the requesting user may do now, for clients to show the right buttons.
     public var allowedActions: [ReviewAction]
+    /// Whether the requesting user may add to the discussion (viewing alone does not allow it).
+    public var mayComment: Bool
 }
 
 /// A line of a reviewer's queue.

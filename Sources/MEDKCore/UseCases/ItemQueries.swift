@@ -149,7 +149,8 @@ extension MEDKService {
         var detail = ItemDetail(
             item: loaded.summary, files: try ItemStore.files(db, itemID: id), confirmedVersion: loaded.row.confirmedVersion,
             history: try ItemStore.history(db, itemID: id), riskProfile: nil, measures: nil,
-            completenessProblems: nil, measure: nil, allowedActions: allowedActions(actor, loaded))
+            completenessProblems: nil, measure: nil, allowedActions: allowedActions(actor, loaded),
+            mayComment: Policy.allows(actor, .comment(loaded.scope)))
         switch loaded.row.kind {
         case .riskProfile:
             detail.riskProfile = try ItemStore.riskProfile(db, itemID: id)

@@ -216,7 +216,7 @@ enum ItemPages {
             confirmedNote: confirmedNote, canEdit: editable,
             canSubmit: actions.contains(.submit), canWithdraw: actions.contains(.withdraw),
             canReopen: actions.contains(.reopen), canConfirm: actions.contains(.confirm), canReturn: actions.contains(.return),
-            canComment: true,
+            canComment: detail.mayComment,
             hasActions: !actions.subtracting([.edit]).isEmpty,
             canReport: item.kind == .roadmap && actions.contains(.reopen), maxUpload: Presentation.size(maxUpload),
             lastReturnComment: item.state == .returned ? detail.history.last(where: { $0.action == "item.return" })?.comment : nil,
