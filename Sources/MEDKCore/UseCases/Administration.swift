@@ -146,13 +146,9 @@ extension MEDKService {
         try await read { db in try Self.campaignDetail(db, id: id) }
     }
 
-    public func campaign(code: String) async throws -> CampaignDetail {
-        try await read { db in
-            guard let row = try CampaignRow.filter(Column("code") == code).fetchOne(db) else {
-                throw MEDKError.notFound("Кампания «\(code)»")
-            }
-            return try Self.campaignDetail(db, id: row.id!)
-        }
+    /// The campaign with this code, or the latest one (as monitoring picks it) when none is given.
+    public func campaign(code: String?) async throws -> CampaignDetail {
+        try await read { db in try Self.campaignDetail(db, id: try Self.campaignForReport(db, code: code).id!) }
     }
 
     static func campaignDetail(_ db: Database, id: Int64) throws -> CampaignDetail {

@@ -74,6 +74,8 @@ extension MEDKService {
 public struct SchoolOverview: Codable, Sendable, Hashable {
     public var campaign: Campaign
     public var school: SchoolCompliance
+    /// Where the school sits, for asking the policy what the viewer may do there.
+    public var path: OrganisationPath
     /// Today in the school's own zone, for counting the days left.
     public var today: CalendarDate
 }
@@ -96,8 +98,7 @@ extension MEDKService {
                 throw MEDKError.notFound("Школа «\(schoolCode)» в кампании «\(campaign.name)»")
             }
             let calendar = try RegionCalendar(timeZoneIdentifier: row["time_zone"])
-            return SchoolOverview(campaign: campaign.domain,
-                                  school: school, today: calendar.date(of: now))
+            return SchoolOverview(campaign: campaign.domain, school: school, path: path, today: calendar.date(of: now))
         }
     }
 }

@@ -165,7 +165,7 @@ enum AdminPages {
     private static func registerAssignments(_ web: WebRoutes) {
         web.get("/admin/assignments") { request in
             let actor = try request.actor()
-            let campaign = try await request.service.campaign(code: try await currentCampaignCode(request))
+            let campaign = try await request.service.campaign(code: request.query("campaign"))
             let rows = try await request.service.curatorAssignments(campaignCode: campaign.campaign.code, for: actor)
             let (page, pagination) = Pagination.slice(rows, request: request)
             let users = try await request.service.users()
@@ -198,7 +198,7 @@ enum AdminPages {
     private static func registerMilestones(_ web: WebRoutes) {
         web.get("/admin/milestones") { request in
             let actor = try request.actor()
-            let campaign = try await request.service.campaign(code: try await currentCampaignCode(request))
+            let campaign = try await request.service.campaign(code: request.query("campaign"))
             let overrides = try await request.service.milestoneOverrides(campaignCode: campaign.campaign.code)
             let regions = try await request.service.regions().filter { Policy.allows(actor, .shiftMilestones(regionID: $0.id)) }
             guard !regions.isEmpty else {
@@ -222,9 +222,7 @@ enum AdminPages {
                   let dueText = form["dueDate"] else {
                 throw MEDKError.invalid("invalid_form", "Выберите контрольную точку, регион и новый срок.")
             }
-            guard let due = CalendarDate(dueText) ?? ItemPages.russianDate(dueText) else {
-                throw MEDKError.invalid("invalid_date", "Срок «\(dueText)» не распознан: нужна дата вида 31.12.2026.")
-            }
+            let due = try WebForm.date(dueText)
             try await request.service.shiftMilestone(by: .user(actor), campaignCode: campaign, kind: kind, regionCode: region, dueDate: due)
             return request.redirect("/admin/milestones?campaign=\(campaign)", success: "Срок «\(kind.russianName)» для региона \(region): \(due.russian).")
         }
@@ -265,14 +263,6 @@ enum AdminPages {
             return await request.page("admin_import", title: "Импорт CSV: проверка", ImportPage(
                 kindOptions: importKindOptions(kind), formats: formats, preview: preview))
         }
-    }
-
-    static func currentCampaignCode(_ request: WebRequest) async throws -> String {
-        if let code = request.query("campaign") { return code }
-        guard let latest = try await request.service.campaigns().max(by: { ($0.year, $0.id) < ($1.year, $1.id) }) else {
-            throw MEDKError.notFound("Кампания")
-        }
-        return latest.code
     }
 
     static func outcomeName(_ outcome: UpsertOutcome) -> String {

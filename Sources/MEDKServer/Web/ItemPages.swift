@@ -83,9 +83,7 @@ enum ItemPages {
             let detail = try await request.service.transition(itemID: id, TransitionRequest(
                 action: action, expectedState: expected, expectedRevision: form["expectedRevision"].flatMap(Int.init),
                 comment: form["comment"]), by: actor)
-            let back = form["back"].map(SessionPages.safeNext) ?? "/items/\(id)"
-            return request.redirect(back == "/" ? "/items/\(id)" : back,
-                                    success: "«\(detail.item.title)»: \(action.russianName) — теперь «\(detail.item.stateName)».")
+            return request.redirect("/items/\(id)", success: "«\(detail.item.title)»: \(action.russianName) — теперь «\(detail.item.stateName)».")
         }
 
         web.post("/items/{id}/comments") { request, form in
@@ -147,19 +145,9 @@ enum ItemPages {
         guard let dueText = form["dueDate"] else {
             throw MEDKError.invalid("due_date_required", "Укажите срок мероприятия.")
         }
-        guard let due = CalendarDate(dueText) ?? russianDate(dueText) else {
-            throw MEDKError.invalid("invalid_date", "Срок «\(dueText)» не распознан: нужна дата вида 31.12.2026.")
-        }
-        return MeasureInput(task: form["task"] ?? "", title: form["title"] ?? "", dueDate: due, responsible: form["responsible"] ?? "",
+        return MeasureInput(task: form["task"] ?? "", title: form["title"] ?? "", dueDate: try WebForm.date(dueText), responsible: form["responsible"] ?? "",
                             expectedResult: form["expectedResult"] ?? "", indicator: form["indicator"] ?? "",
                             plannedValue: form["plannedValue"] ?? "", riskFactorNumber: form["riskFactor"].flatMap(Int.init))
-    }
-
-    /// «31.12.2026», as people type dates where the browser has no date picker.
-    static func russianDate(_ text: String) -> CalendarDate? {
-        let parts = text.split(separator: ".").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        return CalendarDate(year: parts[2], month: parts[1], day: parts[0])
     }
 
     static func fileResponse(_ request: WebRequest, inline: Bool) async throws -> Response {
@@ -221,11 +209,7 @@ enum ItemPages {
             canReport: item.kind == .roadmap && actions.contains(.reopen), maxUpload: Presentation.size(maxUpload),
             lastReturnComment: item.state == .returned ? detail.history.last(where: { $0.action == "item.return" })?.comment : nil,
             history: history, problems: detail.completenessProblems ?? [],
-            isRiskProfile: item.kind == .riskProfile, risks: riskRows.map { row in
-                var row = row
-                if !editable { row.options = [] }
-                return row
-            },
+            isRiskProfile: item.kind == .riskProfile, risks: riskRows,
             isRoadmap: item.kind == .roadmap,
             measures: (detail.measures ?? []).map { MeasureRowView($0, risks: risks) },
             newMeasureRiskOptions: [SelectOption(value: "", label: "— не указан —", selected: true)]

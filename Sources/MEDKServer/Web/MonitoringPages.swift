@@ -115,11 +115,11 @@ enum MonitoringPages {
 
         web.get("/school") { request in
             let actor = try request.actor()
-            guard let schoolID = actor.grants.first(where: { $0.role == .school })?.organisationID,
-                  let school = try await request.service.schools().first(where: { $0.id == schoolID }) else {
+            let grants = try await request.service.userInfo(id: actor.userID).grants
+            guard let code = grants.first(where: { $0.role == .school })?.organisationCode else {
                 throw MEDKError.forbidden("Кабинет школы доступен управленческой команде школы.")
             }
-            return request.redirect("/schools/\(school.code)")
+            return request.redirect("/schools/\(code)")
         }
 
         web.get("/schools/{code}") { request in
@@ -128,7 +128,7 @@ enum MonitoringPages {
             let overview = try await request.service.schoolOverview(schoolCode: code, campaignCode: request.query("campaign"), for: actor)
             let items = try await request.service.items(for: actor, filter: ItemFilter(campaignID: overview.campaign.id, schoolCode: code))
             let detail = try await request.service.campaign(id: overview.campaign.id)
-            let canCreate = try await ownsSchool(request, actor: actor, schoolID: overview.school.schoolID, campaignID: overview.campaign.id)
+            let canCreate = Policy.allows(actor, .ownItem(ItemScope(campaignID: overview.campaign.id, path: overview.path)))
             var chosenRisks: Set<Int64> = []
             if let profile = items.first(where: { $0.kind == .riskProfile }) {
                 let entries = try await request.service.item(profile.id, for: actor).riskProfile ?? []
@@ -139,23 +139,8 @@ enum MonitoringPages {
         }
     }
 
-    /// Whether the policy lets this actor start documents for the school.
-    static func ownsSchool(_ request: WebRequest, actor: Actor, schoolID: Int64, campaignID: Int64) async throws -> Bool {
-        guard let school = try await request.service.schools().first(where: { $0.id == schoolID }),
-              let municipality = try await request.service.municipalities().first(where: { $0.id == school.municipalityID }) else {
-            return false
-        }
-        let path = OrganisationPath(regionID: municipality.regionID, municipalityID: municipality.id, schoolID: schoolID)
-        return Policy.allows(actor, .ownItem(ItemScope(campaignID: campaignID, path: path)))
-    }
-
     static func query(_ request: WebRequest) throws -> DeadlinesQuery {
-        let asOf = try request.query("asOf").map { text -> CalendarDate in
-            guard let date = CalendarDate(text) ?? ItemPages.russianDate(text) else {
-                throw MEDKError.invalid("invalid_date", "Дата «\(text)» не распознана: нужна дата вида 31.12.2026.")
-            }
-            return date
-        }
+        let asOf = try request.query("asOf").map(WebForm.date)
         return DeadlinesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
                               campaignCode: request.query("campaign"), asOf: asOf)
     }
@@ -173,30 +158,24 @@ enum MonitoringPages {
     }
 
     static func overdueRows(_ report: ComplianceReport) -> [OverdueRow] {
-        // Milestones by due date first, then the schools whose measures are overdue.
-        var rows: [(CalendarDate?, OverdueRow)] = []
+        // Milestones by due date (keeping the table's order within a date), then the schools whose measures are overdue.
+        var milestones: [(CalendarDate, OverdueRow)] = []
+        var measures: [OverdueRow] = []
         for school in report.schools {
             for cell in school.milestones where [.missing, .late, .returned].contains(cell.status) {
-                rows.append((cell.dueDate, OverdueRow(
+                milestones.append((cell.dueDate, OverdueRow(
                     schoolHref: "/schools/\(school.schoolCode)", schoolName: school.schoolName, municipalityName: school.municipalityName,
                     what: cell.title, dueDate: cell.dueDate.russian, statusName: cell.statusName,
                     statusClass: Presentation.statusClass(cell.status))))
             }
             if school.measures.overdue > 0 {
-                rows.append((nil, OverdueRow(
+                measures.append(OverdueRow(
                     schoolHref: "/schools/\(school.schoolCode)", schoolName: school.schoolName, municipalityName: school.municipalityName,
                     what: "Мероприятия дорожной карты: просрочено \(school.measures.overdue) из \(school.measures.total)",
-                    dueDate: "—", statusName: "просрочено", statusClass: "status-late")))
+                    dueDate: "—", statusName: "просрочено", statusClass: "status-late"))
             }
         }
-        return rows.enumerated().sorted { a, b in
-            switch (a.element.0, b.element.0) {
-            case let (x?, y?): x < y || (x == y && a.offset < b.offset)
-            case (_?, nil): true
-            case (nil, _?): false
-            case (nil, nil): a.offset < b.offset
-            }
-        }.map(\.element.1)
+        return milestones.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1) + measures
     }
 
     /// The same page's address with another path: the CSV is what is on screen.

@@ -63,7 +63,7 @@ struct PageChrome: Sendable {
 
 /// Registers page routes on a group that has the session and error middleware. Every POST
 /// goes through `post`, which reads the form and checks its CSRF token before the handler runs.
-struct WebRoutes: Sendable {
+struct WebRoutes {
     let group: RouterGroup<MEDKRequestContext>
     let service: MEDKService
     let pages: PageRenderer

@@ -63,6 +63,16 @@ struct WebForm: Sendable {
         }
     }
 
+    /// A date as people enter it: `2026-12-31` from a date picker or `31.12.2026` typed by hand.
+    static func date(_ text: String) throws -> CalendarDate {
+        if let date = CalendarDate(text) { return date }
+        let parts = text.split(separator: ".").compactMap { Int($0) }
+        guard parts.count == 3, let date = CalendarDate(year: parts[2], month: parts[1], day: parts[0]) else {
+            throw MEDKError.invalid("invalid_date", "Дата «\(text)» не распознана: нужна дата вида 31.12.2026.")
+        }
+        return date
+    }
+
     static let malformed = MEDKError.invalid("malformed_form", "Форма пришла повреждённой. Обновите страницу и отправьте её ещё раз.")
 
     /// Parameters of `Content-Disposition: form-data; name="x"; filename="y"` (quoted, as browsers send them).
