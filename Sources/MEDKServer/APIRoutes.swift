@@ -93,13 +93,7 @@ enum APIRoutes {
             let actor = try context.requireActor()
             let version = Int(try context.parameters.id("version"))
             let (file, url) = try await service.fileVersion(itemID: try context.parameters.id(), version: version, for: actor)
-            let body = try await FileIO().loadFile(path: url.path, context: context)
-            return Response(status: .ok, headers: [
-                .contentType: file.mediaType,
-                .contentDisposition: ContentDisposition.attachment(file.fileName),
-                .contentLength: String(file.size),
-                .init("X-Content-SHA256")!: file.sha256,
-            ], body: body)
+            return try await Downloads.file(file, at: url, inline: false, context: context)
         }
         table.on(.get, "\(prefix)/queue") { _, context -> ListResponse<QueueEntry> in
             ListResponse(items: try await service.queue(for: try context.requireActor()))
@@ -150,11 +144,7 @@ enum APIRoutes {
             case "json":
                 return try context.responseEncoder.encode(report, from: request, context: context)
             case "csv":
-                let csv = CSV.write(ComplianceTable.rows(report))
-                return Response(status: .ok, headers: [
-                    .contentType: "text/csv; charset=utf-8",
-                    .contentDisposition: ContentDisposition.attachment("deadlines-\(report.campaignCode).csv"),
-                ], body: .init(byteBuffer: ByteBuffer(string: csv)))
+                return Downloads.csv(CSV.write(ComplianceTable.rows(report)), name: "deadlines-\(report.campaignCode).csv")
             default:
                 throw MEDKError.invalid("invalid_format", "Формат должен быть json или csv.")
             }

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import MEDKCore
 import NIOCore
@@ -158,21 +157,7 @@ enum ItemPages {
         if inline && !previewable {
             throw MEDKError.invalid("no_preview", "Для этого типа файла просмотр в браузере недоступен; скачайте файл.")
         }
-        let body = try await FileIO().loadFile(path: url.path, context: request.context)
-        let disposition = inline ? ContentDisposition.inline(file.fileName) : ContentDisposition.attachment(file.fileName)
-        var headers: HTTPFields = [
-            .contentType: file.mediaType,
-            .contentDisposition: disposition,
-            .contentLength: String(file.size),
-            .cacheControl: "private, no-store",
-            .init("X-Content-Type-Options")!: "nosniff",
-        ]
-        // Files are shown, never run. Images get a sandbox; Chromium's PDF viewer refuses to
-        // work inside one, and PDFs are already checked by their bytes to be PDFs.
-        if file.mediaType != "application/pdf" {
-            headers[.init("Content-Security-Policy")!] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-        }
-        return Response(status: .ok, headers: headers, body: body)
+        return try await Downloads.file(file, at: url, inline: inline, context: request.context)
     }
 
     static func itemPage(_ detail: ItemDetail, risks: [RiskFactor], maxUpload: Int64) -> ItemPageView {

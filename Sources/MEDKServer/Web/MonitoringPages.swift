@@ -1,8 +1,6 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import MEDKCore
-import NIOCore
 
 /// Coordinators' deadline compliance with drill-down, the overdue list, and the school page
 /// (the school team's cabinet, which curators and coordinators reach from the table).
@@ -95,7 +93,7 @@ enum MonitoringPages {
 
         web.get("/monitoring.csv") { request in
             let report = try await request.service.deadlines(try query(request), for: try request.actor())
-            return csv(CSV.write(ComplianceTable.rows(report)), name: "deadlines-\(report.campaignCode).csv")
+            return Downloads.csv(CSV.write(ComplianceTable.rows(report)), name: "deadlines-\(report.campaignCode).csv")
         }
 
         web.get("/monitoring/overdue") { request in
@@ -110,7 +108,7 @@ enum MonitoringPages {
             let report = try await request.service.deadlines(try query(request), for: try request.actor())
             let lines = [["Школа", "Муниципалитет", "Что", "Срок", "Состояние"]]
                 + overdueRows(report).map { [$0.schoolName, $0.municipalityName, $0.what, $0.dueDate, $0.statusName] }
-            return csv(CSV.write(lines), name: "overdue-\(report.campaignCode).csv")
+            return Downloads.csv(CSV.write(lines), name: "overdue-\(report.campaignCode).csv")
         }
 
         web.get("/school") { request in
@@ -182,14 +180,6 @@ enum MonitoringPages {
     static func link(_ request: WebRequest, path: String) -> String {
         let query = request.request.uri.query.map { "?\($0)" } ?? ""
         return path + query
-    }
-
-    static func csv(_ text: String, name: String) -> Response {
-        Response(status: .ok, headers: [
-            .contentType: "text/csv; charset=utf-8",
-            .contentDisposition: ContentDisposition.attachment(name),
-            .cacheControl: "no-store",
-        ], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func campaignOptions(_ request: WebRequest, selected: String) async throws -> [SelectOption] {
