@@ -9,10 +9,11 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     public var at: String
     public var actorID: Int64?
     public var actorLogin: String
-    public var actorRole: String?
-    public var action: String
-    public var entityType: String
-    public var entityID: String?
+    public var actorRole: Role?
+    public var action: AuditAction
+    public var entityType: AuditEntity
+    public var entityID: Int64?
+    /// Review states for items; the old and new due date for a shifted milestone.
     public var fromState: String?
     public var toState: String?
     public var comment: String?
@@ -23,8 +24,8 @@ public struct AuditEntry: Codable, Sendable, Hashable {
 
     public static let genesisHash = String(repeating: "0", count: 64)
 
-    public init(seq: Int64, at: String, actorID: Int64?, actorLogin: String, actorRole: String?, action: String,
-                entityType: String, entityID: String?, fromState: String?, toState: String?, comment: String?,
+    public init(seq: Int64, at: String, actorID: Int64?, actorLogin: String, actorRole: Role?, action: AuditAction,
+                entityType: AuditEntity, entityID: Int64?, fromState: String?, toState: String?, comment: String?,
                 details: String, prevHash: String, hash: String) {
         self.seq = seq
         self.at = at
@@ -46,8 +47,8 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     public func computedHash() -> String {
         var canonical = ""
         let fields: [String?] = [
-            String(seq), at, actorID.map { String($0) }, actorLogin, actorRole, action, entityType,
-            entityID, fromState, toState, comment, details, prevHash,
+            String(seq), at, actorID.map { String($0) }, actorLogin, actorRole?.rawValue, action.rawValue,
+            entityType.rawValue, entityID.map { String($0) }, fromState, toState, comment, details, prevHash,
         ]
         // Length-prefixed so that no two different rows serialise alike.
         for field in fields {
@@ -59,19 +60,22 @@ public struct AuditEntry: Codable, Sendable, Hashable {
         }
         return SHA256.hash(data: Data(canonical.utf8)).hexString
     }
+
+    /// The details as the action recorded them.
+    public var detailValues: [String: String] { FlatJSON.decode(details) }
 }
 
 /// What an action records; the store fills in sequence, time and chain.
 public struct AuditRecord: Sendable {
-    public var action: String
-    public var entityType: String
-    public var entityID: String?
+    public var action: AuditAction
+    public var entityType: AuditEntity
+    public var entityID: Int64?
     public var fromState: String?
     public var toState: String?
     public var comment: String?
     public var details: [String: String]
 
-    public init(action: String, entityType: String, entityID: String? = nil, fromState: String? = nil,
+    public init(action: AuditAction, entityType: AuditEntity, entityID: Int64? = nil, fromState: String? = nil,
                 toState: String? = nil, comment: String? = nil, details: [String: String] = [:]) {
         self.action = action
         self.entityType = entityType
@@ -80,6 +84,13 @@ public struct AuditRecord: Sendable {
         self.toState = toState
         self.comment = comment
         self.details = details
+    }
+
+    /// A row about an item that stays in the same state (uploads, edits, comments).
+    public static func item(_ action: AuditAction, _ itemID: Int64, state: ReviewState? = nil, comment: String? = nil,
+                            details: [String: String] = [:]) -> AuditRecord {
+        AuditRecord(action: action, entityType: .item, entityID: itemID, fromState: state?.rawValue,
+                    toState: state?.rawValue, comment: comment, details: details)
     }
 }
 
@@ -93,10 +104,23 @@ public enum AuditVerification: Sendable, Equatable {
 public enum AuditChain {
     /// Walks rows in sequence order and names the first one that does not fit.
     public static func verify(_ rows: some Sequence<AuditEntry>) -> AuditVerification {
-        var previousHash = AuditEntry.genesisHash
-        var expectedSeq: Int64 = 1
-        var count = 0
+        var verifier = Verifier()
         for row in rows {
+            if let broken = verifier.check(row) { return broken }
+        }
+        return verifier.result
+    }
+
+    /// Checks rows one at a time, so that millions can stream through in constant memory.
+    public struct Verifier: Sendable {
+        private var previousHash = AuditEntry.genesisHash
+        private var expectedSeq: Int64 = 1
+        private var count = 0
+
+        public init() {}
+
+        /// Nil while the chain holds; the break otherwise.
+        public mutating func check(_ row: AuditEntry) -> AuditVerification? {
             if row.seq != expectedSeq {
                 return .broken(seq: row.seq, reason: row.seq > expectedSeq
                     ? "пропущены записи \(expectedSeq)…\(row.seq - 1): строки удалены"
@@ -111,24 +135,25 @@ public enum AuditChain {
             previousHash = row.hash
             expectedSeq += 1
             count += 1
+            return nil
         }
-        return .intact(rows: count, lastHash: previousHash)
+
+        public var result: AuditVerification { .intact(rows: count, lastHash: previousHash) }
     }
 
-    static func canonicalJSON(_ details: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(details)) ?? Data("{}".utf8), as: UTF8.self)
-    }
+    static func canonicalJSON(_ details: [String: String]) -> String { FlatJSON.encode(details) }
 }
 
 extension Sequence where Element == UInt8 {
     public var hexString: String {
-        var out = ""
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            out += String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
         }
-        return out
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

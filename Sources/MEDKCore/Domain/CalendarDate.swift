@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A calendar date with no time and no zone, as deadlines are written: «до 30 апреля».
 public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
@@ -45,13 +46,36 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     public func adding(days: Int) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let start = calendar.date(from: DateComponents(year: year, month: month, day: day))!
-        let moved = calendar.date(byAdding: .day, value: days, to: start)!
-        let parts = calendar.dateComponents([.year, .month, .day], from: moved)
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        CalendarDate(dayNumber: dayNumber + days)
     }
+
+    /// Days since 1970-01-01 (proleptic Gregorian), by integer arithmetic: reports compare
+    /// millions of due dates and Foundation's calendar is far too slow for that.
+    public var dayNumber: Int {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146097 + dayOfEra - 719468
+    }
+
+    /// The date `dayNumber` days after 1970-01-01 (civil_from_days).
+    public init(dayNumber: Int) {
+        let z = dayNumber + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let dayOfEra = z - era * 146097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        day = dayOfYear - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    /// Whole days from this date to `other` (negative when `other` is earlier).
+    public func days(to other: CalendarDate) -> Int { other.dayNumber - dayNumber }
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
@@ -128,6 +152,17 @@ public struct RegionCalendar: Sendable {
         return String(format: "%02d.%02d.%04d %02d:%02d", parts.day!, parts.month!, parts.year!, parts.hour!, parts.minute!)
             + " (\(offset), \(timeZone.identifier))"
     }
+
+    /// One calendar per zone for the life of the process: building a time zone and a calendar
+    /// costs more than the deadline arithmetic done with them.
+    public static func cached(_ identifier: String) throws(MEDKError) -> RegionCalendar {
+        if let known = cache.withLock({ $0[identifier] }) { return known }
+        let calendar = try RegionCalendar(timeZoneIdentifier: identifier)
+        cache.withLock { $0[identifier] = calendar }
+        return calendar
+    }
+
+    private static let cache = Mutex<[String: RegionCalendar]>([:])
 
     public static func isKnownZone(_ identifier: String) -> Bool {
         TimeZone(identifier: identifier) != nil

@@ -47,18 +47,14 @@ public struct ItemSnapshot: Sendable, Hashable {
         self.everConfirmed = everConfirmed
     }
 
-    /// Replays transitions (time, resulting state) up to and excluding `cutoff`.
-    public static func replay(_ transitions: [(at: Date, action: ReviewAction, to: ReviewState)], before cutoff: Date) -> ItemSnapshot {
-        var snapshot = ItemSnapshot(state: .draft, firstSubmittedAt: nil, lastSubmittedAt: nil, everConfirmed: false)
-        for transition in transitions.sorted(by: { $0.at < $1.at }) where transition.at < cutoff {
-            snapshot.state = transition.to
-            if transition.action == .submit {
-                snapshot.firstSubmittedAt = snapshot.firstSubmittedAt ?? transition.at
-                snapshot.lastSubmittedAt = transition.at
-            }
-            if transition.to == .confirmed { snapshot.everConfirmed = true }
+    mutating func apply(_ change: StateChange) {
+        guard let next = change.action.resultingState else { return }
+        state = next
+        if change.action == .submit {
+            firstSubmittedAt = firstSubmittedAt ?? change.at
+            lastSubmittedAt = change.at
         }
-        return snapshot
+        if next == .confirmed { everConfirmed = true }
     }
 }
 
@@ -89,6 +85,14 @@ public enum ComplianceRules {
     }
 }
 
+/// A measure is overdue once its due date has passed in the owner's zone and its report was
+/// never confirmed: a confirmed report that is being revised still counts as done.
+public enum MeasureRules {
+    public static func isOverdue(deadline: Date, everConfirmed: Bool, at moment: Date) -> Bool {
+        !everConfirmed && moment >= deadline
+    }
+}
+
 public struct MilestoneCell: Codable, Sendable, Hashable {
     public var kind: ItemKind
     public var title: String
@@ -105,6 +109,13 @@ public struct MeasureTotals: Codable, Sendable, Hashable {
     public var reportedLate: Int = 0
 
     public init() {}
+
+    mutating func add(_ other: MeasureTotals) {
+        total += other.total
+        confirmed += other.confirmed
+        overdue += other.overdue
+        reportedLate += other.reportedLate
+    }
 }
 
 public struct SchoolCompliance: Codable, Sendable, Hashable {
@@ -113,10 +124,97 @@ public struct SchoolCompliance: Codable, Sendable, Hashable {
     public var schoolName: String
     public var municipalityCode: String
     public var municipalityName: String
+    public var regionCode: String
     public var regionName: String
     public var timeZone: String
     public var milestones: [MilestoneCell]
     public var measures: MeasureTotals
+    /// Items of the school waiting for review at the moment judged.
+    public var waiting: Int
+    /// Something missing, late or returned, or a measure overdue: what a coordinator chases.
+    public var lagging: Bool
+}
+
+/// How many schools of a territory stand how against one milestone.
+public struct StatusCounts: Codable, Sendable, Hashable {
+    public var onTime = 0
+    public var late = 0
+    public var missing = 0
+    public var awaitingReview = 0
+    public var returned = 0
+    public var notDue = 0
+
+    public init() {}
+
+    public subscript(status: MilestoneStatus) -> Int {
+        get {
+            switch status {
+            case .onTime: onTime
+            case .late: late
+            case .missing: missing
+            case .awaitingReview: awaitingReview
+            case .returned: returned
+            case .notDue: notDue
+            }
+        }
+        set {
+            switch status {
+            case .onTime: onTime = newValue
+            case .late: late = newValue
+            case .missing: missing = newValue
+            case .awaitingReview: awaitingReview = newValue
+            case .returned: returned = newValue
+            case .notDue: notDue = newValue
+            }
+        }
+    }
+}
+
+public struct MilestoneTally: Codable, Sendable, Hashable {
+    public var kind: ItemKind
+    public var title: String
+    /// The territory's due date; nil where its regions shifted the milestone differently.
+    public var dueDate: CalendarDate?
+    public var counts: StatusCounts
+}
+
+/// A territory (the country, a region, a municipality) summed over its schools.
+public struct TerritoryCompliance: Codable, Sendable, Hashable {
+    public var code: String
+    public var name: String
+    public var schools: Int
+    /// Schools with something missing, late, returned or overdue.
+    public var laggingSchools: Int
+    public var milestones: [MilestoneTally]
+    public var measures: MeasureTotals
+    public var waiting: Int
+    public var oldestWaitingSince: Date?
+
+    public init(code: String, name: String, milestones: [Milestone]) {
+        self.code = code
+        self.name = name
+        schools = 0
+        laggingSchools = 0
+        self.milestones = milestones.map { MilestoneTally(kind: $0.kind, title: $0.title, dueDate: nil, counts: StatusCounts()) }
+        measures = MeasureTotals()
+        waiting = 0
+    }
+
+    mutating func add(_ school: SchoolJudgement) {
+        for (index, cell) in school.cells.enumerated() {
+            if schools == 0 {
+                milestones[index].dueDate = cell.dueDate
+            } else if milestones[index].dueDate != cell.dueDate {
+                milestones[index].dueDate = nil
+            }
+            milestones[index].counts[cell.status] += 1
+        }
+        schools += 1
+        if school.lagging { laggingSchools += 1 }
+        measures.add(school.measures)
+        waiting += school.waitingSince.count
+        if let oldest = school.waitingSince.min(), oldest < oldestWaitingSince ?? .distantFuture { oldestWaitingSince = oldest }
+    }
 }
 
 public struct CuratorLoad: Codable, Sendable, Hashable {
@@ -128,12 +226,136 @@ public struct CuratorLoad: Codable, Sendable, Hashable {
     public var oldestWaitHours: Int?
 }
 
+public enum ComplianceLevel: String, Codable, Sendable {
+    case country, region, municipality
+}
+
+/// Deadline compliance of a territory. The country is summed by region, a region by
+/// municipality with its schools paged, a municipality lists its schools.
 public struct ComplianceReport: Codable, Sendable, Hashable {
     public var campaignCode: String
     public var campaignName: String
+    public var level: ComplianceLevel
+    /// The territory's name, and its code (nil for the country).
     public var scope: String
+    public var scopeCode: String?
     public var asOf: CalendarDate?
     public var generatedAt: Date
-    public var schools: [SchoolCompliance]
+    public var totals: TerritoryCompliance
+    /// Regions of the country, or municipalities of a region; empty for a municipality.
+    public var parts: [TerritoryCompliance]
+    /// One page of the territory's schools (none for the country).
+    public var schools: Page<SchoolCompliance>?
+    /// Curators of the territory's schools with what waits for them (none for the country).
     public var curators: [CuratorLoad]
+}
+
+/// What judging one school yields.
+public struct SchoolJudgement: Sendable {
+    public var cells: [MilestoneCell]
+    public var measures: MeasureTotals
+    /// When each item waiting for review at the moment judged was (last) submitted.
+    public var waitingSince: [Date]
+
+    public var lagging: Bool {
+        measures.overdue > 0 || cells.contains { [.missing, .late, .returned].contains($0.status) }
+    }
+}
+
+/// Judges schools' progress against a campaign's milestones, as of the end of a date in each
+/// school's own zone or as of now. Deadlines and cutoffs are worked out once per region.
+public struct ComplianceJudge: Sendable {
+    public let milestones: [Milestone]
+    /// Milestone id → region id → the region's own due date.
+    public let overrides: [Int64: [Int64: CalendarDate]]
+    public let asOf: CalendarDate?
+    public let now: Date
+
+    public init(milestones: [Milestone], overrides: [Int64: [Int64: CalendarDate]], asOf: CalendarDate?, now: Date) {
+        self.milestones = milestones
+        self.overrides = overrides
+        self.asOf = asOf
+        self.now = now
+    }
+
+    /// One region's view of time: its cutoff, its milestone deadlines, and deadlines of measures met so far.
+    public final class RegionClock {
+        let calendar: RegionCalendar
+        let cutoff: Date
+        let dueDates: [CalendarDate]
+        let deadlines: [Date]
+        private var measureDeadlines: [CalendarDate: Date] = [:]
+
+        init(calendar: RegionCalendar, cutoff: Date, dueDates: [CalendarDate]) {
+            self.calendar = calendar
+            self.cutoff = cutoff
+            self.dueDates = dueDates
+            deadlines = dueDates.map { calendar.endOfDay($0) }
+        }
+
+        func deadline(_ due: CalendarDate) -> Date {
+            if let known = measureDeadlines[due] { return known }
+            let deadline = calendar.endOfDay(due)
+            measureDeadlines[due] = deadline
+            return deadline
+        }
+
+        /// Today in the region, for counting days left.
+        public var today: CalendarDate { calendar.date(of: cutoff.addingTimeInterval(-0.001)) }
+    }
+
+    public func clock(regionID: Int64, calendar: RegionCalendar) -> RegionClock {
+        // The first instant not counted: the end of the as-of day in the region's zone, or just
+        // after now (instants are stored to the millisecond) so that what happened this moment counts.
+        let cutoff = asOf.map { calendar.endOfDay($0) } ?? now.addingTimeInterval(0.001)
+        return RegionClock(calendar: calendar, cutoff: cutoff,
+                           dueDates: milestones.map { overrides[$0.id]?[regionID] ?? $0.dueDate })
+    }
+
+    public func judge(_ progress: SchoolProgress, clock: RegionClock) -> SchoolJudgement {
+        let cutoff = clock.cutoff
+        // Items are kept in id order, so a measure finds its report by binary search.
+        var snapshots: [ItemSnapshot?] = []
+        snapshots.reserveCapacity(progress.items.count)
+        var waiting: [Date] = []
+        for item in progress.items {
+            guard item.createdAt < cutoff else { snapshots.append(nil); continue }
+            let snapshot = item.snapshot(before: cutoff)
+            if snapshot.state == .submitted, let since = snapshot.lastSubmittedAt { waiting.append(since) }
+            snapshots.append(snapshot)
+        }
+        var cells: [MilestoneCell] = []
+        cells.reserveCapacity(milestones.count)
+        for (index, milestone) in milestones.enumerated() {
+            var ofKind: [ItemSnapshot] = []
+            for (position, item) in progress.items.enumerated() where item.kind == milestone.kind {
+                if let snapshot = snapshots[position] { ofKind.append(snapshot) }
+            }
+            let expected = milestone.kind == .antiriskProgramme ? max(progress.chosenRiskCount, 1) : 1
+            let status = ComplianceRules.status(of: ofKind, expectedCount: expected, deadline: clock.deadlines[index], asOf: cutoff)
+            cells.append(MilestoneCell(kind: milestone.kind, title: milestone.title, dueDate: clock.dueDates[index], status: status,
+                                       statusName: status.russianName, firstSubmittedAt: ofKind.compactMap(\.firstSubmittedAt).max()))
+        }
+        var totals = MeasureTotals()
+        for measure in progress.measures where measure.createdAt < cutoff {
+            let deadline = clock.deadline(measure.dueDate)
+            let report = measure.reportItemID.flatMap { id in Self.position(of: id, in: progress.items).flatMap { snapshots[$0] } }
+            let confirmed = report?.everConfirmed == true
+            totals.total += 1
+            if confirmed { totals.confirmed += 1 }
+            if MeasureRules.isOverdue(deadline: deadline, everConfirmed: confirmed, at: cutoff) { totals.overdue += 1 }
+            if let submitted = report?.firstSubmittedAt, submitted >= deadline { totals.reportedLate += 1 }
+        }
+        return SchoolJudgement(cells: cells, measures: totals, waitingSince: waiting)
+    }
+
+    private static func position(of id: Int64, in items: [ItemProgress]) -> Int? {
+        var low = 0, high = items.count - 1
+        while low <= high {
+            let middle = (low + high) / 2
+            if items[middle].id == id { return middle }
+            if items[middle].id < id { low = middle + 1 } else { high = middle - 1 }
+        }
+        return nil
+    }
 }

@@ -16,8 +16,8 @@ public struct HistoryEntry: Codable, Sendable, Hashable {
     public var seq: Int64
     public var at: Date
     public var actor: String
-    public var role: String?
-    public var action: String
+    public var role: Role?
+    public var action: AuditAction
     public var fromState: ReviewState?
     public var toState: ReviewState?
     public var comment: String?
@@ -86,7 +86,9 @@ public struct ItemDetail: Codable, Sendable, Hashable {
     public var files: [FileVersion]
     /// The version that was last confirmed: stays visible while a revision is in progress.
     public var confirmedVersion: Int?
+    /// The most recent history lines, oldest first; `historyTotal` says how many there are in all.
     public var history: [HistoryEntry]
+    public var historyTotal: Int
     public var riskProfile: [RiskProfileEntry]?
     public var measures: [Measure]?
     /// For a roadmap: what FIOCO's completeness criteria still miss.
@@ -97,6 +99,9 @@ public struct ItemDetail: Codable, Sendable, Hashable {
     public var allowedActions: [ReviewAction]
     /// Whether the requesting user may add to the discussion (viewing alone does not allow it).
     public var mayComment: Bool
+    /// For a roadmap: whether the requesting user may report its measures (it was confirmed once,
+    /// so its measures stay reportable while a revision is in progress).
+    public var mayReportMeasures: Bool
 }
 
 /// A line of a reviewer's queue.

@@ -67,3 +67,10 @@ extension MEDKError {
         invalid("comment_required", "Для действия «\(action.russianName)» нужен комментарий.")
     }
 }
+
+extension MEDKError {
+    /// What users see when something failed that they cannot fix; the cause is in the log.
+    public static let internalFailure = MEDKError(
+        .internalFailure, code: "internal_error",
+        message: "Внутренняя ошибка сервера. Действие не выполнено; администратор увидит подробности в журнале.")
+}

@@ -60,6 +60,11 @@ public enum Permission: Sendable, Hashable {
     case viewAudit
 }
 
+/// What can be done to items, for asking the policy about whole lists.
+public enum ItemRight: Sendable, Hashable, CaseIterable {
+    case view, own, review, comment
+}
+
 public enum MonitoringScope: Sendable, Hashable {
     case country
     case region(Int64)
@@ -77,6 +82,32 @@ public enum Policy {
         allowingRole(actor, permission) != nil
     }
 
+    /// Everything the actor may do `right` to, as one filter for lists: the same reaches that
+    /// `allows` decides single items by.
+    public static func visibility(_ actor: Actor, _ right: ItemRight) -> ItemVisibility {
+        ItemVisibility(reaches: actor.grants.flatMap { reaches($0, actor, right) },
+                       excludingSubmittedBy: right == .review ? actor.userID : nil)
+    }
+
+    /// The territories whose monitoring the actor may open.
+    public static func territories(_ actor: Actor) -> TerritoryReach {
+        actor.grants.map(territory).reduce(into: TerritoryReach()) { union, reach in
+            union.everything = union.everything || reach.everything
+            union.regions.formUnion(reach.regions)
+            union.municipalities.formUnion(reach.municipalities)
+        }
+    }
+
+    /// Coordinators monitor their own territory; the federal operator and administrators, all of it.
+    private static func territory(_ grant: RoleGrant) -> TerritoryReach {
+        switch (grant.role, grant.organisationID) {
+        case (.federal, _), (.admin, _): TerritoryReach(everything: true)
+        case (.regional, let region?): TerritoryReach(regions: [region])
+        case (.municipal, let municipality?): TerritoryReach(municipalities: [municipality])
+        default: TerritoryReach()
+        }
+    }
+
     static func allowingRole(_ actor: Actor, _ permission: Permission) -> Role? {
         for grant in actor.grants.sorted(by: { $0.role < $1.role }) where grantAllows(grant, actor, permission) {
             return grant.role
@@ -87,23 +118,16 @@ public enum Policy {
     private static func grantAllows(_ grant: RoleGrant, _ actor: Actor, _ permission: Permission) -> Bool {
         switch permission {
         case .viewItem(let scope):
-            return owns(grant, scope) || reviews(grant, actor, scope) || oversees(grant, scope.path)
-                || grant.role == .federal || grant.role == .admin
+            return reaches(grant, actor, .view).contains { $0.covers(scope) }
         case .ownItem(let scope):
-            return owns(grant, scope)
+            return reaches(grant, actor, .own).contains { $0.covers(scope) }
         case .reviewItem(let scope):
             if let submitter = scope.submittedBy, submitter == actor.userID { return false }
-            return reviews(grant, actor, scope)
+            return reaches(grant, actor, .review).contains { $0.covers(scope) }
         case .comment(let scope):
-            return owns(grant, scope) || reviews(grant, actor, scope) || oversees(grant, scope.path)
+            return reaches(grant, actor, .comment).contains { $0.covers(scope) }
         case .viewMonitoring(let scope):
-            switch (grant.role, scope) {
-            case (.federal, _), (.admin, _): return true
-            case (.regional, .region(let region)): return grant.organisationID == region
-            case (.regional, .municipality(let region, _)): return grant.organisationID == region
-            case (.municipal, .municipality(_, let municipality)): return grant.organisationID == municipality
-            default: return false
-            }
+            return territory(grant).covers(scope)
         case .assignCurators(let region), .shiftMilestones(let region):
             return (grant.role == .regional && grant.organisationID == region) || grant.role == .admin
         case .manageCampaigns:
@@ -115,36 +139,54 @@ public enum Policy {
         }
     }
 
-    /// The owner of a school item is that school's team; of a municipal item, its coordinator.
-    private static func owns(_ grant: RoleGrant, _ scope: ItemScope) -> Bool {
-        if let school = scope.path.schoolID {
-            return grant.role == .school && grant.organisationID == school
+    /// The items one grant reaches for one right: the whole item policy in one place.
+    static func reaches(_ grant: RoleGrant, _ actor: Actor, _ right: ItemRight) -> [ItemReach] {
+        switch right {
+        case .view:
+            if grant.role == .federal || grant.role == .admin { return [.everything] }
+            return owns(grant) + reviews(grant, actor) + oversees(grant)
+        case .own:
+            return owns(grant)
+        case .review:
+            return reviews(grant, actor)
+        case .comment:
+            return owns(grant) + reviews(grant, actor) + oversees(grant)
         }
-        return grant.role == .municipal && grant.organisationID == scope.path.municipalityID
+    }
+
+    /// The owner of a school item is that school's team; of a municipal item, its coordinator.
+    private static func owns(_ grant: RoleGrant) -> [ItemReach] {
+        guard let id = grant.organisationID else { return [] }
+        switch grant.role {
+        case .school: return [.school(id)]
+        case .municipal: return [.municipalItemsOf(municipality: id)]
+        default: return []
+        }
     }
 
     /// School items are reviewed by their assigned curators; municipal ones by the region.
-    private static func reviews(_ grant: RoleGrant, _ actor: Actor, _ scope: ItemScope) -> Bool {
-        if let school = scope.path.schoolID {
-            return grant.role == .curator
-                && actor.curatedSchools.contains(CampaignSchool(campaignID: scope.campaignID, schoolID: school))
+    private static func reviews(_ grant: RoleGrant, _ actor: Actor) -> [ItemReach] {
+        switch grant.role {
+        case .curator: return actor.curatedSchools.map { .curated($0) }
+        case .regional: return grant.organisationID.map { [.municipalItemsIn(region: $0)] } ?? []
+        default: return []
         }
-        return grant.role == .regional && grant.organisationID == scope.path.regionID
     }
 
     /// Coordinators see everything inside their territory.
-    private static func oversees(_ grant: RoleGrant, _ path: OrganisationPath) -> Bool {
+    private static func oversees(_ grant: RoleGrant) -> [ItemReach] {
+        guard let id = grant.organisationID else { return [] }
         switch grant.role {
-        case .municipal: grant.organisationID == path.municipalityID
-        case .regional: grant.organisationID == path.regionID
-        default: false
+        case .municipal: return [.municipality(id)]
+        case .regional: return [.region(id)]
+        default: return []
         }
     }
 
     private static func refusal(_ actor: Actor, _ permission: Permission) -> MEDKError {
         switch permission {
         case .reviewItem(let scope):
-            if scope.submittedBy == actor.userID && actor.grants.contains(where: { reviews($0, actor, scope) }) {
+            if scope.submittedBy == actor.userID && actor.grants.contains(where: { reviews($0, actor).contains { $0.covers(scope) } }) {
                 return MEDKError(.forbidden, code: "self_review",
                                  message: "Нельзя подтверждать или возвращать то, что вы сами отправили на проверку.")
             }

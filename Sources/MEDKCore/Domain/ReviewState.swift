@@ -40,6 +40,18 @@ public enum ReviewAction: String, Codable, Sendable, CaseIterable {
 
     /// Actions that must carry a comment saying why.
     public var requiresComment: Bool { self == .return || self == .reopen }
+
+    /// Where each step leads, whatever it starts from (the transition table below agrees; a test
+    /// holds it to that): histories record the action alone. Edits change no state.
+    public var resultingState: ReviewState? {
+        switch self {
+        case .submit: .submitted
+        case .confirm: .confirmed
+        case .return: .returned
+        case .withdraw, .reopen: .draft
+        case .edit: nil
+        }
+    }
 }
 
 public enum ReviewStateMachine {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 public struct CampaignDetail: Codable, Sendable, Hashable {
     public var campaign: Campaign
@@ -40,40 +39,41 @@ extension MEDKService {
         try Validation.login(adminLogin)
         let hash = hasher.hash(password)
         let now = now()
-        return try await write { db in
-            guard try UserRow.fetchCount(db) == 0 else {
+        return try await write { store in
+            guard try store.userCount() == 0 else {
                 throw MEDKError(.conflict, code: "already_initialized",
                                 message: "База данных уже инициализирована: пользователи уже есть.")
             }
-            let (id, _) = try OrganisationWrites.upsertUser(
-                db, .localOperator(), at: now, login: adminLogin, fullName: fullName, email: nil,
-                grant: RoleGrant(role: .admin), passwordHash: hash)
-            return id
+            return try OrganisationWrites.upsertUser(store, .localOperator(), at: now, login: adminLogin, fullName: fullName,
+                                                     email: nil, grant: RoleGrant(role: .admin), passwordHash: hash).0
         }
     }
 
     public func isInitialized() async throws -> Bool {
-        try await read { db in try UserRow.fetchCount(db) > 0 }
+        try await read { store in try store.userCount() > 0 }
     }
 
     /// Sets a user's password (administrators, or the local operator).
     public func setPassword(by op: Operator, login: String, password: String) async throws {
         try PasswordHasher.validate(password)
-        let hash = hasher.hash(password)
+        try await setPasswordHash(by: op, login: login, hash: hasher.hash(password))
+    }
+
+    /// Sets an already computed hash: bulk tools hash a shared password once, not per account.
+    func setPasswordHash(by op: Operator, login: String, hash: String) async throws {
         let now = now()
-        try await write { db in
+        try await write { store in
             let auditActor = try op.authorize(.administer)
-            guard let user = try UserRow.filter(Column("login") == login).fetchOne(db) else {
-                throw MEDKError.notFound("Пользователь «\(login)»")
-            }
-            try db.execute(sql: "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
-                           arguments: [hash, user.id])
-            // A new password ends every open session of the account.
-            try db.execute(sql: "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-                           arguments: [now, user.id])
-            try AuditLog.append(db, actor: auditActor, at: now, AuditRecord(
-                action: "user.set_password", entityType: "user", entityID: String(user.id!)))
+            guard let user = try store.user(login: login) else { throw MEDKError.notFound("Пользователь «\(login)»") }
+            try Self.setPasswordHash(store, auditActor, at: now, userID: user.id, hash: hash)
         }
+    }
+
+    static func setPasswordHash(_ store: any StoreWriting, _ actor: AuditActor, at now: Date, userID: Int64, hash: String) throws {
+        try store.setPasswordHash(userID: userID, hash)
+        // A new password ends every open session of the account.
+        try store.revokeSessions(userID: userID, at: now)
+        try store.appendAudit(actor, at: now, AuditRecord(action: .userSetPassword, entityType: .user, entityID: userID))
     }
 
     public func createUser(by op: Operator, login: String, fullName: String, email: String? = nil,
@@ -82,29 +82,43 @@ extension MEDKService {
         if let password { try PasswordHasher.validate(password) }
         let hash = password.map { hasher.hash($0) }
         let now = now()
-        return try await write { db in
+        return try await write { store in
             let auditActor = try op.authorize(.administer)
-            if try UserRow.filter(Column("login") == login).fetchOne(db) != nil {
+            if try store.user(login: login) != nil {
                 throw MEDKError(.conflict, code: "already_exists", message: "Пользователь «\(login)» уже существует.")
             }
-            let (id, _) = try OrganisationWrites.upsertUser(db, auditActor, at: now, login: login, fullName: fullName,
+            let (id, _) = try OrganisationWrites.upsertUser(store, auditActor, at: now, login: login, fullName: fullName,
                                                           email: email, grant: nil, passwordHash: hash)
             for grant in grants {
-                try Validation.grantScope(db, grant)
-                _ = try OrganisationWrites.grantRole(db, auditActor, at: now, userID: id, grant: grant)
+                try Validation.grantScope(store, grant)
+                _ = try OrganisationWrites.grantRole(store, auditActor, at: now, userID: id, grant: grant)
             }
-            return try Self.userInfo(db, id: id)
+            guard let user = try store.user(id: id) else { throw MEDKError.notFound("Пользователь") }
+            return try store.userInfo(user)
         }
     }
 
     /// Resolves `role` and an organisation code to a grant, as imports do.
     public func roleGrant(_ role: Role, scopeCode: String?) async throws -> RoleGrant {
-        try await read { db in try Lookup.grant(db, role: role, scopeCode: scopeCode) }
+        try await read { store in try Lookup.grant(store, role: role, scopeCode: scopeCode) }
     }
 
-    public func users() async throws -> [UserInfo] {
-        try await read { db in
-            try UserRow.order(Column("login")).fetchAll(db).map { try Self.userInfo(db, id: $0.id!) }
+    /// Users, by login. Administrators see everyone; a regional coordinator may list the
+    /// curators of their own region (to assign them).
+    public func users(_ query: UserQuery, page: PageRequest = .first, by op: Operator) async throws -> Page<UserInfo> {
+        try await read { store in
+            switch op {
+            case .local: break
+            case .user(let actor):
+                if !Policy.allows(actor, .administer) {
+                    guard query.role == .curator, let region = query.regionID else {
+                        _ = try Policy.authorize(actor, .administer)
+                        return Page(items: [], total: 0, nextCursor: nil)
+                    }
+                    _ = try Policy.authorize(actor, .assignCurators(regionID: region))
+                }
+            }
+            return try store.users(query, page: page)
         }
     }
 
@@ -114,128 +128,140 @@ extension MEDKService {
                                milestones: [MilestoneInput]? = nil) async throws -> CampaignDetail {
         let now = now()
         let milestoneList = milestones ?? MilestoneInput.standard(year: year)
-        let id: Int64 = try await write { db in
+        let id: Int64 = try await write { store in
             let auditActor = try op.authorize(.manageCampaigns)
             guard !code.isBlank, !name.isBlank else {
                 throw MEDKError.invalid("invalid_campaign", "У кампании должны быть код и название.")
             }
-            var campaign = CampaignRow(code: code, name: name, year: year)
-            try campaign.insert(db)
+            let id = try store.insertCampaign(code: code, name: name, year: year)
             for (index, title) in riskFactors.enumerated() {
-                var factor = RiskFactorRow(campaignId: campaign.id!, number: index + 1, title: title)
-                try factor.insert(db)
+                try store.insertRiskFactor(campaignID: id, number: index + 1, title: title)
             }
             for milestone in milestoneList {
-                var row = MilestoneRow(campaignId: campaign.id!, kind: milestone.kind, title: milestone.title,
-                                       dueDate: milestone.dueDate.description)
-                try row.insert(db)
+                try store.insertMilestone(campaignID: id, milestone)
             }
-            try AuditLog.append(db, actor: auditActor, at: now, AuditRecord(
-                action: "campaign.create", entityType: "campaign", entityID: String(campaign.id!),
+            try store.appendAudit(auditActor, at: now, AuditRecord(
+                action: .campaignCreate, entityType: .campaign, entityID: id,
                 details: ["code": code, "name": name, "year": String(year), "risk_factors": String(riskFactors.count)]))
-            return campaign.id!
+            return id
         }
         return try await campaign(id: id)
     }
 
     public func campaigns() async throws -> [Campaign] {
-        try await read { db in try CampaignRow.order(Column("year").desc, Column("code")).fetchAll(db).map(\.domain) }
+        try await read { store in try store.campaigns() }
     }
 
     public func campaign(id: Int64) async throws -> CampaignDetail {
-        try await read { db in try Self.campaignDetail(db, id: id) }
+        try await read { store in try Self.campaignDetail(store, id: id) }
     }
 
     /// The campaign with this code, or the latest one (as monitoring picks it) when none is given.
     public func campaign(code: String?) async throws -> CampaignDetail {
-        try await read { db in try Self.campaignDetail(db, id: try Self.campaignForReport(db, code: code).id!) }
+        try await read { store in try Self.campaignDetail(store, id: try Self.campaignForReport(store, code: code).id) }
     }
 
-    static func campaignDetail(_ db: Database, id: Int64) throws -> CampaignDetail {
-        guard let campaign = try CampaignRow.fetchOne(db, key: id) else { throw MEDKError.notFound("Кампания") }
-        return CampaignDetail(
-            campaign: campaign.domain,
-            milestones: try MilestoneRow.filter(Column("campaign_id") == id).order(Column("due_date"), Column("id"))
-                .fetchAll(db).map(\.domain),
-            riskFactors: try RiskFactorRow.filter(Column("campaign_id") == id).order(Column("number")).fetchAll(db).map(\.domain),
-            schoolCount: try CampaignSchoolRow.filter(Column("campaign_id") == id).fetchCount(db))
+    static func campaignDetail(_ store: any StoreReading, id: Int64) throws -> CampaignDetail {
+        guard let campaign = try store.campaign(id: id) else { throw MEDKError.notFound("Кампания") }
+        return CampaignDetail(campaign: campaign, milestones: try store.milestones(campaignID: id),
+                              riskFactors: try store.riskFactors(campaignID: id), schoolCount: try store.participantCount(campaignID: id))
+    }
+
+    /// The campaign with this code, or the latest one when none is given.
+    static func campaignForReport(_ store: any StoreReading, code: String?) throws -> Campaign {
+        if let code {
+            guard let campaign = try store.campaign(code: code) else { throw MEDKError.notFound("Кампания «\(code)»") }
+            return campaign
+        }
+        guard let latest = try store.latestCampaign() else { throw MEDKError.notFound("Кампания") }
+        return latest
     }
 
     /// A region moves a milestone for its own schools.
     public func shiftMilestone(by op: Operator, campaignCode: String, kind: ItemKind, regionCode: String,
                                dueDate: CalendarDate) async throws {
         let now = now()
-        try await write { db in
-            guard let region = try RegionRow.filter(Column("code") == regionCode).fetchOne(db) else {
-                throw MEDKError.notFound("Регион «\(regionCode)»")
-            }
-            let auditActor = try op.authorize(.shiftMilestones(regionID: region.id!))
-            guard let campaign = try CampaignRow.filter(Column("code") == campaignCode).fetchOne(db),
-                  let milestone = try MilestoneRow.filter(Column("campaign_id") == campaign.id! && Column("kind") == kind.rawValue).fetchOne(db)
+        try await write { store in
+            guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
+            let auditActor = try op.authorize(.shiftMilestones(regionID: region.id))
+            guard let campaign = try store.campaign(code: campaignCode),
+                  let milestone = try store.milestone(campaignID: campaign.id, kind: kind)
             else { throw MEDKError.notFound("Контрольная точка «\(kind.russianName)» кампании «\(campaignCode)»") }
-            let previous = try String.fetchOne(db, sql: "SELECT due_date FROM milestone_overrides WHERE milestone_id = ? AND region_id = ?",
-                                               arguments: [milestone.id, region.id]) ?? milestone.dueDate
-            var override = MilestoneOverrideRow(milestoneId: milestone.id!, regionId: region.id!, dueDate: dueDate.description)
-            try override.save(db)
-            try AuditLog.append(db, actor: auditActor, at: now, AuditRecord(
-                action: "milestone.shift", entityType: "milestone", entityID: String(milestone.id!),
-                fromState: previous, toState: dueDate.description, details: ["region_id": String(region.id!)]))
+            let previous = try store.milestoneOverride(milestoneID: milestone.id, regionID: region.id) ?? milestone.dueDate
+            try store.saveMilestoneOverride(milestoneID: milestone.id, regionID: region.id, dueDate: dueDate)
+            try store.appendAudit(auditActor, at: now, AuditRecord(
+                action: .milestoneShift, entityType: .milestone, entityID: milestone.id,
+                fromState: previous.description, toState: dueDate.description, details: ["region_id": String(region.id)]))
         }
     }
 
     public func assignCurator(by op: Operator, campaignCode: String, schoolCode: String, curatorLogin: String) async throws {
         let now = now()
-        try await write { db in
-            let (campaignID, school, regionID) = try Lookup.campaignAndSchool(db, campaignCode: campaignCode, schoolCode: schoolCode)
-            let auditActor = try op.authorize(.assignCurators(regionID: regionID))
-            guard let curator = try UserRow.filter(Column("login") == curatorLogin).fetchOne(db) else {
-                throw MEDKError.notFound("Пользователь «\(curatorLogin)»")
-            }
-            _ = try OrganisationWrites.assignCurator(db, auditActor, at: now, campaignID: campaignID, schoolID: school.id!,
-                                                     curatorID: curator.id!)
+        try await write { store in
+            let (campaign, school) = try Lookup.campaignAndSchool(store, campaignCode: campaignCode, schoolCode: schoolCode)
+            let auditActor = try op.authorize(.assignCurators(regionID: school.path.regionID))
+            guard let curator = try store.user(login: curatorLogin) else { throw MEDKError.notFound("Пользователь «\(curatorLogin)»") }
+            _ = try OrganisationWrites.assignCurator(store, auditActor, at: now, campaignID: campaign.id, school: school,
+                                                     curatorID: curator.id)
         }
     }
 
+    /// All regions (85 at most): for choosers and time zones.
     public func regions() async throws -> [Region] {
-        try await read { db in try RegionRow.order(Column("code")).fetchAll(db).map(\.domain) }
+        try await read { store in try store.allRegions() }
     }
 
-    public func municipalities() async throws -> [Municipality] {
-        try await read { db in try MunicipalityRow.order(Column("code")).fetchAll(db).map(\.domain) }
+    public func regions(_ query: OrganisationQuery, page: PageRequest = .first) async throws -> Page<Region> {
+        try await read { store in try store.regions(query, page: page) }
     }
 
-    public func schools() async throws -> [School] {
-        try await read { db in try SchoolRow.order(Column("code")).fetchAll(db).map(\.domain) }
+    public func municipalities(_ query: OrganisationQuery, page: PageRequest = .first) async throws -> Page<Municipality> {
+        try await read { store in try store.municipalities(query, page: page) }
+    }
+
+    public func schools(_ query: OrganisationQuery, page: PageRequest = .first) async throws -> Page<School> {
+        try await read { store in try store.schools(query, page: page) }
+    }
+
+    public func school(code: String) async throws -> School {
+        try await read { store in
+            guard let school = try store.school(code: code) else { throw MEDKError.notFound("Школа «\(code)»") }
+            return school
+        }
+    }
+
+    public func municipality(code: String) async throws -> Municipality {
+        try await read { store in
+            guard let municipality = try store.municipality(code: code) else { throw MEDKError.notFound("Муниципалитет «\(code)»") }
+            return municipality
+        }
+    }
+
+    public func organisationCounts() async throws -> (regions: Int, municipalities: Int, schools: Int) {
+        try await read { store in try store.organisationCounts() }
     }
 }
 
 enum Lookup {
     /// A role with its organisation given by code (region, municipality or school, as the role needs).
-    static func grant(_ db: Database, role: Role, scopeCode code: String?) throws -> RoleGrant {
+    static func grant(_ store: any StoreReading, role: Role, scopeCode code: String?) throws -> RoleGrant {
         guard let kind = role.scopeKind else {
             if code != nil { throw MEDKError.invalid("unexpected_scope", "роль «\(role.rawValue)» не привязывается к организации; оставьте scope_code пустым.") }
             return RoleGrant(role: role)
         }
         guard let code else { throw MEDKError.invalid("scope_required", "для роли «\(role.rawValue)» нужен scope_code (\(kind.russianName)).") }
-        let id: Int64? = switch kind {
-        case .region: try RegionRow.filter(Column("code") == code).fetchOne(db)?.id
-        case .municipality: try MunicipalityRow.filter(Column("code") == code).fetchOne(db)?.id
-        case .school: try SchoolRow.filter(Column("code") == code).fetchOne(db)?.id
+        guard let id = try store.organisationID(kind, code: code) else {
+            throw MEDKError.invalid("unknown_scope", "нет организации (\(kind.russianName)) с кодом «\(code)».")
         }
-        guard let id else { throw MEDKError.invalid("unknown_scope", "нет организации (\(kind.russianName)) с кодом «\(code)».") }
         return RoleGrant(role: role, organisationID: id)
     }
 
-    static func campaignAndSchool(_ db: Database, campaignCode: String, schoolCode: String) throws -> (Int64, SchoolRow, Int64) {
-        guard let campaign = try CampaignRow.filter(Column("code") == campaignCode).fetchOne(db) else {
-            throw MEDKError.notFound("Кампания «\(campaignCode)»")
-        }
-        guard let school = try SchoolRow.filter(Column("code") == schoolCode).fetchOne(db) else {
+    static func campaignAndSchool(_ store: any StoreReading, campaignCode: String, schoolCode: String) throws -> (Campaign, SchoolPlace) {
+        guard let campaign = try store.campaign(code: campaignCode) else { throw MEDKError.notFound("Кампания «\(campaignCode)»") }
+        guard let school = try store.school(code: schoolCode), let place = try store.schoolPlace(schoolID: school.id) else {
             throw MEDKError.notFound("Школа «\(schoolCode)»")
         }
-        let regionID = try Int64.fetchOne(db, sql: "SELECT region_id FROM municipalities WHERE id = ?",
-                                          arguments: [school.municipalityId])!
-        return (campaign.id!, school, regionID)
+        return (campaign, place)
     }
 }
 
@@ -248,7 +274,7 @@ enum Validation {
     }
 
     /// The grant's organisation exists and is of the kind the role needs.
-    static func grantScope(_ db: Database, _ grant: RoleGrant) throws {
+    static func grantScope(_ store: any StoreReading, _ grant: RoleGrant) throws {
         guard let kind = grant.role.scopeKind else {
             if grant.organisationID != nil {
                 throw MEDKError.invalid("unexpected_scope", "Роль «\(grant.role.russianName)» не привязывается к организации.")
@@ -258,11 +284,6 @@ enum Validation {
         guard let id = grant.organisationID else {
             throw MEDKError.invalid("scope_required", "Для роли «\(grant.role.russianName)» нужно указать организацию (\(kind.russianName)).")
         }
-        let exists: Bool = switch kind {
-        case .region: try RegionRow.exists(db, key: id)
-        case .municipality: try MunicipalityRow.exists(db, key: id)
-        case .school: try SchoolRow.exists(db, key: id)
-        }
-        guard exists else { throw MEDKError.notFound("Организация (\(kind.russianName)) с id \(id)") }
+        guard try store.organisationExists(kind, id: id) else { throw MEDKError.notFound("Организация (\(kind.russianName)) с id \(id)") }
     }
 }

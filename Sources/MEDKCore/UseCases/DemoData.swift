@@ -109,7 +109,7 @@ public enum DemoData {
         func actor(_ login: String) async throws -> Actor { try await service.actor(login: login) }
 
         func schoolID(_ code: String) async throws -> Int64 {
-            try await service.schools().first { $0.code == code }!.id
+            try await service.school(code: code).id
         }
 
         func play() async throws {

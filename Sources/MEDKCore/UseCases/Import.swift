@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What a CSV import file holds; see docs/import.md for the columns.
 public enum ImportKind: String, Codable, Sendable, CaseIterable {
@@ -63,9 +62,9 @@ extension MEDKService {
         }
         guard !rows.isEmpty else { throw MEDKError.invalid("no_rows", "В файле нет строк данных, только заголовок.") }
         let now = now()
-        return try await write(dryRun: dryRun) { db in
+        return try await write(dryRun: dryRun) { store in
             let actor = try op.authorize(.administer)
-            var importer = Importer(db: db, actor: actor, at: now, kind: kind)
+            var importer = Importer(store: store, actor: actor, at: now, kind: kind)
             var results: [ImportRowResult] = []
             var problems: [String] = []
             for row in rows {
@@ -73,8 +72,6 @@ extension MEDKService {
                     results.append(try importer.apply(row))
                 } catch let error as MEDKError {
                     problems.append("строка \(row.line): \(error.message)" + (error.details.isEmpty ? "" : " " + error.details.joined(separator: " ")))
-                } catch let error as DatabaseError {
-                    problems.append("строка \(row.line): \(MEDKError.wrapping(error, logger: self.logger).message)")
                 }
             }
             guard problems.isEmpty else {
@@ -115,15 +112,15 @@ struct ImportRow {
 }
 
 private struct Importer {
-    let db: Database
+    let store: any StoreWriting
     let actor: AuditActor
     let at: Date
     let kind: ImportKind
     /// First line of each key in this file, to name duplicates.
     var seen: [String: Int] = [:]
 
-    init(db: Database, actor: AuditActor, at: Date, kind: ImportKind) {
-        self.db = db
+    init(store: any StoreWriting, actor: AuditActor, at: Date, kind: ImportKind) {
+        self.store = store
         self.actor = actor
         self.at = at
         self.kind = kind
@@ -149,23 +146,23 @@ private struct Importer {
             guard RegionCalendar.isKnownZone(zone) else {
                 throw MEDKError.invalid("unknown_time_zone", "неизвестный часовой пояс «\(zone)» (нужен идентификатор IANA, например Asia/Chita).")
             }
-            return (code, try OrganisationWrites.upsertRegion(db, actor, at: at, code: code, name: try row.required("name"), timeZone: zone).1)
+            return (code, try OrganisationWrites.upsertRegion(store, actor, at: at, code: code, name: try row.required("name"), timeZone: zone).1)
         case .municipalities:
             let code = try row.required("code")
             let regionCode = try row.required("region_code")
-            guard let region = try RegionRow.filter(Column("code") == regionCode).fetchOne(db) else {
+            guard let region = try store.region(code: regionCode) else {
                 throw MEDKError.invalid("unknown_region", "нет региона с кодом «\(regionCode)».")
             }
-            return (code, try OrganisationWrites.upsertMunicipality(db, actor, at: at, code: code, name: try row.required("name"),
-                                                                    regionID: region.id!).1)
+            return (code, try OrganisationWrites.upsertMunicipality(store, actor, at: at, code: code, name: try row.required("name"),
+                                                                    regionID: region.id).1)
         case .schools:
             let code = try row.required("code")
             let municipalityCode = try row.required("municipality_code")
-            guard let municipality = try MunicipalityRow.filter(Column("code") == municipalityCode).fetchOne(db) else {
+            guard let municipality = try store.municipality(code: municipalityCode) else {
                 throw MEDKError.invalid("unknown_municipality", "нет муниципалитета с кодом «\(municipalityCode)».")
             }
             return (code, try OrganisationWrites.upsertSchool(
-                db, actor, at: at, code: code, name: try row.required("name"), municipalityID: municipality.id!,
+                store, actor, at: at, code: code, name: try row.required("name"), municipalityID: municipality.id,
                 lowResults: try row.flag("low_results"), hardSocial: try row.flag("hard_social"),
                 programmeYears: row.optional("programme_years") ?? "").1)
         case .users:
@@ -175,22 +172,22 @@ private struct Importer {
             guard let role = Role(rawValue: roleText.lowercased()) ?? Role.allCases.first(where: { $0.russianName.hasPrefix(roleText.lowercased()) }) else {
                 throw MEDKError.invalid("unknown_role", "неизвестная роль «\(roleText)»; допустимы: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
-            let grant = try Lookup.grant(db, role: role, scopeCode: row.optional("scope_code"))
+            let grant = try Lookup.grant(store, role: role, scopeCode: row.optional("scope_code"))
             let email = row.optional("email")
             if let email, !email.contains("@") { throw MEDKError.invalid("invalid_email", "адрес «\(email)» не похож на e-mail.") }
-            let outcome = try OrganisationWrites.upsertUser(db, actor, at: at, login: login, fullName: try row.required("full_name"),
+            let outcome = try OrganisationWrites.upsertUser(store, actor, at: at, login: login, fullName: try row.required("full_name"),
                                                             email: email, grant: grant).1
             return ("\(login)/\(role.rawValue)/\(row.optional("scope_code") ?? "")", outcome)
         case .assignments:
             let campaignCode = try row.required("campaign_code")
             let schoolCode = try row.required("school_code")
             let curatorLogin = try row.required("curator_login")
-            let (campaignID, school, _) = try Lookup.campaignAndSchool(db, campaignCode: campaignCode, schoolCode: schoolCode)
-            guard let curator = try UserRow.filter(Column("login") == curatorLogin).fetchOne(db) else {
+            let (campaign, school) = try Lookup.campaignAndSchool(store, campaignCode: campaignCode, schoolCode: schoolCode)
+            guard let curator = try store.user(login: curatorLogin) else {
                 throw MEDKError.invalid("unknown_user", "нет пользователя «\(curatorLogin)».")
             }
             return ("\(campaignCode)/\(schoolCode)/\(curatorLogin)",
-                    try OrganisationWrites.assignCurator(db, actor, at: at, campaignID: campaignID, schoolID: school.id!, curatorID: curator.id!))
+                    try OrganisationWrites.assignCurator(store, actor, at: at, campaignID: campaign.id, school: school, curatorID: curator.id))
         }
     }
 }

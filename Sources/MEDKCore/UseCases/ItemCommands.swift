@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 public struct NewItem: Codable, Sendable, Hashable {
     public var campaignID: Int64
@@ -42,98 +41,91 @@ public struct TransitionRequest: Codable, Sendable, Hashable {
 extension MEDKService {
     public func createItem(_ request: NewItem, by actor: Actor) async throws -> ItemDetail {
         let now = now()
-        let id: Int64 = try await write { db in
-            guard request.kind.isCreatedDirectly else {
-                throw MEDKError.invalid("use_measure_report", "Отчёт по мероприятию создаётся из самого мероприятия (отчитаться о мероприятии).")
-            }
-            guard try CampaignRow.exists(db, key: request.campaignID) else { throw MEDKError.notFound("Кампания") }
-            let path = try Self.ownerPath(db, request)
-            let scope = ItemScope(campaignID: request.campaignID, path: path)
-            let role = try Policy.authorize(actor, .ownItem(scope))
-            var title = request.title?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if request.kind == .antiriskProgramme {
-                let factor = try Self.chosenRiskFactor(db, request)
-                if title.isEmpty { title = "\(request.kind.russianName): \(factor.title)" }
-            } else if request.riskFactorID != nil {
-                throw MEDKError.invalid("unexpected_risk_factor", "Фактор риска указывается только для программы антирисковых мер.")
-            }
-            if title.isEmpty { title = request.kind.russianName }
-            guard title.count <= 500 else { throw MEDKError.invalid("title_too_long", "Название длиннее 500 символов.") }
-            var row = ItemRow(campaignId: request.campaignID, kind: request.kind, schoolId: request.schoolID,
-                              municipalityId: request.schoolID == nil ? request.municipalityID : nil,
-                              riskFactorId: request.riskFactorID, title: title, state: .draft, revision: 1,
-                              createdAt: now, createdBy: actor.userID, updatedAt: now)
-            do {
-                try row.insert(db)
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                throw MEDKError(.conflict, code: "already_exists",
-                                message: "«\(title)» уже создан(а) для этой организации в этой кампании; откройте существующий.")
-            }
-            if request.kind == .riskProfile {
-                try Self.seedRiskProfile(db, itemID: row.id!, campaignID: request.campaignID)
-            }
-            try AuditLog.append(db, actor: AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
-                                AuditRecord(action: "item.create", entityType: "item", entityID: String(row.id!),
-                                            toState: ReviewState.draft.rawValue,
-                                            details: ["kind": request.kind.rawValue, "title": title]))
-            return row.id!
-        }
+        let id = try await write { store in try Self.createItem(store, request, by: actor, at: now) }
         return try await item(id, for: actor)
     }
 
-    private static func ownerPath(_ db: Database, _ request: NewItem) throws -> OrganisationPath {
+    static func createItem(_ store: any StoreWriting, _ request: NewItem, by actor: Actor, at now: Date) throws -> Int64 {
+        guard request.kind.isCreatedDirectly else {
+            throw MEDKError.invalid("use_measure_report", "Отчёт по мероприятию создаётся из самого мероприятия (отчитаться о мероприятии).")
+        }
+        guard try store.campaign(id: request.campaignID) != nil else { throw MEDKError.notFound("Кампания") }
+        let path = try ownerPath(store, request)
+        let role = try Policy.authorize(actor, .ownItem(ItemScope(campaignID: request.campaignID, path: path)))
+        var title = request.title?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if request.kind == .antiriskProgramme {
+            let factor = try chosenRiskFactor(store, request)
+            if title.isEmpty { title = "\(request.kind.russianName): \(factor.title)" }
+        } else if request.riskFactorID != nil {
+            throw MEDKError.invalid("unexpected_risk_factor", "Фактор риска указывается только для программы антирисковых мер.")
+        }
+        if title.isEmpty { title = request.kind.russianName }
+        guard title.count <= 500 else { throw MEDKError.invalid("title_too_long", "Название длиннее 500 символов.") }
+        let id: Int64
+        do {
+            id = try store.insertItem(ItemDraft(campaignID: request.campaignID, kind: request.kind, path: path,
+                                                riskFactorID: request.riskFactorID, title: title, createdAt: now, createdBy: actor.userID))
+        } catch let error as MEDKError where error.code == "already_exists" {
+            throw MEDKError(.conflict, code: "already_exists",
+                            message: "«\(title)» уже создан(а) для этой организации в этой кампании; откройте существующий.")
+        }
+        guard let item = try store.item(id: id) else { throw MEDKError.notFound("Объект №\(id)") }
+        if request.kind == .riskProfile {
+            try seedRiskProfile(store, item)
+        }
+        try store.appendAudit(AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
+                              AuditRecord(action: .itemCreate, entityType: .item, entityID: id, toState: ReviewState.draft.rawValue,
+                                          details: ["kind": request.kind.rawValue, "title": title]))
+        return id
+    }
+
+    private static func ownerPath(_ store: any StoreReading, _ request: NewItem) throws -> OrganisationPath {
         if let schoolID = request.schoolID {
             guard request.municipalityID == nil else {
                 throw MEDKError.invalid("one_owner", "Укажите владельца одного: школу или муниципалитет.")
             }
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT s.municipality_id, m.region_id FROM schools s JOIN municipalities m ON m.id = s.municipality_id
-                WHERE s.id = ?
-                """, arguments: [schoolID]) else { throw MEDKError.notFound("Школа") }
-            guard try CampaignSchoolRow(campaignId: request.campaignID, schoolId: schoolID).exists(db) else {
+            guard let place = try store.schoolPlace(schoolID: schoolID) else { throw MEDKError.notFound("Школа") }
+            guard try store.participates(campaignID: request.campaignID, schoolID: schoolID) else {
                 throw MEDKError.invalid("not_in_campaign", "Школа не участвует в этой кампании.")
             }
-            return OrganisationPath(regionID: row["region_id"], municipalityID: row["municipality_id"], schoolID: schoolID)
+            return place.path
         }
-        guard let municipalityID = request.municipalityID,
-              let municipality = try MunicipalityRow.fetchOne(db, key: municipalityID) else {
+        guard let municipalityID = request.municipalityID, let municipality = try store.municipality(id: municipalityID) else {
             throw MEDKError.invalid("owner_required", "Укажите владельца: школу или муниципалитет.")
         }
         guard request.kind.allowedForMunicipality else {
             throw MEDKError.invalid("kind_not_for_municipality", "«\(request.kind.russianName)» ведёт школа, а не муниципалитет.")
         }
-        return OrganisationPath(regionID: municipality.regionId, municipalityID: municipalityID, schoolID: nil)
+        return OrganisationPath(regionID: municipality.regionID, municipalityID: municipalityID, schoolID: nil)
     }
 
     /// An anti-risk programme answers a risk the school chose in its risk-profile selection.
-    private static func chosenRiskFactor(_ db: Database, _ request: NewItem) throws -> RiskFactorRow {
-        guard let factorID = request.riskFactorID,
-              let factor = try RiskFactorRow.fetchOne(db, key: factorID), factor.campaignId == request.campaignID else {
+    private static func chosenRiskFactor(_ store: any StoreReading, _ request: NewItem) throws -> RiskFactor {
+        guard let factorID = request.riskFactorID, let factor = try store.riskFactor(id: factorID),
+              factor.campaignID == request.campaignID else {
             throw MEDKError.invalid("risk_factor_required", "Для программы антирисковых мер укажите фактор риска этой кампании.")
         }
-        let chosen = try Bool.fetchOne(db, sql: """
-            SELECT e.chosen FROM risk_profile_entries e JOIN items i ON i.id = e.item_id
-            WHERE i.kind = 'risk_profile' AND i.campaign_id = ? AND i.school_id = ? AND e.risk_factor_id = ?
-            """, arguments: [request.campaignID, request.schoolID, factorID]) ?? false
-        guard chosen else {
+        guard let school = request.schoolID,
+              try store.isRiskChosen(campaignID: request.campaignID, schoolID: school, riskFactorID: factorID) else {
             throw MEDKError.invalid("risk_not_chosen", "Фактор «\(factor.title)» не выбран в рисковом профиле школы.")
         }
         return factor
     }
 
-    /// Checks that the actor owns the item and that it can still be changed; returns the audit actor.
-    static func requireEditable(_ loaded: LoadedItem, by actor: Actor, expectedRevision: Int?) throws -> AuditActor {
-        let role = try Policy.authorize(actor, .ownItem(loaded.scope))
-        _ = try ReviewStateMachine.transition(.edit, from: loaded.row.state)
-        if let expectedRevision, expectedRevision != loaded.row.revision {
-            throw MEDKError.staleRevision(expected: expectedRevision, actual: loaded.row.revision)
-        }
-        return AuditActor(userID: actor.userID, login: actor.login, role: role)
+    /// Loads an item or refuses with «not found».
+    static func load(_ store: any StoreReading, _ id: Int64) throws -> StoredItem {
+        guard let item = try store.item(id: id) else { throw MEDKError.notFound("Объект №\(id)") }
+        return item
     }
 
-    /// Records that the content changed: a new revision, so decisions taken on the old one conflict.
-    static func touch(_ db: Database, itemID: Int64, at now: Date) throws {
-        try db.execute(sql: "UPDATE items SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, itemID])
+    /// Checks that the actor owns the item and that it can still be changed; returns the audit actor.
+    static func requireEditable(_ item: StoredItem, by actor: Actor, expectedRevision: Int?) throws -> AuditActor {
+        let role = try Policy.authorize(actor, .ownItem(item.scope))
+        _ = try ReviewStateMachine.transition(.edit, from: item.state)
+        if let expectedRevision, expectedRevision != item.revision {
+            throw MEDKError.staleRevision(expected: expectedRevision, actual: item.revision)
+        }
+        return AuditActor(userID: actor.userID, login: actor.login, role: role)
     }
 
     /// Uploads a new immutable file version. The bytes land in the store first (checked for size
@@ -143,8 +135,8 @@ extension MEDKService {
     where Chunks.Element == [UInt8] {
         let fileName = try Validation.fileName(rawName)
         // Refuse before reading any bytes if the upload cannot be accepted anyway.
-        _ = try await read { db in
-            try Self.requireEditable(try ItemStore.load(db, id: itemID), by: actor, expectedRevision: expectedRevision)
+        _ = try await read { store in
+            try Self.requireEditable(try Self.load(store, itemID), by: actor, expectedRevision: expectedRevision)
         }
         let blob: StoredBlob
         do {
@@ -153,21 +145,25 @@ extension MEDKService {
             throw MEDKError.wrapping(error, logger: logger)
         }
         let now = now()
-        try await write { db in
-            let loaded = try ItemStore.load(db, id: itemID)
-            let auditActor = try Self.requireEditable(loaded, by: actor, expectedRevision: expectedRevision)
-            let version = (try Int.fetchOne(db, sql: "SELECT max(version) FROM item_files WHERE item_id = ?", arguments: [itemID]) ?? 0) + 1
-            var file = ItemFileRow(itemId: itemID, version: version, fileName: fileName, mediaType: blob.mediaType.rawValue,
-                                   size: blob.size, sha256: blob.sha256, uploadedBy: actor.userID, uploadedAt: now)
-            try file.insert(db)
-            try Self.touch(db, itemID: itemID, at: now)
-            try AuditLog.append(db, actor: auditActor, at: now, AuditRecord(
-                action: "item.upload", entityType: "item", entityID: String(itemID),
-                fromState: loaded.row.state.rawValue, toState: loaded.row.state.rawValue,
-                details: ["version": String(version), "file_name": fileName, "media_type": blob.mediaType.rawValue,
-                          "size": String(blob.size), "sha256": blob.sha256]))
+        try await write { store in
+            try Self.recordUpload(store, itemID: itemID, fileName: fileName, blob: blob, expectedRevision: expectedRevision,
+                                  by: actor, at: now)
         }
         return try await item(itemID, for: actor)
+    }
+
+    /// The database half of an upload: the version row, a new revision, the audit record.
+    static func recordUpload(_ store: any StoreWriting, itemID: Int64, fileName: String, blob: StoredBlob, expectedRevision: Int?,
+                             by actor: Actor, at now: Date) throws {
+        let item = try load(store, itemID)
+        let auditActor = try requireEditable(item, by: actor, expectedRevision: expectedRevision)
+        let version = (try store.latestFileVersion(itemID: itemID) ?? 0) + 1
+        try store.insertFileVersion(itemID: itemID, version: version, fileName: fileName, mediaType: blob.mediaType.rawValue,
+                                    size: blob.size, sha256: blob.sha256, uploadedBy: actor.userID, at: now)
+        try store.touchItem(id: itemID, at: now)
+        try store.appendAudit(auditActor, at: now, .item(.itemUpload, itemID, state: item.state, details: [
+            "version": String(version), "file_name": fileName, "media_type": blob.mediaType.rawValue,
+            "size": String(blob.size), "sha256": blob.sha256]))
     }
 
     /// Moves an item through the review state machine, refusing stale, unauthorised or
@@ -175,7 +171,7 @@ extension MEDKService {
     public func transition(itemID: Int64, _ request: TransitionRequest, by actor: Actor) async throws -> ItemDetail {
         let comment = try Self.validatedComment(request)
         let now = now()
-        try await write { db in try Self.applyTransition(db, itemID: itemID, request, comment: comment, by: actor, at: now) }
+        try await write { store in try Self.applyTransition(store, itemID: itemID, request, comment: comment, by: actor, at: now) }
         return try await item(itemID, for: actor)
     }
 
@@ -186,22 +182,21 @@ extension MEDKService {
         guard requests.count <= 500 else { throw MEDKError.invalid("too_many", "За один раз можно обработать не более 500 документов.") }
         let comments = try requests.map { try Self.validatedComment($0.request) }
         let now = now()
-        let ids = requests.map(\.itemID)
-        try await write { db in
+        return try await write { store in
             for (index, entry) in requests.enumerated() {
                 do {
-                    try Self.applyTransition(db, itemID: entry.itemID, entry.request, comment: comments[index], by: actor, at: now)
+                    try Self.applyTransition(store, itemID: entry.itemID, entry.request, comment: comments[index], by: actor, at: now)
                 } catch let error as MEDKError {
-                    let title = (try? ItemStore.load(db, id: entry.itemID))?.summary.title ?? "№\(entry.itemID)"
+                    let title = (try? store.item(id: entry.itemID))??.summary.title ?? "№\(entry.itemID)"
                     throw MEDKError(error.kind, code: error.code, message: "«\(title)»: \(error.message) Ничего не изменено.",
                                     details: error.details)
                 }
             }
+            return try requests.map { try Self.load(store, $0.itemID).summary }
         }
-        return try await read { db in try ids.map { try ItemStore.load(db, id: $0).summary } }
     }
 
-    private static func validatedComment(_ request: TransitionRequest) throws -> String? {
+    static func validatedComment(_ request: TransitionRequest) throws -> String? {
         let comment = request.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
         if request.action.requiresComment, comment?.isEmpty ?? true { throw MEDKError.commentRequired(request.action) }
         if request.action == .edit {
@@ -211,88 +206,61 @@ extension MEDKService {
         return comment
     }
 
-    private static func applyTransition(_ db: Database, itemID: Int64, _ request: TransitionRequest, comment: String?,
-                                        by actor: Actor, at now: Date) throws {
-        let loaded = try ItemStore.load(db, id: itemID)
-        let permission: Permission = request.action.isReviewDecision ? .reviewItem(loaded.scope) : .ownItem(loaded.scope)
+    static func applyTransition(_ store: any StoreWriting, itemID: Int64, _ request: TransitionRequest, comment: String?,
+                                by actor: Actor, at now: Date) throws {
+        let item = try load(store, itemID)
+        let permission: Permission = request.action.isReviewDecision ? .reviewItem(item.scope) : .ownItem(item.scope)
         let role = try Policy.authorize(actor, permission)
-        guard loaded.row.state == request.expectedState else {
-            throw MEDKError.staleState(expected: request.expectedState, actual: loaded.row.state)
+        guard item.state == request.expectedState else {
+            throw MEDKError.staleState(expected: request.expectedState, actual: item.state)
         }
-        if let expected = request.expectedRevision, expected != loaded.row.revision {
-            throw MEDKError.staleRevision(expected: expected, actual: loaded.row.revision)
+        if let expected = request.expectedRevision, expected != item.revision {
+            throw MEDKError.staleRevision(expected: expected, actual: item.revision)
         }
-        let next = try ReviewStateMachine.transition(request.action, from: loaded.row.state)
+        let next = try ReviewStateMachine.transition(request.action, from: item.state)
         if request.action == .submit {
-            let problems = try Self.submissionProblems(db, loaded)
+            let problems = try submissionProblems(store, item)
             guard problems.isEmpty else {
                 throw MEDKError.invalid("incomplete", "Нельзя отправить на проверку: не всё заполнено.", details: problems)
             }
         }
-        var row = loaded.row
-        let previousRevision = row.revision
-        row.state = next
-        row.revision += 1
-        row.updatedAt = now
-        switch request.action {
-        case .submit:
-            row.submittedAt = now
-            row.submittedBy = actor.userID
-            row.firstSubmittedAt = row.firstSubmittedAt ?? now
-        case .confirm:
-            row.decidedAt = now
-            row.decidedBy = actor.userID
-            row.confirmedVersion = try Int.fetchOne(db, sql: "SELECT max(version) FROM item_files WHERE item_id = ?", arguments: [itemID])
-        case .return:
-            row.decidedAt = now
-            row.decidedBy = actor.userID
-        case .withdraw, .reopen, .edit:
-            break
+        let confirmedVersion = request.action == .confirm ? try store.latestFileVersion(itemID: itemID) : item.confirmedVersion
+        let change = ItemStateChange(action: request.action, to: next, revision: item.revision + 1, at: now, by: actor.userID,
+                                     confirmedVersion: confirmedVersion)
+        guard try store.changeState(of: item, change) else {
+            throw MEDKError.staleRevision(expected: item.revision, actual: item.revision + 1)
         }
-        // The guarded UPDATE is the last line of defence against a concurrent writer.
-        try db.execute(sql: """
-            UPDATE items SET state = ?, revision = ?, updated_at = ?, submitted_at = ?, submitted_by = ?,
-                first_submitted_at = ?, decided_at = ?, decided_by = ?, confirmed_version = ?
-            WHERE id = ? AND revision = ? AND state = ?
-            """, arguments: [row.state, row.revision, row.updatedAt, row.submittedAt, row.submittedBy,
-                             row.firstSubmittedAt, row.decidedAt, row.decidedBy, row.confirmedVersion,
-                             itemID, previousRevision, loaded.row.state])
-        guard db.changesCount == 1 else {
-            throw MEDKError.staleRevision(expected: previousRevision, actual: previousRevision + 1)
-        }
-        var details = ["revision": String(row.revision)]
-        if let version = row.confirmedVersion, request.action == .confirm { details["confirmed_version"] = String(version) }
-        try AuditLog.append(db, actor: AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
-                            AuditRecord(action: "item.\(request.action.rawValue)", entityType: "item",
-                                        entityID: String(itemID), fromState: loaded.row.state.rawValue,
-                                        toState: next.rawValue, comment: comment?.isEmpty == true ? nil : comment,
-                                        details: details))
+        var details = ["revision": String(change.revision)]
+        if let version = confirmedVersion, request.action == .confirm { details["confirmed_version"] = String(version) }
+        try store.appendAudit(AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
+                              AuditRecord(action: .transition(request.action), entityType: .item, entityID: itemID,
+                                          fromState: item.state.rawValue, toState: next.rawValue,
+                                          comment: comment?.isEmpty == true ? nil : comment, details: details))
     }
 
     /// What must be in place before an item can go to review.
-    static func submissionProblems(_ db: Database, _ loaded: LoadedItem) throws -> [String] {
-        let id = loaded.row.id!
-        let fileCount = try ItemFileRow.filter(Column("item_id") == id).fetchCount(db)
-        switch loaded.row.kind {
+    static func submissionProblems(_ store: any StoreReading, _ item: StoredItem) throws -> [String] {
+        let hasFile = try store.latestFileVersion(itemID: item.id) != nil
+        switch item.kind {
         case .riskProfile:
-            let entries = try ItemStore.riskProfile(db, itemID: id)
-            let factorCount = try RiskFactorRow.filter(Column("campaign_id") == loaded.row.campaignId).fetchCount(db)
+            let entries = try store.riskProfile(itemID: item.id)
+            let factorCount = try store.riskFactors(campaignID: item.campaignID).count
             var problems: [String] = []
             if entries.count < factorCount { problems.append("Не для всех факторов риска указана значимость.") }
             if !entries.contains(where: \.chosen) { problems.append("Не выбран ни один фактор риска для работы.") }
             return problems
         case .roadmap:
             // Completeness does not depend on time; any instant will do for the overdue flag.
-            let measures = try ItemStore.measures(db, roadmapID: id, calendar: loaded.calendar, now: .distantPast)
-            return RoadmapCompleteness.problems(measures, isMunicipal: loaded.scope.isMunicipal)
+            let measures = try store.measures(roadmapID: item.id, calendar: try item.calendar(), at: .distantPast)
+            return RoadmapCompleteness.problems(measures, isMunicipal: item.isMunicipal)
         case .measureReport:
             var problems: [String] = []
-            let actual = try String.fetchOne(db, sql: "SELECT actual_value FROM measures WHERE id = ?", arguments: [loaded.row.measureId]) ?? ""
-            if actual.isBlank { problems.append("Не указано фактическое значение показателя.") }
-            if fileCount == 0 { problems.append("Не приложено ни одного подтверждающего документа.") }
+            let measure = try item.measureID.flatMap { try store.measure(id: $0, calendar: try item.calendar(), at: .distantPast) }
+            if (measure?.actualValue ?? "").isBlank { problems.append("Не указано фактическое значение показателя.") }
+            if !hasFile { problems.append("Не приложено ни одного подтверждающего документа.") }
             return problems
         default:
-            return fileCount == 0 ? ["Не загружен файл документа."] : []
+            return hasFile ? [] : ["Не загружен файл документа."]
         }
     }
 
@@ -302,14 +270,19 @@ extension MEDKService {
         guard !text.isEmpty else { throw MEDKError.invalid("empty_comment", "Комментарий пуст.") }
         guard text.count <= 5000 else { throw MEDKError.invalid("comment_too_long", "Комментарий длиннее 5000 символов.") }
         let now = now()
-        try await write { db in
-            let loaded = try ItemStore.load(db, id: itemID)
-            let role = try Policy.authorize(actor, .comment(loaded.scope))
-            try AuditLog.append(db, actor: AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
-                                AuditRecord(action: "item.comment", entityType: "item", entityID: String(itemID), comment: text))
+        try await write { store in
+            let item = try Self.load(store, itemID)
+            let role = try Policy.authorize(actor, .comment(item.scope))
+            try store.appendAudit(AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
+                                  .item(.itemComment, itemID, comment: text))
         }
         return try await item(itemID, for: actor)
     }
+}
+
+extension StoredItem {
+    /// The owner's region calendar, for deadlines.
+    func calendar() throws -> RegionCalendar { try RegionCalendar(timeZoneIdentifier: summary.timeZone) }
 }
 
 extension Validation {

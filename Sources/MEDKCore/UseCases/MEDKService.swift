@@ -1,11 +1,11 @@
 import Foundation
-import GRDB
 import Logging
 
-/// The use cases of MEDK over one SQLite database and one file store. The HTTP server and
-/// the CLI are thin adapters over this type; every rule lives here or in the domain.
+/// The use cases of MEDK over one store and one file store. The HTTP server and the CLI are
+/// thin adapters over this type; every rule lives here or in the domain, and only the store
+/// knows how data is kept.
 public final class MEDKService: Sendable {
-    let pool: DatabasePool
+    let store: any Store
     public let clock: any Clock
     public let files: FileStore
     public let hasher: PasswordHasher
@@ -19,7 +19,7 @@ public final class MEDKService: Sendable {
                 logger: Logger = Logger(label: "medk.core")) throws {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         self.dataDirectory = dataDirectory
-        self.pool = try MEDKDatabase.openPool(at: dataDirectory.appendingPathComponent("medk.sqlite").path)
+        self.store = try SQLiteStore(path: dataDirectory.appendingPathComponent("medk.sqlite").path, logger: logger)
         self.files = try FileStore(root: dataDirectory.appendingPathComponent("files"), maxBytes: maxUploadBytes)
         self.clock = clock
         self.hasher = hasher
@@ -28,7 +28,7 @@ public final class MEDKService: Sendable {
     }
 
     private init(sharing other: MEDKService, clock: any Clock) {
-        pool = other.pool
+        store = other.store
         files = other.files
         hasher = other.hasher
         sessionLifetime = other.sessionLifetime
@@ -42,49 +42,28 @@ public final class MEDKService: Sendable {
         MEDKService(sharing: self, clock: clock)
     }
 
-    public var databasePath: String { pool.path }
+    public var databasePath: String { store.location }
 
-    /// `PRAGMA synchronous` of the writer: 2 (FULL) is what decisions rely on.
-    public func synchronousLevel() throws -> Int { try MEDKDatabase.synchronousLevel(pool) }
+    /// How durable a commit is: 2 (`synchronous=FULL`) is what decisions rely on.
+    public func synchronousLevel() throws -> Int { try store.durabilityLevel() }
 
-    public func schemaSQL() async throws -> String {
-        try await read { db in try MEDKDatabase.schemaDump(db) }
-    }
+    public func schemaSQL() async throws -> String { try await store.schemaDescription() }
+
+    /// Refreshes the query planner's statistics (bounded; run after bulk loads and now and then).
+    public func optimizeStorage() async throws { try await store.optimize() }
 
     func now() -> Date { Timestamp.truncated(clock.now()) }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(body)
-        } catch {
-            throw MEDKError.wrapping(error, logger: logger)
-        }
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
+        try await store.read(body)
     }
 
-    /// One transaction: the change and its audit rows commit together or not at all.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.write(body)
-        } catch {
-            throw MEDKError.wrapping(error, logger: logger)
-        }
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
+        try await store.write(body)
     }
 
-    /// Runs the whole change and rolls it back when `dryRun`, so that a dry run checks
-    /// exactly what the real run would (constraints included) and changes nothing.
-    func write<T: Sendable>(dryRun: Bool, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction {
-                    result = try body(db)
-                    return dryRun ? .rollback : .commit
-                }
-                return result!
-            }
-        } catch {
-            throw MEDKError.wrapping(error, logger: logger)
-        }
+    func write<T: Sendable>(dryRun: Bool, _ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
+        try await store.write(dryRun: dryRun, body)
     }
 
     /// A consistent copy of the live database (SQLite online backup), safe while serving.
@@ -93,12 +72,19 @@ public final class MEDKService: Sendable {
             throw MEDKError.invalid("file_exists", "Файл «\(path)» уже существует; укажите новый файл.")
         }
         do {
-            let destination = try DatabaseQueue(path: path)
-            try pool.backup(to: destination)
-            try destination.close()
+            try await store.backup(to: path)
         } catch {
             try? FileManager.default.removeItem(atPath: path)
-            throw MEDKError.wrapping(error, logger: logger)
+            throw error
         }
+    }
+}
+
+extension MEDKError {
+    /// Anything thrown below the use cases that is not already a refusal: logged, then hidden.
+    static func wrapping(_ error: any Error, logger: Logger) -> MEDKError {
+        if let error = error as? MEDKError { return error }
+        logger.error("unexpected failure", metadata: ["error": "\(String(reflecting: error))"])
+        return .internalFailure
     }
 }

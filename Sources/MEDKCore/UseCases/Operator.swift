@@ -4,7 +4,7 @@ public enum Operator: Sendable {
     case local
     case user(Actor)
 
-    func authorize(_ permission: Permission) throws -> AuditActor {
+    func authorize(_ permission: Permission) throws(MEDKError) -> AuditActor {
         switch self {
         case .local:
             return .localOperator()

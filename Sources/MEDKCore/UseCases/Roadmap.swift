@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A measure as the owner writes it.
 public struct MeasureInput: Codable, Sendable, Hashable {
@@ -37,78 +36,66 @@ extension MEDKService {
     public func addMeasure(roadmapID: Int64, _ input: MeasureInput, expectedRevision: Int? = nil,
                            by actor: Actor) async throws -> Measure {
         let now = now()
-        let measureID: Int64 = try await write { db in
-            let loaded = try Self.loadRoadmap(db, roadmapID)
-            let auditActor = try Self.requireEditable(loaded, by: actor, expectedRevision: expectedRevision)
-            let factorID = try Self.validate(db, input, roadmap: loaded)
-            let position = (try Int.fetchOne(db, sql: "SELECT max(position) FROM measures WHERE roadmap_id = ?", arguments: [roadmapID]) ?? 0) + 1
-            var row = MeasureRow(roadmapId: roadmapID, position: position, riskFactorId: factorID, track: input.track?.rawValue,
-                                 task: input.task, title: input.title, dueDate: input.dueDate.description,
-                                 responsible: input.responsible, expectedResult: input.expectedResult,
-                                 indicator: input.indicator, plannedValue: input.plannedValue, actualValue: nil,
-                                 regionalMeasure: input.regionalMeasure, createdAt: now, updatedAt: now)
-            try row.insert(db)
-            try Self.touch(db, itemID: roadmapID, at: now)
-            try AuditLog.append(db, actor: auditActor, at: now, AuditRecord(
-                action: "measure.add", entityType: "item", entityID: String(roadmapID),
-                details: ["measure_id": String(row.id!), "title": input.title, "due_date": input.dueDate.description]))
-            return row.id!
+        let measureID = try await write { store in
+            try Self.addMeasure(store, roadmapID: roadmapID, input, expectedRevision: expectedRevision, by: actor, at: now)
         }
         return try await measure(measureID, for: actor)
+    }
+
+    static func addMeasure(_ store: any StoreWriting, roadmapID: Int64, _ input: MeasureInput, expectedRevision: Int?,
+                           by actor: Actor, at now: Date) throws -> Int64 {
+        let roadmap = try loadRoadmap(store, roadmapID)
+        let auditActor = try requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
+        let fields = try validate(store, input, roadmap: roadmap)
+        let id = try store.insertMeasure(roadmap: roadmap, position: try store.nextMeasurePosition(roadmapID: roadmapID), fields, at: now)
+        try store.touchItem(id: roadmapID, at: now)
+        try store.appendAudit(auditActor, at: now, .item(.measureAdd, roadmapID, details: [
+            "measure_id": String(id), "title": input.title, "due_date": input.dueDate.description]))
+        return id
     }
 
     public func updateMeasure(_ measureID: Int64, _ input: MeasureInput, expectedRevision: Int? = nil,
                               by actor: Actor) async throws -> Measure {
         let now = now()
-        try await write { db in
-            guard var row = try MeasureRow.fetchOne(db, key: measureID) else { throw MEDKError.notFound("Мероприятие №\(measureID)") }
-            let loaded = try Self.loadRoadmap(db, row.roadmapId)
-            let auditActor = try Self.requireEditable(loaded, by: actor, expectedRevision: expectedRevision)
-            row.riskFactorId = try Self.validate(db, input, roadmap: loaded)
-            row.track = input.track?.rawValue
-            row.task = input.task
-            row.title = input.title
-            row.dueDate = input.dueDate.description
-            row.responsible = input.responsible
-            row.expectedResult = input.expectedResult
-            row.indicator = input.indicator
-            row.plannedValue = input.plannedValue
-            row.regionalMeasure = input.regionalMeasure
-            row.updatedAt = now
-            try row.update(db)
-            try Self.touch(db, itemID: row.roadmapId, at: now)
-            try AuditLog.append(db, actor: auditActor, at: now, AuditRecord(
-                action: "measure.update", entityType: "item", entityID: String(row.roadmapId),
-                details: ["measure_id": String(measureID), "title": input.title, "due_date": input.dueDate.description]))
+        try await write { store in
+            let roadmap = try Self.roadmap(ofMeasure: measureID, store)
+            let auditActor = try Self.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
+            try store.updateMeasure(id: measureID, roadmap: roadmap, try Self.validate(store, input, roadmap: roadmap), at: now)
+            try store.touchItem(id: roadmap.id, at: now)
+            try store.appendAudit(auditActor, at: now, .item(.measureUpdate, roadmap.id, details: [
+                "measure_id": String(measureID), "title": input.title, "due_date": input.dueDate.description]))
         }
         return try await measure(measureID, for: actor)
     }
 
     public func removeMeasure(_ measureID: Int64, expectedRevision: Int? = nil, by actor: Actor) async throws {
         let now = now()
-        try await write { db in
-            guard let row = try MeasureRow.fetchOne(db, key: measureID) else { throw MEDKError.notFound("Мероприятие №\(measureID)") }
-            let loaded = try Self.loadRoadmap(db, row.roadmapId)
-            let auditActor = try Self.requireEditable(loaded, by: actor, expectedRevision: expectedRevision)
-            if try ItemRow.filter(Column("measure_id") == measureID).fetchCount(db) > 0 {
+        try await write { store in
+            let roadmap = try Self.roadmap(ofMeasure: measureID, store)
+            let auditActor = try Self.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
+            guard let measure = try store.measure(id: measureID, calendar: try roadmap.calendar(), at: now) else {
+                throw MEDKError.notFound("Мероприятие №\(measureID)")
+            }
+            if measure.reportItemID != nil {
                 throw MEDKError(.conflict, code: "measure_reported",
                                 message: "По мероприятию уже начат отчёт; удалить его нельзя, можно изменить.")
             }
-            try MeasureRow.deleteOne(db, key: measureID)
-            try Self.touch(db, itemID: row.roadmapId, at: now)
-            try AuditLog.append(db, actor: auditActor, at: now, AuditRecord(
-                action: "measure.remove", entityType: "item", entityID: String(row.roadmapId),
-                details: ["measure_id": String(measureID), "title": row.title]))
+            try store.deleteMeasure(id: measureID, roadmap: roadmap)
+            try store.touchItem(id: roadmap.id, at: now)
+            try store.appendAudit(auditActor, at: now, .item(.measureRemove, roadmap.id, details: [
+                "measure_id": String(measureID), "title": measure.title]))
         }
     }
 
     public func measure(_ measureID: Int64, for actor: Actor) async throws -> Measure {
         let now = now()
-        return try await read { db in
-            guard let row = try MeasureRow.fetchOne(db, key: measureID) else { throw MEDKError.notFound("Мероприятие №\(measureID)") }
-            let loaded = try ItemStore.load(db, id: row.roadmapId)
-            _ = try Policy.authorize(actor, .viewItem(loaded.scope))
-            return try ItemStore.measures(db, measureID: measureID, calendar: loaded.calendar, now: now)[0]
+        return try await read { store in
+            let roadmap = try Self.roadmap(ofMeasure: measureID, store)
+            _ = try Policy.authorize(actor, .viewItem(roadmap.scope))
+            guard let measure = try store.measure(id: measureID, calendar: try roadmap.calendar(), at: now) else {
+                throw MEDKError.notFound("Мероприятие №\(measureID)")
+            }
+            return measure
         }
     }
 
@@ -117,61 +104,61 @@ extension MEDKService {
     public func reportMeasure(_ measureID: Int64, actualValue: String?, expectedRevision: Int? = nil,
                               by actor: Actor) async throws -> ItemDetail {
         let now = now()
-        let reportID: Int64 = try await write { db in
-            guard let measure = try MeasureRow.fetchOne(db, key: measureID) else { throw MEDKError.notFound("Мероприятие №\(measureID)") }
-            let roadmap = try Self.loadRoadmap(db, measure.roadmapId)
-            let role = try Policy.authorize(actor, .ownItem(roadmap.scope))
-            // A roadmap under revision keeps its confirmed measures reportable.
-            guard try Self.wasConfirmed(db, roadmap) else {
-                throw MEDKError(.conflict, code: "roadmap_not_confirmed",
-                                message: "Отчитываться по мероприятиям можно после подтверждения дорожной карты куратором.")
-            }
-            let auditActor = AuditActor(userID: actor.userID, login: actor.login, role: role)
-            var reportID = try Int64.fetchOne(db, sql: "SELECT id FROM items WHERE measure_id = ? AND kind = 'measure_report'", arguments: [measureID])
-            if reportID == nil {
-                var report = ItemRow(campaignId: roadmap.row.campaignId, kind: .measureReport, schoolId: roadmap.row.schoolId,
-                                     municipalityId: roadmap.row.municipalityId, measureId: measureID,
-                                     title: "Отчёт: \(measure.title)", state: .draft, revision: 1, createdAt: now,
-                                     createdBy: actor.userID, updatedAt: now)
-                try report.insert(db)
-                reportID = report.id!
-                try AuditLog.append(db, actor: auditActor, at: now, AuditRecord(
-                    action: "item.create", entityType: "item", entityID: String(report.id!), toState: ReviewState.draft.rawValue,
-                    details: ["kind": ItemKind.measureReport.rawValue, "measure_id": String(measureID)]))
-            }
-            if let actualValue {
-                let report = try ItemStore.load(db, id: reportID!)
-                let editor = try Self.requireEditable(report, by: actor, expectedRevision: expectedRevision)
-                let value = actualValue.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard value.count <= 2000 else { throw MEDKError.invalid("value_too_long", "Значение длиннее 2000 символов.") }
-                try db.execute(sql: "UPDATE measures SET actual_value = ?, updated_at = ? WHERE id = ?", arguments: [value, now, measureID])
-                try Self.touch(db, itemID: reportID!, at: now)
-                try AuditLog.append(db, actor: editor, at: now, AuditRecord(
-                    action: "measure.report_value", entityType: "item", entityID: String(reportID!),
-                    fromState: report.row.state.rawValue, toState: report.row.state.rawValue,
-                    details: ["measure_id": String(measureID), "actual_value": value]))
-            }
-            return reportID!
+        let reportID = try await write { store in
+            try Self.reportMeasure(store, measureID, actualValue: actualValue, expectedRevision: expectedRevision, by: actor, at: now)
         }
         return try await item(reportID, for: actor)
     }
 
-    static func wasConfirmed(_ db: Database, _ loaded: LoadedItem) throws -> Bool {
-        if loaded.row.state == .confirmed { return true }
-        return try AuditRow.filter(Column("entity_type") == "item" && Column("entity_id") == String(loaded.row.id!)
-                                   && Column("action") == "item.confirm").fetchCount(db) > 0
-    }
-
-    private static func loadRoadmap(_ db: Database, _ id: Int64) throws -> LoadedItem {
-        let loaded = try ItemStore.load(db, id: id)
-        guard loaded.row.kind == .roadmap else {
-            throw MEDKError.invalid("not_a_roadmap", "Объект №\(id) — не дорожная карта.")
+    static func reportMeasure(_ store: any StoreWriting, _ measureID: Int64, actualValue: String?, expectedRevision: Int?,
+                              by actor: Actor, at now: Date) throws -> Int64 {
+        let roadmap = try roadmap(ofMeasure: measureID, store)
+        let role = try Policy.authorize(actor, .ownItem(roadmap.scope))
+        // A roadmap under revision keeps its confirmed measures reportable.
+        guard roadmap.firstConfirmedAt != nil else {
+            throw MEDKError(.conflict, code: "roadmap_not_confirmed",
+                            message: "Отчитываться по мероприятиям можно после подтверждения дорожной карты куратором.")
         }
-        return loaded
+        guard let measure = try store.measure(id: measureID, calendar: try roadmap.calendar(), at: now) else {
+            throw MEDKError.notFound("Мероприятие №\(measureID)")
+        }
+        let auditActor = AuditActor(userID: actor.userID, login: actor.login, role: role)
+        var reportID = measure.reportItemID
+        if reportID == nil {
+            let id = try store.insertItem(ItemDraft(campaignID: roadmap.campaignID, kind: .measureReport, path: roadmap.path,
+                                                    measureID: measureID, title: "Отчёт: \(measure.title)", createdAt: now,
+                                                    createdBy: actor.userID))
+            reportID = id
+            try store.appendAudit(auditActor, at: now, AuditRecord(
+                action: .itemCreate, entityType: .item, entityID: id, toState: ReviewState.draft.rawValue,
+                details: ["kind": ItemKind.measureReport.rawValue, "measure_id": String(measureID)]))
+        }
+        if let actualValue, let reportID {
+            let report = try load(store, reportID)
+            let editor = try requireEditable(report, by: actor, expectedRevision: expectedRevision)
+            let value = actualValue.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard value.count <= 2000 else { throw MEDKError.invalid("value_too_long", "Значение длиннее 2000 символов.") }
+            try store.setActualValue(measureID: measureID, value, at: now)
+            try store.touchItem(id: reportID, at: now)
+            try store.appendAudit(editor, at: now, .item(.measureReportValue, reportID, state: report.state, details: [
+                "measure_id": String(measureID), "actual_value": value]))
+        }
+        return reportID!
     }
 
-    /// Checks a measure's fields; returns the risk factor id for school roadmaps.
-    private static func validate(_ db: Database, _ input: MeasureInput, roadmap: LoadedItem) throws -> Int64? {
+    private static func loadRoadmap(_ store: any StoreReading, _ id: Int64) throws -> StoredItem {
+        let item = try load(store, id)
+        guard item.kind == .roadmap else { throw MEDKError.invalid("not_a_roadmap", "Объект №\(id) — не дорожная карта.") }
+        return item
+    }
+
+    private static func roadmap(ofMeasure measureID: Int64, _ store: any StoreReading) throws -> StoredItem {
+        guard let roadmapID = try store.roadmapID(ofMeasure: measureID) else { throw MEDKError.notFound("Мероприятие №\(measureID)") }
+        return try loadRoadmap(store, roadmapID)
+    }
+
+    /// Checks a measure's fields; resolves the risk factor for school roadmaps.
+    private static func validate(_ store: any StoreReading, _ input: MeasureInput, roadmap: StoredItem) throws -> MeasureFields {
         var problems: [String] = []
         if input.title.isBlank { problems.append("Не указано название мероприятия.") }
         for (text, name) in [(input.task, "задача"), (input.title, "название"), (input.responsible, "ответственные"),
@@ -181,21 +168,22 @@ extension MEDKService {
             problems.append("Поле «\(name)» длиннее 2000 символов.")
         }
         var factorID: Int64?
-        if roadmap.scope.isMunicipal {
+        if roadmap.isMunicipal {
             if input.riskFactorNumber != nil { problems.append("В муниципальной дорожной карте мероприятия группируются по направлениям, а не по факторам риска.") }
         } else {
             if input.track != nil || input.regionalMeasure != nil {
                 problems.append("Направление и региональное мероприятие указываются только в муниципальной дорожной карте.")
             }
             if let number = input.riskFactorNumber {
-                factorID = try Int64.fetchOne(db, sql: "SELECT id FROM risk_factors WHERE campaign_id = ? AND number = ?",
-                                              arguments: [roadmap.row.campaignId, number])
+                factorID = try store.riskFactorID(campaignID: roadmap.campaignID, number: number)
                 if factorID == nil { problems.append("В каталоге кампании нет фактора риска №\(number).") }
             }
         }
         guard problems.isEmpty else {
             throw MEDKError.invalid("invalid_measure", "Мероприятие заполнено неверно.", details: problems)
         }
-        return factorID
+        return MeasureFields(riskFactorID: factorID, track: input.track, task: input.task, title: input.title, dueDate: input.dueDate,
+                             responsible: input.responsible, expectedResult: input.expectedResult, indicator: input.indicator,
+                             plannedValue: input.plannedValue, regionalMeasure: input.regionalMeasure)
     }
 }

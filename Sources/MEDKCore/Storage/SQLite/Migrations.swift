@@ -8,6 +8,11 @@ enum Migrations {
         migrator.registerMigration("v1_foundation") { db in
             try db.execute(sql: v1)
         }
+        // Tables are rebuilt, so foreign keys are checked once at the end rather than per statement.
+        migrator.registerMigration("v2_scale", foreignKeyChecks: .deferred) { db in
+            try db.execute(sql: v2)
+            try ProgressRebuild.rebuildAll(db)
+        }
         return migrator
     }
 
@@ -209,4 +214,113 @@ enum Migrations {
     CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     """
+
+    /// Scale: every item and measure knows its territory (so lists filter by index, not by
+    /// joining the organisation tree), items know when they were first confirmed, measures when
+    /// their report was, a measure has at most one report through a full unique index (deleting
+    /// a measure no longer scans `items`), and each school keeps its compliance progress.
+    static let v2 = """
+    CREATE TABLE items_v2 (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        kind TEXT NOT NULL CHECK (kind IN (\(kindList))),
+        school_id INTEGER REFERENCES schools(id),
+        municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+        region_id INTEGER NOT NULL REFERENCES regions(id),
+        risk_factor_id INTEGER REFERENCES risk_factors(id),
+        measure_id INTEGER REFERENCES measures(id),
+        title TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN (\(stateList))),
+        revision INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES users(id),
+        updated_at TEXT NOT NULL,
+        first_submitted_at TEXT,
+        submitted_at TEXT,
+        submitted_by INTEGER REFERENCES users(id),
+        decided_at TEXT,
+        decided_by INTEGER REFERENCES users(id),
+        first_confirmed_at TEXT,
+        confirmed_version INTEGER,
+        CHECK ((kind = 'antirisk_programme') = (risk_factor_id IS NOT NULL)),
+        CHECK ((kind = 'measure_report') = (measure_id IS NOT NULL))
+    );
+    INSERT INTO items_v2
+    SELECT i.id, i.campaign_id, i.kind, i.school_id, m.id, m.region_id, i.risk_factor_id, i.measure_id, i.title,
+           i.state, i.revision, i.created_at, i.created_by, i.updated_at, i.first_submitted_at, i.submitted_at,
+           i.submitted_by, i.decided_at, i.decided_by,
+           (SELECT replace(substr(min(a.at), 1, 23), 'T', ' ') FROM audit_log a
+            WHERE a.entity_type = 'item' AND a.entity_id = CAST(i.id AS TEXT) AND a.action = 'item.confirm'),
+           i.confirmed_version
+    FROM items i LEFT JOIN schools s ON s.id = i.school_id
+    JOIN municipalities m ON m.id = coalesce(i.municipality_id, s.municipality_id);
+    DROP TABLE items;
+    ALTER TABLE items_v2 RENAME TO items;
+    CREATE INDEX items_school ON items(school_id, state, campaign_id);
+    CREATE INDEX items_municipality ON items(municipality_id, state, campaign_id);
+    CREATE INDEX items_region ON items(region_id, state, campaign_id);
+    CREATE INDEX items_campaign ON items(campaign_id, state, submitted_at);
+    CREATE UNIQUE INDEX items_measure ON items(measure_id);
+    CREATE UNIQUE INDEX items_single_per_school ON items(campaign_id, school_id, kind)
+        WHERE school_id IS NOT NULL AND kind IN (\(singleKindList));
+    CREATE UNIQUE INDEX items_single_per_municipality ON items(campaign_id, municipality_id, kind)
+        WHERE school_id IS NULL AND kind IN (\(singleKindList));
+    CREATE UNIQUE INDEX items_antirisk_per_factor ON items(campaign_id, school_id, risk_factor_id)
+        WHERE kind = 'antirisk_programme';
+
+    CREATE TABLE measures_v2 (
+        id INTEGER PRIMARY KEY,
+        roadmap_id INTEGER NOT NULL REFERENCES items(id),
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        school_id INTEGER REFERENCES schools(id),
+        municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+        region_id INTEGER NOT NULL REFERENCES regions(id),
+        position INTEGER NOT NULL,
+        risk_factor_id INTEGER REFERENCES risk_factors(id),
+        track INTEGER CHECK (track IN (1, 2, 3)),
+        task TEXT NOT NULL,
+        title TEXT NOT NULL,
+        due_date TEXT NOT NULL,
+        responsible TEXT NOT NULL,
+        expected_result TEXT NOT NULL,
+        indicator TEXT NOT NULL,
+        planned_value TEXT NOT NULL,
+        actual_value TEXT,
+        regional_measure TEXT,
+        report_first_confirmed_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO measures_v2
+    SELECT ms.id, ms.roadmap_id, i.campaign_id, i.school_id, i.municipality_id, i.region_id, ms.position,
+           ms.risk_factor_id, ms.track, ms.task, ms.title, ms.due_date, ms.responsible, ms.expected_result,
+           ms.indicator, ms.planned_value, ms.actual_value, ms.regional_measure, report.first_confirmed_at,
+           ms.created_at, ms.updated_at
+    FROM measures ms JOIN items i ON i.id = ms.roadmap_id LEFT JOIN items report ON report.measure_id = ms.id;
+    DROP TABLE measures;
+    ALTER TABLE measures_v2 RENAME TO measures;
+    CREATE INDEX measures_roadmap ON measures(roadmap_id, position);
+    CREATE INDEX measures_open_by_school ON measures(school_id, campaign_id, due_date)
+        WHERE report_first_confirmed_at IS NULL;
+    CREATE INDEX measures_open_by_municipality ON measures(municipality_id, campaign_id, due_date)
+        WHERE report_first_confirmed_at IS NULL;
+    CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_date)
+        WHERE report_first_confirmed_at IS NULL;
+    CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date)
+        WHERE report_first_confirmed_at IS NULL;
+    CREATE INDEX measures_school ON measures(school_id, campaign_id);
+
+    CREATE INDEX curator_assignments_school ON curator_assignments(school_id, campaign_id);
+
+    CREATE TABLE school_progress (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        school_id INTEGER NOT NULL REFERENCES schools(id),
+        digest BLOB NOT NULL,
+        UNIQUE (campaign_id, school_id)
+    );
+    """
+
+    private static let singleKindList = ItemKind.allCases.filter(\.isSinglePerOwner).map { "'\($0.rawValue)'" }
+        .joined(separator: ",")
 }

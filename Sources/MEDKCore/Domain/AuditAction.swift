@@ -1,0 +1,96 @@
+/// Everything the audit trail records, one case per kind of action. Stored as its raw text,
+/// which is part of each row's hash and so never changes once written.
+public enum AuditAction: String, Codable, Sendable, CaseIterable {
+    case itemCreate = "item.create"
+    case itemUpload = "item.upload"
+    case itemComment = "item.comment"
+    case itemSubmit = "item.submit"
+    case itemConfirm = "item.confirm"
+    case itemReturn = "item.return"
+    case itemWithdraw = "item.withdraw"
+    case itemReopen = "item.reopen"
+    case riskProfileUpdate = "risk_profile.update"
+    case measureAdd = "measure.add"
+    case measureUpdate = "measure.update"
+    case measureRemove = "measure.remove"
+    case measureReportValue = "measure.report_value"
+    case login = "auth.login"
+    case loginFailed = "auth.login_failed"
+    case logout = "auth.logout"
+    case userCreate = "user.create"
+    case userUpdate = "user.update"
+    case userGrantRole = "user.grant_role"
+    case userSetPassword = "user.set_password"
+    case regionCreate = "region.create"
+    case regionUpdate = "region.update"
+    case municipalityCreate = "municipality.create"
+    case municipalityUpdate = "municipality.update"
+    case schoolCreate = "school.create"
+    case schoolUpdate = "school.update"
+    case campaignCreate = "campaign.create"
+    case campaignAddSchool = "campaign.add_school"
+    case curatorAssign = "curator.assign"
+    case milestoneShift = "milestone.shift"
+
+    /// The audit action of a step through the review state machine.
+    public static func transition(_ action: ReviewAction) -> AuditAction {
+        switch action {
+        case .submit: .itemSubmit
+        case .confirm: .itemConfirm
+        case .return: .itemReturn
+        case .withdraw: .itemWithdraw
+        case .reopen: .itemReopen
+        case .edit: .itemUpload
+        }
+    }
+
+    /// The review step this action records, if it is one (an edit is not a state change).
+    public var reviewAction: ReviewAction? {
+        switch self {
+        case .itemSubmit: .submit
+        case .itemConfirm: .confirm
+        case .itemReturn: .return
+        case .itemWithdraw: .withdraw
+        case .itemReopen: .reopen
+        default: nil
+        }
+    }
+
+    /// As histories show it to people.
+    public var russianName: String {
+        if let review = reviewAction { return review.russianName }
+        switch self {
+        case .itemCreate: return "создание"
+        case .itemUpload: return "загрузка файла"
+        case .itemComment: return "комментарий"
+        case .riskProfileUpdate: return "изменение рискового профиля"
+        case .measureAdd: return "добавление мероприятия"
+        case .measureUpdate: return "изменение мероприятия"
+        case .measureRemove: return "удаление мероприятия"
+        case .measureReportValue: return "фактическое значение показателя"
+        case .login: return "вход"
+        case .loginFailed: return "неудачный вход"
+        case .logout: return "выход"
+        case .userCreate: return "создание пользователя"
+        case .userUpdate: return "изменение пользователя"
+        case .userGrantRole: return "назначение роли"
+        case .userSetPassword: return "смена пароля"
+        case .regionCreate: return "создание региона"
+        case .regionUpdate: return "изменение региона"
+        case .municipalityCreate: return "создание муниципалитета"
+        case .municipalityUpdate: return "изменение муниципалитета"
+        case .schoolCreate: return "создание школы"
+        case .schoolUpdate: return "изменение школы"
+        case .campaignCreate: return "создание кампании"
+        case .campaignAddSchool: return "включение школы в кампанию"
+        case .curatorAssign: return "назначение куратора"
+        case .milestoneShift: return "перенос срока"
+        case .itemSubmit, .itemConfirm, .itemReturn, .itemWithdraw, .itemReopen: return rawValue
+        }
+    }
+}
+
+/// What an audit row is about.
+public enum AuditEntity: String, Codable, Sendable, CaseIterable {
+    case item, user, region, municipality, school, campaign, milestone
+}

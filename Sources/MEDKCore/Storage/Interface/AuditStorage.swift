@@ -1,0 +1,44 @@
+import Foundation
+
+/// Who an audit row names: a signed-in user under one role, or a local operator.
+public struct AuditActor: Sendable {
+    public var userID: Int64?
+    public var login: String
+    public var role: Role?
+
+    public init(userID: Int64?, login: String, role: Role?) {
+        self.userID = userID
+        self.login = login
+        self.role = role
+    }
+
+    /// A command run on the server machine itself (`medk import`, `medk init`).
+    public static func localOperator() -> AuditActor {
+        let name = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "root"
+        return AuditActor(userID: nil, login: "local:\(name)", role: .admin)
+    }
+}
+
+/// Narrows the audit trail.
+public struct AuditQuery: Sendable, Hashable {
+    public var entityType: AuditEntity?
+    public var entityID: Int64?
+
+    public init(entityType: AuditEntity? = nil, entityID: Int64? = nil) {
+        self.entityType = entityType
+        self.entityID = entityID
+    }
+}
+
+protocol AuditReading {
+    /// Recomputes the whole chain, streaming; names the first row that does not fit.
+    func verifyAudit() throws -> AuditVerification
+    /// The trail, newest first.
+    func auditEntries(_ query: AuditQuery, page: PageRequest) throws -> Page<AuditEntry>
+}
+
+protocol AuditWriting {
+    /// Appends inside the caller's transaction, so the row commits or rolls back with the change.
+    @discardableResult
+    func appendAudit(_ actor: AuditActor, at: Date, _ record: AuditRecord) throws -> AuditEntry
+}

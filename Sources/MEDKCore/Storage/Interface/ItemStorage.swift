@@ -1,0 +1,117 @@
+import Foundation
+
+/// An item as stored, with where it sits: enough for the policy, the state machine and the views.
+struct StoredItem: Sendable {
+    var summary: ItemSummary
+    var createdBy: Int64
+    var firstSubmittedAt: Date?
+    var submittedByID: Int64?
+    var decidedAt: Date?
+    var decidedBy: Int64?
+    var firstConfirmedAt: Date?
+    var confirmedVersion: Int?
+
+    var id: Int64 { summary.id }
+    var campaignID: Int64 { summary.campaignID }
+    var kind: ItemKind { summary.kind }
+    var state: ReviewState { summary.state }
+    var revision: Int { summary.revision }
+    var schoolID: Int64? { summary.schoolID }
+    var measureID: Int64? { summary.measureID }
+    var path: OrganisationPath {
+        OrganisationPath(regionID: summary.regionID, municipalityID: summary.municipalityID, schoolID: summary.schoolID)
+    }
+    var scope: ItemScope { ItemScope(campaignID: summary.campaignID, path: path, submittedBy: submittedByID) }
+    var isMunicipal: Bool { summary.schoolID == nil }
+}
+
+/// A new item's row.
+struct ItemDraft: Sendable {
+    var campaignID: Int64
+    var kind: ItemKind
+    var path: OrganisationPath
+    var riskFactorID: Int64?
+    var measureID: Int64?
+    var title: String
+    var createdAt: Date
+    var createdBy: Int64
+}
+
+/// What a step through review changes on the item row.
+struct ItemStateChange: Sendable {
+    var action: ReviewAction
+    var to: ReviewState
+    var revision: Int
+    var at: Date
+    var by: Int64
+    /// The file version a confirmation approves.
+    var confirmedVersion: Int?
+}
+
+/// A new or edited measure's fields, as validated.
+struct MeasureFields: Sendable {
+    var riskFactorID: Int64?
+    var track: MunicipalTrack?
+    var task: String
+    var title: String
+    var dueDate: CalendarDate
+    var responsible: String
+    var expectedResult: String
+    var indicator: String
+    var plannedValue: String
+    var regionalMeasure: String?
+}
+
+/// One factor of a risk-profile selection as the school sets it.
+struct RiskChoice: Sendable {
+    var riskFactorID: Int64
+    var significance: Significance
+    var chosen: Bool
+}
+
+/// Narrows a list of items beyond what the actor may see.
+struct ItemListFilter: Sendable, Hashable {
+    var campaignID: Int64?
+    var schoolID: Int64?
+    var state: ReviewState?
+    var kind: ItemKind?
+}
+
+protocol ItemReading {
+    func item(id: Int64) throws -> StoredItem?
+    /// Items in `visibility` matching `filter`, newest first.
+    func items(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary>
+    /// Submitted items in `visibility` matching `filter`, longest waiting first.
+    func queue(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary>
+    func files(itemID: Int64) throws -> [FileVersion]
+    func latestFileVersion(itemID: Int64) throws -> Int?
+    /// One item's history, newest first.
+    func history(itemID: Int64, page: PageRequest) throws -> Page<HistoryEntry>
+    func riskProfile(itemID: Int64) throws -> [RiskProfileEntry]
+    /// Whether the school chose this factor in its risk-profile selection of the campaign.
+    func isRiskChosen(campaignID: Int64, schoolID: Int64, riskFactorID: Int64) throws -> Bool
+    /// The measures of a roadmap in order, or one measure; `overdue` judged at `moment` in `calendar`.
+    func measures(roadmapID: Int64, calendar: RegionCalendar, at moment: Date) throws -> [Measure]
+    func measure(id: Int64, calendar: RegionCalendar, at moment: Date) throws -> Measure?
+    /// The roadmap a measure belongs to.
+    func roadmapID(ofMeasure measureID: Int64) throws -> Int64?
+    func reportItemID(measureID: Int64) throws -> Int64?
+}
+
+protocol ItemWriting {
+    func insertItem(_ draft: ItemDraft) throws -> Int64
+    /// Applies a review step if the item is still in `expected` state and revision; false when
+    /// someone else changed it meanwhile (the caller reports a conflict and nothing is written).
+    func changeState(of item: StoredItem, _ change: ItemStateChange) throws -> Bool
+    /// A content change: a new revision, so that decisions taken on the old one conflict.
+    func touchItem(id: Int64, at: Date) throws
+    func insertFileVersion(itemID: Int64, version: Int, fileName: String, mediaType: String, size: Int64, sha256: String,
+                           uploadedBy: Int64, at: Date) throws
+    /// Sets the significance and choice of the factors given; others keep what they had.
+    func saveRiskProfile(of item: StoredItem, _ choices: [RiskChoice]) throws
+    func nextMeasurePosition(roadmapID: Int64) throws -> Int
+    func insertMeasure(roadmap: StoredItem, position: Int, _ fields: MeasureFields, at: Date) throws -> Int64
+    func updateMeasure(id: Int64, roadmap: StoredItem, _ fields: MeasureFields, at: Date) throws
+    func deleteMeasure(id: Int64, roadmap: StoredItem) throws
+    func setActualValue(measureID: Int64, _ value: String, at: Date) throws
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// A school of a campaign with where it sits, as compliance lists it.
+struct ParticipantSchool: Sendable, Hashable {
+    var place: SchoolPlace
+    var regionCode: String { place.regionCode }
+}
+
+/// Narrows the list of overdue measures.
+struct OverdueMeasureQuery: Sendable, Hashable {
+    var campaignID: Int64
+    var territory: MonitoringScope
+    var schoolID: Int64?
+    /// Measures of the schools this curator is assigned in the campaign.
+    var curatorID: Int64?
+    var sort: OverdueSort
+    /// Per region: the first local date on which a measure due the day before counts as overdue.
+    var todayByRegion: [Int64: CalendarDate]
+}
+
+protocol MonitoringReading {
+    /// Calls `body` with each participating school of the territory and its progress, in
+    /// (region, municipality, school) code order, one at a time so that the country fits in memory.
+    func forEachParticipant(campaignID: Int64, in territory: MonitoringScope, onlySchoolID: Int64?,
+                            _ body: (ParticipantSchool, SchoolProgress) throws -> Void) throws
+    /// (school id, curator login, curator name) of the territory's assignments in the campaign.
+    func assignments(campaignID: Int64, in territory: MonitoringScope) throws -> [(schoolID: Int64, login: String, fullName: String)]
+    /// Overdue measures visible in `visibility`, as the query sorts them.
+    func overdueMeasures(_ visibility: ItemVisibility, _ query: OverdueMeasureQuery, page: PageRequest) throws -> Page<OverdueMeasure>
+    /// The progress of one school rebuilt from the rows it summarises (for checks and repairs).
+    func rebuiltProgress(campaignID: Int64, schoolID: Int64) throws -> SchoolProgress
+    func storedProgress(campaignID: Int64, schoolID: Int64) throws -> SchoolProgress
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The database as the use cases see it: transactions over operations named in the domain's
+/// words. Only implementations of these protocols know SQL; the use cases read as the rules
+/// of the domain inside one transaction, and a second implementation (PostgreSQL) can follow
+/// without touching them.
+protocol Store: Sendable {
+    /// A consistent snapshot for reading.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T
+    /// One transaction: the change and its audit rows commit together or not at all.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T
+    /// Runs the whole change and rolls it back when `dryRun`, so a dry run checks exactly what
+    /// the real run would (constraints included) and changes nothing.
+    func write<T: Sendable>(dryRun: Bool, _ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T
+
+    /// Where the data lives, for people (a file path).
+    var location: String { get }
+    /// A consistent copy of the live database, safe while serving.
+    func backup(to path: String) async throws
+    /// The schema as the database reports it, in a stable order.
+    func schemaDescription() async throws -> String
+    /// How durable a commit is (SQLite: `PRAGMA synchronous`, 2 = FULL).
+    func durabilityLevel() throws -> Int
+    /// Refreshes the statistics the query planner chooses indexes by (cheap, bounded).
+    func optimize() async throws
+}
+
+typealias StoreReading = OrganisationReading & UserReading & CampaignReading & ItemReading & MonitoringReading & AuditReading
+typealias StoreWriting = StoreReading & OrganisationWriting & UserWriting & CampaignWriting & ItemWriting & AuditWriting

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A user account as signing in needs it.
+struct UserAccount: Sendable, Hashable {
+    var id: Int64
+    var login: String
+    var fullName: String
+    var email: String?
+    var passwordHash: String?
+    var isActive: Bool
+    var failedLogins: Int
+    var lockedUntil: Date?
+}
+
+struct StoredSession: Sendable, Hashable {
+    var id: Int64
+    var userID: Int64
+    var expiresAt: Date
+    var revokedAt: Date?
+}
+
+
+protocol UserReading {
+    func user(login: String) throws -> UserAccount?
+    func user(id: Int64) throws -> UserAccount?
+    func userCount() throws -> Int
+    func grants(userID: Int64) throws -> [RoleGrant]
+    /// Grants with the names of their organisations, for showing.
+    func grantInfos(userID: Int64) throws -> [GrantInfo]
+    func curatedSchools(userID: Int64) throws -> Set<CampaignSchool>
+    func session(tokenHash: String) throws -> StoredSession?
+    func users(_ query: UserQuery, page: PageRequest) throws -> Page<UserInfo>
+}
+
+extension UserReading {
+    /// The actor for a user, as the policy needs it.
+    func actor(_ user: UserAccount) throws -> Actor {
+        Actor(userID: user.id, login: user.login, grants: try grants(userID: user.id),
+              curatedSchools: try curatedSchools(userID: user.id))
+    }
+
+    func userInfo(_ user: UserAccount) throws -> UserInfo {
+        UserInfo(id: user.id, login: user.login, fullName: user.fullName, email: user.email,
+                 isActive: user.isActive, grants: try grantInfos(userID: user.id))
+    }
+}
+
+protocol UserWriting {
+    func insertUser(login: String, fullName: String, email: String?, passwordHash: String?, at: Date) throws -> Int64
+    func updateUser(id: Int64, fullName: String, email: String?) throws
+    func insertGrant(userID: Int64, _ grant: RoleGrant) throws
+    /// Sets the password and clears failed attempts and any lock.
+    func setPasswordHash(userID: Int64, _ hash: String) throws
+    /// Counts one failed attempt atomically; locks the account until `lockUntil` when the count
+    /// reaches `limit` (and starts counting anew). Returns whether it locked now.
+    func recordLoginFailure(userID: Int64, limit: Int, lockUntil: Date) throws -> Bool
+    func clearLoginFailures(userID: Int64) throws
+    func insertSession(tokenHash: String, userID: Int64, createdAt: Date, expiresAt: Date) throws
+    func revokeSession(id: Int64, at: Date) throws
+    func revokeSessions(userID: Int64, at: Date) throws
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+private enum AuditSQL {
+    static let select = """
+        a.seq, a.at, a.actor_id, a.actor_login, a.actor_role, a.action, a.entity_type, a.entity_id, a.from_state, a.to_state,
+        a.comment, a.details, a.prev_hash, a.hash
+        """
+
+    /// Nil when a stored value is not one MEDK writes: only tampering produces that.
+    static func entry(_ row: Row) -> AuditEntry? {
+        let role: Role?
+        if let text = row[4] as String? {
+            guard let parsed = Role(rawValue: text) else { return nil }
+            role = parsed
+        } else {
+            role = nil
+        }
+        let entityID: Int64?
+        if let text = row[7] as String? {
+            guard let parsed = Int64(text) else { return nil }
+            entityID = parsed
+        } else {
+            entityID = nil
+        }
+        guard let action = AuditAction(rawValue: row[5]), let entity = AuditEntity(rawValue: row[6]) else { return nil }
+        return AuditEntry(seq: row[0], at: row[1], actorID: row[2], actorLogin: row[3], actorRole: role, action: action,
+                          entityType: entity, entityID: entityID, fromState: row[8], toState: row[9], comment: row[10],
+                          details: row[11], prevHash: row[12], hash: row[13])
+    }
+}
+
+extension SQLiteTransaction {
+    @discardableResult
+    func appendAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws -> AuditEntry {
+        let last = try Row.fetchOne(statement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
+        var entry = AuditEntry(
+            seq: (last?[0] as Int64? ?? 0) + 1, at: Timestamp.string(instant), actorID: actor.userID, actorLogin: actor.login,
+            actorRole: actor.role, action: record.action, entityType: record.entityType, entityID: record.entityID,
+            fromState: record.fromState, toState: record.toState, comment: record.comment,
+            details: AuditChain.canonicalJSON(record.details), prevHash: last?[1] ?? AuditEntry.genesisHash, hash: "")
+        entry.hash = entry.computedHash()
+        try statement("""
+            INSERT INTO audit_log (seq, at, actor_id, actor_login, actor_role, action, entity_type, entity_id, from_state, to_state,
+                                   comment, details, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [entry.seq, entry.at, entry.actorID, entry.actorLogin, entry.actorRole, entry.action,
+                                     entry.entityType, entry.entityID.map { String($0) }, entry.fromState, entry.toState,
+                                     entry.comment, entry.details, entry.prevHash, entry.hash])
+        return entry
+    }
+
+    func verifyAudit() throws -> AuditVerification {
+        var verifier = AuditChain.Verifier()
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(AuditSQL.select) FROM audit_log a ORDER BY a.seq")
+        while let row = try cursor.next() {
+            guard let entry = AuditSQL.entry(row) else {
+                return .broken(seq: row[0], reason: "запись содержит значение, которого МЭДК не пишет: строка изменена")
+            }
+            if let broken = verifier.check(entry) { return broken }
+        }
+        return verifier.result
+    }
+
+    func auditEntries(_ query: AuditQuery, page: PageRequest) throws -> Page<AuditEntry> {
+        var conditions = SQLConditions()
+        if let type = query.entityType { conditions.append("a.entity_type = ?", type) }
+        if let id = query.entityID { conditions.append("a.entity_id = ?", String(id)) }
+        return try KeysetPage.fetch(db, select: AuditSQL.select, from: "audit_log a", conditions,
+                                    order: [.integer("a.seq", descending: true)], page: page) { row in
+            guard let entry = AuditSQL.entry(row) else {
+                throw MEDKError.corruptValue(column: "audit_log", value: "seq \(row[0] as Int64)")
+            }
+            return entry
+        }
+    }
+}

@@ -1,0 +1,277 @@
+import Foundation
+import GRDB
+
+/// How items are read: the row with where it sits, in the order `StoredItem(row:)` decodes.
+private enum ItemSQL {
+    static let select = """
+        i.id, i.campaign_id, i.kind, i.title, i.state, i.revision, i.school_id, s.code, s.name, i.municipality_id, m.name,
+        i.region_id, r.time_zone, i.risk_factor_id, i.measure_id, i.submitted_at, u.login, i.updated_at,
+        (SELECT max(version) FROM item_files f WHERE f.item_id = i.id),
+        i.created_by, i.first_submitted_at, i.submitted_by, i.decided_at, i.decided_by, i.first_confirmed_at, i.confirmed_version
+        """
+    static let from = """
+        items i LEFT JOIN schools s ON s.id = i.school_id JOIN municipalities m ON m.id = i.municipality_id
+        JOIN regions r ON r.id = i.region_id LEFT JOIN users u ON u.id = i.submitted_by
+        """
+
+    static func summary(_ row: Row) throws -> ItemSummary {
+        let kind = try row.decode(ItemKind.self, at: 2), state = try row.decode(ReviewState.self, at: 4)
+        return ItemSummary(
+            id: row[0], campaignID: row[1], kind: kind, kindName: kind.russianName, title: row[3], state: state,
+            stateName: state.russianName, revision: row[5], schoolID: row[6], schoolCode: row[7], schoolName: row[8],
+            municipalityID: row[9], municipalityName: row[10], regionID: row[11], timeZone: row[12], riskFactorID: row[13],
+            measureID: row[14], submittedAt: row[15], submittedBy: row[16], updatedAt: row[17], latestVersion: row[18])
+    }
+
+    static func stored(_ row: Row) throws -> StoredItem {
+        StoredItem(summary: try summary(row), createdBy: row[19], firstSubmittedAt: row[20], submittedByID: row[21],
+                   decidedAt: row[22], decidedBy: row[23], firstConfirmedAt: row[24], confirmedVersion: row[25])
+    }
+}
+
+extension SQLiteTransaction {
+    func item(id: Int64) throws -> StoredItem? {
+        try Row.fetchOne(statement("SELECT \(ItemSQL.select) FROM \(ItemSQL.from) WHERE i.id = ?"), arguments: [id]).map(ItemSQL.stored)
+    }
+
+    func items(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary> {
+        try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", conditions(visibility, filter),
+                             order: [.integer("i.id", descending: true)], page: page, decode: ItemSQL.summary)
+    }
+
+    func queue(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary> {
+        var conditions = conditions(visibility, filter)
+        conditions.append("i.state = ?", ReviewState.submitted)
+        return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", conditions,
+                                    order: [.text("i.submitted_at"), .integer("i.id")], page: page, decode: ItemSQL.summary)
+    }
+
+    private func conditions(_ visibility: ItemVisibility, _ filter: ItemListFilter) -> SQLConditions {
+        var conditions = SQLConditions()
+        conditions.append(ReachFilter.items.condition(visibility))
+        if let campaign = filter.campaignID { conditions.append("i.campaign_id = ?", campaign) }
+        if let school = filter.schoolID { conditions.append("i.school_id = ?", school) }
+        if let state = filter.state { conditions.append("i.state = ?", state) }
+        if let kind = filter.kind { conditions.append("i.kind = ?", kind) }
+        return conditions
+    }
+
+    func files(itemID: Int64) throws -> [FileVersion] {
+        try Row.fetchAll(statement("""
+            SELECT f.version, f.file_name, f.media_type, f.size, f.sha256, u.login, f.uploaded_at
+            FROM item_files f JOIN users u ON u.id = f.uploaded_by WHERE f.item_id = ? ORDER BY f.version
+            """), arguments: [itemID]).map { row in
+            FileVersion(version: row[0], fileName: row[1], mediaType: row[2], size: row[3], sha256: row[4], uploadedBy: row[5],
+                        uploadedAt: row[6])
+        }
+    }
+
+    func latestFileVersion(itemID: Int64) throws -> Int? {
+        try Int.fetchOne(statement("SELECT max(version) FROM item_files WHERE item_id = ?"), arguments: [itemID])
+    }
+
+    func history(itemID: Int64, page: PageRequest) throws -> Page<HistoryEntry> {
+        var conditions = SQLConditions()
+        conditions.append("a.entity_type = ? AND a.entity_id = ?", AuditEntity.item, String(itemID))
+        return try KeysetPage.fetch(db, select: "a.seq, a.at, a.actor_login, a.actor_role, a.action, a.from_state, a.to_state, a.comment, a.details",
+                                    from: "audit_log a", conditions, order: [.integer("a.seq", descending: true)], page: page) { row in
+            HistoryEntry(seq: row[0], at: Timestamp.date(row[1]) ?? Date(timeIntervalSince1970: 0), actor: row[2],
+                         role: try row.decodeIfPresent(Role.self, at: 3), action: try row.decode(AuditAction.self, at: 4),
+                         fromState: (row[5] as String?).flatMap(ReviewState.init(rawValue:)),
+                         toState: (row[6] as String?).flatMap(ReviewState.init(rawValue:)), comment: row[7],
+                         details: FlatJSON.decode(row[8]))
+        }
+    }
+
+    func riskProfile(itemID: Int64) throws -> [RiskProfileEntry] {
+        try Row.fetchAll(statement("""
+            SELECT e.risk_factor_id, f.number, f.title, e.significance, e.chosen
+            FROM risk_profile_entries e JOIN risk_factors f ON f.id = e.risk_factor_id WHERE e.item_id = ? ORDER BY f.number
+            """), arguments: [itemID]).map { row in
+            RiskProfileEntry(riskFactorID: row[0], number: row[1], title: row[2], significance: try row.decode(Significance.self, at: 3),
+                             chosen: row[4])
+        }
+    }
+
+    func isRiskChosen(campaignID: Int64, schoolID: Int64, riskFactorID: Int64) throws -> Bool {
+        try Bool.fetchOne(statement("""
+            SELECT EXISTS (SELECT 1 FROM risk_profile_entries e JOIN items i ON i.id = e.item_id
+            WHERE i.school_id = ? AND i.campaign_id = ? AND i.kind = ? AND e.risk_factor_id = ? AND e.chosen = 1)
+            """), arguments: [schoolID, campaignID, ItemKind.riskProfile, riskFactorID]) ?? false
+    }
+
+    private static let measureSelect = """
+        SELECT ms.id, ms.roadmap_id, ms.position, ms.risk_factor_id, ms.track, ms.task, ms.title, ms.due_date, ms.responsible,
+               ms.expected_result, ms.indicator, ms.planned_value, ms.actual_value, ms.regional_measure, report.id, report.state,
+               ms.report_first_confirmed_at
+        FROM measures ms LEFT JOIN items report ON report.measure_id = ms.id
+        """
+
+    private static func measure(_ row: Row, calendar: RegionCalendar, at moment: Date) throws -> Measure {
+        let due = try row.decode(CalendarDate.self, at: 7)
+        let confirmed = !(row[16] as DatabaseValue).isNull
+        return Measure(
+            id: row[0], roadmapID: row[1], position: row[2], riskFactorID: row[3],
+            track: (row[4] as Int?).flatMap(MunicipalTrack.init(rawValue:)), task: row[5], title: row[6], dueDate: due,
+            responsible: row[8], expectedResult: row[9], indicator: row[10], plannedValue: row[11], actualValue: row[12],
+            regionalMeasure: row[13], reportItemID: row[14], reportState: try row.decodeIfPresent(ReviewState.self, at: 15),
+            overdue: MeasureRules.isOverdue(deadline: calendar.endOfDay(due), everConfirmed: confirmed, at: moment))
+    }
+
+    func measures(roadmapID: Int64, calendar: RegionCalendar, at moment: Date) throws -> [Measure] {
+        try Row.fetchAll(statement("\(Self.measureSelect) WHERE ms.roadmap_id = ? ORDER BY ms.position, ms.id"), arguments: [roadmapID])
+            .map { try Self.measure($0, calendar: calendar, at: moment) }
+    }
+
+    func measure(id: Int64, calendar: RegionCalendar, at moment: Date) throws -> Measure? {
+        try Row.fetchOne(statement("\(Self.measureSelect) WHERE ms.id = ?"), arguments: [id])
+            .map { try Self.measure($0, calendar: calendar, at: moment) }
+    }
+
+    func roadmapID(ofMeasure measureID: Int64) throws -> Int64? {
+        try Int64.fetchOne(statement("SELECT roadmap_id FROM measures WHERE id = ?"), arguments: [measureID])
+    }
+
+    func reportItemID(measureID: Int64) throws -> Int64? {
+        try Int64.fetchOne(statement("SELECT id FROM items WHERE measure_id = ?"), arguments: [measureID])
+    }
+
+    // MARK: Writing
+
+    func insertItem(_ draft: ItemDraft) throws -> Int64 {
+        try guarded {
+            try statement("""
+                INSERT INTO items (campaign_id, kind, school_id, municipality_id, region_id, risk_factor_id, measure_id, title,
+                                   state, revision, created_at, created_by, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+                """).execute(arguments: [draft.campaignID, draft.kind, draft.path.schoolID, draft.path.municipalityID,
+                                         draft.path.regionID, draft.riskFactorID, draft.measureID, draft.title, ReviewState.draft,
+                                         draft.createdAt, draft.createdBy, draft.createdAt])
+            let id = db.lastInsertedRowID
+            if let school = draft.path.schoolID {
+                try updateProgress(campaignID: draft.campaignID, schoolID: school) { progress in
+                    progress.itemCreated(id, kind: draft.kind, at: draft.createdAt)
+                    if let measure = draft.measureID { progress.measureReported(measure, reportItemID: id) }
+                }
+            }
+            return id
+        }
+    }
+
+    func changeState(of item: StoredItem, _ change: ItemStateChange) throws -> Bool {
+        var submittedAt = item.summary.submittedAt, submittedBy = item.submittedByID, firstSubmittedAt = item.firstSubmittedAt
+        var decidedAt = item.decidedAt, decidedBy = item.decidedBy
+        var confirmedVersion = item.confirmedVersion, firstConfirmedAt = item.firstConfirmedAt
+        switch change.action {
+        case .submit:
+            submittedAt = change.at
+            submittedBy = change.by
+            firstSubmittedAt = firstSubmittedAt ?? change.at
+        case .confirm:
+            decidedAt = change.at
+            decidedBy = change.by
+            confirmedVersion = change.confirmedVersion
+            firstConfirmedAt = firstConfirmedAt ?? change.at
+        case .return:
+            decidedAt = change.at
+            decidedBy = change.by
+        case .withdraw, .reopen, .edit:
+            break
+        }
+        // The guarded UPDATE is the last line of defence against a concurrent writer.
+        try statement("""
+            UPDATE items SET state = ?, revision = ?, updated_at = ?, submitted_at = ?, submitted_by = ?, first_submitted_at = ?,
+                decided_at = ?, decided_by = ?, confirmed_version = ?, first_confirmed_at = ?
+            WHERE id = ? AND revision = ? AND state = ?
+            """).execute(arguments: [change.to, change.revision, change.at, submittedAt, submittedBy, firstSubmittedAt, decidedAt,
+                                     decidedBy, confirmedVersion, firstConfirmedAt, item.id, item.revision, item.state])
+        guard db.changesCount == 1 else { return false }
+        if let measure = item.measureID, item.firstConfirmedAt == nil, change.action == .confirm {
+            try statement("UPDATE measures SET report_first_confirmed_at = ? WHERE id = ?").execute(arguments: [change.at, measure])
+        }
+        if let school = item.schoolID {
+            try updateProgress(campaignID: item.campaignID, schoolID: school) { $0.itemChanged(item.id, change.action, at: change.at) }
+        }
+        return true
+    }
+
+    func touchItem(id: Int64, at: Date) throws {
+        try statement("UPDATE items SET revision = revision + 1, updated_at = ? WHERE id = ?").execute(arguments: [at, id])
+    }
+
+    func insertFileVersion(itemID: Int64, version: Int, fileName: String, mediaType: String, size: Int64, sha256: String,
+                           uploadedBy: Int64, at: Date) throws {
+        try guarded {
+            try statement("""
+                INSERT INTO item_files (item_id, version, file_name, media_type, size, sha256, uploaded_by, uploaded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [itemID, version, fileName, mediaType, size, sha256, uploadedBy, at])
+        }
+    }
+
+    func saveRiskProfile(of item: StoredItem, _ choices: [RiskChoice]) throws {
+        try guarded {
+            for choice in choices {
+                try statement("""
+                    INSERT INTO risk_profile_entries (item_id, risk_factor_id, significance, chosen) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (item_id, risk_factor_id) DO UPDATE SET significance = excluded.significance, chosen = excluded.chosen
+                    """).execute(arguments: [item.id, choice.riskFactorID, choice.significance, choice.chosen])
+            }
+            if let school = item.schoolID {
+                let chosen = try Int.fetchOne(statement("SELECT count(*) FROM risk_profile_entries WHERE item_id = ? AND chosen = 1"),
+                                              arguments: [item.id]) ?? 0
+                try updateProgress(campaignID: item.campaignID, schoolID: school) { $0.chosenRiskCount = chosen }
+            }
+        }
+    }
+
+    func nextMeasurePosition(roadmapID: Int64) throws -> Int {
+        (try Int.fetchOne(statement("SELECT max(position) FROM measures WHERE roadmap_id = ?"), arguments: [roadmapID]) ?? 0) + 1
+    }
+
+    func insertMeasure(roadmap: StoredItem, position: Int, _ fields: MeasureFields, at: Date) throws -> Int64 {
+        try guarded {
+            try statement("""
+                INSERT INTO measures (roadmap_id, campaign_id, school_id, municipality_id, region_id, position, risk_factor_id, track,
+                    task, title, due_date, responsible, expected_result, indicator, planned_value, regional_measure, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [roadmap.id, roadmap.campaignID, roadmap.schoolID, roadmap.path.municipalityID,
+                                         roadmap.path.regionID, position, fields.riskFactorID, fields.track?.rawValue, fields.task,
+                                         fields.title, fields.dueDate, fields.responsible, fields.expectedResult, fields.indicator,
+                                         fields.plannedValue, fields.regionalMeasure, at, at])
+            let id = db.lastInsertedRowID
+            if let school = roadmap.schoolID {
+                try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { $0.measureAdded(id, dueDate: fields.dueDate, at: at) }
+            }
+            return id
+        }
+    }
+
+    func updateMeasure(id: Int64, roadmap: StoredItem, _ fields: MeasureFields, at: Date) throws {
+        try guarded {
+            try statement("""
+                UPDATE measures SET risk_factor_id = ?, track = ?, task = ?, title = ?, due_date = ?, responsible = ?,
+                    expected_result = ?, indicator = ?, planned_value = ?, regional_measure = ?, updated_at = ?
+                WHERE id = ?
+                """).execute(arguments: [fields.riskFactorID, fields.track?.rawValue, fields.task, fields.title, fields.dueDate,
+                                         fields.responsible, fields.expectedResult, fields.indicator, fields.plannedValue,
+                                         fields.regionalMeasure, at, id])
+            if let school = roadmap.schoolID {
+                try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { $0.measureRescheduled(id, dueDate: fields.dueDate) }
+            }
+        }
+    }
+
+    func deleteMeasure(id: Int64, roadmap: StoredItem) throws {
+        try guarded {
+            try statement("DELETE FROM measures WHERE id = ?").execute(arguments: [id])
+            if let school = roadmap.schoolID {
+                try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { $0.measureRemoved(id) }
+            }
+        }
+    }
+
+    func setActualValue(measureID: Int64, _ value: String, at: Date) throws {
+        try statement("UPDATE measures SET actual_value = ?, updated_at = ? WHERE id = ?").execute(arguments: [value, at, measureID])
+    }
+}

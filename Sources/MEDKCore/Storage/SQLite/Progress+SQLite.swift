@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+
+extension SQLiteTransaction {
+    /// Applies one change to a school's stored progress, in the caller's transaction.
+    func updateProgress(campaignID: Int64, schoolID: Int64, _ change: (inout SchoolProgress) -> Void) throws {
+        var progress = try storedProgress(campaignID: campaignID, schoolID: schoolID)
+        change(&progress)
+        try statement("""
+            INSERT INTO school_progress (campaign_id, school_id, digest) VALUES (?, ?, ?)
+            ON CONFLICT (campaign_id, school_id) DO UPDATE SET digest = excluded.digest
+            """).execute(arguments: [campaignID, schoolID, Data(ProgressCodec.encode(progress))])
+    }
+
+    func storedProgress(campaignID: Int64, schoolID: Int64) throws -> SchoolProgress {
+        guard let row = try Row.fetchOne(statement("SELECT digest FROM school_progress WHERE campaign_id = ? AND school_id = ?"),
+                                         arguments: [campaignID, schoolID]) else { return .empty }
+        return try Self.progress(row, at: 0)
+    }
+
+    static func progress(_ row: Row, at index: Int) throws -> SchoolProgress {
+        try row.withUnsafeData(atIndex: index) { data in
+            guard let data else { return .empty }
+            return try data.withUnsafeBytes { try ProgressCodec.decode($0) }
+        }
+    }
+
+    func rebuiltProgress(campaignID: Int64, schoolID: Int64) throws -> SchoolProgress {
+        try ProgressRebuild.progress(db, campaignID: campaignID, schoolID: schoolID)
+    }
+
+    func forEachParticipant(campaignID: Int64, in territory: MonitoringScope, onlySchoolID: Int64?,
+                            _ body: (ParticipantSchool, SchoolProgress) throws -> Void) throws {
+        var conditions = SQLConditions()
+        conditions.append("cs.campaign_id = ?", campaignID)
+        conditions.append(Self.territoryCondition(territory))
+        if let only = onlySchoolID { conditions.append("s.id = ?", only) }
+        // No ORDER BY: sorting would carry every digest through a temporary b-tree; callers sort what they keep.
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT \(Columns.school), m.region_id, m.code, m.name, r.code, r.name, r.time_zone, p.digest
+            FROM campaign_schools cs JOIN schools s ON s.id = cs.school_id
+            JOIN municipalities m ON m.id = s.municipality_id JOIN regions r ON r.id = m.region_id
+            LEFT JOIN school_progress p ON p.campaign_id = cs.campaign_id AND p.school_id = cs.school_id
+            WHERE \(conditions.sql)
+            """, arguments: conditions.arguments)
+        while let row = try cursor.next() {
+            try body(ParticipantSchool(place: Self.schoolPlace(row)), try Self.progress(row, at: 13))
+        }
+    }
+
+    func assignments(campaignID: Int64, in territory: MonitoringScope) throws -> [(schoolID: Int64, login: String, fullName: String)] {
+        var conditions = SQLConditions()
+        conditions.append("ca.campaign_id = ?", campaignID)
+        conditions.append(Self.territoryCondition(territory))
+        return try Row.fetchAll(db, sql: """
+            SELECT ca.school_id, u.login, u.full_name FROM curator_assignments ca JOIN users u ON u.id = ca.curator_id
+            JOIN schools s ON s.id = ca.school_id JOIN municipalities m ON m.id = s.municipality_id
+            WHERE \(conditions.sql) ORDER BY u.login
+            """, arguments: conditions.arguments).map { (schoolID: $0[0], login: $0[1], fullName: $0[2]) }
+    }
+
+    /// A territory as a condition on `m` (municipalities) joined to the schools listed.
+    private static func territoryCondition(_ territory: MonitoringScope) -> (sql: String, arguments: StatementArguments) {
+        switch territory {
+        case .country: ("1", [])
+        case .region(let id): ("m.region_id = ?", [id])
+        case .municipality(_, let id): ("m.id = ?", [id])
+        }
+    }
+
+    func overdueMeasures(_ visibility: ItemVisibility, _ query: OverdueMeasureQuery, page: PageRequest) throws -> Page<OverdueMeasure> {
+        var conditions = SQLConditions()
+        conditions.append("m.report_first_confirmed_at IS NULL")
+        conditions.append("m.campaign_id = ?", query.campaignID)
+        conditions.append(ReachFilter.measures.condition(query.territory))
+        conditions.append(ReachFilter.measures.condition(visibility))
+        if let school = query.schoolID { conditions.append("m.school_id = ?", school) }
+        if let curator = query.curatorID {
+            conditions.append("m.school_id IN (SELECT school_id FROM curator_assignments WHERE curator_id = ? AND campaign_id = ?)",
+                              curator, query.campaignID)
+        }
+        // A measure is overdue from the day after its due date in its region's zone; zones put
+        // regions on at most a few different dates, so group the regions by their date.
+        let byToday = Dictionary(grouping: query.todayByRegion, by: \.value).mapValues { $0.map(\.key).sorted() }
+        guard let latest = byToday.keys.max() else { return Page(items: [], total: 0, nextCursor: nil) }
+        conditions.append("m.due_date < ?", latest)
+        if byToday.count > 1 {
+            var terms: [String] = []
+            var values: [any DatabaseValueConvertible] = []
+            for (today, regions) in byToday.sorted(by: { $0.key < $1.key }) {
+                terms.append("(m.due_date < ? AND m.region_id IN (\(SQLList.placeholders(regions.count))))")
+                values.append(today)
+                values += regions
+            }
+            conditions.append((sql: "(" + terms.joined(separator: " OR ") + ")", arguments: StatementArguments(values)))
+        }
+        let order: [SortKey] = switch query.sort {
+        case .dueDate: [.text("m.due_date"), .integer("m.id")]
+        case .recent: [.text("m.due_date", descending: true), .integer("m.id", descending: true)]
+        case .school: [.text("coalesce(s.code, mu.code)"), .text("m.due_date"), .integer("m.id")]
+        }
+        let from = """
+            measures m LEFT JOIN items report ON report.measure_id = m.id LEFT JOIN schools s ON s.id = m.school_id
+            JOIN municipalities mu ON mu.id = m.municipality_id JOIN regions r ON r.id = m.region_id
+            """
+        let countFrom = query.sort == .school ? "measures m LEFT JOIN schools s ON s.id = m.school_id JOIN municipalities mu ON mu.id = m.municipality_id"
+            : "measures m"
+        return try KeysetPage.fetch(db, select: """
+            m.id, m.roadmap_id, m.campaign_id, m.title, m.task, m.responsible, m.due_date, report.id, report.state,
+            s.code, s.name, mu.code, mu.name, r.code, r.name, r.time_zone, m.region_id
+            """, from: from, countFrom: countFrom, conditions, order: order, page: page) { row in
+            let due = try row.decode(CalendarDate.self, at: 6)
+            let today = query.todayByRegion[row[16]] ?? due
+            return OverdueMeasure(
+                measureID: row[0], roadmapID: row[1], campaignID: row[2], title: row[3], task: row[4], responsible: row[5],
+                dueDate: due, daysOverdue: due.days(to: today), reportItemID: row[7],
+                reportState: try row.decodeIfPresent(ReviewState.self, at: 8), schoolCode: row[9], schoolName: row[10],
+                municipalityCode: row[11], municipalityName: row[12], regionCode: row[13], regionName: row[14], timeZone: row[15])
+        }
+    }
+}
+
+/// Rebuilding progress from the rows it summarises: items, their review steps in the audit
+/// trail (indexed by item), measures and the risk-profile selection. Used when migrating, to
+/// repair, and by the test that holds the incremental updates to it.
+enum ProgressRebuild {
+    static func progress(_ db: Database, campaignID: Int64, schoolID: Int64) throws -> SchoolProgress {
+        var progress = SchoolProgress()
+        let items = try Row.fetchAll(db, sql: """
+            SELECT id, kind, created_at FROM items WHERE campaign_id = ? AND school_id = ? ORDER BY id
+            """, arguments: [campaignID, schoolID])
+        let reviewActions = ReviewAction.allCases.filter { $0.resultingState != nil }.map { AuditAction.transition($0) }
+        for row in items {
+            let id: Int64 = row[0]
+            var item = ItemProgress(id: id, kind: try row.decode(ItemKind.self, at: 1), createdAt: SchoolProgress.kept(row[2]), changes: [])
+            for change in try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT action, at FROM audit_log WHERE entity_type = 'item' AND entity_id = ?
+                  AND action IN (\(reviewActions.map { "'\($0.rawValue)'" }.joined(separator: ","))) ORDER BY seq
+                """), arguments: [String(id)]) {
+                guard let action = try change.decode(AuditAction.self, at: 0).reviewAction,
+                      let at = Timestamp.date(change[1]) else { continue }
+                item.changes.append(StateChange(at: SchoolProgress.kept(at), action: action))
+            }
+            progress.items.append(item)
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT ms.id, ms.due_date, ms.created_at, report.id FROM measures ms LEFT JOIN items report ON report.measure_id = ms.id
+            WHERE ms.campaign_id = ? AND ms.school_id = ? ORDER BY ms.id
+            """, arguments: [campaignID, schoolID]) {
+            progress.measures.append(MeasureProgress(id: row[0], dueDate: try row.decode(CalendarDate.self, at: 1),
+                                                     createdAt: SchoolProgress.kept(row[2]), reportItemID: row[3]))
+        }
+        progress.chosenRiskCount = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM risk_profile_entries e JOIN items i ON i.id = e.item_id
+            WHERE i.campaign_id = ? AND i.school_id = ? AND i.kind = 'risk_profile' AND e.chosen = 1
+            """, arguments: [campaignID, schoolID]) ?? 0
+        return progress
+    }
+
+    /// Rebuilds the stored progress of every school that has items.
+    static func rebuildAll(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM school_progress")
+        for row in try Row.fetchAll(db, sql: "SELECT DISTINCT campaign_id, school_id FROM items WHERE school_id IS NOT NULL") {
+            let campaignID: Int64 = row[0], schoolID: Int64 = row[1]
+            let progress = try progress(db, campaignID: campaignID, schoolID: schoolID)
+            try db.execute(sql: "INSERT INTO school_progress (campaign_id, school_id, digest) VALUES (?, ?, ?)",
+                           arguments: [campaignID, schoolID, Data(ProgressCodec.encode(progress))])
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+
+/// WHERE conditions and their arguments, built up in order.
+struct SQLConditions {
+    private(set) var parts: [String] = []
+    private(set) var arguments = StatementArguments()
+
+    mutating func append(_ sql: String, _ values: (any DatabaseValueConvertible)?...) {
+        parts.append(sql)
+        arguments += StatementArguments(values)
+    }
+
+    mutating func append(_ condition: (sql: String, arguments: StatementArguments)) {
+        parts.append(condition.sql)
+        arguments += condition.arguments
+    }
+
+    /// Rows whose columns contain `text`, ignoring case in any alphabet (SQLite's own LIKE folds
+    /// ASCII only, and people search «школа» for «Школа»).
+    mutating func search(_ text: String?, in columns: [String]) {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return }
+        let pattern = "%" + SearchFolding.fold(text).replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        parts.append("(" + columns.map { "\(SearchFolding.functionName)(\($0)) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
+        arguments += StatementArguments(Array(repeating: pattern, count: columns.count))
+    }
+
+    var sql: String { parts.isEmpty ? "1" : parts.joined(separator: " AND ") }
+}
+
+enum SQLList {
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}
+
+/// The case folding behind searches, registered on every connection as an SQL function.
+enum SearchFolding {
+    static let functionName = "medk_fold"
+
+    static func fold(_ text: String) -> String {
+        text.lowercased().replacingOccurrences(of: "ё", with: "е")
+    }
+
+    static func makeFunction() -> DatabaseFunction {
+        DatabaseFunction(functionName, argumentCount: 1, pure: true) { values in
+            String.fromDatabaseValue(values[0]).map(fold)
+        }
+    }
+}
+
+/// One key a list is ordered by; every key of one list runs the same way, so that the page
+/// boundary is a single row-value comparison SQLite answers from an index.
+struct SortKey {
+    enum Kind { case integer, text }
+    var expression: String
+    var kind: Kind
+    var descending = false
+
+    static func integer(_ expression: String, descending: Bool = false) -> SortKey {
+        SortKey(expression: expression, kind: .integer, descending: descending)
+    }
+
+    static func text(_ expression: String, descending: Bool = false) -> SortKey {
+        SortKey(expression: expression, kind: .text, descending: descending)
+    }
+}
+
+/// Keyset paging: the rows after the cursor in the list's order, one more than asked to know
+/// whether a next page exists, and the total from a separate count.
+enum KeysetPage {
+    static func fetch<T>(_ db: Database, select: String, from: String, countFrom: String? = nil, _ conditions: SQLConditions,
+                         order: [SortKey], page: PageRequest, decode: (Row) throws -> T) throws -> Page<T> {
+        precondition(!order.isEmpty && Set(order.map(\.descending)).count == 1, "one direction per list")
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(countFrom ?? from) WHERE \(conditions.sql)",
+                                     arguments: conditions.arguments) ?? 0
+        var paged = conditions
+        if let cursor = page.after {
+            let parts = try cursor.parts(order.count)
+            var values: [any DatabaseValueConvertible] = []
+            for (index, key) in order.enumerated() {
+                switch key.kind {
+                case .integer:
+                    guard let number = Int64(parts[index]) else { throw PageCursor.invalid }
+                    values.append(number)
+                case .text:
+                    values.append(parts[index])
+                }
+            }
+            let keys = order.map(\.expression).joined(separator: ", ")
+            let comparison = order[0].descending ? "<" : ">"
+            paged.append((sql: "(\(keys)) \(comparison) (\(SQLList.placeholders(order.count)))", arguments: StatementArguments(values)))
+        }
+        let direction = order[0].descending ? " DESC" : ""
+        let orderBy = order.map { $0.expression + direction }.joined(separator: ", ")
+        let keyColumns = order.map(\.expression).joined(separator: ", ")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT \(select), \(keyColumns) FROM \(from) WHERE \(paged.sql) ORDER BY \(orderBy) LIMIT \(page.limit + 1)
+            """, arguments: paged.arguments)
+        let shown = rows.prefix(page.limit)
+        var next: PageCursor?
+        if rows.count > page.limit, let last = shown.last {
+            let first = last.count - order.count
+            next = PageCursor(key: (first..<last.count).map { index in
+                let value = last[index] as DatabaseValue
+                return String.fromDatabaseValue(value) ?? Int64.fromDatabaseValue(value).map(String.init) ?? ""
+            })
+        }
+        return Page(items: try shown.map(decode), total: total, nextCursor: next)
+    }
+}
+
+/// The policy's reach, as a condition on a table that carries an item's territory.
+struct ReachFilter {
+    /// Column names of the filtered table (items or measures).
+    var campaign: String
+    var school: String
+    var municipality: String
+    var region: String
+    /// Nil for tables without a submitter (measures).
+    var submittedBy: String?
+
+    static let items = ReachFilter(campaign: "i.campaign_id", school: "i.school_id", municipality: "i.municipality_id",
+                                   region: "i.region_id", submittedBy: "i.submitted_by")
+    static let measures = ReachFilter(campaign: "m.campaign_id", school: "m.school_id", municipality: "m.municipality_id",
+                                      region: "m.region_id", submittedBy: nil)
+
+    func condition(_ visibility: ItemVisibility) -> (sql: String, arguments: StatementArguments) {
+        guard !visibility.isNothing else { return ("0", []) }
+        var terms: [String] = []
+        var arguments = StatementArguments()
+        func term(_ sql: String, _ values: [any DatabaseValueConvertible]) {
+            terms.append(sql)
+            arguments += StatementArguments(values)
+        }
+        var regions: [Int64] = [], municipalities: [Int64] = [], schools: [Int64] = []
+        var municipalOf: [Int64] = [], municipalIn: [Int64] = []
+        var curated: [Int64: [Int64]] = [:]
+        for reach in visibility.reaches {
+            switch reach {
+            case .everything: term("1", [])
+            case .region(let id): regions.append(id)
+            case .municipality(let id): municipalities.append(id)
+            case .school(let id): schools.append(id)
+            case .municipalItemsOf(let id): municipalOf.append(id)
+            case .municipalItemsIn(let id): municipalIn.append(id)
+            case .curated(let pair): curated[pair.campaignID, default: []].append(pair.schoolID)
+            }
+        }
+        if !regions.isEmpty { term("\(region) IN (\(SQLList.placeholders(regions.count)))", regions) }
+        if !municipalities.isEmpty { term("\(municipality) IN (\(SQLList.placeholders(municipalities.count)))", municipalities) }
+        if !schools.isEmpty { term("\(school) IN (\(SQLList.placeholders(schools.count)))", schools) }
+        if !municipalOf.isEmpty {
+            term("(\(school) IS NULL AND \(municipality) IN (\(SQLList.placeholders(municipalOf.count))))", municipalOf)
+        }
+        if !municipalIn.isEmpty {
+            term("(\(school) IS NULL AND \(region) IN (\(SQLList.placeholders(municipalIn.count))))", municipalIn)
+        }
+        for (campaignID, schoolIDs) in curated.sorted(by: { $0.key < $1.key }) {
+            term("(\(school) IN (\(SQLList.placeholders(schoolIDs.count))) AND \(campaign) = ?)", schoolIDs.sorted() + [campaignID])
+        }
+        var sql = terms.count == 1 ? terms[0] : "(" + terms.joined(separator: " OR ") + ")"
+        if let excluded = visibility.excludingSubmittedBy, let submittedBy {
+            sql += " AND (\(submittedBy) IS NULL OR \(submittedBy) <> ?)"
+            arguments += [excluded]
+        }
+        return (sql, arguments)
+    }
+
+    /// A monitoring territory as a condition on the same columns.
+    func condition(_ territory: MonitoringScope) -> (sql: String, arguments: StatementArguments) {
+        switch territory {
+        case .country: ("1", [])
+        case .region(let id): ("\(region) = ?", [id])
+        case .municipality(_, let id): ("\(municipality) = ?", [id])
+        }
+    }
+}

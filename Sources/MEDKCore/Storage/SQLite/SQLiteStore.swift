@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The store on one SQLite file, opened the way every part of MEDK needs it: WAL, foreign keys
+/// on, migrated, and `synchronous=FULL` so that a confirmed decision and its audit row survive
+/// a power cut, not just a process crash.
+final class SQLiteStore: Store {
+    let pool: DatabasePool
+    private let logger: Logger
+
+    init(path: String, migrate: Bool = true, logger: Logger) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA trusted_schema = OFF")
+            db.add(function: SearchFolding.makeFunction())
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // DatabasePool sets NORMAL on its writer after prepareDatabase; set FULL afterwards.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        if migrate {
+            try Migrations.migrator.migrate(pool)
+        }
+        self.pool = pool
+        self.logger = logger
+    }
+
+    var location: String { pool.path }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
+        do {
+            return try await pool.read { db in try body(SQLiteTransaction(db: db)) }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
+        do {
+            return try await pool.write { db in try body(SQLiteTransaction(db: db)) }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    func write<T: Sendable>(dryRun: Bool, _ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction {
+                    result = try body(SQLiteTransaction(db: db))
+                    return dryRun ? .rollback : .commit
+                }
+                return result!
+            }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    func backup(to path: String) async throws {
+        do {
+            let destination = try DatabaseQueue(path: path)
+            try pool.backup(to: destination)
+            try destination.close()
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    func schemaDescription() async throws -> String {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT type, name, sql FROM sqlite_master
+                WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'
+                ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name
+                """)
+            return rows.map { ($0["sql"] as String) + ";" }.joined(separator: "\n\n") + "\n"
+        }
+    }
+
+    func durabilityLevel() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// ANALYZE on a bounded sample (`analysis_limit`): refreshes the planner's statistics in
+    /// milliseconds even on the national database, so index choices follow the data as it grows.
+    func optimize() async throws {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA analysis_limit = 400; ANALYZE")
+        }
+    }
+
+    /// Database errors become what a person may read; anything unexpected is logged and hidden.
+    private func mapped(_ error: any Error) -> any Error {
+        if error is MEDKError { return error }
+        if let error = error as? DatabaseError, let known = MEDKError.fromDatabase(error) { return known }
+        logger.error("unexpected storage failure", metadata: ["error": "\(String(reflecting: error))"])
+        return MEDKError.internalFailure
+    }
+}
+
+extension MEDKError {
+    /// The refusals a constraint or a busy database means, in words.
+    static func fromDatabase(_ error: DatabaseError) -> MEDKError? {
+        switch error.extendedResultCode {
+        case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
+            return MEDKError(.conflict, code: "already_exists", message: "Такая запись уже существует.")
+        case .SQLITE_CONSTRAINT_FOREIGNKEY:
+            return MEDKError(.conflict, code: "still_referenced",
+                             message: "Запись связана с другими данными и не может быть изменена или удалена.")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return MEDKError(.conflict, code: "busy", message: "База данных занята, повторите попытку.")
+        default:
+            return nil
+        }
+    }
+}
+
+/// The operations of one transaction. Write operations turn constraint failures into
+/// `MEDKError` at once, so a use case (an import checking every row) can report and go on.
+struct SQLiteTransaction: StoreWriting {
+    let db: Database
+
+    /// Runs one statement's worth of work, mapping constraint failures to refusals.
+    func guarded<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            if let known = MEDKError.fromDatabase(error) { throw known }
+            throw error
+        }
+    }
+
+    func statement(_ sql: String) throws -> Statement {
+        try db.cachedStatement(sql: sql)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+
+extension SQLiteTransaction {
+    func user(login: String) throws -> UserAccount? {
+        try Row.fetchOne(statement("SELECT \(Columns.user) FROM users u WHERE u.login = ?"), arguments: [login]).map(UserAccount.init)
+    }
+
+    func user(id: Int64) throws -> UserAccount? {
+        try Row.fetchOne(statement("SELECT \(Columns.user) FROM users u WHERE u.id = ?"), arguments: [id]).map(UserAccount.init)
+    }
+
+    func userCount() throws -> Int {
+        try Int.fetchOne(statement("SELECT count(*) FROM users")) ?? 0
+    }
+
+    func grants(userID: Int64) throws -> [RoleGrant] {
+        try Row.fetchAll(statement("""
+            SELECT role, coalesce(region_id, municipality_id, school_id) FROM user_roles WHERE user_id = ? ORDER BY id
+            """), arguments: [userID]).map { RoleGrant(role: try $0.decode(Role.self, at: 0), organisationID: $0[1]) }
+    }
+
+    func grantInfos(userID: Int64) throws -> [GrantInfo] {
+        try Row.fetchAll(statement("""
+            SELECT ur.role, coalesce(ur.region_id, ur.municipality_id, ur.school_id),
+                   coalesce(r.code, m.code, s.code), coalesce(r.name, m.name, s.name)
+            FROM user_roles ur
+            LEFT JOIN regions r ON r.id = ur.region_id
+            LEFT JOIN municipalities m ON m.id = ur.municipality_id
+            LEFT JOIN schools s ON s.id = ur.school_id
+            WHERE ur.user_id = ? ORDER BY ur.role, ur.id
+            """), arguments: [userID]).map { row in
+            let role = try row.decode(Role.self, at: 0)
+            return GrantInfo(role: role, organisationID: row[1], organisationKind: role.scopeKind,
+                             organisationCode: row[2], organisationName: row[3])
+        }
+    }
+
+    func curatedSchools(userID: Int64) throws -> Set<CampaignSchool> {
+        Set(try Row.fetchAll(statement("SELECT campaign_id, school_id FROM curator_assignments WHERE curator_id = ?"),
+                             arguments: [userID]).map { CampaignSchool(campaignID: $0[0], schoolID: $0[1]) })
+    }
+
+    func session(tokenHash: String) throws -> StoredSession? {
+        try Row.fetchOne(statement("SELECT id, user_id, expires_at, revoked_at FROM sessions WHERE token_hash = ?"),
+                         arguments: [tokenHash]).map { StoredSession(id: $0[0], userID: $0[1], expiresAt: $0[2], revokedAt: $0[3]) }
+    }
+
+    func users(_ query: UserQuery, page: PageRequest) throws -> Page<UserInfo> {
+        var conditions = SQLConditions()
+        conditions.search(query.search, in: ["u.login", "u.full_name"])
+        if let role = query.role {
+            conditions.append("EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role = ? AND (? IS NULL OR ur.region_id = ?))",
+                              role, query.regionID, query.regionID)
+        }
+        let accounts = try KeysetPage.fetch(db, select: Columns.user, from: "users u", conditions, order: [.text("u.login")],
+                                            page: page, decode: UserAccount.init)
+        return try accounts.map { try userInfo($0) }
+    }
+
+    // MARK: Writing
+
+    func insertUser(login: String, fullName: String, email: String?, passwordHash: String?, at: Date) throws -> Int64 {
+        try guarded {
+            try statement("""
+                INSERT INTO users (login, full_name, email, password_hash, is_active, failed_logins, created_at) VALUES (?, ?, ?, ?, 1, 0, ?)
+                """).execute(arguments: [login, fullName, email, passwordHash, at])
+            return db.lastInsertedRowID
+        }
+    }
+
+    func updateUser(id: Int64, fullName: String, email: String?) throws {
+        try guarded {
+            try statement("UPDATE users SET full_name = ?, email = ? WHERE id = ?").execute(arguments: [fullName, email, id])
+        }
+    }
+
+    func insertGrant(userID: Int64, _ grant: RoleGrant) throws {
+        var region: Int64?, municipality: Int64?, school: Int64?
+        switch grant.role.scopeKind {
+        case .region: region = grant.organisationID
+        case .municipality: municipality = grant.organisationID
+        case .school: school = grant.organisationID
+        case nil: break
+        }
+        try guarded {
+            try statement("INSERT INTO user_roles (user_id, role, region_id, municipality_id, school_id) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [userID, grant.role, region, municipality, school])
+        }
+    }
+
+    func setPasswordHash(userID: Int64, _ hash: String) throws {
+        try statement("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?")
+            .execute(arguments: [hash, userID])
+    }
+
+    func recordLoginFailure(userID: Int64, limit: Int, lockUntil: Date) throws -> Bool {
+        // One statement, so concurrent failures each count: the count is never read and written back.
+        let locked = try Bool.fetchOne(statement("""
+            UPDATE users SET
+                failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END,
+                locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until END
+            WHERE id = ?3 RETURNING locked_until IS NOT NULL AND locked_until = ?2
+            """), arguments: [limit, lockUntil, userID])
+        return locked ?? false
+    }
+
+    func clearLoginFailures(userID: Int64) throws {
+        try statement("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?").execute(arguments: [userID])
+    }
+
+    func insertSession(tokenHash: String, userID: Int64, createdAt: Date, expiresAt: Date) throws {
+        try statement("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [tokenHash, userID, createdAt, expiresAt])
+    }
+
+    func revokeSession(id: Int64, at: Date) throws {
+        try statement("UPDATE sessions SET revoked_at = ? WHERE id = ?").execute(arguments: [at, id])
+    }
+
+    func revokeSessions(userID: Int64, at: Date) throws {
+        try statement("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").execute(arguments: [at, userID])
+    }
+}

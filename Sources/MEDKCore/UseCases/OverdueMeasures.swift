@@ -1,0 +1,78 @@
+import Foundation
+
+/// Which overdue measures to list.
+public struct OverdueQuery: Sendable, Hashable {
+    public var campaignCode: String?
+    public var regionCode: String?
+    public var municipalityCode: String?
+    public var schoolCode: String?
+    /// Measures of the schools this curator is assigned in the campaign.
+    public var curatorLogin: String?
+    public var sort: OverdueSort
+    public var page: PageRequest
+
+    public init(campaignCode: String? = nil, regionCode: String? = nil, municipalityCode: String? = nil, schoolCode: String? = nil,
+                curatorLogin: String? = nil, sort: OverdueSort = .dueDate, page: PageRequest = .first) {
+        self.campaignCode = campaignCode
+        self.regionCode = regionCode
+        self.municipalityCode = municipalityCode
+        self.schoolCode = schoolCode
+        self.curatorLogin = curatorLogin
+        self.sort = sort
+        self.page = page
+    }
+}
+
+/// One page of overdue measures with what they were selected by.
+public struct OverdueList: Codable, Sendable, Hashable {
+    public var campaignCode: String
+    public var campaignName: String
+    /// The territory's name, or «вся доступная территория».
+    public var scope: String
+    public var sort: OverdueSort
+    public var measures: Page<OverdueMeasure>
+}
+
+extension MEDKService {
+    /// Roadmap measures whose due date has passed in their owner's zone without a confirmed
+    /// report, among those the actor may see, narrowed to a territory, school or curator.
+    public func overdueMeasures(_ query: OverdueQuery, for actor: Actor) async throws -> OverdueList {
+        let now = now()
+        return try await read { store in
+            let campaign = try Self.campaignForReport(store, code: query.campaignCode)
+            var scope = MonitoringScope.country
+            var scopeName = "вся доступная территория"
+            if query.regionCode != nil || query.municipalityCode != nil {
+                let territory = try Self.territory(store, regionCode: query.regionCode, municipalityCode: query.municipalityCode, actor: actor)
+                scope = territory.scope
+                scopeName = territory.name
+            }
+            var schoolID: Int64?
+            if let code = query.schoolCode {
+                guard let school = try store.school(code: code) else { throw MEDKError.notFound("Школа «\(code)»") }
+                schoolID = school.id
+                scopeName = school.name
+            }
+            var curatorID: Int64?
+            if let login = query.curatorLogin {
+                guard let curator = try store.user(login: login) else { throw MEDKError.notFound("Куратор «\(login)»") }
+                curatorID = curator.id
+                scopeName += ", куратор \(curator.fullName)"
+            }
+            var todayByRegion: [Int64: CalendarDate] = [:]
+            for region in try store.allRegions() {
+                switch scope {
+                case .region(let id) where id != region.id, .municipality(let id, _) where id != region.id: continue
+                default: todayByRegion[region.id] = try RegionCalendar.cached(region.timeZone).date(of: now)
+                }
+            }
+            let measures = try store.overdueMeasures(
+                Policy.visibility(actor, .view),
+                OverdueMeasureQuery(campaignID: campaign.id, territory: scope, schoolID: schoolID, curatorID: curatorID, sort: query.sort,
+                                    todayByRegion: todayByRegion),
+                page: query.page)
+            return OverdueList(campaignCode: campaign.code, campaignName: campaign.name, scope: scopeName, sort: query.sort,
+                               measures: measures)
+        }
+    }
+}
