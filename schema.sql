@@ -53,12 +53,13 @@ CREATE TABLE item_files (
     UNIQUE (item_id, version)
 );
 
-CREATE TABLE items (
+CREATE TABLE "items" (
     id INTEGER PRIMARY KEY,
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
     kind TEXT NOT NULL CHECK (kind IN ('risk_profile','development_concept','midterm_programme','antirisk_programme','roadmap','analytical_note','order','protocol','agreement','interim_report','final_report','measure_report')),
     school_id INTEGER REFERENCES schools(id),
-    municipality_id INTEGER REFERENCES municipalities(id),
+    municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+    region_id INTEGER NOT NULL REFERENCES regions(id),
     risk_factor_id INTEGER REFERENCES risk_factors(id),
     measure_id INTEGER REFERENCES measures(id),
     title TEXT NOT NULL,
@@ -72,15 +73,19 @@ CREATE TABLE items (
     submitted_by INTEGER REFERENCES users(id),
     decided_at TEXT,
     decided_by INTEGER REFERENCES users(id),
+    first_confirmed_at TEXT,
     confirmed_version INTEGER,
-    CHECK ((school_id IS NULL) <> (municipality_id IS NULL)),
     CHECK ((kind = 'antirisk_programme') = (risk_factor_id IS NOT NULL)),
     CHECK ((kind = 'measure_report') = (measure_id IS NOT NULL))
 );
 
-CREATE TABLE measures (
+CREATE TABLE "measures" (
     id INTEGER PRIMARY KEY,
     roadmap_id INTEGER NOT NULL REFERENCES items(id),
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    school_id INTEGER REFERENCES schools(id),
+    municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+    region_id INTEGER NOT NULL REFERENCES regions(id),
     position INTEGER NOT NULL,
     risk_factor_id INTEGER REFERENCES risk_factors(id),
     track INTEGER CHECK (track IN (1, 2, 3)),
@@ -93,6 +98,7 @@ CREATE TABLE measures (
     planned_value TEXT NOT NULL,
     actual_value TEXT,
     regional_measure TEXT,
+    report_first_confirmed_at TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -143,6 +149,14 @@ CREATE TABLE risk_profile_entries (
     PRIMARY KEY (item_id, risk_factor_id)
 ) WITHOUT ROWID;
 
+CREATE TABLE school_progress (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    digest BLOB NOT NULL,
+    UNIQUE (campaign_id, school_id)
+);
+
 CREATE TABLE schools (
     id INTEGER PRIMARY KEY,
     municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
@@ -188,24 +202,42 @@ CREATE INDEX audit_log_entity ON audit_log(entity_type, entity_id, seq);
 
 CREATE INDEX curator_assignments_curator ON curator_assignments(curator_id);
 
+CREATE INDEX curator_assignments_school ON curator_assignments(school_id, campaign_id);
+
 CREATE UNIQUE INDEX items_antirisk_per_factor ON items(campaign_id, school_id, risk_factor_id)
     WHERE kind = 'antirisk_programme';
 
-CREATE INDEX items_municipality ON items(municipality_id, campaign_id);
+CREATE INDEX items_campaign ON items(campaign_id, state, submitted_at);
 
-CREATE UNIQUE INDEX items_report_per_measure ON items(measure_id) WHERE kind = 'measure_report';
+CREATE UNIQUE INDEX items_measure ON items(measure_id);
 
-CREATE INDEX items_school ON items(school_id, campaign_id);
+CREATE INDEX items_municipality ON items(municipality_id, state, campaign_id);
+
+CREATE INDEX items_region ON items(region_id, state, campaign_id);
+
+CREATE INDEX items_school ON items(school_id, state, campaign_id);
 
 CREATE UNIQUE INDEX items_single_per_municipality ON items(campaign_id, municipality_id, kind)
-    WHERE municipality_id IS NOT NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
+    WHERE school_id IS NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
 
 CREATE UNIQUE INDEX items_single_per_school ON items(campaign_id, school_id, kind)
     WHERE school_id IS NOT NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
 
-CREATE INDEX items_state ON items(state, submitted_at);
+CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date)
+    WHERE report_first_confirmed_at IS NULL;
+
+CREATE INDEX measures_open_by_municipality ON measures(municipality_id, campaign_id, due_date)
+    WHERE report_first_confirmed_at IS NULL;
+
+CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_date)
+    WHERE report_first_confirmed_at IS NULL;
+
+CREATE INDEX measures_open_by_school ON measures(school_id, campaign_id, due_date)
+    WHERE report_first_confirmed_at IS NULL;
 
 CREATE INDEX measures_roadmap ON measures(roadmap_id, position);
+
+CREATE INDEX measures_school ON measures(school_id, campaign_id);
 
 CREATE INDEX municipalities_region ON municipalities(region_id);
 

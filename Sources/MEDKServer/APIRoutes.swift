@@ -40,19 +40,26 @@ enum APIRoutes {
             _ = try context.requireActor()
             return try await service.campaign(id: try context.parameters.id())
         }
-        table.on(.get, "\(prefix)/organisations") { _, context -> OrganisationsResponse in
+        table.on(.get, "\(prefix)/regions") { request, context -> Page<Region> in
             _ = try context.requireActor()
-            return OrganisationsResponse(regions: try await service.regions(), municipalities: try await service.municipalities(),
-                                         schools: try await service.schools())
+            return try await service.regions(OrganisationQuery(search: request.query("q")), page: try pageRequest(request))
         }
-        table.on(.get, "\(prefix)/items") { request, context -> ListResponse<ItemSummary> in
+        table.on(.get, "\(prefix)/municipalities") { request, context -> Page<Municipality> in
+            _ = try context.requireActor()
+            let region = try await request.query("region").asyncMap { try await service.region(code: $0).id }
+            return try await service.municipalities(OrganisationQuery(search: request.query("q"), regionID: region),
+                                                    page: try pageRequest(request))
+        }
+        table.on(.get, "\(prefix)/schools") { request, context -> Page<School> in
+            _ = try context.requireActor()
+            let region = try await request.query("region").asyncMap { try await service.region(code: $0).id }
+            let municipality = try await request.query("municipality").asyncMap { try await service.municipality(code: $0).id }
+            return try await service.schools(OrganisationQuery(search: request.query("q"), regionID: region, municipalityID: municipality),
+                                             page: try pageRequest(request))
+        }
+        table.on(.get, "\(prefix)/items") { request, context -> Page<ItemSummary> in
             let actor = try context.requireActor()
-            let filter = ItemFilter(
-                campaignID: try request.query("campaign").map { try parseID($0, "campaign") },
-                schoolCode: request.query("school"),
-                state: try request.query("state").map { try parseEnum(ReviewState.self, $0, "state") },
-                kind: try request.query("kind").map { try parseEnum(ItemKind.self, $0, "kind") })
-            return ListResponse(items: try await service.items(for: actor, filter: filter))
+            return try await service.items(for: actor, filter: try itemFilter(request), page: try pageRequest(request))
         }
         table.on(.post, "\(prefix)/items") { request, context -> EditedResponse<ItemDetail> in
             let actor = try context.requireActor()
@@ -61,6 +68,9 @@ enum APIRoutes {
         }
         table.on(.get, "\(prefix)/items/{id}") { _, context -> ItemDetail in
             try await service.item(try context.parameters.id(), for: try context.requireActor())
+        }
+        table.on(.get, "\(prefix)/items/{id}/history") { request, context -> Page<HistoryEntry> in
+            try await service.itemHistory(try context.parameters.id(), page: try pageRequest(request), for: try context.requireActor())
         }
         table.on(.post, "\(prefix)/items/{id}/transitions") { request, context -> ItemDetail in
             let actor = try context.requireActor()
@@ -95,8 +105,9 @@ enum APIRoutes {
             let (file, url) = try await service.fileVersion(itemID: try context.parameters.id(), version: version, for: actor)
             return try await Downloads.file(file, at: url, inline: false, context: context)
         }
-        table.on(.get, "\(prefix)/queue") { _, context -> ListResponse<QueueEntry> in
-            ListResponse(items: try await service.queue(for: try context.requireActor()))
+        table.on(.get, "\(prefix)/queue") { request, context -> Page<QueueEntry> in
+            let actor = try context.requireActor()
+            return try await service.queue(for: actor, filter: try itemFilter(request), page: try pageRequest(request))
         }
     }
 
@@ -131,22 +142,35 @@ enum APIRoutes {
     private static func registerMonitoring(_ table: RouteTable, _ service: MEDKService) {
         table.on(.get, "\(prefix)/deadlines") { request, context -> Response in
             let actor = try context.requireActor()
-            let asOf = try request.query("asOf").map { text -> CalendarDate in
-                guard let date = CalendarDate(text) else {
-                    throw MEDKError.invalid("invalid_date", "Дата «\(text)» не распознана: нужен формат ГГГГ-ММ-ДД.")
-                }
-                return date
-            }
+            let format = try request.query("format").map { try parseEnum(ExportFormat.self, $0, "format") } ?? .json
             let report = try await service.deadlines(
                 DeadlinesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
-                               campaignCode: request.query("campaign"), asOf: asOf), for: actor)
-            switch request.query("format") ?? "json" {
-            case "json":
+                               campaignCode: request.query("campaign"), asOf: try request.query("asOf").map(parseDate),
+                               page: try pageRequest(request), allSchools: format == .csv,
+                               onlyLagging: try request.query("lagging").map { try parseBool($0, "lagging") } ?? false),
+                for: actor)
+            switch format {
+            case .json:
                 return try context.responseEncoder.encode(report, from: request, context: context)
-            case "csv":
-                return Downloads.csv(CSV.write(ComplianceTable.rows(report)), name: "deadlines-\(report.campaignCode).csv")
-            default:
-                throw MEDKError.invalid("invalid_format", "Формат должен быть json или csv.")
+            case .csv:
+                let rows = report.level == .country ? ComplianceTable.territoryRows(report) : ComplianceTable.rows(report)
+                return Downloads.csv(CSV.write(rows), name: "deadlines-\(report.campaignCode)-\(report.scopeCode ?? "RU").csv")
+            }
+        }
+        table.on(.get, "\(prefix)/overdue-measures") { request, context -> Response in
+            let actor = try context.requireActor()
+            let format = try request.query("format").map { try parseEnum(ExportFormat.self, $0, "format") } ?? .json
+            let query = OverdueQuery(
+                campaignCode: request.query("campaign"), regionCode: request.query("region"),
+                municipalityCode: request.query("municipality"), schoolCode: request.query("school"),
+                curatorLogin: request.query("curator"),
+                sort: try request.query("sort").map { try parseEnum(OverdueSort.self, $0, "sort") } ?? .dueDate,
+                page: try pageRequest(request))
+            switch format {
+            case .json:
+                return try context.responseEncoder.encode(try await service.overdueMeasures(query, for: actor), from: request, context: context)
+            case .csv:
+                return try await Downloads.overdueCSV(service, query, for: actor)
             }
         }
     }
@@ -166,11 +190,49 @@ enum APIRoutes {
                                              regionCode: body.regionCode, dueDate: body.dueDate)
             return EmptyResponse(ok: true)
         }
-        table.on(.get, "\(prefix)/audit") { request, context -> ListResponse<AuditEntry> in
+        table.on(.get, "\(prefix)/audit") { request, context -> Page<AuditEntry> in
             let actor = try context.requireActor()
             let item = try request.query("item").map { try parseID($0, "item") }
-            let limit = try request.query("limit").map { try parseInt($0, "limit") }
-            return ListResponse(items: try await service.auditLog(itemID: item, limit: limit, by: .user(actor)))
+            let query = AuditQuery(entityType: item == nil ? nil : .item, entityID: item)
+            return try await service.auditLog(query, page: try pageRequest(request), by: .user(actor))
+        }
+        table.on(.get, "\(prefix)/users") { request, context -> Page<UserInfo> in
+            let actor = try context.requireActor()
+            let region = try await request.query("region").asyncMap { try await service.region(code: $0).id }
+            let query = UserQuery(search: request.query("q"), role: try request.query("role").map { try parseEnum(Role.self, $0, "role") },
+                                  regionID: region)
+            return try await service.users(query, page: try pageRequest(request), by: .user(actor))
+        }
+        table.on(.get, "\(prefix)/curator-assignments") { request, context -> Page<CuratorAssignment> in
+            let actor = try context.requireActor()
+            return try await service.curatorAssignments(campaignCode: request.query("campaign"), page: try pageRequest(request), for: actor)
+        }
+    }
+
+    /// `limit` and `cursor` of a paged list.
+    static func pageRequest(_ request: Request) throws -> PageRequest {
+        try PageRequest.validated(limit: try request.query("limit").map { try parseInt($0, "limit") }, after: request.query("cursor"))
+    }
+
+    static func itemFilter(_ request: Request) throws -> ItemFilter {
+        ItemFilter(campaignID: try request.query("campaign").map { try parseID($0, "campaign") },
+                   schoolCode: request.query("school"),
+                   state: try request.query("state").map { try parseEnum(ReviewState.self, $0, "state") },
+                   kind: try request.query("kind").map { try parseEnum(ItemKind.self, $0, "kind") })
+    }
+
+    static func parseDate(_ text: String) throws -> CalendarDate {
+        guard let date = CalendarDate(text) else {
+            throw MEDKError.invalid("invalid_date", "Дата «\(text)» не распознана: нужен формат ГГГГ-ММ-ДД.")
+        }
+        return date
+    }
+
+    static func parseBool(_ text: String, _ name: String) throws -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes": return true
+        case "0", "false", "no": return false
+        default: throw MEDKError.invalid("invalid_parameter", "Параметр «\(name)»: допустимы true или false.")
         }
     }
 
@@ -197,6 +259,18 @@ enum APIRoutes {
     }
 }
 
+
+/// What a report route returns: JSON for programs, CSV for Excel.
+enum ExportFormat: String, CaseIterable {
+    case json, csv
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
 
 enum ContentDisposition {
     /// `attachment` with an ASCII fallback and the real (Cyrillic) name per RFC 6266/5987.

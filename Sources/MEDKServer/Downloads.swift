@@ -33,4 +33,45 @@ enum Downloads {
             .cacheControl: "no-store",
         ], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+
+    /// Rows of the overdue list a CSV download holds at most: a region's whole list fits many
+    /// times over; past this the download says so in its last line instead of growing without bound.
+    static let overdueExportLimit = 200_000
+
+    /// The whole overdue list as CSV, read page by page while it is sent, so that memory stays
+    /// flat however long the list is.
+    static func overdueCSV(_ service: MEDKService, _ query: OverdueQuery, for actor: Actor) async throws -> Response {
+        let first = OverdueQuery(campaignCode: query.campaignCode, regionCode: query.regionCode, municipalityCode: query.municipalityCode,
+                                 schoolCode: query.schoolCode, curatorLogin: query.curatorLogin, sort: query.sort,
+                                 page: PageRequest(limit: PageRequest.maximumLimit))
+        // The first page is read before answering, so that a refusal is an error, not a broken download.
+        let opening = try await service.overdueMeasures(first, for: actor)
+        let name = "overdue-\(opening.campaignCode).csv"
+        let body = ResponseBody { writer in
+            var list = opening
+            var written = 0
+            var header = true
+            while true {
+                var rows = ComplianceTable.overdueRows(list.measures.items)
+                if !header { rows.removeFirst() }
+                try await writer.write(ByteBuffer(string: CSV.write(rows, bom: header)))
+                header = false
+                written += list.measures.items.count
+                guard let next = list.measures.nextCursor else { break }
+                if written >= overdueExportLimit {
+                    try await writer.write(ByteBuffer(string: CSV.write([["Выгрузка ограничена \(overdueExportLimit) строками из \(list.measures.total); сузьте отбор."]], bom: false)))
+                    break
+                }
+                var query = first
+                query.page = PageRequest(limit: PageRequest.maximumLimit, after: next)
+                list = try await service.overdueMeasures(query, for: actor)
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [
+            .contentType: "text/csv; charset=utf-8",
+            .contentDisposition: ContentDisposition.attachment(name),
+            .cacheControl: "no-store",
+        ], body: body)
+    }
 }

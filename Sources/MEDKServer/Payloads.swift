@@ -48,12 +48,6 @@ struct EmptyResponse: Codable, Sendable {
     var ok: Bool
 }
 
-struct OrganisationsResponse: Codable, Sendable {
-    var regions: [Region]
-    var municipalities: [Municipality]
-    var schools: [School]
-}
-
 extension LoginResult: ResponseEncodable {}
 extension UserInfo: ResponseEncodable {}
 extension ItemDetail: ResponseEncodable {}
@@ -62,7 +56,9 @@ extension CampaignDetail: ResponseEncodable {}
 extension ComplianceReport: ResponseEncodable {}
 extension HealthResponse: ResponseEncodable {}
 extension EmptyResponse: ResponseEncodable {}
-extension OrganisationsResponse: ResponseEncodable {}
+extension OverdueList: ResponseEncodable {}
+extension Page: ResponseGenerator where Element: Codable {}
+extension Page: ResponseEncodable where Element: Codable {}
 
 /// Top-level arrays are wrapped in an object so the API can grow fields later.
 struct ListResponse<Element: Codable & Sendable>: Codable, Sendable, ResponseEncodable {

@@ -71,7 +71,7 @@ struct CLIAgainstServerTests {
         let json = try coordinator.run(["deadlines", "--campaign", "C2026", "--format", "json", "--as-of", "2026-03-01"])
         let report = try JSONDecoder.iso8601.decode(ComplianceReport.self, from: Data(json.stdout.utf8))
         #expect(report.asOf == CalendarDate("2026-03-01"))
-        #expect(report.schools.map(\.schoolCode) == ["A", "B", "C"])
+        #expect(report.schools?.items.map(\.schoolCode) == ["A", "B", "C"])
         let foreign = try coordinator.run(["deadlines", "--municipality", "M2"])
         #expect(foreign.status == 1)
 
@@ -148,7 +148,7 @@ struct CLIAgainstServerTests {
         #expect(try region.run(["shift-deadline", "--campaign", "C2026", "--kind", "final_report", "--region", "R2", "--due", "2026-12-25"]).status == 1)
         let json = try region.run(["deadlines", "--format", "json"])
         let compliance = try JSONDecoder.iso8601.decode(ComplianceReport.self, from: Data(json.stdout.utf8))
-        let schoolB = try #require(compliance.schools.first { $0.schoolCode == "B" })
+        let schoolB = try #require(compliance.schools?.items.first { $0.schoolCode == "B" })
         #expect(schoolB.measures.total == 1)
         #expect(schoolB.measures.confirmed == 1)
         #expect(schoolB.milestones.first { $0.kind == .finalReport }?.dueDate == CalendarDate("2026-12-25"))

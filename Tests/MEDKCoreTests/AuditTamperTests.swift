@@ -11,7 +11,7 @@ struct AuditTamperTests {
         let world = try await TestWorld()
         let submitted = try await world.submittedDocument(school: "A")
         _ = try await world.act(.return, on: submitted, by: "curator1", comment: "Исправьте")
-        let original = try await world.service.auditLog(by: .local)
+        let original = try await world.auditTrail()
         #expect(try await world.service.verifyAudit() == .intact(rows: original.count, lastHash: original.last!.hash))
 
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("medk-copy-\(UUID().uuidString)")
@@ -33,7 +33,7 @@ struct AuditTamperTests {
         let (result, original) = try await Self.tamperedCopy { db in
             try db.execute(sql: "UPDATE audit_log SET comment = 'Всё хорошо' WHERE action = 'item.return'")
         }
-        let returned = original.first { $0.action == "item.return" }!
+        let returned = original.first { $0.action == .itemReturn }!
         guard case .broken(let seq, let reason) = result else { Issue.record("tampering not detected"); return }
         #expect(seq == returned.seq)
         #expect(reason.contains("изменено"))
@@ -53,8 +53,8 @@ struct AuditTamperTests {
             let rows = try Row.fetchAll(db, sql: "SELECT seq FROM audit_log WHERE seq >= 5 ORDER BY seq DESC")
             for row in rows { try db.execute(sql: "UPDATE audit_log SET seq = seq + 1 WHERE seq = ?", arguments: [row["seq"] as Int64]) }
             let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE seq = 4")!
-            var forged = AuditEntry(seq: 5, at: "2026-03-15T12:00:00.000Z", actorID: nil, actorLogin: "intruder", actorRole: "admin",
-                                    action: "item.confirm", entityType: "item", entityID: "1", fromState: "submitted",
+            var forged = AuditEntry(seq: 5, at: "2026-03-15T12:00:00.000Z", actorID: nil, actorLogin: "intruder", actorRole: .admin,
+                                    action: .itemConfirm, entityType: .item, entityID: 1, fromState: "submitted",
                                     toState: "confirmed", comment: nil, details: "{}", prevHash: previous, hash: "")
             forged.hash = forged.computedHash()
             try db.execute(sql: """

@@ -35,8 +35,8 @@ struct AuthenticationTests {
         try await world.service.logout(token: result.token)
         let error = await #expect(throws: MEDKError.self) { try await world.service.authenticate(token: result.token) }
         #expect(error?.code == "unauthenticated")
-        let actions = try await world.service.auditLog(by: .local).suffix(2).map(\.action)
-        #expect(actions == ["auth.login", "auth.logout"])
+        let actions = try await world.auditTrail().suffix(2).map(\.action)
+        #expect(actions == [.login, .logout])
     }
 
     @Test("sessions expire on the clock")

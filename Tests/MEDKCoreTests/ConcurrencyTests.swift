@@ -35,9 +35,9 @@ struct ConcurrencyTests {
             #expect(losses.count == 1)
             #expect(losses.first?.kind == .conflict)
             let history = try await world.service.item(item.item.id, for: try await world.actor("curator1")).history
-            #expect(history.filter { $0.action == "item.confirm" || $0.action == "item.return" }.count == 1)
+            #expect(history.filter { $0.action == .itemConfirm || $0.action == .itemReturn }.count == 1)
         }
-        #expect(try await world.service.verifyAudit() == .intact(rows: try await world.service.auditLog(by: .local).count,
-                                                                 lastHash: try await world.service.auditLog(by: .local).last!.hash))
+        #expect(try await world.service.verifyAudit() == .intact(rows: try await world.auditTrail().count,
+                                                                 lastHash: try await world.auditTrail().last!.hash))
     }
 }

@@ -123,18 +123,18 @@ struct ComplianceRulesTests {
                                        deadline: deadline, asOf: after) == .awaitingReview)
     }
 
-    @Test("replaying history up to a moment rebuilds the state at that moment")
+    @Test("replaying an item's steps up to a moment rebuilds its state at that moment")
     func replay() {
         let t0 = deadline
-        let history: [(at: Date, action: ReviewAction, to: ReviewState)] = [
-            (t0, .submit, .submitted), (t0.addingTimeInterval(10), .return, .returned),
-            (t0.addingTimeInterval(20), .submit, .submitted), (t0.addingTimeInterval(30), .confirm, .confirmed),
-        ]
-        #expect(ItemSnapshot.replay(history, before: t0).state == .draft)
-        let returned = ItemSnapshot.replay(history, before: t0.addingTimeInterval(15))
+        let item = ItemProgress(id: 1, kind: .developmentConcept, createdAt: t0.addingTimeInterval(-60), changes: [
+            StateChange(at: t0, action: .submit), StateChange(at: t0.addingTimeInterval(10), action: .return),
+            StateChange(at: t0.addingTimeInterval(20), action: .submit), StateChange(at: t0.addingTimeInterval(30), action: .confirm),
+        ])
+        #expect(item.snapshot(before: t0).state == .draft)
+        let returned = item.snapshot(before: t0.addingTimeInterval(15))
         #expect(returned.state == .returned)
         #expect(returned.firstSubmittedAt == t0)
-        let confirmed = ItemSnapshot.replay(history, before: t0.addingTimeInterval(31))
+        let confirmed = item.snapshot(before: t0.addingTimeInterval(31))
         #expect(confirmed.state == .confirmed)
         #expect(confirmed.lastSubmittedAt == t0.addingTimeInterval(20))
         #expect(confirmed.everConfirmed)

@@ -8,7 +8,7 @@ struct ImportTests {
     @Test("a file with bad rows changes nothing and reports every bad row with its line number")
     func badRowsRejectWholeFile() async throws {
         let world = try await TestWorld()
-        let before = try await world.service.auditLog(by: .local).count
+        let before = try await world.auditTrail().count
         let text = """
             code;name;municipality_code;low_results;hard_social;programme_years
             N1;Новая школа 1;M1;да;нет;2026
@@ -24,8 +24,8 @@ struct ImportTests {
         #expect(error?.code == "import_rejected")
         #expect(error?.details.map { String($0.prefix(9)) } == ["строка 3:", "строка 4:", "строка 5:", "строка 6:"])
         #expect(error?.details[0].contains("M9") == true)
-        #expect(try await world.service.schools().count == 5)
-        #expect(try await world.service.auditLog(by: .local).count == before)
+        #expect(try await world.service.schools(OrganisationQuery()).total == 5)
+        #expect(try await world.auditTrail().count == before)
     }
 
     @Test("a dry run shows what would change and writes nothing")
@@ -35,10 +35,10 @@ struct ImportTests {
         let report = try await world.service.importCSV(.municipalities, text: text, dryRun: true, by: .local)
         #expect(report.rows.map(\.outcome) == [.unchanged, .created, .updated])
         #expect(report.rows.map(\.line) == [2, 3, 4])
-        #expect(try await world.service.municipalities().count == 3)
+        #expect(try await world.service.municipalities(OrganisationQuery()).total == 3)
         let applied = try await world.service.importCSV(.municipalities, text: text, dryRun: false, by: .local)
         #expect(applied.rows.map(\.outcome) == [.unchanged, .created, .updated])
-        #expect(try await world.service.municipalities().count == 4)
+        #expect(try await world.service.municipalities(OrganisationQuery()).total == 4)
         let again = try await world.service.importCSV(.municipalities, text: text, dryRun: false, by: .local)
         #expect(again.rows.allSatisfy { $0.outcome == .unchanged }, "re-importing the same file changes nothing")
     }
@@ -81,7 +81,7 @@ struct ImportTests {
         #expect(notCurator?.details.first?.contains("не является куратором") == true)
         _ = try await world.service.importCSV(.assignments, text: "campaign_code;school_code;curator_login\nC2026;A;curator3", dryRun: false, by: .local)
         let submitted = try await world.submittedDocument(school: "A")
-        #expect(try await world.service.queue(for: try await world.actor("curator3")).map(\.item.id) == [submitted.item.id])
+        #expect(try await world.service.queue(for: try await world.actor("curator3")).items.map(\.item.id) == [submitted.item.id])
     }
 }
 

@@ -11,7 +11,7 @@ struct ItemWorkflowTests {
         let submitted = try await world.submittedDocument(school: "A")
         #expect(submitted.item.state == .submitted)
         let queue = try await world.service.queue(for: try await world.actor("curator1"))
-        #expect(queue.map(\.item.id) == [submitted.item.id])
+        #expect(queue.items.map(\.item.id) == [submitted.item.id])
 
         let returned = try await world.act(.return, on: submitted, by: "curator1", comment: "Добавьте цели по фактору 3.")
         #expect(returned.item.state == .returned)
@@ -28,9 +28,9 @@ struct ItemWorkflowTests {
         let confirmed = try await world.act(.confirm, on: resubmitted, by: "curator1")
         #expect(confirmed.item.state == .confirmed)
         #expect(confirmed.confirmedVersion == 2)
-        #expect(confirmed.history.map(\.action) == ["item.create", "item.upload", "item.submit", "item.return",
-                                                    "item.upload", "item.submit", "item.confirm"])
-        #expect(try await world.service.queue(for: try await world.actor("curator1")).isEmpty)
+        #expect(confirmed.history.map(\.action) == [.itemCreate, .itemUpload, .itemSubmit, .itemReturn,
+                                                    .itemUpload, .itemSubmit, .itemConfirm])
+        #expect(try await world.service.queue(for: try await world.actor("curator1")).items.isEmpty)
     }
 
     @Test("returning without a comment is refused and changes nothing")

@@ -6,7 +6,7 @@ import Testing
 @Suite("Deadline compliance")
 struct MonitoringTests {
     func cell(_ report: ComplianceReport, school: String, _ kind: ItemKind) -> MilestoneCell? {
-        report.schools.first { $0.schoolCode == school }?.milestones.first { $0.kind == kind }
+        report.schools?.items.first { $0.schoolCode == school }?.milestones.first { $0.kind == kind }
     }
 
     @Test("an upload and submission at 23:30 Chita time on the due date is on time; at 00:30 the next day it is late")
@@ -21,7 +21,7 @@ struct MonitoringTests {
         #expect(cell(report, school: "B", .developmentConcept)?.status == .late)
         #expect(cell(report, school: "C", .developmentConcept)?.status == .missing)
         #expect(cell(report, school: "A", .finalReport)?.status == .notDue)
-        #expect(report.schools.map(\.schoolCode) == ["A", "B", "C", "D"])
+        #expect(report.schools?.items.map(\.schoolCode) == ["A", "B", "C", "D"])
     }
 
     @Test("as of an earlier date, states are rebuilt from the history")
@@ -39,7 +39,7 @@ struct MonitoringTests {
         let now = try await world.service.deadlines(DeadlinesQuery(), for: actor)
         #expect(cell(now, school: "A", .developmentConcept)?.status == .onTime)
         #expect(now.scope == "Балейский округ")
-        #expect(now.schools.map(\.schoolCode) == ["A", "B", "C"])
+        #expect(now.schools?.items.map(\.schoolCode) == ["A", "B", "C"])
     }
 
     @Test("a region's shifted milestone applies to its schools only")
@@ -52,10 +52,17 @@ struct MonitoringTests {
                                                    kind: .developmentConcept, regionCode: "R2", dueDate: CalendarDate("2026-05-10")!)
         }
         #expect(refused?.kind == .forbidden)
-        let report = try await world.service.deadlines(DeadlinesQuery(), for: try await world.actor("federal"))
-        #expect(cell(report, school: "A", .developmentConcept)?.status == .notDue)
-        #expect(cell(report, school: "A", .developmentConcept)?.dueDate == CalendarDate("2026-05-10"))
-        #expect(cell(report, school: "E", .developmentConcept)?.status == .missing)
+        let federal = try await world.actor("federal")
+        let region1 = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1"), for: federal)
+        #expect(cell(region1, school: "A", .developmentConcept)?.status == .notDue)
+        #expect(cell(region1, school: "A", .developmentConcept)?.dueDate == CalendarDate("2026-05-10"))
+        let region2 = try await world.service.deadlines(DeadlinesQuery(regionCode: "R2"), for: federal)
+        #expect(cell(region2, school: "E", .developmentConcept)?.status == .missing)
+        let country = try await world.service.deadlines(DeadlinesQuery(), for: federal)
+        let concept = country.totals.milestones.first { $0.kind == .developmentConcept }
+        #expect(concept?.dueDate == nil, "the regions' due dates differ, so the country has none")
+        #expect(concept?.counts.notDue == 4)
+        #expect(concept?.counts.missing == 1)
     }
 
     @Test("per curator: items waiting and the oldest wait")
@@ -85,6 +92,10 @@ struct MonitoringTests {
         await #expect(throws: MEDKError.self) { try await world.service.deadlines(DeadlinesQuery(regionCode: "R2"), for: try await world.actor("reg-R1")) }
         await #expect(throws: MEDKError.self) { try await world.service.deadlines(DeadlinesQuery(), for: try await world.actor("school-A")) }
         await #expect(throws: MEDKError.self) { try await world.service.deadlines(DeadlinesQuery(), for: try await world.actor("curator1")) }
-        #expect(try await world.service.deadlines(DeadlinesQuery(), for: try await world.actor("federal")).schools.count == 5)
+        let country = try await world.service.deadlines(DeadlinesQuery(), for: try await world.actor("federal"))
+        #expect(country.level == .country)
+        #expect(country.totals.schools == 5)
+        #expect(country.parts.map(\.code) == ["R1", "R2"])
+        #expect(country.schools == nil, "the country is summed by region, never listed school by school")
     }
 }

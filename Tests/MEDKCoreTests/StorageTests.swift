@@ -39,7 +39,7 @@ struct StorageTests {
         defer { try? FileManager.default.removeItem(at: target) }
         try await world.service.backup(to: target.appendingPathComponent("medk.sqlite").path)
         let restored = try MEDKService(dataDirectory: target, hasher: .fastForTests)
-        #expect(try await restored.auditLog(by: .local).count == (try await world.service.auditLog(by: .local).count))
+        #expect(try await restored.auditLog(by: .local).total == (try await world.service.auditLog(by: .local).total))
         let again = await #expect(throws: MEDKError.self) { try await world.service.backup(to: target.appendingPathComponent("medk.sqlite").path) }
         #expect(again?.code == "file_exists")
     }

@@ -86,7 +86,7 @@ struct APIStoryTests {
             // The municipal coordinator's view.
             let coordinator = try await APISession.login(client, "mun-M1")
             let compliance: ComplianceReport = try await coordinator.get("/api/v1/deadlines")
-            let line = compliance.schools.first { $0.schoolCode == "A" }!
+            let line = compliance.schools!.items.first { $0.schoolCode == "A" }!
             #expect(line.milestones.first { $0.kind == .riskProfile }?.status == .onTime)
             #expect(line.milestones.first { $0.kind == .developmentConcept }?.status == .onTime)
             #expect(line.measures.total == 1)

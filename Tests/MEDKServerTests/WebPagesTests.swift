@@ -271,10 +271,10 @@ struct WebPagesTests {
             #expect(preview.status == .ok)
             #expect(preview.html.contains("будет создано"))
             #expect(preview.html.contains("без изменений"))
-            #expect(try await world.service.schools().contains { $0.code == "F" } == false)
+            #expect(try await world.service.schools(OrganisationQuery(search: "F")).items.contains { $0.code == "F" } == false)
             let applied = try await admin.post("/admin/import", ["kind": "schools", "apply": "1", "csv": csv])
             #expect(try await admin.follow(applied).html.contains("Импорт выполнен"))
-            #expect(try await world.service.schools().contains { $0.code == "F" })
+            #expect(try await world.service.schools(OrganisationQuery(search: "F")).items.contains { $0.code == "F" })
             let bad = try await admin.upload("/admin/import", fileName: "bad.csv", bytes: Array("code;name\nX;Y\n".utf8), fields: ["kind": "schools"])
             #expect(try await admin.follow(bad).html.contains("Не выполнено."))
         }

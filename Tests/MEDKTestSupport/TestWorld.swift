@@ -89,11 +89,28 @@ public final class TestWorld: Sendable {
     }
 
     public func schoolID(_ code: String) async throws -> Int64 {
-        try await service.schools().first { $0.code == code }!.id
+        try await service.school(code: code).id
     }
 
     public func municipalityID(_ code: String) async throws -> Int64 {
-        try await service.municipalities().first { $0.code == code }!.id
+        try await service.municipality(code: code).id
+    }
+
+    /// The whole audit trail, oldest first.
+    public func auditTrail() async throws -> [AuditEntry] {
+        try await Self.auditTrail(of: service)
+    }
+
+    public static func auditTrail(of service: MEDKService) async throws -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        var page = PageRequest(limit: PageRequest.maximumLimit)
+        while true {
+            let chunk = try await service.auditLog(page: page, by: .local)
+            entries += chunk.items
+            guard let next = chunk.nextCursor else { break }
+            page.after = next
+        }
+        return entries.reversed()
     }
 
     /// A document of `kind` with one PDF version, in draft.

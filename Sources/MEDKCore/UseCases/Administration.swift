@@ -223,6 +223,13 @@ extension MEDKService {
         try await read { store in try store.schools(query, page: page) }
     }
 
+    public func region(code: String) async throws -> Region {
+        try await read { store in
+            guard let region = try store.region(code: code) else { throw MEDKError.notFound("Регион «\(code)»") }
+            return region
+        }
+    }
+
     public func school(code: String) async throws -> School {
         try await read { store in
             guard let school = try store.school(code: code) else { throw MEDKError.notFound("Школа «\(code)»") }
@@ -234,6 +241,20 @@ extension MEDKService {
         try await read { store in
             guard let municipality = try store.municipality(code: code) else { throw MEDKError.notFound("Муниципалитет «\(code)»") }
             return municipality
+        }
+    }
+
+    /// The municipalities of some regions, by code (for choosers: a region has at most a few hundred).
+    public func municipalities(inRegions regionIDs: Set<Int64>) async throws -> [Municipality] {
+        try await read { store in try store.municipalities(regionIDs: regionIDs) }
+    }
+
+    /// Names of the municipalities with these ids (a page of schools shows where each sits).
+    public func municipalityNames(ids: Set<Int64>) async throws -> [Int64: String] {
+        try await read { store in
+            var names: [Int64: String] = [:]
+            for id in ids { names[id] = try store.municipality(id: id)?.name }
+            return names
         }
     }
 

@@ -38,6 +38,32 @@ extension MEDKService {
         }
     }
 
+    /// The schools an actor works with, when few enough to pick from a list (a curator's, a
+    /// school team's, a municipality's); nil for a region or the country, where a code is typed.
+    public func schoolChoices(for actor: Actor, limit: Int = 300) async throws -> [School]? {
+        try await read { store in
+            var schools: [Int64: School] = [:]
+            for reach in Policy.visibility(actor, .view).reaches {
+                switch reach {
+                case .everything, .region:
+                    return nil
+                case .municipality(let id):
+                    let page = try store.schools(OrganisationQuery(municipalityID: id), page: PageRequest(limit: limit))
+                    guard page.nextCursor == nil else { return nil }
+                    for school in page.items { schools[school.id] = school }
+                case .school(let id):
+                    if let school = try store.school(id: id) { schools[id] = school }
+                case .curated(let pair):
+                    if let school = try store.school(id: pair.schoolID) { schools[school.id] = school }
+                case .municipalItemsOf, .municipalItemsIn:
+                    break
+                }
+                if schools.count > limit { return nil }
+            }
+            return schools.values.sorted { $0.code < $1.code }
+        }
+    }
+
     /// The filter with codes resolved; nil when a named school does not exist (nothing matches).
     private static func listFilter(_ store: any StoreReading, _ filter: ItemFilter) throws -> ItemListFilter? {
         var schoolID: Int64?

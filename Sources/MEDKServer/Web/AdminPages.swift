@@ -32,6 +32,7 @@ enum AdminPages {
         var pagination: Pagination
         var search: String?
         var counts: String
+        var kindOptions: [SelectOption]
     }
 
     struct AssignmentsPage: Sendable {
@@ -39,7 +40,8 @@ enum AdminPages {
         var pagination: Pagination
         var campaignCode: String
         var campaignOptions: [SelectOption]
-        var schoolOptions: [SelectOption]
+        /// Curators to pick from when the actor assigns in one region; a login is typed otherwise.
+        var chooseCurator: Bool
         var curatorOptions: [SelectOption]
     }
 
@@ -96,21 +98,17 @@ enum AdminPages {
 
     private static func registerUsers(_ web: WebRoutes) {
         web.get("/admin/users") { request in
-            _ = try requireAdmin(request)
-            let search = request.query("q")?.lowercased()
-            let users = try await request.service.users().filter { user in
-                guard let search else { return true }
-                return user.login.lowercased().contains(search) || user.fullName.lowercased().contains(search)
-            }
-            let (page, pagination) = Pagination.slice(users, request: request)
+            let actor = try requireAdmin(request)
+            let page = try await request.service.users(UserQuery(search: request.query("q")), page: try Pagination.request(request),
+                                                       by: .user(actor))
             return await request.page("admin_users", title: "Пользователи", UsersPage(
-                rows: page.map { user in
+                rows: page.items.map { user in
                     UserRow(login: user.login, fullName: user.fullName, email: user.email,
                             roles: user.grants.map { grant in
                                 grant.organisationName.map { "\(grant.role.russianName) — \($0)" } ?? grant.role.russianName
                             }.joined(separator: "; "), active: user.isActive)
                 },
-                pagination: pagination, search: request.query("q"),
+                pagination: Pagination.of(page, request: request), search: request.query("q"),
                 roleOptions: Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.russianName, selected: false) }))
         }
 
@@ -140,25 +138,39 @@ enum AdminPages {
     private static func registerOrganisations(_ web: WebRoutes) {
         web.get("/admin/organisations") { request in
             _ = try requireAdmin(request)
-            let regions = try await request.service.regions()
-            let municipalities = try await request.service.municipalities()
-            let schools = try await request.service.schools()
-            let regionNames = Dictionary(uniqueKeysWithValues: regions.map { ($0.id, $0.name) })
-            let municipalityNames = Dictionary(uniqueKeysWithValues: municipalities.map { ($0.id, $0.name) })
-            var rows = regions.map { OrganisationRow(kind: "регион", code: $0.code, name: $0.name, parent: "—", note: "время: \($0.timeZone)") }
-            rows += municipalities.map { OrganisationRow(kind: "муниципалитет", code: $0.code, name: $0.name,
-                                                         parent: regionNames[$0.regionID] ?? "", note: "") }
-            rows += schools.map { school in
-                OrganisationRow(kind: "школа", code: school.code, name: school.name, parent: municipalityNames[school.municipalityID] ?? "",
-                                note: [school.lowResults ? "ШНОР" : nil, school.hardSocialConditions ? "ШНСУ" : nil, school.programmeYears]
-                                    .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
+            let kind = request.query("kind").flatMap(OrganisationKind.init(rawValue:)) ?? .school
+            let query = OrganisationQuery(search: request.query("q"))
+            let pageRequest = try Pagination.request(request)
+            let regions = Dictionary(uniqueKeysWithValues: try await request.service.regions().map { ($0.id, $0) })
+            let rows: [OrganisationRow]
+            let pagination: Pagination
+            switch kind {
+            case .region:
+                let page = try await request.service.regions(query, page: pageRequest)
+                rows = page.items.map { OrganisationRow(kind: "регион", code: $0.code, name: $0.name, parent: "—", note: "время: \($0.timeZone)") }
+                pagination = Pagination.of(page, request: request)
+            case .municipality:
+                let page = try await request.service.municipalities(query, page: pageRequest)
+                rows = page.items.map { OrganisationRow(kind: "муниципалитет", code: $0.code, name: $0.name,
+                                                        parent: regions[$0.regionID]?.name ?? "", note: "") }
+                pagination = Pagination.of(page, request: request)
+            case .school:
+                let page = try await request.service.schools(query, page: pageRequest)
+                let names = try await request.service.municipalityNames(ids: Set(page.items.map(\.municipalityID)))
+                rows = page.items.map { school in
+                    OrganisationRow(kind: "школа", code: school.code, name: school.name, parent: names[school.municipalityID] ?? "",
+                                    note: [school.lowResults ? "ШНОР" : nil, school.hardSocialConditions ? "ШНСУ" : nil, school.programmeYears]
+                                        .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
+                }
+                pagination = Pagination.of(page, request: request)
             }
-            let search = request.query("q")?.lowercased()
-            if let search { rows = rows.filter { $0.code.lowercased().contains(search) || $0.name.lowercased().contains(search) } }
-            let (page, pagination) = Pagination.slice(rows, request: request)
+            let counts = try await request.service.organisationCounts()
             return await request.page("admin_organisations", title: "Организации", OrganisationsPage(
-                rows: page, pagination: pagination, search: request.query("q"),
-                counts: "Регионов: \(regions.count), муниципалитетов: \(municipalities.count), школ: \(schools.count)."))
+                rows: rows, pagination: pagination, search: request.query("q"),
+                counts: "Регионов: \(counts.regions), муниципалитетов: \(counts.municipalities), школ: \(counts.schools).",
+                kindOptions: [OrganisationKind.school, .municipality, .region].map {
+                    SelectOption(value: $0.rawValue, label: $0.russianName, selected: $0 == kind)
+                }))
         }
     }
 
@@ -166,29 +178,28 @@ enum AdminPages {
         web.get("/admin/assignments") { request in
             let actor = try request.actor()
             let campaign = try await request.service.campaign(code: request.query("campaign"))
-            let rows = try await request.service.curatorAssignments(campaignCode: campaign.campaign.code, for: actor)
-            let (page, pagination) = Pagination.slice(rows, request: request)
-            let users = try await request.service.users()
-            let municipalities = try await request.service.municipalities()
-            let regionOf = Dictionary(uniqueKeysWithValues: municipalities.map { ($0.id, $0.regionID) })
-            let schools = try await request.service.schools().filter { school in
-                regionOf[school.municipalityID].map { Policy.allows(actor, .assignCurators(regionID: $0)) } ?? false
-            }
-            guard !schools.isEmpty || !rows.isEmpty else {
+            let regions = try await request.service.regions().filter { Policy.allows(actor, .assignCurators(regionID: $0.id)) }
+            let page = try await request.service.curatorAssignments(campaignCode: campaign.campaign.code, page: try Pagination.request(request),
+                                                                    for: actor)
+            guard !regions.isEmpty || page.total > 0 else {
                 throw MEDKError.forbidden("Кураторов назначает региональный координатор своего региона или администратор.")
             }
+            var curators: [UserInfo] = []
+            if regions.count == 1, !Policy.allows(actor, .administer) {
+                curators = try await request.service.users(UserQuery(role: .curator, regionID: regions[0].id),
+                                                           page: PageRequest(limit: PageRequest.maximumLimit), by: .user(actor)).items
+            }
             return await request.page("admin_assignments", title: "Кураторы школ", AssignmentsPage(
-                rows: page, pagination: pagination, campaignCode: campaign.campaign.code,
+                rows: page.items, pagination: Pagination.of(page, request: request), campaignCode: campaign.campaign.code,
                 campaignOptions: try await MonitoringPages.campaignOptions(request, selected: campaign.campaign.code),
-                schoolOptions: schools.map { SelectOption(value: $0.code, label: "\($0.name) (\($0.code))", selected: false) },
-                curatorOptions: users.filter { $0.grants.contains { $0.role == .curator } }
-                    .map { SelectOption(value: $0.login, label: "\($0.fullName) (\($0.login))", selected: false) }))
+                chooseCurator: !curators.isEmpty,
+                curatorOptions: curators.map { SelectOption(value: $0.login, label: "\($0.fullName) (\($0.login))", selected: false) }))
         }
 
         web.post("/admin/assignments") { request, form in
             let actor = try request.actor()
             guard let campaign = form["campaign"], let school = form["school"], let curator = form["curator"] else {
-                throw MEDKError.invalid("invalid_form", "Выберите кампанию, школу и куратора.")
+                throw MEDKError.invalid("invalid_form", "Укажите кампанию, код школы и куратора.")
             }
             try await request.service.assignCurator(by: .user(actor), campaignCode: campaign, schoolCode: school, curatorLogin: curator)
             return request.redirect("/admin/assignments?campaign=\(campaign)", success: "Куратор «\(curator)» назначен школе \(school).")

@@ -8,7 +8,7 @@ enum ItemPages {
     struct ListPage: Sendable {
         var rows: [ItemRowView]
         var pagination: Pagination
-        var schoolOptions: [SelectOption]
+        var school: SchoolFilterView
         var kindOptions: [SelectOption]
         var stateOptions: [SelectOption]
         var filtered: Bool
@@ -20,14 +20,11 @@ enum ItemPages {
             let kind = request.query("kind").flatMap(ItemKind.init(rawValue:))
             let state = request.query("state").flatMap(ReviewState.init(rawValue:))
             let school = request.query("school")
-            let all = try await request.service.items(for: actor, filter: ItemFilter(schoolCode: school, state: state, kind: kind))
-                .sorted { ($0.schoolCode ?? "", $0.kind.displayOrder, $0.id) < ($1.schoolCode ?? "", $1.kind.displayOrder, $1.id) }
-            let everything = school == nil && kind == nil && state == nil ? all
-                : try await request.service.items(for: actor)
-            let (rows, pagination) = Pagination.slice(all.map(ItemRowView.init), request: request)
+            let page = try await request.service.items(for: actor, filter: ItemFilter(schoolCode: school, state: state, kind: kind),
+                                                       page: try Pagination.request(request))
             return await request.page("items", title: "Документы", ListPage(
-                rows: rows, pagination: pagination,
-                schoolOptions: schoolOptions(everything, selected: school),
+                rows: page.items.map(ItemRowView.init), pagination: Pagination.of(page, request: request),
+                school: try await SchoolFilterView.make(request, actor: actor, selected: school),
                 kindOptions: kindOptions(selected: kind), stateOptions: stateOptions(selected: state),
                 filtered: school != nil || kind != nil || state != nil))
         }
@@ -191,9 +188,12 @@ enum ItemPages {
             canReopen: actions.contains(.reopen), canConfirm: actions.contains(.confirm), canReturn: actions.contains(.return),
             canComment: detail.mayComment,
             hasActions: !actions.subtracting([.edit]).isEmpty,
-            canReport: item.kind == .roadmap && actions.contains(.reopen), maxUpload: Presentation.size(maxUpload),
-            lastReturnComment: item.state == .returned ? detail.history.last(where: { $0.action == "item.return" })?.comment : nil,
-            history: history, problems: detail.completenessProblems ?? [],
+            canReport: detail.mayReportMeasures, maxUpload: Presentation.size(maxUpload),
+            lastReturnComment: item.state == .returned ? detail.history.last(where: { $0.action == .itemReturn })?.comment : nil,
+            history: history,
+            historyNote: detail.historyTotal > detail.history.count
+                ? "Показаны последние \(detail.history.count) записей из \(detail.historyTotal)." : nil,
+            problems: detail.completenessProblems ?? [],
             isRiskProfile: item.kind == .riskProfile, risks: riskRows,
             isRoadmap: item.kind == .roadmap,
             measures: (detail.measures ?? []).map { MeasureRowView($0, risks: risks) },
@@ -201,13 +201,6 @@ enum ItemPages {
                 + risks.sorted { $0.number < $1.number }.map { SelectOption(value: String($0.number), label: "\($0.number). \($0.title)", selected: false) },
             measure: detail.measure.map { MeasureRowView($0, risks: risks) },
             ownerHref: item.schoolCode.map { "/schools/\($0)" })
-    }
-
-    static func schoolOptions(_ items: [ItemSummary], selected: String?) -> [SelectOption] {
-        var seen: [String: String] = [:]
-        for item in items { if let code = item.schoolCode { seen[code] = item.schoolName ?? code } }
-        return [SelectOption(value: "", label: "Все школы", selected: selected == nil)]
-            + seen.sorted { $0.key < $1.key }.map { SelectOption(value: $0.key, label: "\($0.value) (\($0.key))", selected: $0.key == selected) }
     }
 
     static func kindOptions(selected: ItemKind?) -> [SelectOption] {

@@ -71,14 +71,14 @@ struct HistoryRowView: Sendable {
     init(_ entry: HistoryEntry, zone: String) {
         at = Presentation.time(entry.at, zone: zone) ?? ""
         actor = entry.actor
-        role = entry.role.flatMap { Role(rawValue: $0)?.russianName }
-        action = AuditActionNames.russian(entry.action)
+        role = entry.role?.russianName
+        action = entry.action.russianName
         if let from = entry.fromState, let to = entry.toState, from != to {
             change = "\(from.russianName) → \(to.russianName)"
         }
         comment = entry.comment
-        isReturn = entry.action == "item.return"
-        if let version = entry.details["version"], entry.action == "item.upload" {
+        isReturn = entry.action == .itemReturn
+        if let version = entry.details["version"], entry.action == .itemUpload {
             action += " (версия \(version)" + (entry.details["file_name"].map { ", «\($0)»" } ?? "") + ")"
         }
     }
@@ -157,6 +157,8 @@ struct ItemPageView: Sendable {
     var maxUpload: String
     var lastReturnComment: String?
     var history: [HistoryRowView]
+    /// Said when the page shows only the most recent part of a long history.
+    var historyNote: String?
     var problems: [String]
     var isRiskProfile: Bool
     var risks: [RiskRowView]

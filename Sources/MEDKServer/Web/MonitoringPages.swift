@@ -27,6 +27,29 @@ enum MonitoringPages {
         var dueDate: String
     }
 
+    /// How many schools of a territory stand one way against a milestone.
+    struct Tally: Sendable {
+        var count: Int
+        var statusName: String
+        var statusClass: String
+    }
+
+    struct PartCell: Sendable {
+        var tallies: [Tally]
+    }
+
+    struct PartRow: Sendable {
+        var href: String
+        var name: String
+        var code: String
+        var schools: Int
+        var lagging: Int
+        var cells: [PartCell]
+        var measures: String
+        var measuresOverdue: Bool
+        var waiting: Int
+    }
+
     struct CuratorRow: Sendable {
         var fullName: String
         var login: String
@@ -34,31 +57,52 @@ enum MonitoringPages {
         var waiting: Int
         var oldestWait: String?
         var waitingLong: Bool
+        var overdueHref: String
+    }
+
+    struct Link: Sendable {
+        var href: String
+        var label: String
     }
 
     struct MonitoringPage: Sendable {
         var campaignName: String
         var scope: String
+        var breadcrumbs: [Link]
         var asOfNote: String?
+        var summary: String
         var headers: [Header]
+        var partsTitle: String?
+        var parts: [PartRow]
+        var schoolsTitle: String?
         var rows: [SchoolRow]
-        var pagination: Pagination
+        var pagination: Pagination?
+        var showCurators: Bool
         var curators: [CuratorRow]
         var campaignOptions: [SelectOption]
-        var municipalityOptions: [SelectOption]
+        var territoryLabel: String?
+        var territoryName: String
+        var territoryOptions: [SelectOption]
         var asOf: String?
+        var lagging: Bool
         var csvHref: String
+        var partsCsvHref: String?
+        var overdueHref: String
         var legend: [Cell]
     }
 
     struct OverdueRow: Sendable {
-        var schoolHref: String
-        var schoolName: String
+        var measureHref: String
+        var title: String
+        var task: String
+        var schoolHref: String?
+        var owner: String
         var municipalityName: String
-        var what: String
         var dueDate: String
-        var statusName: String
-        var statusClass: String
+        var daysOverdue: String
+        var reportName: String
+        var reportClass: String
+        var responsible: String
     }
 
     struct OverduePage: Sendable {
@@ -67,48 +111,76 @@ enum MonitoringPages {
         var rows: [OverdueRow]
         var pagination: Pagination
         var csvHref: String
+        var campaignOptions: [SelectOption]
+        var sortOptions: [SelectOption]
+        var territoryLabel: String?
+        var territoryName: String
+        var territoryOptions: [SelectOption]
+        var school: String?
+        var curator: String?
+        var filtered: Bool
     }
 
     static func register(_ web: WebRoutes) {
         web.get("/monitoring") { request in
             let actor = try request.actor()
             let report = try await request.service.deadlines(try query(request), for: actor)
-            let (page, pagination) = Pagination.slice(report.schools, request: request)
+            let territory = try await territoryFilter(request, actor: actor)
             let view = MonitoringPage(
-                campaignName: report.campaignName, scope: report.scope,
+                campaignName: report.campaignName, scope: report.scope, breadcrumbs: breadcrumbs(request, report),
                 asOfNote: report.asOf.map { "Состояние на конец дня \($0.russian) по времени каждой школы." },
-                headers: (report.schools.first?.milestones ?? []).map { Header(title: $0.title, dueDate: $0.dueDate.russian) },
-                rows: page.map(schoolRow), pagination: pagination,
+                summary: summary(report.totals),
+                headers: report.totals.milestones.map { Header(title: $0.title, dueDate: $0.dueDate.map { "до \($0.russian)" } ?? "сроки различаются") },
+                partsTitle: report.parts.isEmpty ? nil : (report.level == .country ? "По регионам" : "По муниципалитетам"),
+                parts: report.parts.map { partRow($0, report: report, request: request) },
+                schoolsTitle: report.schools == nil ? nil : (request.query("lagging") == "1" ? "Школы с отставанием" : "Школы"),
+                rows: (report.schools?.items ?? []).map { schoolRow($0, request: request) },
+                pagination: report.schools.map { Pagination.of($0, request: request) },
+                showCurators: report.level != .country,
                 curators: report.curators.map { load in
                     CuratorRow(fullName: load.fullName, login: load.login, schools: load.schools, waiting: load.waiting,
                                oldestWait: load.oldestWaitHours.map { "ждёт " + Presentation.hours($0) },
-                               waitingLong: (load.oldestWaitHours ?? 0) >= 72)
+                               waitingLong: (load.oldestWaitHours ?? 0) >= 72,
+                               overdueHref: "/monitoring/overdue?campaign=\(report.campaignCode)&curator=\(load.login)")
                 },
                 campaignOptions: try await campaignOptions(request, selected: report.campaignCode),
-                municipalityOptions: try await municipalityOptions(request, actor: actor),
-                asOf: request.query("asOf"), csvHref: link(request, path: "/monitoring.csv"),
+                territoryLabel: territory.label, territoryName: territory.name, territoryOptions: territory.options,
+                asOf: request.query("asOf"), lagging: request.query("lagging") == "1",
+                csvHref: link(request, path: "/monitoring.csv", dropping: ["cursor", "from"]),
+                partsCsvHref: report.parts.isEmpty ? nil : link(request, path: "/monitoring.csv", dropping: ["cursor", "from"], adding: ["table": "parts"]),
+                overdueHref: link(request, path: "/monitoring/overdue", dropping: ["cursor", "from", "asOf", "lagging"]),
                 legend: MilestoneStatus.allCases.map { Cell(statusName: $0.russianName, statusClass: Presentation.statusClass($0), dueDate: "") })
             return await request.page("monitoring", title: "Мониторинг сроков", view)
         }
 
         web.get("/monitoring.csv") { request in
-            let report = try await request.service.deadlines(try query(request), for: try request.actor())
-            return Downloads.csv(CSV.write(ComplianceTable.rows(report)), name: "deadlines-\(report.campaignCode).csv")
+            var query = try query(request)
+            query.allSchools = true
+            let report = try await request.service.deadlines(query, for: try request.actor())
+            let parts = report.level == .country || request.query("table") == "parts"
+            let rows = parts ? ComplianceTable.territoryRows(report) : ComplianceTable.rows(report)
+            return Downloads.csv(CSV.write(rows), name: "deadlines-\(report.campaignCode)-\(report.scopeCode ?? "RU")\(parts ? "-territories" : "").csv")
         }
 
         web.get("/monitoring/overdue") { request in
-            let report = try await request.service.deadlines(try query(request), for: try request.actor())
-            let (page, pagination) = Pagination.slice(overdueRows(report), request: request)
-            return await request.page("overdue", title: "Просрочено", OverduePage(
-                campaignName: report.campaignName, scope: report.scope, rows: page, pagination: pagination,
-                csvHref: link(request, path: "/monitoring/overdue.csv")))
+            let actor = try request.actor()
+            let list = try await request.service.overdueMeasures(try overdueQuery(request, page: try Pagination.request(request)), for: actor)
+            let territory = try await territoryFilter(request, actor: actor)
+            let sort = list.sort
+            return await request.page("overdue", title: "Просроченные мероприятия", OverduePage(
+                campaignName: list.campaignName, scope: list.scope,
+                rows: list.measures.items.map(overdueRow), pagination: Pagination.of(list.measures, request: request),
+                csvHref: link(request, path: "/monitoring/overdue.csv", dropping: ["cursor", "from"]),
+                campaignOptions: try await campaignOptions(request, selected: list.campaignCode),
+                sortOptions: OverdueSort.allCases.map { SelectOption(value: $0.rawValue, label: $0.russianName, selected: $0 == sort) },
+                territoryLabel: territory.label, territoryName: territory.name, territoryOptions: territory.options,
+                school: request.query("school"), curator: request.query("curator"),
+                filtered: request.query("school") != nil || request.query("curator") != nil
+                    || request.query("region") != nil || request.query("municipality") != nil))
         }
 
         web.get("/monitoring/overdue.csv") { request in
-            let report = try await request.service.deadlines(try query(request), for: try request.actor())
-            let lines = [["Школа", "Муниципалитет", "Что", "Срок", "Состояние"]]
-                + overdueRows(report).map { [$0.schoolName, $0.municipalityName, $0.what, $0.dueDate, $0.statusName] }
-            return Downloads.csv(CSV.write(lines), name: "overdue-\(report.campaignCode).csv")
+            try await Downloads.overdueCSV(request.service, try overdueQuery(request, page: .first), for: try request.actor())
         }
 
         web.get("/school") { request in
@@ -124,7 +196,9 @@ enum MonitoringPages {
             let actor = try request.actor()
             guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Школа") }
             let overview = try await request.service.schoolOverview(schoolCode: code, campaignCode: request.query("campaign"), for: actor)
-            let items = try await request.service.items(for: actor, filter: ItemFilter(campaignID: overview.campaign.id, schoolCode: code))
+            // One school's items in a campaign: its documents and a report per measure, a few dozen.
+            let items = try await request.service.items(for: actor, filter: ItemFilter(campaignID: overview.campaign.id, schoolCode: code),
+                                                        page: PageRequest(limit: PageRequest.maximumLimit)).items
             let detail = try await request.service.campaign(id: overview.campaign.id)
             let canCreate = Policy.allows(actor, .ownItem(ItemScope(campaignID: overview.campaign.id, path: overview.path)))
             var chosenRisks: Set<Int64> = []
@@ -140,59 +214,106 @@ enum MonitoringPages {
     static func query(_ request: WebRequest) throws -> DeadlinesQuery {
         let asOf = try request.query("asOf").map(WebForm.date)
         return DeadlinesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
-                              campaignCode: request.query("campaign"), asOf: asOf)
+                              campaignCode: request.query("campaign"), asOf: asOf, page: try Pagination.request(request),
+                              onlyLagging: request.query("lagging") == "1")
     }
 
-    static func schoolRow(_ school: SchoolCompliance) -> SchoolRow {
+    static func overdueQuery(_ request: WebRequest, page: PageRequest) throws -> OverdueQuery {
+        OverdueQuery(campaignCode: request.query("campaign"), regionCode: request.query("region"),
+                     municipalityCode: request.query("municipality"), schoolCode: request.query("school"),
+                     curatorLogin: request.query("curator"),
+                     sort: request.query("sort").flatMap(OverdueSort.init(rawValue:)) ?? .dueDate, page: page)
+    }
+
+    static func summary(_ totals: TerritoryCompliance) -> String {
+        var text = "Школ: \(totals.schools), с отставанием: \(totals.laggingSchools). "
+        let measures = totals.measures
+        text += "Мероприятий: \(measures.total), подтверждено: \(measures.confirmed), просрочено: \(measures.overdue)"
+        if measures.reportedLate > 0 { text += ", отчёт с опозданием: \(measures.reportedLate)" }
+        return text + ". Ждут проверки: \(totals.waiting)."
+    }
+
+    static func schoolRow(_ school: SchoolCompliance, request: WebRequest) -> SchoolRow {
         let totals = school.measures
         var measures = "\(totals.confirmed) из \(totals.total) подтверждено"
         if totals.overdue > 0 { measures += ", просрочено \(totals.overdue)" }
         if totals.reportedLate > 0 { measures += ", с опозданием \(totals.reportedLate)" }
         return SchoolRow(href: "/schools/\(school.schoolCode)", name: school.schoolName, code: school.schoolCode,
-                         municipalityName: school.municipalityName, municipalityHref: "/monitoring?municipality=\(school.municipalityCode)",
+                         municipalityName: school.municipalityName,
+                         municipalityHref: link(request, path: "/monitoring", dropping: ["cursor", "from", "region", "municipality"],
+                                                adding: ["municipality": school.municipalityCode]),
                          cells: school.milestones.map { Cell(statusName: $0.statusName, statusClass: Presentation.statusClass($0.status),
                                                              dueDate: $0.dueDate.russian) },
                          measures: totals.total == 0 ? "нет мероприятий" : measures, measuresOverdue: totals.overdue > 0)
     }
 
-    static func overdueRows(_ report: ComplianceReport) -> [OverdueRow] {
-        // Milestones by due date (keeping the table's order within a date), then the schools whose measures are overdue.
-        var milestones: [(CalendarDate, OverdueRow)] = []
-        var measures: [OverdueRow] = []
-        for school in report.schools {
-            for cell in school.milestones where [.missing, .late, .returned].contains(cell.status) {
-                milestones.append((cell.dueDate, OverdueRow(
-                    schoolHref: "/schools/\(school.schoolCode)", schoolName: school.schoolName, municipalityName: school.municipalityName,
-                    what: cell.title, dueDate: cell.dueDate.russian, statusName: cell.statusName,
-                    statusClass: Presentation.statusClass(cell.status))))
-            }
-            if school.measures.overdue > 0 {
-                measures.append(OverdueRow(
-                    schoolHref: "/schools/\(school.schoolCode)", schoolName: school.schoolName, municipalityName: school.municipalityName,
-                    what: "Мероприятия дорожной карты: просрочено \(school.measures.overdue) из \(school.measures.total)",
-                    dueDate: "—", statusName: "просрочено", statusClass: "status-late"))
-            }
-        }
-        return milestones.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1) + measures
+    static func partRow(_ part: TerritoryCompliance, report: ComplianceReport, request: WebRequest) -> PartRow {
+        let key = report.level == .country ? "region" : "municipality"
+        let measures = part.measures
+        return PartRow(
+            href: link(request, path: "/monitoring", dropping: ["cursor", "from", "region", "municipality"], adding: [key: part.code]),
+            name: part.name, code: part.code, schools: part.schools, lagging: part.laggingSchools,
+            cells: part.milestones.map { tally in
+                PartCell(tallies: MilestoneStatus.allCases.compactMap { status in
+                    let count = tally.counts[status]
+                    return count == 0 ? nil : Tally(count: count, statusName: status.russianName, statusClass: Presentation.statusClass(status))
+                })
+            },
+            measures: measures.total == 0 ? "нет" : "\(measures.confirmed) из \(measures.total), просрочено \(measures.overdue)",
+            measuresOverdue: measures.overdue > 0, waiting: part.waiting)
     }
 
-    /// The same page's address with another path: the CSV is what is on screen.
-    static func link(_ request: WebRequest, path: String) -> String {
-        let query = request.request.uri.query.map { "?\($0)" } ?? ""
-        return path + query
+    static func overdueRow(_ measure: OverdueMeasure) -> OverdueRow {
+        OverdueRow(measureHref: measure.reportItemID.map { "/items/\($0)" } ?? "/items/\(measure.roadmapID)#measure-\(measure.measureID)",
+                   title: measure.title, task: measure.task, schoolHref: measure.schoolCode.map { "/schools/\($0)" },
+                   owner: measure.schoolName.map { "\($0) (\(measure.schoolCode ?? ""))" } ?? measure.municipalityName,
+                   municipalityName: measure.municipalityName, dueDate: measure.dueDate.russian,
+                   daysOverdue: Presentation.days(measure.daysOverdue),
+                   reportName: measure.reportState?.russianName ?? "отчёт не начат",
+                   reportClass: measure.reportState.map(Presentation.stateClass) ?? "state-draft",
+                   responsible: measure.responsible)
+    }
+
+    static func breadcrumbs(_ request: WebRequest, _ report: ComplianceReport) -> [Link] {
+        guard report.level != .country || request.query("region") != nil else { return [] }
+        let campaign = "campaign=\(report.campaignCode)" + (request.query("asOf").map { "&asOf=\($0)" } ?? "")
+        var links = [Link(href: "/monitoring?\(campaign)", label: "Вся доступная территория")]
+        if report.level == .municipality, let school = report.schools?.items.first {
+            links.append(Link(href: "/monitoring?\(campaign)&region=\(school.regionCode)", label: school.regionName))
+        }
+        return links
+    }
+
+    /// The page's address with another path and some parameters dropped or set.
+    static func link(_ request: WebRequest, path: String, dropping: Set<String> = [], adding: [String: String] = [:]) -> String {
+        var components = URLComponents()
+        components.path = path
+        var items = request.request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+            .filter { !dropping.contains($0.0) && adding[$0.0] == nil }.map { URLQueryItem(name: $0.0, value: $0.1) }
+        items += adding.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        components.queryItems = items.isEmpty ? nil : items
+        return components.string ?? path
     }
 
     static func campaignOptions(_ request: WebRequest, selected: String) async throws -> [SelectOption] {
         try await request.service.campaigns().map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == selected) }
     }
 
-    /// Municipalities the actor may look at, for the drill-down filter.
-    static func municipalityOptions(_ request: WebRequest, actor: Actor) async throws -> [SelectOption] {
-        let selected = request.query("municipality")
-        let visible = try await request.service.municipalities().filter {
-            Policy.allows(actor, .viewMonitoring(.municipality(regionID: $0.regionID, municipalityID: $0.id)))
+    /// The territory chooser: regions for the country's operator, municipalities for a region's
+    /// coordinator (or the operator inside a region), nothing for a municipality's.
+    static func territoryFilter(_ request: WebRequest, actor: Actor) async throws -> (label: String?, name: String, options: [SelectOption]) {
+        let reach = Policy.territories(actor)
+        let regionCode = request.query("region"), municipalityCode = request.query("municipality")
+        if reach.everything && municipalityCode == nil {
+            let regions = try await request.service.regions()
+            return ("Регион", "region", [SelectOption(value: "", label: "Вся страна", selected: regionCode == nil)]
+                + regions.map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == regionCode) })
         }
-        return [SelectOption(value: "", label: "Вся доступная территория", selected: selected == nil)]
-            + visible.map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == selected) }
+        var regionIDs = reach.regions
+        if reach.everything, let code = municipalityCode { regionIDs = [try await request.service.municipality(code: code).regionID] }
+        guard !regionIDs.isEmpty else { return (nil, "municipality", []) }
+        let municipalities = try await request.service.municipalities(inRegions: regionIDs)
+        return ("Муниципалитет", "municipality", [SelectOption(value: "", label: "Весь регион", selected: municipalityCode == nil)]
+            + municipalities.map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == municipalityCode) })
     }
 }

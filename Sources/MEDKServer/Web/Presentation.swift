@@ -84,36 +84,40 @@ struct SelectOption: Sendable {
     var selected: Bool
 }
 
-/// Page links under a list. Lists are cut into pages of `size` rows.
+/// Page links under a list read page by page: the next page starts after the cursor the core
+/// returned; `from` only numbers the rows for people («Показаны 51–100 из 1 234»).
 struct Pagination: Sendable {
-    var page: Int
-    var pageCount: Int
     var total: Int
-    var previousHref: String?
+    var firstHref: String?
     var nextHref: String?
     var summary: String
 
     static let size = 50
 
-    /// The rows of the requested page, and the links around it (keeping the other query parameters).
-    static func slice<T>(_ rows: [T], request: WebRequest, size: Int = Pagination.size) -> ([T], Pagination) {
-        let pageCount = max(1, (rows.count + size - 1) / size)
-        let page = min(max(1, Int(request.query("page") ?? "") ?? 1), pageCount)
-        let start = (page - 1) * size
-        let slice = Array(rows[min(start, rows.count)..<min(start + size, rows.count)])
-        func href(_ target: Int) -> String {
+    /// The page the request asks for: its `cursor`, at most `size` rows.
+    static func request(_ request: WebRequest, size: Int = Pagination.size) throws -> PageRequest {
+        PageRequest(limit: size, after: try request.query("cursor").map { text throws(MEDKError) in try PageCursor(parsing: text) })
+    }
+
+    /// Links around a page, keeping the other query parameters.
+    static func of<T>(_ page: Page<T>, request: WebRequest) -> Pagination {
+        let from = max(0, Int(request.query("from") ?? "") ?? 0)
+        func href(cursor: PageCursor?, from: Int) -> String {
             var components = URLComponents()
             components.path = request.path
-            var items = (request.request.uri.queryParameters.map { (String($0.key), String($0.value)) })
-                .filter { $0.0 != "page" }.map { URLQueryItem(name: $0.0, value: $0.1) }
-            items.append(URLQueryItem(name: "page", value: String(target)))
-            components.queryItems = items
+            var items = request.request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+                .filter { $0.0 != "cursor" && $0.0 != "from" }.map { URLQueryItem(name: $0.0, value: $0.1) }
+            if let cursor {
+                items.append(URLQueryItem(name: "cursor", value: cursor.description))
+                items.append(URLQueryItem(name: "from", value: String(from)))
+            }
+            components.queryItems = items.isEmpty ? nil : items
             return components.string ?? request.path
         }
-        let summary = rows.isEmpty ? "Ничего не найдено."
-            : "Показаны \(start + 1)–\(start + slice.count) из \(rows.count)" + (pageCount > 1 ? ", страница \(page) из \(pageCount)." : ".")
-        return (slice, Pagination(page: page, pageCount: pageCount, total: rows.count,
-                                  previousHref: page > 1 ? href(page - 1) : nil,
-                                  nextHref: page < pageCount ? href(page + 1) : nil, summary: summary))
+        let summary = page.items.isEmpty
+            ? (page.total == 0 ? "Ничего не найдено." : "Больше строк нет (всего \(page.total)).")
+            : "Показаны \(from + 1)–\(from + page.items.count) из \(page.total)."
+        return Pagination(total: page.total, firstHref: request.query("cursor") == nil ? nil : href(cursor: nil, from: 0),
+                          nextHref: page.nextCursor.map { href(cursor: $0, from: from + page.items.count) }, summary: summary)
     }
 }

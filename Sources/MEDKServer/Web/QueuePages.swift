@@ -13,7 +13,7 @@ enum QueuePages {
     struct QueuePage: Sendable {
         var rows: [QueueRow]
         var pagination: Pagination
-        var schoolOptions: [SelectOption]
+        var school: SchoolFilterView
         var kindOptions: [SelectOption]
         var total: Int
         var back: String
@@ -22,21 +22,18 @@ enum QueuePages {
     static func register(_ web: WebRoutes) {
         web.get("/queue") { request in
             let actor = try request.actor()
-            let all = try await request.service.queue(for: actor)
             let school = request.query("school")
             let kind = request.query("kind").flatMap(ItemKind.init(rawValue:))
-            let shown = all.filter { entry in
-                (school == nil || entry.item.schoolCode == school) && (kind == nil || entry.item.kind == kind)
-            }
-            let (page, pagination) = Pagination.slice(shown, request: request)
-            let rows = page.map { entry in
+            let page = try await request.service.queue(for: actor, filter: ItemFilter(schoolCode: school, kind: kind),
+                                                       page: try Pagination.request(request))
+            let rows = page.items.map { entry in
                 QueueRow(item: ItemRowView(entry.item), waiting: "ждёт " + Presentation.hours(entry.waitingHours),
                          waitingLong: entry.waitingHours >= 72, selectValue: "\(entry.item.id):\(entry.item.revision)")
             }
             return await request.page("queue", title: "Очередь проверки", QueuePage(
-                rows: rows, pagination: pagination,
-                schoolOptions: ItemPages.schoolOptions(all.map(\.item), selected: school),
-                kindOptions: ItemPages.kindOptions(selected: kind), total: all.count,
+                rows: rows, pagination: Pagination.of(page, request: request),
+                school: try await SchoolFilterView.make(request, actor: actor, selected: school, id: "q-school"),
+                kindOptions: ItemPages.kindOptions(selected: kind), total: page.total,
                 back: request.request.uri.description))
         }
 
@@ -52,5 +49,25 @@ enum QueuePages {
             let back = form["back"].map(SessionPages.safeNext) ?? "/queue"
             return request.redirect(back, success: "Подтверждено документов: \(confirmed.count).")
         }
+    }
+}
+
+/// The school filter of a list: a list to choose from when the actor works with few schools,
+/// a code to type otherwise (a region has a thousand).
+struct SchoolFilterView: Sendable {
+    /// The form field's id, for its label.
+    var id: String
+    var choose: Bool
+    var options: [SelectOption]
+    var code: String?
+
+    static func make(_ request: WebRequest, actor: Actor, selected: String?, id: String = "f-school") async throws -> SchoolFilterView {
+        guard let schools = try await request.service.schoolChoices(for: actor) else {
+            return SchoolFilterView(id: id, choose: false, options: [], code: selected)
+        }
+        return SchoolFilterView(id: id, choose: true,
+                                options: [SelectOption(value: "", label: "Все школы", selected: selected == nil)]
+                                    + schools.map { SelectOption(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == selected) },
+                                code: selected)
     }
 }

@@ -102,15 +102,25 @@ struct Users: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Список пользователей и их ролей.")
         @OptionGroup var data: DataDirectory
+        @Option(name: .long, help: "Часть логина или ФИО.") var search: String?
+        @Option(name: .long, help: "Только с этой ролью: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String?
+        @Option(name: .long, help: "Сколько строк (1–500).") var limit: Int = 100
+        @Option(name: .long, help: "Продолжить с этого места (значение «Далее: --cursor …»).") var cursor: String?
         @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
 
+        func validate() throws {
+            if let role, Role(rawValue: role) == nil { throw ValidationError("Неизвестная роль «\(role)».") }
+        }
+
         func run() async throws {
-            let users = try await data.openExisting().users()
-            if format == .json { return try Output.json(users) }
-            Output.print(rows: [["Логин", "ФИО", "Активен", "Роли"]] + users.map { user in
+            let page = try await data.openExisting().users(UserQuery(search: search, role: role.flatMap(Role.init(rawValue:))),
+                                                          page: try PageRequest.validated(limit: limit, after: cursor), by: .local)
+            if format == .json { return try Output.json(page.items) }
+            Output.print(rows: [["Логин", "ФИО", "Активен", "Роли"]] + page.items.map { user in
                 [user.login, user.fullName, user.isActive ? "да" : "нет",
                  user.grants.map { "\($0.role.rawValue)\($0.organisationCode.map { ":" + $0 } ?? "")" }.joined(separator: ", ")]
             }, format: format)
+            Paging.footer(shown: page.items.count, total: page.total, next: page.nextCursor?.description)
         }
     }
 
@@ -203,18 +213,23 @@ struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Кто, что и когда сделал.")
         @OptionGroup var data: DataDirectory
         @Option(name: .long, help: "Только записи об этом объекте.") var item: Int64?
-        @Option(name: .long, help: "Сколько последних записей показать.") var limit: Int = 100
+        @Option(name: .long, help: "Сколько последних записей показать (до 500).") var limit: Int = 100
+        @Option(name: .long, help: "Продолжить с этого места (значение «Далее: --cursor …»).") var cursor: String?
         @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
 
         func run() async throws {
-            let entries = try await data.openExisting().auditLog(itemID: item, limit: limit, by: .local)
+            let page = try await data.openExisting().auditLog(
+                AuditQuery(entityType: item == nil ? nil : .item, entityID: item),
+                page: try PageRequest.validated(limit: limit, after: cursor), by: .local)
+            let entries = page.items
             if format == .json { return try Output.json(entries) }
             Output.print(rows: [["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Переход", "Комментарий"]] + entries.map { entry in
-                [String(entry.seq), entry.at, entry.actorLogin, entry.actorRole ?? "—", AuditActionNames.russian(entry.action),
-                 "\(entry.entityType) \(entry.entityID ?? "")",
+                [String(entry.seq), entry.at, entry.actorLogin, entry.actorRole?.rawValue ?? "—", entry.action.russianName,
+                 "\(entry.entityType.rawValue) \(entry.entityID.map { String($0) } ?? "")",
                  entry.fromState == nil && entry.toState == nil ? "" : "\(entry.fromState ?? "∅") → \(entry.toState ?? "∅")",
                  entry.comment ?? ""]
             }, format: format)
+            Paging.footer(shown: entries.count, total: page.total, next: page.nextCursor?.description)
         }
     }
 }

@@ -75,12 +75,16 @@ struct MeasureCommand: AsyncParsableCommand {
 
 struct Deadlines: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Соблюдение сроков: по школам — контрольные точки и мероприятия, по кураторам — ожидающие проверки.",
-        discussion: "Сроки — календарные даты в часовом поясе региона школы. Без --region/--municipality — ваша территория.")
+        abstract: "Соблюдение сроков: страна по регионам, регион по муниципалитетам и школам, муниципалитет по школам.",
+        discussion: "Сроки — календарные даты в часовом поясе региона школы. Без --region/--municipality — ваша территория. "
+            + "В формате csv — все школы территории (для страны — регионы).")
     @Option(name: .long, help: "Код региона.") var region: String?
     @Option(name: .long, help: "Код муниципалитета.") var municipality: String?
     @Option(name: .long, help: "Код кампании; по умолчанию — последняя.") var campaign: String?
     @Option(name: .long, help: "На дату (ГГГГ-ММ-ДД): состояние на конец этого дня по местному времени.") var asOf: String?
+    @Flag(name: .long, help: "Только школы с отставанием.") var lagging = false
+    @Option(name: .long, help: "Школ на странице (1–500, по умолчанию 50).") var limit: Int?
+    @Option(name: .long, help: "Продолжить список школ с этого места.") var cursor: String?
     @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
 
     func validate() throws {
@@ -89,18 +93,65 @@ struct Deadlines: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let report = try await APIClient.saved().get("/api/v1/deadlines", query: [
+        let client = try APIClient.saved()
+        var query: [String: String?] = [
             "region": region, "municipality": municipality, "campaign": campaign, "asOf": asOf.flatMap(CalendarDate.init)?.description,
-        ], as: ComplianceReport.self)
-        switch format {
-        case .json:
-            try Output.json(report)
-        case .csv:
-            Output.print(rows: ComplianceTable.rows(report), format: .csv)
-        case .table:
-            print("Кампания «\(report.campaignName)», \(report.scope), " + (report.asOf.map { "на конец \($0.russian)" } ?? "на текущий момент"))
-            print(Output.table(ComplianceTable.rows(report)))
-            print("Кураторы:\n" + Output.table(ComplianceTable.curatorRows(report)))
+            "lagging": lagging ? "true" : nil, "limit": limit.map(String.init), "cursor": cursor,
+        ]
+        if format == .csv {
+            query["format"] = "csv"
+            let (data, _) = try await client.raw("GET", "/api/v1/deadlines", query: query, body: nil)
+            var text = String(decoding: data, as: UTF8.self)
+            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            return print(text, terminator: "")
+        }
+        let report = try await client.get("/api/v1/deadlines", query: query, as: ComplianceReport.self)
+        if format == .json { return try Output.json(report) }
+        print("Кампания «\(report.campaignName)», \(report.scope), " + (report.asOf.map { "на конец \($0.russian)" } ?? "на текущий момент"))
+        let totals = report.totals
+        print("Школ: \(totals.schools), с отставанием: \(totals.laggingSchools); мероприятий: \(totals.measures.total), "
+              + "подтверждено: \(totals.measures.confirmed), просрочено: \(totals.measures.overdue); ждут проверки: \(totals.waiting).")
+        if !report.parts.isEmpty {
+            print("\n" + (report.level == .country ? "По регионам" : "По муниципалитетам") + ":\n" + Output.table(ComplianceTable.territoryRows(report)))
+        }
+        if let schools = report.schools {
+            print("\nШколы:\n" + Output.table(ComplianceTable.rows(report)))
+            Paging.footer(shown: schools.items.count, total: schools.total, next: schools.nextCursor?.description)
+        }
+        if report.level != .country {
+            print("\nКураторы:\n" + Output.table(ComplianceTable.curatorRows(report)))
         }
     }
+}
+
+struct Overdue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Просроченные мероприятия: срок прошёл по времени школы, отчёт не подтверждён.",
+        discussion: "Без отбора — всё, что вам доступно. Порядок: due — сначала самые давние, recent — недавние, school — по школам.")
+    @Option(name: .long, help: "Код региона.") var region: String?
+    @Option(name: .long, help: "Код муниципалитета.") var municipality: String?
+    @Option(name: .long, help: "Код школы.") var school: String?
+    @Option(name: .long, help: "Логин куратора: мероприятия закреплённых за ним школ.") var curator: String?
+    @Option(name: .long, help: "Код кампании; по умолчанию — последняя.") var campaign: String?
+    @Option(name: .long, help: "Порядок: due, recent, school.") var sort: String = "due"
+    @OptionGroup var paging: Paging
+    @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+
+    func validate() throws {
+        guard OverdueSort(rawValue: sort) != nil else { throw ValidationError("--sort: due, recent или school.") }
+    }
+
+    func run() async throws {
+        let measures = try await paging.fetch(try APIClient.saved(), "/api/v1/overdue-measures", query: [
+            "region": region, "municipality": municipality, "school": school, "curator": curator, "campaign": campaign, "sort": sort,
+        ], as: OverdueMeasure.self, path: \OverduePageBody.measures)
+        if format == .json { return try Output.json(measures.items) }
+        Output.print(rows: ComplianceTable.overdueRows(measures.items), format: format)
+        if format == .table && measures.items.isEmpty { Terminal.info("Просроченных мероприятий нет.") }
+        Paging.footer(shown: measures.items.count, total: measures.total, next: measures.next)
+    }
+}
+
+struct OverduePageBody: Decodable {
+    var measures: PageBody<OverdueMeasure>
 }

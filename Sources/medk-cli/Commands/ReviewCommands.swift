@@ -50,16 +50,21 @@ struct WhoAmI: AsyncParsableCommand {
 
 struct Queue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Очередь на проверку: что ждёт вашего решения, самое давнее первым.")
+    @Option(name: .long, help: "Код школы.") var school: String?
+    @Option(name: .long, help: "Вид: \(ItemKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String?
+    @OptionGroup var paging: Paging
     @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
 
     func run() async throws {
-        let queue = try await APIClient.saved().get("/api/v1/queue", as: ListOf<QueueEntry>.self).items
-        if format == .json { return try Output.json(queue) }
-        Output.print(rows: [["№", "Школа / МО", "Документ", "Ред.", "Отправлено", "Ждёт, ч"]] + queue.map { entry in
+        let queue = try await paging.fetch(try APIClient.saved(), "/api/v1/queue", query: ["school": school, "kind": kind],
+                                           as: QueueEntry.self)
+        if format == .json { return try Output.json(queue.items) }
+        Output.print(rows: [["№", "Школа / МО", "Документ", "Ред.", "Отправлено", "Ждёт, ч"]] + queue.items.map { entry in
             [String(entry.item.id), entry.item.schoolName ?? entry.item.municipalityName, entry.item.title,
              String(entry.item.revision), Output.time(entry.waitingSince, zone: entry.item.timeZone), String(entry.waitingHours)]
         }, format: format)
-        if format == .table && queue.isEmpty { Terminal.info("Очередь пуста.") }
+        if format == .table && queue.items.isEmpty { Terminal.info("Очередь пуста.") }
+        Paging.footer(shown: queue.items.count, total: queue.total, next: queue.next)
     }
 }
 
@@ -68,16 +73,18 @@ struct Items: AsyncParsableCommand {
     @Option(name: .long, help: "Код школы.") var school: String?
     @Option(name: .long, help: "Состояние: draft, submitted, confirmed, returned.") var state: String?
     @Option(name: .long, help: "Вид: \(ItemKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String?
+    @OptionGroup var paging: Paging
     @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
 
     func run() async throws {
-        let items = try await APIClient.saved().get("/api/v1/items", query: ["school": school, "state": state, "kind": kind],
-                                                    as: ListOf<ItemSummary>.self).items
-        if format == .json { return try Output.json(items) }
-        Output.print(rows: [["№", "Школа / МО", "Вид", "Название", "Состояние", "Ред.", "Версия файла"]] + items.map {
+        let items = try await paging.fetch(try APIClient.saved(), "/api/v1/items", query: ["school": school, "state": state, "kind": kind],
+                                           as: ItemSummary.self)
+        if format == .json { return try Output.json(items.items) }
+        Output.print(rows: [["№", "Школа / МО", "Вид", "Название", "Состояние", "Ред.", "Версия файла"]] + items.items.map {
             [String($0.id), $0.schoolCode ?? $0.municipalityName, $0.kindName, $0.title, $0.stateName, String($0.revision),
              $0.latestVersion.map(String.init) ?? "—"]
         }, format: format)
+        Paging.footer(shown: items.items.count, total: items.total, next: items.next)
     }
 }
 
@@ -129,8 +136,9 @@ enum ItemPrinter {
             out += "\nМероприятие: \(measure.title), срок \(measure.dueDate.russian)\(measure.overdue ? " — ПРОСРОЧЕНО" : "")\n"
             out += "Показатель: \(measure.indicator), план \(measure.plannedValue), факт \(measure.actualValue ?? "—")\n"
         }
-        out += "\nИстория:\n" + Output.table([["Время", "Кто", "Действие", "Переход", "Комментарий"]] + detail.history.map {
-            [Output.time($0.at, zone: zone), $0.actor, AuditActionNames.russian($0.action),
+        out += "\nИстория" + (detail.historyTotal > detail.history.count
+            ? " (последние \(detail.history.count) из \(detail.historyTotal))" : "") + ":\n" + Output.table([["Время", "Кто", "Действие", "Переход", "Комментарий"]] + detail.history.map {
+            [Output.time($0.at, zone: zone), $0.actor, $0.action.russianName,
              $0.fromState == $0.toState ? "" : "\($0.fromState?.russianName ?? "∅") → \($0.toState?.russianName ?? "∅")",
              $0.comment ?? ""]
         })

@@ -14,8 +14,16 @@ enum Lookups {
         return latest
     }
 
-    static func organisations(_ client: APIClient) async throws -> OrganisationsBody {
-        try await client.get("/api/v1/organisations", as: OrganisationsBody.self)
+    static func school(_ client: APIClient, code: String) async throws -> School {
+        let found = try await client.get("/api/v1/schools", query: ["q": code, "limit": "500"], as: PageBody<School>.self).items
+        guard let school = found.first(where: { $0.code == code }) else { throw MEDKError.notFound("Школа «\(code)»") }
+        return school
+    }
+
+    static func municipality(_ client: APIClient, code: String) async throws -> Municipality {
+        let found = try await client.get("/api/v1/municipalities", query: ["q": code, "limit": "500"], as: PageBody<Municipality>.self).items
+        guard let municipality = found.first(where: { $0.code == code }) else { throw MEDKError.notFound("Муниципалитет «\(code)»") }
+        return municipality
     }
 }
 
@@ -40,17 +48,12 @@ struct Create: AsyncParsableCommand {
     func run() async throws {
         let client = try APIClient.saved()
         let campaign = try await Lookups.campaign(client, code: campaign)
-        let organisations = try await Lookups.organisations(client)
         var request = NewItem(campaignID: campaign.id, kind: ItemKind(rawValue: kind)!, title: title)
         if let school {
-            guard let found = organisations.schools.first(where: { $0.code == school }) else { throw MEDKError.notFound("Школа «\(school)»") }
-            request.schoolID = found.id
+            request.schoolID = try await Lookups.school(client, code: school).id
         }
         if let municipality {
-            guard let found = organisations.municipalities.first(where: { $0.code == municipality }) else {
-                throw MEDKError.notFound("Муниципалитет «\(municipality)»")
-            }
-            request.municipalityID = found.id
+            request.municipalityID = try await Lookups.municipality(client, code: municipality).id
         }
         if let risk {
             let detail = try await client.get("/api/v1/campaigns/\(campaign.id)", as: CampaignDetail.self)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MEDKCore
 #if canImport(FoundationNetworking)
@@ -113,10 +114,54 @@ struct ListOf<T: Decodable>: Decodable {
     var items: [T]
 }
 
-struct OrganisationsBody: Decodable {
-    var regions: [Region]
-    var municipalities: [Municipality]
-    var schools: [School]
+/// What every listing command takes: one page, a page after a cursor, or everything.
+struct Paging: ParsableArguments {
+    @Option(name: .long, help: "Сколько строк на странице (1–500, по умолчанию 50).") var limit: Int?
+    @Option(name: .long, help: "Продолжить с этого места (значение «Далее: --cursor …» из предыдущего вывода).") var cursor: String?
+    @Flag(name: .long, help: "Все страницы подряд.") var all = false
+
+    func validate() throws {
+        if let limit, !(1...PageRequest.maximumLimit).contains(limit) {
+            throw ValidationError("--limit: от 1 до \(PageRequest.maximumLimit).")
+        }
+    }
+
+    /// Reads the list page by page as asked; returns the rows, the total and where to go on.
+    func fetch<T: Decodable>(_ client: APIClient, _ path: String, query: [String: String?] = [:],
+                             as type: T.Type) async throws -> (items: [T], total: Int, next: String?) {
+        try await fetch(client, path, query: query, as: type, path: \PageBody<T>.self)
+    }
+
+    /// The same for a response that carries its page inside (`page` picks it out).
+    func fetch<Body: Decodable, T: Decodable>(_ client: APIClient, _ path: String, query: [String: String?] = [:], as type: T.Type,
+                                              path page: KeyPath<Body, PageBody<T>>) async throws -> (items: [T], total: Int, next: String?) {
+        var items: [T] = []
+        var after = cursor
+        while true {
+            var parameters = query
+            parameters["limit"] = String(all ? PageRequest.maximumLimit : (limit ?? PageRequest.defaultLimit))
+            parameters["cursor"] = after
+            let page = try await client.get(path, query: parameters, as: Body.self)[keyPath: page]
+            items += page.items
+            guard all, let next = page.nextCursor else { return (items, page.total, all ? nil : page.nextCursor) }
+            after = next
+        }
+    }
+
+    /// The last line under a listing: how much there is and how to get the rest.
+    static func footer(shown: Int, total: Int, next: String?) {
+        if let next {
+            Terminal.info("Показано \(shown) из \(total). Далее: --cursor \(next)")
+        } else if total > shown {
+            Terminal.info("Показано \(shown) из \(total).")
+        }
+    }
+}
+
+struct PageBody<T: Decodable>: Decodable {
+    var items: [T]
+    var total: Int
+    var nextCursor: String?
 }
 
 struct LoginBody: Encodable {
