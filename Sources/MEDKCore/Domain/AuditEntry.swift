@@ -161,18 +161,77 @@ extension Digest {
     public var hexString: String { Array(self).hexString }
 }
 
+/// The text forms of instants: ISO 8601 in the audit chain (`2026-03-15T12:00:00.000Z`, stored and
+/// hashed as this exact text) and `2026-03-15 12:00:00.000` in the database's columns. Both are
+/// UTC with milliseconds, written and read by integer arithmetic: every write formats a few of
+/// them and Foundation's formatters (ICU underneath) dominated the write path.
 public enum Timestamp {
-    /// The one text form of instants in the database and the audit chain.
-    public static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    /// The one text form of instants in the audit chain.
+    public static func string(_ date: Date) -> String { format(date, separator: "T", zone: "Z") }
 
-    public static func date(_ text: String) -> Date? {
-        try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
-    }
+    public static func date(_ text: String) -> Date? { parse(text, separator: "T", zone: "Z") }
+
+    /// The form of instants in the database's columns (as GRDB has always written them).
+    public static func columnString(_ date: Date) -> String { format(date, separator: " ", zone: "") }
+
+    public static func columnDate(_ text: String) -> Date? { parse(text, separator: " ", zone: "") }
 
     /// Millisecond precision, so that a stored instant reads back equal.
     public static func truncated(_ date: Date) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    private static func format(_ date: Date, separator: UInt8, zone: String) -> String {
+        // Stored instants are whole milliseconds; the product may land a hair either side of the integer.
+        let scaled = date.timeIntervalSince1970 * 1000
+        let milliseconds = Int64(abs(scaled - scaled.rounded()) < 0.001 ? scaled.rounded() : scaled.rounded(.down))
+        var days = Int(milliseconds / 86_400_000)
+        var rest = Int(milliseconds % 86_400_000)
+        if rest < 0 { rest += 86_400_000; days -= 1 }
+        let day = CalendarDate(dayNumber: days)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var value = value
+            while divisor > 0 {
+                bytes.append(UInt8(48 + value / divisor))
+                value %= divisor
+                divisor /= 10
+            }
+        }
+        digits(day.year, 4); bytes.append(45); digits(day.month, 2); bytes.append(45); digits(day.day, 2)
+        bytes.append(separator)
+        digits(rest / 3_600_000, 2); bytes.append(58); digits(rest / 60_000 % 60, 2); bytes.append(58)
+        digits(rest / 1000 % 60, 2); bytes.append(46); digits(rest % 1000, 3)
+        bytes += Array(zone.utf8)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func format(_ date: Date, separator: Character, zone: String) -> String {
+        format(date, separator: separator.asciiValue!, zone: zone)
+    }
+
+    /// Exactly `YYYY-MM-DD?HH:MM:SS.mmm` plus the zone suffix; anything else is nil.
+    private static func parse(_ text: String, separator: Character, zone: String) -> Date? {
+        let bytes = Array(text.utf8)
+        let zoneBytes = Array(zone.utf8)
+        guard bytes.count == 23 + zoneBytes.count, bytes[4] == 45, bytes[7] == 45, bytes[10] == separator.asciiValue!,
+              bytes[13] == 58, bytes[16] == 58, bytes[19] == 46, Array(bytes[23...]) == zoneBytes else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let byte = bytes[index]
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let second = number(17..<19), let millisecond = number(20..<23),
+              let date = CalendarDate(year: year, month: month, day: day), hour < 24, minute < 60, second < 61 else { return nil }
+        let milliseconds = Int64(date.dayNumber) * 86_400_000 + Int64(hour * 3_600_000 + minute * 60_000 + second * 1000 + millisecond)
+        return Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
     }
 }

@@ -145,7 +145,7 @@ extension SQLiteTransaction {
     func insertAssignment(campaignID: Int64, schoolID: Int64, curatorID: Int64, at: Date) throws {
         try guarded {
             try statement("INSERT INTO curator_assignments (campaign_id, school_id, curator_id, assigned_at) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [campaignID, schoolID, curatorID, at])
+                .execute(arguments: [campaignID, schoolID, curatorID, at.sql])
         }
     }
 }

@@ -54,7 +54,7 @@ extension RiskFactor {
 extension UserAccount {
     init(row: Row) {
         self.init(id: row[0], login: row[1], fullName: row[2], email: row[3], passwordHash: row[4], isActive: row[5],
-                  failedLogins: row[6], lockedUntil: row[7])
+                  failedLogins: row[6], lockedUntil: (row[7] as String?).flatMap(Timestamp.columnDate))
     }
 }
 
@@ -94,5 +94,28 @@ extension CalendarDate: DatabaseValueConvertible {
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CalendarDate? {
         guard let text = String.fromDatabaseValue(dbValue), text.count == 10 else { return nil }
         return CalendarDate(text)
+    }
+}
+
+/// Instants bind as the column's text form and read back from it by `Timestamp`'s arithmetic;
+/// GRDB's own `Date` conversion goes through DateFormatter and Calendar, several microseconds a value.
+extension Date {
+    var sql: String { Timestamp.columnString(self) }
+}
+
+extension Optional where Wrapped == Date {
+    var sql: String? { map(Timestamp.columnString) }
+}
+
+extension Row {
+    func instant(_ index: Int) throws -> Date {
+        guard let text = self[index] as String?, let date = Timestamp.columnDate(text) else {
+            throw MEDKError.corruptValue(column: Array(columnNames)[index], value: "\(self[index] as DatabaseValue)")
+        }
+        return date
+    }
+
+    func instantIfPresent(_ index: Int) throws -> Date? {
+        (self[index] as DatabaseValue).isNull ? nil : try instant(index)
     }
 }

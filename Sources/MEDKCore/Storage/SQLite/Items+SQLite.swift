@@ -20,12 +20,14 @@ private enum ItemSQL {
             id: row[0], campaignID: row[1], kind: kind, kindName: kind.russianName, title: row[3], state: state,
             stateName: state.russianName, revision: row[5], schoolID: row[6], schoolCode: row[7], schoolName: row[8],
             municipalityID: row[9], municipalityName: row[10], regionID: row[11], timeZone: row[12], riskFactorID: row[13],
-            measureID: row[14], submittedAt: row[15], submittedBy: row[16], updatedAt: row[17], latestVersion: row[18])
+            measureID: row[14], submittedAt: try row.instantIfPresent(15), submittedBy: row[16], updatedAt: try row.instant(17),
+            latestVersion: row[18])
     }
 
     static func stored(_ row: Row) throws -> StoredItem {
-        StoredItem(summary: try summary(row), createdBy: row[19], firstSubmittedAt: row[20], submittedByID: row[21],
-                   decidedAt: row[22], decidedBy: row[23], firstConfirmedAt: row[24], confirmedVersion: row[25])
+        StoredItem(summary: try summary(row), createdBy: row[19], firstSubmittedAt: try row.instantIfPresent(20), submittedByID: row[21],
+                   decidedAt: try row.instantIfPresent(22), decidedBy: row[23], firstConfirmedAt: try row.instantIfPresent(24),
+                   confirmedVersion: row[25])
     }
 }
 
@@ -62,7 +64,7 @@ extension SQLiteTransaction {
             FROM item_files f JOIN users u ON u.id = f.uploaded_by WHERE f.item_id = ? ORDER BY f.version
             """), arguments: [itemID]).map { row in
             FileVersion(version: row[0], fileName: row[1], mediaType: row[2], size: row[3], sha256: row[4], uploadedBy: row[5],
-                        uploadedAt: row[6])
+                        uploadedAt: try row.instant(6))
         }
     }
 
@@ -146,7 +148,7 @@ extension SQLiteTransaction {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
                 """).execute(arguments: [draft.campaignID, draft.kind, draft.path.schoolID, draft.path.municipalityID,
                                          draft.path.regionID, draft.riskFactorID, draft.measureID, draft.title, ReviewState.draft,
-                                         draft.createdAt, draft.createdBy, draft.createdAt])
+                                         draft.createdAt.sql, draft.createdBy, draft.createdAt.sql])
             let id = db.lastInsertedRowID
             if let school = draft.path.schoolID {
                 try updateProgress(campaignID: draft.campaignID, schoolID: school) { progress in
@@ -183,11 +185,11 @@ extension SQLiteTransaction {
             UPDATE items SET state = ?, revision = ?, updated_at = ?, submitted_at = ?, submitted_by = ?, first_submitted_at = ?,
                 decided_at = ?, decided_by = ?, confirmed_version = ?, first_confirmed_at = ?
             WHERE id = ? AND revision = ? AND state = ?
-            """).execute(arguments: [change.to, change.revision, change.at, submittedAt, submittedBy, firstSubmittedAt, decidedAt,
-                                     decidedBy, confirmedVersion, firstConfirmedAt, item.id, item.revision, item.state])
+            """).execute(arguments: [change.to, change.revision, change.at.sql, submittedAt.sql, submittedBy, firstSubmittedAt.sql,
+                                     decidedAt.sql, decidedBy, confirmedVersion, firstConfirmedAt.sql, item.id, item.revision, item.state])
         guard db.changesCount == 1 else { return false }
         if let measure = item.measureID, item.firstConfirmedAt == nil, change.action == .confirm {
-            try statement("UPDATE measures SET report_first_confirmed_at = ? WHERE id = ?").execute(arguments: [change.at, measure])
+            try statement("UPDATE measures SET report_first_confirmed_at = ? WHERE id = ?").execute(arguments: [change.at.sql, measure])
         }
         if let school = item.schoolID {
             try updateProgress(campaignID: item.campaignID, schoolID: school) { $0.itemChanged(item.id, change.action, at: change.at) }
@@ -196,7 +198,7 @@ extension SQLiteTransaction {
     }
 
     func touchItem(id: Int64, at: Date) throws {
-        try statement("UPDATE items SET revision = revision + 1, updated_at = ? WHERE id = ?").execute(arguments: [at, id])
+        try statement("UPDATE items SET revision = revision + 1, updated_at = ? WHERE id = ?").execute(arguments: [at.sql, id])
     }
 
     func insertFileVersion(itemID: Int64, version: Int, fileName: String, mediaType: String, size: Int64, sha256: String,
@@ -205,7 +207,7 @@ extension SQLiteTransaction {
             try statement("""
                 INSERT INTO item_files (item_id, version, file_name, media_type, size, sha256, uploaded_by, uploaded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [itemID, version, fileName, mediaType, size, sha256, uploadedBy, at])
+                """).execute(arguments: [itemID, version, fileName, mediaType, size, sha256, uploadedBy, at.sql])
         }
     }
 
@@ -238,7 +240,7 @@ extension SQLiteTransaction {
                 """).execute(arguments: [roadmap.id, roadmap.campaignID, roadmap.schoolID, roadmap.path.municipalityID,
                                          roadmap.path.regionID, position, fields.riskFactorID, fields.track?.rawValue, fields.task,
                                          fields.title, fields.dueDate, fields.responsible, fields.expectedResult, fields.indicator,
-                                         fields.plannedValue, fields.regionalMeasure, at, at])
+                                         fields.plannedValue, fields.regionalMeasure, at.sql, at.sql])
             let id = db.lastInsertedRowID
             if let school = roadmap.schoolID {
                 try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { $0.measureAdded(id, dueDate: fields.dueDate, at: at) }
@@ -255,7 +257,7 @@ extension SQLiteTransaction {
                 WHERE id = ?
                 """).execute(arguments: [fields.riskFactorID, fields.track?.rawValue, fields.task, fields.title, fields.dueDate,
                                          fields.responsible, fields.expectedResult, fields.indicator, fields.plannedValue,
-                                         fields.regionalMeasure, at, id])
+                                         fields.regionalMeasure, at.sql, id])
             if let school = roadmap.schoolID {
                 try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { $0.measureRescheduled(id, dueDate: fields.dueDate) }
             }
@@ -272,6 +274,6 @@ extension SQLiteTransaction {
     }
 
     func setActualValue(measureID: Int64, _ value: String, at: Date) throws {
-        try statement("UPDATE measures SET actual_value = ?, updated_at = ? WHERE id = ?").execute(arguments: [value, at, measureID])
+        try statement("UPDATE measures SET actual_value = ?, updated_at = ? WHERE id = ?").execute(arguments: [value, at.sql, measureID])
     }
 }

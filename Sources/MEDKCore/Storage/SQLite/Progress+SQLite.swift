@@ -132,7 +132,8 @@ enum ProgressRebuild {
         let reviewActions = ReviewAction.allCases.filter { $0.resultingState != nil }.map { AuditAction.transition($0) }
         for row in items {
             let id: Int64 = row[0]
-            var item = ItemProgress(id: id, kind: try row.decode(ItemKind.self, at: 1), createdAt: SchoolProgress.kept(row[2]), changes: [])
+            var item = ItemProgress(id: id, kind: try row.decode(ItemKind.self, at: 1), createdAt: SchoolProgress.kept(try row.instant(2)),
+                                    changes: [])
             for change in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT action, at FROM audit_log WHERE entity_type = 'item' AND entity_id = ?
                   AND action IN (\(reviewActions.map { "'\($0.rawValue)'" }.joined(separator: ","))) ORDER BY seq
@@ -148,7 +149,7 @@ enum ProgressRebuild {
             WHERE ms.campaign_id = ? AND ms.school_id = ? ORDER BY ms.id
             """, arguments: [campaignID, schoolID]) {
             progress.measures.append(MeasureProgress(id: row[0], dueDate: try row.decode(CalendarDate.self, at: 1),
-                                                     createdAt: SchoolProgress.kept(row[2]), reportItemID: row[3]))
+                                                     createdAt: SchoolProgress.kept(try row.instant(2)), reportItemID: row[3]))
         }
         progress.chosenRiskCount = try Int.fetchOne(db, sql: """
             SELECT count(*) FROM risk_profile_entries e JOIN items i ON i.id = e.item_id

@@ -43,7 +43,7 @@ extension SQLiteTransaction {
 
     func session(tokenHash: String) throws -> StoredSession? {
         try Row.fetchOne(statement("SELECT id, user_id, expires_at, revoked_at FROM sessions WHERE token_hash = ?"),
-                         arguments: [tokenHash]).map { StoredSession(id: $0[0], userID: $0[1], expiresAt: $0[2], revokedAt: $0[3]) }
+                         arguments: [tokenHash]).map { StoredSession(id: $0[0], userID: $0[1], expiresAt: try $0.instant(2), revokedAt: try $0.instantIfPresent(3)) }
     }
 
     func users(_ query: UserQuery, page: PageRequest) throws -> Page<UserInfo> {
@@ -64,7 +64,7 @@ extension SQLiteTransaction {
         try guarded {
             try statement("""
                 INSERT INTO users (login, full_name, email, password_hash, is_active, failed_logins, created_at) VALUES (?, ?, ?, ?, 1, 0, ?)
-                """).execute(arguments: [login, fullName, email, passwordHash, at])
+                """).execute(arguments: [login, fullName, email, passwordHash, at.sql])
             return db.lastInsertedRowID
         }
     }
@@ -101,7 +101,7 @@ extension SQLiteTransaction {
                 failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END,
                 locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until END
             WHERE id = ?3 RETURNING locked_until IS NOT NULL AND locked_until = ?2
-            """), arguments: [limit, lockUntil, userID])
+            """), arguments: [limit, lockUntil.sql, userID])
         return locked ?? false
     }
 
@@ -111,14 +111,14 @@ extension SQLiteTransaction {
 
     func insertSession(tokenHash: String, userID: Int64, createdAt: Date, expiresAt: Date) throws {
         try statement("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [tokenHash, userID, createdAt, expiresAt])
+            .execute(arguments: [tokenHash, userID, createdAt.sql, expiresAt.sql])
     }
 
     func revokeSession(id: Int64, at: Date) throws {
-        try statement("UPDATE sessions SET revoked_at = ? WHERE id = ?").execute(arguments: [at, id])
+        try statement("UPDATE sessions SET revoked_at = ? WHERE id = ?").execute(arguments: [at.sql, id])
     }
 
     func revokeSessions(userID: Int64, at: Date) throws {
-        try statement("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").execute(arguments: [at, userID])
+        try statement("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").execute(arguments: [at.sql, userID])
     }
 }
