@@ -152,10 +152,12 @@ final class DatasetGenerator: @unchecked Sendable {
         }
         var steps: [Step] = []
         for index in schools.indices { plan(school: index, into: &steps) }
+        try await service.store.beginBulkLoad()
         // A stable sort: steps of one item keep their order even at equal times.
         steps = steps.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
         progress("Шагов истории: \(steps.count).")
         try await execute(steps, started: started)
+        try await service.store.finishBulkLoad()
         try await service.optimizeStorage()
         progress("Готово за \(Int(Date().timeIntervalSince(started))) с.")
         let first = schools[schools.firstIndex { regions[$0.region].entry.code == RussianRegions.large } ?? 0]
@@ -426,7 +428,7 @@ final class DatasetGenerator: @unchecked Sendable {
 
         // The roadmap, due 15 May: its measures across June–December, reported as they fall due.
         var measures: [MeasurePlan] = []
-        let measureCount = random.int(45...73)
+        let measureCount = random.int(50...80)
         for number in 0..<measureCount {
             let factor = schools[index].chosen[number % schools[index].chosen.count]
             let templates = MeasureTemplates.templates(factor: factor)
@@ -468,7 +470,7 @@ final class DatasetGenerator: @unchecked Sendable {
     // MARK: Running the steps
 
     private func execute(_ steps: [Step], started: Date) async throws {
-        let batch = 2_500
+        let batch = 10_000
         var done = 0
         var reported = 0
         while done < steps.count {

@@ -69,9 +69,8 @@ extension MEDKService {
             throw MEDKError(.conflict, code: "already_exists",
                             message: "«\(title)» уже создан(а) для этой организации в этой кампании; откройте существующий.")
         }
-        guard let item = try store.item(id: id) else { throw MEDKError.notFound("Объект №\(id)") }
         if request.kind == .riskProfile {
-            try seedRiskProfile(store, item)
+            try seedRiskProfile(store, try load(store, id))
         }
         try store.appendAudit(AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
                               AuditRecord(action: .itemCreate, entityType: .item, entityID: id, toState: ReviewState.draft.rawValue,

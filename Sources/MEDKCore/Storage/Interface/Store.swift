@@ -23,6 +23,9 @@ protocol Store: Sendable {
     func durabilityLevel() throws -> Int
     /// Refreshes the statistics the query planner chooses indexes by (cheap, bounded).
     func optimize() async throws
+    /// Settings for loading millions of rows at once, and back to durable ones afterwards.
+    func beginBulkLoad() async throws
+    func finishBulkLoad() async throws
 }
 
 typealias StoreReading = OrganisationReading & UserReading & CampaignReading & ItemReading & MonitoringReading & AuditReading

@@ -33,12 +33,16 @@ private enum AuditSQL {
 extension SQLiteTransaction {
     @discardableResult
     func appendAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws -> AuditEntry {
-        let last = try Row.fetchOne(statement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
+        if chain.last == nil {
+            chain.last = try Row.fetchOne(statement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
+                .map { (seq: $0[0], hash: $0[1]) } ?? (seq: 0, hash: AuditEntry.genesisHash)
+        }
+        let last = chain.last!
         var entry = AuditEntry(
-            seq: (last?[0] as Int64? ?? 0) + 1, at: Timestamp.string(instant), actorID: actor.userID, actorLogin: actor.login,
+            seq: last.seq + 1, at: Timestamp.string(instant), actorID: actor.userID, actorLogin: actor.login,
             actorRole: actor.role, action: record.action, entityType: record.entityType, entityID: record.entityID,
             fromState: record.fromState, toState: record.toState, comment: record.comment,
-            details: AuditChain.canonicalJSON(record.details), prevHash: last?[1] ?? AuditEntry.genesisHash, hash: "")
+            details: AuditChain.canonicalJSON(record.details), prevHash: last.hash, hash: "")
         entry.hash = entry.computedHash()
         try statement("""
             INSERT INTO audit_log (seq, at, actor_id, actor_login, actor_role, action, entity_type, entity_id, from_state, to_state,
@@ -47,6 +51,7 @@ extension SQLiteTransaction {
             """).execute(arguments: [entry.seq, entry.at, entry.actorID, entry.actorLogin, entry.actorRole, entry.action,
                                      entry.entityType, entry.entityID.map { String($0) }, entry.fromState, entry.toState,
                                      entry.comment, entry.details, entry.prevHash, entry.hash])
+        chain.last = (entry.seq, entry.hash)
         return entry
     }
 

@@ -91,9 +91,23 @@ extension AuditEntity: DatabaseValueConvertible {}
 extension CalendarDate: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { description.databaseValue }
 
+    /// Exactly ten ASCII characters `YYYY-MM-DD`, read digit by digit (lists read thousands).
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CalendarDate? {
-        guard let text = String.fromDatabaseValue(dbValue), text.count == 10 else { return nil }
-        return CalendarDate(text)
+        guard let text = String.fromDatabaseValue(dbValue) else { return nil }
+        var utf8 = text.utf8
+        return utf8.withContiguousStorageIfAvailable { bytes -> CalendarDate? in
+            guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    guard bytes[index] >= 48 && bytes[index] <= 57 else { return nil }
+                    value = value * 10 + Int(bytes[index] - 48)
+                }
+                return value
+            }
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+            return CalendarDate(year: year, month: month, day: day)
+        } ?? CalendarDate(text)
     }
 }
 

@@ -33,7 +33,7 @@ final class SQLiteStore: Store {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
         do {
-            return try await pool.read { db in try body(SQLiteTransaction(db: db)) }
+            return try await pool.read { db in try body(SQLiteTransaction(db: db, chain: ChainHead())) }
         } catch {
             throw mapped(error)
         }
@@ -41,7 +41,7 @@ final class SQLiteStore: Store {
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
         do {
-            return try await pool.write { db in try body(SQLiteTransaction(db: db)) }
+            return try await pool.write { db in try body(SQLiteTransaction(db: db, chain: ChainHead())) }
         } catch {
             throw mapped(error)
         }
@@ -52,7 +52,7 @@ final class SQLiteStore: Store {
             return try await pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction {
-                    result = try body(SQLiteTransaction(db: db))
+                    result = try body(SQLiteTransaction(db: db, chain: ChainHead()))
                     return dryRun ? .rollback : .commit
                 }
                 return result!
@@ -87,6 +87,21 @@ final class SQLiteStore: Store {
         try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
+    /// A bulk load (`medk generate`) writes millions of rows in large transactions: a big page
+    /// cache spares re-reading index pages, and commits skip fsync (a crashed load is simply run
+    /// again). `finishBulkLoad` restores the durable settings and folds the WAL into the database.
+    func beginBulkLoad() async throws {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA synchronous = OFF")
+        }
+    }
+
+    func finishBulkLoad() async throws {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+
     /// ANALYZE on a bounded sample (`analysis_limit`): refreshes the planner's statistics in
     /// milliseconds even on the national database, so index choices follow the data as it grows.
     func optimize() async throws {
@@ -102,6 +117,12 @@ final class SQLiteStore: Store {
         logger.error("unexpected storage failure", metadata: ["error": "\(String(reflecting: error))"])
         return MEDKError.internalFailure
     }
+}
+
+/// The last (seq, hash) of the audit chain within one write transaction: appends after the first
+/// need not look it up again, since nothing else writes in between.
+final class ChainHead: @unchecked Sendable {
+    var last: (seq: Int64, hash: String)?
 }
 
 extension MEDKError {
@@ -125,6 +146,8 @@ extension MEDKError {
 /// `MEDKError` at once, so a use case (an import checking every row) can report and go on.
 struct SQLiteTransaction: StoreWriting {
     let db: Database
+    /// The audit chain's last row, once this transaction has read or written it.
+    let chain: ChainHead
 
     /// Runs one statement's worth of work, mapping constraint failures to refusals.
     func guarded<T>(_ body: () throws -> T) throws -> T {
