@@ -57,6 +57,11 @@ enum APIRoutes {
             return try await service.schools(OrganisationQuery(search: request.query("q"), regionID: region, municipalityID: municipality),
                                              page: try pageRequest(request))
         }
+        table.on(.get, "\(prefix)/schools/{code}/overview") { request, context -> SchoolOverview in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Школа") }
+            return try await service.schoolOverview(schoolCode: code, campaignCode: request.query("campaign"), for: actor)
+        }
         table.on(.get, "\(prefix)/items") { request, context -> Page<ItemSummary> in
             let actor = try context.requireActor()
             return try await service.items(for: actor, filter: try itemFilter(request), page: try pageRequest(request))

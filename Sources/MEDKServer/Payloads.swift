@@ -57,6 +57,7 @@ extension ComplianceReport: ResponseEncodable {}
 extension HealthResponse: ResponseEncodable {}
 extension EmptyResponse: ResponseEncodable {}
 extension OverdueList: ResponseEncodable {}
+extension SchoolOverview: ResponseEncodable {}
 extension Page: ResponseGenerator where Element: Codable {}
 extension Page: ResponseEncodable where Element: Codable {}
 

@@ -311,7 +311,7 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
     def test_4_main_pages_for_the_readme(self):
         self.login("region75")
         self.open("/monitoring/overdue")
-        self.assertIn("Просрочено", self.text())
+        self.assertIn("Просроченные мероприятия", self.text())
         self.open("/admin/assignments")
         self.assertIn("Кураторы школ", self.text())
         self.login("admin")

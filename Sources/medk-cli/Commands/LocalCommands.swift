@@ -233,3 +233,17 @@ struct Audit: AsyncParsableCommand {
         }
     }
 }
+
+struct RepairProgress: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repair-progress",
+        abstract: "Пересобрать сводки соблюдения сроков всех школ из документов, журнала и мероприятий.",
+        discussion: "Сводки обновляются при каждом изменении сами; пересборка нужна, только если база восстанавливалась "
+            + "по частям или сообщение об ошибке просит о ней. Можно при работающем сервере.")
+    @OptionGroup var data: DataDirectory
+
+    func run() async throws {
+        let count = try await data.openExisting().repairProgress()
+        print("Сводки пересобраны: школ — \(count).")
+    }
+}

@@ -23,6 +23,8 @@ protocol Store: Sendable {
     func durabilityLevel() throws -> Int
     /// Refreshes the statistics the query planner chooses indexes by (cheap, bounded).
     func optimize() async throws
+    /// Rebuilds every school's stored progress from the rows it summarises; returns how many.
+    func rebuildProgress() async throws -> Int
     /// Settings for loading millions of rows at once, and back to durable ones afterwards.
     func beginBulkLoad() async throws
     func finishBulkLoad() async throws

@@ -158,8 +158,9 @@ enum ProgressRebuild {
         return progress
     }
 
-    /// Rebuilds the stored progress of every school that has items.
-    static func rebuildAll(_ db: Database) throws {
+    /// Rebuilds the stored progress of every school that has items; returns how many.
+    @discardableResult
+    static func rebuildAll(_ db: Database) throws -> Int {
         try db.execute(sql: "DELETE FROM school_progress")
         for row in try Row.fetchAll(db, sql: "SELECT DISTINCT campaign_id, school_id FROM items WHERE school_id IS NOT NULL") {
             let campaignID: Int64 = row[0], schoolID: Int64 = row[1]
@@ -167,5 +168,6 @@ enum ProgressRebuild {
             try db.execute(sql: "INSERT INTO school_progress (campaign_id, school_id, digest) VALUES (?, ?, ?)",
                            arguments: [campaignID, schoolID, Data(ProgressCodec.encode(progress))])
         }
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM school_progress") ?? 0
     }
 }

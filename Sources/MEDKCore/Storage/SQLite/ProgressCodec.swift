@@ -84,7 +84,7 @@ enum ProgressCodec {
     }
 
     static let corrupt = MEDKError(.internalFailure, code: "corrupt_progress",
-                                   message: "Сводка школы в базе данных повреждена; её можно пересобрать (medk repair-progress).")
+                                   message: "Сводка школы в базе данных повреждена; администратор может пересобрать сводки командой medk repair-progress.")
 
     private static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) - epoch }
     private static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds + epoch)) }

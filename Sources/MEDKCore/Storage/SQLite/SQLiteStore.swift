@@ -87,6 +87,14 @@ final class SQLiteStore: Store {
         try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
+    func rebuildProgress() async throws -> Int {
+        do {
+            return try await pool.write { db in try ProgressRebuild.rebuildAll(db) }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
     /// A bulk load (`medk generate`) writes millions of rows in large transactions: a big page
     /// cache spares re-reading index pages, and commits skip fsync (a crashed load is simply run
     /// again). `finishBulkLoad` restores the durable settings and folds the WAL into the database.
