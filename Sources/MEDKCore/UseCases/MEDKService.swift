@@ -14,12 +14,21 @@ public final class MEDKService: Sendable {
     let logger: Logger
 
     /// Opens (creating if needed) the data directory: `medk.sqlite` and `files/`.
-    public init(dataDirectory: URL, clock: any Clock = SystemClock(), hasher: PasswordHasher = .standard,
-                maxUploadBytes: Int64 = FileStore.defaultMaxBytes, sessionLifetime: TimeInterval = 12 * 3600,
-                logger: Logger = Logger(label: "medk.core")) throws {
+    public convenience init(dataDirectory: URL, clock: any Clock = SystemClock(), hasher: PasswordHasher = .standard,
+                            maxUploadBytes: Int64 = FileStore.defaultMaxBytes, sessionLifetime: TimeInterval = 12 * 3600,
+                            logger: Logger = Logger(label: "medk.core")) throws {
+        try self.init(dataDirectory: dataDirectory, clock: clock, hasher: hasher, maxUploadBytes: maxUploadBytes,
+                      sessionLifetime: sessionLifetime, logger: logger, statementTrace: nil)
+    }
+
+    /// The same, with every SQL statement reported to `statementTrace` (tests of query plans).
+    init(dataDirectory: URL, clock: any Clock = SystemClock(), hasher: PasswordHasher = .standard,
+         maxUploadBytes: Int64 = FileStore.defaultMaxBytes, sessionLifetime: TimeInterval = 12 * 3600,
+         logger: Logger = Logger(label: "medk.core"), statementTrace: (@Sendable (String) -> Void)?) throws {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         self.dataDirectory = dataDirectory
-        self.store = try SQLiteStore(path: dataDirectory.appendingPathComponent("medk.sqlite").path, logger: logger)
+        self.store = try SQLiteStore(path: dataDirectory.appendingPathComponent("medk.sqlite").path, logger: logger,
+                                     trace: statementTrace)
         self.files = try FileStore(root: dataDirectory.appendingPathComponent("files"), maxBytes: maxUploadBytes)
         self.clock = clock
         self.hasher = hasher

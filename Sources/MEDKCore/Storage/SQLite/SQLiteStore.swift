@@ -9,13 +9,19 @@ final class SQLiteStore: Store {
     let pool: DatabasePool
     private let logger: Logger
 
-    init(path: String, migrate: Bool = true, logger: Logger) throws {
+    /// - Parameter trace: receives the SQL of every statement executed (tests check query plans).
+    init(path: String, migrate: Bool = true, logger: Logger, trace: (@Sendable (String) -> Void)? = nil) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA trusted_schema = OFF")
             db.add(function: SearchFolding.makeFunction())
+            if let trace {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { trace(statement.sql) }
+                }
+            }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         // DatabasePool sets NORMAL on its writer after prepareDatabase; set FULL afterwards.
@@ -95,17 +101,40 @@ final class SQLiteStore: Store {
         }
     }
 
-    /// A bulk load (`medk generate`) writes millions of rows in large transactions: a big page
-    /// cache spares re-reading index pages, and commits skip fsync (a crashed load is simply run
-    /// again). `finishBulkLoad` restores the durable settings and folds the WAL into the database.
+    /// Indexes only reads use (lists, reports, histories), not the rules writes check: a bulk load
+    /// drops them and builds them again at the end, by one sort each instead of millions of inserts
+    /// at random places. Uniqueness indexes stay, so every rule still holds while loading, and so
+    /// does `items_school`, by which a write checks the school's chosen risks.
+    static let indexesDeferredInBulk = ["items_municipality", "items_region", "items_campaign",
+                                        "measures_open_by_school", "measures_open_by_municipality", "measures_open_by_region",
+                                        "measures_open_by_campaign", "measures_school", "audit_log_entity"]
+
+    /// A bulk load (`medk generate`) writes millions of rows in large transactions: read-side indexes
+    /// are set aside, a big page cache spares re-reading pages, and commits skip fsync (a crashed
+    /// load is simply run again, into a new directory). `finishBulkLoad` restores all of it.
     func beginBulkLoad() async throws {
         try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA synchronous = OFF")
+            try db.execute(sql: "PRAGMA cache_size = -1048576; PRAGMA synchronous = OFF")
+            let names = Self.indexesDeferredInBulk
+            let definitions = try Row.fetchAll(db, sql: """
+                SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (\(SQLList.placeholders(names.count)))
+                """, arguments: StatementArguments(names))
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS bulk_load_deferred_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL)")
+            for row in definitions {
+                try db.execute(sql: "INSERT OR REPLACE INTO bulk_load_deferred_indexes (name, sql) VALUES (?, ?)", arguments: [row[0], row[1]])
+                try db.execute(sql: "DROP INDEX \(row[0] as String)")
+            }
         }
     }
 
     func finishBulkLoad() async throws {
         try await pool.writeWithoutTransaction { db in
+            if try db.tableExists("bulk_load_deferred_indexes") {
+                for row in try Row.fetchAll(db, sql: "SELECT sql FROM bulk_load_deferred_indexes ORDER BY name") {
+                    try db.execute(sql: row[0] as String)
+                }
+                try db.execute(sql: "DROP TABLE bulk_load_deferred_indexes")
+            }
             try db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE)")
         }
     }
