@@ -56,7 +56,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MEDKCoreTests",
-            dependencies: ["MEDKCore", "MEDKTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["MEDKCore", "MEDKTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "MEDKServerTests",

@@ -229,6 +229,9 @@ CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date)
 CREATE INDEX measures_open_by_municipality ON measures(municipality_id, campaign_id, due_date)
     WHERE report_first_confirmed_at IS NULL;
 
+CREATE INDEX measures_open_by_place ON measures(campaign_id, region_id, municipality_id, ifnull(school_id, 0), due_date)
+    WHERE report_first_confirmed_at IS NULL;
+
 CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_date)
     WHERE report_first_confirmed_at IS NULL;
 
@@ -244,6 +247,8 @@ CREATE INDEX municipalities_region ON municipalities(region_id);
 CREATE INDEX schools_municipality ON schools(municipality_id);
 
 CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE INDEX user_roles_role ON user_roles(role, region_id);
 
 CREATE UNIQUE INDEX user_roles_unique ON user_roles(
     user_id, role, ifnull(region_id, 0), ifnull(municipality_id, 0), ifnull(school_id, 0));

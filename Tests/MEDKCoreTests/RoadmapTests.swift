@@ -89,3 +89,41 @@ struct RoadmapTests {
         #expect(try await world.service.measure(measure.id, for: school).overdue)
     }
 }
+
+@Suite("A roadmap filled from a table at once")
+struct RoadmapTableTests {
+    static func input(_ title: String, due: String = "2026-10-01", risk: Int? = 3) -> MeasureInput {
+        MeasureInput(task: "Задача", title: title, dueDate: CalendarDate(due)!, responsible: "Директор", expectedResult: "Результат",
+                     indicator: "Показатель", plannedValue: "1", riskFactorNumber: risk)
+    }
+
+    @Test("all measures are added in order with one new revision and a history line each")
+    func addsAll() async throws {
+        let world = try await TestWorld()
+        let owner = try await world.actor("school-A")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")), by: owner)
+        let added = try await world.service.addMeasures(roadmapID: roadmap.item.id, [Self.input("Первое"), Self.input("Второе"),
+                                                                                      Self.input("Третье")], by: owner)
+        #expect(added.map(\.title) == ["Первое", "Второе", "Третье"])
+        #expect(added.map(\.position) == [1, 2, 3])
+        let detail = try await world.service.item(roadmap.item.id, for: owner)
+        #expect(detail.item.revision == roadmap.item.revision + 1)
+        #expect(detail.history.filter { $0.action == .measureAdd }.count == 3)
+    }
+
+    @Test("one wrong row refuses the whole table, naming every wrong row, and adds nothing")
+    func refusesAll() async throws {
+        let world = try await TestWorld()
+        let owner = try await world.actor("school-A")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")), by: owner)
+        let error = await #expect(throws: MEDKError.self) {
+            try await world.service.addMeasures(roadmapID: roadmap.item.id, [Self.input("Хорошее"), Self.input("   "),
+                                                                              Self.input("Фактор 42", risk: 42)], by: owner)
+        }
+        #expect(error?.code == "invalid_measure")
+        #expect(error?.details == ["Мероприятие 2: Не указано название мероприятия.", "Мероприятие 3: В каталоге кампании нет фактора риска №42."])
+        #expect(try await world.service.item(roadmap.item.id, for: owner).measures?.isEmpty == true)
+    }
+}

@@ -125,9 +125,9 @@ struct VisibilityPropertyTests {
                         let roadmap = try store.item(id: roadmapID)!
                         for m in 0..<random.int(1...4) {
                             let due = today.adding(days: random.int(-20...5))
-                            let id = try store.insertMeasure(roadmap: roadmap, position: m + 1, MeasureFields(
+                            let id = try store.insertMeasures(roadmap: roadmap, position: m + 1, [MeasureFields(
                                 task: "Задача", title: "Мероприятие \(m)", dueDate: due, responsible: "Директор", expectedResult: "Результат",
-                                indicator: "Показатель", plannedValue: "1"), at: now)
+                                indicator: "Показатель", plannedValue: "1")], at: now)[0]
                             var confirmed = false
                             if random.chance(0.5) {
                                 let reportID = try store.insertItem(ItemDraft(campaignID: campaign, kind: .measureReport, path: path, measureID: id,

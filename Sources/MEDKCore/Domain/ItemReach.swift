@@ -52,9 +52,18 @@ public struct ItemVisibility: Sendable, Hashable {
     /// Reviewers never decide on what they submitted themselves.
     public private(set) var excludingSubmittedBy: Int64?
 
+    /// Reaches contained in others are dropped (a region's coordinator reaches its municipalities'
+    /// own items already), so that the filter is as simple as the grants allow.
     public init(reaches: some Sequence<ItemReach>, excludingSubmittedBy: Int64? = nil) {
         let unique = Set(reaches)
-        self.reaches = unique.contains(.everything) ? [.everything] : unique.sorted()
+        self.reaches = unique.contains(.everything) ? [.everything] : unique.filter { reach in
+            switch reach {
+            case .municipalItemsIn(let region): !unique.contains(.region(region))
+            case .municipalItemsOf(let municipality): !unique.contains(.municipality(municipality))
+            case .curated(let pair): !unique.contains(.school(pair.schoolID))
+            default: true
+            }
+        }.sorted()
         self.excludingSubmittedBy = excludingSubmittedBy
     }
 

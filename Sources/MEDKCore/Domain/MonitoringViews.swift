@@ -46,14 +46,14 @@ public enum OverdueSort: String, Codable, Sendable, CaseIterable {
     case dueDate = "due"
     /// Most recently overdue first.
     case recent
-    /// By school (or municipality) code, then longest overdue first.
+    /// Grouped by municipality and school, longest overdue first within each.
     case school
 
     public var russianName: String {
         switch self {
         case .dueDate: "сначала самые давние"
         case .recent: "сначала недавние"
-        case .school: "по школам"
+        case .school: "по муниципалитетам и школам"
         }
     }
 }

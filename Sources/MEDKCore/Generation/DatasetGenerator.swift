@@ -516,15 +516,14 @@ final class DatasetGenerator: @unchecked Sendable {
             let id = try MEDKService.createItem(store, NewItem(campaignID: campaignID, kind: .roadmap, schoolID: schools[index].id),
                                                 by: actor, at: at)
             schools[index].items[.roadmap] = (id, .draft)
-            for position in schools[index].measures.indices {
-                let plan = schools[index].measures[position]
-                let input = MeasureInput(task: plan.template.task, title: plan.template.title, dueDate: plan.due,
-                                         responsible: plan.template.responsible, expectedResult: plan.template.result,
-                                         indicator: plan.template.indicator, plannedValue: plan.template.planned,
-                                         riskFactorNumber: plan.factor)
-                schools[index].measures[position].id = try MEDKService.addMeasure(
-                    store, roadmapID: id, input, expectedRevision: nil, by: actor, at: at.addingTimeInterval(TimeInterval(60 + position * 45)))
+            // The roadmap's table filled in at once, as schools paste it from their Word or Excel plan.
+            let inputs = schools[index].measures.map { plan in
+                MeasureInput(task: plan.template.task, title: plan.template.title, dueDate: plan.due,
+                             responsible: plan.template.responsible, expectedResult: plan.template.result,
+                             indicator: plan.template.indicator, plannedValue: plan.template.planned, riskFactorNumber: plan.factor)
             }
+            let ids = try MEDKService.addMeasures(store, roadmapID: id, inputs, expectedRevision: nil, by: actor, at: at.addingTimeInterval(600))
+            for (position, measureID) in ids.enumerated() { schools[index].measures[position].id = measureID }
         case .submit(let ref):
             try transition(index, ref, .submit, by: actor, at: at)
         case .decide(let ref, let confirm):

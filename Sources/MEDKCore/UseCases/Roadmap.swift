@@ -44,14 +44,50 @@ extension MEDKService {
 
     static func addMeasure(_ store: any StoreWriting, roadmapID: Int64, _ input: MeasureInput, expectedRevision: Int?,
                            by actor: Actor, at now: Date) throws -> Int64 {
+        try addMeasures(store, roadmapID: roadmapID, [input], expectedRevision: expectedRevision, by: actor, at: now)[0]
+    }
+
+    /// Most measures one call may add: a whole roadmap table, with room to spare.
+    public static let maximumMeasuresAtOnce = 1_000
+
+    /// Adds several measures to a roadmap as one change (a roadmap filled from a table): all of
+    /// them or, if any row is wrong, none, with every wrong row named. One new revision of the
+    /// roadmap, one history line per measure.
+    public func addMeasures(roadmapID: Int64, _ inputs: [MeasureInput], expectedRevision: Int? = nil,
+                            by actor: Actor) async throws -> [Measure] {
+        let now = now()
+        let ids = try await write { store in
+            try Self.addMeasures(store, roadmapID: roadmapID, inputs, expectedRevision: expectedRevision, by: actor, at: now)
+        }
+        let roadmap = try await item(roadmapID, for: actor)
+        return (roadmap.measures ?? []).filter { ids.contains($0.id) }
+    }
+
+    static func addMeasures(_ store: any StoreWriting, roadmapID: Int64, _ inputs: [MeasureInput], expectedRevision: Int?,
+                            by actor: Actor, at now: Date) throws -> [Int64] {
+        guard !inputs.isEmpty else { throw MEDKError.invalid("no_measures", "Не передано ни одного мероприятия.") }
+        guard inputs.count <= maximumMeasuresAtOnce else {
+            throw MEDKError.invalid("too_many", "За один раз можно добавить не более \(maximumMeasuresAtOnce) мероприятий.")
+        }
         let roadmap = try loadRoadmap(store, roadmapID)
         let auditActor = try requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
-        let fields = try validate(store, input, roadmap: roadmap)
-        let id = try store.insertMeasure(roadmap: roadmap, position: try store.nextMeasurePosition(roadmapID: roadmapID), fields, at: now)
+        var fields: [MeasureFields] = []
+        var problems: [String] = []
+        for (index, input) in inputs.enumerated() {
+            do {
+                fields.append(try validate(store, input, roadmap: roadmap))
+            } catch let error as MEDKError where inputs.count > 1 {
+                problems += error.details.map { "Мероприятие \(index + 1): \($0)" }
+            }
+        }
+        guard problems.isEmpty else { throw MEDKError.invalid("invalid_measure", "Мероприятия заполнены неверно.", details: problems) }
+        let ids = try store.insertMeasures(roadmap: roadmap, position: try store.nextMeasurePosition(roadmapID: roadmapID), fields, at: now)
         try store.touchItem(id: roadmapID, at: now)
-        try store.appendAudit(auditActor, at: now, .item(.measureAdd, roadmapID, details: [
-            "measure_id": String(id), "title": input.title, "due_date": input.dueDate.description]))
-        return id
+        for (id, input) in zip(ids, inputs) {
+            try store.appendAudit(auditActor, at: now, .item(.measureAdd, roadmapID, details: [
+                "measure_id": String(id), "title": input.title, "due_date": input.dueDate.description]))
+        }
+        return ids
     }
 
     public func updateMeasure(_ measureID: Int64, _ input: MeasureInput, expectedRevision: Int? = nil,

@@ -110,7 +110,8 @@ protocol ItemWriting {
     /// Sets the significance and choice of the factors given; others keep what they had.
     func saveRiskProfile(of item: StoredItem, _ choices: [RiskChoice]) throws
     func nextMeasurePosition(roadmapID: Int64) throws -> Int
-    func insertMeasure(roadmap: StoredItem, position: Int, _ fields: MeasureFields, at: Date) throws -> Int64
+    /// Inserts measures at consecutive positions from `position`; returns their ids in order.
+    func insertMeasures(roadmap: StoredItem, position: Int, _ fields: [MeasureFields], at: Date) throws -> [Int64]
     func updateMeasure(id: Int64, roadmap: StoredItem, _ fields: MeasureFields, at: Date) throws
     func deleteMeasure(id: Int64, roadmap: StoredItem) throws
     func setActualValue(measureID: Int64, _ value: String, at: Date) throws

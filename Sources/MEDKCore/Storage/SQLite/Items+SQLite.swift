@@ -37,11 +37,13 @@ extension SQLiteTransaction {
     }
 
     func items(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary> {
-        try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", conditions(visibility, filter),
+        guard !visibility.isNothing else { return Page(items: [], total: 0, nextCursor: nil) }
+        return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", conditions(visibility, filter),
                              order: [.integer("i.id", descending: true)], page: page, decode: ItemSQL.summary)
     }
 
     func queue(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary> {
+        guard !visibility.isNothing else { return Page(items: [], total: 0, nextCursor: nil) }
         var conditions = conditions(visibility, filter)
         conditions.append("i.state = ?", ReviewState.submitted)
         return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", conditions,
@@ -231,21 +233,27 @@ extension SQLiteTransaction {
         (try Int.fetchOne(statement("SELECT max(position) FROM measures WHERE roadmap_id = ?"), arguments: [roadmapID]) ?? 0) + 1
     }
 
-    func insertMeasure(roadmap: StoredItem, position: Int, _ fields: MeasureFields, at: Date) throws -> Int64 {
+    func insertMeasures(roadmap: StoredItem, position: Int, _ fields: [MeasureFields], at: Date) throws -> [Int64] {
         try guarded {
-            try statement("""
+            let insert = try statement("""
                 INSERT INTO measures (roadmap_id, campaign_id, school_id, municipality_id, region_id, position, risk_factor_id, track,
                     task, title, due_date, responsible, expected_result, indicator, planned_value, regional_measure, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [roadmap.id, roadmap.campaignID, roadmap.schoolID, roadmap.path.municipalityID,
-                                         roadmap.path.regionID, position, fields.riskFactorID, fields.track?.rawValue, fields.task,
-                                         fields.title, fields.dueDate, fields.responsible, fields.expectedResult, fields.indicator,
-                                         fields.plannedValue, fields.regionalMeasure, at.sql, at.sql])
-            let id = db.lastInsertedRowID
-            if let school = roadmap.schoolID {
-                try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { $0.measureAdded(id, dueDate: fields.dueDate, at: at) }
+                """)
+            var ids: [Int64] = []
+            for (offset, measure) in fields.enumerated() {
+                try insert.execute(arguments: [roadmap.id, roadmap.campaignID, roadmap.schoolID, roadmap.path.municipalityID,
+                                               roadmap.path.regionID, position + offset, measure.riskFactorID, measure.track?.rawValue,
+                                               measure.task, measure.title, measure.dueDate, measure.responsible, measure.expectedResult,
+                                               measure.indicator, measure.plannedValue, measure.regionalMeasure, at.sql, at.sql])
+                ids.append(db.lastInsertedRowID)
             }
-            return id
+            if let school = roadmap.schoolID {
+                try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { progress in
+                    for (id, measure) in zip(ids, fields) { progress.measureAdded(id, dueDate: measure.dueDate, at: at) }
+                }
+            }
+            return ids
         }
     }
 

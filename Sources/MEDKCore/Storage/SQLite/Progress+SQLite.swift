@@ -69,6 +69,7 @@ extension SQLiteTransaction {
     }
 
     func overdueMeasures(_ visibility: ItemVisibility, _ query: OverdueMeasureQuery, page: PageRequest) throws -> Page<OverdueMeasure> {
+        guard !visibility.isNothing else { return Page(items: [], total: 0, nextCursor: nil) }
         var conditions = SQLConditions()
         conditions.append("m.report_first_confirmed_at IS NULL")
         conditions.append("m.campaign_id = ?", query.campaignID)
@@ -97,18 +98,19 @@ extension SQLiteTransaction {
         let order: [SortKey] = switch query.sort {
         case .dueDate: [.text("m.due_date"), .integer("m.id")]
         case .recent: [.text("m.due_date", descending: true), .integer("m.id", descending: true)]
-        case .school: [.text("coalesce(s.code, mu.code)"), .text("m.due_date"), .integer("m.id")]
+        // Grouped by territory, then school (municipal measures first in their municipality), as the
+        // index measures_open_by_place keeps them.
+        case .school: [.integer("m.region_id"), .integer("m.municipality_id"), .integer("ifnull(m.school_id, 0)"),
+                       .text("m.due_date"), .integer("m.id")]
         }
         let from = """
             measures m LEFT JOIN items report ON report.measure_id = m.id LEFT JOIN schools s ON s.id = m.school_id
             JOIN municipalities mu ON mu.id = m.municipality_id JOIN regions r ON r.id = m.region_id
             """
-        let countFrom = query.sort == .school ? "measures m LEFT JOIN schools s ON s.id = m.school_id JOIN municipalities mu ON mu.id = m.municipality_id"
-            : "measures m"
         return try KeysetPage.fetch(db, select: """
             m.id, m.roadmap_id, m.campaign_id, m.title, m.task, m.responsible, m.due_date, report.id, report.state,
             s.code, s.name, mu.code, mu.name, r.code, r.name, r.time_zone, m.region_id
-            """, from: from, countFrom: countFrom, conditions, order: order, page: page) { row in
+            """, from: from, countFrom: "measures m", conditions, order: order, page: page) { row in
             let due = try row.decode(CalendarDate.self, at: 6)
             let today = query.todayByRegion[row[16]] ?? due
             return OverdueMeasure(

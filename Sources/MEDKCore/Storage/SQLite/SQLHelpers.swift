@@ -70,11 +70,12 @@ struct SortKey {
 /// Keyset paging: the rows after the cursor in the list's order, one more than asked to know
 /// whether a next page exists, and the total from a separate count.
 enum KeysetPage {
-    static func fetch<T>(_ db: Database, select: String, from: String, countFrom: String? = nil, _ conditions: SQLConditions,
-                         order: [SortKey], page: PageRequest, decode: (Row) throws -> T) throws -> Page<T> {
+    /// - Parameter total: the list's length when known without counting (an append-only log's last number).
+    static func fetch<T>(_ db: Database, select: String, from: String, countFrom: String? = nil, total known: Int? = nil,
+                         _ conditions: SQLConditions, order: [SortKey], page: PageRequest, decode: (Row) throws -> T) throws -> Page<T> {
         precondition(!order.isEmpty && Set(order.map(\.descending)).count == 1, "one direction per list")
-        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(countFrom ?? from) WHERE \(conditions.sql)",
-                                     arguments: conditions.arguments) ?? 0
+        let total = try known ?? Int.fetchOne(db, sql: "SELECT count(*) FROM \(countFrom ?? from) WHERE \(conditions.sql)",
+                                              arguments: conditions.arguments) ?? 0
         var paged = conditions
         if let cursor = page.after {
             let parts = try cursor.parts(order.count)
@@ -173,7 +174,8 @@ struct ReachFilter {
         switch territory {
         case .country: ("1", [])
         case .region(let id): ("\(region) = ?", [id])
-        case .municipality(_, let id): ("\(municipality) = ?", [id])
+        // The region too, so that indexes led by the region serve a municipality's lists.
+        case .municipality(let regionID, let id): ("\(region) = ? AND \(municipality) = ?", [regionID, id])
         }
     }
 }

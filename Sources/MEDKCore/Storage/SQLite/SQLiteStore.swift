@@ -107,7 +107,7 @@ final class SQLiteStore: Store {
     /// does `items_school`, by which a write checks the school's chosen risks.
     static let indexesDeferredInBulk = ["items_municipality", "items_region", "items_campaign",
                                         "measures_open_by_school", "measures_open_by_municipality", "measures_open_by_region",
-                                        "measures_open_by_campaign", "measures_school", "audit_log_entity"]
+                                        "measures_open_by_campaign", "measures_open_by_place", "measures_school", "audit_log_entity"]
 
     /// A bulk load (`medk generate`) writes millions of rows in large transactions: read-side indexes
     /// are set aside, a big page cache spares re-reading pages, and commits skip fsync (a crashed

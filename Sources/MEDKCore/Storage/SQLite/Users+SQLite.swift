@@ -50,8 +50,11 @@ extension SQLiteTransaction {
         var conditions = SQLConditions()
         conditions.search(query.search, in: ["u.login", "u.full_name"])
         if let role = query.role {
-            conditions.append("EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role = ? AND (? IS NULL OR ur.region_id = ?))",
-                              role, query.regionID, query.regionID)
+            if let region = query.regionID {
+                conditions.append("u.id IN (SELECT user_id FROM user_roles WHERE role = ? AND region_id = ?)", role, region)
+            } else {
+                conditions.append("u.id IN (SELECT user_id FROM user_roles WHERE role = ?)", role)
+            }
         }
         let accounts = try KeysetPage.fetch(db, select: Columns.user, from: "users u", conditions, order: [.text("u.login")],
                                             page: page, decode: UserAccount.init)
