@@ -9,9 +9,11 @@ private enum ItemSQL {
         (SELECT max(version) FROM item_files f WHERE f.item_id = i.id),
         i.created_by, i.first_submitted_at, i.submitted_by, i.decided_at, i.decided_by, i.first_confirmed_at, i.confirmed_version
         """
+    /// Every join is a LEFT JOIN on a key the item always has: the names are looked up row by row
+    /// and the planner cannot start from municipalities, so a newest-first page reads only its page.
     static let from = """
-        items i LEFT JOIN schools s ON s.id = i.school_id JOIN municipalities m ON m.id = i.municipality_id
-        JOIN regions r ON r.id = i.region_id LEFT JOIN users u ON u.id = i.submitted_by
+        items i LEFT JOIN schools s ON s.id = i.school_id LEFT JOIN municipalities m ON m.id = i.municipality_id
+        LEFT JOIN regions r ON r.id = i.region_id LEFT JOIN users u ON u.id = i.submitted_by
         """
 
     static func summary(_ row: Row) throws -> ItemSummary {

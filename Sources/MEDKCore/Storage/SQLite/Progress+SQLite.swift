@@ -103,9 +103,10 @@ extension SQLiteTransaction {
         case .school: [.integer("m.region_id"), .integer("m.municipality_id"), .integer("ifnull(m.school_id, 0)"),
                        .text("m.due_date"), .integer("m.id")]
         }
+        // LEFT JOINs for the names, so that measures lead the plan in the list's own order.
         let from = """
             measures m LEFT JOIN items report ON report.measure_id = m.id LEFT JOIN schools s ON s.id = m.school_id
-            JOIN municipalities mu ON mu.id = m.municipality_id JOIN regions r ON r.id = m.region_id
+            LEFT JOIN municipalities mu ON mu.id = m.municipality_id LEFT JOIN regions r ON r.id = m.region_id
             """
         return try KeysetPage.fetch(db, select: """
             m.id, m.roadmap_id, m.campaign_id, m.title, m.task, m.responsible, m.due_date, report.id, report.state,
