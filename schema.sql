@@ -215,6 +215,8 @@ CREATE INDEX items_municipality ON items(municipality_id, state, campaign_id);
 
 CREATE INDEX items_region ON items(region_id, state, campaign_id);
 
+CREATE INDEX items_region_newest ON items(region_id);
+
 CREATE INDEX items_school ON items(school_id, state, campaign_id);
 
 CREATE UNIQUE INDEX items_single_per_municipality ON items(campaign_id, municipality_id, kind)
@@ -223,19 +225,19 @@ CREATE UNIQUE INDEX items_single_per_municipality ON items(campaign_id, municipa
 CREATE UNIQUE INDEX items_single_per_school ON items(campaign_id, school_id, kind)
     WHERE school_id IS NOT NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
 
-CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date)
+CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date, report_first_confirmed_at)
     WHERE report_first_confirmed_at IS NULL;
 
-CREATE INDEX measures_open_by_municipality ON measures(municipality_id, campaign_id, due_date)
+CREATE INDEX measures_open_by_municipality ON measures(municipality_id, campaign_id, due_date, report_first_confirmed_at)
     WHERE report_first_confirmed_at IS NULL;
 
-CREATE INDEX measures_open_by_place ON measures(campaign_id, region_id, municipality_id, ifnull(school_id, 0), due_date)
+CREATE INDEX measures_open_by_place ON measures(campaign_id, region_id, municipality_id, ifnull(school_id, 0), due_date,
+    report_first_confirmed_at) WHERE report_first_confirmed_at IS NULL;
+
+CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_date, report_first_confirmed_at)
     WHERE report_first_confirmed_at IS NULL;
 
-CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_date)
-    WHERE report_first_confirmed_at IS NULL;
-
-CREATE INDEX measures_open_by_school ON measures(school_id, campaign_id, due_date)
+CREATE INDEX measures_open_by_school ON measures(school_id, campaign_id, due_date, report_first_confirmed_at)
     WHERE report_first_confirmed_at IS NULL;
 
 CREATE INDEX measures_roadmap ON measures(roadmap_id, position);

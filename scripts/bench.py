@@ -216,6 +216,24 @@ def wrk(url, script, connections, duration, threads=2):
             "errors": int(errors.group(1)) if errors else 0, "socket": socket.group(1) if socket else None}
 
 
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(server, timeout=600):
+    """Waits until the server has finished what a previous load left queued (wrk stops sending, the
+    server still answers what it accepted), so that one call's backlog is not billed to the next."""
+    started = time.time()
+    while time.time() - started < timeout:
+        before = cpu_seconds(server.process.pid)
+        time.sleep(0.5)
+        if cpu_seconds(server.process.pid) - before < 0.05:
+            return
+    log("  (server still busy after waiting)")
+
+
 def fmt_ms(value):
     if value is None:
         return "—"
@@ -226,7 +244,9 @@ def measure_get(server, path, token, duration):
     url = server.url + path
     status, body = http("GET", url, token, cookie=path.startswith(("/schools", "/monitoring")))
     one = wrk(url, WRK_GET.format(token=token), 1, duration, threads=1)
+    settle(server)
     eight = wrk(url, WRK_GET.format(token=token), 8, duration)
+    settle(server)
     thirty = wrk(url, WRK_GET.format(token=token), 32, duration)
     return {"bytes": len(body), "c1": one, "c8": eight, "c32": thirty, "rss": rss(server.process.pid)}
 
@@ -324,12 +344,14 @@ def run(binary, directory, calls, fixtures, duration, slow_budget):
                 rows.append({"label": label, "error": str(error)})
                 continue
             single = time.time() - started
+            settle(server)
             if single > slow_budget:
                 rows.append({"label": label, "bytes": len(body), "single": single * 1000, "rss": rss(server.process.pid)})
                 continue
             result = measure_get(server, path, token(login), duration)
             result["label"] = label
             rows.append(result)
+            settle(server)
         # Durable review transitions: schools send their items to review and take them back, each
         # request one state change with its audit row, committed with synchronous=FULL.
         cycling = fixtures["cycling"]
@@ -342,6 +364,7 @@ def run(binary, directory, calls, fixtures, duration, slow_budget):
                 result["rss"] = rss(server.process.pid)
                 result["label"] = f"durable review transition, c={connections}"
                 rows.append(result)
+                settle(server)
             os.unlink(listing.name)
         if fixtures.get("draft_roadmap"):
             roadmap, login = fixtures["draft_roadmap"]

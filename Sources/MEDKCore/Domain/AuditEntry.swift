@@ -176,6 +176,13 @@ public enum Timestamp {
 
     public static func columnDate(_ text: String) -> Date? { parse(text, separator: " ", zone: "") }
 
+    /// ISO 8601 to the second (`2026-03-15T12:00:00Z`): what the API's JSON carries, as Foundation's
+    /// `.iso8601` strategy writes it, only without the formatter behind it.
+    public static func secondsString(_ date: Date) -> String {
+        let full = format(date, separator: "T", zone: "Z")
+        return String(full.prefix(19)) + "Z"
+    }
+
     /// Millisecond precision, so that a stored instant reads back equal.
     public static func truncated(_ date: Date) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)

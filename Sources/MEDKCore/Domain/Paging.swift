@@ -83,18 +83,27 @@ public struct PageRequest: Sendable, Hashable {
 /// One page of a list: its rows, how many rows the whole list has, and where the next page starts.
 public struct Page<Element: Sendable>: Sendable {
     public var items: [Element]
+    /// Rows in the whole list, counted up to `Page.countLimit`; past it, the limit itself.
     public var total: Int
+    /// True when the list has more rows than `total` says (counting stopped at the limit).
+    public var totalIsLowerBound: Bool
     /// Nil on the last page.
     public var nextCursor: PageCursor?
 
-    public init(items: [Element], total: Int, nextCursor: PageCursor?) {
+    /// Lists are counted exactly up to this many rows: a region's 76,000 items took most of a page's
+    /// time to count, and nobody pages through them; territory totals people act on (overdue
+    /// measures, schools late) come exact from the compliance report.
+    public static var countLimit: Int { 10_000 }
+
+    public init(items: [Element], total: Int, totalIsLowerBound: Bool = false, nextCursor: PageCursor?) {
         self.items = items
         self.total = total
+        self.totalIsLowerBound = totalIsLowerBound
         self.nextCursor = nextCursor
     }
 
     public func map<T: Sendable>(_ transform: (Element) throws -> T) rethrows -> Page<T> {
-        Page<T>(items: try items.map(transform), total: total, nextCursor: nextCursor)
+        Page<T>(items: try items.map(transform), total: total, totalIsLowerBound: totalIsLowerBound, nextCursor: nextCursor)
     }
 }
 

@@ -99,6 +99,11 @@ struct Pagination: Sendable {
         PageRequest(limit: size, after: try request.query("cursor").map { text throws(MEDKError) in try PageCursor(parsing: text) })
     }
 
+    /// «1 234», or «более чем 10 000» when counting stopped at the limit.
+    static func totalText<T>(_ page: Page<T>) -> String {
+        page.totalIsLowerBound ? "более чем \(page.total)" : String(page.total)
+    }
+
     /// Links around a page, keeping the other query parameters.
     static func of<T>(_ page: Page<T>, request: WebRequest) -> Pagination {
         let from = max(0, Int(request.query("from") ?? "") ?? 0)
@@ -114,9 +119,10 @@ struct Pagination: Sendable {
             components.queryItems = items.isEmpty ? nil : items
             return components.string ?? request.path
         }
+        let total = totalText(page)
         let summary = page.items.isEmpty
-            ? (page.total == 0 ? "Ничего не найдено." : "Больше строк нет (всего \(page.total)).")
-            : "Показаны \(from + 1)–\(from + page.items.count) из \(page.total)."
+            ? (page.total == 0 ? "Ничего не найдено." : "Больше строк нет (всего \(total)).")
+            : "Показаны \(from + 1)–\(from + page.items.count) из \(total)."
         return Pagination(total: page.total, firstHref: request.query("cursor") == nil ? nil : href(cursor: nil, from: 0),
                           nextHref: page.nextCursor.map { href(cursor: $0, from: from + page.items.count) }, summary: summary)
     }

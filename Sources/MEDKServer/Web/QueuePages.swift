@@ -15,7 +15,7 @@ enum QueuePages {
         var pagination: Pagination
         var school: SchoolFilterView
         var kindOptions: [SelectOption]
-        var total: Int
+        var total: String
         var back: String
     }
 
@@ -33,7 +33,7 @@ enum QueuePages {
             return await request.page("queue", title: "Очередь проверки", QueuePage(
                 rows: rows, pagination: Pagination.of(page, request: request),
                 school: try await SchoolFilterView.make(request, actor: actor, selected: school, id: "q-school"),
-                kindOptions: ItemPages.kindOptions(selected: kind), total: page.total,
+                kindOptions: ItemPages.kindOptions(selected: kind), total: Pagination.totalText(page),
                 back: request.request.uri.description))
         }
 

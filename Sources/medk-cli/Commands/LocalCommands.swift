@@ -120,7 +120,7 @@ struct Users: AsyncParsableCommand {
                 [user.login, user.fullName, user.isActive ? "да" : "нет",
                  user.grants.map { "\($0.role.rawValue)\($0.organisationCode.map { ":" + $0 } ?? "")" }.joined(separator: ", ")]
             }, format: format)
-            Paging.footer(shown: page.items.count, total: page.total, next: page.nextCursor?.description)
+            Paging.footer(shown: page.items.count, total: Paging.total(page), next: page.nextCursor?.description)
         }
     }
 
@@ -229,7 +229,7 @@ struct Audit: AsyncParsableCommand {
                  entry.fromState == nil && entry.toState == nil ? "" : "\(entry.fromState ?? "∅") → \(entry.toState ?? "∅")",
                  entry.comment ?? ""]
             }, format: format)
-            Paging.footer(shown: entries.count, total: page.total, next: page.nextCursor?.description)
+            Paging.footer(shown: entries.count, total: Paging.total(page), next: page.nextCursor?.description)
         }
     }
 }

@@ -116,7 +116,7 @@ struct Deadlines: AsyncParsableCommand {
         }
         if let schools = report.schools {
             print("\nШколы:\n" + Output.table(ComplianceTable.rows(report)))
-            Paging.footer(shown: schools.items.count, total: schools.total, next: schools.nextCursor?.description)
+            Paging.footer(shown: schools.items.count, total: Paging.total(schools), next: schools.nextCursor?.description)
         }
         if report.level != .country {
             print("\nКураторы:\n" + Output.table(ComplianceTable.curatorRows(report)))

@@ -128,13 +128,13 @@ struct Paging: ParsableArguments {
 
     /// Reads the list page by page as asked; returns the rows, the total and where to go on.
     func fetch<T: Decodable>(_ client: APIClient, _ path: String, query: [String: String?] = [:],
-                             as type: T.Type) async throws -> (items: [T], total: Int, next: String?) {
+                             as type: T.Type) async throws -> (items: [T], total: String, next: String?) {
         try await fetch(client, path, query: query, as: type, path: \PageBody<T>.self)
     }
 
     /// The same for a response that carries its page inside (`page` picks it out).
     func fetch<Body: Decodable, T: Decodable>(_ client: APIClient, _ path: String, query: [String: String?] = [:], as type: T.Type,
-                                              path page: KeyPath<Body, PageBody<T>>) async throws -> (items: [T], total: Int, next: String?) {
+                                              path page: KeyPath<Body, PageBody<T>>) async throws -> (items: [T], total: String, next: String?) {
         var items: [T] = []
         var after = cursor
         while true {
@@ -143,24 +143,32 @@ struct Paging: ParsableArguments {
             parameters["cursor"] = after
             let page = try await client.get(path, query: parameters, as: Body.self)[keyPath: page]
             items += page.items
-            guard all, let next = page.nextCursor else { return (items, page.total, all ? nil : page.nextCursor) }
+            guard all, let next = page.nextCursor else {
+                return (items, page.totalIsLowerBound == true ? "более чем \(page.total)" : String(page.total), all ? nil : page.nextCursor)
+            }
             after = next
         }
     }
 
     /// The last line under a listing: how much there is and how to get the rest.
-    static func footer(shown: Int, total: Int, next: String?) {
+    static func footer(shown: Int, total: String, next: String?) {
         if let next {
             Terminal.info("Показано \(shown) из \(total). Далее: --cursor \(next)")
-        } else if total > shown {
+        } else if total != String(shown) {
             Terminal.info("Показано \(shown) из \(total).")
         }
+    }
+
+    /// A core page's total as people read it.
+    static func total<T>(_ page: Page<T>) -> String {
+        page.totalIsLowerBound ? "более чем \(page.total)" : String(page.total)
     }
 }
 
 struct PageBody<T: Decodable>: Decodable {
     var items: [T]
     var total: Int
+    var totalIsLowerBound: Bool?
     var nextCursor: String?
 }
 

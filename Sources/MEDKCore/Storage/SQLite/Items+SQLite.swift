@@ -40,22 +40,27 @@ extension SQLiteTransaction {
 
     func items(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary> {
         guard !visibility.isNothing else { return Page(items: [], total: 0, nextCursor: nil) }
-        return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", conditions(visibility, filter),
-                             order: [.integer("i.id", descending: true)], page: page, decode: ItemSQL.summary)
+        return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", id: "i.id",
+                                    conditions(visibility, filter), order: [.integer("i.id", descending: true)], page: page,
+                                    decode: ItemSQL.summary)
     }
 
     func queue(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary> {
         guard !visibility.isNothing else { return Page(items: [], total: 0, nextCursor: nil) }
         var conditions = conditions(visibility, filter)
         conditions.append("i.state = ?", ReviewState.submitted)
-        return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", conditions,
+        return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", id: "i.id", conditions,
                                     order: [.text("i.submitted_at"), .integer("i.id")], page: page, decode: ItemSQL.summary)
     }
 
     private func conditions(_ visibility: ItemVisibility, _ filter: ItemListFilter) -> SQLConditions {
         var conditions = SQLConditions()
         conditions.append(ReachFilter.items.condition(visibility))
-        if let campaign = filter.campaignID { conditions.append("i.campaign_id = ?", campaign) }
+        // A campaign selects nearly everything in a territory: the narrower reach must lead the plan,
+        // so `+` keeps the campaign from driving it unless the actor sees everything.
+        if let campaign = filter.campaignID {
+            conditions.append(visibility.reaches == [.everything] ? "i.campaign_id = ?" : "+i.campaign_id = ?", campaign)
+        }
         if let school = filter.schoolID { conditions.append("i.school_id = ?", school) }
         if let state = filter.state { conditions.append("i.state = ?", state) }
         if let kind = filter.kind { conditions.append("i.kind = ?", kind) }

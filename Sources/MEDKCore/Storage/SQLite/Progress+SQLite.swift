@@ -111,7 +111,7 @@ extension SQLiteTransaction {
         return try KeysetPage.fetch(db, select: """
             m.id, m.roadmap_id, m.campaign_id, m.title, m.task, m.responsible, m.due_date, report.id, report.state,
             s.code, s.name, mu.code, mu.name, r.code, r.name, r.time_zone, m.region_id
-            """, from: from, countFrom: "measures m", conditions, order: order, page: page) { row in
+            """, from: from, countFrom: "measures m", id: "m.id", conditions, order: order, page: page) { row in
             let due = try row.decode(CalendarDate.self, at: 6)
             let today = query.todayByRegion[row[16]] ?? due
             return OverdueMeasure(
