@@ -77,10 +77,19 @@ enum APIRoutes {
         table.on(.get, "\(prefix)/items/{id}/history") { request, context -> Page<HistoryEntry> in
             try await service.itemHistory(try context.parameters.id(), page: try pageRequest(request), for: try context.requireActor())
         }
-        table.on(.post, "\(prefix)/items/{id}/transitions") { request, context -> ItemDetail in
+        table.on(.post, "\(prefix)/items/{id}/transitions") { request, context -> Response in
             let actor = try context.requireActor()
             let body = try await request.decodeJSON(as: TransitionRequest.self, context: context)
-            return try await service.transition(itemID: try context.parameters.id(), body, by: actor)
+            // RFC 7240: a client that only needs the new state asks for the item's summary, which is
+            // read in the same transaction instead of the whole card with its files and history.
+            if request.headers[values: .init("Prefer")!].contains(where: { $0.lowercased().contains("return=minimal") }) {
+                let summary = try await service.transitionSummary(itemID: try context.parameters.id(), body, by: actor)
+                var response = try context.responseEncoder.encode(summary, from: request, context: context)
+                response.headers[.init("Preference-Applied")!] = "return=minimal"
+                return response
+            }
+            let detail = try await service.transition(itemID: try context.parameters.id(), body, by: actor)
+            return try context.responseEncoder.encode(detail, from: request, context: context)
         }
         table.on(.post, "\(prefix)/items/{id}/comments") { request, context -> ItemDetail in
             let actor = try context.requireActor()

@@ -40,4 +40,45 @@ struct ConcurrencyTests {
         #expect(try await world.service.verifyAudit() == .intact(rows: try await world.auditTrail().count,
                                                                  lastHash: try await world.auditTrail().last!.hash))
     }
+
+    @Test("many decisions at once commit together, and the ones that are refused fail alone, leaving nothing behind")
+    func groupCommit() async throws {
+        let world = try await TestWorld()
+        var items: [ItemDetail] = []
+        for kind in [ItemKind.developmentConcept, .midtermProgramme, .interimReport, .finalReport] {
+            for school in ["A", "B"] { items.append(try await world.submittedDocument(kind, school: school)) }
+        }
+        let before = try await world.auditTrail().count
+        // Every item gets a confirmation; every second one also a return without its required
+        // comment (refused before any write) and a stale confirmation (refused inside the batch).
+        let outcomes = await withTaskGroup(of: (Int, String, Bool).self) { group in
+            for (index, item) in items.enumerated() {
+                group.addTask {
+                    let done = (try? await world.act(.confirm, on: item, by: "curator1")) != nil
+                    return (index, "confirm", done)
+                }
+                if index % 2 == 0 {
+                    group.addTask {
+                        let done = (try? await world.service.transition(itemID: item.item.id, TransitionRequest(
+                            action: .confirm, expectedState: .submitted, expectedRevision: item.item.revision - 1),
+                            by: try await world.actor("curator1"))) != nil
+                        return (index, "stale", done)
+                    }
+                }
+            }
+            var collected: [(Int, String, Bool)] = []
+            for await outcome in group { collected.append(outcome) }
+            return collected
+        }
+        #expect(outcomes.filter { $0.1 == "confirm" }.allSatisfy { $0.2 }, "every valid decision committed")
+        #expect(outcomes.filter { $0.1 == "stale" }.allSatisfy { !$0.2 }, "every stale one was refused")
+        let curator = try await world.actor("curator1")
+        for item in items {
+            #expect(try await world.service.item(item.item.id, for: curator).item.state == .confirmed)
+        }
+        let after = try await world.auditTrail()
+        #expect(after.count == before + items.count, "one audit row per committed decision, none for the refused")
+        let verification = try await world.service.verifyAudit()
+        #expect(verification == .intact(rows: after.count, lastHash: after.last!.hash))
+    }
 }

@@ -45,12 +45,10 @@ extension MEDKService {
     /// The actor behind a bearer token, or `unauthenticated`.
     public func authenticate(token: String) async throws -> Actor {
         let now = now()
+        let digest = SessionToken.digest(token)
         return try await read { store in
-            guard let session = try store.session(tokenHash: SessionToken.digest(token)),
-                  session.revokedAt == nil, session.expiresAt > now,
-                  let user = try store.user(id: session.userID), user.isActive
-            else { throw MEDKError.unauthenticated }
-            return try store.actor(user)
+            guard let actor = try store.sessionActor(tokenHash: digest, at: now) else { throw MEDKError.unauthenticated }
+            return actor
         }
     }
 

@@ -174,6 +174,17 @@ extension MEDKService {
         return try await item(itemID, for: actor)
     }
 
+    /// The same step, answering with the item's new summary read in the same transaction: for
+    /// callers that only need to know where the item is now (pages redirect after a form; API
+    /// clients that say `Prefer: return=minimal`), without reading its files and history again.
+    public func transitionSummary(itemID: Int64, _ request: TransitionRequest, by actor: Actor) async throws -> ItemSummary {
+        let comment = try Self.validatedComment(request)
+        let now = now()
+        return try await write { store in
+            try Self.applyTransition(store, itemID: itemID, request, comment: comment, by: actor, at: now).summary
+        }
+    }
+
     /// Several transitions as one decision (a curator confirming a batch from the queue):
     /// either all of them happen or none does, and the error names the item that failed.
     public func transitionAll(_ requests: [(itemID: Int64, request: TransitionRequest)], by actor: Actor) async throws -> [ItemSummary] {
@@ -205,8 +216,10 @@ extension MEDKService {
         return comment
     }
 
+    /// Returns the item as the step left it.
+    @discardableResult
     static func applyTransition(_ store: any StoreWriting, itemID: Int64, _ request: TransitionRequest, comment: String?,
-                                by actor: Actor, at now: Date) throws {
+                                by actor: Actor, at now: Date) throws -> StoredItem {
         let item = try load(store, itemID)
         let permission: Permission = request.action.isReviewDecision ? .reviewItem(item.scope) : .ownItem(item.scope)
         let role = try Policy.authorize(actor, permission)
@@ -235,6 +248,7 @@ extension MEDKService {
                               AuditRecord(action: .transition(request.action), entityType: .item, entityID: itemID,
                                           fromState: item.state.rawValue, toState: next.rawValue,
                                           comment: comment?.isEmpty == true ? nil : comment, details: details))
+        return item.applying(change, byLogin: actor.login)
     }
 
     /// What must be in place before an item can go to review.

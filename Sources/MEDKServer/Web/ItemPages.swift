@@ -76,10 +76,10 @@ enum ItemPages {
                   let expected = form["expectedState"].flatMap(ReviewState.init(rawValue:)) else {
                 throw MEDKError.invalid("invalid_form", "Не выбрано действие.")
             }
-            let detail = try await request.service.transition(itemID: id, TransitionRequest(
+            let item = try await request.service.transitionSummary(itemID: id, TransitionRequest(
                 action: action, expectedState: expected, expectedRevision: form["expectedRevision"].flatMap(Int.init),
                 comment: form["comment"]), by: actor)
-            return request.redirect("/items/\(id)", success: "«\(detail.item.title)»: \(action.russianName) — теперь «\(detail.item.stateName)».")
+            return request.redirect("/items/\(id)", success: "«\(item.title)»: \(action.russianName) — теперь «\(item.stateName)».")
         }
 
         web.post("/items/{id}/comments") { request, form in

@@ -25,6 +25,36 @@ struct StoredItem: Sendable {
     var isMunicipal: Bool { summary.schoolID == nil }
 }
 
+extension StoredItem {
+    /// The item after a review step: which columns the step sets (the one place that says so; the
+    /// store writes exactly these, and callers see the result without reading the row again).
+    func applying(_ change: ItemStateChange, byLogin login: String) -> StoredItem {
+        var item = self
+        item.summary.state = change.to
+        item.summary.stateName = change.to.russianName
+        item.summary.revision = change.revision
+        item.summary.updatedAt = change.at
+        switch change.action {
+        case .submit:
+            item.summary.submittedAt = change.at
+            item.summary.submittedBy = login
+            item.submittedByID = change.by
+            item.firstSubmittedAt = item.firstSubmittedAt ?? change.at
+        case .confirm:
+            item.decidedAt = change.at
+            item.decidedBy = change.by
+            item.confirmedVersion = change.confirmedVersion
+            item.firstConfirmedAt = item.firstConfirmedAt ?? change.at
+        case .return:
+            item.decidedAt = change.at
+            item.decidedBy = change.by
+        case .withdraw, .reopen, .edit:
+            break
+        }
+        return item
+    }
+}
+
 /// A new item's row.
 struct ItemDraft: Sendable {
     var campaignID: Int64

@@ -29,6 +29,9 @@ protocol UserReading {
     func grantInfos(userID: Int64) throws -> [GrantInfo]
     func curatedSchools(userID: Int64) throws -> Set<CampaignSchool>
     func session(tokenHash: String) throws -> StoredSession?
+    /// The actor of a live session (not revoked, not expired at `moment`, account active), read in
+    /// as few statements as the store can: every request starts with this.
+    func sessionActor(tokenHash: String, at moment: Date) throws -> Actor?
     func users(_ query: UserQuery, page: PageRequest) throws -> Page<UserInfo>
 }
 

@@ -170,32 +170,15 @@ extension SQLiteTransaction {
     }
 
     func changeState(of item: StoredItem, _ change: ItemStateChange) throws -> Bool {
-        var submittedAt = item.summary.submittedAt, submittedBy = item.submittedByID, firstSubmittedAt = item.firstSubmittedAt
-        var decidedAt = item.decidedAt, decidedBy = item.decidedBy
-        var confirmedVersion = item.confirmedVersion, firstConfirmedAt = item.firstConfirmedAt
-        switch change.action {
-        case .submit:
-            submittedAt = change.at
-            submittedBy = change.by
-            firstSubmittedAt = firstSubmittedAt ?? change.at
-        case .confirm:
-            decidedAt = change.at
-            decidedBy = change.by
-            confirmedVersion = change.confirmedVersion
-            firstConfirmedAt = firstConfirmedAt ?? change.at
-        case .return:
-            decidedAt = change.at
-            decidedBy = change.by
-        case .withdraw, .reopen, .edit:
-            break
-        }
+        let updated = item.applying(change, byLogin: "")
         // The guarded UPDATE is the last line of defence against a concurrent writer.
         try statement("""
             UPDATE items SET state = ?, revision = ?, updated_at = ?, submitted_at = ?, submitted_by = ?, first_submitted_at = ?,
                 decided_at = ?, decided_by = ?, confirmed_version = ?, first_confirmed_at = ?
             WHERE id = ? AND revision = ? AND state = ?
-            """).execute(arguments: [change.to, change.revision, change.at.sql, submittedAt.sql, submittedBy, firstSubmittedAt.sql,
-                                     decidedAt.sql, decidedBy, confirmedVersion, firstConfirmedAt.sql, item.id, item.revision, item.state])
+            """).execute(arguments: [updated.state, updated.revision, updated.summary.updatedAt.sql, updated.summary.submittedAt.sql,
+                                     updated.submittedByID, updated.firstSubmittedAt.sql, updated.decidedAt.sql, updated.decidedBy,
+                                     updated.confirmedVersion, updated.firstConfirmedAt.sql, item.id, item.revision, item.state])
         guard db.changesCount == 1 else { return false }
         if let measure = item.measureID, item.firstConfirmedAt == nil, change.action == .confirm {
             try statement("UPDATE measures SET report_first_confirmed_at = ? WHERE id = ?").execute(arguments: [change.at.sql, measure])

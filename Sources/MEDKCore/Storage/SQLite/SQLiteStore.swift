@@ -7,6 +7,7 @@ import Logging
 /// a power cut, not just a process crash.
 final class SQLiteStore: Store {
     let pool: DatabasePool
+    private let batcher: WriteBatcher
     private let logger: Logger
 
     /// - Parameter trace: receives the SQL of every statement executed (tests check query plans).
@@ -35,6 +36,7 @@ final class SQLiteStore: Store {
             try Migrations.migrator.migrate(pool)
         }
         self.pool = pool
+        self.batcher = WriteBatcher(pool: pool)
         self.logger = logger
     }
 
@@ -48,9 +50,10 @@ final class SQLiteStore: Store {
         }
     }
 
+    /// Commits with the writes that arrive meanwhile (group commit, see `WriteBatcher`).
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
         do {
-            return try await pool.write { db in try body(SQLiteTransaction(db: db, chain: ChainHead())) }
+            return try await batcher.write { db in try body(SQLiteTransaction(db: db, chain: ChainHead())) }
         } catch {
             throw mapped(error)
         }

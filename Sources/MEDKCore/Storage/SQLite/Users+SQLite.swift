@@ -46,6 +46,17 @@ extension SQLiteTransaction {
                          arguments: [tokenHash]).map { StoredSession(id: $0[0], userID: $0[1], expiresAt: try $0.instant(2), revokedAt: try $0.instantIfPresent(3)) }
     }
 
+    func sessionActor(tokenHash: String, at moment: Date) throws -> Actor? {
+        guard let row = try Row.fetchOne(statement("""
+            SELECT u.id, u.login FROM sessions se JOIN users u ON u.id = se.user_id
+            WHERE se.token_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ? AND u.is_active = 1
+            """), arguments: [tokenHash, moment.sql]) else { return nil }
+        let userID: Int64 = row[0]
+        let grants = try grants(userID: userID)
+        let curated = grants.contains { $0.role == .curator } ? try curatedSchools(userID: userID) : []
+        return Actor(userID: userID, login: row[1], grants: grants, curatedSchools: curated)
+    }
+
     func users(_ query: UserQuery, page: PageRequest) throws -> Page<UserInfo> {
         var conditions = SQLConditions()
         conditions.search(query.search, in: ["u.login", "u.full_name"])
