@@ -236,7 +236,8 @@ extension MEDKService {
                 throw MEDKError.invalid("incomplete", "Нельзя отправить на проверку: не всё заполнено.", details: problems)
             }
         }
-        let confirmedVersion = request.action == .confirm ? try store.latestFileVersion(itemID: itemID) : item.confirmedVersion
+        // The item was read in this transaction, with its latest file version.
+        let confirmedVersion = request.action == .confirm ? item.summary.latestVersion : item.confirmedVersion
         let change = ItemStateChange(action: request.action, to: next, revision: item.revision + 1, at: now, by: actor.userID,
                                      confirmedVersion: confirmedVersion)
         guard try store.changeState(of: item, change) else {
@@ -253,7 +254,7 @@ extension MEDKService {
 
     /// What must be in place before an item can go to review.
     static func submissionProblems(_ store: any StoreReading, _ item: StoredItem) throws -> [String] {
-        let hasFile = try store.latestFileVersion(itemID: item.id) != nil
+        let hasFile = item.summary.latestVersion != nil
         switch item.kind {
         case .riskProfile:
             let entries = try store.riskProfile(itemID: item.id)
