@@ -22,6 +22,10 @@ struct Generate: AsyncParsableCommand {
     @Option(name: .long, help: "Зерно генератора (по умолчанию 1).") var seed: UInt64 = 1
     @Option(name: .long, help: "Формат вывода: table или json.") var format: OutputFormat = .table
 
+    func validate() throws {
+        guard format != .csv else { throw ValidationError("--format: table или json.") }
+    }
+
     func run() async throws {
         guard let password = ProcessInfo.processInfo.environment["MEDK_PASSWORD"], !password.isEmpty else {
             throw MEDKError.invalid("password_required", "Задайте пароль учётных записей в переменной MEDK_PASSWORD.")
