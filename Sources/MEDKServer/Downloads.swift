@@ -59,11 +59,13 @@ enum Downloads {
                 written += list.measures.items.count
                 guard let next = list.measures.nextCursor else { break }
                 if written >= overdueExportLimit {
-                    try await writer.write(ByteBuffer(string: CSV.write([["Выгрузка ограничена \(overdueExportLimit) строками из \(list.measures.total); сузьте отбор."]], bom: false)))
+                    let total = opening.measures.totalIsLowerBound ? "более чем \(opening.measures.total)" : "\(opening.measures.total)"
+                    try await writer.write(ByteBuffer(string: CSV.write([["Выгрузка ограничена \(overdueExportLimit) строками из \(total); сузьте отбор."]], bom: false)))
                     break
                 }
+                // Later pages are not counted again: the first page's count is all the download says.
                 var query = first
-                query.page = PageRequest(limit: PageRequest.maximumLimit, after: next)
+                query.page = PageRequest(limit: PageRequest.maximumLimit, after: next, countsTotal: false)
                 list = try await service.overdueMeasures(query, for: actor)
             }
             try await writer.finish(nil)

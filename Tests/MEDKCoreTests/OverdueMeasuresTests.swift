@@ -82,6 +82,28 @@ struct OverdueMeasuresTests {
                 == ["Мероприятие A-0", "Мероприятие A-1", "Мероприятие C-0", "Мероприятие D-0"])
         #expect(try await world.service.overdueMeasures(OverdueQuery(), for: try await world.actor("reg-R2")).measures.total == 0)
     }
+
+    @Test("the curator filter names only curators of the actor's territory: another region's coordinator cannot probe logins or read names")
+    func curatorFilterDoesNotLeakAccounts() async throws {
+        let world = try await TestWorld(start: TestWorld.instant("2026-09-01 10:00", zone: "Asia/Chita"))
+        _ = try await Self.roadmap(world, school: "A", due: ["2026-06-30"])
+        let own = try await world.service.overdueMeasures(OverdueQuery(curatorLogin: "curator1"), for: try await world.actor("reg-R1"))
+        #expect(own.measures.total == 1)
+        let foreign = try await world.actor("reg-R2")
+        let missing = await #expect(throws: MEDKError.self) {
+            _ = try await world.service.overdueMeasures(OverdueQuery(curatorLogin: "curator1"), for: foreign)
+        }
+        let absent = await #expect(throws: MEDKError.self) {
+            _ = try await world.service.overdueMeasures(OverdueQuery(curatorLogin: "nobody-at-all"), for: foreign)
+        }
+        #expect(missing?.code == absent?.code && missing?.code == "not_found", "an existing foreign curator looks like no one")
+        #expect(missing?.message.contains("curator1") == true && absent?.message.contains("nobody-at-all") == true)
+        await #expect(throws: MEDKError.self) {
+            _ = try await world.service.overdueMeasures(OverdueQuery(curatorLogin: "admin"), for: try await world.actor("school-A"))
+        }
+        #expect(try await world.service.overdueMeasures(OverdueQuery(curatorLogin: "curator1"), for: try await world.actor("curator1"))
+                    .measures.total == 1)
+    }
 }
 
 @Suite("Paged lists")

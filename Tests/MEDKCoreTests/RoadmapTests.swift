@@ -126,4 +126,21 @@ struct RoadmapTableTests {
         #expect(error?.details == ["Мероприятие 2: Не указано название мероприятия.", "Мероприятие 3: В каталоге кампании нет фактора риска №42."])
         #expect(try await world.service.item(roadmap.item.id, for: owner).measures?.isEmpty == true)
     }
+
+    @Test("a roadmap stops growing at its ceiling: the table that would pass it is refused whole")
+    func ceiling() async throws {
+        let world = try await TestWorld()
+        let owner = try await world.actor("school-A")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")), by: owner)
+        let table = (1...MEDKService.maximumMeasuresAtOnce).map { Self.input("Мероприятие \($0)") }
+        for _ in 0..<(MEDKService.maximumMeasuresPerRoadmap / MEDKService.maximumMeasuresAtOnce) {
+            _ = try await world.service.addMeasures(roadmapID: roadmap.item.id, table, by: owner)
+        }
+        let error = await #expect(throws: MEDKError.self) {
+            try await world.service.addMeasures(roadmapID: roadmap.item.id, [Self.input("Лишнее")], by: owner)
+        }
+        #expect(error?.code == "too_many")
+        #expect(try await world.service.item(roadmap.item.id, for: owner).measures?.count == MEDKService.maximumMeasuresPerRoadmap)
+    }
 }

@@ -100,4 +100,19 @@ struct SchoolProgressTests {
             _ = try? damaged.withUnsafeBytes { try ProgressCodec.decode($0) }
         }
     }
+
+    @Test("a school whose item went through review a hundred and fifty thousand times keeps a readable digest")
+    func longReviewHistory() throws {
+        let created = Date(timeIntervalSince1970: 1_780_000_000)
+        let changes = (0..<150_000).map { step in
+            StateChange(at: created.addingTimeInterval(TimeInterval(step)), action: step.isMultiple(of: 2) ? .submit : .withdraw)
+        }
+        let progress = SchoolProgress(items: [ItemProgress(id: 7, kind: .order, createdAt: created, changes: changes)], chosenRiskCount: 3)
+        let bytes = ProgressCodec.encode(progress)
+        #expect(try bytes.withUnsafeBytes { try ProgressCodec.decode($0) } == progress)
+        // A count larger than the bytes left could hold is refused before anything is reserved.
+        var inflated = bytes
+        inflated.replaceSubrange(2...2, with: [0xFF, 0xFF, 0xFF, 0xFF, 0x0F])
+        #expect(throws: MEDKError.self) { try inflated.withUnsafeBytes { try ProgressCodec.decode($0) } }
+    }
 }

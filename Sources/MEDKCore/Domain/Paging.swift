@@ -58,13 +58,17 @@ public struct PageCursor: Sendable, Hashable, Codable, CustomStringConvertible {
 public struct PageRequest: Sendable, Hashable {
     public var limit: Int
     public var after: PageCursor?
+    /// False when the caller already knows the total or does not need it (a download reading the
+    /// list page after page): the page then says only that the total is at least zero.
+    public var countsTotal: Bool
 
     public static let defaultLimit = 50
     public static let maximumLimit = 500
 
-    public init(limit: Int = PageRequest.defaultLimit, after: PageCursor? = nil) {
+    public init(limit: Int = PageRequest.defaultLimit, after: PageCursor? = nil, countsTotal: Bool = true) {
         self.limit = limit
         self.after = after
+        self.countsTotal = countsTotal
     }
 
     /// The first page with the default size.

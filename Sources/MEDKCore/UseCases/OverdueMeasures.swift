@@ -55,7 +55,13 @@ extension MEDKService {
             }
             var curatorID: Int64?
             if let login = query.curatorLogin {
-                guard let curator = try store.user(login: login) else { throw MEDKError.notFound("Куратор «\(login)»") }
+                // Only a curator the actor may know of is named: the actor themselves or one who curates
+                // a school in the actor's territory. Any other login is «not found», like one that does
+                // not exist, so the filter cannot be used to probe accounts or read their owners' names.
+                guard let curator = try store.user(login: login),
+                      try curator.id == actor.userID
+                        || store.curates(curatorID: curator.id, campaignID: campaign.id, within: Policy.territories(actor))
+                else { throw MEDKError.notFound("Куратор «\(login)»") }
                 curatorID = curator.id
                 scopeName += ", куратор \(curator.fullName)"
             }

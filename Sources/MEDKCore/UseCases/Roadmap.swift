@@ -49,6 +49,9 @@ extension MEDKService {
 
     /// Most measures one call may add: a whole roadmap table, with room to spare.
     public static let maximumMeasuresAtOnce = 1_000
+    /// Most measures one roadmap may hold. Real roadmaps have dozens; the card shows them all and
+    /// every change re-encodes the school's progress, so a roadmap must not grow without bound.
+    public static let maximumMeasuresPerRoadmap = 2_000
 
     /// Adds several measures to a roadmap as one change (a roadmap filled from a table): all of
     /// them or, if any row is wrong, none, with every wrong row named. One new revision of the
@@ -71,6 +74,9 @@ extension MEDKService {
         }
         let roadmap = try loadRoadmap(store, roadmapID)
         let auditActor = try requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
+        guard try store.measureCount(roadmapID: roadmapID) + inputs.count <= maximumMeasuresPerRoadmap else {
+            throw MEDKError.invalid("too_many", "В дорожной карте может быть не более \(maximumMeasuresPerRoadmap) мероприятий.")
+        }
         var fields: [MeasureFields] = []
         var problems: [String] = []
         for (index, input) in inputs.enumerated() {

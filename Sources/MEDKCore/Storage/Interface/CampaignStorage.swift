@@ -20,6 +20,8 @@ protocol CampaignReading {
     func isAssigned(campaignID: Int64, schoolID: Int64, curatorID: Int64) throws -> Bool
     /// Curator assignments of a campaign inside the territories given, by school code.
     func curatorAssignments(campaignID: Int64, within reach: TerritoryReach, page: PageRequest) throws -> Page<CuratorAssignment>
+    /// Whether the user curates at least one school of the campaign inside the territory.
+    func curates(curatorID: Int64, campaignID: Int64, within reach: TerritoryReach) throws -> Bool
 }
 
 protocol CampaignWriting {

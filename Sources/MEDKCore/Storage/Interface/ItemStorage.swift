@@ -139,6 +139,7 @@ protocol ItemWriting {
                            uploadedBy: Int64, at: Date) throws
     /// Sets the significance and choice of the factors given; others keep what they had.
     func saveRiskProfile(of item: StoredItem, _ choices: [RiskChoice]) throws
+    func measureCount(roadmapID: Int64) throws -> Int
     func nextMeasurePosition(roadmapID: Int64) throws -> Int
     /// Inserts measures at consecutive positions from `position`; returns their ids in order.
     func insertMeasures(roadmap: StoredItem, position: Int, _ fields: [MeasureFields], at: Date) throws -> [Int64]

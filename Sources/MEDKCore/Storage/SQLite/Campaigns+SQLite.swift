@@ -87,14 +87,7 @@ extension SQLiteTransaction {
     func curatorAssignments(campaignID: Int64, within reach: TerritoryReach, page: PageRequest) throws -> Page<CuratorAssignment> {
         var conditions = SQLConditions()
         conditions.append("ca.campaign_id = ?", campaignID)
-        if !reach.everything {
-            let regions = reach.regions.sorted(), municipalities = reach.municipalities.sorted()
-            var terms: [String] = []
-            var values: [any DatabaseValueConvertible] = []
-            if !regions.isEmpty { terms.append("m.region_id IN (\(SQLList.placeholders(regions.count)))"); values += regions }
-            if !municipalities.isEmpty { terms.append("m.id IN (\(SQLList.placeholders(municipalities.count)))"); values += municipalities }
-            conditions.append((sql: terms.isEmpty ? "0" : "(" + terms.joined(separator: " OR ") + ")", arguments: StatementArguments(values)))
-        }
+        Self.appendTerritory(reach, to: &conditions)
         let from = """
             curator_assignments ca JOIN schools s ON s.id = ca.school_id JOIN users u ON u.id = ca.curator_id
             JOIN municipalities m ON m.id = s.municipality_id
@@ -103,6 +96,29 @@ extension SQLiteTransaction {
                                     order: [.text("s.code"), .text("u.login")], page: page) { row in
             CuratorAssignment(schoolCode: row[0], schoolName: row[1], municipalityName: row[2], curatorLogin: row[3], curatorName: row[4])
         }
+    }
+
+    func curates(curatorID: Int64, campaignID: Int64, within reach: TerritoryReach) throws -> Bool {
+        var conditions = SQLConditions()
+        conditions.append("ca.campaign_id = ?", campaignID)
+        conditions.append("ca.curator_id = ?", curatorID)
+        Self.appendTerritory(reach, to: &conditions)
+        let sql = """
+            SELECT EXISTS (SELECT 1 FROM curator_assignments ca JOIN schools s ON s.id = ca.school_id
+                           JOIN municipalities m ON m.id = s.municipality_id WHERE \(conditions.sql))
+            """
+        return try Bool.fetchOne(db, sql: sql, arguments: conditions.arguments) ?? false
+    }
+
+    /// Limits `m` (the school's municipality) to a territory.
+    private static func appendTerritory(_ reach: TerritoryReach, to conditions: inout SQLConditions) {
+        guard !reach.everything else { return }
+        let regions = reach.regions.sorted(), municipalities = reach.municipalities.sorted()
+        var terms: [String] = []
+        var values: [any DatabaseValueConvertible] = []
+        if !regions.isEmpty { terms.append("m.region_id IN (\(SQLList.placeholders(regions.count)))"); values += regions }
+        if !municipalities.isEmpty { terms.append("m.id IN (\(SQLList.placeholders(municipalities.count)))"); values += municipalities }
+        conditions.append((sql: terms.isEmpty ? "0" : "(" + terms.joined(separator: " OR ") + ")", arguments: StatementArguments(values)))
     }
 
     // MARK: Writing

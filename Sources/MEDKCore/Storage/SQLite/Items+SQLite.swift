@@ -219,6 +219,10 @@ extension SQLiteTransaction {
         }
     }
 
+    func measureCount(roadmapID: Int64) throws -> Int {
+        try Int.fetchOne(statement("SELECT count(*) FROM measures WHERE roadmap_id = ?"), arguments: [roadmapID]) ?? 0
+    }
+
     func nextMeasurePosition(roadmapID: Int64) throws -> Int {
         (try Int.fetchOne(statement("SELECT max(position) FROM measures WHERE roadmap_id = ?"), arguments: [roadmapID]) ?? 0) + 1
     }

@@ -47,8 +47,8 @@ enum ProgressCodec {
         var reader = Reader(bytes: bytes)
         guard try reader.byte() == version else { throw corrupt }
         var progress = SchoolProgress()
-        progress.chosenRiskCount = Int(try reader.count(limit: 10_000))
-        let itemCount = try reader.count(limit: 1_000_000)
+        progress.chosenRiskCount = Int(try reader.count(limit: Int(Int32.max)))
+        let itemCount = try reader.count(eachAtLeast: 4)
         progress.items.reserveCapacity(itemCount)
         var previousID: Int64 = 0
         for _ in 0..<itemCount {
@@ -56,7 +56,7 @@ enum ProgressCodec {
             let kind = try kind(try reader.byte())
             var time = try reader.signed()
             let created = date(time)
-            let changeCount = try reader.count(limit: 100_000)
+            let changeCount = try reader.count(eachAtLeast: 2)
             var changes: [StateChange] = []
             changes.reserveCapacity(changeCount)
             for _ in 0..<changeCount {
@@ -66,7 +66,7 @@ enum ProgressCodec {
             }
             progress.items.append(ItemProgress(id: previousID, kind: kind, createdAt: created, changes: changes))
         }
-        let measureCount = try reader.count(limit: 1_000_000)
+        let measureCount = try reader.count(eachAtLeast: 4)
         progress.measures.reserveCapacity(measureCount)
         previousID = 0
         for _ in 0..<measureCount {
@@ -154,6 +154,14 @@ enum ProgressCodec {
             let value = try unsigned()
             guard value <= UInt64(limit) else { throw ProgressCodec.corrupt }
             return Int(value)
+        }
+
+        /// A count of entries that each take at least `bytes` bytes: bounded by what is left to read,
+        /// so a corrupt count cannot make the decoder reserve more than the digest could hold, and
+        /// no fixed ceiling can refuse a digest the encoder legitimately wrote (a school whose item
+        /// went through review fifty thousand times must stay readable).
+        mutating func count(eachAtLeast bytes: Int) throws -> Int {
+            try count(limit: (self.bytes.count - position) / bytes)
         }
     }
 }

@@ -80,11 +80,12 @@ enum KeysetPage {
                          decode: (Row) throws -> T) throws -> Page<T> {
         precondition(!order.isEmpty && Set(order.map(\.descending)).count == 1, "one direction per list")
         let limit = Page<T>.countLimit
-        let counted = try known ?? Int.fetchOne(db.cachedStatement(sql: """
+        let counting = known == nil && page.countsTotal
+        let counted = try known ?? (!counting ? 0 : Int.fetchOne(db.cachedStatement(sql: """
             SELECT count(*) FROM (SELECT 1 FROM \(countFrom ?? from) WHERE \(conditions.sql) LIMIT \(limit + 1))
-            """), arguments: conditions.arguments) ?? 0
+            """), arguments: conditions.arguments) ?? 0)
         let total = known ?? min(counted, limit)
-        let capped = known == nil && counted > limit
+        let capped = known == nil && (!counting || counted > limit)
         var paged = conditions
         if let cursor = page.after {
             let parts = try cursor.parts(order.count)
