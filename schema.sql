@@ -1,6 +1,11 @@
 -- The canonical current schema of MEDK, produced by the migrations in Sources/MEDKCore/Storage/Migrations.swift.
 -- Do not edit by hand: run `MEDK_WRITE_SCHEMA=1 swift test --filter schemaFileIsCurrent`.
 
+CREATE TABLE audit_keys (
+    key_id TEXT PRIMARY KEY,
+    from_seq INTEGER NOT NULL UNIQUE
+);
+
 CREATE TABLE audit_log (
     seq INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
@@ -77,6 +82,14 @@ CREATE TABLE "items" (
     confirmed_version INTEGER,
     CHECK ((kind = 'antirisk_programme') = (risk_factor_id IS NOT NULL)),
     CHECK ((kind = 'measure_report') = (measure_id IS NOT NULL))
+);
+
+CREATE TABLE login_failures (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL,
+    address TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    settled INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1))
 );
 
 CREATE TABLE "measures" (
@@ -174,7 +187,7 @@ CREATE TABLE sessions (
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
     revoked_at TEXT
-);
+, last_seen_at TEXT);
 
 CREATE TABLE user_roles (
     id INTEGER PRIMARY KEY,
@@ -224,6 +237,12 @@ CREATE UNIQUE INDEX items_single_per_municipality ON items(campaign_id, municipa
 
 CREATE UNIQUE INDEX items_single_per_school ON items(campaign_id, school_id, kind)
     WHERE school_id IS NOT NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
+
+CREATE INDEX login_failures_address ON login_failures(address, at_ms);
+
+CREATE INDEX login_failures_at ON login_failures(at_ms);
+
+CREATE INDEX login_failures_login ON login_failures(login, address, at_ms);
 
 CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date, report_first_confirmed_at)
     WHERE report_first_confirmed_at IS NULL;

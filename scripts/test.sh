@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs the whole MEDK test suite: core, HTTP API and pages in-process, the CLI against a real
-# server, and the web interface in a real browser (scripts/e2e.sh; MEDK_SKIP_E2E=1 skips it).
+# server, a few crash rounds (scripts/crash.py), and the web interface in a real browser
+# (scripts/e2e.sh; MEDK_SKIP_E2E=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 ./scripts/setup.sh
 swift build --build-tests
 swift test --skip-build "$@"
+# Three rounds of SIGKILL during acknowledged writes (scripts/crash.sh --rounds 200 for the long run).
+python3 scripts/crash.py --rounds 3 --binary .build/debug/medk
 if [ "${MEDK_SKIP_E2E:-0}" != "1" ]; then
   ./scripts/e2e.sh
 fi

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Logging
 import MEDKCore
 
@@ -34,6 +35,8 @@ struct APIErrorMiddleware: RouterMiddleware {
         switch error {
         case let error as MEDKError:
             return error
+        case is NIOTooManyBytesError:
+            return MEDKError(.tooLarge, code: "body_too_large", message: "Тело запроса слишком велико.")
         case is DecodingError:
             return .invalid("invalid_json", "Тело запроса не соответствует ожидаемому формату JSON: \(describe(error as! DecodingError))")
         case let error as HTTPError:
@@ -73,6 +76,8 @@ struct APIErrorMiddleware: RouterMiddleware {
         case .conflict: .conflict
         case .tooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
+        case .throttled: .tooManyRequests
+        case .unavailable: .serviceUnavailable
         case .internalFailure: .internalServerError
         }
     }
@@ -86,6 +91,7 @@ struct APIErrorMiddleware: RouterMiddleware {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
                                    .xContentTypeOptions: "nosniff"]
         if error.kind == .unauthenticated { headers[.wwwAuthenticate] = "Bearer realm=\"medk\"" }
+        if let seconds = error.retryAfter { headers[.retryAfter] = String(seconds) }
         return Response(status: status(for: error.kind), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -18,8 +18,7 @@ enum APIRoutes {
     private static func registerSession(_ table: RouteTable, _ service: MEDKService) {
         table.on(.post, "\(prefix)/auth/login") { request, context -> LoginResult in
             let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
-            return try await service.login(body.login, password: body.password,
-                                           client: request.headers[.userAgent].map { String($0.prefix(200)) })
+            return try await service.login(body.login, password: body.password, client: context.client)
         }
         table.on(.post, "\(prefix)/auth/logout") { _, context -> EmptyResponse in
             _ = try context.requireActor()
@@ -107,7 +106,7 @@ enum APIRoutes {
             guard let fileName = request.query("fileName") else {
                 throw MEDKError.invalid("file_name_required", "Укажите имя файла в параметре fileName.")
             }
-            let expected = try request.query("expectedRevision").map { try parseInt($0, "expectedRevision") }
+            let expected = try request.typedQuery("expectedRevision").map { try parseInt($0, "expectedRevision") }
             let chunks = request.body.map { Array(buffer: $0) }
             let detail = try await service.upload(itemID: try context.parameters.id(), fileName: fileName, chunks: chunks,
                                                   expectedRevision: expected, by: actor)
@@ -141,7 +140,7 @@ enum APIRoutes {
         }
         table.on(.delete, "\(prefix)/measures/{id}") { request, context -> EmptyResponse in
             let actor = try context.requireActor()
-            let expected = try request.query("expectedRevision").map { try parseInt($0, "expectedRevision") }
+            let expected = try request.typedQuery("expectedRevision").map { try parseInt($0, "expectedRevision") }
             try await service.removeMeasure(try context.parameters.id(), expectedRevision: expected, by: actor)
             return EmptyResponse(ok: true)
         }
@@ -156,12 +155,12 @@ enum APIRoutes {
     private static func registerMonitoring(_ table: RouteTable, _ service: MEDKService) {
         table.on(.get, "\(prefix)/deadlines") { request, context -> Response in
             let actor = try context.requireActor()
-            let format = try request.query("format").map { try parseEnum(ExportFormat.self, $0, "format") } ?? .json
+            let format = try request.typedQuery("format").map { try parseEnum(ExportFormat.self, $0, "format") } ?? .json
             let report = try await service.deadlines(
                 DeadlinesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
-                               campaignCode: request.query("campaign"), asOf: try request.query("asOf").map(parseDate),
+                               campaignCode: request.query("campaign"), asOf: try request.typedQuery("asOf").map(parseDate),
                                page: try pageRequest(request), allSchools: format == .csv,
-                               onlyLagging: try request.query("lagging").map { try parseBool($0, "lagging") } ?? false),
+                               onlyLagging: try request.typedQuery("lagging").map { try parseBool($0, "lagging") } ?? false),
                 for: actor)
             switch format {
             case .json:
@@ -173,12 +172,12 @@ enum APIRoutes {
         }
         table.on(.get, "\(prefix)/overdue-measures") { request, context -> Response in
             let actor = try context.requireActor()
-            let format = try request.query("format").map { try parseEnum(ExportFormat.self, $0, "format") } ?? .json
+            let format = try request.typedQuery("format").map { try parseEnum(ExportFormat.self, $0, "format") } ?? .json
             let query = OverdueQuery(
                 campaignCode: request.query("campaign"), regionCode: request.query("region"),
                 municipalityCode: request.query("municipality"), schoolCode: request.query("school"),
                 curatorLogin: request.query("curator"),
-                sort: try request.query("sort").map { try parseEnum(OverdueSort.self, $0, "sort") } ?? .dueDate,
+                sort: try request.typedQuery("sort").map { try parseEnum(OverdueSort.self, $0, "sort") } ?? .dueDate,
                 page: try pageRequest(request))
             switch format {
             case .json:
@@ -206,14 +205,14 @@ enum APIRoutes {
         }
         table.on(.get, "\(prefix)/audit") { request, context -> Page<AuditEntry> in
             let actor = try context.requireActor()
-            let item = try request.query("item").map { try parseID($0, "item") }
+            let item = try request.typedQuery("item").map { try parseID($0, "item") }
             let query = AuditQuery(entityType: item == nil ? nil : .item, entityID: item)
             return try await service.auditLog(query, page: try pageRequest(request), by: .user(actor))
         }
         table.on(.get, "\(prefix)/users") { request, context -> Page<UserInfo> in
             let actor = try context.requireActor()
             let region = try await request.query("region").asyncMap { try await service.region(code: $0).id }
-            let query = UserQuery(search: request.query("q"), role: try request.query("role").map { try parseEnum(Role.self, $0, "role") },
+            let query = UserQuery(search: request.query("q"), role: try request.typedQuery("role").map { try parseEnum(Role.self, $0, "role") },
                                   regionID: region)
             return try await service.users(query, page: try pageRequest(request), by: .user(actor))
         }
@@ -225,14 +224,14 @@ enum APIRoutes {
 
     /// `limit` and `cursor` of a paged list.
     static func pageRequest(_ request: Request) throws -> PageRequest {
-        try PageRequest.validated(limit: try request.query("limit").map { try parseInt($0, "limit") }, after: request.query("cursor"))
+        try PageRequest.validated(limit: try request.typedQuery("limit").map { try parseInt($0, "limit") }, after: request.query("cursor"))
     }
 
     static func itemFilter(_ request: Request) throws -> ItemFilter {
-        ItemFilter(campaignID: try request.query("campaign").map { try parseID($0, "campaign") },
+        ItemFilter(campaignID: try request.typedQuery("campaign").map { try parseID($0, "campaign") },
                    schoolCode: request.query("school"),
-                   state: try request.query("state").map { try parseEnum(ReviewState.self, $0, "state") },
-                   kind: try request.query("kind").map { try parseEnum(ItemKind.self, $0, "kind") })
+                   state: try request.typedQuery("state").map { try parseEnum(ReviewState.self, $0, "state") },
+                   kind: try request.typedQuery("kind").map { try parseEnum(ItemKind.self, $0, "kind") })
     }
 
     static func parseDate(_ text: String) throws -> CalendarDate {

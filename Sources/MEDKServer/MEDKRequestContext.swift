@@ -7,9 +7,15 @@ public struct MEDKRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var actor: Actor?
     public var token: String?
+    /// The connection's peer, as the socket says.
+    public let peer: ClientAddress?
+    /// The client as far as the server can tell (`ClientAddressMiddleware`): the peer, or the
+    /// address a trusted proxy forwarded for.
+    public var client: ClientAddress = .local
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        peer = source.channel.remoteAddress?.ipAddress.flatMap { ClientAddress($0) }
     }
 
     /// JSON bodies are small; file uploads are streamed and limited by the file store instead.

@@ -7,8 +7,11 @@ import NIOCore
 /// Builds the HTTP application over a `MEDKService`.
 public enum MEDKServerApp {
     /// The router with every route; `routes` lists what was registered under /api.
-    public static func buildRouter(service: MEDKService) -> (Router<MEDKRequestContext>, [APIRoute]) {
+    /// - Parameter trustedProxies: reverse proxies whose `X-Forwarded-For` names the client.
+    public static func buildRouter(service: MEDKService, trustedProxies: Set<ClientAddress> = [])
+        -> (Router<MEDKRequestContext>, [APIRoute]) {
         let router = Router(context: MEDKRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: trustedProxies))
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIErrorMiddleware())
         let pages = PageRenderer.bundled()
@@ -26,10 +29,10 @@ public enum MEDKServerApp {
     }
 
     public static func buildApplication(
-        service: MEDKService, host: String, port: Int, logger: Logger,
+        service: MEDKService, host: String, port: Int, trustedProxies: Set<ClientAddress> = [], logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let (router, _) = buildRouter(service: service)
+        let (router, _) = buildRouter(service: service, trustedProxies: trustedProxies)
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "MEDK"),

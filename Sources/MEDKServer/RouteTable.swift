@@ -39,6 +39,12 @@ extension Request {
     func query(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
+
+    /// A parameter with a type (number, date, enumeration, flag): nil only when absent, so that an
+    /// empty `state=` is refused by its parser rather than read as «no filter».
+    func typedQuery(_ name: String) -> String? {
+        uri.queryParameters.get(name)
+    }
 }
 
 extension Request {

@@ -25,6 +25,9 @@ struct MEDKCommand: AsyncParsableCommand {
 
     /// Runs the command and maps failures to the exit codes the help promises.
     static func main() async {
+        // Everything medk creates (database, WAL, backups, documents, exports) is private to the
+        // account that runs it; the core sets the modes explicitly too.
+        umask(0o077)
         do {
             var command = try parseAsRoot(nil)
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -53,7 +53,7 @@ struct CLIAgainstServerTests {
         #expect(try school.run(["submit", String(itemID)]).status == 0)
         let refused = try otherCurator.run(["confirm", String(itemID)])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("Нет доступа") || refused.stderr.contains("не закреплена"), "\(refused)")
+        #expect(refused.stderr.contains("Не найдено"), "another curator's school is answered like a missing document: \(refused)")
         let stale = try curator.run(["confirm", String(itemID), "--revision", "1"])
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("stale_revision"))
@@ -172,6 +172,21 @@ struct CLIAgainstServerTests {
 
 @Suite("Local administration commands")
 struct LocalCommandTests {
+    @Test("serve outside demo mode refuses a database whose demo accounts still open with the published password")
+    func demoPasswordsRefused() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("medk-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let service = try MEDKService(dataDirectory: data, hasher: .fastForTests)
+        #expect(try await DemoData.seed(into: service))
+        let refused = try MEDKProcess().run(["serve", "--data-dir", data.path, "--port", "0"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("демонстрационный пароль"))
+        #expect(refused.stderr.contains("admin"))
+        #expect(try await service.accountsWithDemoPassword().contains("admin"))
+        try await service.setPassword(by: .local, login: "admin", password: "настоящий-пароль-администратора")
+        #expect(try await !service.accountsWithDemoPassword().contains("admin"))
+    }
+
     @Test("init, import with dry run, a rejected file listing every bad line, users, backup, audit verify")
     func administration() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("medk-admin-\(UUID().uuidString)")

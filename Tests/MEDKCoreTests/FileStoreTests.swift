@@ -83,6 +83,19 @@ struct FileStoreTests {
         #expect(try store.read(hash: first.sha256) == Data(bytes))
     }
 
+    @Test("a file name with a right-to-left override, which would show «.exe» as «.pdf», is refused")
+    func bidiFileName() async throws {
+        let world = try await TestWorld()
+        let draft = try await world.draftDocument(school: "A")
+        for name in ["отчёт\u{202E}fdp.exe", "акт\u{2067}.pdf", "приказ\u{200F}.pdf"] {
+            let error = await #expect(throws: MEDKError.self) {
+                try await world.service.upload(itemID: draft.item.id, fileName: name, chunks: OneChunk(bytes: TestWorld.pdf("п")),
+                                               by: try await world.actor("school-A"))
+            }
+            #expect(error?.code == "invalid_file_name", "\(name.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
     @Test("an upload refused for its type writes no version row")
     func noRowForRefusedUpload() async throws {
         let world = try await TestWorld()
@@ -93,5 +106,17 @@ struct FileStoreTests {
         }
         #expect(error?.code == "unsupported_media_type")
         #expect(try await world.service.item(draft.item.id, for: try await world.actor("school-A")).files.count == 1)
+    }
+
+    @Test("temporary files a crash left behind are removed once they are an hour old; fresh ones are left alone")
+    func abandonedTemporaryFiles() throws {
+        let (store, root) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let old = store.temporaryDirectory.appendingPathComponent("cut-off-upload")
+        let fresh = store.temporaryDirectory.appendingPathComponent("upload-in-progress")
+        for url in [old, fresh] { FileManager.default.createFile(atPath: url.path, contents: Data("%PDF".utf8)) }
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: old.path)
+        #expect(store.removeAbandonedTemporaryFiles(olderThan: 3600) == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.temporaryDirectory.path) == ["upload-in-progress"])
     }
 }

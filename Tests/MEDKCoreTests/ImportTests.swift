@@ -112,4 +112,13 @@ struct CSVTests {
         #expect(out == "\"a;b\";\"'=HYPERLINK(\"\"x\"\")\";-5;обычный\r\n")
         #expect(try CSV.parse(out).first?.fields == ["a;b", "'=HYPERLINK(\"x\")", "-5", "обычный"])
     }
+
+    @Test("a formula hidden behind a leading tab, line break or space is defused too")
+    func hiddenFormulas() throws {
+        let cells = ["\t=1+1", "\r=cmd|' /C calc'!A0", "\n@SUM(A1)", " =2+2", "\tтекст", " -5"]
+        let out = CSV.write([cells], bom: false)
+        let read = try #require(try CSV.parse(out).first?.fields)
+        #expect(read == cells.map { "'" + $0 }, "every cell starts with an apostrophe: \(read)")
+        #expect(CSV.write([["-5", "+7", "обычный"]], bom: false) == "-5;+7;обычный\r\n")
+    }
 }

@@ -42,6 +42,19 @@ struct MonitoringTests {
         #expect(now.schools?.items.map(\.schoolCode) == ["A", "B", "C"])
     }
 
+    @Test("a regional coordinator sees the shifted milestones of their own region only; the federal operator sees all")
+    func overridesOfOwnRegion() async throws {
+        let world = try await TestWorld()
+        for (login, region) in [("reg-R1", "R1"), ("reg-R2", "R2")] {
+            try await world.service.shiftMilestone(by: .user(try await world.actor(login)), campaignCode: "C2026",
+                                                   kind: .developmentConcept, regionCode: region, dueDate: CalendarDate("2026-05-10")!)
+        }
+        let own = try await world.service.milestoneOverrides(campaignCode: "C2026", for: try await world.actor("reg-R1"))
+        #expect(own.map(\.regionCode) == ["R1"])
+        let all = try await world.service.milestoneOverrides(campaignCode: "C2026", for: try await world.actor("federal"))
+        #expect(Set(all.map(\.regionCode)) == ["R1", "R2"])
+    }
+
     @Test("a region's shifted milestone applies to its schools only")
     func shiftedMilestone() async throws {
         let world = try await TestWorld(start: TestWorld.instant("2026-05-02 10:00", zone: "Asia/Chita"))

@@ -30,7 +30,7 @@ struct StorageTests {
         try queue.close()
     }
 
-    @Test("a consistent backup opens as a full MEDK database")
+    @Test("a consistent backup opens as a full MEDK database, given the audit key kept apart from it")
     func backup() async throws {
         let world = try await TestWorld()
         _ = try await world.submittedDocument(school: "A")
@@ -38,7 +38,12 @@ struct StorageTests {
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: target) }
         try await world.service.backup(to: target.appendingPathComponent("medk.sqlite").path)
+        let missing = #expect(throws: MEDKError.self) { _ = try MEDKService(dataDirectory: target, hasher: .fastForTests) }
+        #expect(missing?.code == "audit_key_missing", "a backup without its key does not start a new chain")
+        try FileManager.default.copyItem(at: world.service.dataDirectory.appendingPathComponent("audit.key"),
+                                         to: target.appendingPathComponent("audit.key"))
         let restored = try MEDKService(dataDirectory: target, hasher: .fastForTests)
+        #expect(try await restored.verifyAudit() == (try await world.service.verifyAudit()))
         #expect(try await restored.auditLog(by: .local).total == (try await world.service.auditLog(by: .local).total))
         let again = await #expect(throws: MEDKError.self) { try await world.service.backup(to: target.appendingPathComponent("medk.sqlite").path) }
         #expect(again?.code == "file_exists")

@@ -26,19 +26,39 @@ struct APIErrorTests {
         }
     }
 
-    @Test("a curator of another school gets 403, and the item stays as it was")
-    func forbidden() async throws {
+    @Test("a curator of another school gets 404, the same answer as for an id that does not exist, and the item stays as it was")
+    func foreignIsNotFound() async throws {
         let world = try await TestWorld()
         let item = try await world.submittedDocument(school: "A")
         try await withAPI(world) { client in
             let other = try await APISession.login(client, "curator2")
             let (status, error) = try await other.refusal(.post, "/api/v1/items/\(item.item.id)/transitions", item.transition(.confirm))
-            #expect(status == .forbidden)
-            #expect(error.code == "forbidden")
-            #expect(try await other.refusal(.get, "/api/v1/items/\(item.item.id)").0 == .forbidden)
-            #expect(try await other.refusal(.get, "/api/v1/items/\(item.item.id)/files/1").0 == .forbidden)
+            #expect(status == .notFound)
+            #expect(error.code == "not_found")
+            let foreign = try await other.refusal(.get, "/api/v1/items/\(item.item.id)")
+            let missing = try await other.refusal(.get, "/api/v1/items/99999999")
+            #expect(foreign.0 == .notFound)
+            #expect(foreign.1.code == missing.1.code && foreign.1.message == missing.1.message)
+            #expect(try await other.refusal(.get, "/api/v1/items/\(item.item.id)/files/1").0 == .notFound)
+            // Something the curator can see but may not do is still a 403.
+            let school = try await APISession.login(client, "school-A")
+            #expect(try await school.refusal(.post, "/api/v1/items/\(item.item.id)/transitions", item.transition(.confirm)).0 == .forbidden)
         }
         #expect(try await world.service.item(item.item.id, for: try await world.actor("curator1")).item == item.item)
+    }
+
+    @Test("an empty typed parameter (state=, asOf=, limit=) is refused, not read as «no filter»")
+    func emptyTypedParameters() async throws {
+        let world = try await TestWorld()
+        try await withAPI(world) { client in
+            let curator = try await APISession.login(client, "curator1")
+            for uri in ["/api/v1/items?state=", "/api/v1/items?kind=", "/api/v1/items?limit=", "/api/v1/deadlines?asOf=",
+                        "/api/v1/overdue-measures?sort="] {
+                let (status, error) = try await curator.refusal(.get, uri)
+                #expect(status == .badRequest, "\(uri)")
+                #expect(error.code.hasPrefix("invalid"), "\(uri): \(error.code)")
+            }
+        }
     }
 
     @Test("bad input: missing comment, stale revision, malformed JSON, unknown item, bad parameters")

@@ -16,6 +16,9 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case measureReportValue = "measure.report_value"
     case login = "auth.login"
     case loginFailed = "auth.login_failed"
+    /// Sign-in attempts refused unchecked because the login or address was throttled.
+    case loginThrottled = "auth.login_throttled"
+    case auditKeyRotated = "audit.key_rotated"
     case logout = "auth.logout"
     case userCreate = "user.create"
     case userUpdate = "user.update"
@@ -70,6 +73,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .measureReportValue: return "фактическое значение показателя"
         case .login: return "вход"
         case .loginFailed: return "неудачный вход"
+        case .loginThrottled: return "вход отклонён: слишком много попыток"
+        case .auditKeyRotated: return "смена ключа журнала аудита"
         case .logout: return "выход"
         case .userCreate: return "создание пользователя"
         case .userUpdate: return "изменение пользователя"
@@ -93,4 +98,6 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
 /// What an audit row is about.
 public enum AuditEntity: String, Codable, Sendable, CaseIterable {
     case item, user, region, municipality, school, campaign, milestone
+    /// The audit log itself (its keys).
+    case audit
 }

@@ -43,8 +43,10 @@ public struct AuditEntry: Codable, Sendable, Hashable {
         self.hash = hash
     }
 
-    /// The hash this row must carry given its content and the previous row's hash.
-    public func computedHash() -> String {
+    /// The hash this row must carry given its content and the previous row's hash: an
+    /// HMAC-SHA256 under the audit key that covers its sequence number, SHA-256 for rows older
+    /// than keying.
+    public func computedHash(key: AuditKey?) -> String {
         var canonical = ""
         let fields: [String?] = [
             String(seq), at, actorID.map { String($0) }, actorLogin, actorRole?.rawValue, action.rawValue,
@@ -58,7 +60,8 @@ public struct AuditEntry: Codable, Sendable, Hashable {
                 canonical += "-;"
             }
         }
-        return SHA256.hash(data: Data(canonical.utf8)).hexString
+        guard let key else { return SHA256.hash(data: Data(canonical.utf8)).hexString }
+        return Array(HMAC<SHA256>.authenticationCode(for: Data(canonical.utf8), using: key.symmetric)).hexString
     }
 
     /// The details as the action recorded them.
@@ -103,8 +106,8 @@ public enum AuditVerification: Sendable, Equatable {
 
 public enum AuditChain {
     /// Walks rows in sequence order and names the first one that does not fit.
-    public static func verify(_ rows: some Sequence<AuditEntry>) -> AuditVerification {
-        var verifier = Verifier()
+    public static func verify(_ rows: some Sequence<AuditEntry>, keys: AuditKeyRing) -> AuditVerification {
+        var verifier = Verifier(keys: keys)
         for row in rows {
             if let broken = verifier.check(row) { return broken }
         }
@@ -116,8 +119,9 @@ public enum AuditChain {
         private var previousHash = AuditEntry.genesisHash
         private var expectedSeq: Int64 = 1
         private var count = 0
+        private let keys: AuditKeyRing
 
-        public init() {}
+        public init(keys: AuditKeyRing) { self.keys = keys }
 
         /// Nil while the chain holds; the break otherwise.
         public mutating func check(_ row: AuditEntry) -> AuditVerification? {
@@ -129,8 +133,10 @@ public enum AuditChain {
             if row.prevHash != previousHash {
                 return .broken(seq: row.seq, reason: "ссылка на предыдущую запись не совпадает: строка вставлена или предыдущая удалена/изменена")
             }
-            if row.computedHash() != row.hash {
-                return .broken(seq: row.seq, reason: "содержимое записи изменено: хеш не совпадает")
+            if row.computedHash(key: keys.key(for: row.seq)) != row.hash {
+                return .broken(seq: row.seq, reason: keys.isEmpty
+                    ? "содержимое записи изменено: хеш не совпадает (или журнал ведётся с ключом, а ключа здесь нет)"
+                    : "содержимое записи изменено или запись подделана без ключа журнала: хеш не совпадает")
             }
             previousHash = row.hash
             expectedSeq += 1

@@ -32,28 +32,28 @@ public struct PasswordHasher: Sendable {
         }
     }
 
-    public func hash(_ password: String) -> String {
+    public func hash(_ password: String) throws -> String {
         var salt = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for index in salt.indices { salt[index] = generator.next() }
-        let key = derive(password, salt: salt, logRounds: logRounds, blockSize: blockSize, parallelism: parallelism)
+        let key = try derive(password, salt: salt, logRounds: logRounds, blockSize: blockSize, parallelism: parallelism)
         return "scrypt$\(logRounds)$\(blockSize)$\(parallelism)$\(Data(salt).base64EncodedString())$\(key.base64EncodedString())"
     }
 
     /// Parameters come from the stored hash, so raising them later keeps old hashes valid.
-    public func verify(_ password: String, against stored: String) -> Bool {
+    public func verify(_ password: String, against stored: String) throws -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 6, parts[0] == "scrypt",
               let logN = Int(parts[1]), let r = Int(parts[2]), let p = Int(parts[3]),
               (1...20).contains(logN), (1...32).contains(r), (1...16).contains(p),
               let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5])
         else { return false }
-        let actual = derive(password, salt: Array(salt), logRounds: logN, blockSize: r, parallelism: p)
+        let actual = try derive(password, salt: Array(salt), logRounds: logN, blockSize: r, parallelism: p)
         return constantTimeEqual(Array(actual), Array(expected))
     }
 
-    private func derive(_ password: String, salt: [UInt8], logRounds: Int, blockSize: Int, parallelism: Int) -> Data {
-        let key = try! KDF.Scrypt.deriveKey(
+    private func derive(_ password: String, salt: [UInt8], logRounds: Int, blockSize: Int, parallelism: Int) throws -> Data {
+        let key = try KDF.Scrypt.deriveKey(
             from: Array(password.precomposedStringWithCanonicalMapping.utf8), salt: salt, outputByteCount: 32,
             rounds: 1 << logRounds, blockSize: blockSize, parallelism: parallelism)
         return key.withUnsafeBytes { Data($0) }

@@ -9,6 +9,10 @@ public struct MEDKError: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict
         case tooLarge
         case unsupportedMediaType
+        /// Too many attempts: the caller must wait (`retryAfter`).
+        case throttled
+        /// The server is too busy to take this now; nothing was done.
+        case unavailable
         case internalFailure
     }
 
@@ -17,12 +21,15 @@ public struct MEDKError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// Per-row problems of an import and similar multi-part refusals.
     public var details: [String]
+    /// Seconds to wait before trying again (`throttled`, `unavailable`).
+    public var retryAfter: Int?
 
-    public init(_ kind: Kind, code: String, message: String, details: [String] = []) {
+    public init(_ kind: Kind, code: String, message: String, details: [String] = [], retryAfter: Int? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
         self.details = details
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(code): \(message)" }
@@ -45,8 +52,25 @@ extension MEDKError {
         .unauthenticated, code: "unauthenticated",
         message: "Требуется вход в систему: сессия отсутствует или истекла.")
 
+    /// A document or measure that does not exist or that the actor may not see: one answer for
+    /// both, so that ids cannot be probed.
+    public static let notVisible = MEDKError(.notFound, code: "not_found",
+                                             message: "Не найдено: такого документа нет или он вам недоступен.")
+
     public static let badCredentials = MEDKError(
         .unauthenticated, code: "bad_credentials", message: "Неверный логин или пароль.")
+
+    /// The same for every login, existing or not: throttling says nothing about which exist.
+    public static func loginThrottled(retryAfter seconds: Int) -> MEDKError {
+        MEDKError(.throttled, code: "login_throttled",
+                  message: "Слишком много неудачных попыток входа. Повторите через \(Self.russianWait(seconds)).",
+                  retryAfter: seconds)
+    }
+
+    static func russianWait(_ seconds: Int) -> String {
+        if seconds < 60 { return "\(seconds) с" }
+        return "\((seconds + 59) / 60) мин"
+    }
 
     public static func invalidTransition(action: ReviewAction, state: ReviewState) -> MEDKError {
         MEDKError(.conflict, code: "invalid_transition",

@@ -60,6 +60,16 @@ public enum Permission: Sendable, Hashable {
     case viewAudit
 }
 
+extension Permission {
+    /// The document the permission is about, for those that are about one.
+    var itemScope: ItemScope? {
+        switch self {
+        case .viewItem(let scope), .ownItem(let scope), .reviewItem(let scope), .comment(let scope): scope
+        default: nil
+        }
+    }
+}
+
 /// What can be done to items, for asking the policy about whole lists.
 public enum ItemRight: Sendable, Hashable, CaseIterable {
     case view, own, review, comment
@@ -184,6 +194,9 @@ public enum Policy {
     }
 
     private static func refusal(_ actor: Actor, _ permission: Permission) -> MEDKError {
+        // What the actor may not even see is answered like what does not exist, so that nobody
+        // can map which documents exist by their numbers.
+        if let scope = permission.itemScope, allowingRole(actor, .viewItem(scope)) == nil { return .notVisible }
         switch permission {
         case .reviewItem(let scope):
             if scope.submittedBy == actor.userID && actor.grants.contains(where: { reviews($0, actor).contains { $0.covers(scope) } }) {

@@ -36,7 +36,7 @@ extension MEDKService {
                             message: "В каталоге уже есть база с пользователями; набор данных создаётся только в пустом каталоге.")
         }
         let generator = DatasetGenerator(service: self, size: size, seed: seed, progress: progress)
-        return try await generator.run(password: password, passwordHash: hasher.hash(password))
+        return try await generator.run(password: password, passwordHash: try await passwords.hash(password))
     }
 }
 

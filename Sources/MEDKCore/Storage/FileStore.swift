@@ -20,8 +20,12 @@ public struct FileStore: Sendable {
     public init(root: URL, maxBytes: Int64 = FileStore.defaultMaxBytes) throws {
         self.root = root
         self.maxBytes = maxBytes
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+        try PrivateFiles.makeDirectory(root)
+        try PrivateFiles.makeDirectory(root.appendingPathComponent("tmp"))
     }
+
+    /// Where uploads are written before they are complete (`store`) and web forms put their files.
+    public var temporaryDirectory: URL { root.appendingPathComponent("tmp") }
 
     public func url(forHash hash: String) -> URL {
         let prefix = hash.prefix(2), second = hash.dropFirst(2).prefix(2)
@@ -35,7 +39,7 @@ public struct FileStore: Sendable {
     public func store<Chunks: AsyncSequence>(_ chunks: Chunks, fileName: String) async throws -> StoredBlob
     where Chunks.Element == [UInt8] {
         let temporary = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: PrivateFiles.fileMode]) else {
             throw MEDKError(.internalFailure, code: "storage_failed", message: "Не удалось сохранить файл.")
         }
         var moved = false
@@ -65,7 +69,8 @@ public struct FileStore: Sendable {
         let hash = hasher.finalize().hexString
         let destination = url(forHash: hash)
         let directory = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: PrivateFiles.directoryMode])
         if FileManager.default.fileExists(atPath: destination.path) {
             // Same content already stored: keep the existing copy untouched.
             return StoredBlob(sha256: hash, size: size, mediaType: mediaType)
@@ -76,6 +81,21 @@ public struct FileStore: Sendable {
         moved = true
         Self.syncDirectory(directory)
         return StoredBlob(sha256: hash, size: size, mediaType: mediaType)
+    }
+
+    /// Removes temporary files nothing is writing any more: uploads and forms cut off by a crash
+    /// or a kill. Files younger than `age` are left alone (another process may be writing them).
+    @discardableResult
+    public func removeAbandonedTemporaryFiles(olderThan age: TimeInterval, now: Date = Date()) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory.path)) ?? []
+        var removed = 0
+        for name in names {
+            let url = temporaryDirectory.appendingPathComponent(name)
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
+                  now.timeIntervalSince(modified) > age else { continue }
+            if (try? FileManager.default.removeItem(at: url)) != nil { removed += 1 }
+        }
+        return removed
     }
 
     public func store(bytes: [UInt8], fileName: String) async throws -> StoredBlob {

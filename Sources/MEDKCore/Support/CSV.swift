@@ -84,9 +84,15 @@ public enum CSV {
     }
 
     static func escape(_ value: String, separator: Character) -> String {
-        // A leading = + - @ would run as a formula in Excel; prefix it so it stays text.
+        // A cell a spreadsheet could run as a formula (OWASP «CSV injection»: = + - @, also after
+        // the tabs, line breaks and spaces spreadsheets skip, and a leading tab or line break itself)
+        // gets an apostrophe in front so it stays text. A plain number such as «-5» stays as it is.
         var value = value
-        if let first = value.first, "=+-@".contains(first), Double(value) == nil { value = "'" + value }
+        let skipped: Set<Unicode.Scalar> = ["\t", "\r", "\n", " "]
+        let scalars = value.unicodeScalars
+        let startsSkipped = scalars.first.map { skipped.contains($0) && $0 != " " } ?? false
+        let formula = scalars.first { !skipped.contains($0) }.map { "=+-@".unicodeScalars.contains($0) } ?? false
+        if startsSkipped || (formula && (scalars.first == " " || Double(value) == nil)) { value = "'" + value }
         guard value.contains(separator) || value.contains("\"") || value.contains("\n") || value.contains("\r") else {
             return value
         }

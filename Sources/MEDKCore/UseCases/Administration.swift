@@ -37,7 +37,7 @@ extension MEDKService {
     public func initialize(adminLogin: String, fullName: String, password: String) async throws -> Int64 {
         try PasswordHasher.validate(password)
         try Validation.login(adminLogin)
-        let hash = hasher.hash(password)
+        let hash = try await passwords.hash(password)
         let now = now()
         return try await write { store in
             guard try store.userCount() == 0 else {
@@ -56,7 +56,7 @@ extension MEDKService {
     /// Sets a user's password (administrators, or the local operator).
     public func setPassword(by op: Operator, login: String, password: String) async throws {
         try PasswordHasher.validate(password)
-        try await setPasswordHash(by: op, login: login, hash: hasher.hash(password))
+        try await setPasswordHash(by: op, login: login, hash: try await passwords.hash(password))
     }
 
     /// Sets an already computed hash: bulk tools hash a shared password once, not per account.
@@ -80,7 +80,8 @@ extension MEDKService {
                            grants: [RoleGrant], password: String?) async throws -> UserInfo {
         try Validation.login(login)
         if let password { try PasswordHasher.validate(password) }
-        let hash = password.map { hasher.hash($0) }
+        let hash: String?
+        if let password { hash = try await passwords.hash(password) } else { hash = nil }
         let now = now()
         return try await write { store in
             let auditActor = try op.authorize(.administer)

@@ -9,10 +9,15 @@ extension MEDKService {
         }
     }
 
-    /// The regional due dates of a campaign's milestones.
-    public func milestoneOverrides(campaignCode: String?) async throws -> [MilestoneOverride] {
+    /// The regional due dates of a campaign's milestones in the regions the actor oversees (all of
+    /// them for the federal operator and administrators).
+    public func milestoneOverrides(campaignCode: String?, for actor: Actor) async throws -> [MilestoneOverride] {
         try await read { store in
-            try store.milestoneOverrideList(campaignID: try Self.campaignForReport(store, code: campaignCode).id)
+            let overrides = try store.milestoneOverrideList(campaignID: try Self.campaignForReport(store, code: campaignCode).id)
+            let reach = Policy.territories(actor)
+            if reach.everything { return overrides }
+            let codes = Set(try store.allRegions().filter { reach.regions.contains($0.id) }.map(\.code))
+            return overrides.filter { codes.contains($0.regionCode) }
         }
     }
 }

@@ -1,55 +1,128 @@
 import Foundation
 
 extension MEDKService {
-    static let maxFailedLogins = 10
-    static let lockoutDuration: TimeInterval = 15 * 60
+    /// Logins longer than this are not accounts (`Validation.login` allows far less) and are
+    /// answered without being stored or checked.
+    static let longestLoginTried = 200
 
     /// Checks the password, opens a session and records the login. Unknown logins and wrong
-    /// passwords get the same answer, so logins cannot be probed.
-    public func login(_ login: String, password: String, client: String? = nil) async throws -> LoginResult {
-        let now = now()
+    /// passwords get the same answer, so logins cannot be probed; guessing is slowed by
+    /// `LoginThrottle`, which counts by the login as typed whether or not it exists.
+    ///
+    /// An attempt is admitted — and counted as a failure until proven otherwise — in one write
+    /// before the slow password check, and settled in a second write after it. The single writer
+    /// admits concurrent attempts one by one, so forty guesses sent at once are counted one by
+    /// one and most are refused unchecked: none of them sees a count read before the others failed.
+    public func login(_ login: String, password: String, client: ClientAddress = .local) async throws -> LoginResult {
         let name = login.trimmingCharacters(in: .whitespaces)
-        let user = try await read { store in try store.user(login: name) }
-        guard let user, user.isActive, let stored = user.passwordHash else {
-            _ = hasher.hash(password)  // same cost as a real check
+        guard !name.isEmpty, name.count <= Self.longestLoginTried, password.utf8.count <= PasswordHasher.maximumLength else {
             throw MEDKError.badCredentials
         }
-        if let lockedUntil = user.lockedUntil, lockedUntil > now {
-            throw MEDKError(.unauthenticated, code: "account_locked",
-                            message: "Слишком много неудачных попыток входа. Повторите через 15 минут или обратитесь к администратору.")
+        let key = name.lowercased()
+        let address = client.description
+        let throttle = loginThrottle
+        let started = now()
+        // Refusals are decided on a read first: a flood of throttled guesses never reaches the writer.
+        let early = try await read { store in
+            throttle.admit(try store.recentLoginFailures(login: key, address: address, throttle: throttle, at: started), at: started)
         }
-        let verified = hasher.verify(password, against: stored)
-        let token = SessionToken.generate()
-        let lifetime = sessionLifetime
-        let outcome: UserInfo? = try await write { store in
-            let actor = AuditActor(userID: user.id, login: user.login, role: nil)
-            guard verified else {
-                let locked = try store.recordLoginFailure(userID: user.id, limit: Self.maxFailedLogins,
-                                                          lockUntil: now.addingTimeInterval(Self.lockoutDuration))
-                try store.appendAudit(actor, at: now, AuditRecord(
-                    action: .loginFailed, entityType: .user, entityID: user.id,
-                    details: ["client": client ?? "", "locked": locked ? "yes" : "no"]))
+        if let refusal = early { throw try await refuse(name, address: address, refusal, at: started) }
+        let admission: (attempt: Int64, user: UserAccount?)? = try await write { store in
+            if throttle.admit(try store.recentLoginFailures(login: key, address: address, throttle: throttle, at: started), at: started) != nil {
                 return nil
             }
-            try store.clearLoginFailures(userID: user.id)
+            try store.forgetLoginFailures(before: started.addingTimeInterval(-throttle.memory))
+            return (try store.insertLoginFailure(login: key, address: address, at: started), try store.user(login: name))
+        }
+        guard let admission else {
+            // Another attempt took the last allowance between the read and the write.
+            let refusal = try await read { store in
+                throttle.admit(try store.recentLoginFailures(login: key, address: address, throttle: throttle, at: started), at: started)
+            }
+            throw try await refuse(name, address: address, refusal ?? (1, .pair), at: started)
+        }
+        let verified: Bool
+        do {
+            if let user = admission.user, user.isActive, let stored = user.passwordHash {
+                verified = try await passwords.verify(password, against: stored)
+            } else {
+                try await passwords.burn(password)  // the same cost as a real check
+                verified = false
+            }
+        } catch {
+            // Not checked (the server was too busy): the attempt must not count against anyone.
+            let attempt = admission.attempt
+            try? await write { store in try store.forgetLoginFailure(id: attempt) }
+            throw error
+        }
+        let now = now()
+        let token = SessionToken.generate()
+        let lifetime = sessionLifetime
+        let user = admission.user
+        let outcome: UserInfo? = try await write { store in
+            guard verified, let user else {
+                try store.settleLoginFailure(id: admission.attempt)
+                try store.appendAudit(Self.attemptActor(user), at: now, AuditRecord(
+                    action: .loginFailed, entityType: .user, entityID: user?.id, details: ["client": address]))
+                return nil
+            }
+            // The owner proved the password from this address: its failures here are forgotten,
+            // not the failures others made on the account elsewhere.
+            try store.forgetLoginFailures(login: key, address: address)
             try store.insertSession(tokenHash: SessionToken.digest(token), userID: user.id, createdAt: now,
                                     expiresAt: now.addingTimeInterval(lifetime))
-            try store.appendAudit(actor, at: now, AuditRecord(action: .login, entityType: .user, entityID: user.id,
-                                                              details: ["client": client ?? ""]))
+            try store.appendAudit(AuditActor(userID: user.id, login: user.login, role: nil), at: now,
+                                  AuditRecord(action: .login, entityType: .user, entityID: user.id, details: ["client": address]))
             return try store.userInfo(user)
         }
         guard let info = outcome else { throw MEDKError.badCredentials }
         return LoginResult(token: token, expiresAt: now.addingTimeInterval(lifetime), user: info)
     }
 
-    /// The actor behind a bearer token, or `unauthenticated`.
+    /// Who an attempt is recorded as: the account, or «?» for a login that is none (what people type
+    /// there is sometimes their password, which the log must not keep).
+    private static func attemptActor(_ user: UserAccount?) -> AuditActor {
+        AuditActor(userID: user?.id, login: user?.login ?? "?", role: nil)
+    }
+
+    /// The answer to a throttled attempt, the same for every login; the attempt is audited (the
+    /// first of a minute per login and address, with the number left out since).
+    private func refuse(_ name: String, address: String, _ refusal: (retryAfter: TimeInterval, reason: LoginThrottle.Refusal),
+                        at now: Date) async throws -> MEDKError {
+        let seconds = max(1, Int(refusal.retryAfter.rounded(.up)))
+        let noteKey = refusal.reason == .address ? "*\u{0}\(address)" : "\(name.lowercased())\u{0}\(address)"
+        if let suppressed = await throttleNotes.shouldAudit(noteKey, at: now) {
+            try await write { store in
+                let user = try store.user(login: name)
+                try store.appendAudit(Self.attemptActor(user), at: now, AuditRecord(
+                    action: .loginThrottled, entityType: .user, entityID: user?.id,
+                    details: ["client": address, "reason": refusal.reason.rawValue, "retry_after": String(seconds),
+                              "refused_unrecorded_before": String(suppressed)]))
+            }
+        }
+        return .loginThrottled(retryAfter: seconds)
+    }
+
+    /// How often a session's last use is written down: the idle timeout is exact to this much,
+    /// and a busy session costs one small write a minute rather than one per request.
+    static let sessionTouchInterval: TimeInterval = 60
+
+    /// The actor behind a bearer token, or `unauthenticated`: the session must be neither revoked,
+    /// nor past its lifetime, nor idle for longer than `sessionIdleTimeout` (ASVS 3.3).
     public func authenticate(token: String) async throws -> Actor {
         let now = now()
         let digest = SessionToken.digest(token)
-        return try await read { store in
-            guard let actor = try store.sessionActor(tokenHash: digest, at: now) else { throw MEDKError.unauthenticated }
-            return actor
+        let idleSince = now.addingTimeInterval(-sessionIdleTimeout)
+        let found = try await read { store in
+            guard let found = try store.sessionActor(tokenHash: digest, at: now, idleSince: idleSince) else {
+                throw MEDKError.unauthenticated
+            }
+            return found
         }
+        if now.timeIntervalSince(found.lastSeen) >= Self.sessionTouchInterval {
+            try await write { store in try store.touchSession(tokenHash: digest, at: now) }
+        }
+        return found.actor
     }
 
     /// Revokes the session: the token stops working at once.

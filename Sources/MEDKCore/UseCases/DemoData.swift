@@ -216,3 +216,24 @@ public enum DemoData {
         return Array(pdf.utf8)
     }
 }
+
+extension MEDKService {
+    /// The demonstration accounts that still open with the published demo password. `medk serve`
+    /// outside demo mode refuses to start while there are any: anyone who read the README could
+    /// sign in as the administrator. At most a handful of password checks, only for demo logins
+    /// that exist.
+    public func accountsWithDemoPassword() async throws -> [String] {
+        let logins = DemoData.accounts.map(\.login)
+        let hashes: [(String, String)] = try await read { store in
+            try logins.compactMap { login in
+                guard let user = try store.user(login: login), user.isActive, let hash = user.passwordHash else { return nil }
+                return (login, hash)
+            }
+        }
+        var open: [String] = []
+        for (login, hash) in hashes {
+            if try await passwords.verify(DemoData.password, against: hash) { open.append(login) }
+        }
+        return open
+    }
+}

@@ -113,7 +113,7 @@ extension MEDKService {
 
     /// Loads an item or refuses with «not found».
     static func load(_ store: any StoreReading, _ id: Int64) throws -> StoredItem {
-        guard let item = try store.item(id: id) else { throw MEDKError.notFound("Объект №\(id)") }
+        guard let item = try store.item(id: id) else { throw MEDKError.notVisible }
         return item
     }
 
@@ -301,11 +301,18 @@ extension StoredItem {
 
 extension Validation {
     /// Keeps only the last path component and refuses names nobody could mean.
+    /// Unicode's explicit directional formatting characters (UAX #9): embeddings, overrides,
+    /// isolates and marks.
+    static let bidiControls: Set<Unicode.Scalar> = Set([0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+                                                        0x2066, 0x2067, 0x2068, 0x2069].compactMap(Unicode.Scalar.init))
+
     static func fileName(_ raw: String) throws -> String {
         let name = raw.replacingOccurrences(of: "\\", with: "/").split(separator: "/").last.map(String.init)?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        // Control characters and bidirectional overrides (U+202E makes «отчёт‮fdp.exe» read as
+        // «отчётexe.pdf») are refused: a name must show what it is.
         guard !name.isEmpty, name != ".", name != "..", name.count <= 255,
-              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || Self.bidiControls.contains($0) }) else {
             throw MEDKError.invalid("invalid_file_name", "Недопустимое имя файла.")
         }
         return name

@@ -9,30 +9,45 @@ public final class MEDKService: Sendable {
     public let clock: any Clock
     public let files: FileStore
     public let hasher: PasswordHasher
+    /// Hashing on threads of its own, bounded: see `PasswordWork`.
+    let passwords: PasswordWork
+    public let loginThrottle: LoginThrottle
+    let throttleNotes = ThrottleNotes()
     public let sessionLifetime: TimeInterval
+    /// A session unused for this long ends (ASVS 3.3.2: 30 minutes of inactivity).
+    public let sessionIdleTimeout: TimeInterval
     public let dataDirectory: URL
     let logger: Logger
 
     /// Opens (creating if needed) the data directory: `medk.sqlite` and `files/`.
     public convenience init(dataDirectory: URL, clock: any Clock = SystemClock(), hasher: PasswordHasher = .standard,
                             maxUploadBytes: Int64 = FileStore.defaultMaxBytes, sessionLifetime: TimeInterval = 12 * 3600,
+                            sessionIdleTimeout: TimeInterval = 30 * 60, loginThrottle: LoginThrottle = .standard,
                             logger: Logger = Logger(label: "medk.core")) throws {
         try self.init(dataDirectory: dataDirectory, clock: clock, hasher: hasher, maxUploadBytes: maxUploadBytes,
-                      sessionLifetime: sessionLifetime, logger: logger, statementTrace: nil)
+                      sessionLifetime: sessionLifetime, sessionIdleTimeout: sessionIdleTimeout, loginThrottle: loginThrottle,
+                      logger: logger, statementTrace: nil)
     }
 
     /// The same, with every SQL statement reported to `statementTrace` (tests of query plans).
     init(dataDirectory: URL, clock: any Clock = SystemClock(), hasher: PasswordHasher = .standard,
          maxUploadBytes: Int64 = FileStore.defaultMaxBytes, sessionLifetime: TimeInterval = 12 * 3600,
+         sessionIdleTimeout: TimeInterval = 30 * 60, loginThrottle: LoginThrottle = .standard,
          logger: Logger = Logger(label: "medk.core"), statementTrace: (@Sendable (String) -> Void)?) throws {
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        try PrivateFiles.makeDirectory(dataDirectory)
         self.dataDirectory = dataDirectory
-        self.store = try SQLiteStore(path: dataDirectory.appendingPathComponent("medk.sqlite").path, logger: logger,
-                                     trace: statementTrace)
+        let databasePath = dataDirectory.appendingPathComponent("medk.sqlite").path
+        let auditKeys = try AuditKeySource(file: dataDirectory.appendingPathComponent("audit.key"),
+                                           environmentText: ProcessInfo.processInfo.environment["MEDK_AUDIT_KEY"])
+        self.store = try SQLiteStore(path: databasePath, auditKeys: auditKeys, logger: logger, trace: statementTrace)
+        PrivateFiles.restrict(databasePath, databasePath + "-wal", databasePath + "-shm")
         self.files = try FileStore(root: dataDirectory.appendingPathComponent("files"), maxBytes: maxUploadBytes)
         self.clock = clock
         self.hasher = hasher
+        self.passwords = PasswordWork(hasher: hasher)
+        self.loginThrottle = loginThrottle
         self.sessionLifetime = sessionLifetime
+        self.sessionIdleTimeout = sessionIdleTimeout
         self.logger = logger
     }
 
@@ -40,7 +55,10 @@ public final class MEDKService: Sendable {
         store = other.store
         files = other.files
         hasher = other.hasher
+        passwords = other.passwords
+        loginThrottle = other.loginThrottle
         sessionLifetime = other.sessionLifetime
+        sessionIdleTimeout = other.sessionIdleTimeout
         dataDirectory = other.dataDirectory
         logger = other.logger
         self.clock = clock
@@ -79,6 +97,10 @@ public final class MEDKService: Sendable {
     public func backup(to path: String) async throws {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw MEDKError.invalid("file_exists", "Файл «\(path)» уже существует; укажите новый файл.")
+        }
+        // Created private before a byte of the database is copied into it.
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw MEDKError(.internalFailure, code: "backup_failed", message: "Не удалось создать файл «\(path)».")
         }
         do {
             try await store.backup(to: path)

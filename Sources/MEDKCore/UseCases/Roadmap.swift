@@ -116,7 +116,7 @@ extension MEDKService {
             let roadmap = try Self.roadmap(ofMeasure: measureID, store)
             let auditActor = try Self.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
             guard let measure = try store.measure(id: measureID, calendar: try roadmap.calendar(), at: now) else {
-                throw MEDKError.notFound("Мероприятие №\(measureID)")
+                throw MEDKError.notVisible
             }
             if measure.reportItemID != nil {
                 throw MEDKError(.conflict, code: "measure_reported",
@@ -135,7 +135,7 @@ extension MEDKService {
             let roadmap = try Self.roadmap(ofMeasure: measureID, store)
             _ = try Policy.authorize(actor, .viewItem(roadmap.scope))
             guard let measure = try store.measure(id: measureID, calendar: try roadmap.calendar(), at: now) else {
-                throw MEDKError.notFound("Мероприятие №\(measureID)")
+                throw MEDKError.notVisible
             }
             return measure
         }
@@ -162,7 +162,7 @@ extension MEDKService {
                             message: "Отчитываться по мероприятиям можно после подтверждения дорожной карты куратором.")
         }
         guard let measure = try store.measure(id: measureID, calendar: try roadmap.calendar(), at: now) else {
-            throw MEDKError.notFound("Мероприятие №\(measureID)")
+            throw MEDKError.notVisible
         }
         let auditActor = AuditActor(userID: actor.userID, login: actor.login, role: role)
         var reportID = measure.reportItemID
@@ -195,7 +195,7 @@ extension MEDKService {
     }
 
     private static func roadmap(ofMeasure measureID: Int64, _ store: any StoreReading) throws -> StoredItem {
-        guard let roadmapID = try store.roadmapID(ofMeasure: measureID) else { throw MEDKError.notFound("Мероприятие №\(measureID)") }
+        guard let roadmapID = try store.roadmapID(ofMeasure: measureID) else { throw MEDKError.notVisible }
         return try loadRoadmap(store, roadmapID)
     }
 

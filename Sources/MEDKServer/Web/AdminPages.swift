@@ -210,7 +210,7 @@ enum AdminPages {
         web.get("/admin/milestones") { request in
             let actor = try request.actor()
             let campaign = try await request.service.campaign(code: request.query("campaign"))
-            let overrides = try await request.service.milestoneOverrides(campaignCode: campaign.campaign.code)
+            let overrides = try await request.service.milestoneOverrides(campaignCode: campaign.campaign.code, for: actor)
             let regions = try await request.service.regions().filter { Policy.allows(actor, .shiftMilestones(regionID: $0.id)) }
             guard !regions.isEmpty else {
                 throw MEDKError.forbidden("Сроки кампании меняет региональный координатор своего региона или администратор.")
@@ -245,14 +245,15 @@ enum AdminPages {
             return await request.page("admin_import", title: "Импорт CSV", ImportPage(kindOptions: importKindOptions(nil), formats: formats, preview: nil))
         }
 
-        web.post("/admin/import") { request, form in
+        // A whole country's schools travel as a file and back as the preview's text: up to 32 MB each.
+        web.post("/admin/import", limits: .upload(fileBytes: 32 << 20, fieldBytes: 32 << 20)) { request, form in
             let actor = try requireAdmin(request)
             guard let kind = form["kind"].flatMap(ImportKind.init(rawValue:)) else {
                 throw MEDKError.invalid("invalid_form", "Выберите, что импортировать.")
             }
             let text: String
             if let file = form.files["file"] {
-                guard let decoded = String(bytes: file.bytes, encoding: .utf8) else {
+                guard let decoded = String(data: try file.contents(), encoding: .utf8) else {
                     throw MEDKError.invalid("not_utf8", "Файл не в кодировке UTF-8. Сохраните его из таблицы как «CSV UTF-8».")
                 }
                 text = decoded

@@ -49,14 +49,14 @@ enum ItemPages {
             return await request.page("item", title: detail.item.title, view)
         }
 
-        web.post("/items/{id}/files") { request, form in
+        web.post("/items/{id}/files", limits: .upload(fileBytes: web.service.files.maxBytes)) { request, form in
             let actor = try request.actor()
             let id = try request.context.parameters.id()
             guard let file = form.files["file"] else {
                 throw MEDKError.invalid("file_required", "Выберите файл для загрузки.")
             }
             let detail = try await request.service.upload(
-                itemID: id, fileName: file.fileName, chunks: OneChunk(bytes: file.bytes),
+                itemID: id, fileName: file.fileName, chunks: file.chunks,
                 expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
             let version = detail.files.last?.version ?? 1
             return request.redirect("/items/\(id)", success: "Файл «\(file.fileName)» загружен как версия \(version).")

@@ -28,26 +28,29 @@ enum SessionPages {
             return response
         }
 
-        web.post("/login") { request, form in
+        web.post("/login", access: .anonymous) { request, form in
             let next = safeNext(form["next"])
             do {
                 let result = try await request.service.login(
-                    form["login"] ?? "", password: form.fields["password"]?.first ?? "",
-                    client: request.request.headers[.userAgent].map { String($0.prefix(200)) })
+                    form["login"] ?? "", password: form.fields["password"]?.first ?? "", client: request.context.client)
                 let actor = try await request.service.authenticate(token: result.token)
                 var response = request.redirect(next == "/" ? WebNavigation.home(for: actor) : next)
                 let lifetime = Int(request.service.sessionLifetime)
                 response.setCookie(WebCookies.make(WebCookies.session, result.token, maxAge: lifetime, request: request.request))
                 response.setCookie(WebCookies.expired(WebCookies.loginCSRF, request: request.request))
                 return response
-            } catch let error as MEDKError where error.kind == .unauthenticated || error.kind == .invalidInput {
+            } catch let error as MEDKError where [.unauthenticated, .invalidInput, .throttled, .unavailable].contains(error.kind) {
                 let csrf = form.fields[CSRFToken.fieldName]?.first ?? ""
-                return await request.page("login", title: "Вход", LoginPage(
-                    login: form["login"], next: next, error: error.message, csrf: csrf), status: .unauthorized)
+                var response = await request.page("login", title: "Вход", LoginPage(
+                    login: form["login"], next: next, error: error.message, csrf: csrf),
+                    status: error.kind == .unauthenticated || error.kind == .invalidInput
+                        ? .unauthorized : APIErrorMiddleware.status(for: error.kind))
+                if let seconds = error.retryAfter { response.headers[.retryAfter] = String(seconds) }
+                return response
             }
         }
 
-        web.post("/logout", sessionOnly: true) { request, _ in
+        web.post("/logout", access: .sessionOnly) { request, _ in
             if let token = request.context.token { try await request.service.logout(token: token) }
             var response = request.redirect("/login", success: "Вы вышли из системы.")
             response.setCookie(WebCookies.expired(WebCookies.session, request: request.request))
@@ -56,8 +59,12 @@ enum SessionPages {
     }
 
     /// Only our own paths: an open redirect would let a phishing link borrow our login page.
+    /// Browsers drop tabs and line breaks from URLs (`/\t/evil.example` becomes `//evil.example`),
+    /// so any control or white-space character refuses the path outright.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login") else { return "/" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login"),
+              !next.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.isWhitespace })
+        else { return "/" }
         return next
     }
 }

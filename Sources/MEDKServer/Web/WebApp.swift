@@ -75,14 +75,31 @@ struct WebRoutes {
         }
     }
 
-    /// - Parameter sessionOnly: the form does something only inside a live session (logging
-    ///   out), so without one it is passed on and the handler finds nothing to do.
-    func post(_ path: String, sessionOnly: Bool = false, _ handler: @escaping @Sendable (WebRequest, WebForm) async throws -> Response) {
+    /// Registers a form. Nothing of the body is read before the route knows who is asking: a
+    /// form that needs a session is refused without one, and the body is read within `limits`
+    /// (the login form, the only anonymous one, takes 16 KB). Then the CSRF token and, when the
+    /// browser sent one, the `Origin` are checked before the handler runs. Files the form brought
+    /// are removed once it has been answered.
+    func post(_ path: String, access: FormAccess = .signedIn, limits: FormLimits = .form,
+              _ handler: @escaping @Sendable (WebRequest, WebForm) async throws -> Response) {
         let service = service, pages = pages
         group.post(RouterPath(path)) { request, context in
             let web = WebRequest(request: request, context: context, service: service, pages: pages)
-            let form = try await Self.readForm(request, context: context, maxFileBytes: service.files.maxBytes)
-            if sessionOnly && context.token == nil { return try await handler(web, form) }
+            switch access {
+            case .sessionOnly where context.token == nil:
+                return try await handler(web, WebForm())
+            case .signedIn where context.actor == nil:
+                throw MEDKError.unauthenticated
+            default:
+                break
+            }
+            guard Self.isSameOrigin(request) else {
+                context.logger.warning("form refused: foreign Origin", metadata: ["path": "\(request.uri.path)"])
+                throw WebFailure.csrf
+            }
+            let form = try await FormReader.read(request, limits: access == .anonymous ? .anonymous : limits,
+                                                 temporaryDirectory: service.files.temporaryDirectory)
+            defer { form.removeTemporaryFiles() }
             let expected = context.token.map(CSRFToken.forSession) ?? request.cookies[WebCookies.loginCSRF]?.value
             guard let expected, CSRFToken.matches(form.fields[CSRFToken.fieldName]?.first, expected) else {
                 context.logger.warning("form refused: missing or wrong CSRF token", metadata: ["path": "\(request.uri.path)"])
@@ -92,22 +109,29 @@ struct WebRoutes {
         }
     }
 
-    static func readForm(_ request: Request, context: MEDKRequestContext, maxFileBytes: Int64) async throws -> WebForm {
-        let contentType = request.headers[.contentType] ?? ""
-        if contentType.lowercased().hasPrefix("multipart/form-data") {
-            guard let boundary = WebForm.boundary(ofContentType: contentType) else { throw WebForm.malformed }
-            let limit = Int(maxFileBytes) + (1 << 20)
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: limit)
-            } catch let error as HTTPError where error.status == .contentTooLarge {
-                throw MEDKError.fileTooLarge(limit: maxFileBytes)
-            }
-            return try WebForm.multipart(Array(buffer: body), boundary: boundary)
-        }
-        let body = try await request.body.collect(upTo: 4 << 20)
-        return WebForm.urlEncoded(String(buffer: body))
+    /// Defence in depth behind the CSRF token: a browser that says where a form came from must
+    /// say this site (the `Host` it asked, or the host a proxy says it forwarded). Browsers
+    /// cannot forge `Origin`; clients that send none are judged by the token alone.
+    static func isSameOrigin(_ request: Request) -> Bool {
+        guard let origin = request.headers[.origin] else { return true }
+        guard let url = URLComponents(string: origin), let host = url.host, !host.isEmpty else { return false }
+        let authority = url.port.map { "\(host):\($0)" } ?? host
+        let asked = [request.head.authority, request.headers[.init("X-Forwarded-Host")!]]
+            .compactMap { $0?.lowercased() }
+        return asked.contains(authority.lowercased())
+            || (url.port == nil && asked.contains { $0 == "\(host.lowercased()):\(url.scheme == "https" ? 443 : 80)" })
     }
+}
+
+/// Who may post a form.
+enum FormAccess: Sendable {
+    /// Anyone: the login form.
+    case anonymous
+    /// A signed-in user; others are sent to the login page before the body is read.
+    case signedIn
+    /// Does something only inside a live session (logging out); without one it is passed on
+    /// unread and the handler finds nothing to do.
+    case sessionOnly
 }
 
 extension MEDKServerApp {

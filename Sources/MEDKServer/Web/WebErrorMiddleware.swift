@@ -40,9 +40,20 @@ struct WebErrorMiddleware: RouterMiddleware {
             case .notFound:
                 return await page(request, context, status: .notFound, ErrorPage(
                     heading: "Не найдено", message: medkError.message, details: medkError.details, showLogin: false))
+            case .throttled, .unavailable:
+                var response = await page(request, context, status: APIErrorMiddleware.status(for: medkError.kind), ErrorPage(
+                    heading: "Повторите позже", message: medkError.message, details: [], showLogin: false))
+                if let seconds = medkError.retryAfter { response.headers[.retryAfter] = String(seconds) }
+                return response
             case .internalFailure:
                 return await page(request, context, status: .internalServerError, ErrorPage(
                     heading: "Что-то пошло не так", message: medkError.message, details: [], showLogin: false))
+            case .tooLarge where request.method == .post:
+                // The body was refused before it was read whole: say so on a page of its own (a
+                // redirect would be lost on a browser still sending the file).
+                return await page(request, context, status: .contentTooLarge, ErrorPage(
+                    heading: "Слишком большой объём", message: medkError.message + " Ничего не сохранено.",
+                    details: medkError.details, showLogin: false))
             case .invalidInput, .conflict, .tooLarge, .unsupportedMediaType:
                 if request.method == .post {
                     return HTMLResponse.redirect(Self.backLocation(request), flash: Flash(

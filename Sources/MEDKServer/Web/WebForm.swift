@@ -2,10 +2,18 @@ import Foundation
 import Hummingbird
 import MEDKCore
 
-/// A file sent with a multipart form.
+/// A file sent with a multipart form, as `FormReader` wrote it to a temporary file; the file is
+/// removed once the request has been answered.
 struct UploadedFile: Sendable {
     var fileName: String
-    var bytes: [UInt8]
+    var url: URL
+    var size: Int64
+
+    /// The bytes in chunks, for the file store, which streams them again.
+    var chunks: FileChunks { FileChunks(url: url) }
+
+    /// The whole file, for small files read as text (CSV imports).
+    func contents() throws -> Data { try Data(contentsOf: url) }
 }
 
 /// The fields of a submitted HTML form, url-encoded or multipart.
@@ -21,6 +29,16 @@ struct WebForm: Sendable {
 
     mutating func add(_ name: String, _ value: String) { fields[name, default: []].append(value) }
 
+    mutating func addFile(_ name: String, _ file: UploadedFile) {
+        if let previous = files[name] { try? FileManager.default.removeItem(at: previous.url) }
+        files[name] = file
+    }
+
+    /// Removes the files the form arrived with.
+    func removeTemporaryFiles() {
+        for file in files.values { try? FileManager.default.removeItem(at: file.url) }
+    }
+
     /// `a=1&b=%D0%B0+b`: `+` is a space, everything else percent-decoded as UTF-8.
     static func urlEncoded(_ text: String) -> WebForm {
         var form = WebForm()
@@ -32,35 +50,6 @@ struct WebForm: Sendable {
             form.add(decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
         return form
-    }
-
-    /// `multipart/form-data` (RFC 7578) held in memory: bodies are already capped by size.
-    static func multipart(_ body: [UInt8], boundary: String) throws -> WebForm {
-        let delimiter = Array("--\(boundary)".utf8)
-        var form = WebForm()
-        var cursor = 0
-        guard let first = body.firstRange(of: delimiter, from: 0) else { throw malformed }
-        cursor = first.upperBound
-        while true {
-            // After a delimiter: "--" closes the body, otherwise CRLF and the part's headers.
-            if body[cursor...].starts(with: Array("--".utf8)) { return form }
-            guard body[cursor...].starts(with: Array("\r\n".utf8)) else { throw malformed }
-            cursor += 2
-            guard let headerEnd = body.firstRange(of: Array("\r\n\r\n".utf8), from: cursor) else { throw malformed }
-            let headers = String(decoding: body[cursor..<headerEnd.lowerBound], as: UTF8.self)
-            guard let next = body.firstRange(of: Array("\r\n".utf8) + delimiter, from: headerEnd.upperBound) else { throw malformed }
-            let content = Array(body[headerEnd.upperBound..<next.lowerBound])
-            let disposition = Self.contentDisposition(headers)
-            if let name = disposition["name"] {
-                if let fileName = disposition["filename"] {
-                    // Browsers send an empty part with an empty name when no file was chosen.
-                    if !fileName.isEmpty { form.files[name] = UploadedFile(fileName: fileName, bytes: content) }
-                } else {
-                    form.add(name, String(decoding: content, as: UTF8.self))
-                }
-            }
-            cursor = next.upperBound
-        }
     }
 
     /// A date as people enter it: `2026-12-31` from a date picker or `31.12.2026` typed by hand.
@@ -116,22 +105,6 @@ struct WebForm: Sendable {
             var value = pair[1].trimmingCharacters(in: .whitespaces)
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
             return value.isEmpty ? nil : value
-        }
-        return nil
-    }
-}
-
-extension Array where Element == UInt8 {
-    func firstRange(of needle: [UInt8], from start: Int) -> Range<Int>? {
-        guard !needle.isEmpty, count >= needle.count else { return nil }
-        var index = start
-        let last = count - needle.count
-        let head = needle[0]
-        while index <= last {
-            if self[index] == head && self[index..<(index + needle.count)].elementsEqual(needle) {
-                return index..<(index + needle.count)
-            }
-            index += 1
         }
         return nil
     }

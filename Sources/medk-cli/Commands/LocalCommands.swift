@@ -192,20 +192,59 @@ struct Backup: AsyncParsableCommand {
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Журнал аудита: проверка цепочки хешей и просмотр.", subcommands: [Verify.self, Log.self])
+        abstract: "Журнал аудита: проверка цепочки, контрольные точки, смена ключа, просмотр.",
+        subcommands: [Verify.self, Checkpoint.self, RotateKey.self, Log.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Пересчитать цепочку хешей журнала; назвать первую испорченную запись.")
+            abstract: "Пересчитать цепочку журнала по ключу; назвать первую испорченную запись.",
+            discussion: "С --checkpoint ФАЙЛ ещё и доказать, что журнал продолжает сохранённую контрольную точку: "
+                + "ничего до неё не переписано и ничего не отрезано.")
         @OptionGroup var data: DataDirectory
+        @Option(name: .long, help: "Файл контрольной точки, напечатанной medk audit checkpoint.") var checkpoint: String?
 
         func run() async throws {
-            switch try await data.openExisting().verifyAudit() {
+            let point = try checkpoint.map { path in
+                do {
+                    return try JSONDecoder().decode(AuditCheckpoint.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+                } catch {
+                    throw MEDKError.invalid("checkpoint_unreadable", "Файл «\(path)» — не контрольная точка журнала МЭДК.")
+                }
+            }
+            switch try await data.openExisting().verifyAudit(extending: point) {
             case .intact(let rows, let lastHash):
                 print("Журнал аудита цел: записей \(rows), последний хеш \(lastHash).")
+                if let point { print("Журнал продолжает контрольную точку №\(point.seq) от \(point.at).") }
             case .broken(let seq, let reason):
                 throw MEDKError(.conflict, code: "audit_chain_broken", message: "Журнал аудита повреждён начиная с записи №\(seq): \(reason).")
             }
+        }
+    }
+
+    struct Checkpoint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Напечатать подписанную контрольную точку журнала (JSON).",
+            discussion: "Сохраните её вне сервера (почта, другой компьютер, бумага): позже medk audit verify --checkpoint "
+                + "докажет, что журнал её продолжает, даже если у злоумышленника был ключ.")
+        @OptionGroup var data: DataDirectory
+
+        func run() async throws {
+            let point = try await data.openExisting().auditCheckpoint()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(point), as: UTF8.self))
+        }
+    }
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Начать подписывать журнал новым ключом (старый остаётся в файле ключей для проверки).")
+        @OptionGroup var data: DataDirectory
+
+        func run() async throws {
+            let key = try await data.openExisting().rotateAuditKey(by: .local)
+            print("Новый ключ журнала \(key.id) действует с записи №\(key.fromSeq). Сохраните копию файла audit.key в надёжном месте.")
         }
     }
 

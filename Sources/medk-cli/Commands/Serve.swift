@@ -14,16 +14,24 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Порт (0 — любой свободный).") var port: Int = 8080
     @Flag(name: .long, help: "Заполнить пустую базу демонстрационными данными и показать, как войти.") var demo = false
     @Option(name: .long, help: "Наибольший размер загружаемого файла, МБ.") var maxUploadMb: Int = 25
+    @Option(name: .customLong("trusted-proxy"),
+            help: "Адрес обратного прокси, которому верить в X-Forwarded-For (можно несколько раз). Без него заголовок не читается.")
+    var trustedProxies: [String] = []
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("Порт должен быть от 0 до 65535.") }
         guard (1...1024).contains(maxUploadMb) else { throw ValidationError("--max-upload-mb: от 1 до 1024.") }
+        for proxy in trustedProxies where ClientAddress(proxy) == nil {
+            throw ValidationError("--trusted-proxy: «\(proxy)» — не IP-адрес.")
+        }
     }
 
     func run() async throws {
         var logger = Logger(label: "medk")
         logger.logLevel = .info
         let service = try data.open(maxUploadBytes: Int64(maxUploadMb) * 1024 * 1024, logger: logger)
+        let abandoned = service.files.removeAbandonedTemporaryFiles(olderThan: 3600)
+        if abandoned > 0 { logger.notice("removed abandoned temporary files", metadata: ["count": "\(abandoned)"]) }
         if demo {
             if try await DemoData.seed(into: service) {
                 Terminal.info("Демонстрационные данные созданы в \(data.url.path).")
@@ -32,10 +40,20 @@ struct Serve: AsyncParsableCommand {
             }
         } else if try await !service.isInitialized() {
             Terminal.info("В базе нет пользователей. Создайте администратора: medk init --admin ЛОГИН (или запустите с --demo).")
+        } else {
+            let exposed = try await service.accountsWithDemoPassword()
+            guard exposed.isEmpty else {
+                throw MEDKError(.conflict, code: "demo_passwords",
+                                message: "Сервер не запущен: у учётных записей \(exposed.joined(separator: ", ")) остался опубликованный "
+                                    + "демонстрационный пароль, войти под ними может кто угодно. Смените пароли "
+                                    + "(medk users passwd ЛОГИН --data-dir …) или запустите демонстрацию с --demo.")
+            }
         }
         let demoMode = demo
         let host = host
-        let app = MEDKServerApp.buildApplication(service: service, host: host, port: port, logger: logger) { actualPort in
+        let proxies = Set(trustedProxies.compactMap { ClientAddress($0) })
+        let app = MEDKServerApp.buildApplication(service: service, host: host, port: port, trustedProxies: proxies,
+                                                 logger: logger) { actualPort in
             var text = "МЭДК слушает http://\(host):\(actualPort) (API: /api/v1, описание: /openapi.yaml)\n"
             if demoMode {
                 text += "Вход: medk login --server http://\(host):\(actualPort) --user ЛОГИН (пароль \(DemoData.password))\n"

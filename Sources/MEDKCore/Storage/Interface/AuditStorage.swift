@@ -31,8 +31,13 @@ public struct AuditQuery: Sendable, Hashable {
 }
 
 protocol AuditReading {
-    /// Recomputes the whole chain, streaming; names the first row that does not fit.
-    func verifyAudit() throws -> AuditVerification
+    /// Recomputes the whole chain, streaming; names the first row that does not fit. With a
+    /// checkpoint, also proves that the log still extends it (its row is there with its hash).
+    func verifyAudit(extending checkpoint: AuditCheckpoint?) throws -> AuditVerification
+    /// The last row's number and hash (nil for an empty log).
+    func auditHead() throws -> (seq: Int64, hash: String)?
+    /// The keys the log is hashed with, as recorded, with their secrets.
+    func auditKeys() throws -> AuditKeyRing
     /// The trail, newest first.
     func auditEntries(_ query: AuditQuery, page: PageRequest) throws -> Page<AuditEntry>
 }
@@ -41,4 +46,7 @@ protocol AuditWriting {
     /// Appends inside the caller's transaction, so the row commits or rolls back with the change.
     @discardableResult
     func appendAudit(_ actor: AuditActor, at: Date, _ record: AuditRecord) throws -> AuditEntry
+    /// Puts a new key in use for the rows from its `fromSeq` on: the secret where keys are kept,
+    /// its id and first row in the log.
+    func addAuditKey(_ key: AuditKey) throws
 }

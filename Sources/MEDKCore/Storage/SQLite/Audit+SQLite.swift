@@ -36,6 +36,7 @@ extension SQLiteTransaction {
         if chain.last == nil {
             chain.last = try Row.fetchOne(statement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
                 .map { (seq: $0[0], hash: $0[1]) } ?? (seq: 0, hash: AuditEntry.genesisHash)
+            chain.ring = try chain.keys.effectiveRing(db)
         }
         let last = chain.last!
         var entry = AuditEntry(
@@ -43,7 +44,7 @@ extension SQLiteTransaction {
             actorRole: actor.role, action: record.action, entityType: record.entityType, entityID: record.entityID,
             fromState: record.fromState, toState: record.toState, comment: record.comment,
             details: AuditChain.canonicalJSON(record.details), prevHash: last.hash, hash: "")
-        entry.hash = entry.computedHash()
+        entry.hash = entry.computedHash(key: chain.ring?.key(for: entry.seq))
         try statement("""
             INSERT INTO audit_log (seq, at, actor_id, actor_login, actor_role, action, entity_type, entity_id, from_state, to_state,
                                    comment, details, prev_hash, hash)
@@ -55,16 +56,41 @@ extension SQLiteTransaction {
         return entry
     }
 
-    func verifyAudit() throws -> AuditVerification {
-        var verifier = AuditChain.Verifier()
+    func verifyAudit(extending checkpoint: AuditCheckpoint?) throws -> AuditVerification {
+        let ring = try chain.keys.effectiveRing(db)
+        if let checkpoint, !checkpoint.isSigned(by: ring) {
+            return .broken(seq: checkpoint.seq, reason: "контрольная точка не подписана ключом этого журнала: она подделана или от другой установки")
+        }
+        var verifier = AuditChain.Verifier(keys: ring)
         let cursor = try Row.fetchCursor(db, sql: "SELECT \(AuditSQL.select) FROM audit_log a ORDER BY a.seq")
+        var reachedCheckpoint = false
         while let row = try cursor.next() {
             guard let entry = AuditSQL.entry(row) else {
                 return .broken(seq: row[0], reason: "запись содержит значение, которого МЭДК не пишет: строка изменена")
             }
             if let broken = verifier.check(entry) { return broken }
+            if let checkpoint, entry.seq == checkpoint.seq {
+                guard entry.hash == checkpoint.hash else {
+                    return .broken(seq: entry.seq, reason: "журнал не продолжает контрольную точку: запись №\(entry.seq) другая, журнал переписан")
+                }
+                reachedCheckpoint = true
+            }
+        }
+        if let checkpoint, !reachedCheckpoint {
+            return .broken(seq: checkpoint.seq, reason: "в журнале нет записи №\(checkpoint.seq) из контрольной точки: журнал укорочен")
         }
         return verifier.result
+    }
+
+    func auditHead() throws -> (seq: Int64, hash: String)? {
+        try Row.fetchOne(statement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).map { (seq: $0[0], hash: $0[1]) }
+    }
+
+    func auditKeys() throws -> AuditKeyRing { try chain.keys.effectiveRing(db) }
+
+    func addAuditKey(_ key: AuditKey) throws {
+        try chain.keys.add(key)
+        try statement("INSERT INTO audit_keys (key_id, from_seq) VALUES (?, ?)").execute(arguments: [key.id, key.fromSeq])
     }
 
     func auditEntries(_ query: AuditQuery, page: PageRequest) throws -> Page<AuditEntry> {

@@ -16,6 +16,9 @@ enum Migrations {
         migrator.registerMigration("v3_plan_indexes") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4_login_throttle") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -350,4 +353,28 @@ enum Migrations {
 
     private static let singleKindList = ItemKind.allCases.filter(\.isSinglePerOwner).map { "'\($0.rawValue)'" }
         .joined(separator: ",")
+
+    /// Failed sign-ins, counted by the login throttle (an hour's worth is kept). The account's own
+    /// counter and lock (`users.failed_logins`, `locked_until`) are no longer used: a lock anyone
+    /// could trigger by guessing is what the throttle replaces. Sessions remember when they were
+    /// last used, for the idle timeout. The audit chain is keyed: `audit_keys` records which key (by
+    /// id; the secrets are outside the database) hashes the rows from which number on.
+    static let v4 = """
+    CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY,
+        login TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        settled INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1))
+    );
+    CREATE INDEX login_failures_login ON login_failures(login, address, at_ms);
+    CREATE INDEX login_failures_address ON login_failures(address, at_ms);
+    CREATE INDEX login_failures_at ON login_failures(at_ms);
+    UPDATE users SET failed_logins = 0, locked_until = NULL;
+    ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+    CREATE TABLE audit_keys (
+        key_id TEXT PRIMARY KEY,
+        from_seq INTEGER NOT NULL UNIQUE
+    );
+    """
 }

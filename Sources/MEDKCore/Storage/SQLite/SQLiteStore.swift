@@ -11,7 +11,11 @@ final class SQLiteStore: Store {
     private let logger: Logger
 
     /// - Parameter trace: receives the SQL of every statement executed (tests check query plans).
-    init(path: String, migrate: Bool = true, logger: Logger, trace: (@Sendable (String) -> Void)? = nil) throws {
+    /// Where the audit chain's keys come from (see `AuditKeySource`).
+    let auditKeys: AuditKeySource
+
+    init(path: String, migrate: Bool = true, auditKeys: AuditKeySource, logger: Logger,
+         trace: (@Sendable (String) -> Void)? = nil) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -34,7 +38,9 @@ final class SQLiteStore: Store {
         }
         if migrate {
             try Migrations.migrator.migrate(pool)
+            try pool.write { db in try auditKeys.bootstrap(db) }
         }
+        self.auditKeys = auditKeys
         self.pool = pool
         self.batcher = WriteBatcher(pool: pool)
         self.logger = logger
@@ -43,8 +49,9 @@ final class SQLiteStore: Store {
     var location: String { pool.path }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
+        let keys = auditKeys
         do {
-            return try await pool.read { db in try body(SQLiteTransaction(db: db, chain: ChainHead())) }
+            return try await pool.read { db in try body(SQLiteTransaction(db: db, chain: ChainHead(keys: keys))) }
         } catch {
             throw mapped(error)
         }
@@ -52,19 +59,21 @@ final class SQLiteStore: Store {
 
     /// Commits with the writes that arrive meanwhile (group commit, see `WriteBatcher`).
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
+        let keys = auditKeys
         do {
-            return try await batcher.write { db in try body(SQLiteTransaction(db: db, chain: ChainHead())) }
+            return try await batcher.write { db in try body(SQLiteTransaction(db: db, chain: ChainHead(keys: keys))) }
         } catch {
             throw mapped(error)
         }
     }
 
     func write<T: Sendable>(dryRun: Bool, _ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
+        let keys = auditKeys
         do {
             return try await pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction {
-                    result = try body(SQLiteTransaction(db: db, chain: ChainHead()))
+                    result = try body(SQLiteTransaction(db: db, chain: ChainHead(keys: keys)))
                     return dryRun ? .rollback : .commit
                 }
                 return result!
@@ -167,6 +176,11 @@ final class SQLiteStore: Store {
 /// need not look it up again, since nothing else writes in between.
 final class ChainHead: @unchecked Sendable {
     var last: (seq: Int64, hash: String)?
+    /// The keys in use, read with `last`.
+    var ring: AuditKeyRing?
+    let keys: AuditKeySource
+
+    init(keys: AuditKeySource) { self.keys = keys }
 }
 
 extension MEDKError {

@@ -46,15 +46,17 @@ extension SQLiteTransaction {
                          arguments: [tokenHash]).map { StoredSession(id: $0[0], userID: $0[1], expiresAt: try $0.instant(2), revokedAt: try $0.instantIfPresent(3)) }
     }
 
-    func sessionActor(tokenHash: String, at moment: Date) throws -> Actor? {
+    func sessionActor(tokenHash: String, at moment: Date, idleSince: Date) throws -> (actor: Actor, lastSeen: Date)? {
         guard let row = try Row.fetchOne(statement("""
-            SELECT u.id, u.login FROM sessions se JOIN users u ON u.id = se.user_id
+            SELECT u.id, u.login, coalesce(se.last_seen_at, se.created_at) FROM sessions se JOIN users u ON u.id = se.user_id
             WHERE se.token_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ? AND u.is_active = 1
-            """), arguments: [tokenHash, moment.sql]) else { return nil }
+              AND coalesce(se.last_seen_at, se.created_at) > ?
+            """), arguments: [tokenHash, moment.sql, idleSince.sql]) else { return nil }
         let userID: Int64 = row[0]
         let grants = try grants(userID: userID)
         let curated = grants.contains { $0.role == .curator } ? try curatedSchools(userID: userID) : []
-        return Actor(userID: userID, login: row[1], grants: grants, curatedSchools: curated)
+        let lastSeen = (row[2] as String?).flatMap(Timestamp.columnDate) ?? moment
+        return (Actor(userID: userID, login: row[1], grants: grants, curatedSchools: curated), lastSeen)
     }
 
     func users(_ query: UserQuery, page: PageRequest) throws -> Page<UserInfo> {
@@ -108,24 +110,13 @@ extension SQLiteTransaction {
             .execute(arguments: [hash, userID])
     }
 
-    func recordLoginFailure(userID: Int64, limit: Int, lockUntil: Date) throws -> Bool {
-        // One statement, so concurrent failures each count: the count is never read and written back.
-        let locked = try Bool.fetchOne(statement("""
-            UPDATE users SET
-                failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END,
-                locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until END
-            WHERE id = ?3 RETURNING locked_until IS NOT NULL AND locked_until = ?2
-            """), arguments: [limit, lockUntil.sql, userID])
-        return locked ?? false
-    }
-
-    func clearLoginFailures(userID: Int64) throws {
-        try statement("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?").execute(arguments: [userID])
-    }
-
     func insertSession(tokenHash: String, userID: Int64, createdAt: Date, expiresAt: Date) throws {
         try statement("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
             .execute(arguments: [tokenHash, userID, createdAt.sql, expiresAt.sql])
+    }
+
+    func touchSession(tokenHash: String, at moment: Date) throws {
+        try statement("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").execute(arguments: [moment.sql, tokenHash])
     }
 
     func revokeSession(id: Int64, at: Date) throws {

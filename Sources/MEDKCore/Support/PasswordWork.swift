@@ -1,0 +1,83 @@
+import Dispatch
+import Foundation
+
+/// Password hashing off the threads that serve requests. scrypt takes tens of milliseconds and
+/// 32 MB per check; run on the request's task, forty logins at once stalled `/health` for
+/// seconds. Here it runs on threads of its own, at most `width` at a time (a core is left for
+/// everything else), and at most `queueLimit` more wait: past that a login is refused at once
+/// as «busy» instead of queueing without bound.
+public final class PasswordWork: Sendable {
+    public let hasher: PasswordHasher
+    private let gate: WorkGate
+    private let queue = DispatchQueue(label: "medk.password-hashing", qos: .userInitiated, attributes: .concurrent)
+
+    public init(hasher: PasswordHasher, width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1),
+                queueLimit: Int = 64) {
+        self.hasher = hasher
+        gate = WorkGate(width: width, queueLimit: queueLimit)
+    }
+
+    public func hash(_ password: String) async throws -> String {
+        try await run { hasher in try hasher.hash(password) }
+    }
+
+    public func verify(_ password: String, against stored: String) async throws -> Bool {
+        try await run { hasher in try hasher.verify(password, against: stored) }
+    }
+
+    /// Spends what a check costs, for logins that have no account: the answer takes as long.
+    public func burn(_ password: String) async throws {
+        _ = try await run { hasher in try hasher.hash(password) }
+    }
+
+    private func run<T: Sendable>(_ work: @escaping @Sendable (PasswordHasher) throws -> T) async throws -> T {
+        try await gate.enter()
+        let hasher = hasher, queue = queue
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
+            queue.async { continuation.resume(returning: Result { try work(hasher) }) }
+        }
+        await gate.leave()
+        return try result.get()
+    }
+}
+
+/// At most `width` holders at once and `queueLimit` waiting, served in order of arrival.
+actor WorkGate {
+    let width: Int
+    let queueLimit: Int
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var head = 0
+
+    init(width: Int, queueLimit: Int) {
+        self.width = max(1, width)
+        self.queueLimit = queueLimit
+    }
+
+    func enter() async throws {
+        if running < width {
+            running += 1
+            return
+        }
+        guard waiting.count - head < queueLimit else {
+            throw MEDKError(.unavailable, code: "busy", message: "Сервер сейчас занят проверкой входов. Повторите через минуту.",
+                            retryAfter: 60)
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the slot to the next in line (who then holds it) or frees it.
+    func leave() {
+        if head < waiting.count {
+            let next = waiting[head]
+            head += 1
+            if head > 64, head * 2 > waiting.count {
+                waiting.removeFirst(head)
+                head = 0
+            }
+            next.resume()
+        } else {
+            running -= 1
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import MEDKCore
+import MEDKTestSupport
+import Testing
+
+@Suite("Data on disk is private to the account that runs MEDK")
+struct PrivateFilesTests {
+    static func mode(_ path: String) throws -> Int {
+        try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+    }
+
+    @Test("the database, its WAL, stored documents, backups and their directories are 0600 and 0700, whatever the umask")
+    func modes() async throws {
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let world = try await TestWorld()
+        let detail = try await world.submittedDocument(.developmentConcept, school: "A")
+        let directory = world.service.dataDirectory.path
+        let database = world.service.databasePath
+        let backup = directory + "/backup-copy.sqlite"
+        try await world.service.backup(to: backup)
+        let blob = try #require(detail.files.last).sha256
+        let stored = world.service.files.url(forHash: blob).path
+        for path in [database, database + "-wal", backup, stored] {
+            #expect(try Self.mode(path) == 0o600, "\(path)")
+        }
+        for path in [directory, world.service.files.root.path, world.service.files.temporaryDirectory.path,
+                     world.service.files.url(forHash: blob).deletingLastPathComponent().path] {
+            #expect(try Self.mode(path) == 0o700, "\(path)")
+        }
+    }
+}
