@@ -46,7 +46,7 @@ struct APIErrorMiddleware: RouterMiddleware {
             case .contentTooLarge:
                 return MEDKError(.tooLarge, code: "body_too_large", message: "Тело запроса слишком велико.")
             case .methodNotAllowed:
-                return MEDKError(.invalidInput, code: "method_not_allowed", message: "Этот метод для адреса не поддерживается.")
+                return MEDKError(.methodNotAllowed, code: "method_not_allowed", message: "Этот метод для адреса не поддерживается.")
             case .badRequest:
                 return .invalid("bad_request", "Некорректный запрос.")
             default:
@@ -76,6 +76,7 @@ struct APIErrorMiddleware: RouterMiddleware {
         case .conflict: .conflict
         case .tooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
+        case .methodNotAllowed: .methodNotAllowed
         case .throttled: .tooManyRequests
         case .unavailable: .serviceUnavailable
         case .internalFailure: .internalServerError
@@ -92,6 +93,7 @@ struct APIErrorMiddleware: RouterMiddleware {
                                    .xContentTypeOptions: "nosniff"]
         if error.kind == .unauthenticated { headers[.wwwAuthenticate] = "Bearer realm=\"medk\"" }
         if let seconds = error.retryAfter { headers[.retryAfter] = String(seconds) }
+        if error.kind == .methodNotAllowed, !error.details.isEmpty { headers[.allow] = error.details.joined(separator: ", ") }
         return Response(status: status(for: error.kind), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -14,6 +14,8 @@ public enum MEDKServerApp {
         router.add(middleware: ClientAddressMiddleware(trustedProxies: trustedProxies))
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIErrorMiddleware())
+        let routeIndex = RouteIndex()
+        router.add(middleware: MethodNotAllowedMiddleware(index: routeIndex))
         let pages = PageRenderer.bundled()
         router.add(middleware: PageNotFoundMiddleware(pages: pages))
         router.get("/health") { _, _ in HealthResponse(status: "ok") }
@@ -24,6 +26,7 @@ public enum MEDKServerApp {
         router.add(middleware: BearerAuthMiddleware(service: service))
         let table = RouteTable(router: router)
         APIRoutes.register(table, service: service)
+        routeIndex.set(table.routes)
         registerWeb(on: router, service: service, pages: pages)
         return (router, table.routes)
     }

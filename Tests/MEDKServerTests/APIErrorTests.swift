@@ -47,6 +47,21 @@ struct APIErrorTests {
         #expect(try await world.service.item(item.item.id, for: try await world.actor("curator1")).item == item.item)
     }
 
+    @Test("an address asked with a method it does not have answers 405 with Allow; an unknown address stays 404")
+    func methodNotAllowed() async throws {
+        let world = try await TestWorld()
+        try await withAPI(world) { client in
+            let trace = try await client.execute(uri: "/api/v1/items", method: .init("TRACE")!, headers: [:], body: nil)
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers[.allow] == "GET, POST")
+            let delete = try await client.execute(uri: "/api/v1/items/7/transitions", method: .delete, headers: [:], body: nil)
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers[.allow] == "POST")
+            let unknown = try await client.execute(uri: "/api/v1/no-such-thing", method: .get, headers: [:], body: nil)
+            #expect(unknown.status == .notFound)
+        }
+    }
+
     @Test("an empty typed parameter (state=, asOf=, limit=) is refused, not read as «no filter»")
     func emptyTypedParameters() async throws {
         let world = try await TestWorld()

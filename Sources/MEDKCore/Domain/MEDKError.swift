@@ -9,6 +9,8 @@ public struct MEDKError: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict
         case tooLarge
         case unsupportedMediaType
+        /// The address exists, but not for this method (`details` names the methods it has).
+        case methodNotAllowed
         /// Too many attempts: the caller must wait (`retryAfter`).
         case throttled
         /// The server is too busy to take this now; nothing was done.
