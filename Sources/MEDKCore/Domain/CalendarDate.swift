@@ -32,13 +32,20 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         }
     }
 
+    // Written by hand: `String(format:)` goes through Foundation's varargs formatting and was a
+    // twentieth of the CPU of a page of 100 overdue measures.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        Self.padded(year, 4) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2)
     }
 
     /// The way Russian users write dates: 30.04.2026.
     public var russian: String {
-        String(format: "%02d.%02d.%04d", day, month, year)
+        Self.padded(day, 2) + "." + Self.padded(month, 2) + "." + Self.padded(year, 4)
+    }
+
+    static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.utf8.count >= width ? digits : String(repeating: "0", count: width - digits.utf8.count) + digits
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

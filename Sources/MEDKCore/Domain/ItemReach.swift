@@ -71,6 +71,19 @@ public struct ItemVisibility: Sendable, Hashable {
 
     public var isNothing: Bool { reaches.isEmpty }
 
+    /// The regions every visible item lies in, when the reaches name them (regional grants);
+    /// nil when they do not say (everything, or reaches by municipality, school or curation).
+    public var regionIDs: Set<Int64>? {
+        var regions: Set<Int64> = []
+        for reach in reaches {
+            switch reach {
+            case .region(let id), .municipalItemsIn(let id): regions.insert(id)
+            default: return nil
+            }
+        }
+        return regions
+    }
+
     public func covers(_ scope: ItemScope) -> Bool {
         if let excluded = excludingSubmittedBy, scope.submittedBy == excluded { return false }
         return reaches.contains { $0.covers(scope) }

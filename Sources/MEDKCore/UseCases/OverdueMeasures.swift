@@ -65,15 +65,19 @@ extension MEDKService {
                 curatorID = curator.id
                 scopeName += ", куратор \(curator.fullName)"
             }
+            // «Today» of each region the list can reach: only the actor's own regions when the grants
+            // name them, so that a regional list is not filtered by every zone of the country.
+            let visibility = Policy.visibility(actor, .view)
+            let visibleRegions = visibility.regionIDs
             var todayByRegion: [Int64: CalendarDate] = [:]
-            for region in try store.allRegions() {
+            for region in try store.allRegions() where visibleRegions?.contains(region.id) ?? true {
                 switch scope {
                 case .region(let id) where id != region.id, .municipality(let id, _) where id != region.id: continue
                 default: todayByRegion[region.id] = try RegionCalendar.cached(region.timeZone).date(of: now)
                 }
             }
             let measures = try store.overdueMeasures(
-                Policy.visibility(actor, .view),
+                visibility,
                 OverdueMeasureQuery(campaignID: campaign.id, territory: scope, schoolID: schoolID, curatorID: curatorID, sort: query.sort,
                                     todayByRegion: todayByRegion),
                 page: query.page)

@@ -81,14 +81,16 @@ extension SQLiteTransaction {
                               curator, query.campaignID)
         }
         // A measure is overdue from the day after its due date in its region's zone; zones put
-        // regions on at most a few different dates, so group the regions by their date.
+        // regions on at most a few different dates. Before the earliest of those dates a measure is
+        // overdue everywhere, so only the days between the earliest and the latest ask the region
+        // (asking every row was two thirds of the cost of counting a region's overdue measures).
         let byToday = Dictionary(grouping: query.todayByRegion, by: \.value).mapValues { $0.map(\.key).sorted() }
-        guard let latest = byToday.keys.max() else { return Page(items: [], total: 0, nextCursor: nil) }
+        guard let latest = byToday.keys.max(), let earliest = byToday.keys.min() else { return Page(items: [], total: 0, nextCursor: nil) }
         conditions.append("m.due_date < ?", latest)
-        if byToday.count > 1 {
-            var terms: [String] = []
-            var values: [any DatabaseValueConvertible] = []
-            for (today, regions) in byToday.sorted(by: { $0.key < $1.key }) {
+        if earliest < latest {
+            var terms = ["m.due_date < ?"]
+            var values: [any DatabaseValueConvertible] = [earliest]
+            for (today, regions) in byToday.sorted(by: { $0.key < $1.key }) where today > earliest {
                 terms.append("(m.due_date < ? AND m.region_id IN (\(SQLList.placeholders(regions.count))))")
                 values.append(today)
                 values += regions
