@@ -284,7 +284,11 @@ public struct ComplianceJudge: Sendable {
         let cutoff: Date
         let dueDates: [CalendarDate]
         let deadlines: [Date]
-        private var measureDeadlines: [CalendarDate: Date] = [:]
+        /// Measure deadlines by day number from `firstDay`: a country report asks for 2.4 million of
+        /// them, and a dictionary keyed by date was a tenth of its time.
+        private var measureDeadlines: [Date?] = []
+        private var firstDay = 0
+        private var otherDeadlines: [Int: Date] = [:]
 
         init(calendar: RegionCalendar, cutoff: Date, dueDates: [CalendarDate]) {
             self.calendar = calendar
@@ -294,9 +298,22 @@ public struct ComplianceJudge: Sendable {
         }
 
         func deadline(_ due: CalendarDate) -> Date {
-            if let known = measureDeadlines[due] { return known }
+            let day = due.dayNumber
+            if measureDeadlines.isEmpty {
+                // Ten years either side of the first date asked cover any programme's measures.
+                firstDay = day - 3_660
+                measureDeadlines = Array(repeating: nil, count: 7_320)
+            }
+            let index = day - firstDay
+            guard measureDeadlines.indices.contains(index) else {
+                if let known = otherDeadlines[day] { return known }
+                let deadline = calendar.endOfDay(due)
+                otherDeadlines[day] = deadline
+                return deadline
+            }
+            if let known = measureDeadlines[index] { return known }
             let deadline = calendar.endOfDay(due)
-            measureDeadlines[due] = deadline
+            measureDeadlines[index] = deadline
             return deadline
         }
 
