@@ -26,7 +26,7 @@ public enum MEDKServerApp {
         router.add(middleware: BearerAuthMiddleware(service: service))
         let table = RouteTable(router: router)
         APIRoutes.register(table, service: service)
-        routeIndex.set(table.routes)
+        routeIndex.set(table.routes + MethodNotAllowedMiddleware.documented)
         registerWeb(on: router, service: service, pages: pages)
         return (router, table.routes)
     }

@@ -33,10 +33,14 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
     typealias Context = MEDKRequestContext
     let index: RouteIndex
 
+    /// The addresses outside /api/v1 that the OpenAPI document describes.
+    static let documented: [APIRoute] = [APIRoute(method: "GET", path: "/health"), APIRoute(method: "GET", path: "/openapi.yaml")]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound && request.uri.path.hasPrefix(APIRoutes.prefix + "/") {
+        } catch let error as HTTPError where error.status == .notFound
+            && (request.uri.path.hasPrefix(APIRoutes.prefix + "/") || Self.documented.contains { $0.path == request.uri.path }) {
             let allowed = index.methods(for: request.uri.path)
             guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { throw error }
             throw MEDKError(.methodNotAllowed, code: "method_not_allowed",

@@ -57,6 +57,9 @@ struct APIErrorTests {
             let delete = try await client.execute(uri: "/api/v1/items/7/transitions", method: .delete, headers: [:], body: nil)
             #expect(delete.status == .methodNotAllowed)
             #expect(delete.headers[.allow] == "POST")
+            let health = try await client.execute(uri: "/health", method: .init("TRACE")!, headers: [:], body: nil)
+            #expect(health.status == .methodNotAllowed, "the documented addresses outside /api/v1 answer the same way")
+            #expect(health.headers[.allow] == "GET")
             let unknown = try await client.execute(uri: "/api/v1/no-such-thing", method: .get, headers: [:], body: nil)
             #expect(unknown.status == .notFound)
         }
