@@ -19,10 +19,7 @@ struct JSONObjectWriter {
     let level: Int
 
     private func key(_ name: StaticString) {
-        sink.beginMember(of: level)
-        sink.bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { sink.bytes.append(contentsOf: $0) }
-        sink.bytes.append(contentsOf: "\":".utf8)
+        sink.beginMember(of: level, key: name)
     }
 
     mutating func field(_ name: StaticString, _ value: String) {

@@ -94,6 +94,15 @@ final class JSONSink {
         bytes.append(UInt8(ascii: ":"))
     }
 
+    /// A key known when the program was built (a row's own field name): written as it is, since
+    /// field names need no escaping.
+    func beginMember(of level: Int, key: StaticString) {
+        beginMember(of: level)
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: "\":".utf8)
+    }
+
     /// Opens the container of the value in `slot`, or returns it when that value asks again.
     func openContainer(slot: Int, parentLevel: Int, opener: UInt8, closer: UInt8) -> Int {
         let level = parentLevel + 1

@@ -300,9 +300,11 @@ public struct ComplianceJudge: Sendable {
         func deadline(_ due: CalendarDate) -> Date {
             let day = due.dayNumber
             if measureDeadlines.isEmpty {
-                // Ten years either side of the first date asked cover any programme's measures.
-                firstDay = day - 3_660
-                measureDeadlines = Array(repeating: nil, count: 7_320)
+                // Three years either side of the first date asked hold a programme's measures (the
+                // rest fall back to the dictionary); a wider window cost every region of a country
+                // report a large array for nothing.
+                firstDay = day - 1_096
+                measureDeadlines = Array(repeating: nil, count: 2_192)
             }
             let index = day - firstDay
             guard measureDeadlines.indices.contains(index) else {
