@@ -12,9 +12,7 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +22,8 @@ import time
 import urllib.error
 import urllib.request
 
+from medk_server import Server
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "medk-demo-2026"
 SCHOOL = "school-750010001"
@@ -31,37 +31,6 @@ SCHOOL = "school-750010001"
 
 def pdf(tag):
     return f"%PDF-1.4\n% {tag}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".encode()
-
-
-class Server:
-    def __init__(self, binary, directory):
-        self.binary, self.directory = binary, directory
-
-    def start(self):
-        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
-        self.process = subprocess.Popen([self.binary, "serve", "--demo", "--data-dir", self.directory, "--port", "0"],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        started = time.time()
-        while time.time() - started < 60:
-            self.log.seek(0)
-            found = re.search(r"http://127\.0\.0\.1:\d+", self.log.read())
-            if found:
-                self.url = found.group(0)
-                try:
-                    urllib.request.urlopen(self.url + "/health", timeout=5).read()
-                    return self
-                except OSError:
-                    pass
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError("server exited: " + self.log.read()[-2000:])
-            time.sleep(0.05)
-        raise RuntimeError("server did not start")
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-        os.unlink(self.log.name)
 
 
 def call(url, method, token=None, body=None, raw=None, headers=None):

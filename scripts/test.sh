@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole MEDK test suite: core, HTTP API and pages in-process, the CLI against a real
-# server, a few crash rounds (scripts/crash.py), and the web interface in a real browser
-# (scripts/e2e.sh; MEDK_SKIP_E2E=1 skips it).
+# server, a few crash rounds (scripts/crash.py), Schemathesis against /openapi.yaml as four
+# people (scripts/schemathesis.py), and the web interface in a real browser (scripts/e2e.sh;
+# MEDK_SKIP_E2E=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -10,6 +11,8 @@ swift build --build-tests
 swift test --skip-build "$@"
 # Three rounds of SIGKILL during acknowledged writes (scripts/crash.sh --rounds 200 for the long run).
 python3 scripts/crash.py --rounds 3 --binary .build/debug/medk
+# Every operation of the API document fuzzed with every check, bounded; any failure fails the suite.
+python3 scripts/schemathesis.py --binary .build/debug/medk --max-examples 25 --seed 1
 if [ "${MEDK_SKIP_E2E:-0}" != "1" ]; then
   ./scripts/e2e.sh
 fi

@@ -70,6 +70,7 @@ struct APIErrorMiddleware: RouterMiddleware {
     static func status(for kind: MEDKError.Kind) -> HTTPResponse.Status {
         switch kind {
         case .invalidInput: .badRequest
+        case .unprocessable: .unprocessableContent
         case .unauthenticated: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound

@@ -224,7 +224,11 @@ enum APIRoutes {
 
     /// `limit` and `cursor` of a paged list.
     static func pageRequest(_ request: Request) throws -> PageRequest {
-        try PageRequest.validated(limit: try request.typedQuery("limit").map { try parseInt($0, "limit") }, after: request.query("cursor"))
+        try PageRequest.validated(limit: try request.typedQuery("limit").map { try parseInt($0, "limit") },
+                                  after: try request.typedQuery("cursor").map { text in
+                                      guard !text.isEmpty else { throw MEDKError.invalid("invalid_parameter", "Параметр «cursor» пуст.") }
+                                      return text
+                                  })
     }
 
     static func itemFilter(_ request: Request) throws -> ItemFilter {
@@ -235,7 +239,7 @@ enum APIRoutes {
     }
 
     static func parseDate(_ text: String) throws -> CalendarDate {
-        guard let date = CalendarDate(text) else {
+        guard let date = CalendarDate(iso: text) else {
             throw MEDKError.invalid("invalid_date", "Дата «\(text)» не распознана: нужен формат ГГГГ-ММ-ДД.")
         }
         return date

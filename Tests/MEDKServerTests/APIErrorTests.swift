@@ -71,11 +71,32 @@ struct APIErrorTests {
         try await withAPI(world) { client in
             let curator = try await APISession.login(client, "curator1")
             for uri in ["/api/v1/items?state=", "/api/v1/items?kind=", "/api/v1/items?limit=", "/api/v1/deadlines?asOf=",
-                        "/api/v1/overdue-measures?sort="] {
+                        "/api/v1/overdue-measures?sort=", "/api/v1/items?cursor="] {
                 let (status, error) = try await curator.refusal(.get, uri)
                 #expect(status == .badRequest, "\(uri)")
                 #expect(error.code.hasPrefix("invalid"), "\(uri): \(error.code)")
             }
+        }
+    }
+
+    @Test("400 is for what breaks the document, 422 for what a rule refuses: a schema-valid request is never a 400")
+    func malformedAndRefusedAreTold() async throws {
+        let world = try await TestWorld()
+        let item = try await world.submittedDocument(school: "A")
+        try await withAPI(world) { client in
+            let curator = try await APISession.login(client, "curator1")
+            let blank = try await curator.refusal(.post, "/api/v1/items/\(item.item.id)/comments", ["text": "   "])
+            #expect(blank.0 == .unprocessableContent)
+            #expect(blank.1.code == "empty_comment")
+            let foreignCursor = try await curator.refusal(.get, "/api/v1/items?cursor=YQ")
+            #expect(foreignCursor.0 == .unprocessableContent, "a cursor the server never issued is well formed but names no place")
+            #expect(foreignCursor.1.code == "invalid_cursor")
+            // The document's dates are YYYY-MM-DD; the Russian form is for people (pages, the CLI), not the wire.
+            #expect(try await curator.refusal(.get, "/api/v1/deadlines?asOf=31.12.2026").0 == .badRequest)
+            #expect(try await curator.refusal(.get, "/api/v1/deadlines?asOf=%202026-12-31").0 == .badRequest)
+            let editing = try await curator.refusal(.post, "/api/v1/items/\(item.item.id)/transitions", nil as String?,
+                                                    rawBody: ByteBuffer(string: "{\"action\": \"confirm\", \"expectedState\": \"submitted\", \"expectedRevision\": 1e30}"))
+            #expect(editing.0 == .badRequest, "a revision beyond any integer is not a revision")
         }
     }
 
@@ -86,7 +107,7 @@ struct APIErrorTests {
         try await withAPI(world) { client in
             let curator = try await APISession.login(client, "curator1")
             let noComment = try await curator.refusal(.post, "/api/v1/items/\(item.item.id)/transitions", item.transition(.return))
-            #expect(noComment.0 == .badRequest)
+            #expect(noComment.0 == .unprocessableContent, "the request is well formed; a rule of the domain refuses it")
             #expect(noComment.1.code == "comment_required")
             var stale = item.transition(.confirm)
             stale.expectedRevision = item.item.revision - 1

@@ -86,7 +86,7 @@ struct WebMonitoringTests {
             let queue = try await curator.get("/queue")
             #expect(queue.html.contains("Ждут вашего решения: <strong>4</strong>"))
             let forged = try await curator.get("/items?cursor=%25%25")
-            #expect(forged.status == .badRequest)
+            #expect(forged.status == .unprocessableContent)
             #expect(forged.html.contains("откройте список с начала"))
         }
     }

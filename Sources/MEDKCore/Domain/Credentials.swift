@@ -25,10 +25,10 @@ public struct PasswordHasher: Sendable {
 
     public static func validate(_ password: String) throws(MEDKError) {
         guard password.count >= minimumLength else {
-            throw .invalid("weak_password", "Пароль должен быть не короче \(minimumLength) символов.")
+            throw .rejected("weak_password", "Пароль должен быть не короче \(minimumLength) символов.")
         }
         guard password.utf8.count <= maximumLength else {
-            throw .invalid("password_too_long", "Пароль слишком длинный (не более \(maximumLength) байт).")
+            throw .rejected("password_too_long", "Пароль слишком длинный (не более \(maximumLength) байт).")
         }
     }
 

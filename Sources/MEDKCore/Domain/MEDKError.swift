@@ -2,7 +2,14 @@
 /// `message` for people. Nothing else ever leaves the core towards users.
 public struct MEDKError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
+        /// The request could not be read as documented: JSON of another shape, a parameter's
+        /// syntax, a page size out of range. HTTP 400; only the adapters and paging raise it.
         case invalidInput
+        /// The request was read, and a rule of the domain refuses it: an empty comment, a school
+        /// outside the campaign, measures on something that is not a roadmap, a cursor the server
+        /// never issued. HTTP 422. Keeping the two apart keeps the API document honest: a request
+        /// the document calls valid is never answered 400 (Schemathesis holds the server to that).
+        case unprocessable
         case unauthenticated
         case forbidden
         case notFound
@@ -40,6 +47,11 @@ public struct MEDKError: Error, Sendable, Equatable, CustomStringConvertible {
 extension MEDKError {
     public static func invalid(_ code: String, _ message: String, details: [String] = []) -> MEDKError {
         MEDKError(.invalidInput, code: code, message: message, details: details)
+    }
+
+    /// A well-formed request that a rule of the domain refuses (see `Kind.unprocessable`).
+    public static func rejected(_ code: String, _ message: String, details: [String] = []) -> MEDKError {
+        MEDKError(.unprocessable, code: code, message: message, details: details)
     }
 
     public static func notFound(_ what: String) -> MEDKError {
@@ -90,7 +102,7 @@ extension MEDKError {
     }
 
     public static func commentRequired(_ action: ReviewAction) -> MEDKError {
-        invalid("comment_required", "Для действия «\(action.russianName)» нужен комментарий.")
+        rejected("comment_required", "Для действия «\(action.russianName)» нужен комментарий.")
     }
 }
 

@@ -40,7 +40,7 @@ public struct PageCursor: Sendable, Hashable, Codable, CustomStringConvertible {
         try container.encode(description)
     }
 
-    static let invalid = MEDKError.invalid("invalid_cursor", "Неверная ссылка на страницу списка: откройте список с начала.")
+    static let invalid = MEDKError.rejected("invalid_cursor", "Неверная ссылка на страницу списка: откройте список с начала.")
 
     /// The key as the list expects it: `count` parts, or a refusal.
     func parts(_ count: Int) throws(MEDKError) -> [String] {

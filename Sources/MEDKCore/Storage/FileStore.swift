@@ -63,7 +63,7 @@ public struct FileStore: Sendable {
             throw error
         }
         guard size > 0 else {
-            throw MEDKError.invalid("empty_file", "Файл пуст.")
+            throw MEDKError.rejected("empty_file", "Файл пуст.")
         }
         let mediaType = try sniff(temporary, head: head, fileName: fileName)
         let hash = hasher.finalize().hexString

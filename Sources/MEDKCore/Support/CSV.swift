@@ -68,7 +68,7 @@ public enum CSV {
             }
         }
         if inQuotes {
-            throw MEDKError.invalid("csv_unterminated_quote", "Строка \(recordLine): не закрыта кавычка.")
+            throw MEDKError.rejected("csv_unterminated_quote", "Строка \(recordLine): не закрыта кавычка.")
         }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
         return records

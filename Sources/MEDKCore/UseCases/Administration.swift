@@ -132,7 +132,7 @@ extension MEDKService {
         let id: Int64 = try await write { store in
             let auditActor = try op.authorize(.manageCampaigns)
             guard !code.isBlank, !name.isBlank else {
-                throw MEDKError.invalid("invalid_campaign", "У кампании должны быть код и название.")
+                throw MEDKError.rejected("invalid_campaign", "У кампании должны быть код и название.")
             }
             let id = try store.insertCampaign(code: code, name: name, year: year)
             for (index, title) in riskFactors.enumerated() {
@@ -268,12 +268,12 @@ enum Lookup {
     /// A role with its organisation given by code (region, municipality or school, as the role needs).
     static func grant(_ store: any StoreReading, role: Role, scopeCode code: String?) throws -> RoleGrant {
         guard let kind = role.scopeKind else {
-            if code != nil { throw MEDKError.invalid("unexpected_scope", "роль «\(role.rawValue)» не привязывается к организации; оставьте scope_code пустым.") }
+            if code != nil { throw MEDKError.rejected("unexpected_scope", "роль «\(role.rawValue)» не привязывается к организации; оставьте scope_code пустым.") }
             return RoleGrant(role: role)
         }
-        guard let code else { throw MEDKError.invalid("scope_required", "для роли «\(role.rawValue)» нужен scope_code (\(kind.russianName)).") }
+        guard let code else { throw MEDKError.rejected("scope_required", "для роли «\(role.rawValue)» нужен scope_code (\(kind.russianName)).") }
         guard let id = try store.organisationID(kind, code: code) else {
-            throw MEDKError.invalid("unknown_scope", "нет организации (\(kind.russianName)) с кодом «\(code)».")
+            throw MEDKError.rejected("unknown_scope", "нет организации (\(kind.russianName)) с кодом «\(code)».")
         }
         return RoleGrant(role: role, organisationID: id)
     }
@@ -291,7 +291,7 @@ enum Validation {
     static func login(_ login: String) throws {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-@"))
         guard (2...64).contains(login.count), login.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
-            throw MEDKError.invalid("invalid_login", "Логин «\(login)»: от 2 до 64 символов — буквы, цифры, точка, дефис, подчёркивание, @.")
+            throw MEDKError.rejected("invalid_login", "Логин «\(login)»: от 2 до 64 символов — буквы, цифры, точка, дефис, подчёркивание, @.")
         }
     }
 
@@ -299,12 +299,12 @@ enum Validation {
     static func grantScope(_ store: any StoreReading, _ grant: RoleGrant) throws {
         guard let kind = grant.role.scopeKind else {
             if grant.organisationID != nil {
-                throw MEDKError.invalid("unexpected_scope", "Роль «\(grant.role.russianName)» не привязывается к организации.")
+                throw MEDKError.rejected("unexpected_scope", "Роль «\(grant.role.russianName)» не привязывается к организации.")
             }
             return
         }
         guard let id = grant.organisationID else {
-            throw MEDKError.invalid("scope_required", "Для роли «\(grant.role.russianName)» нужно указать организацию (\(kind.russianName)).")
+            throw MEDKError.rejected("scope_required", "Для роли «\(grant.role.russianName)» нужно указать организацию (\(kind.russianName)).")
         }
         guard try store.organisationExists(kind, id: id) else { throw MEDKError.notFound("Организация (\(kind.russianName)) с id \(id)") }
     }

@@ -44,23 +44,23 @@ extension MEDKService {
     public func importCSV(_ kind: ImportKind, text: String, dryRun: Bool, by op: Operator) async throws -> ImportReport {
         let records = try CSV.parse(text)
         guard let header = records.first else {
-            throw MEDKError.invalid("empty_file", "Файл пуст: нужна строка заголовка (\(kind.columns.joined(separator: ";"))).")
+            throw MEDKError.rejected("empty_file", "Файл пуст: нужна строка заголовка (\(kind.columns.joined(separator: ";"))).")
         }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let missing = kind.columns.filter { !names.contains($0) && !kind.optionalColumns.contains($0) }
         guard missing.isEmpty else {
-            throw MEDKError.invalid("missing_columns", "В заголовке (строка \(header.line)) нет столбцов: \(missing.joined(separator: ", ")). Ожидается: \(kind.columns.joined(separator: ";")).")
+            throw MEDKError.rejected("missing_columns", "В заголовке (строка \(header.line)) нет столбцов: \(missing.joined(separator: ", ")). Ожидается: \(kind.columns.joined(separator: ";")).")
         }
         let unknown = names.filter { !kind.columns.contains($0) && !$0.isEmpty }
         guard unknown.isEmpty else {
-            throw MEDKError.invalid("unknown_columns", "Неизвестные столбцы в заголовке: \(unknown.joined(separator: ", ")). Ожидается: \(kind.columns.joined(separator: ";")).")
+            throw MEDKError.rejected("unknown_columns", "Неизвестные столбцы в заголовке: \(unknown.joined(separator: ", ")). Ожидается: \(kind.columns.joined(separator: ";")).")
         }
         let rows = records.dropFirst().map { record in
             ImportRow(line: record.line, fieldCount: record.fields.count, headerCount: names.count,
                       values: Dictionary(zip(names, record.fields.map { $0.trimmingCharacters(in: .whitespaces) }),
                                          uniquingKeysWith: { first, _ in first }))
         }
-        guard !rows.isEmpty else { throw MEDKError.invalid("no_rows", "В файле нет строк данных, только заголовок.") }
+        guard !rows.isEmpty else { throw MEDKError.rejected("no_rows", "В файле нет строк данных, только заголовок.") }
         let now = now()
         return try await write(dryRun: dryRun) { store in
             let actor = try op.authorize(.administer)
@@ -75,7 +75,7 @@ extension MEDKService {
                 }
             }
             guard problems.isEmpty else {
-                throw MEDKError.invalid("import_rejected",
+                throw MEDKError.rejected("import_rejected",
                                         "Импорт отклонён: ошибок в строках — \(problems.count). Ничего не изменено.",
                                         details: problems)
             }
@@ -92,7 +92,7 @@ struct ImportRow {
 
     func required(_ column: String) throws -> String {
         guard let value = values[column], !value.isEmpty else {
-            throw MEDKError.invalid("missing_value", "не заполнен столбец «\(column)».")
+            throw MEDKError.rejected("missing_value", "не заполнен столбец «\(column)».")
         }
         return value
     }
@@ -106,7 +106,7 @@ struct ImportRow {
         switch value {
         case "1", "да", "true", "yes", "д", "+": return true
         case "0", "нет", "false", "no", "н", "-": return false
-        default: throw MEDKError.invalid("invalid_flag", "в столбце «\(column)» ожидается да/нет или 1/0, а не «\(value)».")
+        default: throw MEDKError.rejected("invalid_flag", "в столбце «\(column)» ожидается да/нет или 1/0, а не «\(value)».")
         }
     }
 }
@@ -128,11 +128,11 @@ private struct Importer {
 
     mutating func apply(_ row: ImportRow) throws -> ImportRowResult {
         guard row.fieldCount == row.headerCount else {
-            throw MEDKError.invalid("field_count", "полей \(row.fieldCount), а в заголовке \(row.headerCount) (проверьте разделитель и кавычки).")
+            throw MEDKError.rejected("field_count", "полей \(row.fieldCount), а в заголовке \(row.headerCount) (проверьте разделитель и кавычки).")
         }
         let (key, outcome) = try applyValues(row)
         if let first = seen[key] {
-            throw MEDKError.invalid("duplicate_row", "«\(key)» уже встречается в строке \(first).")
+            throw MEDKError.rejected("duplicate_row", "«\(key)» уже встречается в строке \(first).")
         }
         seen[key] = row.line
         return ImportRowResult(line: row.line, key: key, outcome: outcome)
@@ -144,14 +144,14 @@ private struct Importer {
             let code = try row.required("code")
             let zone = try row.required("time_zone")
             guard RegionCalendar.isKnownZone(zone) else {
-                throw MEDKError.invalid("unknown_time_zone", "неизвестный часовой пояс «\(zone)» (нужен идентификатор IANA, например Asia/Chita).")
+                throw MEDKError.rejected("unknown_time_zone", "неизвестный часовой пояс «\(zone)» (нужен идентификатор IANA, например Asia/Chita).")
             }
             return (code, try OrganisationWrites.upsertRegion(store, actor, at: at, code: code, name: try row.required("name"), timeZone: zone).1)
         case .municipalities:
             let code = try row.required("code")
             let regionCode = try row.required("region_code")
             guard let region = try store.region(code: regionCode) else {
-                throw MEDKError.invalid("unknown_region", "нет региона с кодом «\(regionCode)».")
+                throw MEDKError.rejected("unknown_region", "нет региона с кодом «\(regionCode)».")
             }
             return (code, try OrganisationWrites.upsertMunicipality(store, actor, at: at, code: code, name: try row.required("name"),
                                                                     regionID: region.id).1)
@@ -159,7 +159,7 @@ private struct Importer {
             let code = try row.required("code")
             let municipalityCode = try row.required("municipality_code")
             guard let municipality = try store.municipality(code: municipalityCode) else {
-                throw MEDKError.invalid("unknown_municipality", "нет муниципалитета с кодом «\(municipalityCode)».")
+                throw MEDKError.rejected("unknown_municipality", "нет муниципалитета с кодом «\(municipalityCode)».")
             }
             return (code, try OrganisationWrites.upsertSchool(
                 store, actor, at: at, code: code, name: try row.required("name"), municipalityID: municipality.id,
@@ -170,11 +170,11 @@ private struct Importer {
             try Validation.login(login)
             let roleText = try row.required("role")
             guard let role = Role(rawValue: roleText.lowercased()) ?? Role.allCases.first(where: { $0.russianName.hasPrefix(roleText.lowercased()) }) else {
-                throw MEDKError.invalid("unknown_role", "неизвестная роль «\(roleText)»; допустимы: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw MEDKError.rejected("unknown_role", "неизвестная роль «\(roleText)»; допустимы: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             let grant = try Lookup.grant(store, role: role, scopeCode: row.optional("scope_code"))
             let email = row.optional("email")
-            if let email, !email.contains("@") { throw MEDKError.invalid("invalid_email", "адрес «\(email)» не похож на e-mail.") }
+            if let email, !email.contains("@") { throw MEDKError.rejected("invalid_email", "адрес «\(email)» не похож на e-mail.") }
             let outcome = try OrganisationWrites.upsertUser(store, actor, at: at, login: login, fullName: try row.required("full_name"),
                                                             email: email, grant: grant).1
             return ("\(login)/\(role.rawValue)/\(row.optional("scope_code") ?? "")", outcome)
@@ -184,7 +184,7 @@ private struct Importer {
             let curatorLogin = try row.required("curator_login")
             let (campaign, school) = try Lookup.campaignAndSchool(store, campaignCode: campaignCode, schoolCode: schoolCode)
             guard let curator = try store.user(login: curatorLogin) else {
-                throw MEDKError.invalid("unknown_user", "нет пользователя «\(curatorLogin)».")
+                throw MEDKError.rejected("unknown_user", "нет пользователя «\(curatorLogin)».")
             }
             return ("\(campaignCode)/\(schoolCode)/\(curatorLogin)",
                     try OrganisationWrites.assignCurator(store, actor, at: at, campaignID: campaign.id, school: school, curatorID: curator.id))

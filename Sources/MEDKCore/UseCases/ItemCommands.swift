@@ -47,7 +47,7 @@ extension MEDKService {
 
     static func createItem(_ store: any StoreWriting, _ request: NewItem, by actor: Actor, at now: Date) throws -> Int64 {
         guard request.kind.isCreatedDirectly else {
-            throw MEDKError.invalid("use_measure_report", "Отчёт по мероприятию создаётся из самого мероприятия (отчитаться о мероприятии).")
+            throw MEDKError.rejected("use_measure_report", "Отчёт по мероприятию создаётся из самого мероприятия (отчитаться о мероприятии).")
         }
         guard try store.campaign(id: request.campaignID) != nil else { throw MEDKError.notFound("Кампания") }
         let path = try ownerPath(store, request)
@@ -57,10 +57,10 @@ extension MEDKService {
             let factor = try chosenRiskFactor(store, request)
             if title.isEmpty { title = "\(request.kind.russianName): \(factor.title)" }
         } else if request.riskFactorID != nil {
-            throw MEDKError.invalid("unexpected_risk_factor", "Фактор риска указывается только для программы антирисковых мер.")
+            throw MEDKError.rejected("unexpected_risk_factor", "Фактор риска указывается только для программы антирисковых мер.")
         }
         if title.isEmpty { title = request.kind.russianName }
-        guard title.count <= 500 else { throw MEDKError.invalid("title_too_long", "Название длиннее 500 символов.") }
+        guard title.count <= 500 else { throw MEDKError.rejected("title_too_long", "Название длиннее 500 символов.") }
         let id: Int64
         do {
             id = try store.insertItem(ItemDraft(campaignID: request.campaignID, kind: request.kind, path: path,
@@ -81,19 +81,19 @@ extension MEDKService {
     private static func ownerPath(_ store: any StoreReading, _ request: NewItem) throws -> OrganisationPath {
         if let schoolID = request.schoolID {
             guard request.municipalityID == nil else {
-                throw MEDKError.invalid("one_owner", "Укажите владельца одного: школу или муниципалитет.")
+                throw MEDKError.rejected("one_owner", "Укажите владельца одного: школу или муниципалитет.")
             }
             guard let place = try store.schoolPlace(schoolID: schoolID) else { throw MEDKError.notFound("Школа") }
             guard try store.participates(campaignID: request.campaignID, schoolID: schoolID) else {
-                throw MEDKError.invalid("not_in_campaign", "Школа не участвует в этой кампании.")
+                throw MEDKError.rejected("not_in_campaign", "Школа не участвует в этой кампании.")
             }
             return place.path
         }
         guard let municipalityID = request.municipalityID, let municipality = try store.municipality(id: municipalityID) else {
-            throw MEDKError.invalid("owner_required", "Укажите владельца: школу или муниципалитет.")
+            throw MEDKError.rejected("owner_required", "Укажите владельца: школу или муниципалитет.")
         }
         guard request.kind.allowedForMunicipality else {
-            throw MEDKError.invalid("kind_not_for_municipality", "«\(request.kind.russianName)» ведёт школа, а не муниципалитет.")
+            throw MEDKError.rejected("kind_not_for_municipality", "«\(request.kind.russianName)» ведёт школа, а не муниципалитет.")
         }
         return OrganisationPath(regionID: municipality.regionID, municipalityID: municipalityID, schoolID: nil)
     }
@@ -102,11 +102,11 @@ extension MEDKService {
     private static func chosenRiskFactor(_ store: any StoreReading, _ request: NewItem) throws -> RiskFactor {
         guard let factorID = request.riskFactorID, let factor = try store.riskFactor(id: factorID),
               factor.campaignID == request.campaignID else {
-            throw MEDKError.invalid("risk_factor_required", "Для программы антирисковых мер укажите фактор риска этой кампании.")
+            throw MEDKError.rejected("risk_factor_required", "Для программы антирисковых мер укажите фактор риска этой кампании.")
         }
         guard let school = request.schoolID,
               try store.isRiskChosen(campaignID: request.campaignID, schoolID: school, riskFactorID: factorID) else {
-            throw MEDKError.invalid("risk_not_chosen", "Фактор «\(factor.title)» не выбран в рисковом профиле школы.")
+            throw MEDKError.rejected("risk_not_chosen", "Фактор «\(factor.title)» не выбран в рисковом профиле школы.")
         }
         return factor
     }
@@ -188,8 +188,8 @@ extension MEDKService {
     /// Several transitions as one decision (a curator confirming a batch from the queue):
     /// either all of them happen or none does, and the error names the item that failed.
     public func transitionAll(_ requests: [(itemID: Int64, request: TransitionRequest)], by actor: Actor) async throws -> [ItemSummary] {
-        guard !requests.isEmpty else { throw MEDKError.invalid("nothing_selected", "Не выбрано ни одного документа.") }
-        guard requests.count <= 500 else { throw MEDKError.invalid("too_many", "За один раз можно обработать не более 500 документов.") }
+        guard !requests.isEmpty else { throw MEDKError.rejected("nothing_selected", "Не выбрано ни одного документа.") }
+        guard requests.count <= 500 else { throw MEDKError.rejected("too_many", "За один раз можно обработать не более 500 документов.") }
         let comments = try requests.map { try Self.validatedComment($0.request) }
         let now = now()
         return try await write { store in
@@ -210,9 +210,9 @@ extension MEDKService {
         let comment = request.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
         if request.action.requiresComment, comment?.isEmpty ?? true { throw MEDKError.commentRequired(request.action) }
         if request.action == .edit {
-            throw MEDKError.invalid("edit_is_not_a_transition", "Изменение содержимого выполняется загрузкой файла или правкой данных.")
+            throw MEDKError.rejected("edit_is_not_a_transition", "Изменение содержимого выполняется загрузкой файла или правкой данных.")
         }
-        if let comment, comment.count > 5000 { throw MEDKError.invalid("comment_too_long", "Комментарий длиннее 5000 символов.") }
+        if let comment, comment.count > 5000 { throw MEDKError.rejected("comment_too_long", "Комментарий длиннее 5000 символов.") }
         return comment
     }
 
@@ -233,7 +233,7 @@ extension MEDKService {
         if request.action == .submit {
             let problems = try submissionProblems(store, item)
             guard problems.isEmpty else {
-                throw MEDKError.invalid("incomplete", "Нельзя отправить на проверку: не всё заполнено.", details: problems)
+                throw MEDKError.rejected("incomplete", "Нельзя отправить на проверку: не всё заполнено.", details: problems)
             }
         }
         // The item was read in this transaction, with its latest file version.
@@ -281,8 +281,8 @@ extension MEDKService {
     /// A comment on an item's discussion; it changes no state.
     public func comment(itemID: Int64, text: String, by actor: Actor) async throws -> ItemDetail {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw MEDKError.invalid("empty_comment", "Комментарий пуст.") }
-        guard text.count <= 5000 else { throw MEDKError.invalid("comment_too_long", "Комментарий длиннее 5000 символов.") }
+        guard !text.isEmpty else { throw MEDKError.rejected("empty_comment", "Комментарий пуст.") }
+        guard text.count <= 5000 else { throw MEDKError.rejected("comment_too_long", "Комментарий длиннее 5000 символов.") }
         let now = now()
         try await write { store in
             let item = try Self.load(store, itemID)
@@ -313,7 +313,7 @@ extension Validation {
         // «отчётexe.pdf») are refused: a name must show what it is.
         guard !name.isEmpty, name != ".", name != "..", name.count <= 255,
               !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || Self.bidiControls.contains($0) }) else {
-            throw MEDKError.invalid("invalid_file_name", "Недопустимое имя файла.")
+            throw MEDKError.rejected("invalid_file_name", "Недопустимое имя файла.")
         }
         return name
     }

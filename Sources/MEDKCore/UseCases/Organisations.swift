@@ -92,7 +92,7 @@ enum OrganisationWrites {
     /// Returns whether the grant was new.
     static func grantRole(_ store: any StoreWriting, _ actor: AuditActor, at: Date, userID: Int64, grant: RoleGrant) throws -> Bool {
         if grant.role.scopeKind != nil, grant.organisationID == nil {
-            throw MEDKError.invalid("scope_required", "Для роли «\(grant.role.russianName)» нужно указать организацию.")
+            throw MEDKError.rejected("scope_required", "Для роли «\(grant.role.russianName)» нужно указать организацию.")
         }
         guard try !store.grants(userID: userID).contains(grant) else { return false }
         try store.insertGrant(userID: userID, grant)
@@ -107,7 +107,7 @@ enum OrganisationWrites {
                               curatorID: Int64) throws -> UpsertOutcome {
         let curatorRegions = try store.grants(userID: curatorID).filter { $0.role == .curator }.compactMap(\.organisationID)
         guard curatorRegions.contains(school.path.regionID) else {
-            throw MEDKError.invalid("not_a_curator", "Пользователь не является куратором в регионе этой школы.")
+            throw MEDKError.rejected("not_a_curator", "Пользователь не является куратором в регионе этой школы.")
         }
         try addParticipant(store, actor, at: at, campaignID: campaignID, schoolID: school.school.id)
         if try store.isAssigned(campaignID: campaignID, schoolID: school.school.id, curatorID: curatorID) { return .unchanged }

@@ -35,20 +35,20 @@ extension MEDKService {
 
     static func applyRiskProfile(_ store: any StoreWriting, itemID: Int64, entries: [RiskProfileInput], expectedRevision: Int?,
                                  by actor: Actor, at now: Date) throws {
-        guard !entries.isEmpty else { throw MEDKError.invalid("empty_risk_profile", "Не передано ни одного фактора.") }
+        guard !entries.isEmpty else { throw MEDKError.rejected("empty_risk_profile", "Не передано ни одного фактора.") }
         let numbers = entries.map(\.number)
         guard Set(numbers).count == numbers.count else {
-            throw MEDKError.invalid("duplicate_factor", "Один и тот же фактор указан дважды.")
+            throw MEDKError.rejected("duplicate_factor", "Один и тот же фактор указан дважды.")
         }
         let item = try load(store, itemID)
         guard item.kind == .riskProfile else {
-            throw MEDKError.invalid("not_a_risk_profile", "Объект №\(itemID) — не выбор рискового профиля.")
+            throw MEDKError.rejected("not_a_risk_profile", "Объект №\(itemID) — не выбор рискового профиля.")
         }
         let auditActor = try requireEditable(item, by: actor, expectedRevision: expectedRevision)
         let factors = Dictionary(uniqueKeysWithValues: try store.riskFactors(campaignID: item.campaignID).map { ($0.number, $0) })
         let unknown = numbers.filter { factors[$0] == nil }
         guard unknown.isEmpty else {
-            throw MEDKError.invalid("unknown_factor", "В каталоге кампании нет факторов с номерами: \(unknown.map(String.init).joined(separator: ", ")).")
+            throw MEDKError.rejected("unknown_factor", "В каталоге кампании нет факторов с номерами: \(unknown.map(String.init).joined(separator: ", ")).")
         }
         try store.saveRiskProfile(of: item, entries.map {
             RiskChoice(riskFactorID: factors[$0.number]!.id, significance: $0.significance, chosen: $0.chosen)

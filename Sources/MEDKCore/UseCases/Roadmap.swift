@@ -68,14 +68,14 @@ extension MEDKService {
 
     static func addMeasures(_ store: any StoreWriting, roadmapID: Int64, _ inputs: [MeasureInput], expectedRevision: Int?,
                             by actor: Actor, at now: Date) throws -> [Int64] {
-        guard !inputs.isEmpty else { throw MEDKError.invalid("no_measures", "Не передано ни одного мероприятия.") }
+        guard !inputs.isEmpty else { throw MEDKError.rejected("no_measures", "Не передано ни одного мероприятия.") }
         guard inputs.count <= maximumMeasuresAtOnce else {
-            throw MEDKError.invalid("too_many", "За один раз можно добавить не более \(maximumMeasuresAtOnce) мероприятий.")
+            throw MEDKError.rejected("too_many", "За один раз можно добавить не более \(maximumMeasuresAtOnce) мероприятий.")
         }
         let roadmap = try loadRoadmap(store, roadmapID)
         let auditActor = try requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
         guard try store.measureCount(roadmapID: roadmapID) + inputs.count <= maximumMeasuresPerRoadmap else {
-            throw MEDKError.invalid("too_many", "В дорожной карте может быть не более \(maximumMeasuresPerRoadmap) мероприятий.")
+            throw MEDKError.rejected("too_many", "В дорожной карте может быть не более \(maximumMeasuresPerRoadmap) мероприятий.")
         }
         var fields: [MeasureFields] = []
         var problems: [String] = []
@@ -86,7 +86,7 @@ extension MEDKService {
                 problems += error.details.map { "Мероприятие \(index + 1): \($0)" }
             }
         }
-        guard problems.isEmpty else { throw MEDKError.invalid("invalid_measure", "Мероприятия заполнены неверно.", details: problems) }
+        guard problems.isEmpty else { throw MEDKError.rejected("invalid_measure", "Мероприятия заполнены неверно.", details: problems) }
         let ids = try store.insertMeasures(roadmap: roadmap, position: try store.nextMeasurePosition(roadmapID: roadmapID), fields, at: now)
         try store.touchItem(id: roadmapID, at: now)
         for (id, input) in zip(ids, inputs) {
@@ -179,7 +179,7 @@ extension MEDKService {
             let report = try load(store, reportID)
             let editor = try requireEditable(report, by: actor, expectedRevision: expectedRevision)
             let value = actualValue.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard value.count <= 2000 else { throw MEDKError.invalid("value_too_long", "Значение длиннее 2000 символов.") }
+            guard value.count <= 2000 else { throw MEDKError.rejected("value_too_long", "Значение длиннее 2000 символов.") }
             try store.setActualValue(measureID: measureID, value, at: now)
             try store.touchItem(id: reportID, at: now)
             try store.appendAudit(editor, at: now, .item(.measureReportValue, reportID, state: report.state, details: [
@@ -190,7 +190,7 @@ extension MEDKService {
 
     private static func loadRoadmap(_ store: any StoreReading, _ id: Int64) throws -> StoredItem {
         let item = try load(store, id)
-        guard item.kind == .roadmap else { throw MEDKError.invalid("not_a_roadmap", "Объект №\(id) — не дорожная карта.") }
+        guard item.kind == .roadmap else { throw MEDKError.rejected("not_a_roadmap", "Объект №\(id) — не дорожная карта.") }
         return item
     }
 
@@ -222,7 +222,7 @@ extension MEDKService {
             }
         }
         guard problems.isEmpty else {
-            throw MEDKError.invalid("invalid_measure", "Мероприятие заполнено неверно.", details: problems)
+            throw MEDKError.rejected("invalid_measure", "Мероприятие заполнено неверно.", details: problems)
         }
         return MeasureFields(riskFactorID: factorID, track: input.track, task: input.task, title: input.title, dueDate: input.dueDate,
                              responsible: input.responsible, expectedResult: input.expectedResult, indicator: input.indicator,

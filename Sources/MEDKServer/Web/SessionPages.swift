@@ -39,11 +39,11 @@ enum SessionPages {
                 response.setCookie(WebCookies.make(WebCookies.session, result.token, maxAge: lifetime, request: request.request))
                 response.setCookie(WebCookies.expired(WebCookies.loginCSRF, request: request.request))
                 return response
-            } catch let error as MEDKError where [.unauthenticated, .invalidInput, .throttled, .unavailable].contains(error.kind) {
+            } catch let error as MEDKError where [.unauthenticated, .invalidInput, .unprocessable, .throttled, .unavailable].contains(error.kind) {
                 let csrf = form.fields[CSRFToken.fieldName]?.first ?? ""
                 var response = await request.page("login", title: "Вход", LoginPage(
                     login: form["login"], next: next, error: error.message, csrf: csrf),
-                    status: error.kind == .unauthenticated || error.kind == .invalidInput
+                    status: [.unauthenticated, .invalidInput, .unprocessable].contains(error.kind)
                         ? .unauthorized : APIErrorMiddleware.status(for: error.kind))
                 if let seconds = error.retryAfter { response.headers[.retryAfter] = String(seconds) }
                 return response

@@ -54,7 +54,7 @@ struct WebErrorMiddleware: RouterMiddleware {
                 return await page(request, context, status: .contentTooLarge, ErrorPage(
                     heading: "Слишком большой объём", message: medkError.message + " Ничего не сохранено.",
                     details: medkError.details, showLogin: false))
-            case .invalidInput, .conflict, .tooLarge, .unsupportedMediaType, .methodNotAllowed:
+            case .invalidInput, .unprocessable, .conflict, .tooLarge, .unsupportedMediaType, .methodNotAllowed:
                 if request.method == .post {
                     return HTMLResponse.redirect(Self.backLocation(request), flash: Flash(
                         text: ([medkError.message] + medkError.details).joined(separator: " "), isError: true), request: request)

@@ -95,7 +95,7 @@ struct Deadlines: AsyncParsableCommand {
     func run() async throws {
         let client = try APIClient.saved()
         var query: [String: String?] = [
-            "region": region, "municipality": municipality, "campaign": campaign, "asOf": asOf.flatMap(CalendarDate.init)?.description,
+            "region": region, "municipality": municipality, "campaign": campaign, "asOf": asOf.flatMap { CalendarDate($0) }?.description,
             "lagging": lagging ? "true" : nil, "limit": limit.map(String.init), "cursor": cursor,
         ]
         if format == .csv {

@@ -94,6 +94,7 @@ struct APIClient {
         case 409: .conflict
         case 413: .tooLarge
         case 415: .unsupportedMediaType
+        case 422: .unprocessable
         case 400..<500: .invalidInput
         default: .internalFailure
         }

@@ -1,0 +1,53 @@
+"""Starting `medk serve` on a data directory for the scripts that drive a real server
+(crash.py, schemathesis.py): a free port chosen by the server, its address read from its output."""
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+
+class Server:
+    def __init__(self, binary, directory, demo=True, extra=()):
+        self.binary, self.directory = binary, directory
+        self.arguments = ["serve"] + (["--demo"] if demo else []) + ["--data-dir", directory, "--port", "0"] + list(extra)
+
+    def start(self):
+        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
+        self.process = subprocess.Popen([self.binary] + self.arguments, stdout=self.log, stderr=subprocess.STDOUT)
+        started = time.time()
+        while time.time() - started < 60:
+            self.log.seek(0)
+            found = re.search(r"http://127\.0\.0\.1:\d+", self.log.read())
+            if found:
+                self.url = found.group(0)
+                try:
+                    urllib.request.urlopen(self.url + "/health", timeout=5).read()
+                    return self
+                except OSError:
+                    pass
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError("server exited: " + self.log.read()[-2000:])
+            time.sleep(0.05)
+        raise RuntimeError("server did not start")
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read()
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        os.unlink(self.log.name)
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.unlink(self.log.name)
