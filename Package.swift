@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -29,10 +30,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The API's request and response bodies, once, for the server, the CLI and the tests.
+        .target(
+            name: "MEDKAPI",
+            dependencies: ["MEDKCore"]
+        ),
         .target(
             name: "MEDKServer",
             dependencies: [
                 "MEDKCore",
+                "MEDKAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -46,6 +53,7 @@ let package = Package(
             name: "medk-cli",
             dependencies: [
                 "MEDKCore",
+                "MEDKAPI",
                 "MEDKServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,13 +72,14 @@ let package = Package(
         .testTarget(
             name: "MEDKServerTests",
             dependencies: [
-                "MEDKCore", "MEDKServer", "MEDKTestSupport",
+                "MEDKCore", "MEDKAPI", "MEDKServer", "MEDKTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(
             name: "MEDKCLITests",
-            dependencies: ["MEDKCore", "MEDKServer", "MEDKTestSupport", "medk-cli"]
+            dependencies: ["MEDKCore", "MEDKAPI", "MEDKServer", "MEDKTestSupport", "medk-cli"]
         ),
     ]
 )

@@ -3,18 +3,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Logging
+import MEDKAPI
 import MEDKCore
-
-/// The one error shape of the API: `{"error": {"code", "message", "details"}}`, with a
-/// stable English code and a Russian message. Nothing internal reaches the client.
-struct APIErrorBody: Codable, Sendable {
-    struct Content: Codable, Sendable {
-        var code: String
-        var message: String
-        var details: [String]?
-    }
-    var error: Content
-}
 
 struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = MEDKRequestContext
@@ -68,25 +58,13 @@ struct APIErrorMiddleware: RouterMiddleware {
     }
 
     static func status(for kind: MEDKError.Kind) -> HTTPResponse.Status {
-        switch kind {
-        case .invalidInput: .badRequest
-        case .unprocessable: .unprocessableContent
-        case .unauthenticated: .unauthorized
-        case .forbidden: .forbidden
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .tooLarge: .contentTooLarge
-        case .unsupportedMediaType: .unsupportedMediaType
-        case .methodNotAllowed: .methodNotAllowed
-        case .throttled: .tooManyRequests
-        case .unavailable: .serviceUnavailable
-        case .internalFailure: .internalServerError
-        }
+        HTTPResponse.Status(code: APIStatus.code(kind))
     }
 
     static func response(for error: MEDKError) -> Response {
-        let body = APIErrorBody(error: .init(code: error.code, message: error.message,
-                                             details: error.details.isEmpty ? nil : error.details))
+        // The one error shape of the API, `{"error": {"code", "message", "details"}}`: nothing
+        // internal reaches the client.
+        let body = APIErrorBody(error)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data()

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MEDKAPI
 import MEDKCore
 
 /// The JSON API, `/api/v1`. Each handler decodes, calls one use case and encodes: no rules here.
@@ -23,7 +24,7 @@ enum APIRoutes {
         table.on(.post, "\(prefix)/auth/logout") { _, context -> EmptyResponse in
             _ = try context.requireActor()
             try await service.logout(token: context.token!)
-            return EmptyResponse(ok: true)
+            return EmptyResponse()
         }
         table.on(.get, "\(prefix)/me") { _, context -> UserInfo in
             try await service.userInfo(id: try context.requireActor().userID)
@@ -142,7 +143,7 @@ enum APIRoutes {
             let actor = try context.requireActor()
             let expected = try request.typedQuery("expectedRevision").map { try parseInt($0, "expectedRevision") }
             try await service.removeMeasure(try context.parameters.id(), expectedRevision: expected, by: actor)
-            return EmptyResponse(ok: true)
+            return EmptyResponse()
         }
         table.on(.post, "\(prefix)/measures/{id}/report") { request, context -> ItemDetail in
             let actor = try context.requireActor()
@@ -194,14 +195,14 @@ enum APIRoutes {
             let body = try await request.decodeJSON(as: CuratorAssignmentRequest.self, context: context)
             try await service.assignCurator(by: .user(actor), campaignCode: body.campaignCode, schoolCode: body.schoolCode,
                                             curatorLogin: body.curatorLogin)
-            return EditedResponse(status: .created, response: EmptyResponse(ok: true))
+            return EditedResponse(status: .created, response: EmptyResponse())
         }
         table.on(.put, "\(prefix)/milestone-overrides") { request, context -> EmptyResponse in
             let actor = try context.requireActor()
             let body = try await request.decodeJSON(as: MilestoneShiftRequest.self, context: context)
             try await service.shiftMilestone(by: .user(actor), campaignCode: body.campaignCode, kind: body.kind,
                                              regionCode: body.regionCode, dueDate: body.dueDate)
-            return EmptyResponse(ok: true)
+            return EmptyResponse()
         }
         table.on(.get, "\(prefix)/audit") { request, context -> Page<AuditEntry> in
             let actor = try context.requireActor()

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MEDKAPI
 import MEDKCore
 
 /// Per-request state: who is calling, once the bearer token has been checked.
@@ -39,9 +40,5 @@ public struct MEDKRequestContext: RequestContext {
 enum APIJSON {
     static let encoder = StreamingJSONEncoder()
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    static let decoder = APIJSONCoding.decoder()
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import MEDKAPI
 import MEDKCore
 import MEDKServer
 import MEDKTestSupport
@@ -20,7 +21,7 @@ struct APIErrorTests {
             #expect(error.message.contains("вход"))
             let forged = APISession(client: client, token: "medk_forged")
             #expect(try await forged.refusal(.get, "/api/v1/me").0 == .unauthorized)
-            let wrong = try await anonymous.refusal(.post, "/api/v1/auth/login", ["login": "curator1", "password": "не тот"])
+            let wrong = try await anonymous.refusal(.post, "/api/v1/auth/login", LoginRequest(login: "curator1", password: "не тот"))
             #expect(wrong.0 == .unauthorized)
             #expect(wrong.1.code == "bad_credentials")
         }
@@ -85,7 +86,7 @@ struct APIErrorTests {
         let item = try await world.submittedDocument(school: "A")
         try await withAPI(world) { client in
             let curator = try await APISession.login(client, "curator1")
-            let blank = try await curator.refusal(.post, "/api/v1/items/\(item.item.id)/comments", ["text": "   "])
+            let blank = try await curator.refusal(.post, "/api/v1/items/\(item.item.id)/comments", CommentRequest(text: "   "))
             #expect(blank.0 == .unprocessableContent)
             #expect(blank.1.code == "empty_comment")
             let foreignCursor = try await curator.refusal(.get, "/api/v1/items?cursor=YQ")

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MEDKAPI
 import MEDKCore
 import MEDKServer
 import MEDKTestSupport
@@ -13,30 +14,12 @@ struct APISession: Sendable {
     let client: any TestClientProtocol
     let token: String?
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
-    struct ErrorBody: Decodable, Sendable {
-        struct Content: Decodable, Sendable {
-            var code: String
-            var message: String
-            var details: [String]?
-        }
-        var error: Content
-    }
+    static let encoder = APIJSONCoding.encoder()
+    static let decoder = APIJSONCoding.decoder()
 
     static func login(_ client: any TestClientProtocol, _ login: String, password: String = TestWorld.password) async throws -> APISession {
         let anonymous = APISession(client: client, token: nil)
-        let result: LoginResult = try await anonymous.send(.post, "/api/v1/auth/login", ["login": login, "password": password])
+        let result: LoginResult = try await anonymous.send(.post, "/api/v1/auth/login", LoginRequest(login: login, password: password))
         return APISession(client: client, token: result.token)
     }
 
@@ -53,7 +36,7 @@ struct APISession: Sendable {
         let buffer = try body.map { ByteBuffer(data: try Self.encoder.encode($0)) }
         let response = try await raw(method, uri, body: buffer)
         guard (200..<300).contains(response.status.code) else {
-            let error = try? Self.decoder.decode(ErrorBody.self, from: Data(buffer: response.body))
+            let error = try? Self.decoder.decode(APIErrorBody.self, from: Data(buffer: response.body))
             Issue.record("\(method) \(uri) → \(response.status.code) \(error?.error.code ?? "") \(error?.error.message ?? "")",
                          sourceLocation: sourceLocation)
             throw MEDKError(.invalidInput, code: error?.error.code ?? "http", message: error?.error.message ?? "")
@@ -68,12 +51,12 @@ struct APISession: Sendable {
 
     /// Sends and expects a refusal; returns its status and error body.
     func refusal(_ method: HTTPRequest.Method, _ uri: String, _ body: (some Encodable)? = nil as String?,
-                 rawBody: ByteBuffer? = nil) async throws -> (HTTPResponse.Status, ErrorBody.Content) {
+                 rawBody: ByteBuffer? = nil) async throws -> (HTTPResponse.Status, APIErrorBody.Content) {
         let buffer = try rawBody ?? body.map { ByteBuffer(data: try Self.encoder.encode($0)) }
         let response = try await raw(method, uri, body: buffer)
         #expect(!(200..<300).contains(response.status.code), "\(method) \(uri) unexpectedly succeeded")
         #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
-        let error = try Self.decoder.decode(ErrorBody.self, from: Data(buffer: response.body))
+        let error = try Self.decoder.decode(APIErrorBody.self, from: Data(buffer: response.body))
         return (response.status, error.error)
     }
 
@@ -84,20 +67,13 @@ struct APISession: Sendable {
     }
 }
 
-struct Transition: Encodable {
-    var action: ReviewAction
-    var expectedState: ReviewState
-    var expectedRevision: Int?
-    var comment: String?
-}
-
 func withAPI<T: Sendable>(_ world: TestWorld, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
     let (router, _) = MEDKServerApp.buildRouter(service: world.service)
     return try await Application(router: router).test(.router, body)
 }
 
 extension ItemDetail {
-    func transition(_ action: ReviewAction, comment: String? = nil) -> Transition {
-        Transition(action: action, expectedState: item.state, expectedRevision: item.revision, comment: comment)
+    func transition(_ action: ReviewAction, comment: String? = nil) -> TransitionRequest {
+        TransitionRequest(action: action, expectedState: item.state, expectedRevision: item.revision, comment: comment)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import MEDKAPI
 import MEDKCore
 import MEDKServer
 import MEDKTestSupport
@@ -76,7 +77,7 @@ struct APIStoryTests {
             roadmap = try await school.get("/api/v1/items/\(roadmap.item.id)")
             roadmap = try await school.send(.post, "/api/v1/items/\(roadmap.item.id)/transitions", roadmap.transition(.submit))
             roadmap = try await curator.send(.post, "/api/v1/items/\(roadmap.item.id)/transitions", roadmap.transition(.confirm))
-            var report: ItemDetail = try await school.send(.post, "/api/v1/measures/\(measure.id)/report", ["actualValue": "4"])
+            var report: ItemDetail = try await school.send(.post, "/api/v1/measures/\(measure.id)/report", MeasureReportRequest(actualValue: "4"))
             let evidence = try await school.upload(report.item.id, name: "сертификаты.pdf", bytes: TestWorld.pdf("сертификаты"))
             report = try APISession.decoder.decode(ItemDetail.self, from: Data(buffer: evidence.body))
             report = try await school.send(.post, "/api/v1/items/\(report.item.id)/transitions", report.transition(.submit))

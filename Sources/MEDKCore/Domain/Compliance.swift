@@ -226,7 +226,7 @@ public struct CuratorLoad: Codable, Sendable, Hashable {
     public var oldestWaitHours: Int?
 }
 
-public enum ComplianceLevel: String, Codable, Sendable {
+public enum ComplianceLevel: String, Codable, Sendable, CaseIterable {
     case country, region, municipality
 }
 

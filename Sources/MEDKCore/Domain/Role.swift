@@ -33,7 +33,7 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
     }
 }
 
-public enum OrganisationKind: String, Codable, Sendable {
+public enum OrganisationKind: String, Codable, Sendable, CaseIterable {
     case region, municipality, school
 
     public var russianName: String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MEDKAPI
 import MEDKCore
 
 struct MeasureCommand: AsyncParsableCommand {
@@ -32,11 +33,9 @@ struct MeasureCommand: AsyncParsableCommand {
             let input = MeasureInput(task: task, title: title, dueDate: dueDate, responsible: responsible, expectedResult: result,
                                      indicator: indicator, plannedValue: planned, riskFactorNumber: risk, track: trackValue,
                                      regionalMeasure: regional)
-            let measure = try await client.send("POST", "/api/v1/items/\(roadmap)/measures", json: Body(measure: input), as: Measure.self)
+            let measure = try await client.send("POST", "/api/v1/items/\(roadmap)/measures", json: MeasureRequest(measure: input), as: Measure.self)
             print("Мероприятие №\(measure.position) (id \(measure.id)) добавлено в дорожную карту №\(roadmap).")
         }
-
-        struct Body: Encodable { var measure: MeasureInput }
     }
 
     struct Report: AsyncParsableCommand {
@@ -49,7 +48,7 @@ struct MeasureCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try APIClient.saved()
-            var report = try await client.send("POST", "/api/v1/measures/\(measure)/report", json: Body(actualValue: actual), as: ItemDetail.self)
+            var report = try await client.send("POST", "/api/v1/measures/\(measure)/report", json: MeasureReportRequest(actualValue: actual), as: ItemDetail.self)
             for path in evidence {
                 let url = URL(fileURLWithPath: path)
                 guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -68,8 +67,6 @@ struct MeasureCommand: AsyncParsableCommand {
             }
             print("Отчёт №\(report.item.id) по мероприятию \(measure): \(report.item.stateName), файлов \(report.files.count).")
         }
-
-        struct Body: Encodable { var actualValue: String? }
     }
 }
 
@@ -144,7 +141,7 @@ struct Overdue: AsyncParsableCommand {
     func run() async throws {
         let measures = try await paging.fetch(try APIClient.saved(), "/api/v1/overdue-measures", query: [
             "region": region, "municipality": municipality, "school": school, "curator": curator, "campaign": campaign, "sort": sort,
-        ], as: OverdueMeasure.self, path: \OverduePageBody.measures)
+        ], as: OverdueMeasure.self, path: \OverdueList.measures)
         if format == .json { return try Output.json(measures.items) }
         Output.print(rows: ComplianceTable.overdueRows(measures.items), format: format)
         if format == .table && measures.items.isEmpty { Terminal.info("Просроченных мероприятий нет.") }
@@ -152,6 +149,3 @@ struct Overdue: AsyncParsableCommand {
     }
 }
 
-struct OverduePageBody: Decodable {
-    var measures: PageBody<OverdueMeasure>
-}

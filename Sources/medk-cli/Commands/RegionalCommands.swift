@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MEDKAPI
 import MEDKCore
 
 struct Assign: AsyncParsableCommand {
@@ -11,7 +12,7 @@ struct Assign: AsyncParsableCommand {
 
     func run() async throws {
         _ = try await APIClient.saved().send("POST", "/api/v1/curator-assignments",
-                                             json: ["campaignCode": campaign, "schoolCode": school, "curatorLogin": curator], as: OK.self)
+                                             json: CuratorAssignmentRequest(campaignCode: campaign, schoolCode: school, curatorLogin: curator), as: EmptyResponse.self)
         print("Куратор \(curator) закреплён за школой \(school) в кампании \(campaign).")
     }
 }
@@ -31,8 +32,8 @@ struct ShiftDeadline: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let body = ["campaignCode": campaign, "kind": kind, "regionCode": region, "dueDate": CalendarDate(due)!.description]
-        _ = try await APIClient.saved().send("PUT", "/api/v1/milestone-overrides", json: body, as: OK.self)
+        let body = MilestoneShiftRequest(campaignCode: campaign, kind: ItemKind(rawValue: kind)!, regionCode: region, dueDate: CalendarDate(due)!)
+        _ = try await APIClient.saved().send("PUT", "/api/v1/milestone-overrides", json: body, as: EmptyResponse.self)
         print("Срок «\(ItemKind(rawValue: kind)!.russianName)» для региона \(region) перенесён на \(CalendarDate(due)!.russian).")
     }
 }

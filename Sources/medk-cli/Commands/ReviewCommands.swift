@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MEDKAPI
 import MEDKCore
 
 struct Login: AsyncParsableCommand {
@@ -18,7 +19,7 @@ struct Login: AsyncParsableCommand {
         }
         let password = try Terminal.password(prompt: "Пароль \(login): ")
         let client = try APIClient(server: server, token: nil)
-        let result = try await client.send("POST", "/api/v1/auth/login", json: LoginBody(login: login, password: password), as: LoginResult.self)
+        let result = try await client.send("POST", "/api/v1/auth/login", json: LoginRequest(login: login, password: password), as: LoginResult.self)
         try SavedSession(server: client.server.absoluteString, token: result.token, login: result.user.login).save()
         print("Вход выполнен: \(result.user.fullName) (\(result.user.grants.map(\.role.russianName).joined(separator: ", "))). Сессия до \(Timestamp.string(result.expiresAt)).")
     }
@@ -29,7 +30,7 @@ struct Logout: AsyncParsableCommand {
 
     func run() async throws {
         let client = try APIClient.saved()
-        _ = try await client.send("POST", "/api/v1/auth/logout", json: [String: String](), as: OK.self)
+        _ = try await client.send("POST", "/api/v1/auth/logout", json: [String: String](), as: EmptyResponse.self)
         SavedSession.remove()
         print("Сессия закрыта.")
     }
@@ -218,7 +219,7 @@ struct Comment: AsyncParsableCommand {
     @Option(name: .long, help: "Текст комментария.") var text: String
 
     func run() async throws {
-        _ = try await APIClient.saved().send("POST", "/api/v1/items/\(item)/comments", json: ["text": text], as: ItemDetail.self)
+        _ = try await APIClient.saved().send("POST", "/api/v1/items/\(item)/comments", json: CommentRequest(text: text), as: ItemDetail.self)
         print("Комментарий добавлен к №\(item).")
     }
 }

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import MEDKAPI
 import MEDKCore
 
 /// Resolves codes people know (school, municipality, campaign) to the ids the API takes.
 enum Lookups {
     static func campaign(_ client: APIClient, code: String?) async throws -> Campaign {
-        let campaigns = try await client.get("/api/v1/campaigns", as: ListOf<Campaign>.self).items
+        let campaigns = try await client.get("/api/v1/campaigns", as: ListResponse<Campaign>.self).items
         if let code {
             guard let match = campaigns.first(where: { $0.code == code }) else { throw MEDKError.notFound("Кампания «\(code)»") }
             return match
@@ -15,13 +16,13 @@ enum Lookups {
     }
 
     static func school(_ client: APIClient, code: String) async throws -> School {
-        let found = try await client.get("/api/v1/schools", query: ["q": code, "limit": "500"], as: PageBody<School>.self).items
+        let found = try await client.get("/api/v1/schools", query: ["q": code, "limit": "500"], as: Page<School>.self).items
         guard let school = found.first(where: { $0.code == code }) else { throw MEDKError.notFound("Школа «\(code)»") }
         return school
     }
 
     static func municipality(_ client: APIClient, code: String) async throws -> Municipality {
-        let found = try await client.get("/api/v1/municipalities", query: ["q": code, "limit": "500"], as: PageBody<Municipality>.self).items
+        let found = try await client.get("/api/v1/municipalities", query: ["q": code, "limit": "500"], as: Page<Municipality>.self).items
         guard let municipality = found.first(where: { $0.code == code }) else { throw MEDKError.notFound("Муниципалитет «\(code)»") }
         return municipality
     }
@@ -132,13 +133,8 @@ struct RiskProfile: AsyncParsableCommand {
         })
         let numbers = Set(levels.keys).union(chosen).sorted()
         let entries = numbers.map { RiskProfileInput(number: $0, significance: levels[$0] ?? .medium, chosen: chosen.contains($0)) }
-        let body = RiskProfileBody(entries: entries, expectedRevision: detail.item.revision)
+        let body = RiskProfileRequest(entries: entries, expectedRevision: detail.item.revision)
         let updated = try await client.send("PUT", "/api/v1/items/\(item)/risk-profile", json: body, as: ItemDetail.self)
         print("Рисковый профиль №\(item) записан; выбраны факторы: \(updated.riskProfile!.filter(\.chosen).map { String($0.number) }.joined(separator: ", ")).")
-    }
-
-    struct RiskProfileBody: Encodable {
-        var entries: [RiskProfileInput]
-        var expectedRevision: Int
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MEDKAPI
 import MEDKCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -26,17 +27,8 @@ struct APIClient {
         return try APIClient(server: session.server, token: session.token)
     }
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
+    static let decoder = APIJSONCoding.decoder()
+    static let encoder = APIJSONCoding.encoder()
 
     func get<T: Decodable>(_ path: String, query: [String: String?] = [:], as type: T.Type) async throws -> T {
         try Self.decoder.decode(T.self, from: try await send("GET", path, query: query, body: nil).0)
@@ -76,43 +68,14 @@ struct APIClient {
             throw CLIFailure(error: MEDKError(.internalFailure, code: "bad_response", message: "Сервер вернул непонятный ответ."))
         }
         guard (200..<300).contains(http.statusCode) else {
-            if let body = try? Self.decoder.decode(ErrorBody.self, from: data) {
-                throw CLIFailure(error: MEDKError(Self.kind(http.statusCode), code: body.error.code, message: body.error.message,
-                                                  details: body.error.details ?? []))
+            if let body = try? Self.decoder.decode(APIErrorBody.self, from: data) {
+                throw CLIFailure(error: body.medkError(status: http.statusCode))
             }
-            throw CLIFailure(error: MEDKError(Self.kind(http.statusCode), code: "http_\(http.statusCode)",
+            throw CLIFailure(error: MEDKError(APIStatus.kind(http.statusCode), code: "http_\(http.statusCode)",
                                               message: "Сервер ответил кодом \(http.statusCode)."))
         }
         return (data, http)
     }
-
-    private static func kind(_ status: Int) -> MEDKError.Kind {
-        switch status {
-        case 401: .unauthenticated
-        case 403: .forbidden
-        case 404: .notFound
-        case 409: .conflict
-        case 413: .tooLarge
-        case 415: .unsupportedMediaType
-        case 422: .unprocessable
-        case 400..<500: .invalidInput
-        default: .internalFailure
-        }
-    }
-
-    private struct ErrorBody: Decodable {
-        struct Content: Decodable {
-            var code: String
-            var message: String
-            var details: [String]?
-        }
-        var error: Content
-    }
-}
-
-/// Shapes of API responses the CLI reads (the server encodes the core's read models).
-struct ListOf<T: Decodable>: Decodable {
-    var items: [T]
 }
 
 /// What every listing command takes: one page, a page after a cursor, or everything.
@@ -128,14 +91,14 @@ struct Paging: ParsableArguments {
     }
 
     /// Reads the list page by page as asked; returns the rows, the total and where to go on.
-    func fetch<T: Decodable>(_ client: APIClient, _ path: String, query: [String: String?] = [:],
-                             as type: T.Type) async throws -> (items: [T], total: String, next: String?) {
-        try await fetch(client, path, query: query, as: type, path: \PageBody<T>.self)
+    func fetch<T: Codable & Sendable>(_ client: APIClient, _ path: String, query: [String: String?] = [:],
+                                      as type: T.Type) async throws -> (items: [T], total: String, next: String?) {
+        try await fetch(client, path, query: query, as: type, path: \Page<T>.self)
     }
 
     /// The same for a response that carries its page inside (`page` picks it out).
-    func fetch<Body: Decodable, T: Decodable>(_ client: APIClient, _ path: String, query: [String: String?] = [:], as type: T.Type,
-                                              path page: KeyPath<Body, PageBody<T>>) async throws -> (items: [T], total: String, next: String?) {
+    func fetch<Body: Decodable, T: Codable & Sendable>(_ client: APIClient, _ path: String, query: [String: String?] = [:], as type: T.Type,
+                                                       path page: KeyPath<Body, Page<T>>) async throws -> (items: [T], total: String, next: String?) {
         var items: [T] = []
         var after = cursor
         while true {
@@ -145,9 +108,9 @@ struct Paging: ParsableArguments {
             let page = try await client.get(path, query: parameters, as: Body.self)[keyPath: page]
             items += page.items
             guard all, let next = page.nextCursor else {
-                return (items, page.totalIsLowerBound == true ? "более чем \(page.total)" : String(page.total), all ? nil : page.nextCursor)
+                return (items, Self.total(page), all ? nil : page.nextCursor?.description)
             }
-            after = next
+            after = next.description
         }
     }
 
@@ -164,20 +127,4 @@ struct Paging: ParsableArguments {
     static func total<T>(_ page: Page<T>) -> String {
         page.totalIsLowerBound ? "более чем \(page.total)" : String(page.total)
     }
-}
-
-struct PageBody<T: Decodable>: Decodable {
-    var items: [T]
-    var total: Int
-    var totalIsLowerBound: Bool?
-    var nextCursor: String?
-}
-
-struct LoginBody: Encodable {
-    var login: String
-    var password: String
-}
-
-struct OK: Decodable {
-    var ok: Bool
 }

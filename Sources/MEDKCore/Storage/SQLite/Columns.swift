@@ -94,7 +94,7 @@ extension CalendarDate: DatabaseValueConvertible {
     /// Exactly ten ASCII characters `YYYY-MM-DD`, read digit by digit (lists read thousands).
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CalendarDate? {
         guard let text = String.fromDatabaseValue(dbValue) else { return nil }
-        var utf8 = text.utf8
+        let utf8 = text.utf8
         return utf8.withContiguousStorageIfAvailable { bytes -> CalendarDate? in
             guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return nil }
             func number(_ range: Range<Int>) -> Int? {

@@ -1,0 +1,87 @@
+import Foundation
+import MEDKCore
+
+// The bodies clients send to /api/v1, written once for the server that decodes them, the `medk`
+// client and the tests that send them; `APIDocumentTypesTests` holds each to its schema in
+// docs/openapi.yaml. Where the core's own input is the body (`NewItem`, `TransitionRequest`,
+// `MeasureInput`, `RiskProfileInput`), it is used as it is and checked the same way.
+
+/// `POST /api/v1/auth/login`.
+public struct LoginRequest: Codable, Sendable, Hashable {
+    public var login: String
+    public var password: String
+
+    public init(login: String, password: String) {
+        self.login = login
+        self.password = password
+    }
+}
+
+/// `POST /api/v1/items/{id}/comments`.
+public struct CommentRequest: Codable, Sendable, Hashable {
+    public var text: String
+
+    public init(text: String) { self.text = text }
+}
+
+/// `PUT /api/v1/items/{id}/risk-profile`.
+public struct RiskProfileRequest: Codable, Sendable, Hashable {
+    public var entries: [RiskProfileInput]
+    public var expectedRevision: Int?
+
+    public init(entries: [RiskProfileInput], expectedRevision: Int? = nil) {
+        self.entries = entries
+        self.expectedRevision = expectedRevision
+    }
+}
+
+/// `POST /api/v1/items/{id}/measures` and `PUT /api/v1/measures/{id}`: the roadmap's revision.
+public struct MeasureRequest: Codable, Sendable, Hashable {
+    public var measure: MeasureInput
+    public var expectedRevision: Int?
+
+    public init(measure: MeasureInput, expectedRevision: Int? = nil) {
+        self.measure = measure
+        self.expectedRevision = expectedRevision
+    }
+}
+
+/// `POST /api/v1/measures/{id}/report`: opens the measure's report and, when given, sets its value
+/// (the revision is the report's).
+public struct MeasureReportRequest: Codable, Sendable, Hashable {
+    public var actualValue: String?
+    public var expectedRevision: Int?
+
+    public init(actualValue: String? = nil, expectedRevision: Int? = nil) {
+        self.actualValue = actualValue
+        self.expectedRevision = expectedRevision
+    }
+}
+
+/// `POST /api/v1/curator-assignments`.
+public struct CuratorAssignmentRequest: Codable, Sendable, Hashable {
+    public var campaignCode: String
+    public var schoolCode: String
+    public var curatorLogin: String
+
+    public init(campaignCode: String, schoolCode: String, curatorLogin: String) {
+        self.campaignCode = campaignCode
+        self.schoolCode = schoolCode
+        self.curatorLogin = curatorLogin
+    }
+}
+
+/// `PUT /api/v1/milestone-overrides`: a region's own deadline for one kind of document.
+public struct MilestoneShiftRequest: Codable, Sendable, Hashable {
+    public var campaignCode: String
+    public var kind: ItemKind
+    public var regionCode: String
+    public var dueDate: CalendarDate
+
+    public init(campaignCode: String, kind: ItemKind, regionCode: String, dueDate: CalendarDate) {
+        self.campaignCode = campaignCode
+        self.kind = kind
+        self.regionCode = regionCode
+        self.dueDate = dueDate
+    }
+}
