@@ -139,6 +139,14 @@ CREATE TABLE municipalities (
     name TEXT NOT NULL
 );
 
+CREATE TABLE open_measure_days (
+    campaign_id INTEGER NOT NULL,
+    region_id INTEGER NOT NULL,
+    due_date TEXT NOT NULL,
+    open_count INTEGER NOT NULL CHECK (open_count > 0),
+    PRIMARY KEY (campaign_id, region_id, due_date)
+) WITHOUT ROWID;
+
 CREATE TABLE regions (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,
@@ -285,3 +293,27 @@ BEGIN SELECT RAISE(ABORT, 'file versions are immutable'); END;
 
 CREATE TRIGGER item_files_undeletable BEFORE DELETE ON item_files
 BEGIN SELECT RAISE(ABORT, 'file versions are immutable'); END;
+
+CREATE TRIGGER measures_open_days_delete AFTER DELETE ON measures WHEN OLD.report_first_confirmed_at IS NULL BEGIN
+    DELETE FROM open_measure_days WHERE campaign_id = OLD.campaign_id AND region_id = OLD.region_id
+        AND due_date = OLD.due_date AND open_count = 1;
+    UPDATE open_measure_days SET open_count = open_count - 1 WHERE campaign_id = OLD.campaign_id
+        AND region_id = OLD.region_id AND due_date = OLD.due_date;
+END;
+
+CREATE TRIGGER measures_open_days_insert AFTER INSERT ON measures WHEN NEW.report_first_confirmed_at IS NULL BEGIN
+    INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
+        VALUES (NEW.campaign_id, NEW.region_id, NEW.due_date, 1)
+        ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
+END;
+
+CREATE TRIGGER measures_open_days_update AFTER UPDATE OF campaign_id, region_id, due_date, report_first_confirmed_at ON measures
+WHEN OLD.report_first_confirmed_at IS NULL OR NEW.report_first_confirmed_at IS NULL BEGIN
+    DELETE FROM open_measure_days WHERE OLD.report_first_confirmed_at IS NULL AND campaign_id = OLD.campaign_id
+        AND region_id = OLD.region_id AND due_date = OLD.due_date AND open_count = 1;
+    UPDATE open_measure_days SET open_count = open_count - 1 WHERE OLD.report_first_confirmed_at IS NULL
+        AND campaign_id = OLD.campaign_id AND region_id = OLD.region_id AND due_date = OLD.due_date;
+    INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
+        SELECT NEW.campaign_id, NEW.region_id, NEW.due_date, 1 WHERE NEW.report_first_confirmed_at IS NULL
+        ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
+END;

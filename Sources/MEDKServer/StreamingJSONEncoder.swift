@@ -94,15 +94,6 @@ final class JSONSink {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    /// A key known when the program was built (a row's own field name): written as it is, since
-    /// field names need no escaping.
-    func beginMember(of level: Int, key: StaticString) {
-        beginMember(of: level)
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: "\":".utf8)
-    }
-
     /// Opens the container of the value in `slot`, or returns it when that value asks again.
     func openContainer(slot: Int, parentLevel: Int, opener: UInt8, closer: UInt8) -> Int {
         let level = parentLevel + 1
@@ -139,7 +130,13 @@ final class JSONSink {
         } else if let row = value as? any DirectJSONObject {
             let level = openContainer(slot: newSlot(), parentLevel: parentLevel, opener: UInt8(ascii: "{"), closer: UInt8(ascii: "}"))
             var object = JSONObjectWriter(sink: self, level: level)
-            try row.writeJSON(&object)
+            do {
+                try row.writeJSON(&object)
+            } catch {
+                object.finish()
+                throw error
+            }
+            object.finish()
             closeDeeper(than: parentLevel)
         } else {
             let mark = writes
@@ -157,7 +154,7 @@ final class JSONSink {
 
     func writeBool(_ value: Bool) { bytes.append(contentsOf: (value ? "true" : "false").utf8) }
 
-    func writeInteger<I: BinaryInteger>(_ value: I) { bytes.append(contentsOf: String(value).utf8) }
+    func writeInteger<I: BinaryInteger>(_ value: I) { JSONText.appendInteger(value, to: &bytes) }
 
     func writeFloatingPoint<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F) {
         guard value.isFinite else { return fail("JSON has no form for \(value).") }
@@ -167,6 +164,28 @@ final class JSONSink {
     }
 
     func writeString(_ text: String) {
+        JSONText.appendString(text, to: &bytes)
+    }
+
+    /// Lends the bytes to a row writer, which appends to them as a local array (see `JSONObjectWriter`).
+    func lendBytes() -> [UInt8] {
+        let lent = bytes
+        bytes = []
+        return lent
+    }
+
+    /// Takes back lent bytes; `level`'s object has members once the row wrote any.
+    func takeBack(_ lent: [UInt8], level: Int, hasMembers: Bool) {
+        bytes = lent
+        if hasMembers { open[level].hasMembers = true }
+    }
+}
+
+/// JSON text written onto a byte array: the one place strings are escaped, for the sink and the rows.
+enum JSONText {
+    /// Escapes as Foundation does: quotes, backslashes and control characters; slashes and non-ASCII
+    /// text go out as they are.
+    static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
@@ -194,6 +213,22 @@ final class JSONSink {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Digits without going through a `String` (the API's integers are 64-bit at most).
+    static func appendInteger<I: BinaryInteger>(_ value: I, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = UInt64(value.magnitude)
+        var digits = (UInt64(0), UInt64(0), UInt64(0))  // 24 bytes: room for the 20 digits of any 64-bit integer
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var position = buffer.count
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position...]))
+        }
     }
 }
 

@@ -24,6 +24,15 @@ struct StreamingJSONEncoderTests {
         #expect(try streaming(value) == foundation(value), comment, sourceLocation: sourceLocation)
     }
 
+    @Test("integers are written digit by digit as Foundation writes them, to both ends of their range")
+    func integers() throws {
+        let values: [Int64] = [0, 7, -1, 10, -10, 1_000_000, Int64(Int32.max) + 1, .max, .min]
+        #expect(String(decoding: try StreamingJSONEncoder().encode(values), as: UTF8.self)
+            == "[0,7,-1,10,-10,1000000,2147483648,9223372036854775807,-9223372036854775808]")
+        try Self.expectSame(values, "64-bit integers")
+        try Self.expectSame([Int.min, -5, 0, 42, Int.max], "platform integers")
+    }
+
     @Test("every kind of response the API sends reads back the same as Foundation's JSON of it")
     func responsesMatchFoundation() async throws {
         let world = try await TestWorld(start: TestWorld.instant("2026-05-10 10:00", zone: "Asia/Chita"))

@@ -67,6 +67,7 @@ ALTER TABLE measures_v1 RENAME TO measures;
 CREATE INDEX measures_roadmap ON measures(roadmap_id, position);
 
 DROP TABLE school_progress;
+DROP TABLE IF EXISTS open_measure_days;
 DROP INDEX IF EXISTS curator_assignments_school;
 DELETE FROM grdb_migrations WHERE identifier <> 'v1_foundation';
 COMMIT;

@@ -69,12 +69,18 @@ extension MEDKService {
             // name them, so that a regional list is not filtered by every zone of the country.
             let visibility = Policy.visibility(actor, .view)
             let visibleRegions = visibility.regionIDs
+            let regions: [Region]
+            switch scope {
+            case .region(let id), .municipality(let id, _):
+                // One region's list reads that region alone (all 85 were a twentieth of a regional page).
+                let visible = visibleRegions?.contains(id) ?? true
+                regions = visible ? try [store.region(id: id)].compactMap { $0 } : []
+            case .country:
+                regions = try visibleRegions.map { ids in try ids.sorted().compactMap { try store.region(id: $0) } } ?? store.allRegions()
+            }
             var todayByRegion: [Int64: CalendarDate] = [:]
-            for region in try store.allRegions() where visibleRegions?.contains(region.id) ?? true {
-                switch scope {
-                case .region(let id) where id != region.id, .municipality(let id, _) where id != region.id: continue
-                default: todayByRegion[region.id] = try RegionCalendar.cached(region.timeZone).date(of: now)
-                }
+            for region in regions {
+                todayByRegion[region.id] = try RegionCalendar.cached(region.timeZone).date(of: now)
             }
             let measures = try store.overdueMeasures(
                 visibility,
