@@ -14,7 +14,8 @@ public final class PasswordWork: Sendable {
     public init(hasher: PasswordHasher, width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1),
                 queueLimit: Int = 64) {
         self.hasher = hasher
-        gate = WorkGate(width: width, queueLimit: queueLimit)
+        gate = WorkGate(width: width, queueLimit: queueLimit, refusal: MEDKError(
+            .unavailable, code: "busy", message: "Сервер сейчас занят проверкой входов. Повторите через минуту.", retryAfter: 60))
     }
 
     public func hash(_ password: String) async throws -> String {
@@ -41,28 +42,44 @@ public final class PasswordWork: Sendable {
     }
 }
 
-/// At most `width` holders at once and `queueLimit` waiting, served in order of arrival.
+/// At most `width` holders at once and `queueLimit` waiting, served in order of arrival; past
+/// that, `refusal` at once.
 actor WorkGate {
     let width: Int
     let queueLimit: Int
+    let refusal: MEDKError
     private var running = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
     private var head = 0
 
-    init(width: Int, queueLimit: Int) {
+    init(width: Int, queueLimit: Int, refusal: MEDKError) {
         self.width = max(1, width)
         self.queueLimit = queueLimit
+        self.refusal = refusal
     }
+
+    /// Runs `work` holding a place.
+    func holding<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
+        try await enter()
+        do {
+            let result = try await work()
+            leave()
+            return result
+        } catch {
+            leave()
+            throw error
+        }
+    }
+
+    /// True while every place is taken (tests wait for it).
+    var isFull: Bool { running == width }
 
     func enter() async throws {
         if running < width {
             running += 1
             return
         }
-        guard waiting.count - head < queueLimit else {
-            throw MEDKError(.unavailable, code: "busy", message: "Сервер сейчас занят проверкой входов. Повторите через минуту.",
-                            retryAfter: 60)
-        }
+        guard waiting.count - head < queueLimit else { throw refusal }
         await withCheckedContinuation { waiting.append($0) }
     }
 

@@ -105,53 +105,25 @@ extension SQLiteTransaction {
         case .school: [.integer("m.region_id"), .integer("m.municipality_id"), .integer("ifnull(m.school_id, 0)"),
                        .text("m.due_date"), .integer("m.id")]
         }
-        // The report by a LEFT JOIN, so that measures lead the plan in the list's own order; the
-        // places' names once per page for the few schools, municipalities and regions it shows
-        // (joined per row they were a sixth of a page of 100).
+        // LEFT JOINs for the names, so that measures lead the plan in the list's own order. (Reading
+        // the names once per page instead saves nothing: a page of 100 shows about 95 schools.)
+        let from = """
+            measures m LEFT JOIN items report ON report.measure_id = m.id LEFT JOIN schools s ON s.id = m.school_id
+            LEFT JOIN municipalities mu ON mu.id = m.municipality_id LEFT JOIN regions r ON r.id = m.region_id
+            """
         let known = page.countsTotal ? try overdueTotalOfWholeRegions(visibility, query) : nil
-        let placed = try KeysetPage.fetch(db, select: """
+        return try KeysetPage.fetch(db, select: """
             m.id, m.roadmap_id, m.campaign_id, m.title, m.task, m.responsible, m.due_date, report.id, report.state,
-            m.school_id, m.municipality_id, m.region_id
-            """, from: "measures m LEFT JOIN items report ON report.measure_id = m.id", countFrom: "measures m", total: known,
-            id: "m.id", conditions, order: order, page: page) { row in
+            s.code, s.name, mu.code, mu.name, r.code, r.name, r.time_zone, m.region_id
+            """, from: from, countFrom: "measures m", total: known, id: "m.id", conditions, order: order, page: page) { row in
             let due = try row.decode(CalendarDate.self, at: 6)
-            let regionID: Int64 = row[11]
-            let today = query.todayByRegion[regionID] ?? due
-            return (measure: OverdueMeasure(
+            let today = query.todayByRegion[row[16]] ?? due
+            return OverdueMeasure(
                 measureID: row[0], roadmapID: row[1], campaignID: row[2], title: row[3], task: row[4], responsible: row[5],
                 dueDate: due, daysOverdue: due.days(to: today), reportItemID: row[7],
-                reportState: try row.decodeIfPresent(ReviewState.self, at: 8), schoolCode: nil, schoolName: nil,
-                municipalityCode: "", municipalityName: "", regionCode: "", regionName: "", timeZone: ""),
-                    schoolID: row[9] as Int64?, municipalityID: row[10] as Int64, regionID: regionID)
+                reportState: try row.decodeIfPresent(ReviewState.self, at: 8), schoolCode: row[9], schoolName: row[10],
+                municipalityCode: row[11], municipalityName: row[12], regionCode: row[13], regionName: row[14], timeZone: row[15])
         }
-        let schools = try placeNames("SELECT id, code, name FROM schools WHERE id IN", Set(placed.items.compactMap(\.schoolID)))
-        let municipalities = try placeNames("SELECT id, code, name FROM municipalities WHERE id IN", Set(placed.items.map(\.municipalityID)))
-        let regions = try placeNames("SELECT id, code, name, time_zone FROM regions WHERE id IN", Set(placed.items.map(\.regionID)))
-        return placed.map { place in
-            var measure = place.measure
-            if let school = place.schoolID.flatMap({ schools[$0] }) {
-                (measure.schoolCode, measure.schoolName) = (school.code, school.name)
-            }
-            if let municipality = municipalities[place.municipalityID] {
-                (measure.municipalityCode, measure.municipalityName) = (municipality.code, municipality.name)
-            }
-            if let region = regions[place.regionID] {
-                (measure.regionCode, measure.regionName, measure.timeZone) = (region.code, region.name, region.extra)
-            }
-            return measure
-        }
-    }
-
-    /// Code and name (and a fourth column, when selected) of the places with these ids.
-    private func placeNames(_ select: String, _ ids: Set<Int64>) throws -> [Int64: (code: String, name: String, extra: String)] {
-        guard !ids.isEmpty else { return [:] }
-        var names: [Int64: (code: String, name: String, extra: String)] = [:]
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: "\(select) (\(SQLList.placeholders(ids.count)))"),
-                                       arguments: StatementArguments(ids.sorted()))
-        while let row = try rows.next() {
-            names[row[0]] = (row[1], row[2], row.count > 3 ? row[3] : "")
-        }
-        return names
     }
 }
 
