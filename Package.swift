@@ -49,9 +49,12 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.yaml"), .copy("Resources/templates"), .copy("Resources/static")]
         ),
+        // glibc's malloc tuning, which Swift's Glibc module does not export (see Serve.swift).
+        .target(name: "CMallocTuning"),
         .executableTarget(
             name: "medk-cli",
             dependencies: [
+                "CMallocTuning",
                 "MEDKCore",
                 "MEDKAPI",
                 "MEDKServer",

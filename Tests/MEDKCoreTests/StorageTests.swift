@@ -30,6 +30,28 @@ struct StorageTests {
         try queue.close()
     }
 
+    @Test("the log is copied back in the background, not by a writer: it starts over after a burst of writes")
+    func walCheckpointedInBackground() async throws {
+        let world = try await TestWorld()
+        let item = try await world.submittedDocument(school: "A")
+        let curator = try await world.actor("curator1")
+        let queue = try DatabaseQueue(path: world.service.databasePath)
+        defer { try? queue.close() }
+        /// Frames in the log now (a passive checkpoint reports them before it copies any).
+        func logFrames() async throws -> Int {
+            try await queue.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")![1] }
+        }
+        for index in 0..<100 {
+            _ = try await world.service.comment(itemID: item.item.id, text: "Замечание \(index)", by: curator)
+        }
+        // The writers leave checkpoints alone: nothing but the background checkpointer copies the log.
+        #expect(try await queue.read { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == 1000, "a plain connection's default")
+        try await Task.sleep(for: .milliseconds(700))
+        _ = try await world.service.comment(itemID: item.item.id, text: "После паузы", by: curator)
+        // Once a checkpoint has caught up, the next write rewinds the log: only its own frames are there.
+        #expect(try await logFrames() < 40)
+    }
+
     @Test("a consistent backup opens as a full MEDK database, given the audit key kept apart from it")
     func backup() async throws {
         let world = try await TestWorld()

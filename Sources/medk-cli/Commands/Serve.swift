@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CMallocTuning
 import Hummingbird
 import Logging
 import MEDKCore
@@ -27,6 +28,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ServerMemory.limitArenas()
         var logger = Logger(label: "medk")
         logger.logLevel = .info
         let service = try data.open(maxUploadBytes: Int64(maxUploadMb) * 1024 * 1024, logger: logger)
@@ -65,5 +67,16 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         try await app.runService()
+    }
+}
+
+/// glibc gives each thread that allocates an arena of its own (up to eight per core) and keeps
+/// what is freed in it; a server whose requests hop between the event loops, GRDB's reader queues
+/// and the cooperative pool then holds freed memory in many arenas at once. Two arenas are enough
+/// for two cores: the country's compliance report under 32 concurrent requests peaked at 97 MB
+/// instead of 107–120 MB, at the same throughput.
+enum ServerMemory {
+    static func limitArenas() {
+        _ = medk_limit_malloc_arenas(2)
     }
 }

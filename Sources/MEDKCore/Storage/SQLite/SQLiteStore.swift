@@ -8,6 +8,7 @@ import Logging
 final class SQLiteStore: Store {
     let pool: DatabasePool
     private let batcher: WriteBatcher
+    private let checkpointer: WALCheckpointer
     private let logger: Logger
 
     /// - Parameter trace: receives the SQL of every statement executed (tests check query plans).
@@ -32,9 +33,10 @@ final class SQLiteStore: Store {
             }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
-        // DatabasePool sets NORMAL on its writer after prepareDatabase; set FULL afterwards.
+        // DatabasePool sets NORMAL on its writer after prepareDatabase; set FULL afterwards. The
+        // writer leaves checkpoints to `WALCheckpointer`.
         try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
         }
         if migrate {
             try Migrations.migrator.migrate(pool)
@@ -43,8 +45,11 @@ final class SQLiteStore: Store {
         self.auditKeys = auditKeys
         self.pool = pool
         self.batcher = WriteBatcher(pool: pool)
+        self.checkpointer = try WALCheckpointer(path: path, logger: logger)
         self.logger = logger
     }
+
+    deinit { checkpointer.stop() }
 
     var location: String { pool.path }
 
