@@ -112,17 +112,26 @@ extension SQLiteTransaction {
             LEFT JOIN municipalities mu ON mu.id = m.municipality_id LEFT JOIN regions r ON r.id = m.region_id
             """
         let known = page.countsTotal ? try overdueTotalOfWholeRegions(visibility, query) : nil
+        // A page repeats a few municipalities and regions: their names are made into strings once.
+        var municipalities: [Int64: (code: String, name: String)] = [:]
+        var regions: [Int64: (code: String, name: String, zone: String)] = [:]
         return try KeysetPage.fetch(db, select: """
             m.id, m.roadmap_id, m.campaign_id, m.title, m.task, m.responsible, m.due_date, report.id, report.state,
-            s.code, s.name, mu.code, mu.name, r.code, r.name, r.time_zone, m.region_id
+            s.code, s.name, mu.code, mu.name, r.code, r.name, r.time_zone, m.region_id, m.municipality_id
             """, from: from, countFrom: "measures m", total: known, id: "m.id", conditions, order: order, page: page) { row in
             let due = try row.decode(CalendarDate.self, at: 6)
-            let today = query.todayByRegion[row[16]] ?? due
+            let regionID: Int64 = row[16], municipalityID: Int64 = row[17]
+            let today = query.todayByRegion[regionID] ?? due
+            let municipality = municipalities[municipalityID] ?? (row[11], row[12])
+            municipalities[municipalityID] = municipality
+            let region = regions[regionID] ?? (row[13], row[14], row[15])
+            regions[regionID] = region
             return OverdueMeasure(
                 measureID: row[0], roadmapID: row[1], campaignID: row[2], title: row[3], task: row[4], responsible: row[5],
                 dueDate: due, daysOverdue: due.days(to: today), reportItemID: row[7],
                 reportState: try row.decodeIfPresent(ReviewState.self, at: 8), schoolCode: row[9], schoolName: row[10],
-                municipalityCode: row[11], municipalityName: row[12], regionCode: row[13], regionName: row[14], timeZone: row[15])
+                municipalityCode: municipality.code, municipalityName: municipality.name, regionCode: region.code,
+                regionName: region.name, timeZone: region.zone)
         }
     }
 }
