@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// The gate that keeps password checks and whole-territory reports to one per core.
+/// The gate that keeps password checks off the cores the requests need (`PasswordWork`).
 @Suite("Work gate")
 struct WorkGateTests {
     static let busy = MEDKError(.unavailable, code: "busy", message: "Занято.", retryAfter: 60)

@@ -32,13 +32,12 @@ public final class PasswordWork: Sendable {
     }
 
     private func run<T: Sendable>(_ work: @escaping @Sendable (PasswordHasher) throws -> T) async throws -> T {
-        try await gate.enter()
         let hasher = hasher, queue = queue
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
-            queue.async { continuation.resume(returning: Result { try work(hasher) }) }
+        return try await gate.holding {
+            try await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
+                queue.async { continuation.resume(returning: Result { try work(hasher) }) }
+            }.get()
         }
-        await gate.leave()
-        return try result.get()
     }
 }
 

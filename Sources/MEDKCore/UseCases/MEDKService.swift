@@ -11,11 +11,6 @@ public final class MEDKService: Sendable {
     public let hasher: PasswordHasher
     /// Hashing on threads of its own, bounded: see `PasswordWork`.
     let passwords: PasswordWork
-    /// Reports over a whole region or the country, at most one per core at once: they are pure CPU
-    /// over tens of thousands of school digests, so more at once would only share the same cores
-    /// while each held its own working memory (four country reports at once took the server past
-    /// 170 MB). A municipality's report and everything else do not wait here.
-    let wideReports: WorkGate
     public let loginThrottle: LoginThrottle
     let throttleNotes = ThrottleNotes()
     public let sessionLifetime: TimeInterval
@@ -50,8 +45,6 @@ public final class MEDKService: Sendable {
         self.clock = clock
         self.hasher = hasher
         self.passwords = PasswordWork(hasher: hasher)
-        self.wideReports = WorkGate(width: ProcessInfo.processInfo.activeProcessorCount, queueLimit: 256, refusal: MEDKError(
-            .unavailable, code: "busy", message: "Сервер сейчас занят отчётами по территориям. Повторите через минуту.", retryAfter: 60))
         self.loginThrottle = loginThrottle
         self.sessionLifetime = sessionLifetime
         self.sessionIdleTimeout = sessionIdleTimeout
@@ -63,7 +56,6 @@ public final class MEDKService: Sendable {
         files = other.files
         hasher = other.hasher
         passwords = other.passwords
-        wideReports = other.wideReports
         loginThrottle = other.loginThrottle
         sessionLifetime = other.sessionLifetime
         sessionIdleTimeout = other.sessionIdleTimeout

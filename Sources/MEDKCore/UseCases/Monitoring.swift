@@ -38,24 +38,13 @@ extension MEDKService {
     /// municipality with its schools. As of a past date it costs what it costs for now.
     public func deadlines(_ query: DeadlinesQuery, for actor: Actor) async throws -> ComplianceReport {
         let now = now()
-        let build: @Sendable () async throws -> ComplianceReport = { [self] in
-            try await read { store in
-                let campaign = try Self.campaignForReport(store, code: query.campaignCode)
-                let territory = try Self.territory(store, regionCode: query.regionCode, municipalityCode: query.municipalityCode,
-                                                   actor: actor)
-                _ = try Policy.authorize(actor, .viewMonitoring(territory.scope))
-                return try ComplianceBuilder(store: store, campaign: campaign, territory: territory, asOf: query.asOf, now: now)
-                    .build(query)
-            }
+        return try await read { store in
+            let campaign = try Self.campaignForReport(store, code: query.campaignCode)
+            let territory = try Self.territory(store, regionCode: query.regionCode, municipalityCode: query.municipalityCode, actor: actor)
+            _ = try Policy.authorize(actor, .viewMonitoring(territory.scope))
+            return try ComplianceBuilder(store: store, campaign: campaign, territory: territory, asOf: query.asOf, now: now)
+                .build(query)
         }
-        // Which territory is asked is known only from the store (a coordinator's own one by default).
-        let isWide = try await read { store in
-            switch try Self.territory(store, regionCode: query.regionCode, municipalityCode: query.municipalityCode, actor: actor).scope {
-            case .country, .region: true
-            case .municipality: false
-            }
-        }
-        return try await isWide ? wideReports.holding(build) : build()
     }
 
     /// The territory asked for, or the actor's own one when none is named.

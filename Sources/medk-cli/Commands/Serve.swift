@@ -73,8 +73,8 @@ struct Serve: AsyncParsableCommand {
 /// glibc gives each thread that allocates an arena of its own (up to eight per core) and keeps
 /// what is freed in it; a server whose requests hop between the event loops, GRDB's reader queues
 /// and the cooperative pool then holds freed memory in many arenas at once. Two arenas are enough
-/// for two cores: the country's compliance report under 32 concurrent requests peaked at 97 MB
-/// instead of 107–120 MB, at the same throughput.
+/// for two cores (in one comparison the country's compliance report under 32 concurrent requests
+/// peaked at 97 MB instead of 107–120 MB, at the same throughput).
 enum ServerMemory {
     static func limitArenas() {
         _ = medk_limit_malloc_arenas(2)
