@@ -170,7 +170,7 @@ extension MEDKService {
     public func transition(itemID: Int64, _ request: TransitionRequest, by actor: Actor) async throws -> ItemDetail {
         let comment = try Self.validatedComment(request)
         let now = now()
-        try await write { store in try Self.applyTransition(store, itemID: itemID, request, comment: comment, by: actor, at: now) }
+        _ = try await write { store in try Self.applyTransition(store, itemID: itemID, request, comment: comment, by: actor, at: now) }
         return try await item(itemID, for: actor)
     }
 

@@ -24,11 +24,17 @@ final class WALCheckpointer: Sendable {
             var failures = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
                 do {
                     try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
                     failures = 0
                 } catch {
-                    // Busy (another checkpoint, a backup) is retried next time; anything else is told once.
+                    // GRDB answers a cancelled task with CancellationError or an interrupted
+                    // statement: the store is closing, nothing failed.
+                    if Task.isCancelled { break }
+                    // Busy (a closing connection's own checkpoint, a backup) is retried next time;
+                    // anything else is told once.
+                    if let error = error as? DatabaseError, error.resultCode == .SQLITE_BUSY { continue }
                     failures += 1
                     if failures == 1 { logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"]) }
                 }
