@@ -58,6 +58,17 @@ CREATE TABLE item_files (
     UNIQUE (item_id, version)
 );
 
+CREATE TABLE item_tallies (
+    region_id INTEGER NOT NULL,
+    municipality_id INTEGER NOT NULL,
+    campaign_id INTEGER NOT NULL,
+    municipal INTEGER NOT NULL CHECK (municipal IN (0, 1)),
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL,
+    item_count INTEGER NOT NULL CHECK (item_count > 0),
+    PRIMARY KEY (region_id, municipality_id, campaign_id, municipal, kind, state)
+) WITHOUT ROWID;
+
 CREATE TABLE "items" (
     id INTEGER PRIMARY KEY,
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
@@ -225,6 +236,8 @@ CREATE INDEX curator_assignments_curator ON curator_assignments(curator_id);
 
 CREATE INDEX curator_assignments_school ON curator_assignments(school_id, campaign_id);
 
+CREATE INDEX item_tallies_municipality ON item_tallies(municipality_id);
+
 CREATE UNIQUE INDEX items_antirisk_per_factor ON items(campaign_id, school_id, risk_factor_id)
     WHERE kind = 'antirisk_programme';
 
@@ -293,6 +306,34 @@ BEGIN SELECT RAISE(ABORT, 'file versions are immutable'); END;
 
 CREATE TRIGGER item_files_undeletable BEFORE DELETE ON item_files
 BEGIN SELECT RAISE(ABORT, 'file versions are immutable'); END;
+
+CREATE TRIGGER items_tally_delete AFTER DELETE ON items BEGIN
+    DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = OLD.municipality_id
+        AND campaign_id = OLD.campaign_id AND municipal = (OLD.school_id IS NULL) AND kind = OLD.kind AND state = OLD.state
+        AND item_count = 1;
+    UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id AND municipality_id = OLD.municipality_id
+        AND campaign_id = OLD.campaign_id AND municipal = (OLD.school_id IS NULL) AND kind = OLD.kind AND state = OLD.state;
+END;
+
+CREATE TRIGGER items_tally_insert AFTER INSERT ON items BEGIN
+    INSERT INTO item_tallies (region_id, municipality_id, campaign_id, municipal, kind, state, item_count)
+        VALUES (NEW.region_id, NEW.municipality_id, NEW.campaign_id, NEW.school_id IS NULL, NEW.kind, NEW.state, 1)
+        ON CONFLICT (region_id, municipality_id, campaign_id, municipal, kind, state) DO UPDATE SET item_count = item_count + 1;
+END;
+
+CREATE TRIGGER items_tally_update AFTER UPDATE OF region_id, municipality_id, campaign_id, school_id, kind, state ON items
+WHEN OLD.region_id IS NOT NEW.region_id OR OLD.municipality_id IS NOT NEW.municipality_id
+    OR OLD.campaign_id IS NOT NEW.campaign_id OR (OLD.school_id IS NULL) IS NOT (NEW.school_id IS NULL)
+    OR OLD.kind IS NOT NEW.kind OR OLD.state IS NOT NEW.state BEGIN
+    DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = OLD.municipality_id
+        AND campaign_id = OLD.campaign_id AND municipal = (OLD.school_id IS NULL) AND kind = OLD.kind AND state = OLD.state
+        AND item_count = 1;
+    UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id AND municipality_id = OLD.municipality_id
+        AND campaign_id = OLD.campaign_id AND municipal = (OLD.school_id IS NULL) AND kind = OLD.kind AND state = OLD.state;
+    INSERT INTO item_tallies (region_id, municipality_id, campaign_id, municipal, kind, state, item_count)
+        VALUES (NEW.region_id, NEW.municipality_id, NEW.campaign_id, NEW.school_id IS NULL, NEW.kind, NEW.state, 1)
+        ON CONFLICT (region_id, municipality_id, campaign_id, municipal, kind, state) DO UPDATE SET item_count = item_count + 1;
+END;
 
 CREATE TRIGGER measures_open_days_delete AFTER DELETE ON measures WHEN OLD.report_first_confirmed_at IS NULL BEGIN
     DELETE FROM open_measure_days WHERE campaign_id = OLD.campaign_id AND region_id = OLD.region_id

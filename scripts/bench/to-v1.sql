@@ -68,6 +68,7 @@ CREATE INDEX measures_roadmap ON measures(roadmap_id, position);
 
 DROP TABLE school_progress;
 DROP TABLE IF EXISTS open_measure_days;
+DROP TABLE IF EXISTS item_tallies;
 DROP INDEX IF EXISTS curator_assignments_school;
 DELETE FROM grdb_migrations WHERE identifier <> 'v1_foundation';
 COMMIT;

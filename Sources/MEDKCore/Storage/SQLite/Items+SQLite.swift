@@ -40,9 +40,36 @@ extension SQLiteTransaction {
 
     func items(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary> {
         guard !visibility.isNothing else { return Page(items: [], total: 0, nextCursor: nil) }
-        return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", id: "i.id",
+        return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i",
+                                    total: page.countsTotal ? tally(visibility, filter) : nil, id: "i.id",
                                     conditions(visibility, filter), order: [.integer("i.id", descending: true)], page: page,
                                     decode: ItemSQL.summary)
+    }
+
+    /// The exact number of items in `visibility` matching `filter`, summed from `item_tallies`, when
+    /// the reach is made of whole territories and the filter of campaign, kind and state; nil when it
+    /// is not (a school's, a curator's or a reviewer's list is short and counted from the items).
+    private func tally(_ visibility: ItemVisibility, _ filter: ItemListFilter) throws -> Int? {
+        guard visibility.excludingSubmittedBy == nil, filter.schoolID == nil, !visibility.isNothing else { return nil }
+        var reach: [String] = []
+        var arguments = StatementArguments()
+        for territory in visibility.reaches {
+            switch territory {
+            case .everything: reach.append("1")
+            case .region(let id): reach.append("region_id = ?"); arguments += [id]
+            case .municipality(let id): reach.append("municipality_id = ?"); arguments += [id]
+            case .municipalItemsOf(let id): reach.append("(municipal = 1 AND municipality_id = ?)"); arguments += [id]
+            case .municipalItemsIn(let id): reach.append("(municipal = 1 AND region_id = ?)"); arguments += [id]
+            case .school, .curated: return nil
+            }
+        }
+        var conditions = SQLConditions()
+        conditions.append((sql: "(" + reach.joined(separator: " OR ") + ")", arguments: arguments))
+        if let campaign = filter.campaignID { conditions.append("campaign_id = ?", campaign) }
+        if let state = filter.state { conditions.append("state = ?", state) }
+        if let kind = filter.kind { conditions.append("kind = ?", kind) }
+        return try Int.fetchOne(statement("SELECT ifnull(sum(item_count), 0) FROM item_tallies WHERE \(conditions.sql)"),
+                                arguments: conditions.arguments) ?? 0
     }
 
     func queue(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary> {
