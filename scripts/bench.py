@@ -24,6 +24,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -95,6 +96,33 @@ def rss(pid):
                 key, value = line.split(":")
                 values[key] = int(value.split()[0]) // 1024
     return values
+
+
+class RSSWatch:
+    """Samples the server's resident memory every 10 ms, so that a peak is told by what was running
+    when it happened (sign-ins, whose password hashing takes 32 MB each, or the load itself)."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self.running = pid, 0, True
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self):
+        while self.running:
+            try:
+                self.peak = max(self.peak, rss(self.pid).get("VmRSS", 0))
+            except OSError:
+                return
+            time.sleep(0.01)
+
+    def take(self):
+        """The peak since the last take."""
+        peak, self.peak = self.peak, rss(self.pid).get("VmRSS", 0)
+        return peak
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
 
 
 class Server:
@@ -353,7 +381,13 @@ def run(binary, directory, calls, fixtures, duration, slow_budget):
     rows = []
     with Server(binary, directory) as server:
         log(f"  cold start {server.cold_start:.2f} s")
-        tokens = {}
+        watch = RSSWatch(server.process.pid)
+        # Everyone signs in first: the sign-ins' password hashing (scrypt, 32 MB each, two at a
+        # time) is measured apart from the load, whose own peak is what the reads and writes cost.
+        logins = sorted({login for _, _, login in calls} | {login for _, _, login in fixtures["cycling"]}
+                        | {login for _, login in fixtures.get("draft_roadmaps", [])})
+        tokens = {login: server.login(login) for login in logins}
+        memory = {"logins": len(logins), "login_peak": watch.take()}
         def token(login):
             if login not in tokens:
                 tokens[login] = server.login(login)
@@ -402,8 +436,16 @@ def run(binary, directory, calls, fixtures, duration, slow_budget):
             result = measure_list(server, lines, duration)
             result["label"] = f"create a measure ({len(lines)} roadmaps), c=8"
             rows.append(result)
-        final = rss(server.process.pid)
+        memory["load_peak"] = watch.take()
+        watch.stop()
+        final = dict(rss(server.process.pid), **memory)
         return server.cold_start, rows, final
+
+
+def print_memory(cold, final):
+    print(f"\nCold start {cold:.2f} s. Server RSS: {final['logins']} accounts signed in first, peak {final['login_peak']} MB "
+          f"(scrypt, 32 MB a sign-in, two at a time); under the load below peak {final['load_peak']} MB, "
+          f"at the end {final.get('VmRSS')} MB (the kernel's high-water mark {final.get('VmHWM')} MB).")
 
 
 def print_table(title, rows):
@@ -458,7 +500,7 @@ def main():
             log(f"{size}: after")
             calls = [] if args.writes_only else calls_after(fixtures, args.duration)
             cold, rows, final = run(args.binary, work, calls, fixtures, args.duration, args.slow)
-            print(f"\nCold start {cold:.2f} s; server RSS at the end {final.get('VmRSS')} MB, peak {final.get('VmHWM')} MB.")
+            print_memory(cold, final)
             print_table(f"{size}, after", rows)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -476,7 +518,7 @@ def main():
                 log(f"{size}: before")
                 calls = [] if args.writes_only else calls_before(fixtures, args.duration)
                 cold, rows, final = run(args.before, work, calls, fixtures, args.duration, args.slow)
-                print(f"\nCold start {cold:.2f} s; server RSS at the end {final.get('VmRSS')} MB, peak {final.get('VmHWM')} MB.")
+                print_memory(cold, final)
                 print_table(f"{size}, before", rows)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
