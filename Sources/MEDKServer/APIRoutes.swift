@@ -133,6 +133,19 @@ enum APIRoutes {
                                                        expectedRevision: body.expectedRevision, by: actor)
             return EditedResponse(status: .created, response: measure)
         }
+        table.on(.post, "\(prefix)/items/{id}/measures/import-preview") { request, context -> RoadmapImportPreview in
+            let actor = try context.requireActor()
+            guard let fileName = request.query("fileName") else {
+                throw MEDKError.invalid("file_name_required", "Укажите имя файла в параметре fileName.")
+            }
+            let year = try request.typedQuery("year").map { try parseInt($0, "year") }
+            return try await service.previewMeasureImport(roadmapID: try context.parameters.id(), fileName: fileName,
+                                                          programmeYear: year, by: actor) {
+                // Read only once the actor may import into this roadmap; bounded like the import itself.
+                let buffer = try await request.body.collect(upTo: TableImportLimits().maximumFileBytes)
+                return Data(buffer.readableBytesView)
+            }
+        }
         table.on(.put, "\(prefix)/measures/{id}") { request, context -> Measure in
             let actor = try context.requireActor()
             let body = try await request.decodeJSON(as: MeasureRequest.self, context: context)

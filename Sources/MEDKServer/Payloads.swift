@@ -20,3 +20,4 @@ extension Page: ResponseGenerator where Element: Codable {}
 extension Page: ResponseEncodable where Element: Codable {}
 
 extension ListResponse: ResponseEncodable {}
+extension RoadmapImportPreview: ResponseEncodable {}

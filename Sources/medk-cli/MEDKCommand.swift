@@ -47,7 +47,8 @@ struct MEDKCommand: AsyncParsableCommand {
                 exit(withError: error)
             }
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                let text = UsageErrors.russian(message(for: error)) + "\n" + UsageErrors.helpHint(CommandLine.arguments)
+                FileHandle.standardError.write(Data((text + "\n").utf8))
                 Foundation.exit(2)
             }
             if error is ExitCode { exit(withError: error) }

@@ -120,6 +120,18 @@ struct CLIAgainstServerTests {
         #expect(try school.run(["show", programme]).stdout.contains("Дефицит педагогических кадров"))
 
         let roadmap = try id(school.run(["create", "roadmap", "--school", "B"]))
+        // The school checks how its Excel table would be read; nothing is saved.
+        let table = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("MEDKCoreTests/Fixtures/import/roadmap-school-cp1251.csv")
+        let preview = try school.run(["measure", "import", roadmap, table.path, "--dry-run", "--year", "2023"])
+        #expect(preview.status == 0, "\(preview)")
+        #expect(preview.stdout.contains("Мероприятий: 6, требуют внимания: 1."))
+        #expect(preview.stdout.contains("Срок: «20–21 апреля 2023г., октябрь 2023г.» → 21.04.2023, 31.10.2023"))
+        #expect(preview.stdout.contains("! Строка 12 № 5: «Обмен опытом с кураторами»"), "\(preview.stdout)")
+        let previewJSON = try school.run(["measure", "import", roadmap, table.path, "--dry-run", "--year", "2023", "--format", "json"])
+        let read = try JSONDecoder.iso8601.decode(RoadmapImportPreview.self, from: Data(previewJSON.stdout.utf8))
+        #expect(read.measures.map(\.number) == ["1", "2", "3", "4", "5", "6"])
+        #expect(try curator.run(["measure", "import", roadmap, table.path, "--dry-run"]).status == 1)
         let incomplete = try school.run(["submit", roadmap])
         #expect(incomplete.status == 1)
         #expect(incomplete.stderr.contains("нет ни одного мероприятия"))
@@ -164,6 +176,14 @@ struct CLIAgainstServerTests {
         #expect(try cli.run(["deadlines", "--help"]).stdout.contains("Соблюдение сроков"))
         #expect(try cli.run(["no-such-command"]).status == 2)
         #expect(try cli.run(["deadlines", "--as-of", "31.02.2026"]).status == 2)
+        // Mistakes in the call are told in Russian, with where to find help, not ArgumentParser's English usage.
+        let missing = try cli.run(["measure", "import"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("Ошибка: не хватает аргумента") && missing.stderr.contains("Справка: medk measure import --help"),
+                "\(missing)")
+        #expect(!missing.stderr.contains("Usage") && !missing.stderr.contains("See '"))
+        let unknown = try cli.run(["deadlines", "--bogus"])
+        #expect(unknown.stderr.contains("неизвестный параметр «--bogus»") && !unknown.stderr.contains("Usage"), "\(unknown)")
         let notLoggedIn = try cli.run(["queue"])
         #expect(notLoggedIn.status == 1)
         #expect(notLoggedIn.stderr.contains("medk login"))

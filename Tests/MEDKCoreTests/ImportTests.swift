@@ -83,6 +83,28 @@ struct ImportTests {
         let submitted = try await world.submittedDocument(school: "A")
         #expect(try await world.service.queue(for: try await world.actor("curator3")).items.map(\.item.id) == [submitted.item.id])
     }
+
+    @Test("a member of a school's own team cannot be made its curator, by import or by the region")
+    func curatorOfOwnSchool() async throws {
+        let world = try await TestWorld()
+        _ = try await world.service.importCSV(.users, text: """
+            login;full_name;email;role;scope_code
+            dual;Завуч и куратор;;school;A
+            dual;Завуч и куратор;;curator;R1
+            """, dryRun: false, by: .local)
+        let imported = await #expect(throws: MEDKError.self) {
+            try await world.service.importCSV(.assignments, text: "campaign_code;school_code;curator_login\nC2026;A;dual", dryRun: false, by: .local)
+        }
+        #expect(imported?.details.first?.contains("входит в управленческую команду школы") == true)
+        let byRegion = await #expect(throws: MEDKError.self) {
+            try await world.service.assignCurator(by: .user(try await world.actor("reg-R1")), campaignCode: "C2026", schoolCode: "A",
+                                                  curatorLogin: "dual")
+        }
+        #expect(byRegion?.code == "curator_conflict_of_interest")
+        // Another school of the region is fine.
+        try await world.service.assignCurator(by: .user(try await world.actor("reg-R1")), campaignCode: "C2026", schoolCode: "B",
+                                              curatorLogin: "dual")
+    }
 }
 
 @Suite("CSV reading and writing")

@@ -30,6 +30,9 @@ struct ItemWorkflowTests {
         #expect(confirmed.confirmedVersion == 2)
         #expect(confirmed.history.map(\.action) == [.itemCreate, .itemUpload, .itemSubmit, .itemReturn,
                                                     .itemUpload, .itemSubmit, .itemConfirm])
+        #expect(confirmed.history.last?.actorName == "Куратор Первый" && confirmed.history.last?.actor == "curator1",
+                "people are named as others know them, the login kept beside")
+        #expect(confirmed.history.first?.actorName == "Команда А")
         #expect(try await world.service.queue(for: try await world.actor("curator1")).items.isEmpty)
     }
 

@@ -110,6 +110,24 @@ struct PolicyMatrixTests {
         #expect(Policy.allows(both, Self.permission(.review, .ownSchool, submittedBy: 42)))
     }
 
+    @Test("a coordinator who tries to decide on a school's document is told that only its curator decides, not that the school is not assigned to them")
+    func coordinatorsAreToldTheRealReason() {
+        let permission = Self.permission(.review, .ownSchool, submittedBy: 10)
+        for role in [Role.municipal, .regional, .federal] {
+            let error = #expect(throws: MEDKError.self) { try Policy.authorize(Self.actor(role), permission) }
+            #expect(error?.message.contains("может только её куратор") == true && error?.message.contains(role.russianName) == true)
+            #expect(error?.message.contains("не закреплена за вами") == false)
+        }
+        // A curator who sees another school as its municipal coordinator is told it is not theirs to curate.
+        let curatorAndCoordinator = Actor(userID: 11, login: "curator1",
+                                          grants: [RoleGrant(role: .curator, organisationID: 1), RoleGrant(role: .municipal, organisationID: 1)],
+                                          curatedSchools: [CampaignSchool(campaignID: Self.campaign, schoolID: 1)])
+        let otherCurator = #expect(throws: MEDKError.self) {
+            try Policy.authorize(curatorAndCoordinator, Self.permission(.review, .otherCuratorSchool, submittedBy: 10))
+        }
+        #expect(otherCurator?.message == "Эта школа не закреплена за вами как за куратором в этой кампании.")
+    }
+
     @Test("a municipal roadmap is kept by its municipality and reviewed by its region")
     func municipalItems() {
         let scope = ItemScope(campaignID: Self.campaign, path: OrganisationPath(regionID: 1, municipalityID: 1, schoolID: nil), submittedBy: 12)

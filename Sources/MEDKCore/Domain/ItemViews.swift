@@ -15,7 +15,10 @@ public struct FileVersion: Codable, Sendable, Hashable {
 public struct HistoryEntry: Codable, Sendable, Hashable {
     public var seq: Int64
     public var at: Date
+    /// The login of who acted (`local:<user>` for the operator's console).
     public var actor: String
+    /// Their name as people know them, when the actor is a user.
+    public var actorName: String?
     public var role: Role?
     public var action: AuditAction
     public var fromState: ReviewState?

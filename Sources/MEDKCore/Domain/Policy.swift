@@ -203,9 +203,16 @@ public enum Policy {
                 return MEDKError(.forbidden, code: "self_review",
                                  message: "Нельзя подтверждать или возвращать то, что вы сами отправили на проверку.")
             }
-            return .forbidden(scope.isMunicipal
-                ? "Муниципальные документы проверяет региональный координатор своего региона."
-                : "Эта школа не закреплена за вами как за куратором в этой кампании.")
+            if scope.isMunicipal {
+                return .forbidden("Муниципальные документы проверяет региональный координатор своего региона.")
+            }
+            // Name the real reason: a coordinator who sees the school is not a curator at all.
+            if actor.grants.contains(where: { $0.role == .curator }) {
+                return .forbidden("Эта школа не закреплена за вами как за куратором в этой кампании.")
+            }
+            let roles = Set(actor.grants.map(\.role)).sorted().map(\.russianName).joined(separator: ", ")
+            return .forbidden("Подтверждать и возвращать документы школы может только её куратор. Ваша роль — \(roles): "
+                + "вам видны документы, но решение принимает куратор, закреплённый за школой.")
         case .ownItem:
             return .forbidden("Изменять и отправлять на проверку может только сама организация-владелец.")
         case .viewItem, .comment:

@@ -30,6 +30,43 @@ public struct MilestoneInput: Codable, Sendable, Hashable {
             .init(kind: .finalReport, title: "Итоговый отчёт", dueDate: CalendarDate(year: year, month: 12, day: 15)!),
         ]
     }
+
+    /// The milestones a new campaign gets: the usual calendar, or only the kinds it chose (a 2022
+    /// campaign that never had some stages must not show them as «не представлено»), with dates moved
+    /// by `due`. A chosen kind outside the usual calendar needs its date.
+    public static func chosen(year: Int, kinds: [ItemKind]?, due: [ItemKind: CalendarDate]) throws(MEDKError) -> [MilestoneInput] {
+        let standard = standard(year: year)
+        var milestones: [MilestoneInput]
+        if let kinds {
+            guard !kinds.isEmpty else { throw MEDKError.rejected("no_milestones", "Выберите хотя бы одну контрольную точку.") }
+            guard Set(kinds).count == kinds.count else {
+                throw MEDKError.rejected("duplicate_milestone", "Контрольная точка указана дважды.")
+            }
+            milestones = []
+            for kind in kinds {
+                if let usual = standard.first(where: { $0.kind == kind }) {
+                    milestones.append(usual)
+                } else if let date = due[kind] {
+                    milestones.append(MilestoneInput(kind: kind, title: kind.russianName, dueDate: date))
+                } else {
+                    throw MEDKError.rejected("milestone_date_required",
+                                             "У «\(kind.russianName)» нет обычного срока: укажите его, например \(kind.rawValue)=\(year)-06-30.")
+                }
+            }
+        } else {
+            milestones = standard
+        }
+        for (kind, date) in due.sorted(by: { $0.value < $1.value }) {
+            if let index = milestones.firstIndex(where: { $0.kind == kind }) {
+                milestones[index].dueDate = date
+            } else if kinds == nil {
+                milestones.append(MilestoneInput(kind: kind, title: kind.russianName, dueDate: date))
+            } else {
+                throw MEDKError.rejected("milestone_not_chosen", "Срок для «\(kind.russianName)» указан, но эта контрольная точка не выбрана.")
+            }
+        }
+        return milestones
+    }
 }
 
 extension MEDKService {

@@ -105,9 +105,17 @@ enum OrganisationWrites {
     /// Adds the school to the campaign if needed, then the curator to the school.
     static func assignCurator(_ store: any StoreWriting, _ actor: AuditActor, at: Date, campaignID: Int64, school: SchoolPlace,
                               curatorID: Int64) throws -> UpsertOutcome {
-        let curatorRegions = try store.grants(userID: curatorID).filter { $0.role == .curator }.compactMap(\.organisationID)
+        let grants = try store.grants(userID: curatorID)
+        let curatorRegions = grants.filter { $0.role == .curator }.compactMap(\.organisationID)
         guard curatorRegions.contains(school.path.regionID) else {
             throw MEDKError.rejected("not_a_curator", "Пользователь не является куратором в регионе этой школы.")
+        }
+        // A curator confirms what the school submits: a member of the school's own team would confirm their own work.
+        guard !grants.contains(RoleGrant(role: .school, organisationID: school.school.id)) else {
+            throw MEDKError.rejected("curator_conflict_of_interest", """
+                Этот пользователь входит в управленческую команду школы «\(school.school.name)» и не может быть её куратором: \
+                куратор проверяет то, что школа отправляет. Назначьте другого куратора.
+                """)
         }
         try addParticipant(store, actor, at: at, campaignID: campaignID, schoolID: school.school.id)
         if try store.isAssigned(campaignID: campaignID, schoolID: school.school.id, curatorID: curatorID) { return .unchanged }

@@ -188,7 +188,7 @@ extension MEDKService {
         return reportID!
     }
 
-    private static func loadRoadmap(_ store: any StoreReading, _ id: Int64) throws -> StoredItem {
+    static func loadRoadmap(_ store: any StoreReading, _ id: Int64) throws -> StoredItem {
         let item = try load(store, id)
         guard item.kind == .roadmap else { throw MEDKError.rejected("not_a_roadmap", "Объект №\(id) — не дорожная карта.") }
         return item

@@ -113,6 +113,21 @@ enum ItemPages {
             return request.redirect("/items/\(id)#measures", success: "Мероприятие добавлено.")
         }
 
+        // A roadmap table read the way importing it would, shown row by row; nothing is saved.
+        web.post("/items/{id}/measures/import", limits: .upload(fileBytes: Int64(TableImportLimits().maximumFileBytes))) { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            guard let file = form.files["file"] else { throw MEDKError.invalid("file_required", "Выберите файл таблицы.") }
+            var year: Int?
+            if let text = form["year"], !text.isEmpty {
+                guard let number = Int(text) else { throw MEDKError.rejected("invalid_year", "Год программы — число, например 2023.") }
+                year = number
+            }
+            let preview = try await request.service.previewMeasureImport(roadmapID: id, fileName: file.fileName,
+                                                                         programmeYear: year, by: actor) { try file.contents() }
+            return await request.page("measure_import", title: "Импорт мероприятий: проверка", MeasureImportPage(roadmapID: id, preview))
+        }
+
         web.post("/measures/{id}") { request, form in
             let actor = try request.actor()
             let measure = try await request.service.updateMeasure(try request.context.parameters.id(), try measureInput(form),

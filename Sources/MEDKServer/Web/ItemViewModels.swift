@@ -70,7 +70,7 @@ struct HistoryRowView: Sendable {
 
     init(_ entry: HistoryEntry, zone: String) {
         at = Presentation.time(entry.at, zone: zone) ?? ""
-        actor = entry.actor
+        actor = entry.actorName ?? entry.actor
         role = entry.role?.russianName
         action = entry.action.russianName
         if let from = entry.fromState, let to = entry.toState, from != to {

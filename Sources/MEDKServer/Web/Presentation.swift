@@ -32,11 +32,7 @@ enum Presentation {
     }
 
     /// «1,2 МБ»
-    static func size(_ bytes: Int64) -> String {
-        if bytes < 1024 { return "\(bytes) Б" }
-        if bytes < 1 << 20 { return String(format: "%.0f КБ", Double(bytes) / 1024) }
-        return String(format: "%.1f МБ", Double(bytes) / Double(1 << 20)).replacingOccurrences(of: ".", with: ",")
-    }
+    static func size(_ bytes: Int64) -> String { ByteSize.russian(bytes) }
 
     /// «3 дня», «1 день», «11 дней»
     static func days(_ count: Int) -> String {

@@ -9,28 +9,41 @@ struct Campaigns: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Создать кампанию с каталогом из десяти факторов риска ФИОКО и обычным календарём контрольных точек.",
-            discussion: "Срок контрольной точки можно задать: --due development_concept=2026-04-30 (повторяйте для нескольких).")
+            abstract: "Создать кампанию с каталогом из десяти факторов риска ФИОКО и календарём контрольных точек.",
+            discussion: """
+                Без --milestones кампания получает обычный календарь: \
+                \(MilestoneInput.standard(year: 2026).map { "\($0.kind.rawValue) (\($0.dueDate.russian.prefix(5)))" }.joined(separator: ", ")). \
+                --milestones оставляет только перечисленные, например --milestones risk_profile,development_concept,roadmap. \
+                Срок можно задать: --due development_concept=2026-04-30 (повторяйте для нескольких). \
+                Виды: \(ItemKind.allCases.filter { $0 != .measureReport }.map { "\($0.rawValue) — \($0.russianName)" }.joined(separator: "; ")).
+                """)
         @OptionGroup var data: DataDirectory
         @Argument(help: "Код кампании, например 500plus-2026.") var code: String
         @Option(name: .long, help: "Название, например «500+ 2026».") var name: String
         @Option(name: .long, help: "Год проекта.") var year: Int
+        @Option(name: .long, help: "Только эти контрольные точки, через запятую: ВИД,ВИД,…") var milestones: String?
         @Option(name: .long, help: "Срок контрольной точки: ВИД=ГГГГ-ММ-ДД.") var due: [String] = []
 
         func run() async throws {
             guard (2000...2100).contains(year) else { throw ValidationError("Год — от 2000 до 2100.") }
-            var milestones = MilestoneInput.standard(year: year)
+            var dates: [ItemKind: CalendarDate] = [:]
             for entry in due {
                 let parts = entry.split(separator: "=").map(String.init)
                 guard parts.count == 2, let kind = ItemKind(rawValue: parts[0]), let date = CalendarDate(parts[1]) else {
                     throw ValidationError("Не понял «\(entry)»: нужно ВИД=ГГГГ-ММ-ДД, например roadmap=2026-05-15.")
                 }
-                if let index = milestones.firstIndex(where: { $0.kind == kind }) {
-                    milestones[index].dueDate = date
-                } else {
-                    milestones.append(MilestoneInput(kind: kind, title: kind.russianName, dueDate: date))
+                dates[kind] = date
+            }
+            let kinds = try milestones.map { list in
+                try list.split(separator: ",").map { name in
+                    let trimmed = name.trimmingCharacters(in: .whitespaces)
+                    guard let kind = ItemKind(rawValue: trimmed) else {
+                        throw ValidationError("Вид «\(trimmed)» неизвестен; виды перечислены в medk campaigns create --help.")
+                    }
+                    return kind
                 }
             }
+            let milestones = try MilestoneInput.chosen(year: year, kinds: kinds, due: dates)
             let created = try await data.openExisting().createCampaign(by: .local, code: code, name: name, year: year, milestones: milestones)
             print("Кампания «\(created.campaign.name)» создана: факторов риска \(created.riskFactors.count), контрольных точек \(created.milestones.count).")
         }

@@ -186,7 +186,7 @@ struct Backup: AsyncParsableCommand {
         let service = try await data.openExisting()
         try await service.backup(to: file)
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        print("Копия базы записана: \(file) (\(size / 1024) КБ).")
+        print("Копия базы записана: \(file) (\(ByteSize.russian(Int64(size)))).")
     }
 }
 

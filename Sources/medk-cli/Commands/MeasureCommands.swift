@@ -5,8 +5,8 @@ import MEDKCore
 
 struct MeasureCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "measure", abstract: "Мероприятия дорожной карты: добавить, отчитаться.",
-        subcommands: [Add.self, Report.self])
+        commandName: "measure", abstract: "Мероприятия дорожной карты: добавить, импортировать из таблицы, отчитаться.",
+        subcommands: [Add.self, Import.self, Report.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Добавить мероприятие в дорожную карту (черновик или на доработке).")
@@ -35,6 +35,76 @@ struct MeasureCommand: AsyncParsableCommand {
                                      regionalMeasure: regional)
             let measure = try await client.send("POST", "/api/v1/items/\(roadmap)/measures", json: MeasureRequest(measure: input), as: Measure.self)
             print("Мероприятие №\(measure.position) (id \(measure.id)) добавлено в дорожную карту №\(roadmap).")
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Прочитать мероприятия из таблицы (DOCX, XLSX, CSV) и показать, как они будут импортированы.",
+            discussion: """
+                Программа находит таблицу по строке заголовка («Мероприятие», «Сроки реализации», «Ответственные»…), \
+                понимает строки-разделы («Трек 1. …», «Цель: …», «Первый этап: …»), строки, перенесённые на новую \
+                страницу, и сроки, написанные словами («Апрель 2023г.», «I квартал», «Ежемесячно»). С --dry-run \
+                ничего не сохраняется: показывается каждое мероприятие и замечания к нему.
+                """)
+        @Argument(help: "Номер дорожной карты.") var roadmap: Int64
+        @Argument(help: "Файл таблицы: .docx, .xlsx или .csv.") var file: String
+        @Flag(name: .long, help: "Только показать, как будет прочитана таблица, ничего не сохраняя.") var dryRun = false
+        @Option(name: .long, help: "Год программы для сроков без года; по умолчанию — год кампании.") var year: Int?
+        @Option(name: .long, help: "Вывод: table или json.") var format: OutputFormat = .table
+
+        func run() async throws {
+            guard format != .csv else { throw ValidationError("--format: table или json.") }
+            guard dryRun else {
+                // Saving needs measures with several dates, schedules and no date yet: they come next.
+                throw MEDKError.rejected("import_apply_unavailable", """
+                    Сохранение импорта пока недоступно: мероприятия с несколькими сроками и периодичностью ещё не хранятся. \
+                    Запустите с --dry-run, чтобы проверить, как будет прочитана таблица.
+                    """)
+            }
+            let url = URL(fileURLWithPath: file)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw MEDKError.invalid("file_not_found", "Не удалось прочитать файл «\(file)».")
+            }
+            let client = try APIClient.saved()
+            var query: [String: String?] = ["fileName": url.lastPathComponent]
+            if let year { query["year"] = String(year) }
+            let (body, _) = try await client.raw("POST", "/api/v1/items/\(roadmap)/measures/import-preview", query: query,
+                                                 body: data, contentType: "application/octet-stream")
+            let preview = try APIClient.decoder.decode(RoadmapImportPreview.self, from: body)
+            if format == .json { return try Output.json(preview) }
+            print(Self.describe(preview), terminator: "")
+        }
+
+        /// Every measure as read, one block each, flagged ones marked.
+        static func describe(_ preview: RoadmapImportPreview) -> String {
+            var out = "Таблица «\(preview.table)» (\(preview.format.russianName)), заголовок в строке \(preview.headerLine); "
+                + "год программы \(preview.programmeYear).\n"
+            let columns = RoadmapField.allCases.compactMap { field in
+                preview.columns[field.rawValue].map { "\(field.russianName) — «\($0)»" }
+            }
+            out += "Столбцы: " + columns.joined(separator: "; ") + ".\n"
+            for problem in preview.problems { out += "! \(problem.message)\n" }
+            out += "Мероприятий: \(preview.measures.count), требуют внимания: \(preview.flaggedCount).\n"
+            for measure in preview.measures {
+                out += "\n" + (measure.isFlagged ? "! " : "") + "Строка \(measure.line)"
+                    + (measure.number.map { " № \($0)" } ?? "") + ": «\(measure.title)»\n"
+                for (label, value) in [("Этап", measure.stage), ("Трек", measure.track), ("Цель", measure.goal),
+                                       ("Раздел", measure.section), ("Задача", measure.task)] {
+                    if let value { out += "  \(label): \(value)\n" }
+                }
+                let dates = measure.dueDates.isEmpty ? "без даты" : measure.dueDates.map(\.russian).joined(separator: ", ")
+                out += "  Срок: «\(measure.deadlineText)» → \(dates)"
+                    + (measure.recurrence.map { " (\($0.russianName))" } ?? "") + "\n"
+                for (label, value) in [("Ответственные", measure.responsible), ("Показатель", measure.indicator),
+                                       ("Результат", measure.result), ("Плановое значение", measure.plannedValue),
+                                       ("Нормативный документ", measure.normativeDocument),
+                                       ("Региональная мера", measure.regionalMeasure)] where !value.isEmpty {
+                    out += "  \(label): \(value)\n"
+                }
+                for note in measure.notes { out += "  ! \(note.message)\n" }
+            }
+            return out
         }
     }
 

@@ -21,7 +21,7 @@ struct Login: AsyncParsableCommand {
         let client = try APIClient(server: server, token: nil)
         let result = try await client.send("POST", "/api/v1/auth/login", json: LoginRequest(login: login, password: password), as: LoginResult.self)
         try SavedSession(server: client.server.absoluteString, token: result.token, login: result.user.login).save()
-        print("Вход выполнен: \(result.user.fullName) (\(result.user.grants.map(\.role.russianName).joined(separator: ", "))). Сессия до \(Timestamp.string(result.expiresAt)).")
+        print("Вход выполнен: \(result.user.fullName) (\(result.user.grants.map(\.role.russianName).joined(separator: ", "))). Сессия до \(Output.time(result.expiresAt, zone: TimeZone.current.identifier)).")
     }
 }
 
@@ -114,8 +114,8 @@ enum ItemPrinter {
             out += "Доступные вам действия: \(detail.allowedActions.map(\.russianName).joined(separator: ", "))\n"
         }
         if !detail.files.isEmpty {
-            out += "\nФайлы:\n" + Output.table([["Версия", "Имя", "Размер, КБ", "Загружен", "Кем", "SHA-256"]] + detail.files.map {
-                [String($0.version), $0.fileName, String(max(1, $0.size / 1024)), Output.time($0.uploadedAt, zone: zone), $0.uploadedBy,
+            out += "\nФайлы:\n" + Output.table([["Версия", "Имя", "Размер", "Загружен", "Кем", "SHA-256"]] + detail.files.map {
+                [String($0.version), $0.fileName, ByteSize.russian($0.size), Output.time($0.uploadedAt, zone: zone), $0.uploadedBy,
                  String($0.sha256.prefix(16)) + "…"]
             })
         }
@@ -139,7 +139,7 @@ enum ItemPrinter {
         }
         out += "\nИстория" + (detail.historyTotal > detail.history.count
             ? " (последние \(detail.history.count) из \(detail.historyTotal))" : "") + ":\n" + Output.table([["Время", "Кто", "Действие", "Переход", "Комментарий"]] + detail.history.map {
-            [Output.time($0.at, zone: zone), $0.actor, $0.action.russianName,
+            [Output.time($0.at, zone: zone), $0.actorName ?? $0.actor, $0.action.russianName,
              $0.fromState == $0.toState ? "" : "\($0.fromState?.russianName ?? "∅") → \($0.toState?.russianName ?? "∅")",
              $0.comment ?? ""]
         })

@@ -80,7 +80,7 @@ struct Upload: AsyncParsableCommand {
                                                          body: data, contentType: "application/octet-stream")
         let detail = try APIClient.decoder.decode(ItemDetail.self, from: body)
         let version = detail.files.last!
-        print("Загружена версия \(version.version) файла «\(version.fileName)» к №\(item) (\(version.size / 1024) КБ, SHA-256 \(version.sha256.prefix(16))…).")
+        print("Загружена версия \(version.version) файла «\(version.fileName)» к №\(item) (\(ByteSize.russian(version.size)), SHA-256 \(version.sha256.prefix(16))…).")
     }
 }
 
@@ -102,7 +102,7 @@ struct Download: AsyncParsableCommand {
             throw MEDKError.invalid("file_exists", "Файл «\(destination)» уже существует.")
         }
         try data.write(to: URL(fileURLWithPath: destination))
-        print("Сохранено: \(destination) (версия \(file.version), \(data.count / 1024) КБ).")
+        print("Сохранено: \(destination) (версия \(file.version), \(ByteSize.russian(Int64(data.count)))).")
     }
 }
 

@@ -111,9 +111,11 @@ extension SQLiteTransaction {
     func history(itemID: Int64, page: PageRequest) throws -> Page<HistoryEntry> {
         var conditions = SQLConditions()
         conditions.append("a.entity_type = ? AND a.entity_id = ?", AuditEntity.item, String(itemID))
-        return try KeysetPage.fetch(db, select: "a.seq, a.at, a.actor_login, a.actor_role, a.action, a.from_state, a.to_state, a.comment, a.details",
-                                    from: "audit_log a", conditions, order: [.integer("a.seq", descending: true)], page: page) { row in
-            HistoryEntry(seq: row[0], at: Timestamp.date(row[1]) ?? Date(timeIntervalSince1970: 0), actor: row[2],
+        return try KeysetPage.fetch(db, select: """
+            a.seq, a.at, a.actor_login, a.actor_role, a.action, a.from_state, a.to_state, a.comment, a.details, u.full_name
+            """, from: "audit_log a LEFT JOIN users u ON u.id = a.actor_id", conditions, order: [.integer("a.seq", descending: true)],
+            page: page) { row in
+            HistoryEntry(seq: row[0], at: Timestamp.date(row[1]) ?? Date(timeIntervalSince1970: 0), actor: row[2], actorName: row[9],
                          role: try row.decodeIfPresent(Role.self, at: 3), action: try row.decode(AuditAction.self, at: 4),
                          fromState: (row[5] as String?).flatMap(ReviewState.init(rawValue:)),
                          toState: (row[6] as String?).flatMap(ReviewState.init(rawValue:)), comment: row[7],

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Something a person should know about an imported row or file: a stable code and a Russian message.
+public struct ImportNote: Sendable, Hashable, Codable {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(_ warning: DeadlineWarning) {
+        self.init(code: warning.code, message: warning.message)
+    }
+}
+
+/// One measure as the import read it from the table, before anything is saved.
+public struct ImportedMeasure: Sendable, Hashable, Codable {
+    /// The table's row where the measure starts (rows that continue it are named in its notes).
+    public var line: Int
+    public var number: String?
+    public var title: String
+    /// Where the measure sits in the roadmap, from the heading rows above it.
+    public var stage: String?
+    public var track: String?
+    public var trackNumber: MunicipalTrack?
+    public var goal: String?
+    public var section: String?
+    public var task: String?
+    public var deadlineText: String
+    /// ISO dates in the owner's zone; empty when the deadline was not understood (see `notes`).
+    public var dueDates: [CalendarDate]
+    public var recurrence: DeadlineRecurrence?
+    public var responsible: String
+    public var indicator: String
+    public var result: String
+    public var plannedValue: String
+    public var normativeDocument: String
+    public var regionalMeasure: String
+    public var notes: [ImportNote]
+
+    /// The person must look at it: it has no due date or no title.
+    public var isFlagged: Bool { dueDates.isEmpty || title.isEmpty }
+}
+
+/// What importing a table would do: every measure as interpreted, and what concerns the whole file.
+public struct RoadmapImportPreview: Sendable, Hashable, Codable {
+    public var format: TableFileFormat
+    /// The table the measures came from («Лист1», «таблица 2»).
+    public var table: String
+    /// The header row's line and the headers recognised, by field.
+    public var headerLine: Int
+    public var columns: [String: String]
+    public var programmeYear: Int
+    public var measures: [ImportedMeasure]
+    public var problems: [ImportNote]
+
+    public var flaggedCount: Int { measures.filter(\.isFlagged).count }
+}

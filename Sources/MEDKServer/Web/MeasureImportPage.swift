@@ -1,0 +1,58 @@
+import Foundation
+import MEDKCore
+
+/// The preview of a roadmap table: every measure as read, the ones that need a person marked.
+struct MeasureImportPage: Sendable {
+    struct Row: Sendable {
+        var line: Int
+        var number: String
+        var title: String
+        /// Этап, трек, цель, раздел, задача — those the row has, one per line.
+        var outline: [String]
+        var deadlineText: String
+        var dates: String
+        var recurrence: String?
+        var responsible: String
+        var indicator: String
+        var result: String
+        var normativeDocument: String
+        var notes: [String]
+        var flagged: Bool
+    }
+
+    var roadmapID: Int64
+    var table: String
+    var formatName: String
+    var headerLine: Int
+    var programmeYear: Int
+    /// «Мероприятие — «Мера-мероприятие»; Срок — «Конкретные сроки»…»
+    var columns: String
+    var problems: [String]
+    var rows: [Row]
+    var measureCount: Int
+    var flaggedCount: Int
+
+    init(roadmapID: Int64, _ preview: RoadmapImportPreview) {
+        self.roadmapID = roadmapID
+        table = preview.table
+        formatName = preview.format.russianName
+        headerLine = preview.headerLine
+        programmeYear = preview.programmeYear
+        columns = RoadmapField.allCases.compactMap { field in
+            preview.columns[field.rawValue].map { "\(field.russianName) — «\($0)»" }
+        }.joined(separator: "; ")
+        problems = preview.problems.map(\.message)
+        measureCount = preview.measures.count
+        flaggedCount = preview.flaggedCount
+        rows = preview.measures.map { measure in
+            let outline = [("Этап", measure.stage), ("Трек", measure.track), ("Цель", measure.goal), ("Раздел", measure.section),
+                           ("Задача", measure.task)].compactMap { label, value in value.map { "\(label): \($0)" } }
+            return Row(line: measure.line, number: measure.number ?? "", title: measure.title.isEmpty ? "— без названия —" : measure.title,
+                       outline: outline, deadlineText: measure.deadlineText,
+                       dates: measure.dueDates.isEmpty ? "без даты" : measure.dueDates.map(\.russian).joined(separator: ", "),
+                       recurrence: measure.recurrence?.russianName, responsible: measure.responsible, indicator: measure.indicator,
+                       result: measure.result, normativeDocument: measure.normativeDocument, notes: measure.notes.map(\.message),
+                       flagged: measure.isFlagged)
+        }
+    }
+}

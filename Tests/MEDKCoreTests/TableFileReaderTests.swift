@@ -1,0 +1,136 @@
+import Foundation
+@testable import MEDKCore
+import Testing
+import ZIPFoundation
+
+/// Files as people upload them: a CSV as Russian Excel saves it, Word and Excel files (the fixtures
+/// in Fixtures/import, made by LibreOffice from the HTML there), and files built to hurt.
+@Suite("Opening table files")
+struct TableFileReaderTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/import")
+    static let context = DeadlineContext(programmeYear: 2023)
+
+    static func fixture(_ name: String) throws -> Data {
+        try Data(contentsOf: fixtures.appendingPathComponent(name))
+    }
+
+    static func preview(_ name: String) throws -> RoadmapImportPreview {
+        let (format, tables) = try TableFileReader.tables(try fixture(name), fileName: name)
+        return try RoadmapTableReader.preview(tables, format: format, context: context)
+    }
+
+    /// A zip made in memory, entry by entry.
+    static func zip(_ entries: [(path: String, bytes: Data)], compressed: Bool = true) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for entry in entries {
+            try archive.addEntry(with: entry.path, type: .file, uncompressedSize: Int64(entry.bytes.count),
+                                 compressionMethod: compressed ? .deflate : .none) { position, size in
+                entry.bytes.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return archive.data!
+    }
+
+    static func refusal(_ data: Data, name: String = "карта.xlsx", limits: TableImportLimits = TableImportLimits()) -> MEDKError? {
+        #expect(throws: MEDKError.self) { try TableFileReader.tables(data, fileName: name, limits: limits) }
+    }
+
+    @Test("a Windows-1251 CSV with `;`, a title above the header and a cell broken over two lines reads in full")
+    func windowsCSV() throws {
+        let preview = try Self.preview("roadmap-school-cp1251.csv")
+        #expect(preview.format == .csv && preview.headerLine == 3)
+        #expect(preview.measures.map(\.number) == ["1", "2", "3", "4", "5", "6"])
+        #expect(preview.measures[1].title == "Анализ рискового профиля школы по итогам анкетирования и обсуждение на педагогическом совете")
+        #expect(preview.measures[1].responsible == "Заместитель директора по УВР педагогический совет")
+        #expect(preview.measures[0].section == "Организационно-управленческая деятельность")
+        #expect(preview.measures[2].section == "Работа с педагогами" && preview.measures[2].recurrence == .monthly)
+        #expect(preview.measures[3].dueDates.map(\.description) == ["2023-04-21", "2023-10-31"])
+        #expect(preview.measures[4].isFlagged, "«По мере необходимости» has no date and says so")
+        #expect(preview.measures[5].dueDates.map(\.description) == ["2023-05-31"])
+        #expect(preview.problems.isEmpty, "empty trailing columns are not columns")
+    }
+
+    @Test("UTF-8 with a BOM and Windows-1251 decode to the same text")
+    func encodings() throws {
+        let text = "№;Мероприятие;Срок\r\n1;Семинар «Ёлка»;май 2023\r\n"
+        let windows = WindowsBytes.encode(text)
+        #expect(TableFileReader.decodeText(windows) == text)
+        #expect(TableFileReader.decodeText(Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)) == text)
+    }
+
+    @Test("old binary Word and Excel files, PDFs and other zips are refused with what to do instead")
+    func unsupportedFiles() {
+        #expect(Self.refusal(Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]), name: "карта.xls")?.code == "legacy_office_file")
+        #expect(Self.refusal(Data("%PDF-1.7".utf8), name: "карта.pdf")?.code == "unsupported_file")
+        #expect(Self.refusal(Data(), name: "пусто.csv")?.code == "empty_file")
+    }
+
+    @Test("a zip with more parts than any office file has is refused before anything is unpacked")
+    func tooManyEntries() throws {
+        var limits = TableImportLimits()
+        limits.maximumArchiveEntries = 10
+        let entries = (0...10).map { (path: "xl/part\($0).xml", bytes: Data("<a/>".utf8)) }
+            + [(path: "xl/workbook.xml", bytes: Data("<workbook/>".utf8))]
+        #expect(Self.refusal(try Self.zip(entries), limits: limits)?.code == "archive_too_many_entries")
+    }
+
+    @Test("a part whose name leaves the package is refused", arguments: ["../../etc/passwd", "/etc/passwd", "xl\\..\\evil.xml", "C:/evil.xml"])
+    func unsafeNames(_ name: String) throws {
+        let data = try Self.zip([(path: "xl/workbook.xml", bytes: Data("<workbook/>".utf8)), (path: name, bytes: Data("x".utf8))])
+        #expect(Self.refusal(data)?.code == "archive_unsafe_path")
+    }
+
+    @Test("a zip bomb is refused: a part that unpacks a thousand times larger than it is stored")
+    func compressionRatio() throws {
+        let zeros = Data(count: 4 << 20)
+        let data = try Self.zip([(path: "xl/workbook.xml", bytes: Data("<workbook/>".utf8)), (path: "xl/worksheets/sheet1.xml", bytes: zeros)])
+        #expect(data.count < 64 << 10)
+        #expect(Self.refusal(data)?.code == "archive_too_large")
+    }
+
+    @Test("parts that together unpack past the limit are refused")
+    func unpackedTotal() throws {
+        var limits = TableImportLimits()
+        limits.maximumUnpackedBytes = 1 << 20
+        let text = Data((0..<(700 << 10)).map { UInt8(65 + $0 % 26) })
+        let data = try Self.zip([(path: "xl/workbook.xml", bytes: Data("<workbook/>".utf8)), (path: "a.xml", bytes: text),
+                                 (path: "b.xml", bytes: text)], compressed: false)
+        #expect(Self.refusal(data, limits: limits)?.code == "archive_too_large")
+    }
+
+    @Test("an XML part that declares a DTD (entity expansion) is refused before it is parsed")
+    func dtdRefused() throws {
+        let laughs = """
+            <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
+            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>
+            """
+        let data = try Self.zip([(path: "xl/workbook.xml", bytes: Data(laughs.utf8))])
+        #expect(Self.refusal(data)?.code == "xml_dtd_refused")
+    }
+
+    @Test("a broken zip is refused as unreadable, not as a crash")
+    func brokenZip() throws {
+        var data = try Self.zip([(path: "xl/workbook.xml", bytes: Data("<workbook/>".utf8))])
+        data.replaceSubrange(data.count - 22..<data.count, with: Data(count: 22))
+        #expect(Self.refusal(data)?.code == "file_unreadable")
+    }
+}
+
+/// Windows-1251 bytes for the test's text, by the code page's published table (the reader's own
+/// table is what is tested, so the test does not use it).
+enum WindowsBytes {
+    static func encode(_ text: String) -> Data {
+        Data(text.unicodeScalars.map { scalar -> UInt8 in
+            switch scalar.value {
+            case 0..<0x80: UInt8(scalar.value)
+            case 0x0410...0x044F: UInt8(scalar.value - 0x0410 + 0xC0)
+            case 0x0401: 0xA8  // Ё
+            case 0x0451: 0xB8  // ё
+            case 0x2116: 0xB9  // №
+            case 0x00AB: 0xAB  // «
+            case 0x00BB: 0xBB  // »
+            default: 0x3F
+            }
+        })
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import MEDKAPI
+import MEDKCore
+import MEDKServer
+import MEDKTestSupport
+import NIOCore
+import Testing
+
+/// A school checks how its roadmap table will be read, through the API (the CLI's way) and the pages.
+@Suite("Previewing a roadmap table import")
+struct MeasureImportPreviewTests {
+    static let csv: [UInt8] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("MEDKCoreTests/Fixtures/import/roadmap-school-cp1251.csv")
+        return Array(try! Data(contentsOf: url))
+    }()
+
+    static func roadmap(_ world: TestWorld, school: String = "A") async throws -> Int64 {
+        try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap, schoolID: try await world.schoolID(school)),
+                                           by: try await world.actor("school-\(school)")).item.id
+    }
+
+    @Test("the API shows every measure as read and saves nothing; only the roadmap's owner may have a file read for it")
+    func api() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        try await withAPI(world) { client in
+            let school = try await APISession.login(client, "school-A")
+            let response = try await school.raw(.post, "/api/v1/items/\(id)/measures/import-preview?fileName=plan.csv&year=2023",
+                                                body: ByteBuffer(bytes: Self.csv), contentType: "application/octet-stream")
+            #expect(response.status == .ok)
+            let preview = try APISession.decoder.decode(RoadmapImportPreview.self, from: Data(buffer: response.body))
+            #expect(preview.measures.count == 6 && preview.flaggedCount == 1 && preview.programmeYear == 2023)
+            #expect(preview.measures[3].dueDates.map(\.description) == ["2023-04-21", "2023-10-31"])
+            #expect(try await world.service.item(id, for: try await world.actor("school-A")).measures?.isEmpty == true)
+
+            let curator = try await APISession.login(client, "curator1")
+            let (status, error) = try await curator.refusal(.post, "/api/v1/items/\(id)/measures/import-preview?fileName=plan.csv",
+                                                           rawBody: ByteBuffer(bytes: Self.csv))
+            #expect(status == .forbidden && error.code == "forbidden")
+
+            let (badYear, yearError) = try await school.refusal(.post, "/api/v1/items/\(id)/measures/import-preview?fileName=plan.csv&year=1800",
+                                                                rawBody: ByteBuffer(bytes: Self.csv))
+            #expect(badYear == .unprocessableContent && yearError.code == "invalid_year")
+            let (notTable, tableError) = try await school.refusal(.post, "/api/v1/items/\(id)/measures/import-preview?fileName=plan.pdf",
+                                                                  rawBody: ByteBuffer(bytes: Array("%PDF-1.7 …".utf8)))
+            #expect(notTable == .unprocessableContent && tableError.code == "unsupported_file")
+        }
+    }
+
+    @Test("the roadmap page offers the table import; the preview page marks the rows that need a person")
+    func pages() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            let card = try await school.get("/items/\(id)")
+            #expect(card.html.contains("/items/\(id)/measures/import"))
+            let page = try await school.upload("/items/\(id)/measures/import", fileName: "план.csv", bytes: Self.csv, fields: ["year": "2023"])
+            #expect(page.status == .ok)
+            #expect(page.html.contains("Мероприятий: 6, требуют внимания: <strong>1</strong>"))
+            #expect(page.html.contains("Анализ рискового профиля школы по итогам анкетирования и обсуждение на педагогическом совете"))
+            #expect(page.html.contains("21.04.2023, 31.10.2023"))
+            #expect(page.html.contains("class=\"import-flagged\""))
+            #expect(page.html.contains("Раздел: Работа с педагогами"))
+
+            let curator = try await Browser.signedIn(client, "curator1")
+            #expect(!(try await curator.get("/items/\(id)")).html.contains("/measures/import"))
+            let refused = try await curator.upload("/items/\(id)/measures/import", fileName: "план.csv", bytes: Self.csv)
+            #expect(refused.status == .forbidden)
+        }
+    }
+}
