@@ -38,7 +38,7 @@ struct Campaigns: AsyncParsableCommand {
                 try list.split(separator: ",").map { name in
                     let trimmed = name.trimmingCharacters(in: .whitespaces)
                     guard let kind = ItemKind(rawValue: trimmed) else {
-                        throw ValidationError("Вид «\(trimmed)» неизвестен; виды перечислены в medk campaigns create --help.")
+                        throw ValidationError("Вид «\(trimmed)» неизвестен; виды перечислены в medk campaign create --help.")
                     }
                     return kind
                 }

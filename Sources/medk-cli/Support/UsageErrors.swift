@@ -16,7 +16,7 @@ enum UsageErrors {
             ("Value to be set with flag ", { "у флага \($0) не бывает значения" }),
         ]
         for (prefix, russian) in patterns where text.hasPrefix(prefix) {
-            return "Ошибка: " + russian(String(text.dropFirst(prefix.count)).replacingOccurrences(of: "'", with: "«", options: [], range: nil))
+            return "Ошибка: " + russian(guillemets(String(text.dropFirst(prefix.count))))
         }
         // «The value 'x' is invalid for '--year <year>'»
         if text.hasPrefix("The value '"), let range = text.range(of: "' is invalid for '") {
@@ -25,6 +25,16 @@ enum UsageErrors {
             return "Ошибка: значение «\(value)» не подходит для \(option)"
         }
         return text.hasPrefix("Ошибка") ? text : "Ошибка: " + text
+    }
+
+    /// 'x' as «x»: opening and closing quotes alternate.
+    static func guillemets(_ text: String) -> String {
+        var opening = true
+        return String(text.map { character -> Character in
+            guard character == "'" else { return character }
+            defer { opening.toggle() }
+            return opening ? "«" : "»"
+        })
     }
 
     /// What to run for help with the command that was called («medk measure import --help»).
