@@ -50,6 +50,41 @@ struct TableFileReaderTests {
         #expect(preview.problems.isEmpty, "empty trailing columns are not columns")
     }
 
+    @Test("a municipal order in Word: the signature table is passed over, merged headings and a task merged down are read, a page break is joined")
+    func wordRoadmap() throws {
+        let preview = try Self.preview("roadmap-municipal.docx")
+        #expect(preview.format == .docx && preview.table == "таблица 2" && preview.headerLine == 1)
+        #expect(preview.measures.map(\.number) == ["1", "2", "3", "4", "5", "6", "7"], "the repeated header and the column numbers are not measures")
+        #expect(preview.measures.map(\.trackNumber) == [.addressSupport, .addressSupport, .addressSupport, .riskZone, .riskZone,
+                                                       .failurePrevention, .failurePrevention])
+        #expect(preview.measures[0].goal?.hasPrefix("Цель: внедрить") == true && preview.measures[3].goal == nil)
+        #expect(preview.measures[1].task == "Организовать мониторинг реализации программ", "the task merged down belongs to both rows")
+        #expect(preview.measures[1].dueDates.map(\.description) == ["2023-04-21", "2023-10-31"])
+        let seminar = preview.measures[2]
+        #expect(seminar.title == "Проведение муниципального семинара для управленческих команд школ-участников проекта")
+        #expect(seminar.responsible == "Методист соисполнитель — ИРО" && seminar.result == "Проведён семинар, не менее 90 % участников")
+        #expect(seminar.notes.map(\.code) == ["row_continues_measure"])
+        #expect(preview.measures.filter(\.isFlagged).map(\.number) == ["5"])
+        #expect(preview.measures[5].dueDates == [CalendarDate("2023-03-31")!] && preview.measures[6].dueDates == [CalendarDate("2023-12-31")!])
+        #expect(preview.problems.isEmpty, "an empty trailing column is not a column: \(preview.problems)")
+    }
+
+    @Test("a regional complex of measures in Excel: title rows above the header, stages and tasks merged across, a real date cell")
+    func excelRoadmap() throws {
+        let preview = try Self.preview("roadmap-regional.xlsx")
+        #expect(preview.format == .xlsx && preview.headerLine == 4)
+        #expect(preview.measures.map(\.number) == ["1.1", "1.2", "2.1", "2.2", "3.1"])
+        let first = preview.measures[0]
+        #expect(first.stage == "Первый этап: 2023 год" && first.task == "Задача 1: выявить школы с низкими результатами обучения")
+        #expect(first.deadlineText == "30.04.2023" && first.dueDates == [CalendarDate("2023-04-30")!], "a date cell reads as its date")
+        #expect(first.normativeDocument == "Распоряжение № 12-р")
+        #expect(preview.measures[2].task == "Задача 2: организовать методическое сопровождение")
+        #expect(preview.measures[2].recurrence == .quarterly && preview.measures[2].dueDates.count == 4)
+        #expect(preview.measures[3].isFlagged && preview.measures[3].notes.map(\.code) == ["deadline_open_range"])
+        #expect(preview.measures[4].stage == "Второй этап: 2024 год" && preview.measures[4].task == nil)
+        #expect(preview.measures[4].notes.map(\.code) == ["deadline_outside_period"])
+    }
+
     @Test("UTF-8 with a BOM and Windows-1251 decode to the same text")
     func encodings() throws {
         let text = "№;Мероприятие;Срок\r\n1;Семинар «Ёлка»;май 2023\r\n"

@@ -13,8 +13,10 @@ enum XLSXTableReader {
         }
         let strings = try sharedStrings(&package)
         let dateStyles = try dateStyles(&package)
+        // Day 0 of the workbook's dates: 30 December 1899 (Excel counts a 29 February 1900 that never was),
+        // or 1 January 1904 in workbooks from old Macs.
         let epoch = ["1", "true"].contains(workbook.element("workbookPr")?.value("date1904") ?? "")
-            ? CalendarDate(year: 1904, month: 1, day: 1)! : CalendarDate(year: 1899, month: 12, day: 30)!
+            ? CalendarDate(year: 1904, month: 1, day: 1)!.dayNumber : CalendarDate(year: 1900, month: 1, day: 1)!.dayNumber - 2
         var tables: [SourceTable] = []
         for sheet in workbook.element("sheets")?.elements("sheet") ?? [] {
             guard let id = sheet.value("id"), let target = targets[id] else { continue }
@@ -68,7 +70,8 @@ enum XLSXTableReader {
     struct Cells {
         let strings: [String]
         let dateStyles: Set<Int>
-        let epoch: CalendarDate
+        /// The day number of the workbook's day 0.
+        let epoch: Int
 
         func text(of cell: SWXMLHash.XMLElement) -> String {
             let value = cell.element("v")?.text ?? ""
@@ -81,7 +84,7 @@ enum XLSXTableReader {
                 // A date is a number of days since the workbook's epoch, shown in a date format.
                 if let style = cell.value("s").flatMap(Int.init), dateStyles.contains(style),
                    let serial = Double(value), serial >= 1, serial < 200_000 {
-                    return epoch.adding(days: Int(serial.rounded(.down))).russian
+                    return CalendarDate(dayNumber: epoch + Int(serial.rounded(.down))).russian
                 }
                 return value
             default: return value

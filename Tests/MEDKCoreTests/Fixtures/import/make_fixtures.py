@@ -46,11 +46,12 @@ def write_csv():
         out.write(text.encode("cp1251"))
 
 
-def convert(source, target_extension, filter_name):
+def convert(source, target_extension, filter_name, input_filter=None):
     work = tempfile.mkdtemp()
     try:
-        subprocess.run(["libreoffice", "--headless", "--convert-to", f"{target_extension}:{filter_name}", "--outdir", work,
-                        os.path.join(HERE, source)], check=True, capture_output=True)
+        command = ["libreoffice", "--headless"] + ([f"--infilter={input_filter}"] if input_filter else [])
+        subprocess.run(command + ["--convert-to", f"{target_extension}:{filter_name}", "--outdir", work,
+                                  os.path.join(HERE, source)], check=True, capture_output=True)
         produced = os.path.join(work, os.path.splitext(source)[0] + "." + target_extension)
         shutil.copy(produced, os.path.join(HERE, os.path.splitext(source)[0] + "." + target_extension))
     finally:
@@ -61,6 +62,7 @@ if __name__ == "__main__":
     write_csv()
     if shutil.which("libreoffice"):
         convert("roadmap-municipal.html", "docx", "MS Word 2007 XML")
-        convert("roadmap-regional.html", "xlsx", "Calc MS Excel 2007 XML")
+        # An HTML table opened as a spreadsheet (Calc's own HTML import), so merges and dates become cells.
+        convert("roadmap-regional.html", "xlsx", "Calc MS Excel 2007 XML", input_filter="HTML (StarCalc)")
     else:
         print("libreoffice is not installed: only the CSV was written")
