@@ -60,6 +60,11 @@ public struct RoadmapColumns: Sendable, Hashable {
     /// The headers as written, for the preview.
     public var headers: [RoadmapField: String]
 
+    /// The same header again, as tables broken across pages repeat it.
+    public func isRepeated(in row: SourceTable.Row, header: SourceTable.Row) -> Bool {
+        fields.keys.allSatisfy { row.cell($0).lowercased() == header.cell($0).lowercased() }
+    }
+
     public func column(_ field: RoadmapField) -> Int? {
         fields.first { $0.value == field }?.key
     }
@@ -69,7 +74,9 @@ public struct RoadmapColumns: Sendable, Hashable {
     public static func recognise(_ row: SourceTable.Row) -> RoadmapColumns? {
         var fields: [Int: RoadmapField] = [:]
         var headers: [RoadmapField: String] = [:]
-        for (column, text) in row.cells.enumerated() where !text.isEmpty && text.count <= 120 {
+        // Headers are labels of a few words; a measure's text («… по результатам мониторинга») is not one.
+        for (column, text) in row.cells.enumerated() where !text.isEmpty && text.count <= 80
+            && text.split(whereSeparator: { $0 == " " || $0 == "/" }).count <= 6 {
             guard let field = RoadmapField.named(text), headers[field] == nil else { continue }
             fields[column] = field
             headers[field] = text

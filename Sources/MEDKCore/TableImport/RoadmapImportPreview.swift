@@ -42,6 +42,15 @@ public struct ImportedMeasure: Sendable, Hashable, Codable {
 
     /// The person must look at it: it has no due date or no title.
     public var isFlagged: Bool { dueDates.isEmpty || title.isEmpty }
+
+    /// Where the measure sits, one line a level, for people: «Этап: …», or the heading as written when
+    /// it names itself («Трек 1. …», «Цель: …»).
+    public var outline: [String] {
+        [("Этап", stage), ("Трек", track), ("Цель", goal), ("Раздел", section), ("Задача", task)].compactMap { label, value in
+            guard let value else { return nil }
+            return value.lowercased().hasPrefix(label.lowercased()) ? value : "\(label): \(value)"
+        }
+    }
 }
 
 /// What importing a table would do: every measure as interpreted, and what concerns the whole file.

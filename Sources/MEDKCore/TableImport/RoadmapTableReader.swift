@@ -92,7 +92,7 @@ public enum RoadmapTableReader {
             let filled = row.filledColumns
             guard !filled.isEmpty else { continue }
             // A header repeated on every page, and the row of column numbers («1 2 3 4 5») under it.
-            if RoadmapColumns.recognise(row) != nil || isColumnNumbering(row) { continue }
+            if columns.isRepeated(in: row, header: header) || isColumnNumbering(row) { continue }
             // Text in the number column that is not a number («Организационно-управленческая
             // деятельность» typed into column A) is a heading's, not a measure's number.
             let written = numberColumn.map { row.cell($0) } ?? ""

@@ -45,10 +45,8 @@ struct MeasureImportPage: Sendable {
         measureCount = preview.measures.count
         flaggedCount = preview.flaggedCount
         rows = preview.measures.map { measure in
-            let outline = [("Этап", measure.stage), ("Трек", measure.track), ("Цель", measure.goal), ("Раздел", measure.section),
-                           ("Задача", measure.task)].compactMap { label, value in value.map { "\(label): \($0)" } }
             return Row(line: measure.line, number: measure.number ?? "", title: measure.title.isEmpty ? "— без названия —" : measure.title,
-                       outline: outline, deadlineText: measure.deadlineText,
+                       outline: measure.outline, deadlineText: measure.deadlineText,
                        dates: measure.dueDates.isEmpty ? "без даты" : measure.dueDates.map(\.russian).joined(separator: ", "),
                        recurrence: measure.recurrence?.russianName, responsible: measure.responsible, indicator: measure.indicator,
                        result: measure.result, normativeDocument: measure.normativeDocument, notes: measure.notes.map(\.message),

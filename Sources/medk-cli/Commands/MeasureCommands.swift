@@ -89,10 +89,7 @@ struct MeasureCommand: AsyncParsableCommand {
             for measure in preview.measures {
                 out += "\n" + (measure.isFlagged ? "! " : "") + "Строка \(measure.line)"
                     + (measure.number.map { " № \($0)" } ?? "") + ": «\(measure.title)»\n"
-                for (label, value) in [("Этап", measure.stage), ("Трек", measure.track), ("Цель", measure.goal),
-                                       ("Раздел", measure.section), ("Задача", measure.task)] {
-                    if let value { out += "  \(label): \(value)\n" }
-                }
+                for line in measure.outline { out += "  \(line)\n" }
                 let dates = measure.dueDates.isEmpty ? "без даты" : measure.dueDates.map(\.russian).joined(separator: ", ")
                 out += "  Срок: «\(measure.deadlineText)» → \(dates)"
                     + (measure.recurrence.map { " (\($0.russianName))" } ?? "") + "\n"
