@@ -192,6 +192,22 @@ enum MonitoringPages {
             return request.redirect("/schools/\(code)")
         }
 
+        web.get("/municipality") { request in
+            let actor = try request.actor()
+            let grants = try await request.service.userInfo(id: actor.userID).grants
+            guard let code = grants.first(where: { $0.role == .municipal })?.organisationCode else {
+                throw MEDKError.forbidden("Пакет муниципалитета ведёт муниципальный координатор.")
+            }
+            return request.redirect("/municipalities/\(code)")
+        }
+
+        web.get("/municipalities/{code}") { request in
+            let actor = try request.actor()
+            guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Муниципалитет") }
+            let package = try await request.service.municipalPackage(municipalityCode: code, campaignCode: request.query("campaign"), for: actor)
+            return await request.page("municipality", title: package.municipality.name, MunicipalityPage(package))
+        }
+
         web.get("/schools/{code}") { request in
             let actor = try request.actor()
             guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Школа") }

@@ -103,6 +103,8 @@ struct RiskChoice: Sendable {
 struct ItemListFilter: Sendable, Hashable {
     var campaignID: Int64?
     var schoolID: Int64?
+    /// A municipality's own items (its package), not its schools'.
+    var municipalOwnID: Int64?
     var state: ReviewState?
     var kind: ItemKind?
 }

@@ -50,7 +50,9 @@ extension SQLiteTransaction {
     /// the reach is made of whole territories and the filter of campaign, kind and state; nil when it
     /// is not (a school's, a curator's or a reviewer's list is short and counted from the items).
     private func tally(_ visibility: ItemVisibility, _ filter: ItemListFilter) throws -> Int? {
-        guard visibility.excludingSubmittedBy == nil, filter.schoolID == nil, !visibility.isNothing else { return nil }
+        guard visibility.excludingSubmittedBy == nil, filter.schoolID == nil, filter.municipalOwnID == nil, !visibility.isNothing else {
+            return nil
+        }
         var reach: [String] = []
         var arguments = StatementArguments()
         for territory in visibility.reaches {
@@ -89,6 +91,7 @@ extension SQLiteTransaction {
             conditions.append(visibility.reaches == [.everything] ? "i.campaign_id = ?" : "+i.campaign_id = ?", campaign)
         }
         if let school = filter.schoolID { conditions.append("i.school_id = ?", school) }
+        if let municipality = filter.municipalOwnID { conditions.append("i.school_id IS NULL AND i.municipality_id = ?", municipality) }
         if let state = filter.state { conditions.append("i.state = ?", state) }
         if let kind = filter.kind { conditions.append("i.kind = ?", kind) }
         return conditions

@@ -1,0 +1,40 @@
+import Foundation
+import MEDKCore
+
+/// A municipality's package: each part FIOCO asks for, its documents, and for the municipality's
+/// coordinator the button to start one.
+struct MunicipalityPage: Sendable {
+    struct Part: Sendable {
+        var title: String
+        var purpose: String
+        var items: [ItemRowView]
+        var createKind: String?
+    }
+
+    var name: String
+    var code: String
+    var regionName: String
+    var campaignName: String
+    var campaignID: Int64
+    var municipalityID: Int64
+    var parts: [Part]
+    var gaps: [String]
+    var canEdit: Bool
+    var schoolsHref: String
+
+    init(_ package: MunicipalPackage) {
+        name = package.municipality.name
+        code = package.municipality.code
+        regionName = package.regionName
+        campaignName = package.campaign.name
+        campaignID = package.campaign.id
+        municipalityID = package.municipality.id
+        parts = package.parts.map { part in
+            Part(title: part.kind.russianName, purpose: part.purpose, items: part.items.map(ItemRowView.init),
+                 createKind: part.canStart ? part.kind.rawValue : nil)
+        }
+        gaps = package.gaps
+        canEdit = package.canEdit
+        schoolsHref = "/monitoring?municipality=\(package.municipality.code)"
+    }
+}
