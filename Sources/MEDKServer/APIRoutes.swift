@@ -62,6 +62,11 @@ enum APIRoutes {
             guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Школа") }
             return try await service.schoolOverview(schoolCode: code, campaignCode: request.query("campaign"), for: actor)
         }
+        table.on(.get, "\(prefix)/municipalities/{code}/package") { request, context -> MunicipalPackage in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Муниципалитет") }
+            return try await service.municipalPackage(municipalityCode: code, campaignCode: request.query("campaign"), for: actor)
+        }
         table.on(.get, "\(prefix)/items") { request, context -> Page<ItemSummary> in
             let actor = try context.requireActor()
             return try await service.items(for: actor, filter: try itemFilter(request), page: try pageRequest(request))

@@ -21,3 +21,4 @@ extension Page: ResponseEncodable where Element: Codable {}
 
 extension ListResponse: ResponseEncodable {}
 extension RoadmapImportPreview: ResponseEncodable {}
+extension MunicipalPackage: ResponseEncodable {}

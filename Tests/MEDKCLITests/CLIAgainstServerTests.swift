@@ -154,6 +154,12 @@ struct CLIAgainstServerTests {
         #expect(try curator.run(["download", report, "--output", download.path]).status == 0)
         #expect(try Data(contentsOf: download) == Data(TestWorld.pdf("приказ")))
 
+        // The region looks at a municipality's package: nothing started yet, and it says what is missing.
+        let package = try region.run(["package", "--municipality", "M1"])
+        #expect(package.status == 0, "\(package)")
+        #expect(package.stdout.contains("Аналитическая справка") && package.stdout.contains("Нет документа «Дорожная карта»."))
+        #expect(try school.run(["package", "--municipality", "M1"]).status == 1)
+
         // The region assigns a second curator and moves a deadline for its schools.
         #expect(try region.run(["assign", "--campaign", "C2026", "--school", "B", "--curator", "curator2"]).status == 0)
         #expect(try region.run(["shift-deadline", "--campaign", "C2026", "--kind", "final_report", "--region", "R1", "--due", "2026-12-25"]).status == 0)

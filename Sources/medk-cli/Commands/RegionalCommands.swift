@@ -37,3 +37,33 @@ struct ShiftDeadline: AsyncParsableCommand {
         print("Срок «\(ItemKind(rawValue: kind)!.russianName)» для региона \(region) перенесён на \(CalendarDate(due)!.russian).")
     }
 }
+
+struct Package: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Пакет муниципалитета: аналитическая справка, дорожная карта, приказы, протоколы, соглашения — и чего не хватает.",
+        discussion: "Муниципальный координатор видит свой пакет, региональный — пакеты своих муниципалитетов. "
+            + "Документы пакета создаются командой «medk create ВИД --municipality КОД».")
+    @Option(name: .long, help: "Код муниципалитета.") var municipality: String
+    @Option(name: .long, help: "Код кампании; по умолчанию — последняя.") var campaign: String?
+    @Option(name: .long, help: "Вывод: table или json.") var format: OutputFormat = .table
+
+    func run() async throws {
+        guard format != .csv else { throw ValidationError("--format: table или json.") }
+        let package = try await APIClient.saved().get("/api/v1/municipalities/\(municipality)/package", query: ["campaign": campaign],
+                                                      as: MunicipalPackage.self)
+        if format == .json { return try Output.json(package) }
+        print("\(package.municipality.name) (\(package.municipality.code)), \(package.regionName) · \(package.campaign.name)")
+        var rows = [["Часть", "Документы", "Можно начать"]]
+        for part in package.parts {
+            let documents = part.items.map { "№\($0.id) «\($0.title)» — \($0.stateName)" }.joined(separator: "; ")
+            rows.append([part.kind.russianName, documents.isEmpty ? "нет" : documents, part.canStart ? "да" : ""])
+        }
+        print(Output.table(rows), terminator: "")
+        if package.gaps.isEmpty {
+            print("Все части пакета на месте, дорожная карта подтверждена.")
+        } else {
+            print("Чего не хватает:")
+            for gap in package.gaps { print("  – \(gap)") }
+        }
+    }
+}
