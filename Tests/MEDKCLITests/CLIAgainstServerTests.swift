@@ -64,6 +64,7 @@ struct CLIAgainstServerTests {
 
         // The coordinator's deadline table, in every format.
         let table = try coordinator.run(["deadlines", "--campaign", "C2026"])
+        #expect(table.stdout.contains("Дорожная карта муниципалитета: не начата."), "the municipality's own roadmap beside its schools")
         #expect(table.status == 0, "\(table)")
         #expect(table.stdout.contains("Школа А"))
         let csv = try coordinator.run(["deadlines", "--campaign", "C2026", "--format", "csv"])

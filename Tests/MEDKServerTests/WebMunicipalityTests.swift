@@ -27,6 +27,9 @@ struct WebMunicipalityTests {
             #expect(!page.html.contains("Нет документа «Аналитическая справка»."))
             #expect(page.html.contains("Добавить ещё"))
 
+            let monitoring = try await coordinator.get("/monitoring?municipality=M1")
+            #expect(monitoring.html.contains("Дорожная карта муниципалитета не начата.") && monitoring.html.contains("href=\"/municipalities/M1\""))
+
             let region = try await Browser.signedIn(client, "reg-R1")
             let seen = try await region.get("/municipalities/M1")
             #expect(seen.status == .ok && seen.html.contains("Аналитическая справка") && !seen.html.contains("name=\"kind\""))

@@ -248,6 +248,30 @@ public struct ComplianceReport: Codable, Sendable, Hashable {
     public var schools: Page<SchoolCompliance>?
     /// Curators of the territory's schools with what waits for them (none for the country).
     public var curators: [CuratorLoad]
+    /// A municipality's report today: its own roadmap next to its schools (nil for other levels and dates).
+    public var municipalRoadmap: MunicipalRoadmapStatus? = nil
+}
+
+/// The municipality's own roadmap as its compliance report shows it. As for schools, a measure counts
+/// from the moment it exists, whatever the roadmap's review state.
+public struct MunicipalRoadmapStatus: Codable, Sendable, Hashable {
+    public struct LateMeasure: Codable, Sendable, Hashable {
+        public var measureID: Int64
+        public var title: String
+        public var dueDate: CalendarDate
+        public var daysOverdue: Int
+        public var reportState: ReviewState?
+    }
+
+    /// Nil when the municipality has not started its roadmap in the campaign.
+    public var roadmapID: Int64?
+    public var state: ReviewState?
+    public var stateName: String?
+    public var measures: MeasureTotals
+    /// The overdue measures, longest overdue first: at most `listed`.
+    public var overdue: [LateMeasure]
+
+    public static let listed = 50
 }
 
 /// What judging one school yields.

@@ -42,9 +42,42 @@ extension MEDKService {
             let campaign = try Self.campaignForReport(store, code: query.campaignCode)
             let territory = try Self.territory(store, regionCode: query.regionCode, municipalityCode: query.municipalityCode, actor: actor)
             _ = try Policy.authorize(actor, .viewMonitoring(territory.scope))
-            return try ComplianceBuilder(store: store, campaign: campaign, territory: territory, asOf: query.asOf, now: now)
+            var report = try ComplianceBuilder(store: store, campaign: campaign, territory: territory, asOf: query.asOf, now: now)
                 .build(query)
+            if case .municipality(let regionID, let municipalityID) = territory.scope, query.asOf == nil {
+                report.municipalRoadmap = try Self.municipalRoadmap(store, campaignID: campaign.id, regionID: regionID,
+                                                                    municipalityID: municipalityID, for: actor, now: now)
+            }
+            return report
         }
+    }
+
+    /// The municipality's roadmap with its measures counted today in the region's zone; what the actor
+    /// may not open is not shown (nil), so the report never tells more than the items would.
+    static func municipalRoadmap(_ store: any StoreReading, campaignID: Int64, regionID: Int64, municipalityID: Int64,
+                                 for actor: Actor, now: Date) throws -> MunicipalRoadmapStatus? {
+        let scope = ItemScope(campaignID: campaignID, path: OrganisationPath(regionID: regionID, municipalityID: municipalityID, schoolID: nil))
+        guard Policy.allows(actor, .viewItem(scope)) else { return nil }
+        let found = try store.items(Policy.visibility(actor, .view),
+                                    ItemListFilter(campaignID: campaignID, municipalOwnID: municipalityID, kind: .roadmap),
+                                    page: PageRequest(limit: 1, countsTotal: false)).items.first
+        guard let roadmap = found else {
+            return MunicipalRoadmapStatus(roadmapID: nil, state: nil, stateName: nil, measures: MeasureTotals(), overdue: [])
+        }
+        let calendar = try RegionCalendar.cached(roadmap.timeZone)
+        let today = calendar.date(of: now)
+        let measures = try store.measures(roadmapID: roadmap.id, calendar: calendar, at: now)
+        var totals = MeasureTotals()
+        totals.total = measures.count
+        totals.confirmed = measures.filter { $0.reportState == .confirmed }.count
+        let late = measures.filter(\.overdue).sorted { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
+        totals.overdue = late.count
+        return MunicipalRoadmapStatus(
+            roadmapID: roadmap.id, state: roadmap.state, stateName: roadmap.stateName, measures: totals,
+            overdue: late.prefix(MunicipalRoadmapStatus.listed).map {
+                MunicipalRoadmapStatus.LateMeasure(measureID: $0.id, title: $0.title, dueDate: $0.dueDate,
+                                                   daysOverdue: $0.dueDate.days(to: today), reportState: $0.reportState)
+            })
     }
 
     /// The territory asked for, or the actor's own one when none is named.

@@ -89,6 +89,35 @@ enum MonitoringPages {
         var partsCsvHref: String?
         var overdueHref: String
         var legend: [Cell]
+        /// A municipality's own roadmap, today.
+        var municipalRoadmap: MunicipalRoadmapView?
+    }
+
+    struct MunicipalRoadmapView: Sendable {
+        struct Late: Sendable {
+            var title: String
+            var dueDate: String
+            var days: String
+            var report: String
+        }
+
+        var href: String?
+        var summary: String
+        var late: [Late]
+        var more: String?
+        var packageHref: String
+
+        init(_ roadmap: MunicipalRoadmapStatus, municipalityCode: String) {
+            packageHref = "/municipalities/\(municipalityCode)"
+            href = roadmap.roadmapID.map { "/items/\($0)#measures" }
+            summary = roadmap.roadmapID == nil ? "Дорожная карта муниципалитета не начата."
+                : "Дорожная карта муниципалитета (\(roadmap.stateName ?? "")): мероприятий \(roadmap.measures.total), "
+                    + "подтверждено отчётов \(roadmap.measures.confirmed), просрочено \(roadmap.measures.overdue)."
+            late = roadmap.overdue.map {
+                Late(title: $0.title, dueDate: $0.dueDate.russian, days: Presentation.days($0.daysOverdue), report: $0.reportState?.russianName ?? "нет")
+            }
+            more = roadmap.measures.overdue > roadmap.overdue.count ? "и ещё \(roadmap.measures.overdue - roadmap.overdue.count)" : nil
+        }
     }
 
     struct OverdueRow: Sendable {
@@ -149,7 +178,8 @@ enum MonitoringPages {
                 csvHref: link(request, path: "/monitoring.csv", dropping: ["cursor", "from"]),
                 partsCsvHref: report.parts.isEmpty ? nil : link(request, path: "/monitoring.csv", dropping: ["cursor", "from"], adding: ["table": "parts"]),
                 overdueHref: link(request, path: "/monitoring/overdue", dropping: ["cursor", "from", "asOf", "lagging"]),
-                legend: MilestoneStatus.allCases.map { Cell(statusName: $0.russianName, statusClass: Presentation.statusClass($0), dueDate: "") })
+                legend: MilestoneStatus.allCases.map { Cell(statusName: $0.russianName, statusClass: Presentation.statusClass($0), dueDate: "") },
+                municipalRoadmap: report.municipalRoadmap.map { MunicipalRoadmapView($0, municipalityCode: report.scopeCode ?? "") })
             return await request.page("monitoring", title: "Мониторинг сроков", view)
         }
 

@@ -175,6 +175,9 @@ struct Deadlines: AsyncParsableCommand {
         let totals = report.totals
         print("Школ: \(totals.schools), с отставанием: \(totals.laggingSchools); мероприятий: \(totals.measures.total), "
               + "подтверждено: \(totals.measures.confirmed), просрочено: \(totals.measures.overdue); ждут проверки: \(totals.waiting).")
+        if let roadmap = report.municipalRoadmap {
+            print("\n" + Self.describe(roadmap), terminator: "")
+        }
         if !report.parts.isEmpty {
             print("\n" + (report.level == .country ? "По регионам" : "По муниципалитетам") + ":\n" + Output.table(ComplianceTable.territoryRows(report)))
         }
@@ -185,6 +188,24 @@ struct Deadlines: AsyncParsableCommand {
         if report.level != .country {
             print("\nКураторы:\n" + Output.table(ComplianceTable.curatorRows(report)))
         }
+    }
+}
+
+extension Deadlines {
+    /// The municipality's own roadmap, next to its schools.
+    static func describe(_ roadmap: MunicipalRoadmapStatus) -> String {
+        guard let id = roadmap.roadmapID else { return "Дорожная карта муниципалитета: не начата.\n" }
+        var out = "Дорожная карта муниципалитета (№\(id), \(roadmap.stateName ?? "")): мероприятий \(roadmap.measures.total), "
+            + "подтверждено отчётов \(roadmap.measures.confirmed), просрочено \(roadmap.measures.overdue).\n"
+        if !roadmap.overdue.isEmpty {
+            out += Output.table([["Мероприятие", "Срок", "Дней просрочки", "Отчёт"]] + roadmap.overdue.map {
+                [$0.title, $0.dueDate.russian, String($0.daysOverdue), $0.reportState?.russianName ?? "нет"]
+            })
+            if roadmap.measures.overdue > roadmap.overdue.count {
+                out += "… и ещё \(roadmap.measures.overdue - roadmap.overdue.count): medk overdue --municipality КОД.\n"
+            }
+        }
+        return out
     }
 }
 

@@ -1,0 +1,38 @@
+import Foundation
+import MEDKCore
+import MEDKTestSupport
+import Testing
+
+/// A municipality's compliance report carries its own roadmap next to its schools.
+@Suite("The municipal roadmap in the municipality's report")
+struct MunicipalRoadmapReportTests {
+    @Test("measures count from the moment they exist, whatever the roadmap's state; the overdue ones are listed longest first")
+    func roadmapInReport() async throws {
+        // 10 May 2026, 10:00 in Chita.
+        let world = try await TestWorld(start: TestWorld.instant("2026-05-10 10:00", zone: "Asia/Chita"))
+        let coordinator = try await world.actor("mun-M1")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 municipalityID: try await world.municipalityID("M1")), by: coordinator)
+        for (title, due) in [("Семинар", "2026-05-01"), ("Собеседование", "2026-04-20"), ("Итоговый совет", "2026-06-01")] {
+            _ = try await world.service.addMeasure(roadmapID: roadmap.item.id, MeasureInput(
+                task: "Задача", title: title, dueDate: CalendarDate(due)!, responsible: "Координатор", expectedResult: "Проведено",
+                indicator: "Доля школ", plannedValue: "100 %", track: .addressSupport, regionalMeasure: "Мера 1.1"), by: coordinator)
+        }
+        let report = try await world.service.deadlines(DeadlinesQuery(municipalityCode: "M1"), for: coordinator)
+        let status = try #require(report.municipalRoadmap)
+        #expect(status.roadmapID == roadmap.item.id && status.state == .draft, "a draft's measures count too")
+        #expect(status.measures.total == 3 && status.measures.overdue == 2 && status.measures.confirmed == 0)
+        #expect(status.overdue.map(\.title) == ["Собеседование", "Семинар"])
+        #expect(status.overdue.map(\.daysOverdue) == [20, 9])
+
+        let other = try await world.service.deadlines(DeadlinesQuery(municipalityCode: "M2"), for: try await world.actor("mun-M2"))
+        #expect(other.municipalRoadmap?.roadmapID == nil && other.municipalRoadmap != nil, "not started is said, not hidden")
+        let region = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1"), for: try await world.actor("reg-R1"))
+        #expect(region.municipalRoadmap == nil)
+        let regional = try await world.service.deadlines(DeadlinesQuery(municipalityCode: "M1"), for: try await world.actor("reg-R1"))
+        #expect(regional.municipalRoadmap?.measures.overdue == 2, "the region sees its municipality's roadmap")
+        let past = try await world.service.deadlines(DeadlinesQuery(municipalityCode: "M1", asOf: CalendarDate("2026-05-05")!),
+                                                     for: coordinator)
+        #expect(past.municipalRoadmap == nil, "as of a past date the report shows schools only")
+    }
+}
