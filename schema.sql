@@ -245,6 +245,8 @@ CREATE INDEX items_campaign ON items(campaign_id, state, submitted_at);
 
 CREATE UNIQUE INDEX items_measure ON items(measure_id);
 
+CREATE INDEX items_municipal_roadmaps ON items(campaign_id, region_id) WHERE school_id IS NULL AND kind = 'roadmap';
+
 CREATE INDEX items_municipality ON items(municipality_id, state, campaign_id);
 
 CREATE INDEX items_region ON items(region_id, state, campaign_id);

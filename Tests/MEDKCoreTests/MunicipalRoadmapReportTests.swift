@@ -27,8 +27,18 @@ struct MunicipalRoadmapReportTests {
 
         let other = try await world.service.deadlines(DeadlinesQuery(municipalityCode: "M2"), for: try await world.actor("mun-M2"))
         #expect(other.municipalRoadmap?.roadmapID == nil && other.municipalRoadmap != nil, "not started is said, not hidden")
+        // The region sees every municipality's roadmap in one table.
         let region = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1"), for: try await world.actor("reg-R1"))
         #expect(region.municipalRoadmap == nil)
+        let byCode = Dictionary(uniqueKeysWithValues: region.parts.map { ($0.code, $0.municipalRoadmap) })
+        #expect(byCode["M1"]??.measures.total == 3 && byCode["M1"]??.measures.overdue == 2 && byCode["M1"]??.state == .draft)
+        #expect(byCode["M2"]??.roadmapID == nil && byCode["M2"]! != nil, "M2 has not started one")
+        let table = ComplianceTable.territoryRows(region)
+        #expect(table[0].suffix(3) == ["Дорожная карта МО", "Её мероприятий", "Из них просрочено"])
+        #expect(table.first { $0.first == "Балейский округ" }?.suffix(3) == ["черновик", "3", "2"])
+        let regionPast = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1", asOf: CalendarDate("2026-05-05")!),
+                                                           for: try await world.actor("reg-R1"))
+        #expect(regionPast.parts.allSatisfy { $0.municipalRoadmap == nil })
         let regional = try await world.service.deadlines(DeadlinesQuery(municipalityCode: "M1"), for: try await world.actor("reg-R1"))
         #expect(regional.municipalRoadmap?.measures.overdue == 2, "the region sees its municipality's roadmap")
         let past = try await world.service.deadlines(DeadlinesQuery(municipalityCode: "M1", asOf: CalendarDate("2026-05-05")!),

@@ -189,6 +189,8 @@ public struct TerritoryCompliance: Codable, Sendable, Hashable {
     public var measures: MeasureTotals
     public var waiting: Int
     public var oldestWaitingSince: Date?
+    /// In a region's report today: the municipality's own roadmap (its overdue measures are not listed here).
+    public var municipalRoadmap: MunicipalRoadmapStatus? = nil
 
     public init(code: String, name: String, milestones: [Milestone]) {
         self.code = code

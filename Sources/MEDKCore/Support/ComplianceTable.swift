@@ -24,6 +24,9 @@ public enum ComplianceTable {
             header += ["\(milestone.title): в срок", "с опозданием", "не представлено", "на проверке", "на доработке"]
         }
         header += ["Мероприятий", "Подтверждено", "Просрочено", "Отчёт с опозданием", "Ждут проверки"]
+        // A region's municipalities today: each one's own roadmap.
+        let roadmaps = report.parts.contains { $0.municipalRoadmap != nil }
+        if roadmaps { header += ["Дорожная карта МО", "Её мероприятий", "Из них просрочено"] }
         var rows = [header]
         for territory in report.parts + [report.totals] {
             var row = [territory.name, territory.code, String(territory.schools), String(territory.laggingSchools)]
@@ -33,6 +36,14 @@ public enum ComplianceTable {
             }
             let measures = territory.measures
             row += [measures.total, measures.confirmed, measures.overdue, measures.reportedLate, territory.waiting].map(String.init)
+            if roadmaps {
+                if let roadmap = territory.municipalRoadmap {
+                    row += roadmap.roadmapID == nil ? ["не начата", "", ""]
+                        : [roadmap.stateName ?? "", String(roadmap.measures.total), String(roadmap.measures.overdue)]
+                } else {
+                    row += ["", "", ""]
+                }
+            }
             rows.append(row)
         }
         return rows

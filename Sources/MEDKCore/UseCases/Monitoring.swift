@@ -48,7 +48,36 @@ extension MEDKService {
                 report.municipalRoadmap = try Self.municipalRoadmap(store, campaignID: campaign.id, regionID: regionID,
                                                                     municipalityID: municipalityID, for: actor, now: now)
             }
+            if case .region(let regionID) = territory.scope, query.asOf == nil {
+                report.parts = try Self.withMunicipalRoadmaps(store, report.parts, campaignID: campaign.id, regionID: regionID,
+                                                              for: actor, now: now)
+            }
             return report
+        }
+    }
+
+    /// Each municipality of a region's report with its own roadmap (or none started), counted today.
+    static func withMunicipalRoadmaps(_ store: any StoreReading, _ parts: [TerritoryCompliance], campaignID: Int64, regionID: Int64,
+                                      for actor: Actor, now: Date) throws -> [TerritoryCompliance] {
+        guard let region = try store.region(id: regionID) else { return parts }
+        let today = try RegionCalendar.cached(region.timeZone).date(of: now)
+        var byMunicipality: [Int64: MunicipalRoadmapCount] = [:]
+        for count in try store.municipalRoadmaps(campaignID: campaignID, regionID: regionID, today: today) {
+            byMunicipality[count.municipalityID] = count
+        }
+        var codes: [String: Int64] = [:]
+        for municipality in try store.municipalities(regionIDs: [regionID]) { codes[municipality.code] = municipality.id }
+        return parts.map { part in
+            var part = part
+            // Only what the actor could open as items is told (the region's coordinators and the federal operator can).
+            guard let municipalityID = codes[part.code], Policy.allows(actor, .viewItem(ItemScope(
+                campaignID: campaignID, path: OrganisationPath(regionID: regionID, municipalityID: municipalityID, schoolID: nil)))) else {
+                return part
+            }
+            let count = byMunicipality[municipalityID]
+            part.municipalRoadmap = MunicipalRoadmapStatus(roadmapID: count?.roadmapID, state: count?.state, stateName: count?.state.russianName,
+                                                           measures: count?.measures ?? MeasureTotals(), overdue: [])
+            return part
         }
     }
 

@@ -48,6 +48,9 @@ enum MonitoringPages {
         var measures: String
         var measuresOverdue: Bool
         var waiting: Int
+        /// A region's municipality: its own roadmap today.
+        var roadmap: String?
+        var roadmapOverdue: Bool
     }
 
     struct CuratorRow: Sendable {
@@ -91,6 +94,8 @@ enum MonitoringPages {
         var legend: [Cell]
         /// A municipality's own roadmap, today.
         var municipalRoadmap: MunicipalRoadmapView?
+        /// A region's parts carry their municipalities' own roadmaps.
+        var showRoadmaps: Bool
     }
 
     struct MunicipalRoadmapView: Sendable {
@@ -179,7 +184,8 @@ enum MonitoringPages {
                 partsCsvHref: report.parts.isEmpty ? nil : link(request, path: "/monitoring.csv", dropping: ["cursor", "from"], adding: ["table": "parts"]),
                 overdueHref: link(request, path: "/monitoring/overdue", dropping: ["cursor", "from", "asOf", "lagging"]),
                 legend: MilestoneStatus.allCases.map { Cell(statusName: $0.russianName, statusClass: Presentation.statusClass($0), dueDate: "") },
-                municipalRoadmap: report.municipalRoadmap.map { MunicipalRoadmapView($0, municipalityCode: report.scopeCode ?? "") })
+                municipalRoadmap: report.municipalRoadmap.map { MunicipalRoadmapView($0, municipalityCode: report.scopeCode ?? "") },
+                showRoadmaps: report.parts.contains { $0.municipalRoadmap != nil })
             return await request.page("monitoring", title: "Мониторинг сроков", view)
         }
 
@@ -306,7 +312,12 @@ enum MonitoringPages {
                 })
             },
             measures: measures.total == 0 ? "нет" : "\(measures.confirmed) из \(measures.total), просрочено \(measures.overdue)",
-            measuresOverdue: measures.overdue > 0, waiting: part.waiting)
+            measuresOverdue: measures.overdue > 0, waiting: part.waiting,
+            roadmap: part.municipalRoadmap.map { roadmap in
+                guard roadmap.roadmapID != nil else { return "не начата" }
+                return "\(roadmap.stateName ?? ""): мероприятий \(roadmap.measures.total), просрочено \(roadmap.measures.overdue)"
+            },
+            roadmapOverdue: (part.municipalRoadmap?.measures.overdue ?? 0) > 0 || part.municipalRoadmap.map { $0.roadmapID == nil } == true)
     }
 
     static func overdueRow(_ measure: OverdueMeasure) -> OverdueRow {

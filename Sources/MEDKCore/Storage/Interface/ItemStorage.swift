@@ -109,8 +109,18 @@ struct ItemListFilter: Sendable, Hashable {
     var kind: ItemKind?
 }
 
+/// A municipality's own roadmap in a region, with its measures counted on `today` in the region's zone.
+struct MunicipalRoadmapCount: Sendable, Hashable {
+    var municipalityID: Int64
+    var roadmapID: Int64
+    var state: ReviewState
+    var measures: MeasureTotals
+}
+
 protocol ItemReading {
     func item(id: Int64) throws -> StoredItem?
+    /// The campaign's municipal roadmaps in a region, counted as of `today` there.
+    func municipalRoadmaps(campaignID: Int64, regionID: Int64, today: CalendarDate) throws -> [MunicipalRoadmapCount]
     /// Items in `visibility` matching `filter`, newest first.
     func items(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary>
     /// Submitted items in `visibility` matching `filter`, longest waiting first.

@@ -97,6 +97,25 @@ extension SQLiteTransaction {
         return conditions
     }
 
+    func municipalRoadmaps(campaignID: Int64, regionID: Int64, today: CalendarDate) throws -> [MunicipalRoadmapCount] {
+        // Overdue as `MeasureRules` has it: due before today in the region's zone, its report never confirmed.
+        try Row.fetchAll(statement("""
+            SELECT i.municipality_id, i.id, i.state, count(m.id),
+                   ifnull(sum(m.report_first_confirmed_at IS NULL AND m.due_date < ?), 0),
+                   ifnull(sum(report.state = 'confirmed'), 0)
+            FROM items i LEFT JOIN measures m ON m.roadmap_id = i.id LEFT JOIN items report ON report.measure_id = m.id
+            WHERE i.campaign_id = ? AND i.region_id = ? AND i.school_id IS NULL AND i.kind = 'roadmap'
+            GROUP BY i.id
+            """), arguments: [today, campaignID, regionID]).map { row in
+            var totals = MeasureTotals()
+            totals.total = row[3]
+            totals.overdue = row[4]
+            totals.confirmed = row[5]
+            return MunicipalRoadmapCount(municipalityID: row[0], roadmapID: row[1], state: try row.decode(ReviewState.self, at: 2),
+                                         measures: totals)
+        }
+    }
+
     func files(itemID: Int64) throws -> [FileVersion] {
         try Row.fetchAll(statement("""
             SELECT f.version, f.file_name, f.media_type, f.size, f.sha256, u.login, f.uploaded_at
