@@ -5,12 +5,13 @@ enum WebNavigation {
     static func links(for actor: Actor, currentPath: String) -> [NavLink] {
         var links: [(String, String)] = []
         if actor.holds(.school) { links.append(("Кабинет школы", "/school")) }
-        if actor.holds(.municipal) { links.append(("Пакет муниципалитета", "/municipality")) }
         if actor.holds(.curator) { links.append(("Очередь проверки", "/queue")) }
         if [.municipal, .regional, .federal, .admin].contains(where: actor.holds) {
             links.append(("Мониторинг сроков", "/monitoring"))
             links.append(("Просрочено", "/monitoring/overdue"))
         }
+        // After monitoring: a coordinator's day starts with the schools' deadlines.
+        if actor.holds(.municipal) { links.append(("Пакет муниципалитета", "/municipality")) }
         links.append(("Документы", "/items"))
         if actor.holds(.regional) || actor.holds(.admin) {
             links.append(("Кураторы", "/admin/assignments"))
