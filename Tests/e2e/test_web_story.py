@@ -337,6 +337,29 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.open("/login")
         self.shot("login")
 
+    def test_6_municipal_package_and_its_roadmap_table(self):
+        # The municipal coordinator opens the package from the menu and sees what FIOCO will miss.
+        self.login("mun-baley")
+        self.browser.find_element(By.LINK_TEXT, "Пакет муниципалитета").click()
+        self.assertIn("/municipalities/", self.browser.current_url)
+        self.assertIn("Нет документа «Дорожная карта».", self.text())
+        row = self.browser.find_element(By.XPATH, "//tr[th[contains(., 'Дорожная карта')]]")
+        self.submit(row.find_element(By.XPATH, ".//button[normalize-space()='Начать']"))
+        self.assertIn("/items/", self.browser.current_url)
+        # She checks how the roadmap appended to her Word order would be read.
+        self.browser.find_element(By.XPATH, "//summary[contains(., 'Прочитать мероприятия из таблицы')]").click()
+        table = ROOT / "Tests" / "MEDKCoreTests" / "Fixtures" / "import" / "roadmap-municipal.docx"
+        self.browser.find_element(By.ID, "im-table").send_keys(str(table))
+        self.browser.find_element(By.ID, "im-year").send_keys("2023")
+        self.click_button("Проверить, как прочитается")
+        text = self.text()
+        self.assertIn("Мероприятий: 7, требуют внимания: 1.", text)
+        self.assertIn("21.04.2023, 31.10.2023", text)
+        flagged = self.browser.find_element(By.CSS_SELECTOR, "tr.import-flagged")
+        self.assertIn("Выезды в школы", flagged.text)
+        self.assertIn("Срок не распознан", flagged.text)
+        self.shot("import-preview", full_page=True)
+
     def test_5_phone_width_is_readable(self):
         self.login("school-1")
         self.browser.set_window_size(390, 844)

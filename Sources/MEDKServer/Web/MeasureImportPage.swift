@@ -13,9 +13,10 @@ struct MeasureImportPage: Sendable {
         var dates: String
         var recurrence: String?
         var responsible: String
-        var indicator: String
-        var result: String
-        var normativeDocument: String
+        /// Nil when empty: Mustache renders a section for any string, even an empty one.
+        var indicator: String?
+        var result: String?
+        var normativeDocument: String?
         var notes: [String]
         var flagged: Bool
     }
@@ -44,12 +45,18 @@ struct MeasureImportPage: Sendable {
         problems = preview.problems.map(\.message)
         measureCount = preview.measures.count
         flaggedCount = preview.flaggedCount
+        // A heading is shown where it starts, not repeated on every row under it.
+        var above: [String] = []
         rows = preview.measures.map { measure in
+            let outline = measure.outline
+            defer { above = outline }
             return Row(line: measure.line, number: measure.number ?? "", title: measure.title.isEmpty ? "— без названия —" : measure.title,
-                       outline: measure.outline, deadlineText: measure.deadlineText,
+                       outline: outline.filter { !above.contains($0) }, deadlineText: measure.deadlineText,
                        dates: measure.dueDates.isEmpty ? "без даты" : measure.dueDates.map(\.russian).joined(separator: ", "),
-                       recurrence: measure.recurrence?.russianName, responsible: measure.responsible, indicator: measure.indicator,
-                       result: measure.result, normativeDocument: measure.normativeDocument, notes: measure.notes.map(\.message),
+                       recurrence: measure.recurrence?.russianName, responsible: measure.responsible,
+                       indicator: measure.indicator.isEmpty ? nil : measure.indicator, result: measure.result.isEmpty ? nil : measure.result,
+                       normativeDocument: measure.normativeDocument.isEmpty ? nil : measure.normativeDocument,
+                       notes: measure.notes.map(\.message),
                        flagged: measure.isFlagged)
         }
     }
