@@ -274,6 +274,11 @@ public struct MunicipalRoadmapStatus: Codable, Sendable, Hashable {
     public var overdue: [LateMeasure]
 
     public static let listed = 50
+
+    /// «мероприятий 12, подтверждено отчётов 3, просрочено 2»
+    public var measuresSummary: String {
+        "мероприятий \(measures.total), подтверждено отчётов \(measures.confirmed), просрочено \(measures.overdue)"
+    }
 }
 
 /// What judging one school yields.

@@ -41,6 +41,11 @@ public struct ItemScope: Sendable, Hashable {
     }
 
     public var isMunicipal: Bool { path.schoolID == nil }
+
+    /// A municipality's own documents (its package) in a campaign.
+    public static func municipal(campaignID: Int64, regionID: Int64, municipalityID: Int64) -> ItemScope {
+        ItemScope(campaignID: campaignID, path: OrganisationPath(regionID: regionID, municipalityID: municipalityID, schoolID: nil))
+    }
 }
 
 /// Everything a user may try to do; the policy answers each in one place.

@@ -15,9 +15,6 @@ struct OOXMLPackage {
     init(_ data: Data, format: TableFileFormat, limits: TableImportLimits) throws(MEDKError) {
         self.format = format
         self.limits = limits
-        guard data.count <= limits.maximumFileBytes else {
-            throw MEDKError.rejected("file_too_large", "Файл больше \(limits.maximumFileBytes >> 20) МБ: таблицу такого размера не импортировать.")
-        }
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {

@@ -43,6 +43,11 @@ public struct ImportedMeasure: Sendable, Hashable, Codable {
     /// The person must look at it: it has no due date or no title.
     public var isFlagged: Bool { dueDates.isEmpty || title.isEmpty }
 
+    /// «21.04.2023, 31.10.2023», or «без даты».
+    public var russianDueDates: String {
+        dueDates.isEmpty ? "без даты" : dueDates.map(\.russian).joined(separator: ", ")
+    }
+
     /// Where the measure sits, one line a level, for people: «Этап: …», or the heading as written when
     /// it names itself («Трек 1. …», «Цель: …»).
     public var outline: [String] {
@@ -66,4 +71,9 @@ public struct RoadmapImportPreview: Sendable, Hashable, Codable {
     public var problems: [ImportNote]
 
     public var flaggedCount: Int { measures.filter(\.isFlagged).count }
+
+    /// The recognised columns in the fields' order: «Мероприятие — «Мера-мероприятие»».
+    public var recognisedColumns: [String] {
+        RoadmapField.allCases.compactMap { field in columns[field.rawValue].map { "\(field.russianName) — «\($0)»" } }
+    }
 }

@@ -17,12 +17,12 @@ enum XLSXTableReader {
         // or 1 January 1904 in workbooks from old Macs.
         let epoch = ["1", "true"].contains(workbook.element("workbookPr")?.value("date1904") ?? "")
             ? CalendarDate(year: 1904, month: 1, day: 1)!.dayNumber : CalendarDate(year: 1900, month: 1, day: 1)!.dayNumber - 2
+        let cells = Cells(strings: strings, dateStyles: dateStyles, epoch: epoch)
         var tables: [SourceTable] = []
         for sheet in workbook.element("sheets")?.elements("sheet") ?? [] {
             guard let id = sheet.value("id"), let target = targets[id] else { continue }
             let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
             guard let worksheet = try package.xml(path) else { continue }
-            let cells = Cells(strings: strings, dateStyles: dateStyles, epoch: epoch)
             tables.append(try table(worksheet, name: sheet.value("name") ?? path, cells: cells, limits: limits))
         }
         guard !tables.isEmpty else { throw OOXMLPackage.broken(.xlsx) }

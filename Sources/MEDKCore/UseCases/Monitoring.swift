@@ -70,8 +70,8 @@ extension MEDKService {
         return parts.map { part in
             var part = part
             // Only what the actor could open as items is told (the region's coordinators and the federal operator can).
-            guard let municipalityID = codes[part.code], Policy.allows(actor, .viewItem(ItemScope(
-                campaignID: campaignID, path: OrganisationPath(regionID: regionID, municipalityID: municipalityID, schoolID: nil)))) else {
+            guard let municipalityID = codes[part.code], Policy.allows(actor, .viewItem(
+                .municipal(campaignID: campaignID, regionID: regionID, municipalityID: municipalityID))) else {
                 return part
             }
             let count = byMunicipality[municipalityID]
@@ -85,8 +85,9 @@ extension MEDKService {
     /// may not open is not shown (nil), so the report never tells more than the items would.
     static func municipalRoadmap(_ store: any StoreReading, campaignID: Int64, regionID: Int64, municipalityID: Int64,
                                  for actor: Actor, now: Date) throws -> MunicipalRoadmapStatus? {
-        let scope = ItemScope(campaignID: campaignID, path: OrganisationPath(regionID: regionID, municipalityID: municipalityID, schoolID: nil))
-        guard Policy.allows(actor, .viewItem(scope)) else { return nil }
+        guard Policy.allows(actor, .viewItem(.municipal(campaignID: campaignID, regionID: regionID, municipalityID: municipalityID))) else {
+            return nil
+        }
         let found = try store.items(Policy.visibility(actor, .view),
                                     ItemListFilter(campaignID: campaignID, municipalOwnID: municipalityID, kind: .roadmap),
                                     page: PageRequest(limit: 1, countsTotal: false)).items.first

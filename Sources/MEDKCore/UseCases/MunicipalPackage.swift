@@ -42,8 +42,7 @@ extension MEDKService {
                 throw MEDKError.notFound("Муниципалитет «\(municipalityCode)»")
             }
             let campaign = try Self.campaignForReport(store, code: campaignCode)
-            let scope = ItemScope(campaignID: campaign.id, path: OrganisationPath(regionID: municipality.regionID,
-                                                                                  municipalityID: municipality.id, schoolID: nil))
+            let scope = ItemScope.municipal(campaignID: campaign.id, regionID: municipality.regionID, municipalityID: municipality.id)
             // Answered like a missing municipality, so that nobody maps whose package exists.
             guard Policy.allows(actor, .viewItem(scope)) else { throw MEDKError.notVisible }
             let canEdit = Policy.allows(actor, .ownItem(scope))

@@ -39,9 +39,7 @@ struct MeasureImportPage: Sendable {
         formatName = preview.format.russianName
         headerLine = preview.headerLine
         programmeYear = preview.programmeYear
-        columns = RoadmapField.allCases.compactMap { field in
-            preview.columns[field.rawValue].map { "\(field.russianName) — «\($0)»" }
-        }.joined(separator: "; ")
+        columns = preview.recognisedColumns.joined(separator: "; ")
         problems = preview.problems.map(\.message)
         measureCount = preview.measures.count
         flaggedCount = preview.flaggedCount
@@ -52,7 +50,7 @@ struct MeasureImportPage: Sendable {
             defer { above = outline }
             return Row(line: measure.line, number: measure.number ?? "", title: measure.title.isEmpty ? "— без названия —" : measure.title,
                        outline: outline.filter { !above.contains($0) }, deadlineText: measure.deadlineText,
-                       dates: measure.dueDates.isEmpty ? "без даты" : measure.dueDates.map(\.russian).joined(separator: ", "),
+                       dates: measure.russianDueDates,
                        recurrence: measure.recurrence?.russianName, responsible: measure.responsible,
                        indicator: measure.indicator.isEmpty ? nil : measure.indicator, result: measure.result.isEmpty ? nil : measure.result,
                        normativeDocument: measure.normativeDocument.isEmpty ? nil : measure.normativeDocument,

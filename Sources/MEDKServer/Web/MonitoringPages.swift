@@ -116,8 +116,7 @@ enum MonitoringPages {
             packageHref = "/municipalities/\(municipalityCode)"
             href = roadmap.roadmapID.map { "/items/\($0)#measures" }
             summary = roadmap.roadmapID == nil ? "Дорожная карта муниципалитета не начата."
-                : "Дорожная карта муниципалитета (\(roadmap.stateName ?? "")): мероприятий \(roadmap.measures.total), "
-                    + "подтверждено отчётов \(roadmap.measures.confirmed), просрочено \(roadmap.measures.overdue)."
+                : "Дорожная карта муниципалитета (\(roadmap.stateName ?? "")): \(roadmap.measuresSummary)."
             late = roadmap.overdue.map {
                 Late(title: $0.title, dueDate: $0.dueDate.russian, days: Presentation.days($0.daysOverdue), report: $0.reportState?.russianName ?? "нет")
             }
@@ -220,21 +219,13 @@ enum MonitoringPages {
         }
 
         web.get("/school") { request in
-            let actor = try request.actor()
-            let grants = try await request.service.userInfo(id: actor.userID).grants
-            guard let code = grants.first(where: { $0.role == .school })?.organisationCode else {
-                throw MEDKError.forbidden("Кабинет школы доступен управленческой команде школы.")
-            }
-            return request.redirect("/schools/\(code)")
+            request.redirect("/schools/" + (try await ownOrganisation(request, .school,
+                                                                      refusal: "Кабинет школы доступен управленческой команде школы.")))
         }
 
         web.get("/municipality") { request in
-            let actor = try request.actor()
-            let grants = try await request.service.userInfo(id: actor.userID).grants
-            guard let code = grants.first(where: { $0.role == .municipal })?.organisationCode else {
-                throw MEDKError.forbidden("Пакет муниципалитета ведёт муниципальный координатор.")
-            }
-            return request.redirect("/municipalities/\(code)")
+            request.redirect("/municipalities/" + (try await ownOrganisation(request, .municipal,
+                                                                             refusal: "Пакет муниципалитета ведёт муниципальный координатор.")))
         }
 
         web.get("/municipalities/{code}") { request in
@@ -261,6 +252,13 @@ enum MonitoringPages {
             let view = SchoolPages.schoolPage(overview, items: items, campaign: detail, chosenRisks: chosenRisks, canCreate: canCreate)
             return await request.page("school", title: overview.school.schoolName, view)
         }
+    }
+
+    /// The code of the organisation the signed-in user holds `role` in (their school, their municipality).
+    static func ownOrganisation(_ request: WebRequest, _ role: Role, refusal: String) async throws -> String {
+        let grants = try await request.service.userInfo(id: try request.actor().userID).grants
+        guard let code = grants.first(where: { $0.role == role })?.organisationCode else { throw MEDKError.forbidden(refusal) }
+        return code
     }
 
     static func query(_ request: WebRequest) throws -> DeadlinesQuery {

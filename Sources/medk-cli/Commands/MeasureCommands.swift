@@ -80,18 +80,14 @@ struct MeasureCommand: AsyncParsableCommand {
         static func describe(_ preview: RoadmapImportPreview) -> String {
             var out = "Таблица «\(preview.table)» (\(preview.format.russianName)), заголовок в строке \(preview.headerLine); "
                 + "год программы \(preview.programmeYear).\n"
-            let columns = RoadmapField.allCases.compactMap { field in
-                preview.columns[field.rawValue].map { "\(field.russianName) — «\($0)»" }
-            }
-            out += "Столбцы: " + columns.joined(separator: "; ") + ".\n"
+            out += "Столбцы: " + preview.recognisedColumns.joined(separator: "; ") + ".\n"
             for problem in preview.problems { out += "! \(problem.message)\n" }
             out += "Мероприятий: \(preview.measures.count), требуют внимания: \(preview.flaggedCount).\n"
             for measure in preview.measures {
                 out += "\n" + (measure.isFlagged ? "! " : "") + "Строка \(measure.line)"
                     + (measure.number.map { " № \($0)" } ?? "") + ": «\(measure.title)»\n"
                 for line in measure.outline { out += "  \(line)\n" }
-                let dates = measure.dueDates.isEmpty ? "без даты" : measure.dueDates.map(\.russian).joined(separator: ", ")
-                out += "  Срок: «\(measure.deadlineText)» → \(dates)"
+                out += "  Срок: «\(measure.deadlineText)» → \(measure.russianDueDates)"
                     + (measure.recurrence.map { " (\($0.russianName))" } ?? "") + "\n"
                 for (label, value) in [("Ответственные", measure.responsible), ("Показатель", measure.indicator),
                                        ("Результат", measure.result), ("Плановое значение", measure.plannedValue),
@@ -195,8 +191,7 @@ extension Deadlines {
     /// The municipality's own roadmap, next to its schools.
     static func describe(_ roadmap: MunicipalRoadmapStatus) -> String {
         guard let id = roadmap.roadmapID else { return "Дорожная карта муниципалитета: не начата.\n" }
-        var out = "Дорожная карта муниципалитета (№\(id), \(roadmap.stateName ?? "")): мероприятий \(roadmap.measures.total), "
-            + "подтверждено отчётов \(roadmap.measures.confirmed), просрочено \(roadmap.measures.overdue).\n"
+        var out = "Дорожная карта муниципалитета (№\(id), \(roadmap.stateName ?? "")): \(roadmap.measuresSummary).\n"
         if !roadmap.overdue.isEmpty {
             out += Output.table([["Мероприятие", "Срок", "Дней просрочки", "Отчёт"]] + roadmap.overdue.map {
                 [$0.title, $0.dueDate.russian, String($0.daysOverdue), $0.reportState?.russianName ?? "нет"]
