@@ -115,7 +115,7 @@ CREATE TABLE "measures" (
     track INTEGER CHECK (track IN (1, 2, 3)),
     task TEXT NOT NULL,
     title TEXT NOT NULL,
-    due_date TEXT NOT NULL,
+    due_date TEXT,
     responsible TEXT NOT NULL,
     expected_result TEXT NOT NULL,
     indicator TEXT NOT NULL,
@@ -124,7 +124,14 @@ CREATE TABLE "measures" (
     regional_measure TEXT,
     report_first_confirmed_at TEXT,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    deadline_text TEXT,
+    recurrence TEXT,
+    series_id INTEGER,
+    stage TEXT,
+    goal TEXT,
+    section TEXT,
+    normative_document TEXT
 );
 
 CREATE TABLE milestone_overrides (
@@ -337,14 +344,16 @@ WHEN OLD.region_id IS NOT NEW.region_id OR OLD.municipality_id IS NOT NEW.munici
         ON CONFLICT (region_id, municipality_id, campaign_id, municipal, kind, state) DO UPDATE SET item_count = item_count + 1;
 END;
 
-CREATE TRIGGER measures_open_days_delete AFTER DELETE ON measures WHEN OLD.report_first_confirmed_at IS NULL BEGIN
+CREATE TRIGGER measures_open_days_delete AFTER DELETE ON measures
+WHEN OLD.report_first_confirmed_at IS NULL AND OLD.due_date IS NOT NULL BEGIN
     DELETE FROM open_measure_days WHERE campaign_id = OLD.campaign_id AND region_id = OLD.region_id
         AND due_date = OLD.due_date AND open_count = 1;
     UPDATE open_measure_days SET open_count = open_count - 1 WHERE campaign_id = OLD.campaign_id
         AND region_id = OLD.region_id AND due_date = OLD.due_date;
 END;
 
-CREATE TRIGGER measures_open_days_insert AFTER INSERT ON measures WHEN NEW.report_first_confirmed_at IS NULL BEGIN
+CREATE TRIGGER measures_open_days_insert AFTER INSERT ON measures
+WHEN NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL BEGIN
     INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
         VALUES (NEW.campaign_id, NEW.region_id, NEW.due_date, 1)
         ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
@@ -357,6 +366,7 @@ WHEN OLD.report_first_confirmed_at IS NULL OR NEW.report_first_confirmed_at IS N
     UPDATE open_measure_days SET open_count = open_count - 1 WHERE OLD.report_first_confirmed_at IS NULL
         AND campaign_id = OLD.campaign_id AND region_id = OLD.region_id AND due_date = OLD.due_date;
     INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
-        SELECT NEW.campaign_id, NEW.region_id, NEW.due_date, 1 WHERE NEW.report_first_confirmed_at IS NULL
+        SELECT NEW.campaign_id, NEW.region_id, NEW.due_date, 1
+        WHERE NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL
         ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
 END;

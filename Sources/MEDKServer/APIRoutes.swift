@@ -151,6 +151,20 @@ enum APIRoutes {
                 return Data(buffer.readableBytesView)
             }
         }
+        table.on(.post, "\(prefix)/items/{id}/measures/import") { request, context -> EditedResponse<MeasureImportResult> in
+            let actor = try context.requireActor()
+            guard let fileName = request.query("fileName") else {
+                throw MEDKError.invalid("file_name_required", "Укажите имя файла в параметре fileName.")
+            }
+            let year = try request.typedQuery("year").map { try parseInt($0, "year") }
+            let expected = try request.typedQuery("expectedRevision").map { try parseInt($0, "expectedRevision") }
+            let result = try await service.importMeasures(roadmapID: try context.parameters.id(), fileName: fileName,
+                                                          programmeYear: year, expectedRevision: expected, by: actor) {
+                let buffer = try await request.body.collect(upTo: TableImportLimits().maximumFileBytes)
+                return Data(buffer.readableBytesView)
+            }
+            return EditedResponse(status: .created, response: result)
+        }
         table.on(.put, "\(prefix)/measures/{id}") { request, context -> Measure in
             let actor = try context.requireActor()
             let body = try await request.decodeJSON(as: MeasureRequest.self, context: context)

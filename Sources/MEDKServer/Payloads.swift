@@ -21,4 +21,5 @@ extension Page: ResponseEncodable where Element: Codable {}
 
 extension ListResponse: ResponseEncodable {}
 extension RoadmapImportPreview: ResponseEncodable {}
+extension MeasureImportResult: ResponseEncodable {}
 extension MunicipalPackage: ResponseEncodable {}

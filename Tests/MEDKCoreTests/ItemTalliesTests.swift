@@ -37,7 +37,7 @@ struct ItemTalliesTests {
 
     /// The tallies equal the items grouped, read from the database itself.
     static func tallied(_ path: String) throws -> (tallies: [Row], grouped: [Row]) {
-        let queue = try DatabaseQueue(path: path)
+        let queue = try Self.openBeside(path)
         defer { try? queue.close() }
         return try queue.read { db in
             let tallies = try Row.fetchAll(db, sql: """
@@ -52,6 +52,14 @@ struct ItemTalliesTests {
                 """)
             return (tallies, grouped)
         }
+    }
+
+    /// A second connection beside the running service's, which may be checkpointing its log: it waits
+    /// for the lock rather than failing at once.
+    static func openBeside(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        return try DatabaseQueue(path: path, configuration: configuration)
     }
 
     @Test("items created, submitted, confirmed and returned keep every territory's total equal to its list")
@@ -79,7 +87,7 @@ struct ItemTalliesTests {
         #expect(tally.tallies.contains { $0[3] == 1 && $0[4] == "analytical_note" && $0[6] == 1 }, "the municipality's own note")
 
         // Nothing in MEDK deletes an item today; should something, the tally follows it too.
-        let queue = try DatabaseQueue(path: path)
+        let queue = try Self.openBeside(path)
         try await queue.write { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             try db.execute(sql: "DELETE FROM items WHERE id = ?", arguments: [note.item.id])
@@ -96,7 +104,7 @@ struct ItemTalliesTests {
         _ = try await world.submittedDocument(school: "B")
         _ = try await world.draftDocument(school: "C")
         let path = world.directory.appendingPathComponent("medk.sqlite").path
-        let queue = try DatabaseQueue(path: path)
+        let queue = try Self.openBeside(path)
         try await queue.write { db in
             // The database as it was before the migration.
             try db.execute(sql: """

@@ -8,8 +8,9 @@ import MEDKTestSupport
 import NIOCore
 import Testing
 
-/// A school checks how its roadmap table will be read, through the API (the CLI's way) and the pages.
-@Suite("Previewing a roadmap table import")
+/// A school checks how its roadmap table will be read and then imports it, through the API (the
+/// CLI's way) and the pages.
+@Suite("Previewing and applying a roadmap table import")
 struct MeasureImportPreviewTests {
     static let csv: [UInt8] = {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -70,6 +71,61 @@ struct MeasureImportPreviewTests {
             #expect(!(try await curator.get("/items/\(id)")).html.contains("/measures/import"))
             let refused = try await curator.upload("/items/\(id)/measures/import", fileName: "план.csv", bytes: Self.csv)
             #expect(refused.status == .forbidden)
+        }
+    }
+
+    @Test("the API imports the table all at once and answers what it saved; a stale revision saves nothing")
+    func apiApply() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        try await withAPI(world) { client in
+            let school = try await APISession.login(client, "school-A")
+            let (stale, staleError) = try await school.refusal(
+                .post, "/api/v1/items/\(id)/measures/import?fileName=plan.csv&year=2023&expectedRevision=5", rawBody: ByteBuffer(bytes: Self.csv))
+            #expect(stale == .conflict && staleError.code == "stale_revision")
+            let response = try await school.raw(.post, "/api/v1/items/\(id)/measures/import?fileName=plan.csv&year=2023&expectedRevision=1",
+                                                body: ByteBuffer(bytes: Self.csv), contentType: "application/octet-stream")
+            #expect(response.status == .created)
+            let result = try APISession.decoder.decode(MeasureImportResult.self, from: Data(buffer: response.body))
+            #expect(result.measuresCreated == 18 && result.rows == 6 && result.undated == 1 && result.revision == 2)
+            let detail: ItemDetail = try await school.get("/api/v1/items/\(id)")
+            #expect(detail.measures?.count == 18)
+            #expect(detail.measures?.contains { $0.dueDate == nil && $0.deadlineText == "По мере необходимости" } == true)
+            #expect(detail.measures?.filter { $0.series?.recurrence == .monthly }.count == 12)
+        }
+    }
+
+    @Test("on the pages a school checks the table, imports it as checked, and sees the undated measure to fix")
+    func pagesApply() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            _ = try await school.get("/items/\(id)")
+            let preview = try await school.upload("/items/\(id)/measures/import", fileName: "план.csv", bytes: Self.csv, fields: ["year": "2023"])
+            #expect(preview.html.contains("Импортировать в дорожную карту: 18 мероприятий"))
+            let token = try #require(Browser.firstMatch("name=\"token\" value=\"([0-9a-f-]{36})\"", in: preview.html))
+
+            let stranger = try await Browser.signedIn(client, "school-B")
+            _ = try await stranger.get("/")
+            let refused = try await stranger.post("/items/\(id)/measures/import/apply",
+                                                  ["token": token, "fileName": "план.csv", "year": "2023"])
+            #expect(refused.status == .forbidden || refused.status == .notFound)
+
+            let applied = try await school.post("/items/\(id)/measures/import/apply",
+                                                ["token": token, "fileName": "план.csv", "year": "2023", "expectedRevision": "1"])
+            #expect(applied.status == .seeOther)
+            let card = try await school.follow(applied)
+            #expect(card.html.contains("Импортировано мероприятий: 18 (строк таблицы: 6). Без срока: 1"))
+            #expect(card.html.contains("Мероприятий без срока: 1."))
+            #expect(card.html.contains("нет срока</span>"))
+            #expect(card.html.contains("в таблице: «По мере необходимости»"))
+            #expect(card.html.contains("(ежемесячно 12 из 12)"))
+            #expect(card.html.contains("не указан срок (в таблице: «По мере необходимости»)"))
+
+            let again = try await school.post("/items/\(id)/measures/import/apply",
+                                              ["token": token, "fileName": "план.csv", "year": "2023"])
+            #expect(again.status == .notFound)
         }
     }
 }

@@ -14,6 +14,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case measureUpdate = "measure.update"
     case measureRemove = "measure.remove"
     case measureReportValue = "measure.report_value"
+    /// A roadmap table's measures added at once; the details name the file and its hash.
+    case measureImport = "measure.import"
     case login = "auth.login"
     case loginFailed = "auth.login_failed"
     /// Sign-in attempts refused unchecked because the login or address was throttled.
@@ -71,6 +73,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .measureUpdate: return "изменение мероприятия"
         case .measureRemove: return "удаление мероприятия"
         case .measureReportValue: return "фактическое значение показателя"
+        case .measureImport: return "импорт мероприятий из таблицы"
         case .login: return "вход"
         case .loginFailed: return "неудачный вход"
         case .loginThrottled: return "вход отклонён: слишком много попыток"

@@ -43,18 +43,55 @@ public struct Measure: Codable, Sendable, Hashable {
     public var track: MunicipalTrack?
     public var task: String
     public var title: String
-    public var dueDate: CalendarDate
+    /// Nil when an imported deadline was not understood: the measure waits for a person to date it,
+    /// is never overdue meanwhile, and keeps its roadmap from going to review.
+    public var dueDate: CalendarDate?
+    /// The deadline as the imported table wrote it («Апрель 2023г.», «Ежемесячно»).
+    public var deadlineText: String?
+    /// One occurrence of a recurring or several-dated measure, each reported and monitored on its own.
+    public var series: MeasureSeries?
     public var responsible: String
     public var expectedResult: String
     public var indicator: String
     public var plannedValue: String
     public var actualValue: String?
     public var regionalMeasure: String?
+    /// Where an imported measure sat in its table: the stage, goal and section headings above it.
+    public var stage: String?
+    public var goal: String?
+    public var section: String?
+    /// The order or programme the measure rests on (regional roadmaps name one).
+    public var normativeDocument: String?
     /// The report item of this measure, once the school started reporting.
     public var reportItemID: Int64?
     public var reportState: ReviewState?
     /// Due date passed in the owner's zone and the report is not confirmed.
     public var overdue: Bool
+
+    /// «30.04.2023», or «без срока» for a measure still waiting for its date.
+    public var russianDueDate: String { dueDate?.russian ?? "без срока" }
+}
+
+/// The occurrences one roadmap row became: «Ежемесячно» in 2023 is twelve measures of one series.
+public struct MeasureSeries: Codable, Sendable, Hashable {
+    /// The series' key: the id its first occurrence had when imported.
+    public var id: Int64
+    public var recurrence: DeadlineRecurrence?
+    /// This occurrence's place by due date, from 1.
+    public var occurrence: Int
+    public var count: Int
+
+    public init(id: Int64, recurrence: DeadlineRecurrence?, occurrence: Int, count: Int) {
+        self.id = id
+        self.recurrence = recurrence
+        self.occurrence = occurrence
+        self.count = count
+    }
+
+    /// «ежемесячно, 3 из 12» or «срок 2 из 2».
+    public var russian: String {
+        "\(recurrence?.russianName ?? "срок") \(occurrence) из \(count)"
+    }
 }
 
 /// What lists show of an item.

@@ -7,6 +7,10 @@ public enum RoadmapCompleteness {
         var problems: [String] = []
         for measure in measures.sorted(by: { $0.position < $1.position }) {
             let label = "Мероприятие №\(measure.position) «\(measure.title)»"
+            if measure.dueDate == nil {
+                let written = (measure.deadlineText ?? "").isBlank ? "" : " (в таблице: «\(measure.deadlineText ?? "")»)"
+                problems.append("\(label): не указан срок\(written).")
+            }
             if measure.task.isBlank { problems.append("\(label): не указана задача.") }
             if measure.responsible.isBlank { problems.append("\(label): не указаны ответственные.") }
             if measure.expectedResult.isBlank { problems.append("\(label): не указан ожидаемый результат.") }

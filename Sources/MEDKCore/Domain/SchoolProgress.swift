@@ -42,12 +42,19 @@ public struct SchoolProgress: Sendable, Hashable {
 
     public mutating func measureAdded(_ id: Int64, dueDate: CalendarDate, at: Date) {
         guard !measures.contains(where: { $0.id == id }) else { return }
-        measures.append(MeasureProgress(id: id, dueDate: dueDate, createdAt: Self.kept(at), reportItemID: nil))
+        // Kept in id order, as rebuilding reads them (a measure dated late may be older than the last one).
+        let index = measures.lastIndex { $0.id < id }.map { $0 + 1 } ?? 0
+        measures.insert(MeasureProgress(id: id, dueDate: dueDate, createdAt: Self.kept(at), reportItemID: nil), at: index)
     }
 
-    public mutating func measureRescheduled(_ id: Int64, dueDate: CalendarDate) {
-        guard let index = measures.firstIndex(where: { $0.id == id }) else { return }
-        measures[index].dueDate = dueDate
+    /// A measure's due date changed. Only dated measures are followed: one imported without a date
+    /// enters when it gets one, counted (like every measure) from when it was created.
+    public mutating func measureRescheduled(_ id: Int64, dueDate: CalendarDate?, createdAt: Date) {
+        guard let index = measures.firstIndex(where: { $0.id == id }) else {
+            if let dueDate { measureAdded(id, dueDate: dueDate, at: createdAt) }
+            return
+        }
+        if let dueDate { measures[index].dueDate = dueDate } else { measures.remove(at: index) }
     }
 
     public mutating func measureRemoved(_ id: Int64) {

@@ -43,6 +43,9 @@ public struct ImportedMeasure: Sendable, Hashable, Codable {
     /// The person must look at it: it has no due date or no title.
     public var isFlagged: Bool { dueDates.isEmpty || title.isEmpty }
 
+    /// Measures importing it saves: one per due date, and one (undated) when there is none.
+    public var occurrenceCount: Int { max(1, dueDates.count) }
+
     /// «21.04.2023, 31.10.2023», or «без даты».
     public var russianDueDates: String {
         dueDates.isEmpty ? "без даты" : dueDates.map(\.russian).joined(separator: ", ")
@@ -71,6 +74,12 @@ public struct RoadmapImportPreview: Sendable, Hashable, Codable {
     public var problems: [ImportNote]
 
     public var flaggedCount: Int { measures.filter(\.isFlagged).count }
+
+    /// Measures importing the table saves, counting every occurrence of a recurring row.
+    public var occurrenceCount: Int { measures.reduce(0) { $0 + $1.occurrenceCount } }
+
+    /// Rows that cannot be saved as they are: a measure needs a title.
+    public var untitledLines: [Int] { measures.filter { $0.title.allSatisfy(\.isWhitespace) }.map(\.line) }
 
     /// The recognised columns in the fields' order: «Мероприятие — «Мера-мероприятие»».
     public var recognisedColumns: [String] {

@@ -1,4 +1,33 @@
+import Crypto
 import Foundation
+
+/// What applying a roadmap table did.
+public struct MeasureImportResult: Codable, Sendable, Hashable {
+    public var roadmapID: Int64
+    /// The roadmap's revision after the import, for the next edit.
+    public var revision: Int
+    public var fileName: String
+    public var sha256: String
+    /// Measures of the table (rows, with the rows continuing them).
+    public var rows: Int
+    /// Measures saved: one per due date of a row, so «Ежемесячно» in a year is twelve.
+    public var measuresCreated: Int
+    /// Saved without a due date, waiting for a person to date them before the roadmap goes to review.
+    public var undated: Int
+    /// The saved measures, in the table's order.
+    public var measures: [Measure]
+    /// What concerned the whole file, as the preview said it.
+    public var problems: [ImportNote]
+}
+
+/// A table read for a preview and kept until the person applies it.
+public struct StagedMeasureImport: Sendable, Hashable {
+    public var token: String
+    public var fileName: String
+    public var preview: RoadmapImportPreview
+    /// The roadmap's revision the preview was made against: applying checks it has not moved.
+    public var roadmapRevision: Int
+}
 
 extension MEDKService {
     /// Reads a roadmap table (DOCX, XLSX or CSV) the way importing it into `roadmapID` would and
@@ -10,18 +39,165 @@ extension MEDKService {
     /// - Parameter file: the file's bytes, asked for only once the actor may import.
     public func previewMeasureImport(roadmapID: Int64, fileName: String, programmeYear: Int? = nil, by actor: Actor,
                                      file: () async throws -> Data) async throws -> RoadmapImportPreview {
+        try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear, expectedRevision: nil,
+                             by: actor, file: file).preview
+    }
+
+    /// Imports a roadmap table into `roadmapID` as its owner's one edit: every measure the preview
+    /// shows, or — if any row cannot be saved — none, with every such row named. A row with several
+    /// due dates or a schedule becomes one measure per date, of one series, each reported and
+    /// monitored on its own; a row whose deadline was not understood is saved without a date and
+    /// keeps the roadmap from review until a person dates it. One audit record names the file by
+    /// its hash and what was added.
+    public func importMeasures(roadmapID: Int64, fileName: String, programmeYear: Int? = nil, expectedRevision: Int? = nil,
+                               by actor: Actor, file: () async throws -> Data) async throws -> MeasureImportResult {
+        let read = try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
+                                        expectedRevision: expectedRevision, by: actor, file: file)
+        let preview = read.preview
+        let now = now()
+        let (ids, revision) = try await write { store in
+            let roadmap = try Self.loadRoadmap(store, roadmapID)
+            let auditActor = try Self.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
+            let fields = try MeasureImportPlan.fields(preview.measures, isMunicipal: roadmap.isMunicipal)
+            guard fields.count <= Self.maximumMeasuresAtOnce else {
+                throw MEDKError.rejected("too_many", """
+                    Таблица даёт \(fields.count) мероприятий с учётом повторяющихся сроков; за один раз можно добавить \
+                    не более \(Self.maximumMeasuresAtOnce).
+                    """)
+            }
+            guard try store.measureCount(roadmapID: roadmapID) + fields.count <= Self.maximumMeasuresPerRoadmap else {
+                throw MEDKError.rejected("too_many", "В дорожной карте может быть не более \(Self.maximumMeasuresPerRoadmap) мероприятий.")
+            }
+            let ids = try store.insertMeasures(roadmap: roadmap, position: try store.nextMeasurePosition(roadmapID: roadmapID),
+                                               fields, at: now)
+            try store.touchItem(id: roadmapID, at: now)
+            try store.appendAudit(auditActor, at: now, .item(.measureImport, roadmapID, state: roadmap.state, details: [
+                "file_name": read.fileName, "sha256": read.sha256, "format": preview.format.rawValue,
+                "rows": String(preview.measures.count), "measures": String(ids.count),
+                "undated": String(fields.filter { $0.dueDate == nil }.count),
+                "first_measure_id": String(ids.first ?? 0), "last_measure_id": String(ids.last ?? 0)]))
+            return (ids, roadmap.revision + 1)
+        }
+        let saved = Set(ids)
+        let measures = (try await item(roadmapID, for: actor).measures ?? []).filter { saved.contains($0.id) }
+        return MeasureImportResult(roadmapID: roadmapID, revision: revision, fileName: read.fileName, sha256: read.sha256,
+                                   rows: preview.measures.count, measuresCreated: ids.count,
+                                   undated: measures.filter { $0.dueDate == nil }.count, measures: measures,
+                                   problems: preview.problems)
+    }
+
+    /// Reads a table as `previewMeasureImport` does and keeps the file for the person who looked at
+    /// it, so that applying it (`importStagedMeasures`) needs only the token, not the file again.
+    public func stageMeasureImport(roadmapID: Int64, fileName: String, programmeYear: Int? = nil, by actor: Actor,
+                                   file: () async throws -> Data) async throws -> StagedMeasureImport {
+        let read = try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
+                                        expectedRevision: nil, by: actor, file: file)
+        let revision = try await self.read { store in try Self.loadRoadmap(store, roadmapID).revision }
+        let token = try files.stageImport(read.data, owner: actor.userID, now: now())
+        return StagedMeasureImport(token: token, fileName: read.fileName, preview: read.preview, roadmapRevision: revision)
+    }
+
+    /// Applies a table staged by `stageMeasureImport` — only its own user's — and forgets it.
+    public func importStagedMeasures(roadmapID: Int64, token: String, fileName: String, programmeYear: Int? = nil,
+                                     expectedRevision: Int? = nil, by actor: Actor) async throws -> MeasureImportResult {
+        let data = try files.stagedImport(token, owner: actor.userID, now: now())
+        let result = try await importMeasures(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
+                                              expectedRevision: expectedRevision, by: actor) { data }
+        files.discardStagedImport(token, owner: actor.userID)
+        return result
+    }
+
+    private struct ReadImport {
+        var preview: RoadmapImportPreview
+        var fileName: String
+        var sha256: String
+        var data: Data
+    }
+
+    /// Checks that the actor may edit the roadmap, then reads the file outside any transaction:
+    /// parsing holds no database connection.
+    private func readImport(roadmapID: Int64, fileName rawName: String, programmeYear: Int?, expectedRevision: Int?,
+                            by actor: Actor, file: () async throws -> Data) async throws -> ReadImport {
         if let programmeYear, !(2000...2100).contains(programmeYear) {
             throw MEDKError.rejected("invalid_year", "Год программы — от 2000 до 2100, а указан \(programmeYear).")
         }
+        let fileName = try Validation.fileName(rawName)
         let campaignYear = try await read { store in
             let roadmap = try Self.loadRoadmap(store, roadmapID)
-            _ = try Self.requireEditable(roadmap, by: actor, expectedRevision: nil)
+            _ = try Self.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
             guard let campaign = try store.campaign(id: roadmap.campaignID) else { throw MEDKError.notVisible }
             return campaign.year
         }
-        // The file is read outside any transaction: parsing holds no database connection.
-        let (format, tables) = try TableFileReader.tables(try await file(), fileName: fileName)
-        return try RoadmapTableReader.preview(tables, format: format,
-                                              context: DeadlineContext(programmeYear: programmeYear ?? campaignYear))
+        let data = try await file()
+        let (format, tables) = try TableFileReader.tables(data, fileName: fileName)
+        let preview = try RoadmapTableReader.preview(tables, format: format,
+                                                     context: DeadlineContext(programmeYear: programmeYear ?? campaignYear))
+        return ReadImport(preview: preview, fileName: fileName, sha256: SHA256.hash(data: data).hexString, data: data)
+    }
+}
+
+/// How the measures a table was read as become stored measures: one per due date, a series for
+/// several, none dropped. Pure, so its rules are tested without a database.
+enum MeasureImportPlan {
+    /// Longest text a measure's field may hold, as for measures typed in.
+    static let maximumFieldLength = 2_000
+
+    static func fields(_ measures: [ImportedMeasure], isMunicipal: Bool) throws -> [MeasureFields] {
+        var fields: [MeasureFields] = []
+        var problems: [String] = []
+        for (index, measure) in measures.enumerated() {
+            let rowProblems = Self.problems(measure)
+            guard rowProblems.isEmpty else {
+                problems += rowProblems.map { "Строка \(measure.line): \($0)" }
+                continue
+            }
+            fields += occurrences(measure, seriesKey: index, isMunicipal: isMunicipal)
+        }
+        guard problems.isEmpty else {
+            throw MEDKError.rejected("invalid_import", "Таблицу нельзя импортировать: исправьте строки и загрузите её снова.",
+                                     details: problems)
+        }
+        guard !fields.isEmpty else { throw MEDKError.rejected("no_measures", "В таблице не найдено ни одного мероприятия.") }
+        return fields
+    }
+
+    static func problems(_ measure: ImportedMeasure) -> [String] {
+        var problems: [String] = []
+        if measure.title.isBlank { problems.append("нет названия мероприятия.") }
+        let texts = [(measure.title, "мероприятие"), (measure.task ?? "", "задача"), (measure.responsible, "ответственные"),
+                     (measure.result, "результат"), (measure.indicator, "показатель"), (measure.plannedValue, "плановое значение"),
+                     (measure.deadlineText, "срок"), (measure.normativeDocument, "нормативный документ"),
+                     (measure.regionalMeasure, "региональное мероприятие"), (measure.stage ?? "", "этап"),
+                     (measure.goal ?? "", "цель"), (measure.section ?? "", "раздел"), (measure.track ?? "", "трек")]
+        for (text, name) in texts where text.count > maximumFieldLength {
+            problems.append("поле «\(name)» длиннее \(maximumFieldLength) символов.")
+        }
+        return problems
+    }
+
+    /// One stored measure per due date; a row with no understood date is kept, undated.
+    static func occurrences(_ measure: ImportedMeasure, seriesKey: Int, isMunicipal: Bool) -> [MeasureFields] {
+        let dates: [CalendarDate?] = measure.dueDates.isEmpty ? [nil] : measure.dueDates
+        assert(dates.count == measure.occurrenceCount)
+        let isSeries = dates.count > 1 || measure.recurrence != nil
+        // A school roadmap has no tracks: a track heading above its rows is kept as their section.
+        let section = measure.section ?? (isMunicipal ? nil : measure.track)
+        let imported = ImportedMeasureFields(
+            deadlineText: measure.deadlineText, recurrence: measure.recurrence, seriesKey: isSeries ? seriesKey : nil,
+            stage: measure.stage.nonBlank, goal: measure.goal.nonBlank, section: section.nonBlank,
+            normativeDocument: Optional(measure.normativeDocument).nonBlank)
+        return dates.map { date in
+            MeasureFields(riskFactorID: nil, track: isMunicipal ? measure.trackNumber : nil, task: measure.task ?? "",
+                          title: measure.title, dueDate: date, responsible: measure.responsible, expectedResult: measure.result,
+                          indicator: measure.indicator, plannedValue: measure.plannedValue,
+                          regionalMeasure: isMunicipal ? Optional(measure.regionalMeasure).nonBlank : nil, imported: imported)
+        }
+    }
+}
+
+private extension Optional where Wrapped == String {
+    var nonBlank: String? {
+        guard let self, !self.isBlank else { return nil }
+        return self
     }
 }

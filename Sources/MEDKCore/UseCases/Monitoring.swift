@@ -100,13 +100,15 @@ extension MEDKService {
         var totals = MeasureTotals()
         totals.total = measures.count
         totals.confirmed = measures.filter { $0.reportState == .confirmed }.count
-        let late = measures.filter(\.overdue).sorted { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
+        // Only a dated measure can be overdue.
+        let late = measures.compactMap { measure in measure.overdue ? measure.dueDate.map { (measure, $0) } : nil }
+            .sorted { ($0.1, $0.0.id) < ($1.1, $1.0.id) }
         totals.overdue = late.count
         return MunicipalRoadmapStatus(
             roadmapID: roadmap.id, state: roadmap.state, stateName: roadmap.stateName, measures: totals,
-            overdue: late.prefix(MunicipalRoadmapStatus.listed).map {
-                MunicipalRoadmapStatus.LateMeasure(measureID: $0.id, title: $0.title, dueDate: $0.dueDate,
-                                                   daysOverdue: $0.dueDate.days(to: today), reportState: $0.reportState)
+            overdue: late.prefix(MunicipalRoadmapStatus.listed).map { measure, due in
+                MunicipalRoadmapStatus.LateMeasure(measureID: measure.id, title: measure.title, dueDate: due,
+                                                   daysOverdue: due.days(to: today), reportState: measure.reportState)
             })
     }
 

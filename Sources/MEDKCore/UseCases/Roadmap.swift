@@ -164,6 +164,11 @@ extension MEDKService {
         guard let measure = try store.measure(id: measureID, calendar: try roadmap.calendar(), at: now) else {
             throw MEDKError.notVisible
         }
+        // A report answers a deadline; an imported measure whose deadline was not understood has none yet.
+        guard measure.dueDate != nil else {
+            throw MEDKError(.conflict, code: "measure_undated",
+                            message: "У мероприятия нет срока: сначала укажите его в дорожной карте, потом отчитывайтесь.")
+        }
         let auditActor = AuditActor(userID: actor.userID, login: actor.login, role: role)
         var reportID = measure.reportItemID
         if reportID == nil {

@@ -123,9 +123,29 @@ enum ItemPages {
                 guard let number = Int(text) else { throw MEDKError.rejected("invalid_year", "Год программы — число, например 2023.") }
                 year = number
             }
-            let preview = try await request.service.previewMeasureImport(roadmapID: id, fileName: file.fileName,
-                                                                         programmeYear: year, by: actor) { try file.contents() }
-            return await request.page("measure_import", title: "Импорт мероприятий: проверка", MeasureImportPage(roadmapID: id, preview))
+            let staged = try await request.service.stageMeasureImport(roadmapID: id, fileName: file.fileName,
+                                                                      programmeYear: year, by: actor) { try file.contents() }
+            return await request.page("measure_import", title: "Импорт мероприятий: проверка",
+                                      MeasureImportPage(roadmapID: id, staged, year: year))
+        }
+
+        // The table the person just checked, saved into the roadmap as they saw it.
+        web.post("/items/{id}/measures/import/apply") { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            guard let token = form["token"], let fileName = form["fileName"] else {
+                throw MEDKError.invalid("token_required", "Не указана проверенная таблица. Загрузите файл снова.")
+            }
+            let year = try form["year"].flatMap { $0.isEmpty ? nil : $0 }.map { text in
+                guard let number = Int(text) else { throw MEDKError.rejected("invalid_year", "Год программы — число, например 2023.") }
+                return number
+            }
+            let result = try await request.service.importStagedMeasures(
+                roadmapID: id, token: token, fileName: fileName, programmeYear: year,
+                expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
+            var message = "Импортировано мероприятий: \(result.measuresCreated) (строк таблицы: \(result.rows))."
+            if result.undated > 0 { message += " Без срока: \(result.undated) — укажите срок у отмеченных мероприятий." }
+            return request.redirect("/items/\(id)#measures", success: message)
         }
 
         web.post("/measures/{id}") { request, form in
@@ -153,12 +173,27 @@ enum ItemPages {
     }
 
     static func measureInput(_ form: WebForm) throws -> MeasureInput {
-        guard let dueText = form["dueDate"] else {
+        guard let dueText = form["dueDate"], !dueText.isEmpty else {
             throw MEDKError.invalid("due_date_required", "Укажите срок мероприятия.")
         }
+        var track: MunicipalTrack?
+        if let text = form["track"], !text.isEmpty {
+            guard let value = Int(text).flatMap(MunicipalTrack.init(rawValue:)) else {
+                throw MEDKError.invalid("invalid_track", "Направление — 1, 2 или 3.")
+            }
+            track = value
+        }
+        let regional = form["regionalMeasure"].flatMap { $0.isEmpty ? nil : $0 }
         return MeasureInput(task: form["task"] ?? "", title: form["title"] ?? "", dueDate: try WebForm.date(dueText), responsible: form["responsible"] ?? "",
                             expectedResult: form["expectedResult"] ?? "", indicator: form["indicator"] ?? "",
-                            plannedValue: form["plannedValue"] ?? "", riskFactorNumber: form["riskFactor"].flatMap(Int.init))
+                            plannedValue: form["plannedValue"] ?? "", riskFactorNumber: form["riskFactor"].flatMap(Int.init),
+                            track: track, regionalMeasure: regional)
+    }
+
+    static func undatedNote(_ count: Int) -> String? {
+        guard count > 0 else { return nil }
+        return "Мероприятий без срока: \(count). "
+            + "Срок в таблице не удалось понять; укажите его, иначе дорожную карту нельзя отправить на проверку."
     }
 
     static func fileResponse(_ request: WebRequest, inline: Bool) async throws -> Response {
@@ -211,9 +246,12 @@ enum ItemPages {
             problems: detail.completenessProblems ?? [],
             isRiskProfile: item.kind == .riskProfile, risks: riskRows,
             isRoadmap: item.kind == .roadmap,
+            isMunicipalRoadmap: item.kind == .roadmap && item.schoolID == nil,
             measures: (detail.measures ?? []).map { MeasureRowView($0, risks: risks) },
+            undatedNote: Self.undatedNote((detail.measures ?? []).filter { $0.dueDate == nil }.count),
             newMeasureRiskOptions: [SelectOption(value: "", label: "— не указан —", selected: true)]
                 + risks.sorted { $0.number < $1.number }.map { SelectOption(value: String($0.number), label: "\($0.number). \($0.title)", selected: false) },
+            newMeasureTrackOptions: MeasureRowView.trackOptions(selected: nil),
             measure: detail.measure.map { MeasureRowView($0, risks: risks) },
             ownerHref: item.schoolCode.map { "/schools/\($0)" })
     }

@@ -99,6 +99,13 @@ struct MeasureRowView: Sendable {
     var title: String
     var dueDate: String
     var dueDateISO: String
+    /// Imported without an understood date: the person must set one before the roadmap goes to review.
+    var undated: Bool
+    /// The deadline as the imported table wrote it, when that says more than the date.
+    var deadlineText: String?
+    var series: String?
+    var outline: [String]
+    var normativeDocument: String?
     var responsible: String
     var expectedResult: String
     var indicator: String
@@ -106,6 +113,9 @@ struct MeasureRowView: Sendable {
     var actualValue: String?
     var riskFactor: String?
     var riskOptions: [SelectOption]
+    var track: String?
+    var trackOptions: [SelectOption]
+    var regionalMeasure: String?
     var overdue: Bool
     var reportHref: String?
     var reportState: String?
@@ -116,8 +126,15 @@ struct MeasureRowView: Sendable {
         position = measure.position
         task = measure.task
         title = measure.title
-        dueDate = measure.dueDate.russian
-        dueDateISO = measure.dueDate.description
+        dueDate = measure.russianDueDate
+        dueDateISO = measure.dueDate?.description ?? ""
+        undated = measure.dueDate == nil
+        deadlineText = measure.deadlineText.flatMap { $0.isEmpty || $0 == measure.dueDate?.russian ? nil : $0 }
+        series = measure.series?.russian
+        outline = [("Этап", measure.stage), ("Цель", measure.goal), ("Раздел", measure.section)].compactMap { label, value in
+            value.map { $0.lowercased().hasPrefix(label.lowercased()) ? $0 : "\(label): \($0)" }
+        }
+        normativeDocument = measure.normativeDocument
         responsible = measure.responsible
         expectedResult = measure.expectedResult
         indicator = measure.indicator
@@ -127,10 +144,19 @@ struct MeasureRowView: Sendable {
         riskFactor = factor.map { "\($0.number). \($0.title)" }
         riskOptions = [SelectOption(value: "", label: "— не указан —", selected: factor == nil)]
             + risks.map { SelectOption(value: String($0.number), label: "\($0.number). \($0.title)", selected: $0.id == measure.riskFactorID) }
+        track = measure.track.map { "\($0.rawValue). \($0.russianName)" }
+        trackOptions = Self.trackOptions(selected: measure.track)
+        regionalMeasure = measure.regionalMeasure
         overdue = measure.overdue
         reportHref = measure.reportItemID.map { "/items/\($0)" }
         reportState = measure.reportState?.russianName
         reportStateClass = measure.reportState.map(Presentation.stateClass)
+    }
+
+    static func trackOptions(selected: MunicipalTrack?) -> [SelectOption] {
+        [SelectOption(value: "", label: "— не указано —", selected: selected == nil)]
+            + MunicipalTrack.allCases.map { SelectOption(value: String($0.rawValue), label: "\($0.rawValue). \($0.russianName)",
+                                                         selected: $0 == selected) }
     }
 }
 
@@ -163,8 +189,13 @@ struct ItemPageView: Sendable {
     var isRiskProfile: Bool
     var risks: [RiskRowView]
     var isRoadmap: Bool
+    /// A municipality's roadmap: measures by FIOCO's tracks and linked to the regional plan, not by risk factors.
+    var isMunicipalRoadmap: Bool
     var measures: [MeasureRowView]
+    /// Measures still without a due date, said above the list so they are fixed before submitting.
+    var undatedNote: String?
     var newMeasureRiskOptions: [SelectOption]
+    var newMeasureTrackOptions: [SelectOption]
     var measure: MeasureRowView?
     var ownerHref: String?
 }

@@ -32,9 +32,27 @@ struct MeasureImportPage: Sendable {
     var rows: [Row]
     var measureCount: Int
     var flaggedCount: Int
+    /// What applying saves, and what applying needs: the staged file's token and the revision seen.
+    var occurrenceCount: Int
+    var token: String
+    var fileName: String
+    var year: String
+    var roadmapRevision: Int
+    /// «Строки 12, 40: нет названия» — applying is refused until the table is fixed.
+    var untitledNote: String?
 
-    init(roadmapID: Int64, _ preview: RoadmapImportPreview) {
+    init(roadmapID: Int64, _ staged: StagedMeasureImport, year: Int?) {
+        let preview = staged.preview
         self.roadmapID = roadmapID
+        occurrenceCount = preview.occurrenceCount
+        token = staged.token
+        fileName = staged.fileName
+        self.year = year.map(String.init) ?? ""
+        roadmapRevision = staged.roadmapRevision
+        let untitled = preview.untitledLines
+        untitledNote = untitled.isEmpty ? nil
+            : "Строки без названия мероприятия (\(untitled.map(String.init).joined(separator: ", "))) сохранить нельзя: "
+                + "исправьте таблицу и загрузите её снова."
         table = preview.table
         formatName = preview.format.russianName
         headerLine = preview.headerLine

@@ -40,12 +40,15 @@ struct MeasureCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Прочитать мероприятия из таблицы (DOCX, XLSX, CSV) и показать, как они будут импортированы.",
+            abstract: "Импортировать мероприятия из таблицы (DOCX, XLSX, CSV); с --dry-run — только показать, как она прочитана.",
             discussion: """
                 Программа находит таблицу по строке заголовка («Мероприятие», «Сроки реализации», «Ответственные»…), \
                 понимает строки-разделы («Трек 1. …», «Цель: …», «Первый этап: …»), строки, перенесённые на новую \
                 страницу, и сроки, написанные словами («Апрель 2023г.», «I квартал», «Ежемесячно»). С --dry-run \
-                ничего не сохраняется: показывается каждое мероприятие и замечания к нему.
+                ничего не сохраняется: показывается каждое мероприятие и замечания к нему. Без --dry-run мероприятия \
+                добавляются в дорожную карту все сразу или, если какую-то строку сохранить нельзя, ни одно; срок из \
+                нескольких дат или периодичный («Ежемесячно») даёт по мероприятию на каждую дату, а непонятый срок \
+                сохраняется текстом без даты — его нужно указать до отправки на проверку.
                 """)
         @Argument(help: "Номер дорожной карты.") var roadmap: Int64
         @Argument(help: "Файл таблицы: .docx, .xlsx или .csv.") var file: String
@@ -55,13 +58,6 @@ struct MeasureCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard format != .csv else { throw ValidationError("--format: table или json.") }
-            guard dryRun else {
-                // Saving needs measures with several dates, schedules and no date yet: they come next.
-                throw MEDKError.rejected("import_apply_unavailable", """
-                    Сохранение импорта пока недоступно: мероприятия с несколькими сроками и периодичностью ещё не хранятся. \
-                    Запустите с --dry-run, чтобы проверить, как будет прочитана таблица.
-                    """)
-            }
             let url = URL(fileURLWithPath: file)
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw MEDKError.invalid("file_not_found", "Не удалось прочитать файл «\(file)».")
@@ -69,11 +65,33 @@ struct MeasureCommand: AsyncParsableCommand {
             let client = try APIClient.saved()
             var query: [String: String?] = ["fileName": url.lastPathComponent]
             if let year { query["year"] = String(year) }
-            let (body, _) = try await client.raw("POST", "/api/v1/items/\(roadmap)/measures/import-preview", query: query,
+            guard !dryRun else {
+                let (body, _) = try await client.raw("POST", "/api/v1/items/\(roadmap)/measures/import-preview", query: query,
+                                                     body: data, contentType: "application/octet-stream")
+                let preview = try APIClient.decoder.decode(RoadmapImportPreview.self, from: body)
+                if format == .json { return try Output.json(preview) }
+                return print(Self.describe(preview), terminator: "")
+            }
+            let (body, _) = try await client.raw("POST", "/api/v1/items/\(roadmap)/measures/import", query: query,
                                                  body: data, contentType: "application/octet-stream")
-            let preview = try APIClient.decoder.decode(RoadmapImportPreview.self, from: body)
-            if format == .json { return try Output.json(preview) }
-            print(Self.describe(preview), terminator: "")
+            let result = try APIClient.decoder.decode(MeasureImportResult.self, from: body)
+            if format == .json { return try Output.json(result) }
+            print(Self.describe(result), terminator: "")
+        }
+
+        /// What was saved: how many rows and measures, and what still needs a person.
+        static func describe(_ result: MeasureImportResult) -> String {
+            var out = "Импортировано в дорожную карту №\(result.roadmapID) из «\(result.fileName)»: строк таблицы \(result.rows), "
+                + "мероприятий \(result.measuresCreated) (повторяющиеся сроки — отдельными мероприятиями).\n"
+            for problem in result.problems { out += "! \(problem.message)\n" }
+            if result.undated > 0 {
+                out += "! Без срока: \(result.undated). Укажите срок (medk show \(result.roadmapID) покажет их), "
+                    + "иначе дорожную карту нельзя отправить на проверку:\n"
+                for measure in result.measures where measure.dueDate == nil {
+                    out += "  id \(measure.id): «\(measure.title)», в таблице: «\(measure.deadlineText ?? "")»\n"
+                }
+            }
+            return out
         }
 
         /// Every measure as read, one block each, flagged ones marked.

@@ -125,16 +125,19 @@ enum ItemPrinter {
             })
         }
         if let measures = detail.measures {
-            out += "\nМероприятия:\n" + Output.table([["№", "id", "Мероприятие", "Срок", "Ответственные", "Показатель (план)", "Отчёт", ""]] + measures.map {
-                [String($0.position), String($0.id), $0.title, $0.dueDate.russian, $0.responsible, "\($0.indicator) (\($0.plannedValue))",
-                 $0.reportState?.russianName ?? "—", $0.overdue ? "ПРОСРОЧЕНО" : ""]
-            })
+            let rows: [[String]] = measures.map { measure in
+                let due = measure.russianDueDate + (measure.series.map { " (\($0.russian))" } ?? "")
+                let mark = measure.overdue ? "ПРОСРОЧЕНО" : measure.dueDate == nil ? "НЕТ СРОКА" : ""
+                return [String(measure.position), String(measure.id), measure.title, due, measure.responsible,
+                        "\(measure.indicator) (\(measure.plannedValue))", measure.reportState?.russianName ?? "—", mark]
+            }
+            out += "\nМероприятия:\n" + Output.table([["№", "id", "Мероприятие", "Срок", "Ответственные", "Показатель (план)", "Отчёт", ""]] + rows)
         }
         if let problems = detail.completenessProblems, !problems.isEmpty {
             out += "\nНе хватает для отправки на проверку:\n" + problems.map { "  • \($0)\n" }.joined()
         }
         if let measure = detail.measure {
-            out += "\nМероприятие: \(measure.title), срок \(measure.dueDate.russian)\(measure.overdue ? " — ПРОСРОЧЕНО" : "")\n"
+            out += "\nМероприятие: \(measure.title), срок \(measure.russianDueDate)\(measure.overdue ? " — ПРОСРОЧЕНО" : "")\n"
             out += "Показатель: \(measure.indicator), план \(measure.plannedValue), факт \(measure.actualValue ?? "—")\n"
         }
         out += "\nИстория" + (detail.historyTotal > detail.history.count

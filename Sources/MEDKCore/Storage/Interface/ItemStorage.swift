@@ -84,12 +84,26 @@ struct MeasureFields: Sendable {
     var track: MunicipalTrack?
     var task: String
     var title: String
-    var dueDate: CalendarDate
+    var dueDate: CalendarDate?
     var responsible: String
     var expectedResult: String
     var indicator: String
     var plannedValue: String
     var regionalMeasure: String?
+    /// What only an import writes; an edit leaves them as they are.
+    var imported: ImportedMeasureFields?
+}
+
+/// A measure's fields that come from the table it was imported from.
+struct ImportedMeasureFields: Sendable {
+    var deadlineText: String
+    var recurrence: DeadlineRecurrence?
+    /// Rows of one insert with the same key become one series, keyed by the first one's id.
+    var seriesKey: Int?
+    var stage: String?
+    var goal: String?
+    var section: String?
+    var normativeDocument: String?
 }
 
 /// One factor of a risk-profile selection as the school sets it.

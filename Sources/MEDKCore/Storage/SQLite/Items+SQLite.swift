@@ -165,29 +165,70 @@ extension SQLiteTransaction {
     private static let measureSelect = """
         SELECT ms.id, ms.roadmap_id, ms.position, ms.risk_factor_id, ms.track, ms.task, ms.title, ms.due_date, ms.responsible,
                ms.expected_result, ms.indicator, ms.planned_value, ms.actual_value, ms.regional_measure, report.id, report.state,
-               ms.report_first_confirmed_at
+               ms.report_first_confirmed_at, ms.deadline_text, ms.recurrence, ms.series_id, ms.stage, ms.goal, ms.section,
+               ms.normative_document
         FROM measures ms LEFT JOIN items report ON report.measure_id = ms.id
         """
 
-    private static func measure(_ row: Row, calendar: RegionCalendar, at moment: Date) throws -> Measure {
-        let due = try row.decode(CalendarDate.self, at: 7)
+    /// A measure as read; its series' place and size are filled in by the caller, who sees the series.
+    private static func measure(_ row: Row, calendar: RegionCalendar, at moment: Date) throws -> (Measure, seriesID: Int64?) {
+        let due = try row.decodeIfPresent(CalendarDate.self, at: 7)
         let confirmed = !(row[16] as DatabaseValue).isNull
-        return Measure(
+        let seriesID: Int64? = row[19]
+        let measure = Measure(
             id: row[0], roadmapID: row[1], position: row[2], riskFactorID: row[3],
             track: (row[4] as Int?).flatMap(MunicipalTrack.init(rawValue:)), task: row[5], title: row[6], dueDate: due,
-            responsible: row[8], expectedResult: row[9], indicator: row[10], plannedValue: row[11], actualValue: row[12],
-            regionalMeasure: row[13], reportItemID: row[14], reportState: try row.decodeIfPresent(ReviewState.self, at: 15),
-            overdue: MeasureRules.isOverdue(deadline: calendar.endOfDay(due), everConfirmed: confirmed, at: moment))
+            deadlineText: row[17], series: nil, responsible: row[8], expectedResult: row[9], indicator: row[10],
+            plannedValue: row[11], actualValue: row[12], regionalMeasure: row[13], stage: row[20], goal: row[21], section: row[22],
+            normativeDocument: row[23], reportItemID: row[14], reportState: try row.decodeIfPresent(ReviewState.self, at: 15),
+            overdue: due.map { MeasureRules.isOverdue(deadline: calendar.endOfDay($0), everConfirmed: confirmed, at: moment) } ?? false)
+        return (measure, seriesID)
+    }
+
+    /// Numbers each series' occurrences by due date (undated ones last, then by position).
+    private static func numberingSeries(_ read: [(Measure, seriesID: Int64?)], recurrences: [Int64: DeadlineRecurrence?]) -> [Measure] {
+        var members: [Int64: [Measure]] = [:]
+        for (measure, series) in read { if let series { members[series, default: []].append(measure) } }
+        var places: [Int64: MeasureSeries] = [:]
+        for (series, occurrences) in members {
+            let ordered = occurrences.sorted { ($0.dueDate?.dayNumber ?? .max, $0.position, $0.id) < ($1.dueDate?.dayNumber ?? .max, $1.position, $1.id) }
+            for (index, occurrence) in ordered.enumerated() {
+                places[occurrence.id] = MeasureSeries(id: series, recurrence: recurrences[series] ?? nil, occurrence: index + 1,
+                                                      count: ordered.count)
+            }
+        }
+        return read.map { measure, _ in
+            var measure = measure
+            measure.series = places[measure.id]
+            return measure
+        }
+    }
+
+    private static func recurrences(_ rows: [Row]) -> [Int64: DeadlineRecurrence?] {
+        var result: [Int64: DeadlineRecurrence?] = [:]
+        for row in rows {
+            guard let series: Int64 = row[19] else { continue }
+            let recurrence = (row[18] as String?).flatMap(DeadlineRecurrence.init(rawValue:))
+            if result[series] == nil || recurrence != nil { result[series] = recurrence }
+        }
+        return result
     }
 
     func measures(roadmapID: Int64, calendar: RegionCalendar, at moment: Date) throws -> [Measure] {
-        try Row.fetchAll(statement("\(Self.measureSelect) WHERE ms.roadmap_id = ? ORDER BY ms.position, ms.id"), arguments: [roadmapID])
-            .map { try Self.measure($0, calendar: calendar, at: moment) }
+        let rows = try Row.fetchAll(statement("\(Self.measureSelect) WHERE ms.roadmap_id = ? ORDER BY ms.position, ms.id"),
+                                    arguments: [roadmapID])
+        return Self.numberingSeries(try rows.map { try Self.measure($0, calendar: calendar, at: moment) },
+                                    recurrences: Self.recurrences(rows))
     }
 
     func measure(id: Int64, calendar: RegionCalendar, at moment: Date) throws -> Measure? {
-        try Row.fetchOne(statement("\(Self.measureSelect) WHERE ms.id = ?"), arguments: [id])
-            .map { try Self.measure($0, calendar: calendar, at: moment) }
+        guard let row = try Row.fetchOne(statement("\(Self.measureSelect) WHERE ms.id = ?"), arguments: [id]) else { return nil }
+        guard let series: Int64 = row[19] else { return try Self.measure(row, calendar: calendar, at: moment).0 }
+        // A series is a few dozen rows of one roadmap at most.
+        let rows = try Row.fetchAll(statement("\(Self.measureSelect) WHERE ms.roadmap_id = ? AND ms.series_id = ?"),
+                                    arguments: [row[1] as Int64, series])
+        return Self.numberingSeries(try rows.map { try Self.measure($0, calendar: calendar, at: moment) },
+                                    recurrences: Self.recurrences(rows)).first { $0.id == id }
     }
 
     func roadmapID(ofMeasure measureID: Int64) throws -> Int64? {
@@ -282,20 +323,33 @@ extension SQLiteTransaction {
         try guarded {
             let insert = try statement("""
                 INSERT INTO measures (roadmap_id, campaign_id, school_id, municipality_id, region_id, position, risk_factor_id, track,
-                    task, title, due_date, responsible, expected_result, indicator, planned_value, regional_measure, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    task, title, due_date, responsible, expected_result, indicator, planned_value, regional_measure, created_at, updated_at,
+                    deadline_text, recurrence, stage, goal, section, normative_document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             var ids: [Int64] = []
+            var seriesIDs: [Int: Int64] = [:]
             for (offset, measure) in fields.enumerated() {
+                let imported = measure.imported
                 try insert.execute(arguments: [roadmap.id, roadmap.campaignID, roadmap.schoolID, roadmap.path.municipalityID,
                                                roadmap.path.regionID, position + offset, measure.riskFactorID, measure.track?.rawValue,
                                                measure.task, measure.title, measure.dueDate, measure.responsible, measure.expectedResult,
-                                               measure.indicator, measure.plannedValue, measure.regionalMeasure, at.sql, at.sql])
-                ids.append(db.lastInsertedRowID)
+                                               measure.indicator, measure.plannedValue, measure.regionalMeasure, at.sql, at.sql,
+                                               imported?.deadlineText, imported?.recurrence?.rawValue, imported?.stage, imported?.goal,
+                                               imported?.section, imported?.normativeDocument])
+                let id = db.lastInsertedRowID
+                ids.append(id)
+                if let key = imported?.seriesKey {
+                    let series = seriesIDs[key] ?? id
+                    seriesIDs[key] = series
+                    try statement("UPDATE measures SET series_id = ? WHERE id = ?").execute(arguments: [series, id])
+                }
             }
             if let school = roadmap.schoolID {
                 try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { progress in
-                    for (id, measure) in zip(ids, fields) { progress.measureAdded(id, dueDate: measure.dueDate, at: at) }
+                    for (id, measure) in zip(ids, fields) {
+                        if let due = measure.dueDate { progress.measureAdded(id, dueDate: due, at: at) }
+                    }
                 }
             }
             return ids
@@ -312,7 +366,12 @@ extension SQLiteTransaction {
                                          fields.responsible, fields.expectedResult, fields.indicator, fields.plannedValue,
                                          fields.regionalMeasure, at.sql, id])
             if let school = roadmap.schoolID {
-                try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { $0.measureRescheduled(id, dueDate: fields.dueDate) }
+                // A measure counts from the moment it exists, also when it gets its first date later.
+                let created = try Row.fetchOne(statement("SELECT created_at FROM measures WHERE id = ?"), arguments: [id])
+                    .map { try $0.instant(0) } ?? at
+                try updateProgress(campaignID: roadmap.campaignID, schoolID: school) {
+                    $0.measureRescheduled(id, dueDate: fields.dueDate, createdAt: created)
+                }
             }
         }
     }

@@ -28,6 +28,11 @@ enum Migrations {
         migrator.registerMigration("v7_municipal_roadmaps") { db in
             try db.execute(sql: v7)
         }
+        // The measures table is rebuilt (SQLite cannot relax NOT NULL in place), so foreign keys are
+        // checked once at the end.
+        migrator.registerMigration("v8_imported_measures", foreignKeyChecks: .deferred) { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
 
@@ -477,5 +482,89 @@ enum Migrations {
     /// campaign's municipal roadmaps of a region without reading the region's 80,000 school items.
     static let v7 = """
     CREATE INDEX items_municipal_roadmaps ON items(campaign_id, region_id) WHERE school_id IS NULL AND kind = 'roadmap';
+    """
+
+    /// Measures as roadmap tables write them (imports): a due date may be missing (the deadline was
+    /// not understood and waits for a person; such a measure is never overdue), the deadline's words
+    /// are kept beside the date, the occurrences of a recurring or several-dated measure share a
+    /// series (the first occurrence's id), and the rows above a measure give its stage, goal and
+    /// section; a measure may name the normative document it rests on. Open-measure tallies count
+    /// dated measures only.
+    static let v8 = """
+    CREATE TABLE measures_v3 (
+        id INTEGER PRIMARY KEY,
+        roadmap_id INTEGER NOT NULL REFERENCES items(id),
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        school_id INTEGER REFERENCES schools(id),
+        municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+        region_id INTEGER NOT NULL REFERENCES regions(id),
+        position INTEGER NOT NULL,
+        risk_factor_id INTEGER REFERENCES risk_factors(id),
+        track INTEGER CHECK (track IN (1, 2, 3)),
+        task TEXT NOT NULL,
+        title TEXT NOT NULL,
+        due_date TEXT,
+        responsible TEXT NOT NULL,
+        expected_result TEXT NOT NULL,
+        indicator TEXT NOT NULL,
+        planned_value TEXT NOT NULL,
+        actual_value TEXT,
+        regional_measure TEXT,
+        report_first_confirmed_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deadline_text TEXT,
+        recurrence TEXT,
+        series_id INTEGER,
+        stage TEXT,
+        goal TEXT,
+        section TEXT,
+        normative_document TEXT
+    );
+    INSERT INTO measures_v3 (id, roadmap_id, campaign_id, school_id, municipality_id, region_id, position, risk_factor_id, track,
+        task, title, due_date, responsible, expected_result, indicator, planned_value, actual_value, regional_measure,
+        report_first_confirmed_at, created_at, updated_at)
+    SELECT id, roadmap_id, campaign_id, school_id, municipality_id, region_id, position, risk_factor_id, track,
+        task, title, due_date, responsible, expected_result, indicator, planned_value, actual_value, regional_measure,
+        report_first_confirmed_at, created_at, updated_at
+    FROM measures ORDER BY id;
+    DROP TABLE measures;
+    ALTER TABLE measures_v3 RENAME TO measures;
+    CREATE INDEX measures_roadmap ON measures(roadmap_id, position);
+    CREATE INDEX measures_school ON measures(school_id, campaign_id);
+    CREATE INDEX measures_open_by_school ON measures(school_id, campaign_id, due_date, report_first_confirmed_at)
+        WHERE report_first_confirmed_at IS NULL;
+    CREATE INDEX measures_open_by_municipality ON measures(municipality_id, campaign_id, due_date, report_first_confirmed_at)
+        WHERE report_first_confirmed_at IS NULL;
+    CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_date, report_first_confirmed_at)
+        WHERE report_first_confirmed_at IS NULL;
+    CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date, report_first_confirmed_at)
+        WHERE report_first_confirmed_at IS NULL;
+    CREATE INDEX measures_open_by_place ON measures(campaign_id, region_id, municipality_id, ifnull(school_id, 0), due_date,
+        report_first_confirmed_at) WHERE report_first_confirmed_at IS NULL;
+    CREATE TRIGGER measures_open_days_insert AFTER INSERT ON measures
+    WHEN NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL BEGIN
+        INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
+            VALUES (NEW.campaign_id, NEW.region_id, NEW.due_date, 1)
+            ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
+    END;
+    CREATE TRIGGER measures_open_days_delete AFTER DELETE ON measures
+    WHEN OLD.report_first_confirmed_at IS NULL AND OLD.due_date IS NOT NULL BEGIN
+        DELETE FROM open_measure_days WHERE campaign_id = OLD.campaign_id AND region_id = OLD.region_id
+            AND due_date = OLD.due_date AND open_count = 1;
+        UPDATE open_measure_days SET open_count = open_count - 1 WHERE campaign_id = OLD.campaign_id
+            AND region_id = OLD.region_id AND due_date = OLD.due_date;
+    END;
+    CREATE TRIGGER measures_open_days_update AFTER UPDATE OF campaign_id, region_id, due_date, report_first_confirmed_at ON measures
+    WHEN OLD.report_first_confirmed_at IS NULL OR NEW.report_first_confirmed_at IS NULL BEGIN
+        DELETE FROM open_measure_days WHERE OLD.report_first_confirmed_at IS NULL AND campaign_id = OLD.campaign_id
+            AND region_id = OLD.region_id AND due_date = OLD.due_date AND open_count = 1;
+        UPDATE open_measure_days SET open_count = open_count - 1 WHERE OLD.report_first_confirmed_at IS NULL
+            AND campaign_id = OLD.campaign_id AND region_id = OLD.region_id AND due_date = OLD.due_date;
+        INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
+            SELECT NEW.campaign_id, NEW.region_id, NEW.due_date, 1
+            WHERE NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL
+            ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
+    END;
     """
 }

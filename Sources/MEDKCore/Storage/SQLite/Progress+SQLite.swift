@@ -196,7 +196,7 @@ enum ProgressRebuild {
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT ms.id, ms.due_date, ms.created_at, report.id FROM measures ms LEFT JOIN items report ON report.measure_id = ms.id
-            WHERE ms.campaign_id = ? AND ms.school_id = ? ORDER BY ms.id
+            WHERE ms.campaign_id = ? AND ms.school_id = ? AND ms.due_date IS NOT NULL ORDER BY ms.id
             """, arguments: [campaignID, schoolID]) {
             progress.measures.append(MeasureProgress(id: row[0], dueDate: try row.decode(CalendarDate.self, at: 1),
                                                      createdAt: SchoolProgress.kept(try row.instant(2)), reportItemID: row[3]))

@@ -1,0 +1,166 @@
+import Foundation
+@testable import MEDKCore
+import MEDKTestSupport
+import Testing
+
+/// A roadmap filled from the table people already have: every row saved, one measure per due date,
+/// nothing dropped or silently dated, all or nothing, as the owner's one audited edit.
+@Suite("Importing a roadmap table")
+struct MeasureImportTests {
+    static let schoolCSV: Data = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/import/roadmap-school-cp1251.csv")
+        return try! Data(contentsOf: url)
+    }()
+
+    static func roadmap(_ world: TestWorld, school: String = "A") async throws -> Int64 {
+        try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap, schoolID: try await world.schoolID(school)),
+                                           by: try await world.actor("school-\(school)")).item.id
+    }
+
+    static func imported(title: String, dates: [String], recurrence: DeadlineRecurrence? = nil, text: String = "срок") -> ImportedMeasure {
+        ImportedMeasure(line: 5, number: "1", title: title, stage: nil, track: "Трек 1. Адресная поддержка", trackNumber: .addressSupport,
+                        goal: nil, section: nil, task: nil, deadlineText: text, dueDates: dates.map { CalendarDate($0)! },
+                        recurrence: recurrence, responsible: "", indicator: "", result: "", plannedValue: "",
+                        normativeDocument: "", regionalMeasure: "", notes: [])
+    }
+
+    @Test("a monthly row becomes twelve measures of one series; a row with two dates, two; one with none stays, undated")
+    func occurrences() throws {
+        let months = (1...12).map { String(format: "2023-%02d-01", $0) }
+        let fields = try MeasureImportPlan.fields([
+            Self.imported(title: "Посещение уроков", dates: months, recurrence: .monthly),
+            Self.imported(title: "Вебинары", dates: ["2023-04-21", "2023-10-31"]),
+            Self.imported(title: "Обмен опытом", dates: [], text: "По мере необходимости"),
+            Self.imported(title: "Назначение ответственного", dates: ["2023-01-31"]),
+        ], isMunicipal: true)
+        #expect(fields.count == 12 + 2 + 1 + 1)
+        #expect(Set(fields.prefix(12).map(\.imported?.seriesKey)) == [0])
+        #expect(fields.prefix(12).allSatisfy { $0.imported?.recurrence == .monthly })
+        #expect(Set(fields[12...13].map(\.imported?.seriesKey)) == [1])
+        #expect(fields[14].dueDate == nil && fields[14].imported?.deadlineText == "По мере необходимости")
+        #expect(fields[14].imported?.seriesKey == nil && fields[15].imported?.seriesKey == nil)
+        #expect(fields.allSatisfy { $0.track == .addressSupport })
+    }
+
+    @Test("a school roadmap keeps a track heading as the section, not as a municipal track")
+    func schoolTrackHeading() throws {
+        let fields = try MeasureImportPlan.fields([Self.imported(title: "Посещение уроков", dates: ["2023-01-31"])], isMunicipal: false)
+        #expect(fields[0].track == nil && fields[0].imported?.section == "Трек 1. Адресная поддержка")
+    }
+
+    @Test("a row without a title stops the whole import, named by its line")
+    func untitledRow() throws {
+        var untitled = Self.imported(title: "", dates: ["2023-01-31"])
+        untitled.line = 17
+        #expect {
+            try MeasureImportPlan.fields([Self.imported(title: "Вебинары", dates: ["2023-04-21"]), untitled], isMunicipal: true)
+        } throws: { error in
+            (error as? MEDKError)?.code == "invalid_import" && (error as? MEDKError)?.details == ["Строка 17: нет названия мероприятия."]
+        }
+    }
+
+    @Test("importing the school's CSV saves every row — 18 measures from 6 rows — with one audit record naming the file")
+    func importsSchoolTable() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        let school = try await world.actor("school-A")
+        let result = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023,
+                                                            expectedRevision: 1, by: school) { Self.schoolCSV }
+        #expect(result.rows == 6 && result.measuresCreated == 18 && result.undated == 1 && result.revision == 2)
+        let measures = try #require(try await world.service.item(id, for: school).measures)
+        #expect(measures.count == 18)
+        let monthly = measures.filter { $0.series?.recurrence == .monthly }
+        #expect(monthly.count == 12 && Set(monthly.map(\.series?.id)).count == 1)
+        #expect(monthly.map(\.series?.occurrence) == Array(1...12))
+        #expect(monthly.first?.deadlineText == "Ежемесячно" && monthly.first?.section == "Работа с педагогами")
+        let webinars = measures.filter { $0.title == "Участие в вебинарах ФИОКО" }
+        #expect(webinars.map(\.dueDate?.description) == ["2023-04-21", "2023-10-31"])
+        #expect(webinars.map { $0.series?.russian } == ["срок 1 из 2", "срок 2 из 2"])
+        let undated = try #require(measures.first { $0.dueDate == nil })
+        #expect(undated.title == "Обмен опытом с кураторами" && undated.deadlineText == "По мере необходимости" && !undated.overdue)
+        // Everything dated is in 2023, long past on 15 March 2026: overdue; the undated one is not.
+        #expect(measures.filter(\.overdue).count == 17)
+
+        let records = try await world.auditTrail().filter { $0.action == .measureImport }
+        #expect(records.count == 1)
+        let details = try JSONDecoder().decode([String: String].self, from: Data(try #require(records.first).details.utf8))
+        #expect(details["file_name"] == "план.csv" && details["measures"] == "18" && details["rows"] == "6")
+        #expect(details["sha256"]?.count == 64 && details["undated"] == "1")
+        if case .broken(let seq, let reason) = try await world.service.verifyAudit() { Issue.record("audit broken at \(seq): \(reason)") }
+        #expect(try await SchoolProgressTests.rebuiltEqualsStored(world.service) > 0)
+    }
+
+    @Test("an undated measure keeps its roadmap from review until a person dates it; then it counts like any other")
+    func undatedBlocksSubmission() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        let school = try await world.actor("school-A")
+        _ = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) { Self.schoolCSV }
+        let detail = try await world.service.item(id, for: school)
+        let undated = try #require(detail.measures?.first { $0.dueDate == nil })
+        #expect(detail.completenessProblems?.contains {
+            $0.contains("«Обмен опытом с кураторами»: не указан срок (в таблице: «По мере необходимости»)")
+        } == true)
+        let overdueBefore = try await world.service.overdueMeasures(OverdueQuery(schoolCode: "A"), for: school).measures.total
+
+        var input = MeasureInput(task: undated.task, title: undated.title, dueDate: CalendarDate("2023-12-29")!,
+                                 responsible: undated.responsible, expectedResult: undated.expectedResult,
+                                 indicator: undated.indicator, plannedValue: undated.plannedValue)
+        input.riskFactorNumber = nil
+        let dated = try await world.service.updateMeasure(undated.id, input, by: school)
+        #expect(dated.dueDate?.description == "2023-12-29" && dated.deadlineText == "По мере необходимости" && dated.overdue)
+        let after = try await world.service.item(id, for: school)
+        #expect(after.completenessProblems?.contains { $0.contains("не указан срок") } == false)
+        #expect(try await world.service.overdueMeasures(OverdueQuery(schoolCode: "A"), for: school).measures.total == overdueBefore + 1)
+        #expect(try await SchoolProgressTests.rebuiltEqualsStored(world.service) > 0)
+        #expect(try await OpenMeasureDaysTests.agree(world) == overdueBefore + 1)
+    }
+
+    @Test("nothing is saved when the roadmap moved since the preview, or the importer may not edit it")
+    func refusals() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        let school = try await world.actor("school-A")
+        await #expect(throws: MEDKError.self) {
+            _ = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", expectedRevision: 7, by: school) { Self.schoolCSV }
+        }
+        for login in ["school-B", "curator1", "mun-M1"] {
+            await #expect(throws: MEDKError.self) {
+                _ = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", by: try await world.actor(login)) {
+                    Issue.record("the file of \(login) was read before the refusal")
+                    return Self.schoolCSV
+                }
+            }
+        }
+        #expect(try await world.service.item(id, for: school).measures?.isEmpty == true)
+        #expect(try await world.auditTrail().filter { $0.action == .measureImport }.isEmpty)
+    }
+
+    @Test("a staged table is applied only by the person who checked it, once")
+    func stagedOnlyForItsOwner() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        let school = try await world.actor("school-A")
+        let staged = try await world.service.stageMeasureImport(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) {
+            Self.schoolCSV
+        }
+        #expect(staged.preview.occurrenceCount == 18 && staged.roadmapRevision == 1)
+        let other = try await world.actor("school-B")
+        await #expect(throws: MEDKError.self) {
+            _ = try await world.service.importStagedMeasures(roadmapID: id, token: staged.token, fileName: "план.csv", by: other)
+        }
+        await #expect(throws: MEDKError.self) {
+            _ = try await world.service.importStagedMeasures(roadmapID: id, token: "../../medk.sqlite", fileName: "план.csv", by: school)
+        }
+        let result = try await world.service.importStagedMeasures(roadmapID: id, token: staged.token, fileName: "план.csv",
+                                                                  programmeYear: 2023, expectedRevision: staged.roadmapRevision, by: school)
+        #expect(result.measuresCreated == 18)
+        do {
+            _ = try await world.service.importStagedMeasures(roadmapID: id, token: staged.token, fileName: "план.csv", by: school)
+            Issue.record("a staged table was applied twice")
+        } catch let error as MEDKError {
+            #expect(error.code == "staged_import_gone")
+        }
+    }
+}
