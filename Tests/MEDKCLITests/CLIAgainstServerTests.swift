@@ -174,6 +174,28 @@ struct CLIAgainstServerTests {
         #expect(compliance.curators.first { $0.login == "curator2" }?.schools == 3)
     }
 
+    @Test("a school imports its Excel table from the command line and is told which measures still need a date")
+    func importTable() async throws {
+        let world = try await TestWorld(start: Date())
+        let server = try RunningServer(dataDirectory: world.directory)
+        defer { server.stop() }
+        let school = MEDKProcess()
+        #expect(try school.run(["login", "--server", server.url, "--user", "school-C"]).status == 0)
+        let created = try school.run(["create", "roadmap", "--school", "C"])
+        let roadmap = String(try #require(created.stdout.firstMatch(of: /№(\d+)/)).1)
+        let table = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("MEDKCoreTests/Fixtures/import/roadmap-school-cp1251.csv")
+        let imported = try school.run(["measure", "import", roadmap, table.path, "--year", "2023"])
+        #expect(imported.status == 0, "\(imported)")
+        #expect(imported.stdout.contains("строк таблицы 6, мероприятий 18"), "\(imported.stdout)")
+        #expect(imported.stdout.contains("«Обмен опытом с кураторами», в таблице: «По мере необходимости»"), "\(imported.stdout)")
+        let shown = try school.run(["show", roadmap])
+        #expect(shown.stdout.contains("без срока") && shown.stdout.contains("НЕТ СРОКА"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("(ежемесячно 3 из 12)"), "\(shown.stdout)")
+        let submit = try school.run(["submit", roadmap])
+        #expect(submit.status == 1 && submit.stderr.contains("не указан срок (в таблице: «По мере необходимости»)"), "\(submit)")
+    }
+
     @Test("usage errors exit 2, refusals exit 1, help is in Russian")
     func exitCodes() throws {
         let cli = MEDKProcess()

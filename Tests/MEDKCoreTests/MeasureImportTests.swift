@@ -137,6 +137,24 @@ struct MeasureImportTests {
         #expect(try await world.auditTrail().filter { $0.action == .measureImport }.isEmpty)
     }
 
+    @Test("a table of more occurrences than a roadmap may hold is refused before they are made, and nothing is saved")
+    func tooManyOccurrences() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        let school = try await world.actor("school-A")
+        // 200 monthly rows are 2,400 measures; a roadmap holds 2,000.
+        let rows = (1...200).map { "\($0);Консультация \($0);Ежемесячно;Методист;Журнал;Проведена" }
+        let table = Data((["№;Мероприятие;Сроки реализации;Ответственные;Показатель реализации;Результат"] + rows)
+            .joined(separator: "\n").utf8)
+        do {
+            _ = try await world.service.importMeasures(roadmapID: id, fileName: "много.csv", programmeYear: 2023, by: school) { table }
+            Issue.record("2,400 measures were imported")
+        } catch let error as MEDKError {
+            #expect(error.code == "too_many" && error.message.contains("2400"))
+        }
+        #expect(try await world.service.item(id, for: school).measures?.isEmpty == true)
+    }
+
     @Test("a staged table is applied only by the person who checked it, once")
     func stagedOnlyForItsOwner() async throws {
         let world = try await TestWorld()

@@ -359,6 +359,30 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.assertIn("Выезды в школы", flagged.text)
         self.assertIn("Срок не распознан", flagged.text)
         self.shot("import-preview", full_page=True)
+        # She imports it as checked: a monthly row becomes twelve measures, the row without a date stays, flagged.
+        apply = self.browser.find_element(
+            By.XPATH, "//button[starts-with(normalize-space(), 'Импортировать в дорожную карту')]")
+        self.assertIn("19 мероприятий", apply.text)
+        self.submit(apply)
+        text = self.text()
+        self.assertIn("Импортировано мероприятий: 19 (строк таблицы: 7).", text)
+        self.assertIn("Мероприятий без срока: 1.", text)
+        undated = self.browser.find_element(By.CSS_SELECTOR, "article.measure-undated")
+        self.assertIn("Выезды в школы", undated.text)
+        self.assertIn("в таблице: «По мере необходимости»", undated.text)
+        # She fixes the flagged row: the form is open on it; she gives it a date.
+        date = undated.find_element(By.CSS_SELECTOR, "input[name=dueDate]")
+        self.browser.execute_script("arguments[0].value = '2023-12-15'", date)
+        self.submit(undated.find_element(By.XPATH, ".//button[normalize-space()='Сохранить']"))
+        text = self.text()
+        self.assertIn("Мероприятие изменено.", text)
+        self.assertNotIn("Мероприятий без срока", text)
+        self.assertEqual(self.browser.find_elements(By.CSS_SELECTOR, "article.measure-undated"), [])
+        self.assertIn("15.12.2023; в таблице: «По мере необходимости»", text)
+        self.assertIn("(ежемесячно 12 из 12)", text)
+        fixed = self.browser.find_element(By.XPATH, "//article[contains(@class, 'measure')][.//h3[contains(., 'Выезды в школы')]]")
+        self.browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", fixed)
+        self.shot("roadmap-imported")
 
     def test_5_phone_width_is_readable(self):
         self.login("school-1")

@@ -58,16 +58,16 @@ extension MEDKService {
         let (ids, revision) = try await write { store in
             let roadmap = try Self.loadRoadmap(store, roadmapID)
             let auditActor = try Self.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
-            let fields = try MeasureImportPlan.fields(preview.measures, isMunicipal: roadmap.isMunicipal)
-            guard fields.count <= Self.maximumMeasuresAtOnce else {
+            // Counted before the occurrences are made: a long table of monthly rows over years is refused
+            // without building them. The roadmap's own limit bounds an import; a table is one change.
+            let existing = try store.measureCount(roadmapID: roadmapID)
+            guard existing + preview.occurrenceCount <= Self.maximumMeasuresPerRoadmap else {
                 throw MEDKError.rejected("too_many", """
-                    Таблица даёт \(fields.count) мероприятий с учётом повторяющихся сроков; за один раз можно добавить \
-                    не более \(Self.maximumMeasuresAtOnce).
+                    Таблица даёт \(preview.occurrenceCount) мероприятий с учётом повторяющихся сроков, в дорожной карте уже \
+                    \(existing); всего может быть не более \(Self.maximumMeasuresPerRoadmap).
                     """)
             }
-            guard try store.measureCount(roadmapID: roadmapID) + fields.count <= Self.maximumMeasuresPerRoadmap else {
-                throw MEDKError.rejected("too_many", "В дорожной карте может быть не более \(Self.maximumMeasuresPerRoadmap) мероприятий.")
-            }
+            let fields = try MeasureImportPlan.fields(preview.measures, isMunicipal: roadmap.isMunicipal)
             let ids = try store.insertMeasures(roadmap: roadmap, position: try store.nextMeasurePosition(roadmapID: roadmapID),
                                                fields, at: now)
             try store.touchItem(id: roadmapID, at: now)

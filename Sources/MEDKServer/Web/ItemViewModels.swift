@@ -120,6 +120,11 @@ struct MeasureRowView: Sendable {
     var reportHref: String?
     var reportState: String?
     var reportStateClass: String?
+    /// As read on the card: an imported measure often lacks some fields, said as missing rather than blank.
+    var taskShown: String
+    var indicatorShown: String
+    var responsibleShown: String
+    var expectedResultShown: String
 
     init(_ measure: Measure, risks: [RiskFactor]) {
         id = measure.id
@@ -148,6 +153,12 @@ struct MeasureRowView: Sendable {
         trackOptions = Self.trackOptions(selected: measure.track)
         regionalMeasure = measure.regionalMeasure
         overdue = measure.overdue
+        taskShown = measure.task.isEmpty ? "не указана" : measure.task
+        responsibleShown = measure.responsible.isEmpty ? "не указаны" : measure.responsible
+        expectedResultShown = measure.expectedResult.isEmpty ? "не указан" : measure.expectedResult
+        let planned = measure.plannedValue.isEmpty ? "план не указан" : "план \(measure.plannedValue)"
+        let actual = measure.actualValue.map { ", факт \($0)" } ?? ""
+        indicatorShown = (measure.indicator.isEmpty ? "не указан; " : "\(measure.indicator): ") + planned + actual
         reportHref = measure.reportItemID.map { "/items/\($0)" }
         reportState = measure.reportState?.russianName
         reportStateClass = measure.reportState.map(Presentation.stateClass)
