@@ -165,6 +165,29 @@ CREATE TABLE open_measure_days (
     PRIMARY KEY (campaign_id, region_id, due_date)
 ) WITHOUT ROWID;
 
+CREATE TABLE package_evaluation_scores (
+    evaluation_id INTEGER NOT NULL REFERENCES package_evaluations(id),
+    position TEXT NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 2),
+    comment TEXT NOT NULL,
+    PRIMARY KEY (evaluation_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE package_evaluations (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+    region_id INTEGER NOT NULL REFERENCES regions(id),
+    version INTEGER NOT NULL CHECK (version > 0),
+    evaluated_at TEXT NOT NULL,
+    evaluator_id INTEGER NOT NULL REFERENCES users(id),
+    evaluator_role TEXT NOT NULL CHECK (evaluator_role IN ('school','curator','municipal','regional','federal','admin')),
+    total INTEGER NOT NULL,
+    maximum INTEGER NOT NULL,
+    findings TEXT NOT NULL,
+    UNIQUE (campaign_id, municipality_id, version)
+);
+
 CREATE TABLE regions (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,
@@ -295,6 +318,8 @@ CREATE INDEX measures_school ON measures(school_id, campaign_id);
 
 CREATE INDEX municipalities_region ON municipalities(region_id);
 
+CREATE INDEX package_evaluations_region ON package_evaluations(campaign_id, region_id, municipality_id, version);
+
 CREATE INDEX schools_municipality ON schools(municipality_id);
 
 CREATE INDEX sessions_user ON sessions(user_id);
@@ -370,3 +395,15 @@ WHEN OLD.report_first_confirmed_at IS NULL OR NEW.report_first_confirmed_at IS N
         WHERE NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL
         ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
 END;
+
+CREATE TRIGGER package_evaluation_scores_immutable BEFORE UPDATE ON package_evaluation_scores
+BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
+
+CREATE TRIGGER package_evaluation_scores_undeletable BEFORE DELETE ON package_evaluation_scores
+BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
+
+CREATE TRIGGER package_evaluations_immutable BEFORE UPDATE ON package_evaluations
+BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
+
+CREATE TRIGGER package_evaluations_undeletable BEFORE DELETE ON package_evaluations
+BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;

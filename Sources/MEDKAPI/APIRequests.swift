@@ -85,3 +85,16 @@ public struct MilestoneShiftRequest: Codable, Sendable, Hashable {
         self.dueDate = dueDate
     }
 }
+
+/// `POST /api/v1/municipalities/{code}/evaluation`: a new version of the package's evaluation.
+public struct PackageEvaluationRequest: Codable, Sendable, Hashable {
+    /// Every FIOCO position once.
+    public var scores: [PositionScore]
+    /// The version the evaluator saw (0 when there was none); a newer one is refused.
+    public var expectedVersion: Int?
+
+    public init(scores: [PositionScore], expectedVersion: Int? = nil) {
+        self.scores = scores
+        self.expectedVersion = expectedVersion
+    }
+}

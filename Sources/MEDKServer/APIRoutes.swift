@@ -67,6 +67,32 @@ enum APIRoutes {
             guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Муниципалитет") }
             return try await service.municipalPackage(municipalityCode: code, campaignCode: request.query("campaign"), for: actor)
         }
+        table.on(.get, "\(prefix)/municipalities/{code}/evaluation") { request, context -> PackageEvaluationView in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Муниципалитет") }
+            return try await service.packageEvaluation(municipalityCode: code, campaignCode: request.query("campaign"), for: actor)
+        }
+        table.on(.post, "\(prefix)/municipalities/{code}/evaluation") { request, context -> EditedResponse<PackageEvaluationView> in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Муниципалитет") }
+            let body = try await request.decodeJSON(as: PackageEvaluationRequest.self, context: context)
+            return EditedResponse(status: .created, response: try await service.evaluatePackage(
+                municipalityCode: code, campaignCode: request.query("campaign"), scores: body.scores,
+                expectedVersion: body.expectedVersion, by: actor))
+        }
+        table.on(.get, "\(prefix)/regions/{code}/evaluations") { request, context -> Response in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+            let format = try request.typedQuery("format").map { try parseEnum(ExportFormat.self, $0, "format") } ?? .json
+            let report = try await service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: actor)
+            switch format {
+            case .json:
+                return try context.responseEncoder.encode(report, from: request, context: context)
+            case .csv:
+                let rows = EvaluationTable.rows(report) { Presentation.time($0, zone: report.timeZone) ?? "" }
+                return Downloads.csv(CSV.write(rows), name: "evaluations-\(report.campaign.code)-\(report.regionCode).csv")
+            }
+        }
         table.on(.get, "\(prefix)/items") { request, context -> Page<ItemSummary> in
             let actor = try context.requireActor()
             return try await service.items(for: actor, filter: try itemFilter(request), page: try pageRequest(request))

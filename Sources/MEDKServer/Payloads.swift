@@ -22,4 +22,6 @@ extension Page: ResponseEncodable where Element: Codable {}
 extension ListResponse: ResponseEncodable {}
 extension RoadmapImportPreview: ResponseEncodable {}
 extension MeasureImportResult: ResponseEncodable {}
+extension PackageEvaluationView: ResponseEncodable {}
+extension RegionEvaluations: ResponseEncodable {}
 extension MunicipalPackage: ResponseEncodable {}

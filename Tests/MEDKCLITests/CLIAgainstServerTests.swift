@@ -196,6 +196,28 @@ struct CLIAgainstServerTests {
         #expect(submit.status == 1 && submit.stderr.contains("не указан срок (в таблице: «По мере необходимости»)"), "\(submit)")
     }
 
+    @Test("the region's coordinator evaluates a municipal package from the command line and lists the region")
+    func evaluatePackage() async throws {
+        let world = try await TestWorld(start: Date())
+        let server = try RunningServer(dataDirectory: world.directory)
+        defer { server.stop() }
+        let region = MEDKProcess()
+        #expect(try region.run(["login", "--server", server.url, "--user", "reg-R1"]).status == 0)
+        let shown = try region.run(["evaluation", "show", "M1"])
+        #expect(shown.status == 0 && shown.stdout.contains("Пакет ещё не оценён."), "\(shown)")
+        #expect(shown.stdout.contains("Наличие сроков мероприятий, мер и управленческих решений [deadlines]"))
+        let unexplained = try region.run(["evaluation", "set", "M1", "--all", "2", "--score", "deadlines=1"])
+        #expect(unexplained.status == 1 && unexplained.stderr.contains("объясните в комментарии"), "\(unexplained)")
+        let saved = try region.run(["evaluation", "set", "M1", "--all", "2", "--score", "deadlines=1",
+                                    "--comment", "deadlines=Нет дорожной карты", "--expected-version", "0"])
+        #expect(saved.status == 0 && saved.stdout.contains("версия 1, 13 из 14 баллов"), "\(saved)")
+        let listed = try region.run(["evaluation", "list", "--region", "R1", "--format", "csv"])
+        #expect(listed.stdout.contains("M1;Балейский округ;2;2;2;1;2;2;2;13;14;1;Координатор Р1;"), "\(listed)")
+        #expect(listed.stdout.contains("M2;Город Чита;;;;;;;;не оценён"))
+        let typo = try region.run(["evaluation", "set", "M1", "--score", "dedlines=1"])
+        #expect(typo.status == 2 && typo.stderr.contains("позиции: specifics"), "\(typo)")
+    }
+
     @Test("usage errors exit 2, refusals exit 1, help is in Russian")
     func exitCodes() throws {
         let cli = MEDKProcess()

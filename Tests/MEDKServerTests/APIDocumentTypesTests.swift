@@ -128,6 +128,9 @@ struct APIDocumentTypesTests {
                        minimal: CuratorAssignmentRequest(campaignCode: "500plus-2026", schoolCode: "750010001", curatorLogin: "curator-ivanova"))
         let shift = MilestoneShiftRequest(campaignCode: "500plus-2026", kind: .finalReport, regionCode: "75", dueDate: CalendarDate("2026-12-25")!)
         try Self.check("MilestoneShiftRequest", complete: shift, minimal: shift)
+        let scores = [PositionScore(position: .deadlines, score: 1, comment: "Нет сроков у двух мероприятий")]
+        try Self.check("PackageEvaluationRequest", complete: PackageEvaluationRequest(scores: scores, expectedVersion: 2),
+                       minimal: PackageEvaluationRequest(scores: scores))
     }
 
     @Test("the error, empty and health answers are the ones the document describes")
@@ -162,6 +165,7 @@ struct APIDocumentTypesTests {
         same("AuditEntity", AuditEntity.self)
         same("OverdueSort", OverdueSort.self)
         same("ComplianceLevel", ComplianceLevel.self)
+        same("EvaluationPosition", EvaluationPosition.self)
         // A new item may be any kind the core creates directly; the document excludes the others.
         let kind = (Self.schemas["NewItem"] as! [String: Any])["properties"].flatMap { ($0 as! [String: Any])["kind"] } as! [String: Any]
         let excluded = (kind["allOf"] as! [[String: Any]]).compactMap { ($0["not"] as? [String: Any])?["const"] as? String }

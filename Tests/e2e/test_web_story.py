@@ -384,6 +384,28 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", fixed)
         self.shot("roadmap-imported")
 
+        # The regional coordinator evaluates the package against FIOCO's positions.
+        self.login("region75")
+        self.open("/municipalities/75001")
+        self.browser.find_element(By.LINK_TEXT, "Оценка пакета по позициям ФИОКО").click()
+        text = self.text()
+        self.assertIn("Пакет ещё не оценён.", text)
+        self.assertIn("Со сроком: 19 из 19.", text)
+        from selenium.webdriver.support.ui import Select
+        for select in self.browser.find_elements(By.CSS_SELECTOR, "select[name^='score.']"):
+            Select(select).select_by_value("2")
+        Select(self.browser.find_element(By.ID, "s-regionalComplex")).select_by_value("1")
+        self.browser.find_element(By.ID, "c-regionalComplex").send_keys("Мероприятия не связаны с региональным комплексом мер.")
+        self.click_button("Сохранить оценку")
+        text = self.text()
+        self.assertIn("Оценка сохранена, версия 1: 13 из 14.", text)
+        self.assertIn("Версия 1: 13 из 14 баллов; Соколова Анна Викторовна", text)
+        self.shot("package-evaluation", full_page=True)
+        self.open("/regions/75/evaluations")
+        text = self.text()
+        self.assertIn("Оценено пакетов: 1 из 2.", text)
+        self.assertIn("13 из 14", text)
+
     def test_5_phone_width_is_readable(self):
         self.login("school-1")
         self.browser.set_window_size(390, 844)

@@ -36,6 +36,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case campaignAddSchool = "campaign.add_school"
     case curatorAssign = "curator.assign"
     case milestoneShift = "milestone.shift"
+    /// A new version of a municipal package's evaluation against FIOCO's positions.
+    case packageEvaluate = "package.evaluate"
 
     /// The audit action of a step through the review state machine.
     public static func transition(_ action: ReviewAction) -> AuditAction {
@@ -93,6 +95,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .campaignAddSchool: return "включение школы в кампанию"
         case .curatorAssign: return "назначение куратора"
         case .milestoneShift: return "перенос срока"
+        case .packageEvaluate: return "оценка пакета муниципалитета"
         case .itemSubmit, .itemConfirm, .itemReturn, .itemWithdraw, .itemReopen: return rawValue
         }
     }

@@ -63,6 +63,8 @@ public enum Permission: Sendable, Hashable {
     case manageCampaigns
     case administer
     case viewAudit
+    /// Score a municipality's package against FIOCO's positions: its region's coordinator, or FIOCO.
+    case evaluatePackage(regionID: Int64)
 }
 
 extension Permission {
@@ -151,6 +153,8 @@ public enum Policy {
             return grant.role == .admin
         case .viewAudit:
             return grant.role == .admin || grant.role == .federal
+        case .evaluatePackage(let region):
+            return (grant.role == .regional && grant.organisationID == region) || grant.role == .federal
         }
     }
 
@@ -234,6 +238,8 @@ public enum Policy {
             return .forbidden("Действие доступно только администратору.")
         case .viewAudit:
             return .forbidden("Журнал аудита доступен администратору и федеральному оператору.")
+        case .evaluatePackage:
+            return .forbidden("Оценивает пакет муниципалитета региональный координатор его региона или федеральный оператор (ФИОКО).")
         }
     }
 }

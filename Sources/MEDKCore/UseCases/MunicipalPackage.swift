@@ -21,6 +21,8 @@ public struct MunicipalPackage: Codable, Sendable, Hashable {
     public var canEdit: Bool
     /// What the package still lacks, as the system can judge it itself.
     public var gaps: [String]
+    /// The latest evaluation against FIOCO's positions, if it has been evaluated.
+    public var evaluation: PackageEvaluation?
 
     /// FIOCO's parts of a municipal package, in the order it lists them.
     public static let expected: [(kind: ItemKind, purpose: String)] = [
@@ -71,7 +73,8 @@ extension MEDKService {
             }
             let region = try store.region(id: municipality.regionID)
             return MunicipalPackage(municipality: municipality, regionName: region?.name ?? "", campaign: campaign, parts: parts,
-                                    canEdit: canEdit, gaps: gaps)
+                                    canEdit: canEdit, gaps: gaps,
+                                    evaluation: try store.packageEvaluations(campaignID: campaign.id, municipalityID: municipality.id).first)
         }
     }
 }

@@ -90,6 +90,8 @@ enum MonitoringPages {
         var lagging: Bool
         var csvHref: String
         var partsCsvHref: String?
+        /// A region's page: its municipalities' packages as FIOCO evaluated them.
+        var evaluationsHref: String?
         var overdueHref: String
         var legend: [Cell]
         /// A municipality's own roadmap, today.
@@ -181,6 +183,7 @@ enum MonitoringPages {
                 asOf: request.query("asOf"), lagging: request.query("lagging") == "1",
                 csvHref: link(request, path: "/monitoring.csv", dropping: ["cursor", "from"]),
                 partsCsvHref: report.parts.isEmpty ? nil : link(request, path: "/monitoring.csv", dropping: ["cursor", "from"], adding: ["table": "parts"]),
+                evaluationsHref: report.level == .region ? report.scopeCode.map { "/regions/\($0)/evaluations?campaign=\(report.campaignCode)" } : nil,
                 overdueHref: link(request, path: "/monitoring/overdue", dropping: ["cursor", "from", "asOf", "lagging"]),
                 legend: MilestoneStatus.allCases.map { Cell(statusName: $0.russianName, statusClass: Presentation.statusClass($0), dueDate: "") },
                 municipalRoadmap: report.municipalRoadmap.map { MunicipalRoadmapView($0, municipalityCode: report.scopeCode ?? "") },
@@ -221,6 +224,11 @@ enum MonitoringPages {
         web.get("/school") { request in
             request.redirect("/schools/" + (try await ownOrganisation(request, .school,
                                                                       refusal: "Кабинет школы доступен управленческой команде школы.")))
+        }
+
+        web.get("/evaluations") { request in
+            request.redirect("/regions/" + (try await ownOrganisation(request, .regional,
+                                                                      refusal: "Оценки пакетов своего региона видит региональный координатор.")) + "/evaluations")
         }
 
         web.get("/municipality") { request in

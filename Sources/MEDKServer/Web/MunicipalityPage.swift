@@ -21,6 +21,8 @@ struct MunicipalityPage: Sendable {
     var gaps: [String]
     var canEdit: Bool
     var schoolsHref: String
+    var evaluationHref: String
+    var evaluationSummary: String?
 
     init(_ package: MunicipalPackage) {
         name = package.municipality.name
@@ -36,5 +38,7 @@ struct MunicipalityPage: Sendable {
         gaps = package.gaps
         canEdit = package.canEdit
         schoolsHref = "/monitoring?municipality=\(package.municipality.code)"
+        evaluationHref = "/municipalities/\(package.municipality.code)/evaluation"
+        evaluationSummary = package.evaluation.map { "версия \($0.version): \($0.total) из \($0.maximum)" } ?? "не оценён"
     }
 }

@@ -31,4 +31,6 @@ protocol Store: Sendable {
 }
 
 typealias StoreReading = OrganisationReading & UserReading & CampaignReading & ItemReading & MonitoringReading & AuditReading
+    & EvaluationReading
 typealias StoreWriting = StoreReading & OrganisationWriting & UserWriting & CampaignWriting & ItemWriting & AuditWriting
+    & EvaluationWriting

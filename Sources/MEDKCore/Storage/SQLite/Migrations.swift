@@ -33,6 +33,9 @@ enum Migrations {
         migrator.registerMigration("v8_imported_measures", foreignKeyChecks: .deferred) { db in
             try db.execute(sql: v8)
         }
+        migrator.registerMigration("v9_package_evaluations") { db in
+            try db.execute(sql: v9)
+        }
         return migrator
     }
 
@@ -566,5 +569,40 @@ enum Migrations {
             WHERE NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL
             ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
     END;
+    """
+
+    /// FIOCO's evaluation of municipal packages: a version per judgement, never changed afterwards
+    /// (like file versions), its scores by position beside it, and what the system found then.
+    static let v9 = """
+    CREATE TABLE package_evaluations (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+        region_id INTEGER NOT NULL REFERENCES regions(id),
+        version INTEGER NOT NULL CHECK (version > 0),
+        evaluated_at TEXT NOT NULL,
+        evaluator_id INTEGER NOT NULL REFERENCES users(id),
+        evaluator_role TEXT NOT NULL CHECK (evaluator_role IN (\(roleList))),
+        total INTEGER NOT NULL,
+        maximum INTEGER NOT NULL,
+        findings TEXT NOT NULL,
+        UNIQUE (campaign_id, municipality_id, version)
+    );
+    CREATE INDEX package_evaluations_region ON package_evaluations(campaign_id, region_id, municipality_id, version);
+    CREATE TABLE package_evaluation_scores (
+        evaluation_id INTEGER NOT NULL REFERENCES package_evaluations(id),
+        position TEXT NOT NULL,
+        score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 2),
+        comment TEXT NOT NULL,
+        PRIMARY KEY (evaluation_id, position)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER package_evaluations_immutable BEFORE UPDATE ON package_evaluations
+    BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
+    CREATE TRIGGER package_evaluations_undeletable BEFORE DELETE ON package_evaluations
+    BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
+    CREATE TRIGGER package_evaluation_scores_immutable BEFORE UPDATE ON package_evaluation_scores
+    BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
+    CREATE TRIGGER package_evaluation_scores_undeletable BEFORE DELETE ON package_evaluation_scores
+    BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
     """
 }
