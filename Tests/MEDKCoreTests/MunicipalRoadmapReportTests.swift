@@ -33,9 +33,19 @@ struct MunicipalRoadmapReportTests {
         let byCode = Dictionary(uniqueKeysWithValues: region.parts.map { ($0.code, $0.municipalRoadmap) })
         #expect(byCode["M1"]??.measures.total == 3 && byCode["M1"]??.measures.overdue == 2 && byCode["M1"]??.state == .draft)
         #expect(byCode["M2"]??.roadmapID == nil && byCode["M2"]! != nil, "M2 has not started one")
-        let table = ComplianceTable.territoryRows(region)
-        #expect(table[0].suffix(3) == ["Дорожная карта МО", "Её мероприятий", "Из них просрочено"])
-        #expect(table.first { $0.first == "Балейский округ" }?.suffix(3) == ["черновик", "3", "2"])
+        var table = ComplianceTable.territoryRows(region)
+        #expect(table[0].suffix(5) == ["Дорожная карта МО", "Её мероприятий", "Из них просрочено", "Оценка пакета", "Из"])
+        #expect(table.first { $0.first == "Балейский округ" }?.suffix(5) == ["черновик", "3", "2", "не оценён", "14"])
+        // …and, beside each roadmap, its package as FIOCO last evaluated it.
+        _ = try await world.service.evaluatePackage(
+            municipalityCode: "M1",
+            scores: EvaluationPosition.allCases.map { PositionScore(position: $0, score: $0 == .tracks ? 1 : 2, comment: "Один трек") },
+            by: try await world.actor("reg-R1"))
+        let evaluated = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1"), for: try await world.actor("reg-R1"))
+        #expect(evaluated.parts.first { $0.code == "M1" }?.packageEvaluation?.total == 13)
+        #expect(evaluated.parts.first { $0.code == "M2" }?.packageEvaluation?.version == nil)
+        table = ComplianceTable.territoryRows(evaluated)
+        #expect(table.first { $0.first == "Балейский округ" }?.suffix(2) == ["13", "14"])
         let regionPast = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1", asOf: CalendarDate("2026-05-05")!),
                                                            for: try await world.actor("reg-R1"))
         #expect(regionPast.parts.allSatisfy { $0.municipalRoadmap == nil })

@@ -49,6 +49,12 @@ struct WebEvaluationTests {
             #expect(page.html.contains("Версия 1: 12 из 14 баллов; Координатор Р1"))
             #expect(page.html.contains(">Дорожной карты нет</textarea>"))
 
+            // The region's deadline table carries each municipality's evaluation beside its roadmap.
+            let monitoring = try await region.get("/monitoring?region=R1")
+            #expect(monitoring.html.contains("<a href=\"/municipalities/M1/evaluation?campaign=C2026\">12 из 14</a>"))
+            #expect(monitoring.html.contains("href=\"/regions/R1/evaluations?campaign=C2026\""))
+            #expect(try await region.get("/evaluations").location == "/regions/R1/evaluations")
+
             let table = try await region.get("/regions/R1/evaluations")
             #expect(table.html.contains("Оценено пакетов: 1 из 2.") && table.html.contains("12 из 14"))
             #expect(table.html.contains("href=\"/municipalities/M1/evaluation\"") && table.html.contains("не оценён"))

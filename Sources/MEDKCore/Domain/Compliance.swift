@@ -191,6 +191,8 @@ public struct TerritoryCompliance: Codable, Sendable, Hashable {
     public var oldestWaitingSince: Date?
     /// In a region's report today: the municipality's own roadmap (its overdue measures are not listed here).
     public var municipalRoadmap: MunicipalRoadmapStatus? = nil
+    /// In a region's report: the municipality's package as FIOCO last evaluated it.
+    public var packageEvaluation: PackageEvaluationTotal? = nil
 
     public init(code: String, name: String, milestones: [Milestone]) {
         self.code = code

@@ -128,6 +128,22 @@ public struct PackageEvaluationView: Codable, Sendable, Hashable {
     public var canEvaluate: Bool
 }
 
+/// A package's latest evaluation in one line of a table: nil version until it is evaluated.
+public struct PackageEvaluationTotal: Codable, Sendable, Hashable {
+    public var version: Int?
+    public var total: Int?
+    public var maximum: Int
+
+    public init(_ evaluation: PackageEvaluation?) {
+        version = evaluation?.version
+        total = evaluation?.total
+        maximum = evaluation?.maximum ?? EvaluationPosition.allCases.count * EvaluationScore.maximum
+    }
+
+    /// «12 из 14», or «не оценён».
+    public var russian: String { total.map { "\($0) из \(maximum)" } ?? "не оценён" }
+}
+
 /// A region's municipalities side by side: each one's latest evaluation.
 public struct RegionEvaluations: Codable, Sendable, Hashable {
     public struct Row: Codable, Sendable, Hashable {

@@ -26,7 +26,7 @@ public enum ComplianceTable {
         header += ["Мероприятий", "Подтверждено", "Просрочено", "Отчёт с опозданием", "Ждут проверки"]
         // A region's municipalities today: each one's own roadmap.
         let roadmaps = report.parts.contains { $0.municipalRoadmap != nil }
-        if roadmaps { header += ["Дорожная карта МО", "Её мероприятий", "Из них просрочено"] }
+        if roadmaps { header += ["Дорожная карта МО", "Её мероприятий", "Из них просрочено", "Оценка пакета", "Из"] }
         var rows = [header]
         for territory in report.parts + [report.totals] {
             var row = [territory.name, territory.code, String(territory.schools), String(territory.laggingSchools)]
@@ -42,6 +42,11 @@ public enum ComplianceTable {
                         : [roadmap.stateName ?? "", String(roadmap.measures.total), String(roadmap.measures.overdue)]
                 } else {
                     row += ["", "", ""]
+                }
+                if let evaluation = territory.packageEvaluation {
+                    row += [evaluation.total.map(String.init) ?? "не оценён", String(evaluation.maximum)]
+                } else {
+                    row += ["", ""]
                 }
             }
             rows.append(row)

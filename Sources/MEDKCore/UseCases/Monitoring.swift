@@ -67,6 +67,7 @@ extension MEDKService {
         }
         var codes: [String: Int64] = [:]
         for municipality in try store.municipalities(regionIDs: [regionID]) { codes[municipality.code] = municipality.id }
+        let evaluations = try store.latestPackageEvaluations(campaignID: campaignID, regionID: regionID)
         return parts.map { part in
             var part = part
             // Only what the actor could open as items is told (the region's coordinators and the federal operator can).
@@ -77,6 +78,7 @@ extension MEDKService {
             let count = byMunicipality[municipalityID]
             part.municipalRoadmap = MunicipalRoadmapStatus(roadmapID: count?.roadmapID, state: count?.state, stateName: count?.state.russianName,
                                                            measures: count?.measures ?? MeasureTotals(), overdue: [])
+            part.packageEvaluation = PackageEvaluationTotal(evaluations[municipalityID])
             return part
         }
     }

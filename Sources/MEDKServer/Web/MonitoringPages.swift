@@ -51,6 +51,9 @@ enum MonitoringPages {
         /// A region's municipality: its own roadmap today.
         var roadmap: String?
         var roadmapOverdue: Bool
+        /// The package's latest FIOCO evaluation total, where the roadmap is shown.
+        var evaluation: String?
+        var evaluationHref: String
     }
 
     struct CuratorRow: Sendable {
@@ -323,7 +326,9 @@ enum MonitoringPages {
                 guard roadmap.roadmapID != nil else { return "не начата" }
                 return "\(roadmap.stateName ?? ""): мероприятий \(roadmap.measures.total), просрочено \(roadmap.measures.overdue)"
             },
-            roadmapOverdue: (part.municipalRoadmap?.measures.overdue ?? 0) > 0 || part.municipalRoadmap.map { $0.roadmapID == nil } == true)
+            roadmapOverdue: (part.municipalRoadmap?.measures.overdue ?? 0) > 0 || part.municipalRoadmap.map { $0.roadmapID == nil } == true,
+            evaluation: part.packageEvaluation?.russian,
+            evaluationHref: "/municipalities/\(part.code)/evaluation?campaign=\(report.campaignCode)")
     }
 
     static func overdueRow(_ measure: OverdueMeasure) -> OverdueRow {
