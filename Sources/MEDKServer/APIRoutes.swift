@@ -184,8 +184,10 @@ enum APIRoutes {
             }
             let year = try request.typedQuery("year").map { try parseInt($0, "year") }
             let expected = try request.typedQuery("expectedRevision").map { try parseInt($0, "expectedRevision") }
+            let replace = try request.typedQuery("replace").map { try parseBool($0, "replace") } ?? false
             let result = try await service.importMeasures(roadmapID: try context.parameters.id(), fileName: fileName,
-                                                          programmeYear: year, expectedRevision: expected, by: actor) {
+                                                          programmeYear: year, replacing: replace, expectedRevision: expected,
+                                                          by: actor) {
                 let buffer = try await request.body.collect(upTo: TableImportLimits().maximumFileBytes)
                 return Data(buffer.readableBytesView)
             }

@@ -155,6 +155,39 @@ struct MeasureImportTests {
         #expect(try await world.service.item(id, for: school).measures?.isEmpty == true)
     }
 
+    @Test("a corrected table imported again replaces the measures, unless one is already being reported on")
+    func replacing() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        let school = try await world.actor("school-A")
+        _ = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) { Self.schoolCSV }
+        let added = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) { Self.schoolCSV }
+        let both = try await world.service.item(id, for: school).measures?.count
+        #expect(added.replaced == 0 && both == 36, "without replacing, a table adds")
+        let replaced = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, replacing: true,
+                                                              by: school) { Self.schoolCSV }
+        #expect(replaced.replaced == 36 && replaced.measuresCreated == 18)
+        let measures = try #require(try await world.service.item(id, for: school).measures)
+        #expect(measures.count == 18 && measures.map(\.position) == Array(1...18))
+        #expect(try await SchoolProgressTests.rebuiltEqualsStored(world.service) > 0)
+
+        // Another school's roadmap, confirmed and reported on, then reopened: its measures stay.
+        let roadmap = try await OverdueMeasuresTests.roadmap(world, school: "B", due: ["2026-09-01"])
+        let owner = try await world.actor("school-B")
+        let submitted = try await world.act(.submit, on: roadmap, by: "school-B")
+        let confirmed = try await world.act(.confirm, on: submitted, by: "curator1")
+        _ = try await world.service.reportMeasure(try #require(roadmap.measures?.first).id, actualValue: "1", by: owner)
+        _ = try await world.act(.reopen, on: confirmed, by: "school-B", comment: "Добавим мероприятия из таблицы")
+        do {
+            _ = try await world.service.importMeasures(roadmapID: roadmap.item.id, fileName: "план.csv", programmeYear: 2023,
+                                                       replacing: true, by: owner) { Self.schoolCSV }
+            Issue.record("measures being reported on were replaced")
+        } catch let error as MEDKError {
+            #expect(error.code == "measure_reported" && error.message.contains("«Мероприятие B-0»"))
+        }
+        #expect(try await world.service.item(roadmap.item.id, for: owner).measures?.count == 1)
+    }
+
     @Test("a staged table is applied only by the person who checked it, once")
     func stagedOnlyForItsOwner() async throws {
         let world = try await TestWorld()

@@ -126,6 +126,15 @@ struct MeasureImportPreviewTests {
             let again = try await school.post("/items/\(id)/measures/import/apply",
                                               ["token": token, "fileName": "план.csv", "year": "2023"])
             #expect(again.status == .notFound)
+
+            // The corrected table checked again: the page offers to replace what is there.
+            _ = try await school.get("/items/\(id)")
+            let second = try await school.upload("/items/\(id)/measures/import", fileName: "план.csv", bytes: Self.csv, fields: ["year": "2023"])
+            #expect(second.html.contains("В дорожной карте уже есть мероприятий: 18.") && second.html.contains("name=\"replace\""))
+            let newToken = try #require(Browser.firstMatch("name=\"token\" value=\"([0-9a-f-]{36})\"", in: second.html))
+            let replaced = try await school.follow(try await school.post(
+                "/items/\(id)/measures/import/apply", ["token": newToken, "fileName": "план.csv", "year": "2023", "replace": "1"]))
+            #expect(replaced.html.contains("Импортировано мероприятий: 18 (строк таблицы: 6). Прежние заменены: 18."))
         }
     }
 }

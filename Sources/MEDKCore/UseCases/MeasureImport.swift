@@ -14,6 +14,8 @@ public struct MeasureImportResult: Codable, Sendable, Hashable {
     public var measuresCreated: Int
     /// Saved without a due date, waiting for a person to date them before the roadmap goes to review.
     public var undated: Int
+    /// Measures the roadmap had before and the import replaced (when asked to).
+    public var replaced: Int
     /// The saved measures, in the table's order.
     public var measures: [Measure]
     /// What concerned the whole file, as the preview said it.
@@ -27,6 +29,8 @@ public struct StagedMeasureImport: Sendable, Hashable {
     public var preview: RoadmapImportPreview
     /// The roadmap's revision the preview was made against: applying checks it has not moved.
     public var roadmapRevision: Int
+    /// Measures the roadmap already has: importing adds to them, or replaces them when asked.
+    public var existingMeasures: Int
 }
 
 extension MEDKService {
@@ -49,15 +53,20 @@ extension MEDKService {
     /// monitored on its own; a row whose deadline was not understood is saved without a date and
     /// keeps the roadmap from review until a person dates it. One audit record names the file by
     /// its hash and what was added.
-    public func importMeasures(roadmapID: Int64, fileName: String, programmeYear: Int? = nil, expectedRevision: Int? = nil,
-                               by actor: Actor, file: () async throws -> Data) async throws -> MeasureImportResult {
+    ///
+    /// - Parameter replacing: the table replaces the roadmap's measures instead of adding to them (a
+    ///   corrected table imported again) — refused if any of them is being reported on.
+    public func importMeasures(roadmapID: Int64, fileName: String, programmeYear: Int? = nil, replacing: Bool = false,
+                               expectedRevision: Int? = nil, by actor: Actor,
+                               file: () async throws -> Data) async throws -> MeasureImportResult {
         let read = try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
                                         expectedRevision: expectedRevision, by: actor, file: file)
         let preview = read.preview
         let now = now()
-        let (ids, revision) = try await write { store in
+        let (ids, revision, replaced) = try await write { store in
             let roadmap = try Self.loadRoadmap(store, roadmapID)
             let auditActor = try Self.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
+            let replaced = replacing ? try Self.removeAllMeasures(store, of: roadmap, at: now) : 0
             // Counted before the occurrences are made: a long table of monthly rows over years is refused
             // without building them. The roadmap's own limit bounds an import; a table is one change.
             let existing = try store.measureCount(roadmapID: roadmapID)
@@ -74,16 +83,32 @@ extension MEDKService {
             try store.appendAudit(auditActor, at: now, .item(.measureImport, roadmapID, state: roadmap.state, details: [
                 "file_name": read.fileName, "sha256": read.sha256, "format": preview.format.rawValue,
                 "rows": String(preview.measures.count), "measures": String(ids.count),
-                "undated": String(fields.filter { $0.dueDate == nil }.count),
+                "undated": String(fields.filter { $0.dueDate == nil }.count), "replaced": String(replaced),
                 "first_measure_id": String(ids.first ?? 0), "last_measure_id": String(ids.last ?? 0)]))
-            return (ids, roadmap.revision + 1)
+            return (ids, roadmap.revision + 1, replaced)
         }
         let saved = Set(ids)
         let measures = (try await item(roadmapID, for: actor).measures ?? []).filter { saved.contains($0.id) }
         return MeasureImportResult(roadmapID: roadmapID, revision: revision, fileName: read.fileName, sha256: read.sha256,
                                    rows: preview.measures.count, measuresCreated: ids.count,
-                                   undated: measures.filter { $0.dueDate == nil }.count, measures: measures,
+                                   undated: measures.filter { $0.dueDate == nil }.count, replaced: replaced, measures: measures,
                                    problems: preview.problems)
+    }
+
+    /// Empties a roadmap for a corrected table; a measure already being reported on stays the
+    /// person's to change by hand, so then nothing is removed.
+    private static func removeAllMeasures(_ store: any StoreWriting, of roadmap: StoredItem, at now: Date) throws -> Int {
+        let measures = try store.measures(roadmapID: roadmap.id, calendar: try roadmap.calendar(), at: now)
+        let reported = measures.filter { $0.reportItemID != nil }
+        guard reported.isEmpty else {
+            throw MEDKError(.conflict, code: "measure_reported", message: """
+                Заменить мероприятия нельзя: по некоторым уже начаты отчёты (\(reported.prefix(3).map { "«\($0.title)»" }
+                    .joined(separator: ", "))\(reported.count > 3 ? " и ещё \(reported.count - 3)" : "")). Импортируйте таблицу \
+                без замены или измените мероприятия вручную.
+                """)
+        }
+        for measure in measures { try store.deleteMeasure(id: measure.id, roadmap: roadmap) }
+        return measures.count
     }
 
     /// Reads a table as `previewMeasureImport` does and keeps the file for the person who looked at
@@ -92,17 +117,21 @@ extension MEDKService {
                                    file: () async throws -> Data) async throws -> StagedMeasureImport {
         let read = try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
                                         expectedRevision: nil, by: actor, file: file)
-        let revision = try await self.read { store in try Self.loadRoadmap(store, roadmapID).revision }
+        let (revision, existing) = try await self.read { store in
+            (try Self.loadRoadmap(store, roadmapID).revision, try store.measureCount(roadmapID: roadmapID))
+        }
         let token = try files.stageImport(read.data, owner: actor.userID, now: now())
-        return StagedMeasureImport(token: token, fileName: read.fileName, preview: read.preview, roadmapRevision: revision)
+        return StagedMeasureImport(token: token, fileName: read.fileName, preview: read.preview, roadmapRevision: revision,
+                                   existingMeasures: existing)
     }
 
     /// Applies a table staged by `stageMeasureImport` — only its own user's — and forgets it.
     public func importStagedMeasures(roadmapID: Int64, token: String, fileName: String, programmeYear: Int? = nil,
-                                     expectedRevision: Int? = nil, by actor: Actor) async throws -> MeasureImportResult {
+                                     replacing: Bool = false, expectedRevision: Int? = nil,
+                                     by actor: Actor) async throws -> MeasureImportResult {
         let data = try files.stagedImport(token, owner: actor.userID, now: now())
         let result = try await importMeasures(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
-                                              expectedRevision: expectedRevision, by: actor) { data }
+                                              replacing: replacing, expectedRevision: expectedRevision, by: actor) { data }
         files.discardStagedImport(token, owner: actor.userID)
         return result
     }

@@ -141,9 +141,10 @@ enum ItemPages {
                 return number
             }
             let result = try await request.service.importStagedMeasures(
-                roadmapID: id, token: token, fileName: fileName, programmeYear: year,
+                roadmapID: id, token: token, fileName: fileName, programmeYear: year, replacing: form["replace"] == "1",
                 expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
             var message = "Импортировано мероприятий: \(result.measuresCreated) (строк таблицы: \(result.rows))."
+            if result.replaced > 0 { message += " Прежние заменены: \(result.replaced)." }
             if result.undated > 0 { message += " Без срока: \(result.undated) — укажите срок у отмеченных мероприятий." }
             return request.redirect("/items/\(id)#measures", success: message)
         }

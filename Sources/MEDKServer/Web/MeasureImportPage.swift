@@ -38,6 +38,8 @@ struct MeasureImportPage: Sendable {
     var fileName: String
     var year: String
     var roadmapRevision: Int
+    /// «В дорожной карте уже 12 мероприятий» — then the person chooses to add or to replace.
+    var existingNote: String?
     /// «Строки 12, 40: нет названия» — applying is refused until the table is fixed.
     var untitledNote: String?
 
@@ -49,6 +51,7 @@ struct MeasureImportPage: Sendable {
         fileName = staged.fileName
         self.year = year.map(String.init) ?? ""
         roadmapRevision = staged.roadmapRevision
+        existingNote = staged.existingMeasures == 0 ? nil : "В дорожной карте уже есть мероприятий: \(staged.existingMeasures)."
         let untitled = preview.untitledLines
         untitledNote = untitled.isEmpty ? nil
             : "Строки без названия мероприятия (\(untitled.map(String.init).joined(separator: ", "))) сохранить нельзя: "

@@ -53,6 +53,8 @@ struct MeasureCommand: AsyncParsableCommand {
         @Argument(help: "Номер дорожной карты.") var roadmap: Int64
         @Argument(help: "Файл таблицы: .docx, .xlsx или .csv.") var file: String
         @Flag(name: .long, help: "Только показать, как будет прочитана таблица, ничего не сохраняя.") var dryRun = false
+        @Flag(name: .long, help: "Заменить мероприятия, которые уже есть в дорожной карте (исправленная таблица загружается снова).")
+        var replace = false
         @Option(name: .long, help: "Год программы для сроков без года; по умолчанию — год кампании.") var year: Int?
         @Option(name: .long, help: "Вывод: table или json.") var format: OutputFormat = .table
 
@@ -72,6 +74,7 @@ struct MeasureCommand: AsyncParsableCommand {
                 if format == .json { return try Output.json(preview) }
                 return print(Self.describe(preview), terminator: "")
             }
+            if replace { query["replace"] = "true" }
             let (body, _) = try await client.raw("POST", "/api/v1/items/\(roadmap)/measures/import", query: query,
                                                  body: data, contentType: "application/octet-stream")
             let result = try APIClient.decoder.decode(MeasureImportResult.self, from: body)
@@ -83,6 +86,7 @@ struct MeasureCommand: AsyncParsableCommand {
         static func describe(_ result: MeasureImportResult) -> String {
             var out = "Импортировано в дорожную карту №\(result.roadmapID) из «\(result.fileName)»: строк таблицы \(result.rows), "
                 + "мероприятий \(result.measuresCreated) (повторяющиеся сроки — отдельными мероприятиями).\n"
+            if result.replaced > 0 { out += "Прежние мероприятия заменены: \(result.replaced).\n" }
             for problem in result.problems { out += "! \(problem.message)\n" }
             if result.undated > 0 {
                 out += "! Без срока: \(result.undated). Укажите срок (medk show \(result.roadmapID) покажет их), "

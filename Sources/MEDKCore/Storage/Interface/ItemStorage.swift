@@ -152,6 +152,7 @@ protocol ItemReading {
     /// The roadmap a measure belongs to.
     func roadmapID(ofMeasure measureID: Int64) throws -> Int64?
     func reportItemID(measureID: Int64) throws -> Int64?
+    func measureCount(roadmapID: Int64) throws -> Int
 }
 
 protocol ItemWriting {
@@ -165,7 +166,6 @@ protocol ItemWriting {
                            uploadedBy: Int64, at: Date) throws
     /// Sets the significance and choice of the factors given; others keep what they had.
     func saveRiskProfile(of item: StoredItem, _ choices: [RiskChoice]) throws
-    func measureCount(roadmapID: Int64) throws -> Int
     func nextMeasurePosition(roadmapID: Int64) throws -> Int
     /// Inserts measures at consecutive positions from `position`; returns their ids in order.
     func insertMeasures(roadmap: StoredItem, position: Int, _ fields: [MeasureFields], at: Date) throws -> [Int64]
