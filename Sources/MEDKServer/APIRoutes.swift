@@ -83,14 +83,16 @@ enum APIRoutes {
         table.on(.get, "\(prefix)/regions/{code}/evaluations") { request, context -> Response in
             let actor = try context.requireActor()
             guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
-            let format = try request.typedQuery("format").map { try parseEnum(ExportFormat.self, $0, "format") } ?? .json
+            let format = try request.typedQuery("format").map { try parseEnum(TableFormat.self, $0, "format") } ?? .json
             let report = try await service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: actor)
+            let name = "evaluations-\(report.campaign.code)-\(report.regionCode)"
             switch format {
             case .json:
                 return try context.responseEncoder.encode(report, from: request, context: context)
             case .csv:
-                let rows = EvaluationTable.rows(report) { Presentation.time($0, zone: report.timeZone) ?? "" }
-                return Downloads.csv(CSV.write(rows), name: "evaluations-\(report.campaign.code)-\(report.regionCode).csv")
+                return Downloads.csv(CSV.write(EvaluationTable.table(report).textRows), name: "\(name).csv")
+            case .xlsx:
+                return try Downloads.xlsx(EvaluationTable.table(report), name: "\(name).xlsx")
             }
         }
         table.on(.get, "\(prefix)/items") { request, context -> Page<ItemSummary> in
@@ -341,6 +343,11 @@ enum APIRoutes {
 /// What a report route returns: JSON for programs, CSV for Excel.
 enum ExportFormat: String, CaseIterable {
     case json, csv
+}
+
+/// Reports that already download as Excel too; the others follow (issue: exports people open in Excel).
+enum TableFormat: String, CaseIterable {
+    case json, csv, xlsx
 }
 
 extension Optional {

@@ -34,6 +34,15 @@ enum Downloads {
         ], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
+    /// A table as an Excel workbook named `name`.
+    static func xlsx(_ table: ExportTable, name: String) throws -> Response {
+        Response(status: .ok, headers: [
+            .contentType: XLSXWriter.mediaType,
+            .contentDisposition: ContentDisposition.attachment(name),
+            .cacheControl: "no-store",
+        ], body: .init(byteBuffer: ByteBuffer(data: try XLSXWriter.workbook(table))))
+    }
+
     /// Rows of the overdue list a CSV download holds at most: a region's whole list fits many
     /// times over; past this the download says so in its last line instead of growing without bound.
     static let overdueExportLimit = 200_000

@@ -214,6 +214,12 @@ struct CLIAgainstServerTests {
         let listed = try region.run(["evaluation", "list", "--region", "R1", "--format", "csv"])
         #expect(listed.stdout.contains("M1;Балейский округ;2;2;2;1;2;2;2;13;14;1;Координатор Р1;"), "\(listed)")
         #expect(listed.stdout.contains("M2;Город Чита;;;;;;;;не оценён"))
+        let workbook = FileManager.default.temporaryDirectory.appendingPathComponent("medk-evaluations-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: workbook) }
+        let excel = try region.run(["evaluation", "list", "--region", "R1", "--format", "xlsx", "--output", workbook.path])
+        #expect(excel.status == 0 && excel.stdout.contains("Таблица записана в"), "\(excel)")
+        #expect(try Data(contentsOf: workbook).prefix(2) == Data("PK".utf8))
+        #expect(try region.run(["evaluation", "list", "--region", "R1", "--format", "xlsx"]).status == 2, "xlsx needs a file")
         let typo = try region.run(["evaluation", "set", "M1", "--score", "dedlines=1"])
         #expect(typo.status == 2 && typo.stderr.contains("позиции: specifics"), "\(typo)")
     }

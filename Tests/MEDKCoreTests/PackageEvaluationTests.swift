@@ -148,11 +148,14 @@ struct PackageEvaluationTests {
         let report = try await world.service.regionEvaluations(regionCode: "R1", for: regional)
         #expect(report.rows.map(\.municipalityCode) == ["M1", "M2"] && report.evaluatedCount == 1)
         #expect(report.rows[0].evaluation == nil && report.rows[1].evaluation?.total == 13)
-        let rows = EvaluationTable.rows(report) { _ in "время" }
+        let table = EvaluationTable.table(report)
+        #expect(table.rows[1][9] == .number(13) && table.rows[1][0] == .text("M2"), "numbers are numbers, codes are text")
+        #expect(table.notes.first == "Регион: Забайкальский край (R1); кампания: 500+ 2026 (C2026).")
+        let rows = table.textRows
         #expect(rows[0] == ["Код МО", "Муниципалитет", "Специфика", "Меры", "Учёт специфики", "Сроки", "Треки", "Региональный комплекс",
                             "Документы", "Итого", "Из", "Версия", "Оценил", "Когда"])
         #expect(rows[1] == ["M1", "Балейский округ", "", "", "", "", "", "", "", "не оценён", "", "", "", ""])
-        #expect(rows[2] == ["M2", "Город Чита", "2", "2", "2", "1", "2", "2", "2", "13", "14", "1", "Координатор Р1", "время"])
+        #expect(rows[2] == ["M2", "Город Чита", "2", "2", "2", "1", "2", "2", "2", "13", "14", "1", "Координатор Р1", "15.03.2026 21:00"])
         await #expect(throws: MEDKError.self, "another region's coordinator") {
             _ = try await world.service.regionEvaluations(regionCode: "R1", for: try await world.actor("reg-R2"))
         }

@@ -58,6 +58,8 @@ struct WebEvaluationTests {
             let table = try await region.get("/regions/R1/evaluations")
             #expect(table.html.contains("Оценено пакетов: 1 из 2.") && table.html.contains("12 из 14"))
             #expect(table.html.contains("href=\"/municipalities/M1/evaluation\"") && table.html.contains("не оценён"))
+            #expect(table.html.contains("href=\"/regions/R1/evaluations.xlsx?campaign=C2026\""))
+            #expect(try await region.get("/regions/R1/evaluations.xlsx?campaign=C2026").status == .ok)
             let csv = try await region.get("/regions/R1/evaluations.csv?campaign=C2026")
             #expect(csv.status == .ok && csv.html.contains("M1;Балейский округ;2;2;2;0;2;2;2;12;14;1;Координатор Р1;"))
 
@@ -88,6 +90,10 @@ struct WebEvaluationTests {
             #expect(report.rows.map { $0.evaluation?.version } == [nil, 1])
             let csv = try await region.raw(.get, "/api/v1/regions/R1/evaluations?format=csv")
             #expect(String(buffer: csv.body).contains("M2;Город Чита;2;2;2;2;2;2;2;14;14;1;"))
+            let xlsx = try await region.raw(.get, "/api/v1/regions/R1/evaluations?format=xlsx")
+            #expect(xlsx.status == .ok && xlsx.headers[.contentType] == XLSXWriter.mediaType)
+            #expect(xlsx.headers[.contentDisposition]?.contains("evaluations-C2026-R1.xlsx") == true)
+            #expect(Array(xlsx.body.readableBytesView.prefix(2)) == Array("PK".utf8), "a zip container")
         }
     }
 }

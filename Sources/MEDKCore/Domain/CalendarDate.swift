@@ -159,6 +159,13 @@ public struct RegionCalendar: Sendable {
         return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 
+    /// An instant as a clock on the wall here shows it: the date and the seconds since its midnight.
+    public func wallClock(_ instant: Date) -> (date: CalendarDate, seconds: Int) {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+        return (CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!,
+                parts.hour! * 3600 + parts.minute! * 60 + parts.second!)
+    }
+
     /// «30.04.2026 23:30 (Asia/Chita)», the way every time is shown to people.
     public func format(_ instant: Date) -> String {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)

@@ -39,8 +39,14 @@ enum EvaluationPages {
             let actor = try request.actor()
             guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
             let report = try await request.service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: actor)
-            let rows = EvaluationTable.rows(report) { Presentation.time($0, zone: report.timeZone) ?? "" }
-            return Downloads.csv(CSV.write(rows), name: "evaluations-\(report.campaign.code)-\(report.regionCode).csv")
+            return Downloads.csv(CSV.write(EvaluationTable.table(report).textRows), name: "evaluations-\(report.campaign.code)-\(report.regionCode).csv")
+        }
+
+        web.get("/regions/{code}/evaluations.xlsx") { request in
+            let actor = try request.actor()
+            guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+            let report = try await request.service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: actor)
+            return try Downloads.xlsx(EvaluationTable.table(report), name: "evaluations-\(report.campaign.code)-\(report.regionCode).xlsx")
         }
     }
 }
@@ -134,6 +140,7 @@ struct RegionEvaluationsPage: Sendable {
     var rows: [Row]
     var summary: String
     var csvHref: String
+    var xlsxHref: String
 
     init(_ report: RegionEvaluations) {
         regionName = report.regionName
@@ -150,7 +157,8 @@ struct RegionEvaluationsPage: Sendable {
                        evaluated: evaluation != nil)
         }
         summary = "Оценено пакетов: \(report.evaluatedCount) из \(report.rows.count)."
-        csvHref = "/regions/\(report.regionCode)/evaluations.csv?campaign="
-            + (report.campaign.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        let campaign = report.campaign.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        csvHref = "/regions/\(report.regionCode)/evaluations.csv?campaign=\(campaign)"
+        xlsxHref = "/regions/\(report.regionCode)/evaluations.xlsx?campaign=\(campaign)"
     }
 }

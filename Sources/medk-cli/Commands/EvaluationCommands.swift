@@ -85,14 +85,26 @@ struct EvaluationCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Оценки пакетов всех муниципалитетов региона рядом.")
         @Option(name: .long, help: "Код региона.") var region: String
         @Option(name: .long, help: "Код кампании; по умолчанию — последняя.") var campaign: String?
-        @Option(name: .long, help: "Вывод: table, csv или json.") var format: OutputFormat = .table
+        @Option(name: .long, help: "Вывод: table, csv, json или xlsx (с --output).") var format: TableOutputFormat = .table
+        @Option(name: .long, help: "Файл, куда записать таблицу (для xlsx обязателен).") var output: String?
+
+        func validate() throws {
+            if format == .xlsx && output == nil { throw ValidationError("Для --format xlsx укажите файл: --output ФАЙЛ.xlsx.") }
+        }
 
         func run() async throws {
             let report = try await APIClient.saved().get("/api/v1/regions/\(region)/evaluations", query: ["campaign": campaign],
                                                          as: RegionEvaluations.self)
-            if format == .json { return try Output.json(report) }
-            if format == .table { print("\(report.regionName) · \(report.campaign.name): оценено \(report.evaluatedCount) из \(report.rows.count).") }
-            Output.print(rows: EvaluationTable.rows(report) { Output.time($0, zone: report.timeZone) }, format: format)
+            let table = EvaluationTable.table(report)
+            switch format {
+            case .json: try Output.json(report)
+            case .csv: try Output.write(Data(CSV.write(table.textRows).utf8), to: output) { Output.print(rows: table.textRows, format: .csv) }
+            case .xlsx: try Output.write(try XLSXWriter.workbook(table), to: output) {}
+            case .table:
+                print("\(report.regionName) · \(report.campaign.name): оценено \(report.evaluatedCount) из \(report.rows.count).")
+                Output.print(rows: table.textRows, format: .table)
+            }
+            if let output, format == .xlsx || format == .csv { print("Таблица записана в \(output).") }
         }
     }
 

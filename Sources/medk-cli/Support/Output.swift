@@ -6,6 +6,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case table, json, csv
 }
 
+/// Listings that already write Excel too (the others follow).
+enum TableOutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case table, json, csv, xlsx
+}
+
 /// How every listing prints: an aligned table for people, JSON or CSV for programs.
 enum Output {
     static func json<T: Encodable>(_ value: T) throws {
@@ -13,6 +18,14 @@ enum Output {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// Writes `data` to `path` (replacing it), or, without a path, does what prints it instead.
+    static func write(_ data: Data, to path: String?, orPrint print: () -> Void) throws {
+        guard let path else { return print() }
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            throw MEDKError.invalid("output_failed", "Не удалось записать файл «\(path)».")
+        }
     }
 
     static func print(rows: [[String]], format: OutputFormat) {
