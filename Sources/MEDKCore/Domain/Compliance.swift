@@ -330,8 +330,10 @@ public struct ComplianceJudge: Sendable {
             deadlines = dueDates.map { calendar.endOfDay($0) }
         }
 
-        func deadline(_ due: CalendarDate) -> Date {
-            let day = due.dayNumber
+        func deadline(_ due: CalendarDate) -> Date { deadline(day: due.dayNumber) }
+
+        /// The deadline of a due date given as a day number (see `MeasureProgress.dueDay`).
+        func deadline(day: Int) -> Date {
             if measureDeadlines.isEmpty {
                 // Three years either side of the first date asked hold a programme's measures (the
                 // rest fall back to the dictionary); a wider window cost every region of a country
@@ -342,12 +344,12 @@ public struct ComplianceJudge: Sendable {
             let index = day - firstDay
             guard measureDeadlines.indices.contains(index) else {
                 if let known = otherDeadlines[day] { return known }
-                let deadline = calendar.endOfDay(due)
+                let deadline = calendar.endOfDay(CalendarDate(dayNumber: day))
                 otherDeadlines[day] = deadline
                 return deadline
             }
             if let known = measureDeadlines[index] { return known }
-            let deadline = calendar.endOfDay(due)
+            let deadline = calendar.endOfDay(CalendarDate(dayNumber: day))
             measureDeadlines[index] = deadline
             return deadline
         }
@@ -390,7 +392,7 @@ public struct ComplianceJudge: Sendable {
         }
         var totals = MeasureTotals()
         for measure in progress.measures where measure.createdAt < cutoff {
-            let deadline = clock.deadline(measure.dueDate)
+            let deadline = clock.deadline(day: measure.dueDay)
             let report = measure.reportItemID.flatMap { id in Self.position(of: id, in: progress.items).flatMap { snapshots[$0] } }
             let confirmed = report?.everConfirmed == true
             totals.total += 1

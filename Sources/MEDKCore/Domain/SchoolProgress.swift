@@ -105,13 +105,25 @@ public struct StateChange: Sendable, Hashable {
 /// One roadmap measure: when it is due, when it was added, and the item reporting on it.
 public struct MeasureProgress: Sendable, Hashable {
     public var id: Int64
-    public var dueDate: CalendarDate
+    /// The due date as a day number (days from 1970-01-01): the stored form writes it and the
+    /// judge looks deadlines up by it, so a country report (2.4 million measures) never turns it
+    /// into a year, month and day and back.
+    public var dueDay: Int
     public var createdAt: Date
     public var reportItemID: Int64?
 
+    public var dueDate: CalendarDate {
+        get { CalendarDate(dayNumber: dueDay) }
+        set { dueDay = newValue.dayNumber }
+    }
+
     public init(id: Int64, dueDate: CalendarDate, createdAt: Date, reportItemID: Int64?) {
+        self.init(id: id, dueDay: dueDate.dayNumber, createdAt: createdAt, reportItemID: reportItemID)
+    }
+
+    public init(id: Int64, dueDay: Int, createdAt: Date, reportItemID: Int64?) {
         self.id = id
-        self.dueDate = dueDate
+        self.dueDay = dueDay
         self.createdAt = createdAt
         self.reportItemID = reportItemID
     }

@@ -36,7 +36,7 @@ enum ProgressCodec {
         for measure in progress.measures {
             putSigned(measure.id - previousID, &out)
             previousID = measure.id
-            putSigned(Int64(measure.dueDate.dayNumber - epochDay), &out)
+            putSigned(Int64(measure.dueDay - epochDay), &out)
             putSigned(seconds(measure.createdAt), &out)
             put(measure.reportItemID.map { UInt64($0) + 1 } ?? 0, &out)
         }
@@ -73,10 +73,9 @@ enum ProgressCodec {
             previousID += try reader.signed()
             let day = try reader.signed()
             guard abs(day) < 1_000_000 else { throw corrupt }
-            let due = CalendarDate(dayNumber: Int(day) + epochDay)
             let created = date(try reader.signed())
             let report = try reader.unsigned()
-            progress.measures.append(MeasureProgress(id: previousID, dueDate: due, createdAt: created,
+            progress.measures.append(MeasureProgress(id: previousID, dueDay: Int(day) + epochDay, createdAt: created,
                                                      reportItemID: report == 0 ? nil : Int64(report - 1)))
         }
         guard reader.atEnd else { throw corrupt }
