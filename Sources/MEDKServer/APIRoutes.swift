@@ -218,19 +218,23 @@ enum APIRoutes {
     private static func registerMonitoring(_ table: RouteTable, _ service: MEDKService) {
         table.on(.get, "\(prefix)/deadlines") { request, context -> Response in
             let actor = try context.requireActor()
-            let format = try request.typedQuery("format").map { try parseEnum(ExportFormat.self, $0, "format") } ?? .json
+            let format = try request.typedQuery("format").map { try parseEnum(TableFormat.self, $0, "format") } ?? .json
+            let lagging = try request.typedQuery("lagging").map { try parseBool($0, "lagging") } ?? false
             let report = try await service.deadlines(
                 DeadlinesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
                                campaignCode: request.query("campaign"), asOf: try request.typedQuery("asOf").map(parseDate),
-                               page: try pageRequest(request), allSchools: format == .csv,
-                               onlyLagging: try request.typedQuery("lagging").map { try parseBool($0, "lagging") } ?? false),
+                               page: try pageRequest(request), allSchools: format != .json, onlyLagging: lagging),
                 for: actor)
+            let table = report.level == .country ? ComplianceTable.territoryTable(report)
+                : ComplianceTable.schoolsTable(report, onlyLagging: lagging)
+            let name = "deadlines-\(report.campaignCode)-\(report.scopeCode ?? "RU")"
             switch format {
             case .json:
                 return try context.responseEncoder.encode(report, from: request, context: context)
             case .csv:
-                let rows = report.level == .country ? ComplianceTable.territoryRows(report) : ComplianceTable.rows(report)
-                return Downloads.csv(CSV.write(rows), name: "deadlines-\(report.campaignCode)-\(report.scopeCode ?? "RU").csv")
+                return Downloads.csv(CSV.write(table.textRows), name: "\(name).csv")
+            case .xlsx:
+                return try Downloads.xlsx(table, name: "\(name).xlsx")
             }
         }
         table.on(.get, "\(prefix)/overdue-measures") { request, context -> Response in

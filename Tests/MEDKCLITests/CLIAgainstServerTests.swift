@@ -73,6 +73,12 @@ struct CLIAgainstServerTests {
         let report = try JSONDecoder.iso8601.decode(ComplianceReport.self, from: Data(json.stdout.utf8))
         #expect(report.asOf == CalendarDate("2026-03-01"))
         #expect(report.schools?.items.map(\.schoolCode) == ["A", "B", "C"])
+        let workbook = FileManager.default.temporaryDirectory.appendingPathComponent("medk-deadlines-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: workbook) }
+        let excel = try coordinator.run(["deadlines", "--campaign", "C2026", "--format", "xlsx", "--output", workbook.path])
+        #expect(excel.status == 0 && excel.stdout.contains("Таблица записана в"), "\(excel)")
+        #expect(try Data(contentsOf: workbook).prefix(2) == Data("PK".utf8))
+        #expect(try coordinator.run(["deadlines", "--format", "xlsx"]).status == 2, "xlsx needs a file")
         let foreign = try coordinator.run(["deadlines", "--municipality", "M2"])
         #expect(foreign.status == 1)
 

@@ -21,6 +21,8 @@ final class Browser: @unchecked Sendable {
         var status: HTTPResponse.Status
         var html: String
         var headers: HTTPFields
+        /// The body as sent, for downloads that are not text.
+        var bytes: [UInt8] = []
         var location: String? { headers[.location] }
     }
 
@@ -83,7 +85,7 @@ final class Browser: @unchecked Sendable {
         let html = String(buffer: response.body)
         if method == .get && response.status == .ok { lastPage = path }
         if let token = Self.firstMatch(#"name="_csrf" value="([^"]*)""#, in: html) { csrf = token }
-        return Page(status: response.status, html: html, headers: response.headers)
+        return Page(status: response.status, html: html, headers: response.headers, bytes: Array(response.body.readableBytesView))
     }
 
     /// Follows a redirect the way a browser would after a form.

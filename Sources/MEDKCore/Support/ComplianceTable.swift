@@ -1,57 +1,74 @@
 import Foundation
 
-/// The compliance report as rows of text, the way people read it in a terminal or Excel.
+/// The compliance report as tables: typed for Excel (counts are numbers), as text for the terminal and CSV.
 public enum ComplianceTable {
     /// One row per school of the report's page (a whole territory when asked for all schools).
-    public static func rows(_ report: ComplianceReport) -> [[String]] {
-        let schools = report.schools?.items ?? []
-        var rows: [[String]] = [["Регион", "Муниципалитет", "Код ОО", "Школа"] + report.totals.milestones.map(\.title)
-            + ["Мероприятий", "Подтверждено", "Просрочено", "Отчёт с опозданием", "Ждут проверки"]]
-        for school in schools {
-            let cells = school.milestones.map { cell in "\(cell.statusName) (до \(cell.dueDate.russian))" }
-            let measures = [school.measures.total, school.measures.confirmed, school.measures.overdue, school.measures.reportedLate,
-                            school.waiting].map(String.init)
-            rows.append([school.regionName, school.municipalityName, school.schoolCode, school.schoolName] + cells + measures)
-        }
-        return rows
-    }
+    public static func rows(_ report: ComplianceReport) -> [[String]] { schoolsTable(report).textRows }
 
     /// One row per region of the country, or per municipality of a region, then the total.
-    public static func territoryRows(_ report: ComplianceReport) -> [[String]] {
+    public static func territoryRows(_ report: ComplianceReport) -> [[String]] { territoryTable(report).textRows }
+
+    public static func schoolsTable(_ report: ComplianceReport, onlyLagging: Bool = false) -> ExportTable {
+        let header = ["Регион", "Муниципалитет", "Код ОО", "Школа"] + report.totals.milestones.map(\.title)
+            + ["Мероприятий", "Подтверждено", "Просрочено", "Отчёт с опозданием", "Ждут проверки"]
+        let rows: [[ExportTable.Cell]] = (report.schools?.items ?? []).map { school in
+            let cells = school.milestones.map { ExportTable.Cell.text("\($0.statusName) (до \($0.dueDate.russian))") }
+            let measures = [school.measures.total, school.measures.confirmed, school.measures.overdue, school.measures.reportedLate,
+                            school.waiting].map(ExportTable.Cell.number)
+            return [.text(school.regionName), .text(school.municipalityName), .text(school.schoolCode), .text(school.schoolName)]
+                + cells + measures
+        }
+        return ExportTable(sheetName: "Школы", title: "Соблюдение сроков: \(report.scope)",
+                           notes: notes(report, onlyLagging: onlyLagging), header: header, rows: rows)
+    }
+
+    public static func territoryTable(_ report: ComplianceReport) -> ExportTable {
         let part = report.level == .country ? "Регион" : "Муниципалитет"
         var header = [part, "Код", "Школ", "С отставанием"]
         for milestone in report.totals.milestones {
             header += ["\(milestone.title): в срок", "с опозданием", "не представлено", "на проверке", "на доработке"]
         }
         header += ["Мероприятий", "Подтверждено", "Просрочено", "Отчёт с опозданием", "Ждут проверки"]
-        // A region's municipalities today: each one's own roadmap.
+        // A region's municipalities today: each one's own roadmap and its package's evaluation.
         let roadmaps = report.parts.contains { $0.municipalRoadmap != nil }
         if roadmaps { header += ["Дорожная карта МО", "Её мероприятий", "Из них просрочено", "Оценка пакета", "Из"] }
-        var rows = [header]
+        var rows: [[ExportTable.Cell]] = []
         for territory in report.parts + [report.totals] {
-            var row = [territory.name, territory.code, String(territory.schools), String(territory.laggingSchools)]
+            var row: [ExportTable.Cell] = [.text(territory.name), .text(territory.code), .number(territory.schools),
+                                           .number(territory.laggingSchools)]
             for milestone in territory.milestones {
                 let counts = milestone.counts
-                row += [counts.onTime, counts.late, counts.missing, counts.awaitingReview, counts.returned].map(String.init)
+                row += [counts.onTime, counts.late, counts.missing, counts.awaitingReview, counts.returned].map(ExportTable.Cell.number)
             }
             let measures = territory.measures
-            row += [measures.total, measures.confirmed, measures.overdue, measures.reportedLate, territory.waiting].map(String.init)
+            row += [measures.total, measures.confirmed, measures.overdue, measures.reportedLate, territory.waiting]
+                .map(ExportTable.Cell.number)
             if roadmaps {
                 if let roadmap = territory.municipalRoadmap {
-                    row += roadmap.roadmapID == nil ? ["не начата", "", ""]
-                        : [roadmap.stateName ?? "", String(roadmap.measures.total), String(roadmap.measures.overdue)]
+                    row += roadmap.roadmapID == nil ? [.text("не начата"), .empty, .empty]
+                        : [.text(roadmap.stateName ?? ""), .number(roadmap.measures.total), .number(roadmap.measures.overdue)]
                 } else {
-                    row += ["", "", ""]
+                    row += [.empty, .empty, .empty]
                 }
                 if let evaluation = territory.packageEvaluation {
-                    row += [evaluation.total.map(String.init) ?? "не оценён", String(evaluation.maximum)]
+                    row += [evaluation.total.map(ExportTable.Cell.number) ?? .text("не оценён"), .number(evaluation.maximum)]
                 } else {
-                    row += ["", ""]
+                    row += [.empty, .empty]
                 }
             }
             rows.append(row)
         }
-        return rows
+        return ExportTable(sheetName: report.level == .country ? "Регионы" : "Муниципалитеты", title: "Соблюдение сроков: \(report.scope)",
+                           notes: notes(report, onlyLagging: false), header: header, rows: rows)
+    }
+
+    /// What the table is of: the campaign, the moment, the filter.
+    static func notes(_ report: ComplianceReport, onlyLagging: Bool) -> [String] {
+        var notes = ["Кампания: \(report.campaignName) (\(report.campaignCode)); территория: \(report.scope)."]
+        notes.append(report.asOf.map { "Состояние на конец \($0.russian) по времени каждой школы." }
+            ?? "Состояние на момент выгрузки: \(ExportTable.wallClockText(report.generatedAt, zone: "UTC")) UTC.")
+        if onlyLagging { notes.append("Только школы с отставанием.") }
+        return notes
     }
 
     public static func curatorRows(_ report: ComplianceReport) -> [[String]] {

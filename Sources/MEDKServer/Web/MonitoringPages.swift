@@ -93,6 +93,8 @@ enum MonitoringPages {
         var lagging: Bool
         var csvHref: String
         var partsCsvHref: String?
+        var xlsxHref: String
+        var partsXlsxHref: String?
         /// A region's page: its municipalities' packages as FIOCO evaluated them.
         var evaluationsHref: String?
         var overdueHref: String
@@ -186,6 +188,8 @@ enum MonitoringPages {
                 asOf: request.query("asOf"), lagging: request.query("lagging") == "1",
                 csvHref: link(request, path: "/monitoring.csv", dropping: ["cursor", "from"]),
                 partsCsvHref: report.parts.isEmpty ? nil : link(request, path: "/monitoring.csv", dropping: ["cursor", "from"], adding: ["table": "parts"]),
+                xlsxHref: link(request, path: "/monitoring.xlsx", dropping: ["cursor", "from"]),
+                partsXlsxHref: report.parts.isEmpty ? nil : link(request, path: "/monitoring.xlsx", dropping: ["cursor", "from"], adding: ["table": "parts"]),
                 evaluationsHref: report.level == .region ? report.scopeCode.map { "/regions/\($0)/evaluations?campaign=\(report.campaignCode)" } : nil,
                 overdueHref: link(request, path: "/monitoring/overdue", dropping: ["cursor", "from", "asOf", "lagging"]),
                 legend: MilestoneStatus.allCases.map { Cell(statusName: $0.russianName, statusClass: Presentation.statusClass($0), dueDate: "") },
@@ -195,12 +199,13 @@ enum MonitoringPages {
         }
 
         web.get("/monitoring.csv") { request in
-            var query = try query(request)
-            query.allSchools = true
-            let report = try await request.service.deadlines(query, for: try request.actor())
-            let parts = report.level == .country || request.query("table") == "parts"
-            let rows = parts ? ComplianceTable.territoryRows(report) : ComplianceTable.rows(report)
-            return Downloads.csv(CSV.write(rows), name: "deadlines-\(report.campaignCode)-\(report.scopeCode ?? "RU")\(parts ? "-territories" : "").csv")
+            let (table, name) = try await complianceDownload(request)
+            return Downloads.csv(CSV.write(table.textRows), name: "\(name).csv")
+        }
+
+        web.get("/monitoring.xlsx") { request in
+            let (table, name) = try await complianceDownload(request)
+            return try Downloads.xlsx(table, name: "\(name).xlsx")
         }
 
         web.get("/monitoring/overdue") { request in
@@ -263,6 +268,17 @@ enum MonitoringPages {
             let view = SchoolPages.schoolPage(overview, items: items, campaign: detail, chosenRisks: chosenRisks, canCreate: canCreate)
             return await request.page("school", title: overview.school.schoolName, view)
         }
+    }
+
+    /// The whole territory's compliance table the page shows (its schools, or with `table=parts` its
+    /// regions or municipalities) and the file name it downloads as.
+    static func complianceDownload(_ request: WebRequest) async throws -> (ExportTable, String) {
+        var query = try query(request)
+        query.allSchools = true
+        let report = try await request.service.deadlines(query, for: try request.actor())
+        let parts = report.level == .country || request.query("table") == "parts"
+        let table = parts ? ComplianceTable.territoryTable(report) : ComplianceTable.schoolsTable(report, onlyLagging: query.onlyLagging)
+        return (table, "deadlines-\(report.campaignCode)-\(report.scopeCode ?? "RU")\(parts ? "-territories" : "")")
     }
 
     /// The code of the organisation the signed-in user holds `role` in (their school, their municipality).

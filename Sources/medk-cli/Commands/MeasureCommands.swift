@@ -167,9 +167,11 @@ struct Deadlines: AsyncParsableCommand {
     @Flag(name: .long, help: "Только школы с отставанием.") var lagging = false
     @Option(name: .long, help: "Школ на странице (1–500, по умолчанию 50).") var limit: Int?
     @Option(name: .long, help: "Продолжить список школ с этого места.") var cursor: String?
-    @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+    @Option(name: .long, help: "Формат вывода: table, json, csv, xlsx (с --output).") var format: TableOutputFormat = .table
+    @Option(name: .long, help: "Файл, куда записать таблицу (для xlsx обязателен; для csv — вместо вывода на экран).") var output: String?
 
     func validate() throws {
+        if format == .xlsx && output == nil { throw ValidationError("Для --format xlsx укажите файл: --output ФАЙЛ.xlsx.") }
         if let asOf, CalendarDate(asOf) == nil { throw ValidationError("Дата --as-of «\(asOf)» не распознана: нужен ГГГГ-ММ-ДД.") }
         if region != nil && municipality != nil { throw ValidationError("Укажите либо --region, либо --municipality.") }
     }
@@ -180,9 +182,14 @@ struct Deadlines: AsyncParsableCommand {
             "region": region, "municipality": municipality, "campaign": campaign, "asOf": asOf.flatMap { CalendarDate($0) }?.description,
             "lagging": lagging ? "true" : nil, "limit": limit.map(String.init), "cursor": cursor,
         ]
-        if format == .csv {
-            query["format"] = "csv"
+        if format == .csv || format == .xlsx {
+            // The server writes the whole territory's table, the same file the web page downloads.
+            query["format"] = format.rawValue
             let (data, _) = try await client.raw("GET", "/api/v1/deadlines", query: query, body: nil)
+            if let output {
+                try Output.write(data, to: output) {}
+                return print("Таблица записана в \(output).")
+            }
             var text = String(decoding: data, as: UTF8.self)
             if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
             return print(text, terminator: "")

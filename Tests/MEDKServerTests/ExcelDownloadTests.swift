@@ -1,0 +1,70 @@
+import Foundation
+import HummingbirdTesting
+import MEDKAPI
+import MEDKCore
+import MEDKServer
+import MEDKTestSupport
+import NIOCore
+import Testing
+
+/// The deadline table downloads as Excel from the page and the API; openpyxl (what a script would
+/// use) reads the counts as numbers and the codes as text, with the filter written above.
+@Suite("Deadline tables as Excel workbooks")
+struct ExcelDownloadTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// What openpyxl reads from `bytes`: the frozen pane and each row's cells as [type: value].
+    static func read(_ bytes: [UInt8]) throws -> (frozen: String?, rows: [[[String: String]?]]) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("medk-\(UUID().uuidString).xlsx")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", root.appendingPathComponent("scripts/xlsx_cells.py").path, file.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let rows = (json["rows"] as? [[Any]] ?? []).map { row in
+            row.map { cell in (cell as? [String: Any]).map { ["type": "\($0["type"]!)", "value": "\($0["value"]!)"] } }
+        }
+        return (json["frozen"] as? String, rows)
+    }
+
+    @Test("a region's municipalities download from its page as a workbook of numbers, the filter on top")
+    func regionParts() async throws {
+        let world = try await TestWorld()
+        _ = try await world.submittedDocument(school: "A")
+        try await withWeb(world) { client in
+            let region = try await Browser.signedIn(client, "reg-R1")
+            let page = try await region.get("/monitoring?region=R1")
+            #expect(page.html.contains("href=\"/monitoring.xlsx?region=R1&amp;table=parts\"") || page.html.contains("/monitoring.xlsx?region=R1&table=parts"))
+            let download = try await region.get("/monitoring.xlsx?region=R1&table=parts")
+            #expect(download.status == .ok && download.headers[.contentType] == XLSXWriter.mediaType)
+            #expect(download.headers[.contentDisposition]?.contains("deadlines-C2026-R1-territories.xlsx") == true)
+            let workbook = try Self.read(download.bytes)
+            #expect(workbook.rows[0].first??["value"] == "Соблюдение сроков: Забайкальский край")
+            #expect(workbook.rows[1].first??["value"] == "Кампания: 500+ 2026 (C2026); территория: Забайкальский край.")
+            let headerIndex = try #require(workbook.rows.firstIndex { $0.first??["value"] == "Муниципалитет" })
+            #expect(workbook.frozen == "A\(headerIndex + 2)", "the header stays in view")
+            let baley = try #require(workbook.rows.first { $0.first??["value"] == "Балейский округ" })
+            #expect(baley[1]?["type"] == "text" && baley[1]?["value"] == "M1", "a code stays text")
+            #expect(baley[2] == ["type": "number", "value": "3"], "schools are counted as a number")
+        }
+    }
+
+    @Test("the API gives a municipality's schools as a workbook, only the lagging ones when asked, and says so on top")
+    func apiSchools() async throws {
+        let world = try await TestWorld()
+        try await withAPI(world) { client in
+            let coordinator = try await APISession.login(client, "mun-M1")
+            let response = try await coordinator.raw(.get, "/api/v1/deadlines?municipality=M1&format=xlsx&lagging=true")
+            #expect(response.status == .ok && response.headers[.contentType] == XLSXWriter.mediaType)
+            let workbook = try Self.read(Array(response.body.readableBytesView))
+            #expect(workbook.rows.contains { $0.first??["value"] == "Только школы с отставанием." })
+            #expect(workbook.rows.contains { $0.first??["value"] == "Регион" && $0[2]?["value"] == "Код ОО" })
+        }
+    }
+}
