@@ -239,7 +239,7 @@ enum APIRoutes {
         }
         table.on(.get, "\(prefix)/overdue-measures") { request, context -> Response in
             let actor = try context.requireActor()
-            let format = try request.typedQuery("format").map { try parseEnum(ExportFormat.self, $0, "format") } ?? .json
+            let format = try request.typedQuery("format").map { try parseEnum(TableFormat.self, $0, "format") } ?? .json
             let query = OverdueQuery(
                 campaignCode: request.query("campaign"), regionCode: request.query("region"),
                 municipalityCode: request.query("municipality"), schoolCode: request.query("school"),
@@ -251,6 +251,8 @@ enum APIRoutes {
                 return try context.responseEncoder.encode(try await service.overdueMeasures(query, for: actor), from: request, context: context)
             case .csv:
                 return try await Downloads.overdueCSV(service, query, for: actor)
+            case .xlsx:
+                return try await Downloads.overdueXLSX(service, query, temporaryDirectory: service.files.temporaryDirectory, for: actor)
             }
         }
     }

@@ -47,6 +47,60 @@ enum Downloads {
     /// times over; past this the download says so in its last line instead of growing without bound.
     static let overdueExportLimit = 200_000
 
+    /// The whole overdue list as an Excel workbook: read page by page into a temporary file (memory
+    /// stays at one page), then sent from it and removed.
+    static func overdueXLSX(_ service: MEDKService, _ query: OverdueQuery, temporaryDirectory: URL,
+                            for actor: Actor) async throws -> Response {
+        var page = OverdueQuery(campaignCode: query.campaignCode, regionCode: query.regionCode, municipalityCode: query.municipalityCode,
+                                schoolCode: query.schoolCode, curatorLogin: query.curatorLogin, sort: query.sort,
+                                page: PageRequest(limit: PageRequest.maximumLimit))
+        var list = try await service.overdueMeasures(page, for: actor)
+        let total = list.measures.totalIsLowerBound ? "более \(list.measures.total)" : "\(list.measures.total)"
+        var notes = ["Кампания: \(list.campaignName) (\(list.campaignCode)); территория: \(list.scope).",
+                     "Просрочено мероприятий: \(total); срок — по времени школы."]
+        if query.schoolCode != nil || query.curatorLogin != nil {
+            notes.append("Отбор: " + [query.schoolCode.map { "школа \($0)" }, query.curatorLogin.map { "куратор \($0)" }]
+                .compactMap { $0 }.joined(separator: ", ") + ".")
+        }
+        let stream = try XLSXSheetStream(ExportTable(sheetName: "Просрочено", title: "Просроченные мероприятия", notes: notes,
+                                                     header: ComplianceTable.overdueHeader, rows: []), in: temporaryDirectory)
+        let file: URL
+        do {
+            var written = 0
+            while true {
+                try stream.append(list.measures.items.map(ComplianceTable.overdueCells))
+                written += list.measures.items.count
+                guard let next = list.measures.nextCursor else { break }
+                if written >= overdueExportLimit {
+                    try stream.append([[.text("Выгрузка ограничена \(overdueExportLimit) строками из \(total); сузьте отбор.")]])
+                    break
+                }
+                page.page = PageRequest(limit: PageRequest.maximumLimit, after: next, countsTotal: false)
+                list = try await service.overdueMeasures(page, for: actor)
+            }
+            file = try stream.finish()
+        } catch {
+            stream.discard()
+            throw error
+        }
+        // The workbook lives in its stream's own directory, removed once it is sent (or the sending fails).
+        let directory = file.deletingLastPathComponent()
+        let body = ResponseBody { writer in
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let handle = try FileHandle(forReadingFrom: file)
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
+                try await writer.write(ByteBuffer(data: chunk))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [
+            .contentType: XLSXWriter.mediaType,
+            .contentDisposition: ContentDisposition.attachment("overdue-\(list.campaignCode).xlsx"),
+            .cacheControl: "no-store",
+        ], body: body)
+    }
+
     /// The whole overdue list as CSV, read page by page while it is sent, so that memory stays
     /// flat however long the list is.
     static func overdueCSV(_ service: MEDKService, _ query: OverdueQuery, for actor: Actor) async throws -> Response {

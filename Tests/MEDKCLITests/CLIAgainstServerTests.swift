@@ -79,6 +79,9 @@ struct CLIAgainstServerTests {
         #expect(excel.status == 0 && excel.stdout.contains("Таблица записана в"), "\(excel)")
         #expect(try Data(contentsOf: workbook).prefix(2) == Data("PK".utf8))
         #expect(try coordinator.run(["deadlines", "--format", "xlsx"]).status == 2, "xlsx needs a file")
+        let overdue = try coordinator.run(["overdue", "--format", "xlsx", "--output", workbook.path])
+        let overdueBytes = try Data(contentsOf: workbook).prefix(2)
+        #expect(overdue.status == 0 && overdueBytes == Data("PK".utf8), "\(overdue)")
         let foreign = try coordinator.run(["deadlines", "--municipality", "M2"])
         #expect(foreign.status == 1)
 

@@ -67,4 +67,30 @@ struct ExcelDownloadTests {
             #expect(workbook.rows.contains { $0.first??["value"] == "Регион" && $0[2]?["value"] == "Код ОО" })
         }
     }
+
+    @Test("the overdue list downloads whole as a workbook with real dates and day counts, and leaves no file behind")
+    func overdue() async throws {
+        let world = try await WebMonitoringTests.world()
+        try await withWeb(world) { client in
+            let region = try await Browser.signedIn(client, "reg-R1")
+            #expect(try await region.get("/monitoring/overdue").html.contains("/monitoring/overdue.xlsx"))
+            let download = try await region.get("/monitoring/overdue.xlsx?sort=due")
+            #expect(download.status == .ok && download.headers[.contentType] == XLSXWriter.mediaType)
+            let workbook = try Self.read(download.bytes)
+            #expect(workbook.rows.contains { $0.first??["value"] == "Просрочено мероприятий: 2; срок — по времени школы." })
+            let first = try #require(workbook.rows.first { $0[4]?["value"] == "Курсы учителей 0" })
+            #expect(first[2] == ["type": "text", "value": "A"])
+            #expect(first[5] == ["type": "datetime", "value": "2026-06-30T00:00"], "the due date is a date")
+            #expect(first[6] == ["type": "number", "value": "63"], "the days overdue are a number")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: world.service.files.temporaryDirectory.path)
+            #expect(!leftovers.contains { $0.hasPrefix("medk-xlsx-") }, "the workbook is removed once sent")
+        }
+        try await withAPI(world) { client in
+            let curator = try await APISession.login(client, "curator1")
+            let response = try await curator.raw(.get, "/api/v1/overdue-measures?format=xlsx&curator=curator1")
+            let workbook = try Self.read(Array(response.body.readableBytesView))
+            #expect(workbook.rows.contains { $0.first??["value"] == "Отбор: куратор curator1." })
+            #expect(workbook.rows.filter { $0[4]?["value"]?.hasPrefix("Курсы учителей") == true }.count == 2)
+        }
+    }
 }

@@ -82,12 +82,16 @@ public enum ComplianceTable {
 
     /// The overdue list as rows.
     public static func overdueRows(_ measures: [OverdueMeasure]) -> [[String]] {
-        var rows: [[String]] = [["Регион", "Муниципалитет", "Код ОО", "Школа", "Мероприятие", "Срок", "Дней просрочки", "Отчёт", "Ответственные"]]
-        for measure in measures {
-            rows.append([measure.regionName, measure.municipalityName, measure.schoolCode ?? "", measure.schoolName ?? "",
-                         measure.title, measure.dueDate.russian, String(measure.daysOverdue),
-                         measure.reportState?.russianName ?? "не начат", measure.responsible])
-        }
-        return rows
+        [overdueHeader] + measures.map { overdueCells($0).map(\.text) }
+    }
+
+    public static let overdueHeader = ["Регион", "Муниципалитет", "Код ОО", "Школа", "Мероприятие", "Срок", "Дней просрочки", "Отчёт",
+                                       "Ответственные"]
+
+    /// One overdue measure: its due date a date and its days a number, for Excel.
+    public static func overdueCells(_ measure: OverdueMeasure) -> [ExportTable.Cell] {
+        [.text(measure.regionName), .text(measure.municipalityName), .text(measure.schoolCode ?? ""), .text(measure.schoolName ?? ""),
+         .text(measure.title), .date(measure.dueDate), .number(measure.daysOverdue), .text(measure.reportState?.russianName ?? "не начат"),
+         .text(measure.responsible)]
     }
 }

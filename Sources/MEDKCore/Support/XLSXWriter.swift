@@ -9,52 +9,33 @@ import ZIPFoundation
 public enum XLSXWriter {
     public static let mediaType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+    /// A whole table at once (a few thousand rows at most); long lists stream through `XLSXSheetStream`.
     public static func workbook(_ table: ExportTable) throws -> Data {
-        let archive = try Archive(accessMode: .create)
-        for (path, text) in parts(table) {
-            let bytes = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
-                bytes.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        guard let data = archive.data else {
-            throw MEDKError(.internalFailure, code: "export_failed", message: "Не удалось собрать файл Excel.")
-        }
-        return data
+        let stream = try XLSXSheetStream(table, in: FileManager.default.temporaryDirectory)
+        defer { stream.discard() }
+        try stream.append(table.rows)
+        return try Data(contentsOf: try stream.finish())
     }
 
     static func parts(_ table: ExportTable) -> [(String, String)] {
         [("[Content_Types].xml", contentTypes), ("_rels/.rels", rootRelationships), ("xl/workbook.xml", workbookXML(table)),
-         ("xl/_rels/workbook.xml.rels", workbookRelationships), ("xl/styles.xml", styles), ("xl/worksheets/sheet1.xml", sheet(table))]
+         ("xl/_rels/workbook.xml.rels", workbookRelationships), ("xl/styles.xml", styles)]
     }
 
     // MARK: The sheet
 
     /// Styles by index in `styles`: 0 plain, 1 bold (header), 2 date, 3 date and time, 4 bold and larger (title).
-    private enum Style: Int { case plain = 0, header, date, dateTime, title }
+    enum Style: Int { case plain = 0, header, date, dateTime, title }
 
-    static func sheet(_ table: ExportTable) -> String {
-        var rows: [String] = []
-        var rowNumber = 0
-        func addRow(_ cells: [(ExportTable.Cell, Style)]) {
-            rowNumber += 1
-            let xml = cells.enumerated().compactMap { column, cell in Self.cell(cell.0, style: cell.1, at: reference(column, rowNumber)) }
-            rows.append("<row r=\"\(rowNumber)\">\(xml.joined())</row>")
-        }
-        addRow([(.text(table.title), .title)])
-        for note in table.notes { addRow([(.text(note), .plain)]) }
-        rowNumber += 1  // an empty line before the header
-        addRow(table.header.map { (.text($0), .header) })
-        let headerRow = rowNumber
-        for row in table.rows { addRow(row.map { ($0, .plain) }) }
+    /// One `<row>`, its cells from column A.
+    static func row(_ number: Int, _ cells: [(ExportTable.Cell, Style)]) -> String {
+        let xml = cells.enumerated().compactMap { column, cell in Self.cell(cell.0, style: cell.1, at: reference(column, number)) }
+        return "<row r=\"\(number)\">\(xml.joined())</row>"
+    }
 
-        let columns = max(table.header.count, table.rows.map(\.count).max() ?? 0)
-        let widths = (0..<columns).map { column in
-            let texts = [table.header[safe: column] ?? ""] + table.rows.map { ($0[safe: column] ?? .empty).text }
-            return min(60, max(8, (texts.map(\.count).max() ?? 0) + 2))
-        }
+    /// What comes before the rows: the frozen pane under the header and the columns' widths.
+    static func sheetStart(headerRow: Int, widths: [Int]) -> String {
         let cols = widths.enumerated().map { "<col min=\"\($0.offset + 1)\" max=\"\($0.offset + 1)\" width=\"\($0.element)\" customWidth=\"1\"/>" }
-        let lastColumn = reference(max(columns, 1) - 1, max(rowNumber, headerRow)).prefix { $0.isLetter }
         return """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
@@ -62,12 +43,18 @@ public enum XLSXWriter {
             <sheetViews><sheetView workbookViewId="0"><pane ySplit="\(headerRow)" topLeftCell="A\(headerRow + 1)" \
             activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A\(headerRow + 1)" \
             sqref="A\(headerRow + 1)"/></sheetView></sheetViews>\
-            <sheetFormatPr defaultRowHeight="15"/><cols>\(cols.joined())</cols>\
-            <sheetData>\(rows.joined())</sheetData>\
-            <autoFilter ref="A\(headerRow):\(lastColumn)\(max(rowNumber, headerRow))"/>\
-            </worksheet>
+            <sheetFormatPr defaultRowHeight="15"/>\(cols.isEmpty ? "" : "<cols>\(cols.joined())</cols>")<sheetData>
             """
     }
+
+    /// What comes after the rows: the autofilter over the header and the rows below it.
+    static func sheetEnd(headerRow: Int, lastRow: Int, columns: Int) -> String {
+        let lastColumn = reference(max(columns, 1) - 1, 1).prefix { $0.isLetter }
+        return "</sheetData><autoFilter ref=\"A\(headerRow):\(lastColumn)\(max(lastRow, headerRow))\"/></worksheet>"
+    }
+
+    /// How wide a column shows `text`: its characters and a margin, within reason.
+    static func width(_ text: String) -> Int { min(60, max(8, text.count + 2)) }
 
     private static func cell(_ cell: ExportTable.Cell, style: Style, at reference: String) -> String? {
         switch cell {

@@ -151,6 +151,7 @@ enum MonitoringPages {
         var rows: [OverdueRow]
         var pagination: Pagination
         var csvHref: String
+        var xlsxHref: String
         var campaignOptions: [SelectOption]
         var sortOptions: [SelectOption]
         var territoryLabel: String?
@@ -217,6 +218,7 @@ enum MonitoringPages {
                 campaignName: list.campaignName, scope: list.scope,
                 rows: list.measures.items.map(overdueRow), pagination: Pagination.of(list.measures, request: request),
                 csvHref: link(request, path: "/monitoring/overdue.csv", dropping: ["cursor", "from"]),
+                xlsxHref: link(request, path: "/monitoring/overdue.xlsx", dropping: ["cursor", "from"]),
                 campaignOptions: try await campaignOptions(request, selected: list.campaignCode),
                 sortOptions: OverdueSort.allCases.map { SelectOption(value: $0.rawValue, label: $0.russianName, selected: $0 == sort) },
                 territoryLabel: territory.label, territoryName: territory.name, territoryOptions: territory.options,
@@ -227,6 +229,11 @@ enum MonitoringPages {
 
         web.get("/monitoring/overdue.csv") { request in
             try await Downloads.overdueCSV(request.service, try overdueQuery(request, page: .first), for: try request.actor())
+        }
+
+        web.get("/monitoring/overdue.xlsx") { request in
+            try await Downloads.overdueXLSX(request.service, try overdueQuery(request, page: .first),
+                                            temporaryDirectory: request.service.files.temporaryDirectory, for: try request.actor())
         }
 
         web.get("/school") { request in

@@ -244,18 +244,30 @@ struct Overdue: AsyncParsableCommand {
     @Option(name: .long, help: "Код кампании; по умолчанию — последняя.") var campaign: String?
     @Option(name: .long, help: "Порядок: due, recent, school.") var sort: String = "due"
     @OptionGroup var paging: Paging
-    @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+    @Option(name: .long, help: "Формат вывода: table, json, csv; xlsx — весь список книгой Excel (с --output).")
+    var format: TableOutputFormat = .table
+    @Option(name: .long, help: "Файл для --format xlsx.") var output: String?
 
     func validate() throws {
         guard OverdueSort(rawValue: sort) != nil else { throw ValidationError("--sort: due, recent или school.") }
+        if format == .xlsx && output == nil { throw ValidationError("Для --format xlsx укажите файл: --output ФАЙЛ.xlsx.") }
     }
 
     func run() async throws {
+        if format == .xlsx, let output {
+            // The whole list, as the server writes it for the web page's download.
+            let (data, _) = try await APIClient.saved().raw("GET", "/api/v1/overdue-measures", query: [
+                "region": region, "municipality": municipality, "school": school, "curator": curator, "campaign": campaign,
+                "sort": sort, "format": "xlsx",
+            ], body: nil)
+            try Output.write(data, to: output) {}
+            return print("Таблица записана в \(output).")
+        }
         let measures = try await paging.fetch(try APIClient.saved(), "/api/v1/overdue-measures", query: [
             "region": region, "municipality": municipality, "school": school, "curator": curator, "campaign": campaign, "sort": sort,
         ], as: OverdueMeasure.self, path: \OverdueList.measures)
         if format == .json { return try Output.json(measures.items) }
-        Output.print(rows: ComplianceTable.overdueRows(measures.items), format: format)
+        Output.print(rows: ComplianceTable.overdueRows(measures.items), format: format == .csv ? .csv : .table)
         if format == .table && measures.items.isEmpty { Terminal.info("Просроченных мероприятий нет.") }
         Paging.footer(shown: measures.items.count, total: measures.total, next: measures.next)
     }
