@@ -139,14 +139,17 @@ class MEDKServer:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def chromium():
+def chromium(downloads):
     options = Options()
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      "--window-size=1280,1000", "--lang=ru-RU", "--force-device-scale-factor=1"]:
         options.add_argument(argument)
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     driver = webdriver.Chrome(service=service, options=options)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.implicitly_wait(5)
     return driver
 
@@ -157,8 +160,10 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         cls.server = MEDKServer()
         cls.server.seed()
         cls.server.start()
-        cls.browser = chromium()
         cls.files = Path(tempfile.mkdtemp(prefix="medk-e2e-files-"))
+        cls.downloads = cls.files / "downloads"
+        cls.downloads.mkdir()
+        cls.browser = chromium(cls.downloads)
         if SCREENSHOTS is not None:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -213,6 +218,16 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         path.write_bytes(minimal_pdf(title))
         self.browser.find_element(By.ID, "file").send_keys(str(path))
         self.click_button("Загрузить")
+
+    def downloaded(self, suffix, timeout=20):
+        """The file the browser finished downloading (Chromium writes *.crdownload until it is done)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            done = [path for path in self.downloads.iterdir() if path.suffix == suffix]
+            if done:
+                return done[0]
+            time.sleep(0.2)
+        self.fail(f"no {suffix} download within {timeout} s: {list(self.downloads.iterdir())}")
 
     def state(self):
         return self.browser.find_element(By.CSS_SELECTOR, ".meta .badge").text
@@ -290,6 +305,19 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         cells = row.find_elements(By.CSS_SELECTOR, "td")
         self.assertEqual(cells[concept_column - 1].text, "в срок")
         self.shot("coordinator-monitoring")
+
+        # She downloads the table as Excel and finds the same school on time in it.
+        self.browser.find_element(By.LINK_TEXT, "Скачать Excel").click()
+        workbook = self.downloaded(".xlsx")
+        import openpyxl
+        sheet = openpyxl.load_workbook(workbook).worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        header = next(row for row in rows if row[0] == "Регион")
+        school = next(row for row in rows if row[3] == "МОУ «Балейская СОШ № 1»")
+        concept = next(i for i, title in enumerate(header) if title and title.startswith("Концепция развития"))
+        self.assertTrue(school[concept].startswith("в срок (до "), school)
+        self.assertIsInstance(school[header.index("Мероприятий")], int)
+        self.assertEqual(sheet.freeze_panes, f"A{rows.index(header) + 2}")
 
     def test_2_form_without_csrf_changes_nothing(self):
         self.login("school-2")
