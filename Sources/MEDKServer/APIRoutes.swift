@@ -95,9 +95,19 @@ enum APIRoutes {
                 return try Downloads.xlsx(EvaluationTable.table(report), name: "\(name).xlsx")
             }
         }
-        table.on(.get, "\(prefix)/items") { request, context -> Page<ItemSummary> in
+        table.on(.get, "\(prefix)/items") { request, context -> Response in
             let actor = try context.requireActor()
-            return try await service.items(for: actor, filter: try itemFilter(request), page: try pageRequest(request))
+            let format = try request.typedQuery("format").map { try parseEnum(ItemListFormat.self, $0, "format") } ?? .json
+            // Checked for both forms, so that a malformed page is refused even where the download ignores it.
+            let pageRequest = try pageRequest(request)
+            switch format {
+            case .json:
+                let page = try await service.items(for: actor, filter: try itemFilter(request), page: pageRequest)
+                return try context.responseEncoder.encode(page, from: request, context: context)
+            case .xlsx:
+                return try await Downloads.itemsXLSX(service, try itemFilter(request), temporaryDirectory: service.files.temporaryDirectory,
+                                                     for: actor)
+            }
         }
         table.on(.post, "\(prefix)/items") { request, context -> EditedResponse<ItemDetail> in
             let actor = try context.requireActor()
@@ -349,6 +359,11 @@ enum APIRoutes {
 /// What a report route returns: JSON for programs, CSV for Excel.
 enum ExportFormat: String, CaseIterable {
     case json, csv
+}
+
+/// Item lists: a page as JSON, or the whole filtered list as Excel.
+enum ItemListFormat: String, CaseIterable {
+    case json, xlsx
 }
 
 /// Reports that already download as Excel too; the others follow (issue: exports people open in Excel).

@@ -43,18 +43,17 @@ enum Downloads {
         ], body: .init(byteBuffer: ByteBuffer(data: try XLSXWriter.workbook(table))))
     }
 
-    /// Rows of the overdue list a CSV download holds at most: a region's whole list fits many
-    /// times over; past this the download says so in its last line instead of growing without bound.
-    static let overdueExportLimit = 200_000
+    /// Rows a download of a long list (overdue measures, items) holds at most: a region's whole list
+    /// fits many times over; past this the download says so in its last line instead of growing without bound.
+    static let exportRowLimit = 200_000
 
-    /// The whole overdue list as an Excel workbook: read page by page into a temporary file (memory
-    /// stays at one page), then sent from it and removed.
+    /// The whole overdue list as an Excel workbook (see `pagedWorkbook`).
     static func overdueXLSX(_ service: MEDKService, _ query: OverdueQuery, temporaryDirectory: URL,
                             for actor: Actor) async throws -> Response {
         var page = OverdueQuery(campaignCode: query.campaignCode, regionCode: query.regionCode, municipalityCode: query.municipalityCode,
                                 schoolCode: query.schoolCode, curatorLogin: query.curatorLogin, sort: query.sort,
                                 page: PageRequest(limit: PageRequest.maximumLimit))
-        var list = try await service.overdueMeasures(page, for: actor)
+        let list = try await service.overdueMeasures(page, for: actor)
         let total = list.measures.totalIsLowerBound ? "более \(list.measures.total)" : "\(list.measures.total)"
         var notes = ["Кампания: \(list.campaignName) (\(list.campaignCode)); территория: \(list.scope).",
                      "Просрочено мероприятий: \(total); срок — по времени школы."]
@@ -62,21 +61,49 @@ enum Downloads {
             notes.append("Отбор: " + [query.schoolCode.map { "школа \($0)" }, query.curatorLogin.map { "куратор \($0)" }]
                 .compactMap { $0 }.joined(separator: ", ") + ".")
         }
-        let stream = try XLSXSheetStream(ExportTable(sheetName: "Просрочено", title: "Просроченные мероприятия", notes: notes,
-                                                     header: ComplianceTable.overdueHeader, rows: []), in: temporaryDirectory)
+        return try await pagedWorkbook(
+            ExportTable(sheetName: "Просрочено", title: "Просроченные мероприятия", notes: notes, header: ComplianceTable.overdueHeader, rows: []),
+            name: "overdue-\(list.campaignCode).xlsx", temporaryDirectory: temporaryDirectory, first: list.measures,
+            cells: ComplianceTable.overdueCells) { cursor in
+                page.page = PageRequest(limit: PageRequest.maximumLimit, after: cursor, countsTotal: false)
+                return try await service.overdueMeasures(page, for: actor).measures
+            }
+    }
+
+    /// Every item the actor may see that matches `filter`, as an Excel workbook (see `pagedWorkbook`).
+    static func itemsXLSX(_ service: MEDKService, _ filter: ItemFilter, temporaryDirectory: URL, for actor: Actor) async throws -> Response {
+        let first = try await service.items(for: actor, filter: filter, page: PageRequest(limit: PageRequest.maximumLimit))
+        return try await pagedWorkbook(
+            ExportTable(sheetName: "Документы", title: "Документы", notes: ItemTable.notes(filter, total: first.total,
+                                                                                          totalIsLowerBound: first.totalIsLowerBound),
+                        header: ItemTable.header, rows: []),
+            name: "items.xlsx", temporaryDirectory: temporaryDirectory, first: first, cells: ItemTable.cells) { cursor in
+                try await service.items(for: actor, filter: filter,
+                                        page: PageRequest(limit: PageRequest.maximumLimit, after: cursor, countsTotal: false))
+            }
+    }
+
+    /// A long list as an Excel workbook: read page by page into a temporary file (memory stays at
+    /// one page), up to `exportLimit` rows (then the last line says so), then sent from the file and
+    /// removed. The first page is read by the caller, so a refusal is an error, not a broken download.
+    static func pagedWorkbook<Row: Sendable>(_ table: ExportTable, name: String, temporaryDirectory: URL, first: Page<Row>,
+                                             cells: (Row) -> [ExportTable.Cell],
+                                             next: (PageCursor) async throws -> Page<Row>) async throws -> Response {
+        let stream = try XLSXSheetStream(table, in: temporaryDirectory)
         let file: URL
         do {
+            var page = first
             var written = 0
             while true {
-                try stream.append(list.measures.items.map(ComplianceTable.overdueCells))
-                written += list.measures.items.count
-                guard let next = list.measures.nextCursor else { break }
-                if written >= overdueExportLimit {
-                    try stream.append([[.text("Выгрузка ограничена \(overdueExportLimit) строками из \(total); сузьте отбор.")]])
+                try stream.append(page.items.map(cells))
+                written += page.items.count
+                guard let cursor = page.nextCursor else { break }
+                if written >= exportRowLimit {
+                    let total = first.totalIsLowerBound ? "более чем \(first.total)" : "\(first.total)"
+                    try stream.append([[.text("Выгрузка ограничена \(exportRowLimit) строками из \(total); сузьте отбор.")]])
                     break
                 }
-                page.page = PageRequest(limit: PageRequest.maximumLimit, after: next, countsTotal: false)
-                list = try await service.overdueMeasures(page, for: actor)
+                page = try await next(cursor)
             }
             file = try stream.finish()
         } catch {
@@ -96,7 +123,7 @@ enum Downloads {
         }
         return Response(status: .ok, headers: [
             .contentType: XLSXWriter.mediaType,
-            .contentDisposition: ContentDisposition.attachment("overdue-\(list.campaignCode).xlsx"),
+            .contentDisposition: ContentDisposition.attachment(name),
             .cacheControl: "no-store",
         ], body: body)
     }
@@ -121,9 +148,9 @@ enum Downloads {
                 header = false
                 written += list.measures.items.count
                 guard let next = list.measures.nextCursor else { break }
-                if written >= overdueExportLimit {
+                if written >= exportRowLimit {
                     let total = opening.measures.totalIsLowerBound ? "более чем \(opening.measures.total)" : "\(opening.measures.total)"
-                    try await writer.write(ByteBuffer(string: CSV.write([["Выгрузка ограничена \(overdueExportLimit) строками из \(total); сузьте отбор."]], bom: false)))
+                    try await writer.write(ByteBuffer(string: CSV.write([["Выгрузка ограничена \(exportRowLimit) строками из \(total); сузьте отбор."]], bom: false)))
                     break
                 }
                 // Later pages are not counted again: the first page's count is all the download says.

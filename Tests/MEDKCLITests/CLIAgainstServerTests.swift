@@ -80,6 +80,8 @@ struct CLIAgainstServerTests {
         #expect(try Data(contentsOf: workbook).prefix(2) == Data("PK".utf8))
         #expect(try coordinator.run(["deadlines", "--format", "xlsx"]).status == 2, "xlsx needs a file")
         let overdue = try coordinator.run(["overdue", "--format", "xlsx", "--output", workbook.path])
+        let items = try coordinator.run(["items", "--format", "xlsx", "--output", workbook.path])
+        #expect(items.status == 0 && items.stdout.contains("Таблица записана в"), "\(items)")
         let overdueBytes = try Data(contentsOf: workbook).prefix(2)
         #expect(overdue.status == 0 && overdueBytes == Data("PK".utf8), "\(overdue)")
         let foreign = try coordinator.run(["deadlines", "--municipality", "M2"])

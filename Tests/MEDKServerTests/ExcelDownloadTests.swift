@@ -93,4 +93,31 @@ struct ExcelDownloadTests {
             #expect(workbook.rows.filter { $0[4]?["value"]?.hasPrefix("Курсы учителей") == true }.count == 2)
         }
     }
+
+    @Test("a curator's documents download whole as a workbook from the list page and the API, filtered as shown")
+    func items() async throws {
+        let world = try await TestWorld()
+        _ = try await world.submittedDocument(school: "A")
+        _ = try await world.submittedDocument(school: "B")
+        _ = try await world.submittedDocument(school: "D")
+        try await withWeb(world) { client in
+            let curator = try await Browser.signedIn(client, "curator1")
+            let list = try await curator.get("/items?state=submitted")
+            #expect(list.html.contains("href=\"/items.xlsx?state=submitted\""))
+            let download = try await curator.get("/items.xlsx?state=submitted")
+            #expect(download.status == .ok && download.headers[.contentType] == XLSXWriter.mediaType)
+            let workbook = try Self.read(download.bytes)
+            #expect(workbook.rows.contains { $0.first??["value"] == "Отбор: состояние «на проверке»." })
+            let schools = workbook.rows.compactMap { $0[4]?["value"] }.filter { ["A", "B", "D"].contains($0) }
+            #expect(schools.sorted() == ["A", "B"], "only the curator's own schools: \(schools)")
+            let row = try #require(workbook.rows.first { $0[4]?["value"] == "A" })
+            #expect(row[0]?["type"] == "number" && row[9]?["type"] == "datetime", "the number is a number, the sending a time")
+        }
+        try await withAPI(world) { client in
+            let federal = try await APISession.login(client, "federal")
+            let response = try await federal.raw(.get, "/api/v1/items?format=xlsx&kind=development_concept")
+            let workbook = try Self.read(Array(response.body.readableBytesView))
+            #expect(workbook.rows.contains { $0.first??["value"] == "Документов: 3; время — по часовому поясу региона каждой организации." })
+        }
+    }
 }

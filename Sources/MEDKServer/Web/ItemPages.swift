@@ -12,6 +12,8 @@ enum ItemPages {
         var kindOptions: [SelectOption]
         var stateOptions: [SelectOption]
         var filtered: Bool
+        /// The whole filtered list as Excel.
+        var xlsxHref: String
     }
 
     static func register(_ web: WebRoutes) {
@@ -26,7 +28,17 @@ enum ItemPages {
                 rows: page.items.map(ItemRowView.init), pagination: Pagination.of(page, request: request),
                 school: try await SchoolFilterView.make(request, actor: actor, selected: school),
                 kindOptions: kindOptions(selected: kind), stateOptions: stateOptions(selected: state),
-                filtered: school != nil || kind != nil || state != nil))
+                filtered: school != nil || kind != nil || state != nil,
+                xlsxHref: "/items.xlsx?" + [("school", school), ("kind", kind?.rawValue), ("state", state?.rawValue)]
+                    .compactMap { name, value in value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } }
+                    .joined(separator: "&")))
+        }
+
+        web.get("/items.xlsx") { request in
+            let filter = ItemFilter(schoolCode: request.query("school"), state: request.query("state").flatMap(ReviewState.init(rawValue:)),
+                                    kind: request.query("kind").flatMap(ItemKind.init(rawValue:)))
+            return try await Downloads.itemsXLSX(request.service, filter, temporaryDirectory: request.service.files.temporaryDirectory,
+                                                 for: try request.actor())
         }
 
         web.post("/items") { request, form in

@@ -75,16 +75,28 @@ struct Items: AsyncParsableCommand {
     @Option(name: .long, help: "Состояние: draft, submitted, confirmed, returned.") var state: String?
     @Option(name: .long, help: "Вид: \(ItemKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String?
     @OptionGroup var paging: Paging
-    @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+    @Option(name: .long, help: "Формат вывода: table, json, csv; xlsx — весь список книгой Excel (с --output).")
+    var format: TableOutputFormat = .table
+    @Option(name: .long, help: "Файл для --format xlsx.") var output: String?
+
+    func validate() throws {
+        if format == .xlsx && output == nil { throw ValidationError("Для --format xlsx укажите файл: --output ФАЙЛ.xlsx.") }
+    }
 
     func run() async throws {
+        if format == .xlsx, let output {
+            let (data, _) = try await APIClient.saved().raw("GET", "/api/v1/items", query: [
+                "school": school, "state": state, "kind": kind, "format": "xlsx"], body: nil)
+            try Output.write(data, to: output) {}
+            return print("Таблица записана в \(output).")
+        }
         let items = try await paging.fetch(try APIClient.saved(), "/api/v1/items", query: ["school": school, "state": state, "kind": kind],
                                            as: ItemSummary.self)
         if format == .json { return try Output.json(items.items) }
         Output.print(rows: [["№", "Школа / МО", "Вид", "Название", "Состояние", "Ред.", "Версия файла"]] + items.items.map {
             [String($0.id), $0.schoolCode ?? $0.municipalityName, $0.kindName, $0.title, $0.stateName, String($0.revision),
              $0.latestVersion.map(String.init) ?? "—"]
-        }, format: format)
+        }, format: format == .csv ? .csv : .table)
         Paging.footer(shown: items.items.count, total: items.total, next: items.next)
     }
 }
