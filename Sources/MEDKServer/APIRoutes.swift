@@ -85,7 +85,7 @@ enum APIRoutes {
             guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
             let format = try request.typedQuery("format").map { try parseEnum(TableFormat.self, $0, "format") } ?? .json
             let report = try await service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: actor)
-            let name = "evaluations-\(report.campaign.code)-\(report.regionCode)"
+            let name = EvaluationPages.fileName(report)
             switch format {
             case .json:
                 return try context.responseEncoder.encode(report, from: request, context: context)

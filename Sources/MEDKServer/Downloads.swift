@@ -92,19 +92,8 @@ enum Downloads {
         let stream = try XLSXSheetStream(table, in: temporaryDirectory)
         let file: URL
         do {
-            var page = first
-            var written = 0
-            while true {
-                try stream.append(page.items.map(cells))
-                written += page.items.count
-                guard let cursor = page.nextCursor else { break }
-                if written >= exportRowLimit {
-                    let total = first.totalIsLowerBound ? "более чем \(first.total)" : "\(first.total)"
-                    try stream.append([[.text("Выгрузка ограничена \(exportRowLimit) строками из \(total); сузьте отбор.")]])
-                    break
-                }
-                page = try await next(cursor)
-            }
+            let cut = try await exportPages(first: first, next: next) { rows in try stream.append(rows.map(cells)) }
+            if let cut { try stream.append([[.text(cut)]]) }
             file = try stream.finish()
         } catch {
             stream.discard()
@@ -128,6 +117,24 @@ enum Downloads {
         ], body: body)
     }
 
+    /// Reads a list for a download page after page from `first`, handing each page to `write`, up
+    /// to `exportRowLimit` rows. Returns the line that says the list was cut there, if it was.
+    static func exportPages<Row>(first: Page<Row>, next: (PageCursor) async throws -> Page<Row>,
+                                 _ write: ([Row]) async throws -> Void) async throws -> String? {
+        var page = first
+        var written = 0
+        while true {
+            try await write(page.items)
+            written += page.items.count
+            guard let cursor = page.nextCursor else { return nil }
+            if written >= exportRowLimit {
+                let total = first.totalIsLowerBound ? "более чем \(first.total)" : "\(first.total)"
+                return "Выгрузка ограничена \(exportRowLimit) строками из \(total); сузьте отбор."
+            }
+            page = try await next(cursor)
+        }
+    }
+
     /// The whole overdue list as CSV, read page by page while it is sent, so that memory stays
     /// flat however long the list is.
     static func overdueCSV(_ service: MEDKService, _ query: OverdueQuery, for actor: Actor) async throws -> Response {
@@ -138,26 +145,19 @@ enum Downloads {
         let opening = try await service.overdueMeasures(first, for: actor)
         let name = "overdue-\(opening.campaignCode).csv"
         let body = ResponseBody { writer in
-            var list = opening
-            var written = 0
             var header = true
-            while true {
-                var rows = ComplianceTable.overdueRows(list.measures.items)
+            let cut = try await exportPages(first: opening.measures, next: { cursor in
+                // Later pages are not counted again: the first page's count is all the download says.
+                var query = first
+                query.page = PageRequest(limit: PageRequest.maximumLimit, after: cursor, countsTotal: false)
+                return try await service.overdueMeasures(query, for: actor).measures
+            }) { measures in
+                var rows = ComplianceTable.overdueRows(measures)
                 if !header { rows.removeFirst() }
                 try await writer.write(ByteBuffer(string: CSV.write(rows, bom: header)))
                 header = false
-                written += list.measures.items.count
-                guard let next = list.measures.nextCursor else { break }
-                if written >= exportRowLimit {
-                    let total = opening.measures.totalIsLowerBound ? "более чем \(opening.measures.total)" : "\(opening.measures.total)"
-                    try await writer.write(ByteBuffer(string: CSV.write([["Выгрузка ограничена \(exportRowLimit) строками из \(total); сузьте отбор."]], bom: false)))
-                    break
-                }
-                // Later pages are not counted again: the first page's count is all the download says.
-                var query = first
-                query.page = PageRequest(limit: PageRequest.maximumLimit, after: next, countsTotal: false)
-                list = try await service.overdueMeasures(query, for: actor)
             }
+            if let cut { try await writer.write(ByteBuffer(string: CSV.write([[cut]], bom: false))) }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [

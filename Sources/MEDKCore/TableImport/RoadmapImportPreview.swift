@@ -43,6 +43,9 @@ public struct ImportedMeasure: Sendable, Hashable, Codable {
     /// The person must look at it: it has no due date or no title.
     public var isFlagged: Bool { dueDates.isEmpty || title.isEmpty }
 
+    /// A row without a title cannot be saved: importing refuses the table until it is fixed.
+    public var isUntitled: Bool { title.isBlank }
+
     /// Measures importing it saves: one per due date, and one (undated) when there is none.
     public var occurrenceCount: Int { max(1, dueDates.count) }
 
@@ -79,7 +82,7 @@ public struct RoadmapImportPreview: Sendable, Hashable, Codable {
     public var occurrenceCount: Int { measures.reduce(0) { $0 + $1.occurrenceCount } }
 
     /// Rows that cannot be saved as they are: a measure needs a title.
-    public var untitledLines: [Int] { measures.filter { $0.title.allSatisfy(\.isWhitespace) }.map(\.line) }
+    public var untitledLines: [Int] { measures.filter(\.isUntitled).map(\.line) }
 
     /// The recognised columns in the fields' order: «Мероприятие — «Мера-мероприятие»».
     public var recognisedColumns: [String] {

@@ -192,7 +192,7 @@ enum MeasureImportPlan {
 
     static func problems(_ measure: ImportedMeasure) -> [String] {
         var problems: [String] = []
-        if measure.title.isBlank { problems.append("нет названия мероприятия.") }
+        if measure.isUntitled { problems.append("нет названия мероприятия.") }
         let texts = [(measure.title, "мероприятие"), (measure.task ?? "", "задача"), (measure.responsible, "ответственные"),
                      (measure.result, "результат"), (measure.indicator, "показатель"), (measure.plannedValue, "плановое значение"),
                      (measure.deadlineText, "срок"), (measure.normativeDocument, "нормативный документ"),

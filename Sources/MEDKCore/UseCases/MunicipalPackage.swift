@@ -40,13 +40,7 @@ extension MEDKService {
     public func municipalPackage(municipalityCode: String, campaignCode: String? = nil, for actor: Actor) async throws -> MunicipalPackage {
         let now = now()
         return try await read { store in
-            guard let municipality = try store.municipality(code: municipalityCode) else {
-                throw MEDKError.notFound("Муниципалитет «\(municipalityCode)»")
-            }
-            let campaign = try Self.campaignForReport(store, code: campaignCode)
-            let scope = ItemScope.municipal(campaignID: campaign.id, regionID: municipality.regionID, municipalityID: municipality.id)
-            // Answered like a missing municipality, so that nobody maps whose package exists.
-            guard Policy.allows(actor, .viewItem(scope)) else { throw MEDKError.notVisible }
+            let (municipality, campaign, scope) = try Self.visiblePackage(store, municipalityCode, campaignCode, actor)
             let canEdit = Policy.allows(actor, .ownItem(scope))
             // A package holds a few documents; the page limit only bounds a broken one.
             let items = try store.items(Policy.visibility(actor, .view),
@@ -76,5 +70,18 @@ extension MEDKService {
                                     canEdit: canEdit, gaps: gaps,
                                     evaluation: try store.packageEvaluations(campaignID: campaign.id, municipalityID: municipality.id).first)
         }
+    }
+
+    /// The municipality and campaign of a package the actor may see, and the package's scope.
+    static func visiblePackage(_ store: any StoreReading, _ municipalityCode: String, _ campaignCode: String?,
+                               _ actor: Actor) throws -> (Municipality, Campaign, ItemScope) {
+        guard let municipality = try store.municipality(code: municipalityCode) else {
+            throw MEDKError.notFound("Муниципалитет «\(municipalityCode)»")
+        }
+        let campaign = try campaignForReport(store, code: campaignCode)
+        let scope = ItemScope.municipal(campaignID: campaign.id, regionID: municipality.regionID, municipalityID: municipality.id)
+        // Answered like a missing municipality, so that nobody maps whose package exists.
+        guard Policy.allows(actor, .viewItem(scope)) else { throw MEDKError.notVisible }
+        return (municipality, campaign, scope)
     }
 }

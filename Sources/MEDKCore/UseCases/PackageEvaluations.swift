@@ -6,7 +6,7 @@ extension MEDKService {
     public func packageEvaluation(municipalityCode: String, campaignCode: String? = nil, for actor: Actor) async throws -> PackageEvaluationView {
         let now = now()
         return try await read { store in
-            let (municipality, campaign) = try Self.evaluatedPackage(store, municipalityCode, campaignCode, actor)
+            let (municipality, campaign, _) = try Self.visiblePackage(store, municipalityCode, campaignCode, actor)
             let versions = try store.packageEvaluations(campaignID: campaign.id, municipalityID: municipality.id)
             guard let region = try store.region(id: municipality.regionID) else { throw MEDKError.notVisible }
             return PackageEvaluationView(
@@ -26,7 +26,7 @@ extension MEDKService {
         let scores = try Self.validated(scores)
         let now = now()
         try await write { store in
-            let (municipality, campaign) = try Self.evaluatedPackage(store, municipalityCode, campaignCode, actor)
+            let (municipality, campaign, _) = try Self.visiblePackage(store, municipalityCode, campaignCode, actor)
             let role = try Policy.authorize(actor, .evaluatePackage(regionID: municipality.regionID))
             let latest = try store.packageEvaluations(campaignID: campaign.id, municipalityID: municipality.id).first?.version ?? 0
             if let expectedVersion, expectedVersion != latest {
@@ -66,18 +66,6 @@ extension MEDKService {
             return RegionEvaluations(regionCode: region.code, regionName: region.name, timeZone: region.timeZone, campaign: campaign,
                                      positions: EvaluationPosition.allCases, rows: rows)
         }
-    }
-
-    private static func evaluatedPackage(_ store: any StoreReading, _ municipalityCode: String, _ campaignCode: String?,
-                                         _ actor: Actor) throws -> (Municipality, Campaign) {
-        guard let municipality = try store.municipality(code: municipalityCode) else {
-            throw MEDKError.notFound("Муниципалитет «\(municipalityCode)»")
-        }
-        let campaign = try campaignForReport(store, code: campaignCode)
-        let scope = ItemScope.municipal(campaignID: campaign.id, regionID: municipality.regionID, municipalityID: municipality.id)
-        // Answered like a missing municipality, so that nobody maps whose package exists.
-        guard Policy.allows(actor, .viewItem(scope)) else { throw MEDKError.notVisible }
-        return (municipality, campaign)
     }
 
     /// The package's documents and roadmap as they are now, judged. The caller was allowed to see

@@ -29,26 +29,29 @@ enum EvaluationPages {
         }
 
         web.get("/regions/{code}/evaluations") { request in
-            let actor = try request.actor()
-            guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
-            let report = try await request.service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: actor)
+            let report = try await regionReport(request)
             return await request.page("region_evaluations", title: "Оценка пакетов: \(report.regionName)", RegionEvaluationsPage(report))
         }
 
         web.get("/regions/{code}/evaluations.csv") { request in
-            let actor = try request.actor()
-            guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
-            let report = try await request.service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: actor)
-            return Downloads.csv(CSV.write(EvaluationTable.table(report).textRows), name: "evaluations-\(report.campaign.code)-\(report.regionCode).csv")
+            let report = try await regionReport(request)
+            return Downloads.csv(CSV.write(EvaluationTable.table(report).textRows), name: "\(fileName(report)).csv")
         }
 
         web.get("/regions/{code}/evaluations.xlsx") { request in
-            let actor = try request.actor()
-            guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
-            let report = try await request.service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: actor)
-            return try Downloads.xlsx(EvaluationTable.table(report), name: "evaluations-\(report.campaign.code)-\(report.regionCode).xlsx")
+            let report = try await regionReport(request)
+            return try Downloads.xlsx(EvaluationTable.table(report), name: "\(fileName(report)).xlsx")
         }
     }
+
+    /// The region of the path, in the campaign asked for, as the signed-in user may see it.
+    static func regionReport(_ request: WebRequest) async throws -> RegionEvaluations {
+        guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+        return try await request.service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: try request.actor())
+    }
+
+    /// «evaluations-500plus-2026-75», as the API names the same download.
+    static func fileName(_ report: RegionEvaluations) -> String { "evaluations-\(report.campaign.code)-\(report.regionCode)" }
 }
 
 struct EvaluationPage: Sendable {

@@ -19,26 +19,19 @@ enum ItemPages {
     static func register(_ web: WebRoutes) {
         web.get("/items") { request in
             let actor = try request.actor()
-            let kind = request.query("kind").flatMap(ItemKind.init(rawValue:))
-            let state = request.query("state").flatMap(ReviewState.init(rawValue:))
-            let school = request.query("school")
-            let page = try await request.service.items(for: actor, filter: ItemFilter(schoolCode: school, state: state, kind: kind),
-                                                       page: try Pagination.request(request))
+            let filter = listFilter(request)
+            let page = try await request.service.items(for: actor, filter: filter, page: try Pagination.request(request))
             return await request.page("items", title: "Документы", ListPage(
                 rows: page.items.map(ItemRowView.init), pagination: Pagination.of(page, request: request),
-                school: try await SchoolFilterView.make(request, actor: actor, selected: school),
-                kindOptions: kindOptions(selected: kind), stateOptions: stateOptions(selected: state),
-                filtered: school != nil || kind != nil || state != nil,
-                xlsxHref: "/items.xlsx?" + [("school", school), ("kind", kind?.rawValue), ("state", state?.rawValue)]
-                    .compactMap { name, value in value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } }
-                    .joined(separator: "&")))
+                school: try await SchoolFilterView.make(request, actor: actor, selected: filter.schoolCode),
+                kindOptions: kindOptions(selected: filter.kind), stateOptions: stateOptions(selected: filter.state),
+                filtered: filter.schoolCode != nil || filter.kind != nil || filter.state != nil,
+                xlsxHref: MonitoringPages.link(request, path: "/items.xlsx", dropping: ["cursor", "from"])))
         }
 
         web.get("/items.xlsx") { request in
-            let filter = ItemFilter(schoolCode: request.query("school"), state: request.query("state").flatMap(ReviewState.init(rawValue:)),
-                                    kind: request.query("kind").flatMap(ItemKind.init(rawValue:)))
-            return try await Downloads.itemsXLSX(request.service, filter, temporaryDirectory: request.service.files.temporaryDirectory,
-                                                 for: try request.actor())
+            try await Downloads.itemsXLSX(request.service, listFilter(request), temporaryDirectory: request.service.files.temporaryDirectory,
+                                          for: try request.actor())
         }
 
         web.post("/items") { request, form in
@@ -183,6 +176,12 @@ enum ItemPages {
             return request.redirect("/items/\(report.item.id)",
                                     success: "Отчёт о мероприятии открыт. Приложите подтверждающий файл и отправьте на проверку.")
         }
+    }
+
+    /// The documents list's filter as the page's form sends it (what it does not know is ignored).
+    static func listFilter(_ request: WebRequest) -> ItemFilter {
+        ItemFilter(schoolCode: request.query("school"), state: request.query("state").flatMap(ReviewState.init(rawValue:)),
+                   kind: request.query("kind").flatMap(ItemKind.init(rawValue:)))
     }
 
     static func measureInput(_ form: WebForm) throws -> MeasureInput {

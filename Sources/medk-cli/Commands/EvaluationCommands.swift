@@ -89,22 +89,22 @@ struct EvaluationCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Файл, куда записать таблицу (для xlsx обязателен).") var output: String?
 
         func validate() throws {
-            if format == .xlsx && output == nil { throw ValidationError("Для --format xlsx укажите файл: --output ФАЙЛ.xlsx.") }
+            try format.requireFile(output)
         }
 
         func run() async throws {
             let report = try await APIClient.saved().get("/api/v1/regions/\(region)/evaluations", query: ["campaign": campaign],
                                                          as: RegionEvaluations.self)
             let table = EvaluationTable.table(report)
-            switch format {
-            case .json: try Output.json(report)
-            case .csv: try Output.write(Data(CSV.write(table.textRows).utf8), to: output) { Output.print(rows: table.textRows, format: .csv) }
-            case .xlsx: try Output.write(try XLSXWriter.workbook(table), to: output) {}
-            case .table:
+            switch (format, output) {
+            case (.json, _): try Output.json(report)
+            case (.csv, let output?): try Output.save(Data(CSV.write(table.textRows).utf8), to: output)
+            case (.csv, nil): Output.print(rows: table.textRows, format: .csv)
+            case (.xlsx, let output?): try Output.save(try XLSXWriter.workbook(table), to: output)
+            case (.xlsx, nil), (.table, _):
                 print("\(report.regionName) · \(report.campaign.name): оценено \(report.evaluatedCount) из \(report.rows.count).")
                 Output.print(rows: table.textRows, format: .table)
             }
-            if let output, format == .xlsx || format == .csv { print("Таблица записана в \(output).") }
         }
     }
 

@@ -171,7 +171,7 @@ struct Deadlines: AsyncParsableCommand {
     @Option(name: .long, help: "Файл, куда записать таблицу (для xlsx обязателен; для csv — вместо вывода на экран).") var output: String?
 
     func validate() throws {
-        if format == .xlsx && output == nil { throw ValidationError("Для --format xlsx укажите файл: --output ФАЙЛ.xlsx.") }
+        try format.requireFile(output)
         if let asOf, CalendarDate(asOf) == nil { throw ValidationError("Дата --as-of «\(asOf)» не распознана: нужен ГГГГ-ММ-ДД.") }
         if region != nil && municipality != nil { throw ValidationError("Укажите либо --region, либо --municipality.") }
     }
@@ -185,11 +185,8 @@ struct Deadlines: AsyncParsableCommand {
         if format == .csv || format == .xlsx {
             // The server writes the whole territory's table, the same file the web page downloads.
             query["format"] = format.rawValue
+            if let output { return try await client.download("/api/v1/deadlines", query: query, to: output) }
             let (data, _) = try await client.raw("GET", "/api/v1/deadlines", query: query, body: nil)
-            if let output {
-                try Output.write(data, to: output) {}
-                return print("Таблица записана в \(output).")
-            }
             var text = String(decoding: data, as: UTF8.self)
             if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
             return print(text, terminator: "")
@@ -250,18 +247,16 @@ struct Overdue: AsyncParsableCommand {
 
     func validate() throws {
         guard OverdueSort(rawValue: sort) != nil else { throw ValidationError("--sort: due, recent или school.") }
-        if format == .xlsx && output == nil { throw ValidationError("Для --format xlsx укажите файл: --output ФАЙЛ.xlsx.") }
+        try format.requireFile(output)
     }
 
     func run() async throws {
         if format == .xlsx, let output {
             // The whole list, as the server writes it for the web page's download.
-            let (data, _) = try await APIClient.saved().raw("GET", "/api/v1/overdue-measures", query: [
+            return try await APIClient.saved().download("/api/v1/overdue-measures", query: [
                 "region": region, "municipality": municipality, "school": school, "curator": curator, "campaign": campaign,
                 "sort": sort, "format": "xlsx",
-            ], body: nil)
-            try Output.write(data, to: output) {}
-            return print("Таблица записана в \(output).")
+            ], to: output)
         }
         let measures = try await paging.fetch(try APIClient.saved(), "/api/v1/overdue-measures", query: [
             "region": region, "municipality": municipality, "school": school, "curator": curator, "campaign": campaign, "sort": sort,

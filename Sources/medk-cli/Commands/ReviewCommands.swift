@@ -80,15 +80,13 @@ struct Items: AsyncParsableCommand {
     @Option(name: .long, help: "Файл для --format xlsx.") var output: String?
 
     func validate() throws {
-        if format == .xlsx && output == nil { throw ValidationError("Для --format xlsx укажите файл: --output ФАЙЛ.xlsx.") }
+        try format.requireFile(output)
     }
 
     func run() async throws {
         if format == .xlsx, let output {
-            let (data, _) = try await APIClient.saved().raw("GET", "/api/v1/items", query: [
-                "school": school, "state": state, "kind": kind, "format": "xlsx"], body: nil)
-            try Output.write(data, to: output) {}
-            return print("Таблица записана в \(output).")
+            return try await APIClient.saved().download("/api/v1/items", query: [
+                "school": school, "state": state, "kind": kind, "format": "xlsx"], to: output)
         }
         let items = try await paging.fetch(try APIClient.saved(), "/api/v1/items", query: ["school": school, "state": state, "kind": kind],
                                            as: ItemSummary.self)

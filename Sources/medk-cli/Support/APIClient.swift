@@ -39,6 +39,11 @@ struct APIClient {
         return try Self.decoder.decode(T.self, from: try await send(method, path, body: data, contentType: "application/json").0)
     }
 
+    /// A file the server writes (a whole table as CSV or Excel), saved to `output`.
+    func download(_ path: String, query: [String: String?], to output: String) async throws {
+        try Output.save(try await raw("GET", path, query: query, body: nil).0, to: output)
+    }
+
     func raw(_ method: String, _ path: String, query: [String: String?] = [:], body: Data?,
              contentType: String? = nil) async throws -> (Data, HTTPURLResponse) {
         try await send(method, path, query: query, body: body, contentType: contentType)

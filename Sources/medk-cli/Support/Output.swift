@@ -9,6 +9,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
 /// Listings that already write Excel too (the others follow).
 enum TableOutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case table, json, csv, xlsx
+
+    /// A workbook is not printed: it needs `--output`.
+    func requireFile(_ output: String?) throws {
+        if self == .xlsx && output == nil { throw ValidationError("Для --format xlsx укажите файл: --output ФАЙЛ.xlsx.") }
+    }
 }
 
 /// How every listing prints: an aligned table for people, JSON or CSV for programs.
@@ -20,12 +25,12 @@ enum Output {
         Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
-    /// Writes `data` to `path` (replacing it), or, without a path, does what prints it instead.
-    static func write(_ data: Data, to path: String?, orPrint print: () -> Void) throws {
-        guard let path else { return print() }
+    /// Writes a downloaded table to `path` (replacing it) and says where it went.
+    static func save(_ data: Data, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: data) else {
             throw MEDKError.invalid("output_failed", "Не удалось записать файл «\(path)».")
         }
+        Swift.print("Таблица записана в \(path).")
     }
 
     static func print(rows: [[String]], format: OutputFormat) {
