@@ -78,10 +78,45 @@ public enum ComplianceRules {
     /// Several items under one milestone (anti-risk programmes, one per chosen risk):
     /// `expectedCount` missing ones count as not submitted.
     public static func status(of items: [ItemSnapshot], expectedCount: Int, deadline: Date, asOf: Date) -> MilestoneStatus {
-        var statuses = items.map { status(of: $0, deadline: deadline, asOf: asOf) }
-        let absent = max(expectedCount - items.count, items.isEmpty ? 1 : 0)
-        statuses += Array(repeating: status(of: nil, deadline: deadline, asOf: asOf), count: absent)
-        return statuses.min(by: { $0.severity < $1.severity })!
+        var verdict = MilestoneVerdict(deadline: deadline, asOf: asOf)
+        for item in items { verdict.add(item) }
+        return verdict.status(expectedCount: expectedCount)
+    }
+}
+
+/// One milestone of one school judged an item at a time: the worst status among its items and
+/// the absent ones, and the latest first submission. (A country report judges two million items
+/// and must not gather an array per milestone of every school to do it.)
+struct MilestoneVerdict: Sendable {
+    let deadline: Date
+    let asOf: Date
+    private(set) var items = 0
+    private var worst: MilestoneStatus?
+    /// The latest of the items' first submissions.
+    private(set) var firstSubmittedAt: Date?
+
+    init(deadline: Date, asOf: Date) {
+        self.deadline = deadline
+        self.asOf = asOf
+    }
+
+    mutating func add(_ item: ItemSnapshot) {
+        items += 1
+        include(ComplianceRules.status(of: item, deadline: deadline, asOf: asOf))
+        if let submitted = item.firstSubmittedAt, submitted > firstSubmittedAt ?? .distantPast { firstSubmittedAt = submitted }
+    }
+
+    /// The milestone's status when `expectedCount` items were due: those not there count as not submitted.
+    func status(expectedCount: Int) -> MilestoneStatus {
+        var verdict = self
+        if max(expectedCount - items, items == 0 ? 1 : 0) > 0 {
+            verdict.include(ComplianceRules.status(of: nil, deadline: deadline, asOf: asOf))
+        }
+        return verdict.worst!
+    }
+
+    private mutating func include(_ status: MilestoneStatus) {
+        if status.severity < worst?.severity ?? Int.max { worst = status }
     }
 }
 
@@ -218,6 +253,24 @@ public struct TerritoryCompliance: Codable, Sendable, Hashable {
         measures.add(school.measures)
         waiting += school.waitingSince.count
         if let oldest = school.waitingSince.min(), oldest < oldestWaitingSince ?? .distantFuture { oldestWaitingSince = oldest }
+    }
+
+    /// Another part of the same territory counted apart (a chunk of schools judged on another core).
+    mutating func merge(_ other: TerritoryCompliance) {
+        guard other.schools > 0 else { return }
+        for index in milestones.indices {
+            if schools == 0 {
+                milestones[index].dueDate = other.milestones[index].dueDate
+            } else if milestones[index].dueDate != other.milestones[index].dueDate {
+                milestones[index].dueDate = nil
+            }
+            for status in MilestoneStatus.allCases { milestones[index].counts[status] += other.milestones[index].counts[status] }
+        }
+        schools += other.schools
+        laggingSchools += other.laggingSchools
+        measures.add(other.measures)
+        waiting += other.waiting
+        if let oldest = other.oldestWaitingSince, oldest < oldestWaitingSince ?? .distantFuture { oldestWaitingSince = oldest }
     }
 }
 
@@ -381,14 +434,14 @@ public struct ComplianceJudge: Sendable {
         var cells: [MilestoneCell] = []
         cells.reserveCapacity(milestones.count)
         for (index, milestone) in milestones.enumerated() {
-            var ofKind: [ItemSnapshot] = []
+            var verdict = MilestoneVerdict(deadline: clock.deadlines[index], asOf: cutoff)
             for (position, item) in progress.items.enumerated() where item.kind == milestone.kind {
-                if let snapshot = snapshots[position] { ofKind.append(snapshot) }
+                if let snapshot = snapshots[position] { verdict.add(snapshot) }
             }
             let expected = milestone.kind == .antiriskProgramme ? max(progress.chosenRiskCount, 1) : 1
-            let status = ComplianceRules.status(of: ofKind, expectedCount: expected, deadline: clock.deadlines[index], asOf: cutoff)
+            let status = verdict.status(expectedCount: expected)
             cells.append(MilestoneCell(kind: milestone.kind, title: milestone.title, dueDate: clock.dueDates[index], status: status,
-                                       statusName: status.russianName, firstSubmittedAt: ofKind.compactMap(\.firstSubmittedAt).max()))
+                                       statusName: status.russianName, firstSubmittedAt: verdict.firstSubmittedAt))
         }
         var totals = MeasureTotals()
         for measure in progress.measures where measure.createdAt < cutoff {

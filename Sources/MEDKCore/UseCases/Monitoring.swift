@@ -209,41 +209,44 @@ private struct ComplianceBuilder {
         case .region: .region
         case .municipality: .municipality
         }
-        var totals = TerritoryCompliance(code: territory.code ?? "RU", name: territory.name, milestones: judge.milestones)
-        var parts: [String: TerritoryCompliance] = [:]
-        var schools: [SchoolCompliance] = []
-        var waitingBySchool: [Int64: Waiting] = [:]
-        try store.forEachParticipant(campaignID: campaign.id, in: territory.scope, onlySchoolID: nil) { participant, progress in
-            let place = participant.place
-            let clock = try clocks.clock(place)
-            let judgement = judge.judge(progress, clock: clock)
-            totals.add(judgement)
-            switch level {
-            case .country:
-                parts[place.regionCode, default: TerritoryCompliance(code: place.regionCode, name: place.regionName,
-                                                                     milestones: judge.milestones)].add(judgement)
-            case .region:
-                parts[place.municipalityCode, default: TerritoryCompliance(code: place.municipalityCode, name: place.municipalityName,
-                                                                           milestones: judge.milestones)].add(judgement)
-                fallthrough
-            case .municipality:
-                schools.append(Self.line(place, judgement))
-                if !judgement.waitingSince.isEmpty {
-                    waitingBySchool[place.school.id] = Waiting(since: judgement.waitingSince, cutoff: clock.cutoff)
-                }
-            }
+        let nothingCounted = Tally(level: level, totals: TerritoryCompliance(code: territory.code ?? "RU", name: territory.name,
+                                                                              milestones: judge.milestones))
+        var tally = nothingCounted
+        try store.forEachParticipantBatch(campaignID: campaign.id, in: territory.scope, onlySchoolID: nil,
+                                          batchSize: Self.batchSize) { batch in
+            for part in try tallied(batch, startingFrom: nothingCounted) { tally.merge(part) }
         }
+        var schools = tally.schools
         var page: Page<SchoolCompliance>?
         var curators: [CuratorLoad] = []
         if level != .country {
             schools.sort { ($0.municipalityCode, $0.schoolCode) < ($1.municipalityCode, $1.schoolCode) }
             if query.onlyLagging { schools.removeAll { !$0.lagging } }
             page = try Self.page(schools, query.allSchools ? PageRequest(limit: max(schools.count, 1)) : query.page)
-            curators = try curatorLoads(waitingBySchool)
+            curators = try curatorLoads(tally.waitingBySchool)
         }
         return ComplianceReport(campaignCode: campaign.code, campaignName: campaign.name, level: level, scope: territory.name,
-                                scopeCode: territory.code, asOf: judge.asOf, generatedAt: judge.now, totals: totals,
-                                parts: parts.values.sorted { $0.code < $1.code }, schools: page, curators: curators)
+                                scopeCode: territory.code, asOf: judge.asOf, generatedAt: judge.now, totals: tally.totals,
+                                parts: tally.parts.values.sorted { $0.code < $1.code }, schools: page, curators: curators)
+    }
+
+    /// Schools read from the database at a time: enough to keep every core busy, few enough that
+    /// the country's 40,000 never sit in memory together.
+    static let batchSize = 2_048
+
+    /// The batch judged and counted on all cores, a chunk each, each chunk with clocks of its own.
+    private func tallied(_ batch: [StoredParticipant], startingFrom nothingCounted: Tally) throws -> [Tally] {
+        let judge = judge
+        return try ChunkedWork.map(batch) { chunk in
+            let clocks = RegionClocks(judge: judge)
+            var tally = nothingCounted
+            for participant in chunk {
+                let clock = try clocks.clock(participant.school.place)
+                tally.add(participant.school.place, judge.judge(try participant.progress.decoded(), clock: clock), cutoff: clock.cutoff,
+                          milestones: judge.milestones)
+            }
+            return [tally]
+        }
     }
 
     /// One school's line, or nil when it does not take part in the campaign.
@@ -255,7 +258,7 @@ private struct ComplianceBuilder {
         return line
     }
 
-    private static func line(_ place: SchoolPlace, _ judgement: SchoolJudgement) -> SchoolCompliance {
+    fileprivate static func line(_ place: SchoolPlace, _ judgement: SchoolJudgement) -> SchoolCompliance {
         SchoolCompliance(schoolID: place.school.id, schoolCode: place.school.code, schoolName: place.school.name,
                          municipalityCode: place.municipalityCode, municipalityName: place.municipalityName,
                          regionCode: place.regionCode, regionName: place.regionName, timeZone: place.timeZone,
@@ -278,9 +281,46 @@ private struct ComplianceBuilder {
 
     /// What waits at one school, and the moment the wait is measured to (the end of the as-of
     /// day in the school's zone, or now).
-    struct Waiting {
+    struct Waiting: Sendable {
         var since: [Date]
         var cutoff: Date
+    }
+
+    /// The report's figures over some of its schools: the territory's totals, its parts (regions of
+    /// the country, municipalities of a region), the schools' lines and what waits at each.
+    struct Tally: Sendable {
+        let level: ComplianceLevel
+        var totals: TerritoryCompliance
+        var parts: [String: TerritoryCompliance] = [:]
+        var schools: [SchoolCompliance] = []
+        var waitingBySchool: [Int64: Waiting] = [:]
+
+        mutating func add(_ place: SchoolPlace, _ judgement: SchoolJudgement, cutoff: Date, milestones: [Milestone]) {
+            totals.add(judgement)
+            switch level {
+            case .country:
+                parts[place.regionCode, default: TerritoryCompliance(code: place.regionCode, name: place.regionName,
+                                                                     milestones: milestones)].add(judgement)
+            case .region:
+                parts[place.municipalityCode, default: TerritoryCompliance(code: place.municipalityCode, name: place.municipalityName,
+                                                                           milestones: milestones)].add(judgement)
+                fallthrough
+            case .municipality:
+                schools.append(ComplianceBuilder.line(place, judgement))
+                if !judgement.waitingSince.isEmpty {
+                    waitingBySchool[place.school.id] = Waiting(since: judgement.waitingSince, cutoff: cutoff)
+                }
+            }
+        }
+
+        mutating func merge(_ other: Tally) {
+            totals.merge(other.totals)
+            for (code, part) in other.parts {
+                if parts[code] == nil { parts[code] = part } else { parts[code]!.merge(part) }
+            }
+            schools += other.schools
+            waitingBySchool.merge(other.waitingBySchool) { mine, _ in mine }
+        }
     }
 
     /// Per curator of the territory's schools: how many schools, what waits and since when.

@@ -18,11 +18,18 @@ struct OverdueMeasureQuery: Sendable, Hashable {
     var todayByRegion: [Int64: CalendarDate]
 }
 
+/// A school of a campaign with its progress as stored, decoded when asked: a report decodes the
+/// schools of a batch on several cores (see `ChunkedWork`).
+struct StoredParticipant: Sendable {
+    var school: ParticipantSchool
+    var progress: EncodedProgress
+}
+
 protocol MonitoringReading {
-    /// Calls `body` with each participating school of the territory and its progress, in
-    /// (region, municipality, school) code order, one at a time so that the country fits in memory.
-    func forEachParticipant(campaignID: Int64, in territory: MonitoringScope, onlySchoolID: Int64?,
-                            _ body: (ParticipantSchool, SchoolProgress) throws -> Void) throws
+    /// Calls `body` with the participating schools of the territory and their progress, at most
+    /// `batchSize` at a time so that the country fits in memory, in no particular order.
+    func forEachParticipantBatch(campaignID: Int64, in territory: MonitoringScope, onlySchoolID: Int64?, batchSize: Int,
+                                 _ body: ([StoredParticipant]) throws -> Void) throws
     /// (school id, curator login, curator name) of the territory's assignments in the campaign.
     func assignments(campaignID: Int64, in territory: MonitoringScope) throws -> [(schoolID: Int64, login: String, fullName: String)]
     /// Overdue measures visible in `visibility`, as the query sorts them.
@@ -30,4 +37,14 @@ protocol MonitoringReading {
     /// The progress of one school rebuilt from the rows it summarises (for checks and repairs).
     func rebuiltProgress(campaignID: Int64, schoolID: Int64) throws -> SchoolProgress
     func storedProgress(campaignID: Int64, schoolID: Int64) throws -> SchoolProgress
+}
+
+extension MonitoringReading {
+    /// Each participating school of the territory with its progress decoded, one at a time.
+    func forEachParticipant(campaignID: Int64, in territory: MonitoringScope, onlySchoolID: Int64?,
+                            _ body: (ParticipantSchool, SchoolProgress) throws -> Void) throws {
+        try forEachParticipantBatch(campaignID: campaignID, in: territory, onlySchoolID: onlySchoolID, batchSize: 256) { batch in
+            for participant in batch { try body(participant.school, try participant.progress.decoded()) }
+        }
+    }
 }

@@ -29,8 +29,8 @@ extension SQLiteTransaction {
         try ProgressRebuild.progress(db, campaignID: campaignID, schoolID: schoolID)
     }
 
-    func forEachParticipant(campaignID: Int64, in territory: MonitoringScope, onlySchoolID: Int64?,
-                            _ body: (ParticipantSchool, SchoolProgress) throws -> Void) throws {
+    func forEachParticipantBatch(campaignID: Int64, in territory: MonitoringScope, onlySchoolID: Int64?, batchSize: Int,
+                                 _ body: ([StoredParticipant]) throws -> Void) throws {
         var conditions = SQLConditions()
         conditions.append("cs.campaign_id = ?", campaignID)
         conditions.append(Self.territoryCondition(territory))
@@ -43,9 +43,17 @@ extension SQLiteTransaction {
             LEFT JOIN school_progress p ON p.campaign_id = cs.campaign_id AND p.school_id = cs.school_id
             WHERE \(conditions.sql)
             """, arguments: conditions.arguments)
+        var batch: [StoredParticipant] = []
+        batch.reserveCapacity(batchSize)
         while let row = try cursor.next() {
-            try body(ParticipantSchool(place: Self.schoolPlace(row)), try Self.progress(row, at: 13))
+            let progress = try row.withUnsafeData(atIndex: 13) { data in EncodedProgress(data.map { [UInt8]($0) } ?? []) }
+            batch.append(StoredParticipant(school: ParticipantSchool(place: Self.schoolPlace(row)), progress: progress))
+            if batch.count == batchSize {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
         }
+        if !batch.isEmpty { try body(batch) }
     }
 
     func assignments(campaignID: Int64, in territory: MonitoringScope) throws -> [(schoolID: Int64, login: String, fullName: String)] {

@@ -5,6 +5,17 @@ import Foundation
 /// schools read in one pass. Hand-written because no mirrored library does a compact binary
 /// encoding and JSON was several times larger and slower to read; the format is tested round
 /// trip and against corruption (bad input throws, it never crashes).
+/// A school's progress in its stored form (empty when the school has none yet).
+struct EncodedProgress: Sendable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func decoded() throws -> SchoolProgress {
+        bytes.isEmpty ? .empty : try bytes.withUnsafeBytes { try ProgressCodec.decode($0) }
+    }
+}
+
 enum ProgressCodec {
     static let version: UInt8 = 1
     /// Seconds are counted from 2000-01-01, days from 2000-01-01 too.
