@@ -21,7 +21,7 @@ final class SQLiteStore: Store {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         // Two cores: more readers than that only queue; each keeps an 8 MB page cache (the default
-        // 2 MB made every list re-read its index pages from the OS), 40 MB in all.
+        // 2 MB made every list re-read its index pages from the OS), 32 MB in all.
         configuration.maximumReaderCount = 4
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA trusted_schema = OFF; PRAGMA cache_size = -8000")
@@ -34,9 +34,11 @@ final class SQLiteStore: Store {
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         // DatabasePool sets NORMAL on its writer after prepareDatabase; set FULL afterwards. The
-        // writer leaves checkpoints to `WALCheckpointer`.
+        // writer leaves checkpoints to `WALCheckpointer`. Its page cache is 64 MB: it stays valid
+        // from one commit to the next, and with 8 MB a country's review decisions re-read index
+        // pages from the OS on every write (1,251 → 1,509 decisions/s at c=8 on the country).
         try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536")
         }
         if migrate {
             try Migrations.migrator.migrate(pool)
