@@ -62,11 +62,11 @@ CREATE TABLE item_tallies (
     region_id INTEGER NOT NULL,
     municipality_id INTEGER NOT NULL,
     campaign_id INTEGER NOT NULL,
-    municipal INTEGER NOT NULL CHECK (municipal IN (0, 1)),
+    owner INTEGER NOT NULL CHECK (owner IN (0, 1, 2)),
     kind TEXT NOT NULL,
     state TEXT NOT NULL,
     item_count INTEGER NOT NULL CHECK (item_count > 0),
-    PRIMARY KEY (region_id, municipality_id, campaign_id, municipal, kind, state)
+    PRIMARY KEY (region_id, municipality_id, campaign_id, owner, kind, state)
 ) WITHOUT ROWID;
 
 CREATE TABLE "items" (
@@ -74,7 +74,7 @@ CREATE TABLE "items" (
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
     kind TEXT NOT NULL CHECK (kind IN ('risk_profile','development_concept','midterm_programme','antirisk_programme','roadmap','analytical_note','order','protocol','agreement','interim_report','final_report','measure_report')),
     school_id INTEGER REFERENCES schools(id),
-    municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+    municipality_id INTEGER REFERENCES municipalities(id),
     region_id INTEGER NOT NULL REFERENCES regions(id),
     risk_factor_id INTEGER REFERENCES risk_factors(id),
     measure_id INTEGER REFERENCES measures(id),
@@ -108,7 +108,7 @@ CREATE TABLE "measures" (
     roadmap_id INTEGER NOT NULL REFERENCES items(id),
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
     school_id INTEGER REFERENCES schools(id),
-    municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+    municipality_id INTEGER REFERENCES municipalities(id),
     region_id INTEGER NOT NULL REFERENCES regions(id),
     position INTEGER NOT NULL,
     risk_factor_id INTEGER REFERENCES risk_factors(id),
@@ -288,6 +288,9 @@ CREATE INDEX items_school ON items(school_id, state, campaign_id);
 CREATE UNIQUE INDEX items_single_per_municipality ON items(campaign_id, municipality_id, kind)
     WHERE school_id IS NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
 
+CREATE UNIQUE INDEX items_single_per_region ON items(campaign_id, region_id, kind)
+    WHERE school_id IS NULL AND municipality_id IS NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
+
 CREATE UNIQUE INDEX items_single_per_school ON items(campaign_id, school_id, kind)
     WHERE school_id IS NOT NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
 
@@ -303,8 +306,8 @@ CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date, report
 CREATE INDEX measures_open_by_municipality ON measures(municipality_id, campaign_id, due_date, report_first_confirmed_at)
     WHERE report_first_confirmed_at IS NULL;
 
-CREATE INDEX measures_open_by_place ON measures(campaign_id, region_id, municipality_id, ifnull(school_id, 0), due_date,
-    report_first_confirmed_at) WHERE report_first_confirmed_at IS NULL;
+CREATE INDEX measures_open_by_place ON measures(campaign_id, region_id, ifnull(municipality_id, 0), ifnull(school_id, 0),
+    due_date, report_first_confirmed_at) WHERE report_first_confirmed_at IS NULL;
 
 CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_date, report_first_confirmed_at)
     WHERE report_first_confirmed_at IS NULL;
@@ -342,31 +345,41 @@ CREATE TRIGGER item_files_undeletable BEFORE DELETE ON item_files
 BEGIN SELECT RAISE(ABORT, 'file versions are immutable'); END;
 
 CREATE TRIGGER items_tally_delete AFTER DELETE ON items BEGIN
-    DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = OLD.municipality_id
-        AND campaign_id = OLD.campaign_id AND municipal = (OLD.school_id IS NULL) AND kind = OLD.kind AND state = OLD.state
-        AND item_count = 1;
-    UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id AND municipality_id = OLD.municipality_id
-        AND campaign_id = OLD.campaign_id AND municipal = (OLD.school_id IS NULL) AND kind = OLD.kind AND state = OLD.state;
+    DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0)
+        AND campaign_id = OLD.campaign_id
+        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
+        AND kind = OLD.kind AND state = OLD.state AND item_count = 1;
+    UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id
+        AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
+        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
+        AND kind = OLD.kind AND state = OLD.state;
 END;
 
 CREATE TRIGGER items_tally_insert AFTER INSERT ON items BEGIN
-    INSERT INTO item_tallies (region_id, municipality_id, campaign_id, municipal, kind, state, item_count)
-        VALUES (NEW.region_id, NEW.municipality_id, NEW.campaign_id, NEW.school_id IS NULL, NEW.kind, NEW.state, 1)
-        ON CONFLICT (region_id, municipality_id, campaign_id, municipal, kind, state) DO UPDATE SET item_count = item_count + 1;
+    INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
+        VALUES (NEW.region_id, ifnull(NEW.municipality_id, 0), NEW.campaign_id,
+                CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END,
+                NEW.kind, NEW.state, 1)
+        ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
 END;
 
 CREATE TRIGGER items_tally_update AFTER UPDATE OF region_id, municipality_id, campaign_id, school_id, kind, state ON items
 WHEN OLD.region_id IS NOT NEW.region_id OR OLD.municipality_id IS NOT NEW.municipality_id
     OR OLD.campaign_id IS NOT NEW.campaign_id OR (OLD.school_id IS NULL) IS NOT (NEW.school_id IS NULL)
     OR OLD.kind IS NOT NEW.kind OR OLD.state IS NOT NEW.state BEGIN
-    DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = OLD.municipality_id
-        AND campaign_id = OLD.campaign_id AND municipal = (OLD.school_id IS NULL) AND kind = OLD.kind AND state = OLD.state
-        AND item_count = 1;
-    UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id AND municipality_id = OLD.municipality_id
-        AND campaign_id = OLD.campaign_id AND municipal = (OLD.school_id IS NULL) AND kind = OLD.kind AND state = OLD.state;
-    INSERT INTO item_tallies (region_id, municipality_id, campaign_id, municipal, kind, state, item_count)
-        VALUES (NEW.region_id, NEW.municipality_id, NEW.campaign_id, NEW.school_id IS NULL, NEW.kind, NEW.state, 1)
-        ON CONFLICT (region_id, municipality_id, campaign_id, municipal, kind, state) DO UPDATE SET item_count = item_count + 1;
+    DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0)
+        AND campaign_id = OLD.campaign_id
+        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
+        AND kind = OLD.kind AND state = OLD.state AND item_count = 1;
+    UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id
+        AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
+        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
+        AND kind = OLD.kind AND state = OLD.state;
+    INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
+        VALUES (NEW.region_id, ifnull(NEW.municipality_id, 0), NEW.campaign_id,
+                CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END,
+                NEW.kind, NEW.state, 1)
+        ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
 END;
 
 CREATE TRIGGER measures_open_days_delete AFTER DELETE ON measures

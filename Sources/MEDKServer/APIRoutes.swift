@@ -80,6 +80,11 @@ enum APIRoutes {
                 municipalityCode: code, campaignCode: request.query("campaign"), scores: body.scores,
                 expectedVersion: body.expectedVersion, by: actor))
         }
+        table.on(.get, "\(prefix)/regions/{code}/roadmap") { request, context -> RegionalRoadmap in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+            return try await service.regionalRoadmap(regionCode: code, campaignCode: request.query("campaign"), for: actor)
+        }
         table.on(.get, "\(prefix)/regions/{code}/evaluations") { request, context -> Response in
             let actor = try context.requireActor()
             guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }

@@ -109,6 +109,7 @@ extension ItemSummary: DirectJSONObject {
         object.field("municipalityID", municipalityID)
         object.field("municipalityName", municipalityName)
         object.field("regionID", regionID)
+        object.field("regionName", regionName)
         object.field("timeZone", timeZone)
         object.field("riskFactorID", riskFactorID)
         object.field("measureID", measureID)

@@ -11,6 +11,7 @@ extension UserInfo: ResponseEncodable {}
 extension ItemDetail: ResponseEncodable {}
 extension Measure: ResponseEncodable {}
 extension CampaignDetail: ResponseEncodable {}
+extension RegionalRoadmap: ResponseEncodable {}
 extension ComplianceReport: ResponseEncodable {}
 extension HealthResponse: ResponseEncodable {}
 extension EmptyResponse: ResponseEncodable {}

@@ -41,14 +41,15 @@ struct ItemTalliesTests {
         defer { try? queue.close() }
         return try queue.read { db in
             let tallies = try Row.fetchAll(db, sql: """
-                SELECT region_id, municipality_id, campaign_id, municipal, kind, state, item_count FROM item_tallies
-                ORDER BY region_id, municipality_id, campaign_id, municipal, kind, state
+                SELECT region_id, municipality_id, campaign_id, owner, kind, state, item_count FROM item_tallies
+                ORDER BY region_id, municipality_id, campaign_id, owner, kind, state
                 """)
+            // Owner 0: a school's item; 1: a municipality's own; 2: the region's own (no municipality, kept as 0).
             let grouped = try Row.fetchAll(db, sql: """
-                SELECT region_id, municipality_id, campaign_id, school_id IS NULL AS municipal, kind, state, count(*) AS item_count
-                FROM items
-                GROUP BY region_id, municipality_id, campaign_id, school_id IS NULL, kind, state
-                ORDER BY region_id, municipality_id, campaign_id, school_id IS NULL, kind, state
+                SELECT region_id, ifnull(municipality_id, 0) AS municipality_id, campaign_id,
+                       CASE WHEN school_id IS NOT NULL THEN 0 WHEN municipality_id IS NOT NULL THEN 1 ELSE 2 END AS owner,
+                       kind, state, count(*) AS item_count
+                FROM items GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
                 """)
             return (tallies, grouped)
         }
@@ -106,10 +107,11 @@ struct ItemTalliesTests {
         let path = world.directory.appendingPathComponent("medk.sqlite").path
         let queue = try Self.openBeside(path)
         try await queue.write { db in
-            // The database as it was before the migration.
+            // The database as it was before the migration that made the tallies as they are now.
             try db.execute(sql: """
                 DROP TRIGGER items_tally_insert; DROP TRIGGER items_tally_delete; DROP TRIGGER items_tally_update;
-                DROP TABLE item_tallies; DELETE FROM grdb_migrations WHERE identifier = 'v6_item_tallies'
+                DROP TABLE item_tallies; DROP INDEX items_single_per_region;
+                DELETE FROM grdb_migrations WHERE identifier = 'v10_regional_roadmaps'
                 """)
         }
         try queue.close()

@@ -33,7 +33,7 @@ struct MeasureImportTests {
             Self.imported(title: "Вебинары", dates: ["2023-04-21", "2023-10-31"]),
             Self.imported(title: "Обмен опытом", dates: [], text: "По мере необходимости"),
             Self.imported(title: "Назначение ответственного", dates: ["2023-01-31"]),
-        ], isMunicipal: true)
+        ], owner: .municipality)
         #expect(fields.count == 12 + 2 + 1 + 1)
         #expect(Set(fields.prefix(12).map(\.imported?.seriesKey)) == [0])
         #expect(fields.prefix(12).allSatisfy { $0.imported?.recurrence == .monthly })
@@ -45,7 +45,7 @@ struct MeasureImportTests {
 
     @Test("a school roadmap keeps a track heading as the section, not as a municipal track")
     func schoolTrackHeading() throws {
-        let fields = try MeasureImportPlan.fields([Self.imported(title: "Посещение уроков", dates: ["2023-01-31"])], isMunicipal: false)
+        let fields = try MeasureImportPlan.fields([Self.imported(title: "Посещение уроков", dates: ["2023-01-31"])], owner: .school)
         #expect(fields[0].track == nil && fields[0].imported?.section == "Трек 1. Адресная поддержка")
     }
 
@@ -54,7 +54,7 @@ struct MeasureImportTests {
         var untitled = Self.imported(title: "", dates: ["2023-01-31"])
         untitled.line = 17
         #expect {
-            try MeasureImportPlan.fields([Self.imported(title: "Вебинары", dates: ["2023-04-21"]), untitled], isMunicipal: true)
+            try MeasureImportPlan.fields([Self.imported(title: "Вебинары", dates: ["2023-04-21"]), untitled], owner: .municipality)
         } throws: { error in
             (error as? MEDKError)?.code == "invalid_import" && (error as? MEDKError)?.details == ["Строка 17: нет названия мероприятия."]
         }

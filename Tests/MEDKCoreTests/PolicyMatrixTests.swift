@@ -62,7 +62,7 @@ struct PolicyMatrixTests {
         case .own: return .ownItem(scope)
         case .review: return .reviewItem(scope)
         case .comment: return .comment(scope)
-        case .monitorMunicipality: return .viewMonitoring(.municipality(regionID: path.regionID, municipalityID: path.municipalityID))
+        case .monitorMunicipality: return .viewMonitoring(.municipality(regionID: path.regionID, municipalityID: path.municipalityID!))
         case .monitorRegion: return .viewMonitoring(.region(path.regionID))
         }
     }
@@ -126,6 +126,22 @@ struct PolicyMatrixTests {
             try Policy.authorize(curatorAndCoordinator, Self.permission(.review, .otherCuratorSchool, submittedBy: 10))
         }
         #expect(otherCurator?.message == "Эта школа не закреплена за вами как за куратором в этой кампании.")
+    }
+
+    @Test("a regional roadmap is kept by its region's coordinator and reviewed by FIOCO; nobody below the region sees it",
+          arguments: Role.allCases)
+    func regionalItems(role: Role) {
+        let actor = Self.actor(role)
+        for region: Int64 in [1, 2] {
+            let scope = ItemScope.regional(campaignID: Self.campaign, regionID: region)
+            let submitted = ItemScope(campaignID: Self.campaign, path: scope.path, submittedBy: 13)
+            let ownRegion = role == .regional && region == 1
+            let seesEverything = role == .federal || role == .admin
+            #expect(Policy.allows(actor, .viewItem(scope)) == (ownRegion || seesEverything), "\(role) view region \(region)")
+            #expect(Policy.allows(actor, .ownItem(scope)) == ownRegion, "\(role) own region \(region)")
+            #expect(Policy.allows(actor, .reviewItem(submitted)) == (role == .federal), "\(role) review region \(region)")
+            #expect(Policy.allows(actor, .comment(scope)) == (ownRegion || role == .federal), "\(role) comment region \(region)")
+        }
     }
 
     @Test("a municipal roadmap is kept by its municipality and reviewed by its region")

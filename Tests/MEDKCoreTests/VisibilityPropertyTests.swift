@@ -7,7 +7,7 @@ import Testing
 @Suite("Lists filtered in SQL equal the policy item by item")
 struct VisibilityPropertyTests {
     /// A random territory with users holding several grants, curators of several schools in two
-    /// campaigns, school and municipal items in every state submitted by anyone (reviewers too).
+    /// campaigns, school, municipal and regional items in every state submitted by anyone (reviewers too).
     struct World {
         let service: MEDKService
         let directory: URL
@@ -118,11 +118,19 @@ struct VisibilityPropertyTests {
                         .map { OrganisationPath(regionID: $0.region, municipalityID: $0.municipality, schoolID: $0.id) }
                     owners += municipalities.filter { _ in random.chance(0.3) }
                         .map { OrganisationPath(regionID: $0.region, municipalityID: $0.id, schoolID: nil) }
+                    // The regions' own roadmaps: no municipality, kept by the regional coordinator, reviewed by FIOCO.
+                    owners += regions.filter { _ in random.chance(0.5) }.map { OrganisationPath.region($0) }
                     for path in owners {
                         let roadmapID = try store.insertItem(ItemDraft(campaignID: campaign, kind: .roadmap, path: path, title: "Дорожная карта",
                                                                        createdAt: now, createdBy: random.pick(users)))
                         items.append(roadmapID)
-                        let roadmap = try store.item(id: roadmapID)!
+                        var roadmap = try store.item(id: roadmapID)!
+                        // Some wait for review: a school's for its curator, a municipality's for its region, a region's for FIOCO.
+                        if random.chance(0.5) {
+                            _ = try store.changeState(of: roadmap, ItemStateChange(action: .submit, to: .submitted, revision: 2, at: now,
+                                                                                   by: random.pick(users)))
+                            roadmap = try store.item(id: roadmapID)!
+                        }
                         for m in 0..<random.int(1...4) {
                             let due = today.adding(days: random.int(-20...5))
                             let id = try store.insertMeasures(roadmap: roadmap, position: m + 1, [MeasureFields(

@@ -112,7 +112,7 @@ struct APIDocumentTypesTests {
                        complete: TransitionRequest(action: .return, expectedState: .submitted, expectedRevision: 2, comment: "Нет подписи"),
                        minimal: TransitionRequest(action: .submit, expectedState: .draft))
         try Self.check("NewItem",
-                       complete: NewItem(campaignID: 1, kind: .antiriskProgramme, schoolID: 2, municipalityID: 3, riskFactorID: 4, title: "П"),
+                       complete: NewItem(campaignID: 1, kind: .antiriskProgramme, schoolID: 2, municipalityID: 3, regionID: 5, riskFactorID: 4, title: "П"),
                        minimal: NewItem(campaignID: 1, kind: .order))
         let entry = RiskProfileInput(number: 2, significance: .high, chosen: true)
         try Self.check("RiskProfileRequest", complete: RiskProfileRequest(entries: [entry], expectedRevision: 1),

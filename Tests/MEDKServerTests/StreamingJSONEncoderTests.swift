@@ -142,7 +142,7 @@ struct DirectJSONRowTests {
     static var summary: [String: Any] { [
         "id": 7, "campaignID": 1, "kind": "measure_report", "kindName": "Отчёт", "title": "Отчёт: «мера»\n", "state": "returned",
         "stateName": "на доработке", "revision": 3, "schoolID": 11, "schoolCode": "020390010", "schoolName": "МБОУ «ООШ № 10»",
-        "municipalityID": 42, "municipalityName": "Полевой", "regionID": 2, "timeZone": "Asia/Yekaterinburg", "riskFactorID": 5,
+        "municipalityID": 42, "municipalityName": "Полевой", "regionID": 2, "regionName": "Республика Башкортостан", "timeZone": "Asia/Yekaterinburg", "riskFactorID": 5,
         "measureID": 900, "submittedAt": "2026-10-22T09:12:12Z", "submittedBy": "school-1", "updatedAt": "2026-10-23T01:02:03Z",
         "latestVersion": 2,
     ] }

@@ -38,3 +38,39 @@ struct WebMunicipalityTests {
         }
     }
 }
+
+@Suite("The regional roadmap's page")
+struct WebRegionalRoadmapTests {
+    @Test("the regional coordinator finds it in the menu and starts it there; FIOCO reaches it from the region's deadline table; another region is told it does not exist")
+    func regionalRoadmap() async throws {
+        let world = try await TestWorld()
+        try await withWeb(world) { client in
+            let coordinator = try await Browser.signedIn(client, "reg-R1")
+            let home = try await coordinator.get("/items")
+            #expect(home.html.contains("href=\"/regional-roadmap\""))
+            let redirect = try await coordinator.get("/regional-roadmap")
+            #expect(redirect.location == "/regions/R1/roadmap")
+            var page = try await coordinator.follow(redirect)
+            #expect(page.html.contains("Региональная дорожная карта в этой кампании ещё не начата."))
+            #expect(page.html.contains("Начать региональную дорожную карту"))
+            let regionID = try await world.service.regions().first { $0.code == "R1" }!.id
+            let created = try await coordinator.post("/items", ["campaign": String(world.campaignID), "region": String(regionID), "kind": "roadmap"])
+            #expect(created.location?.hasPrefix("/items/") == true)
+            let item = try await coordinator.follow(created)
+            #expect(item.html.contains("Забайкальский край") && item.html.contains("региональный уровень"))
+            page = try await coordinator.get("/regions/R1/roadmap")
+            #expect(page.html.contains("href=\"\(created.location!)\"") && !page.html.contains("Начать региональную дорожную карту"))
+            #expect(page.html.contains("В дорожной карте нет ни одного мероприятия."))
+
+            let federal = try await Browser.signedIn(client, "federal")
+            let table = try await federal.get("/monitoring?region=R1")
+            #expect(table.html.contains("href=\"/regions/R1/roadmap?campaign="))
+            let seen = try await federal.get("/regions/R1/roadmap")
+            #expect(seen.status == .ok && seen.html.contains("href=\"\(created.location!)\"") && !seen.html.contains("name=\"kind\""))
+
+            let other = try await Browser.signedIn(client, "reg-R2")
+            #expect(try await other.get("/regions/R1/roadmap").status == .notFound)
+            #expect(try await other.get(created.location!).status == .notFound)
+        }
+    }
+}

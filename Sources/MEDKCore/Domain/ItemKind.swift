@@ -49,6 +49,9 @@ public enum ItemKind: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// Kinds a region keeps itself: its regional roadmap (the regional complex of measures).
+    public var allowedForRegion: Bool { self == .roadmap }
+
     /// Measure reports are created by reporting a measure, not directly.
     public var isCreatedDirectly: Bool { self != .measureReport }
 

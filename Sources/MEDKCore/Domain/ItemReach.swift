@@ -16,6 +16,10 @@ public enum ItemReach: Sendable, Hashable, Comparable {
     case municipalItemsIn(region: Int64)
     /// One school's items in one campaign: what a curator was assigned.
     case curated(CampaignSchool)
+    /// A region's own items (its regional roadmap), not its municipalities' or schools'.
+    case regionalItemsOf(region: Int64)
+    /// The own items of every region: what the federal operator reviews.
+    case regionalItems
 
     public func covers(_ scope: ItemScope) -> Bool {
         switch self {
@@ -26,6 +30,8 @@ public enum ItemReach: Sendable, Hashable, Comparable {
         case .municipalItemsOf(let id): scope.isMunicipal && scope.path.municipalityID == id
         case .municipalItemsIn(let id): scope.isMunicipal && scope.path.regionID == id
         case .curated(let pair): scope.campaignID == pair.campaignID && scope.path.schoolID == pair.schoolID
+        case .regionalItemsOf(let id): scope.isRegional && scope.path.regionID == id
+        case .regionalItems: scope.isRegional
         }
     }
 
@@ -39,6 +45,8 @@ public enum ItemReach: Sendable, Hashable, Comparable {
         case .municipalItemsOf(let id): (4, id, 0)
         case .municipalItemsIn(let id): (5, id, 0)
         case .curated(let pair): (6, pair.campaignID, pair.schoolID)
+        case .regionalItemsOf(let id): (7, id, 0)
+        case .regionalItems: (8, 0, 0)
         }
     }
 
@@ -61,6 +69,7 @@ public struct ItemVisibility: Sendable, Hashable {
             case .municipalItemsIn(let region): !unique.contains(.region(region))
             case .municipalItemsOf(let municipality): !unique.contains(.municipality(municipality))
             case .curated(let pair): !unique.contains(.school(pair.schoolID))
+            case .regionalItemsOf(let region): !unique.contains(.region(region)) && !unique.contains(.regionalItems)
             default: true
             }
         }.sorted()
@@ -77,7 +86,7 @@ public struct ItemVisibility: Sendable, Hashable {
         var regions: Set<Int64> = []
         for reach in reaches {
             switch reach {
-            case .region(let id), .municipalItemsIn(let id): regions.insert(id)
+            case .region(let id), .municipalItemsIn(let id), .regionalItemsOf(let id): regions.insert(id)
             default: return nil
             }
         }

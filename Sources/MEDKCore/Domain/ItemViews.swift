@@ -107,9 +107,11 @@ public struct ItemSummary: Codable, Sendable, Hashable {
     public var schoolID: Int64?
     public var schoolCode: String?
     public var schoolName: String?
-    public var municipalityID: Int64
-    public var municipalityName: String
+    /// Nil for a region's own item (its regional roadmap).
+    public var municipalityID: Int64?
+    public var municipalityName: String?
     public var regionID: Int64
+    public var regionName: String
     public var timeZone: String
     public var riskFactorID: Int64?
     public var measureID: Int64?
@@ -118,6 +120,10 @@ public struct ItemSummary: Codable, Sendable, Hashable {
     public var updatedAt: Date
     /// Latest file version, if any.
     public var latestVersion: Int?
+
+    /// Who keeps the item: the school, the municipality or the region, by name.
+    public var ownerName: String { schoolName ?? municipalityName ?? regionName }
+    public var owner: OwnerLevel { schoolID != nil ? .school : municipalityID != nil ? .municipality : .region }
 }
 
 /// Everything a reviewer or owner sees when opening an item.

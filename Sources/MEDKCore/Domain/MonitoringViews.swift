@@ -33,11 +33,15 @@ public struct OverdueMeasure: Codable, Sendable, Hashable {
     public var reportState: ReviewState?
     public var schoolCode: String?
     public var schoolName: String?
-    public var municipalityCode: String
-    public var municipalityName: String
+    /// Nil for a measure of the region's own roadmap.
+    public var municipalityCode: String?
+    public var municipalityName: String?
     public var regionCode: String
     public var regionName: String
     public var timeZone: String
+
+    /// Whose measure it is: the school, the municipality or the region, by name.
+    public var ownerName: String { schoolName ?? municipalityName ?? regionName }
 }
 
 /// How the overdue list is ordered.

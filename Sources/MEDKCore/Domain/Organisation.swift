@@ -57,13 +57,30 @@ public struct School: Codable, Sendable, Hashable {
 /// Where an organisation sits in the tree: enough for the policy to decide.
 public struct OrganisationPath: Codable, Sendable, Hashable {
     public var regionID: Int64
-    public var municipalityID: Int64
-    /// Nil for things owned by a municipality (its roadmap).
+    /// Nil for things owned by the region itself (its roadmap).
+    public var municipalityID: Int64?
+    /// Nil for things owned by a municipality (its package) or by the region.
     public var schoolID: Int64?
 
-    public init(regionID: Int64, municipalityID: Int64, schoolID: Int64?) {
+    public init(regionID: Int64, municipalityID: Int64?, schoolID: Int64?) {
         self.regionID = regionID
         self.municipalityID = municipalityID
         self.schoolID = schoolID
     }
+
+    /// The region's own place: what its regional roadmap belongs to.
+    public static func region(_ regionID: Int64) -> OrganisationPath {
+        OrganisationPath(regionID: regionID, municipalityID: nil, schoolID: nil)
+    }
+
+    public var level: OwnerLevel {
+        if schoolID != nil { return .school }
+        return municipalityID != nil ? .municipality : .region
+    }
+}
+
+/// Who keeps an item: a school its programme documents, a municipality its package, a region
+/// its regional roadmap (the regional complex of measures).
+public enum OwnerLevel: String, Codable, Sendable, CaseIterable {
+    case school, municipality, region
 }

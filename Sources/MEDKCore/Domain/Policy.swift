@@ -40,11 +40,19 @@ public struct ItemScope: Sendable, Hashable {
         self.submittedBy = submittedBy
     }
 
-    public var isMunicipal: Bool { path.schoolID == nil }
+    /// A municipality's own item (its package), not its schools'.
+    public var isMunicipal: Bool { path.level == .municipality }
+    /// A region's own item (its regional roadmap).
+    public var isRegional: Bool { path.level == .region }
 
     /// A municipality's own documents (its package) in a campaign.
     public static func municipal(campaignID: Int64, regionID: Int64, municipalityID: Int64) -> ItemScope {
         ItemScope(campaignID: campaignID, path: OrganisationPath(regionID: regionID, municipalityID: municipalityID, schoolID: nil))
+    }
+
+    /// A region's own documents (its regional roadmap) in a campaign.
+    public static func regional(campaignID: Int64, regionID: Int64) -> ItemScope {
+        ItemScope(campaignID: campaignID, path: .region(regionID))
     }
 }
 
@@ -173,21 +181,25 @@ public enum Policy {
         }
     }
 
-    /// The owner of a school item is that school's team; of a municipal item, its coordinator.
+    /// The owner of a school item is that school's team; of a municipal item, its coordinator; of
+    /// a regional item (the regional roadmap), the region's coordinator.
     private static func owns(_ grant: RoleGrant) -> [ItemReach] {
         guard let id = grant.organisationID else { return [] }
         switch grant.role {
         case .school: return [.school(id)]
         case .municipal: return [.municipalItemsOf(municipality: id)]
+        case .regional: return [.regionalItemsOf(region: id)]
         default: return []
         }
     }
 
-    /// School items are reviewed by their assigned curators; municipal ones by the region.
+    /// School items are reviewed by their assigned curators; municipal ones by the region; the
+    /// regional roadmap by the federal operator (FIOCO).
     private static func reviews(_ grant: RoleGrant, _ actor: Actor) -> [ItemReach] {
         switch grant.role {
         case .curator: return actor.curatedSchools.map { .curated($0) }
         case .regional: return grant.organisationID.map { [.municipalItemsIn(region: $0)] } ?? []
+        case .federal: return [.regionalItems]
         default: return []
         }
     }
@@ -214,6 +226,9 @@ public enum Policy {
             }
             if scope.isMunicipal {
                 return .forbidden("Муниципальные документы проверяет региональный координатор своего региона.")
+            }
+            if scope.isRegional {
+                return .forbidden("Региональную дорожную карту проверяет федеральный оператор (ФИОКО).")
             }
             // Name the real reason: a coordinator who sees the school is not a curator at all.
             if actor.grants.contains(where: { $0.role == .curator }) {

@@ -90,7 +90,7 @@ public enum ComplianceTable {
 
     /// One overdue measure: its due date a date and its days a number, for Excel.
     public static func overdueCells(_ measure: OverdueMeasure) -> [ExportTable.Cell] {
-        [.text(measure.regionName), .text(measure.municipalityName), .text(measure.schoolCode ?? ""), .text(measure.schoolName ?? ""),
+        [.text(measure.regionName), .text(measure.municipalityName ?? ""), .text(measure.schoolCode ?? ""), .text(measure.schoolName ?? ""),
          .text(measure.title), .date(measure.dueDate), .number(measure.daysOverdue), .text(measure.reportState?.russianName ?? "не начат"),
          .text(measure.responsible)]
     }

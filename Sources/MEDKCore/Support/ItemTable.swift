@@ -8,7 +8,7 @@ public enum ItemTable {
 
     public static func cells(_ item: ItemSummary) -> [ExportTable.Cell] {
         [.number(Int(item.id)), .text(item.kindName), .text(item.title), .text(item.stateName), .text(item.schoolCode ?? ""),
-         .text(item.schoolName ?? ""), .text(item.municipalityName), .number(item.revision),
+         .text(item.schoolName ?? ""), .text(item.municipalityName ?? "уровень региона: \(item.regionName)"), .number(item.revision),
          item.latestVersion.map(ExportTable.Cell.number) ?? .empty,
          item.submittedAt.map { .dateTime($0, zone: item.timeZone) } ?? .empty, .dateTime(item.updatedAt, zone: item.timeZone)]
     }

@@ -3,19 +3,22 @@ import Foundation
 public struct NewItem: Codable, Sendable, Hashable {
     public var campaignID: Int64
     public var kind: ItemKind
-    /// Exactly one owner: a school, or a municipality (its roadmap and supporting documents).
+    /// Exactly one owner: a school, a municipality (its roadmap and supporting documents), or a
+    /// region (its regional roadmap).
     public var schoolID: Int64?
     public var municipalityID: Int64?
+    public var regionID: Int64?
     /// For an anti-risk programme: the chosen risk factor it answers.
     public var riskFactorID: Int64?
     public var title: String?
 
-    public init(campaignID: Int64, kind: ItemKind, schoolID: Int64? = nil, municipalityID: Int64? = nil,
+    public init(campaignID: Int64, kind: ItemKind, schoolID: Int64? = nil, municipalityID: Int64? = nil, regionID: Int64? = nil,
                 riskFactorID: Int64? = nil, title: String? = nil) {
         self.campaignID = campaignID
         self.kind = kind
         self.schoolID = schoolID
         self.municipalityID = municipalityID
+        self.regionID = regionID
         self.riskFactorID = riskFactorID
         self.title = title
     }
@@ -79,10 +82,17 @@ extension MEDKService {
     }
 
     private static func ownerPath(_ store: any StoreReading, _ request: NewItem) throws -> OrganisationPath {
-        if let schoolID = request.schoolID {
-            guard request.municipalityID == nil else {
-                throw MEDKError.rejected("one_owner", "Укажите владельца одного: школу или муниципалитет.")
+        guard [request.schoolID, request.municipalityID, request.regionID].compactMap({ $0 }).count <= 1 else {
+            throw MEDKError.rejected("one_owner", "Укажите владельца одного: школу, муниципалитет или регион.")
+        }
+        if let regionID = request.regionID {
+            guard try store.region(id: regionID) != nil else { throw MEDKError.notFound("Регион") }
+            guard request.kind.allowedForRegion else {
+                throw MEDKError.rejected("kind_not_for_region", "Регион ведёт только свою дорожную карту, а не «\(request.kind.russianName)».")
             }
+            return .region(regionID)
+        }
+        if let schoolID = request.schoolID {
             guard let place = try store.schoolPlace(schoolID: schoolID) else { throw MEDKError.notFound("Школа") }
             guard try store.participates(campaignID: request.campaignID, schoolID: schoolID) else {
                 throw MEDKError.rejected("not_in_campaign", "Школа не участвует в этой кампании.")
@@ -90,7 +100,7 @@ extension MEDKService {
             return place.path
         }
         guard let municipalityID = request.municipalityID, let municipality = try store.municipality(id: municipalityID) else {
-            throw MEDKError.rejected("owner_required", "Укажите владельца: школу или муниципалитет.")
+            throw MEDKError.rejected("owner_required", "Укажите владельца: школу, муниципалитет или регион.")
         }
         guard request.kind.allowedForMunicipality else {
             throw MEDKError.rejected("kind_not_for_municipality", "«\(request.kind.russianName)» ведёт школа, а не муниципалитет.")
@@ -266,7 +276,7 @@ extension MEDKService {
         case .roadmap:
             // Completeness does not depend on time; any instant will do for the overdue flag.
             let measures = try store.measures(roadmapID: item.id, calendar: try item.calendar(), at: .distantPast)
-            return RoadmapCompleteness.problems(measures, isMunicipal: item.isMunicipal)
+            return RoadmapCompleteness.problems(measures, owner: item.owner)
         case .measureReport:
             var problems: [String] = []
             let measure = try item.measureID.flatMap { try store.measure(id: $0, calendar: try item.calendar(), at: .distantPast) }

@@ -55,7 +55,7 @@ extension MEDKService {
                     if let school = try store.school(id: id) { schools[id] = school }
                 case .curated(let pair):
                     if let school = try store.school(id: pair.schoolID) { schools[school.id] = school }
-                case .municipalItemsOf, .municipalItemsIn:
+                case .municipalItemsOf, .municipalItemsIn, .regionalItemsOf, .regionalItems:
                     break
                 }
                 if schools.count > limit { return nil }
@@ -107,7 +107,7 @@ extension MEDKService {
         case .roadmap:
             let measures = try store.measures(roadmapID: item.id, calendar: calendar, at: now)
             detail.measures = measures
-            detail.completenessProblems = RoadmapCompleteness.problems(measures, isMunicipal: item.isMunicipal)
+            detail.completenessProblems = RoadmapCompleteness.problems(measures, owner: item.owner)
         case .measureReport:
             detail.measure = try item.measureID.flatMap { try store.measure(id: $0, calendar: calendar, at: now) }
         default:

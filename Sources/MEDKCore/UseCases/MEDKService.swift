@@ -11,6 +11,10 @@ public final class MEDKService: Sendable {
     public let hasher: PasswordHasher
     /// Hashing on threads of its own, bounded: see `PasswordWork`.
     let passwords: PasswordWork
+    /// Compliance reports built at once: each already uses every core (see `ChunkedWork`), so more
+    /// at a time only hold more memory — a region's report holds its 1,700 school lines while it is
+    /// built. The rest wait their turn, and past `queueLimit` are told the server is busy.
+    let reportGate: WorkGate
     public let loginThrottle: LoginThrottle
     let throttleNotes = ThrottleNotes()
     public let sessionLifetime: TimeInterval
@@ -45,6 +49,7 @@ public final class MEDKService: Sendable {
         self.clock = clock
         self.hasher = hasher
         self.passwords = PasswordWork(hasher: hasher)
+        self.reportGate = Self.makeReportGate()
         self.loginThrottle = loginThrottle
         self.sessionLifetime = sessionLifetime
         self.sessionIdleTimeout = sessionIdleTimeout
@@ -56,12 +61,18 @@ public final class MEDKService: Sendable {
         files = other.files
         hasher = other.hasher
         passwords = other.passwords
+        reportGate = other.reportGate
         loginThrottle = other.loginThrottle
         sessionLifetime = other.sessionLifetime
         sessionIdleTimeout = other.sessionIdleTimeout
         dataDirectory = other.dataDirectory
         logger = other.logger
         self.clock = clock
+    }
+
+    static func makeReportGate() -> WorkGate {
+        WorkGate(width: ChunkedWork.workers, queueLimit: 256, refusal: MEDKError(
+            .unavailable, code: "busy", message: "Сервер сейчас занят построением отчётов о сроках. Повторите через минуту.", retryAfter: 60))
     }
 
     /// The same database and files seen through another clock (demo history, tests).

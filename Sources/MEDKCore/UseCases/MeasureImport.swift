@@ -76,7 +76,7 @@ extension MEDKService {
                     \(existing); всего может быть не более \(Self.maximumMeasuresPerRoadmap).
                     """)
             }
-            let fields = try MeasureImportPlan.fields(preview.measures, isMunicipal: roadmap.isMunicipal)
+            let fields = try MeasureImportPlan.fields(preview.measures, owner: roadmap.owner)
             let ids = try store.insertMeasures(roadmap: roadmap, position: try store.nextMeasurePosition(roadmapID: roadmapID),
                                                fields, at: now)
             try store.touchItem(id: roadmapID, at: now)
@@ -171,7 +171,7 @@ enum MeasureImportPlan {
     /// Longest text a measure's field may hold, as for measures typed in.
     static let maximumFieldLength = 2_000
 
-    static func fields(_ measures: [ImportedMeasure], isMunicipal: Bool) throws -> [MeasureFields] {
+    static func fields(_ measures: [ImportedMeasure], owner: OwnerLevel) throws -> [MeasureFields] {
         var fields: [MeasureFields] = []
         var problems: [String] = []
         for (index, measure) in measures.enumerated() {
@@ -180,7 +180,7 @@ enum MeasureImportPlan {
                 problems += rowProblems.map { "Строка \(measure.line): \($0)" }
                 continue
             }
-            fields += occurrences(measure, seriesKey: index, isMunicipal: isMunicipal)
+            fields += occurrences(measure, seriesKey: index, owner: owner)
         }
         guard problems.isEmpty else {
             throw MEDKError.rejected("invalid_import", "Таблицу нельзя импортировать: исправьте строки и загрузите её снова.",
@@ -205,11 +205,12 @@ enum MeasureImportPlan {
     }
 
     /// One stored measure per due date; a row with no understood date is kept, undated.
-    static func occurrences(_ measure: ImportedMeasure, seriesKey: Int, isMunicipal: Bool) -> [MeasureFields] {
+    static func occurrences(_ measure: ImportedMeasure, seriesKey: Int, owner: OwnerLevel) -> [MeasureFields] {
+        let isMunicipal = owner == .municipality
         let dates: [CalendarDate?] = measure.dueDates.isEmpty ? [nil] : measure.dueDates
         assert(dates.count == measure.occurrenceCount)
         let isSeries = dates.count > 1 || measure.recurrence != nil
-        // A school roadmap has no tracks: a track heading above its rows is kept as their section.
+        // Only a municipal roadmap has FIOCO's tracks: elsewhere a track heading above the rows is kept as their section.
         let section = measure.section ?? (isMunicipal ? nil : measure.track)
         let imported = ImportedMeasureFields(
             deadlineText: measure.deadlineText, recurrence: measure.recurrence, seriesKey: isSeries ? seriesKey : nil,

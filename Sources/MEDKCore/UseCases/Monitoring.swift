@@ -38,7 +38,7 @@ extension MEDKService {
     /// municipality with its schools. As of a past date it costs what it costs for now.
     public func deadlines(_ query: DeadlinesQuery, for actor: Actor) async throws -> ComplianceReport {
         let now = now()
-        return try await read { store in
+        return try await reportGate.holding { try await self.read { store in
             let campaign = try Self.campaignForReport(store, code: query.campaignCode)
             let territory = try Self.territory(store, regionCode: query.regionCode, municipalityCode: query.municipalityCode, actor: actor)
             _ = try Policy.authorize(actor, .viewMonitoring(territory.scope))
@@ -53,7 +53,7 @@ extension MEDKService {
                                                               for: actor, now: now)
             }
             return report
-        }
+        } }
     }
 
     /// Each municipality of a region's report with its own roadmap (or none started), counted today.

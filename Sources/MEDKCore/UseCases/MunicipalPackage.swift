@@ -60,7 +60,7 @@ extension MEDKService {
             if let roadmap = parts.first(where: { $0.kind == .roadmap })?.items.first {
                 let calendar = try RegionCalendar.cached(roadmap.timeZone)
                 gaps += RoadmapCompleteness.problems(try store.measures(roadmapID: roadmap.id, calendar: calendar, at: now),
-                                                     isMunicipal: true).map { "Дорожная карта: \($0)" }
+                                                     owner: .municipality).map { "Дорожная карта: \($0)" }
                 if roadmap.state != .confirmed {
                     gaps.append("Дорожная карта ещё не подтверждена региональным координатором (сейчас — «\(roadmap.stateName)»).")
                 }

@@ -215,9 +215,14 @@ extension MEDKService {
             problems.append("Поле «\(name)» длиннее 2000 символов.")
         }
         var factorID: Int64?
-        if roadmap.isMunicipal {
+        switch roadmap.owner {
+        case .municipality:
             if input.riskFactorNumber != nil { problems.append("В муниципальной дорожной карте мероприятия группируются по направлениям, а не по факторам риска.") }
-        } else {
+        case .region:
+            if input.riskFactorNumber != nil || input.track != nil || input.regionalMeasure != nil {
+                problems.append("В региональной дорожной карте мероприятия группируются по этапам и задачам, без факторов риска, треков и ссылок на региональные мероприятия.")
+            }
+        case .school:
             if input.track != nil || input.regionalMeasure != nil {
                 problems.append("Направление и региональное мероприятие указываются только в муниципальной дорожной карте.")
             }

@@ -41,7 +41,7 @@ enum ItemPages {
             }
             let detail = try await request.service.createItem(NewItem(
                 campaignID: campaign, kind: kind, schoolID: form["school"].flatMap(Int64.init),
-                municipalityID: form["municipality"].flatMap(Int64.init),
+                municipalityID: form["municipality"].flatMap(Int64.init), regionID: form["region"].flatMap(Int64.init),
                 riskFactorID: form["riskFactor"].flatMap(Int64.init), title: form["title"]), by: actor)
             return request.redirect("/items/\(detail.item.id)", success: "Создано: «\(detail.item.title)». Загрузите файл и отправьте на проверку.")
         }

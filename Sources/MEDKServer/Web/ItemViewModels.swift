@@ -23,9 +23,10 @@ struct ItemRowView: Sendable {
         kindName = item.kindName
         stateName = item.stateName
         stateClass = Presentation.stateClass(item.state)
-        schoolName = item.schoolName ?? item.municipalityName
+        schoolName = item.ownerName
         schoolCode = item.schoolCode
-        municipalityName = item.municipalityName
+        // Under the owner: its municipality, or for the region's own roadmap what it is.
+        municipalityName = item.municipalityName ?? (item.schoolID == nil ? "региональный уровень" : "")
         updatedAt = Presentation.time(item.updatedAt, zone: item.timeZone)
         submittedAt = Presentation.time(item.submittedAt, zone: item.timeZone)
         latestVersion = item.latestVersion

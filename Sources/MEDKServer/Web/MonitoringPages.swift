@@ -97,6 +97,7 @@ enum MonitoringPages {
         var partsXlsxHref: String?
         /// A region's page: its municipalities' packages as FIOCO evaluated them.
         var evaluationsHref: String?
+        var regionalRoadmapHref: String?
         var overdueHref: String
         var legend: [Cell]
         /// A municipality's own roadmap, today.
@@ -192,6 +193,7 @@ enum MonitoringPages {
                 xlsxHref: link(request, path: "/monitoring.xlsx", dropping: ["cursor", "from"]),
                 partsXlsxHref: report.parts.isEmpty ? nil : link(request, path: "/monitoring.xlsx", dropping: ["cursor", "from"], adding: ["table": "parts"]),
                 evaluationsHref: report.level == .region ? report.scopeCode.map { "/regions/\($0)/evaluations?campaign=\(report.campaignCode)" } : nil,
+                regionalRoadmapHref: report.level == .region ? report.scopeCode.map { "/regions/\($0)/roadmap?campaign=\(report.campaignCode)" } : nil,
                 overdueHref: link(request, path: "/monitoring/overdue", dropping: ["cursor", "from", "asOf", "lagging"]),
                 legend: MilestoneStatus.allCases.map { Cell(statusName: $0.russianName, statusClass: Presentation.statusClass($0), dueDate: "") },
                 municipalRoadmap: report.municipalRoadmap.map { MunicipalRoadmapView($0, municipalityCode: report.scopeCode ?? "") },
@@ -244,6 +246,18 @@ enum MonitoringPages {
         web.get("/evaluations") { request in
             request.redirect("/regions/" + (try await ownOrganisation(request, .regional,
                                                                       refusal: "Оценки пакетов своего региона видит региональный координатор.")) + "/evaluations")
+        }
+
+        web.get("/regional-roadmap") { request in
+            request.redirect("/regions/" + (try await ownOrganisation(request, .regional,
+                                                                      refusal: "Региональную дорожную карту ведёт региональный координатор.")) + "/roadmap")
+        }
+
+        web.get("/regions/{code}/roadmap") { request in
+            let actor = try request.actor()
+            guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+            let view = try await request.service.regionalRoadmap(regionCode: code, campaignCode: request.query("campaign"), for: actor)
+            return await request.page("regional_roadmap", title: "Региональная дорожная карта: \(view.region.name)", RegionalRoadmapPage(view))
         }
 
         web.get("/municipality") { request in
@@ -357,8 +371,8 @@ enum MonitoringPages {
     static func overdueRow(_ measure: OverdueMeasure) -> OverdueRow {
         OverdueRow(measureHref: measure.reportItemID.map { "/items/\($0)" } ?? "/items/\(measure.roadmapID)#measure-\(measure.measureID)",
                    title: measure.title, task: measure.task, schoolHref: measure.schoolCode.map { "/schools/\($0)" },
-                   owner: measure.schoolName.map { "\($0) (\(measure.schoolCode ?? ""))" } ?? measure.municipalityName,
-                   municipalityName: measure.municipalityName, dueDate: measure.dueDate.russian,
+                   owner: measure.schoolName.map { "\($0) (\(measure.schoolCode ?? ""))" } ?? measure.ownerName,
+                   municipalityName: measure.municipalityName ?? "региональная дорожная карта", dueDate: measure.dueDate.russian,
                    daysOverdue: Presentation.days(measure.daysOverdue),
                    reportName: measure.reportState?.russianName ?? "отчёт не начат",
                    reportClass: measure.reportState.map(Presentation.stateClass) ?? "state-draft",

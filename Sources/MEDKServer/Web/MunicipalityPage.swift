@@ -42,3 +42,29 @@ struct MunicipalityPage: Sendable {
         evaluationSummary = package.evaluation.map { "версия \($0.version): \($0.total) из \($0.maximum)" } ?? "не оценён"
     }
 }
+
+/// A region's own roadmap: where it stands, what it still lacks, and for the region's coordinator
+/// the button to start it.
+struct RegionalRoadmapPage: Sendable {
+    var name: String
+    var code: String
+    var campaignName: String
+    var campaignID: Int64
+    var regionID: Int64
+    var roadmap: ItemRowView?
+    var measuresSummary: String
+    var problems: [String]
+    var canStart: Bool
+
+    init(_ view: RegionalRoadmap) {
+        name = view.region.name
+        code = view.region.code
+        campaignName = view.campaign.name
+        campaignID = view.campaign.id
+        regionID = view.region.id
+        roadmap = view.roadmap.map(ItemRowView.init)
+        measuresSummary = "мероприятий \(view.measures.total), подтверждено отчётов \(view.measures.confirmed), просрочено \(view.measures.overdue)"
+        problems = view.problems
+        canStart = view.canStart
+    }
+}

@@ -12,7 +12,10 @@ enum WebNavigation {
         }
         // After monitoring: a coordinator's day starts with the schools' deadlines.
         if actor.holds(.municipal) { links.append(("Пакет муниципалитета", "/municipality")) }
-        if actor.holds(.regional) { links.append(("Оценка пакетов МО", "/evaluations")) }
+        if actor.holds(.regional) {
+            links.append(("Региональная дорожная карта", "/regional-roadmap"))
+            links.append(("Оценка пакетов МО", "/evaluations"))
+        }
         links.append(("Документы", "/items"))
         if actor.holds(.regional) || actor.holds(.admin) {
             links.append(("Кураторы", "/admin/assignments"))

@@ -61,7 +61,7 @@ struct Queue: AsyncParsableCommand {
                                            as: QueueEntry.self)
         if format == .json { return try Output.json(queue.items) }
         Output.print(rows: [["№", "Школа / МО", "Документ", "Ред.", "Отправлено", "Ждёт, ч"]] + queue.items.map { entry in
-            [String(entry.item.id), entry.item.schoolName ?? entry.item.municipalityName, entry.item.title,
+            [String(entry.item.id), entry.item.ownerName, entry.item.title,
              String(entry.item.revision), Output.time(entry.waitingSince, zone: entry.item.timeZone), String(entry.waitingHours)]
         }, format: format)
         if format == .table && queue.items.isEmpty { Terminal.info("Очередь пуста.") }
@@ -92,7 +92,7 @@ struct Items: AsyncParsableCommand {
                                            as: ItemSummary.self)
         if format == .json { return try Output.json(items.items) }
         Output.print(rows: [["№", "Школа / МО", "Вид", "Название", "Состояние", "Ред.", "Версия файла"]] + items.items.map {
-            [String($0.id), $0.schoolCode ?? $0.municipalityName, $0.kindName, $0.title, $0.stateName, String($0.revision),
+            [String($0.id), $0.schoolCode ?? $0.ownerName, $0.kindName, $0.title, $0.stateName, String($0.revision),
              $0.latestVersion.map(String.init) ?? "—"]
         }, format: format == .csv ? .csv : .table)
         Paging.footer(shown: items.items.count, total: items.total, next: items.next)
@@ -116,7 +116,7 @@ enum ItemPrinter {
         let item = detail.item
         let zone = item.timeZone
         var out = "№\(item.id) \(item.title)\n"
-        out += "Вид: \(item.kindName)\nВладелец: \(item.schoolName.map { "\($0) (\(item.schoolCode ?? ""))" } ?? item.municipalityName)\n"
+        out += "Вид: \(item.kindName)\nВладелец: \(item.schoolName.map { "\($0) (\(item.schoolCode ?? ""))" } ?? item.ownerName)\n"
         out += "Состояние: \(item.stateName), редакция \(item.revision)\n"
         if let submitted = item.submittedAt { out += "Отправлено: \(Output.time(submitted, zone: zone)) — \(item.submittedBy ?? "")\n" }
         if let confirmed = detail.confirmedVersion { out += "Подтверждённая версия файла: \(confirmed)\n" }

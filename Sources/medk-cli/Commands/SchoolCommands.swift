@@ -3,7 +3,7 @@ import Foundation
 import MEDKAPI
 import MEDKCore
 
-/// Resolves codes people know (school, municipality, campaign) to the ids the API takes.
+/// Resolves codes people know (school, municipality, region, campaign) to the ids the API takes.
 enum Lookups {
     static func campaign(_ client: APIClient, code: String?) async throws -> Campaign {
         let campaigns = try await client.get("/api/v1/campaigns", as: ListResponse<Campaign>.self).items
@@ -26,15 +26,22 @@ enum Lookups {
         guard let municipality = found.first(where: { $0.code == code }) else { throw MEDKError.notFound("Муниципалитет «\(code)»") }
         return municipality
     }
+
+    static func region(_ client: APIClient, code: String) async throws -> Region {
+        let found = try await client.get("/api/v1/regions", query: ["q": code, "limit": "500"], as: Page<Region>.self).items
+        guard let region = found.first(where: { $0.code == code }) else { throw MEDKError.notFound("Регион «\(code)»") }
+        return region
+    }
 }
 
 struct Create: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Создать документ школы или муниципалитета (черновик).",
+        abstract: "Создать документ школы, муниципалитета или региональную дорожную карту (черновик).",
         discussion: "Виды: \(ItemKind.allCases.filter(\.isCreatedDirectly).map { "\($0.rawValue) — \($0.russianName)" }.joined(separator: "; ")).")
     @Argument(help: "Вид документа.") var kind: String
     @Option(name: .long, help: "Код школы-владельца.") var school: String?
     @Option(name: .long, help: "Код муниципалитета-владельца (муниципальная дорожная карта и документы).") var municipality: String?
+    @Option(name: .long, help: "Код региона-владельца (региональная дорожная карта: вид roadmap).") var region: String?
     @Option(name: .long, help: "Код кампании; по умолчанию — последняя.") var campaign: String?
     @Option(name: .long, help: "Номер фактора риска (для antirisk_programme).") var risk: Int?
     @Option(name: .long, help: "Название; по умолчанию — по виду документа.") var title: String?
@@ -43,7 +50,9 @@ struct Create: AsyncParsableCommand {
         guard ItemKind(rawValue: kind) != nil else {
             throw ValidationError("Неизвестный вид «\(kind)». Допустимы: \(ItemKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        guard (school == nil) != (municipality == nil) else { throw ValidationError("Укажите владельца: --school или --municipality.") }
+        guard [school, municipality, region].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("Укажите одного владельца: --school, --municipality или --region.")
+        }
     }
 
     func run() async throws {
@@ -55,6 +64,9 @@ struct Create: AsyncParsableCommand {
         }
         if let municipality {
             request.municipalityID = try await Lookups.municipality(client, code: municipality).id
+        }
+        if let region {
+            request.regionID = try await Lookups.region(client, code: region).id
         }
         if let risk {
             let detail = try await client.get("/api/v1/campaigns/\(campaign.id)", as: CampaignDetail.self)

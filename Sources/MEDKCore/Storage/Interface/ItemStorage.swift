@@ -22,7 +22,8 @@ struct StoredItem: Sendable {
         OrganisationPath(regionID: summary.regionID, municipalityID: summary.municipalityID, schoolID: summary.schoolID)
     }
     var scope: ItemScope { ItemScope(campaignID: summary.campaignID, path: path, submittedBy: submittedByID) }
-    var isMunicipal: Bool { summary.schoolID == nil }
+    var owner: OwnerLevel { path.level }
+    var isMunicipal: Bool { owner == .municipality }
 }
 
 extension StoredItem {
@@ -119,6 +120,8 @@ struct ItemListFilter: Sendable, Hashable {
     var schoolID: Int64?
     /// A municipality's own items (its package), not its schools'.
     var municipalOwnID: Int64?
+    /// A region's own items (its regional roadmap), not its municipalities' or schools'.
+    var regionalOwnID: Int64?
     var state: ReviewState?
     var kind: ItemKind?
 }

@@ -7,7 +7,7 @@ private enum ItemSQL {
         i.id, i.campaign_id, i.kind, i.title, i.state, i.revision, i.school_id, s.code, s.name, i.municipality_id, m.name,
         i.region_id, r.time_zone, i.risk_factor_id, i.measure_id, i.submitted_at, u.login, i.updated_at,
         (SELECT max(version) FROM item_files f WHERE f.item_id = i.id),
-        i.created_by, i.first_submitted_at, i.submitted_by, i.decided_at, i.decided_by, i.first_confirmed_at, i.confirmed_version
+        i.created_by, i.first_submitted_at, i.submitted_by, i.decided_at, i.decided_by, i.first_confirmed_at, i.confirmed_version, r.name
         """
     /// Every join is a LEFT JOIN on a key the item always has: the names are looked up row by row
     /// and the planner cannot start from municipalities, so a newest-first page reads only its page.
@@ -21,7 +21,7 @@ private enum ItemSQL {
         return ItemSummary(
             id: row[0], campaignID: row[1], kind: kind, kindName: kind.russianName, title: row[3], state: state,
             stateName: state.russianName, revision: row[5], schoolID: row[6], schoolCode: row[7], schoolName: row[8],
-            municipalityID: row[9], municipalityName: row[10], regionID: row[11], timeZone: row[12], riskFactorID: row[13],
+            municipalityID: row[9], municipalityName: row[10], regionID: row[11], regionName: row[26], timeZone: row[12], riskFactorID: row[13],
             measureID: row[14], submittedAt: try row.instantIfPresent(15), submittedBy: row[16], updatedAt: try row.instant(17),
             latestVersion: row[18])
     }
@@ -50,7 +50,8 @@ extension SQLiteTransaction {
     /// the reach is made of whole territories and the filter of campaign, kind and state; nil when it
     /// is not (a school's, a curator's or a reviewer's list is short and counted from the items).
     private func tally(_ visibility: ItemVisibility, _ filter: ItemListFilter) throws -> Int? {
-        guard visibility.excludingSubmittedBy == nil, filter.schoolID == nil, filter.municipalOwnID == nil, !visibility.isNothing else {
+        guard visibility.excludingSubmittedBy == nil, filter.schoolID == nil, filter.municipalOwnID == nil, filter.regionalOwnID == nil,
+              !visibility.isNothing else {
             return nil
         }
         var reach: [String] = []
@@ -60,8 +61,10 @@ extension SQLiteTransaction {
             case .everything: reach.append("1")
             case .region(let id): reach.append("region_id = ?"); arguments += [id]
             case .municipality(let id): reach.append("municipality_id = ?"); arguments += [id]
-            case .municipalItemsOf(let id): reach.append("(municipal = 1 AND municipality_id = ?)"); arguments += [id]
-            case .municipalItemsIn(let id): reach.append("(municipal = 1 AND region_id = ?)"); arguments += [id]
+            case .municipalItemsOf(let id): reach.append("(owner = 1 AND municipality_id = ?)"); arguments += [id]
+            case .municipalItemsIn(let id): reach.append("(owner = 1 AND region_id = ?)"); arguments += [id]
+            case .regionalItemsOf(let id): reach.append("(owner = 2 AND region_id = ?)"); arguments += [id]
+            case .regionalItems: reach.append("owner = 2")
             case .school, .curated: return nil
             }
         }
@@ -92,6 +95,9 @@ extension SQLiteTransaction {
         }
         if let school = filter.schoolID { conditions.append("i.school_id = ?", school) }
         if let municipality = filter.municipalOwnID { conditions.append("i.school_id IS NULL AND i.municipality_id = ?", municipality) }
+        if let region = filter.regionalOwnID {
+            conditions.append("i.school_id IS NULL AND i.municipality_id IS NULL AND i.region_id = ?", region)
+        }
         if let state = filter.state { conditions.append("i.state = ?", state) }
         if let kind = filter.kind { conditions.append("i.kind = ?", kind) }
         return conditions
@@ -104,7 +110,7 @@ extension SQLiteTransaction {
                    ifnull(sum(m.report_first_confirmed_at IS NULL AND m.due_date < ?), 0),
                    ifnull(sum(report.state = 'confirmed'), 0)
             FROM items i LEFT JOIN measures m ON m.roadmap_id = i.id LEFT JOIN items report ON report.measure_id = m.id
-            WHERE i.campaign_id = ? AND i.region_id = ? AND i.school_id IS NULL AND i.kind = 'roadmap'
+            WHERE i.campaign_id = ? AND i.region_id = ? AND i.school_id IS NULL AND i.municipality_id IS NOT NULL AND i.kind = 'roadmap'
             GROUP BY i.id
             """), arguments: [today, campaignID, regionID]).map { row in
             var totals = MeasureTotals()

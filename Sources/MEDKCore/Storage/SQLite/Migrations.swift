@@ -36,6 +36,10 @@ enum Migrations {
         migrator.registerMigration("v9_package_evaluations") { db in
             try db.execute(sql: v9)
         }
+        migrator.registerMigration("v10_regional_roadmaps") { db in
+            try relaxMunicipalityForRegionalItems(db)
+            try db.execute(sql: v10)
+        }
         return migrator
     }
 
@@ -604,5 +608,93 @@ enum Migrations {
     BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
     CREATE TRIGGER package_evaluation_scores_undeletable BEFORE DELETE ON package_evaluation_scores
     BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
+    """
+
+    /// A region's own items (its regional roadmap) and their measures have no municipality. SQLite
+    /// documents removing a NOT NULL constraint by editing the table's stored definition (the
+    /// "writable_schema" procedure of ALTER TABLE's "other kinds of schema changes"): rows on disk
+    /// do not change, so it costs nothing at national size, where rebuilding `items` and
+    /// `measures` took minutes. Every existing row keeps its municipality.
+    static func relaxMunicipalityForRegionalItems(_ db: Database) throws {
+        let required = "municipality_id INTEGER NOT NULL REFERENCES municipalities(id)"
+        let optional = "municipality_id INTEGER REFERENCES municipalities(id)"
+        let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+        try db.execute(sql: "PRAGMA writable_schema = ON")
+        try db.execute(sql: "UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name IN ('items', 'measures')",
+                       arguments: [required, optional])
+        let changed = db.changesCount
+        try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+        try db.execute(sql: "PRAGMA writable_schema = OFF")
+        guard changed == 2, try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('items', 'measures') AND instr(sql, ?) > 0
+            """, arguments: [optional]) == 2 else {
+            throw MEDKError(.internalFailure, code: "unexpected_schema",
+                            message: "Схема базы данных отличается от ожидаемой: миграция v10 не применена, данные не изменены.")
+        }
+    }
+
+    /// Regional roadmaps: one per region and campaign; the item tallies told apart by owner (0 a
+    /// school's item, 1 a municipality's own, 2 the region's own, whose municipality is 0); the
+    /// overdue list by place puts a region's own measures (no municipality) before its municipalities'.
+    static let v10 = """
+    CREATE UNIQUE INDEX items_single_per_region ON items(campaign_id, region_id, kind)
+        WHERE school_id IS NULL AND municipality_id IS NULL AND kind IN (\(singleKindList));
+    DROP INDEX measures_open_by_place;
+    CREATE INDEX measures_open_by_place ON measures(campaign_id, region_id, ifnull(municipality_id, 0), ifnull(school_id, 0),
+        due_date, report_first_confirmed_at) WHERE report_first_confirmed_at IS NULL;
+    DROP TRIGGER IF EXISTS items_tally_insert;
+    DROP TRIGGER IF EXISTS items_tally_delete;
+    DROP TRIGGER IF EXISTS items_tally_update;
+    DROP TABLE IF EXISTS item_tallies;
+    CREATE TABLE item_tallies (
+        region_id INTEGER NOT NULL,
+        municipality_id INTEGER NOT NULL,
+        campaign_id INTEGER NOT NULL,
+        owner INTEGER NOT NULL CHECK (owner IN (0, 1, 2)),
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        item_count INTEGER NOT NULL CHECK (item_count > 0),
+        PRIMARY KEY (region_id, municipality_id, campaign_id, owner, kind, state)
+    ) WITHOUT ROWID;
+    CREATE INDEX item_tallies_municipality ON item_tallies(municipality_id);
+    INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
+        SELECT region_id, ifnull(municipality_id, 0), campaign_id,
+               CASE WHEN school_id IS NOT NULL THEN 0 WHEN municipality_id IS NOT NULL THEN 1 ELSE 2 END, kind, state, count(*)
+        FROM items GROUP BY 1, 2, 3, 4, 5, 6;
+    CREATE TRIGGER items_tally_insert AFTER INSERT ON items BEGIN
+        INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
+            VALUES (NEW.region_id, ifnull(NEW.municipality_id, 0), NEW.campaign_id,
+                    CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END,
+                    NEW.kind, NEW.state, 1)
+            ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
+    END;
+    CREATE TRIGGER items_tally_delete AFTER DELETE ON items BEGIN
+        DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0)
+            AND campaign_id = OLD.campaign_id
+            AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
+            AND kind = OLD.kind AND state = OLD.state AND item_count = 1;
+        UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id
+            AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
+            AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
+            AND kind = OLD.kind AND state = OLD.state;
+    END;
+    CREATE TRIGGER items_tally_update AFTER UPDATE OF region_id, municipality_id, campaign_id, school_id, kind, state ON items
+    WHEN OLD.region_id IS NOT NEW.region_id OR OLD.municipality_id IS NOT NEW.municipality_id
+        OR OLD.campaign_id IS NOT NEW.campaign_id OR (OLD.school_id IS NULL) IS NOT (NEW.school_id IS NULL)
+        OR OLD.kind IS NOT NEW.kind OR OLD.state IS NOT NEW.state BEGIN
+        DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0)
+            AND campaign_id = OLD.campaign_id
+            AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
+            AND kind = OLD.kind AND state = OLD.state AND item_count = 1;
+        UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id
+            AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
+            AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
+            AND kind = OLD.kind AND state = OLD.state;
+        INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
+            VALUES (NEW.region_id, ifnull(NEW.municipality_id, 0), NEW.campaign_id,
+                    CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END,
+                    NEW.kind, NEW.state, 1)
+            ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
+    END;
     """
 }

@@ -110,7 +110,7 @@ extension SQLiteTransaction {
         case .recent: [.text("m.due_date", descending: true), .integer("m.id", descending: true)]
         // Grouped by territory, then school (municipal measures first in their municipality), as the
         // index measures_open_by_place keeps them.
-        case .school: [.integer("m.region_id"), .integer("m.municipality_id"), .integer("ifnull(m.school_id, 0)"),
+        case .school: [.integer("m.region_id"), .integer("ifnull(m.municipality_id, 0)"), .integer("ifnull(m.school_id, 0)"),
                        .text("m.due_date"), .integer("m.id")]
         }
         // LEFT JOINs for the names, so that measures lead the plan in the list's own order. (Reading
@@ -121,14 +121,15 @@ extension SQLiteTransaction {
             """
         let known = page.countsTotal ? try overdueTotalOfWholeRegions(visibility, query) : nil
         // A page repeats a few municipalities and regions: their names are made into strings once.
-        var municipalities: [Int64: (code: String, name: String)] = [:]
+        var municipalities: [Int64: (code: String?, name: String?)] = [:]
         var regions: [Int64: (code: String, name: String, zone: String)] = [:]
         return try KeysetPage.fetch(db, select: """
             m.id, m.roadmap_id, m.campaign_id, m.title, m.task, m.responsible, m.due_date, report.id, report.state,
             s.code, s.name, mu.code, mu.name, r.code, r.name, r.time_zone, m.region_id, m.municipality_id
             """, from: from, countFrom: "measures m", total: known, id: "m.id", conditions, order: order, page: page) { row in
             let due = try row.decode(CalendarDate.self, at: 6)
-            let regionID: Int64 = row[16], municipalityID: Int64 = row[17]
+            // A region's own measures (its regional roadmap) have no municipality: kept under 0.
+            let regionID: Int64 = row[16], municipalityID: Int64 = row[17] ?? 0
             let today = query.todayByRegion[regionID] ?? due
             let municipality = municipalities[municipalityID] ?? (row[11], row[12])
             municipalities[municipalityID] = municipality

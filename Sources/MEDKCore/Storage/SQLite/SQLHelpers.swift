@@ -171,7 +171,7 @@ struct ReachFilter {
             arguments += StatementArguments(values)
         }
         var regions: [Int64] = [], municipalities: [Int64] = [], schools: [Int64] = []
-        var municipalOf: [Int64] = [], municipalIn: [Int64] = []
+        var municipalOf: [Int64] = [], municipalIn: [Int64] = [], regionalOf: [Int64] = []
         var curated: [Int64: [Int64]] = [:]
         for reach in visibility.reaches {
             switch reach {
@@ -182,6 +182,8 @@ struct ReachFilter {
             case .municipalItemsOf(let id): municipalOf.append(id)
             case .municipalItemsIn(let id): municipalIn.append(id)
             case .curated(let pair): curated[pair.campaignID, default: []].append(pair.schoolID)
+            case .regionalItemsOf(let id): regionalOf.append(id)
+            case .regionalItems: term("(\(school) IS NULL AND \(municipality) IS NULL)", [])
             }
         }
         if !regions.isEmpty { term("\(region) IN (\(SQLList.placeholders(regions.count)))", regions) }
@@ -191,7 +193,11 @@ struct ReachFilter {
             term("(\(school) IS NULL AND \(municipality) IN (\(SQLList.placeholders(municipalOf.count))))", municipalOf)
         }
         if !municipalIn.isEmpty {
-            term("(\(school) IS NULL AND \(region) IN (\(SQLList.placeholders(municipalIn.count))))", municipalIn)
+            term("(\(school) IS NULL AND \(municipality) IS NOT NULL AND \(region) IN (\(SQLList.placeholders(municipalIn.count))))",
+                 municipalIn)
+        }
+        if !regionalOf.isEmpty {
+            term("(\(school) IS NULL AND \(municipality) IS NULL AND \(region) IN (\(SQLList.placeholders(regionalOf.count))))", regionalOf)
         }
         for (campaignID, schoolIDs) in curated.sorted(by: { $0.key < $1.key }) {
             term("(\(school) IN (\(SQLList.placeholders(schoolIDs.count))) AND \(campaign) = ?)", schoolIDs.sorted() + [campaignID])

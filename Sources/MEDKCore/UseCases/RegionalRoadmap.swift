@@ -1,0 +1,45 @@
+import Foundation
+
+/// A region's own roadmap in a campaign (the regional complex of measures: stages, tasks under
+/// them, measures under tasks), as its coordinator keeps it and FIOCO reviews it; once confirmed,
+/// it is what municipal roadmaps implement.
+public struct RegionalRoadmap: Codable, Sendable, Hashable {
+    public var region: Region
+    public var campaign: Campaign
+    /// Nil until the region's coordinator starts it.
+    public var roadmap: ItemSummary?
+    /// Its measures counted today in the region's zone.
+    public var measures: MeasureTotals
+    /// What FIOCO's completeness criteria still miss (empty when nothing is missing or nothing started).
+    public var problems: [String]
+    /// The actor keeps it (the region's coordinator) and may start it now.
+    public var canStart: Bool
+}
+
+extension MEDKService {
+    /// The regional roadmap of `regionCode` in a campaign (the latest unless named), for whoever may see
+    /// the region's own documents: its coordinator and the federal operator.
+    public func regionalRoadmap(regionCode: String, campaignCode: String? = nil, for actor: Actor) async throws -> RegionalRoadmap {
+        let now = now()
+        return try await read { store in
+            guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
+            let campaign = try Self.campaignForReport(store, code: campaignCode)
+            let scope = ItemScope.regional(campaignID: campaign.id, regionID: region.id)
+            _ = try Policy.authorize(actor, .viewItem(scope))
+            let roadmap = try store.items(Policy.visibility(actor, .view),
+                                          ItemListFilter(campaignID: campaign.id, regionalOwnID: region.id, kind: .roadmap),
+                                          page: PageRequest(limit: 1, countsTotal: false)).items.first
+            var totals = MeasureTotals()
+            var problems: [String] = []
+            if let roadmap {
+                let measures = try store.measures(roadmapID: roadmap.id, calendar: try RegionCalendar.cached(region.timeZone), at: now)
+                totals.total = measures.count
+                totals.confirmed = measures.filter { $0.reportState == .confirmed }.count
+                totals.overdue = measures.filter(\.overdue).count
+                problems = RoadmapCompleteness.problems(measures, owner: .region)
+            }
+            return RegionalRoadmap(region: region, campaign: campaign, roadmap: roadmap, measures: totals, problems: problems,
+                                   canStart: roadmap == nil && Policy.allows(actor, .ownItem(scope)))
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import MEDKCore
+import MEDKTestSupport
+import Testing
+
+/// The region's own roadmap (the regional complex of measures): kept by the region's coordinator,
+/// reviewed by FIOCO, seen by nobody below the region.
+@Suite("The regional roadmap")
+struct RegionalRoadmapTests {
+    static func start(_ world: TestWorld, region: String = "R1", by login: String = "reg-R1") async throws -> ItemDetail {
+        let regionID = try await world.service.regions().first { $0.code == region }!.id
+        return try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap, regionID: regionID),
+                                                  by: try await world.actor(login))
+    }
+
+    static func measure(_ title: String, task: String = "Задача 1: методическая поддержка школ") -> MeasureInput {
+        MeasureInput(task: task, title: title, dueDate: CalendarDate(year: 2026, month: 10, day: 30)!, responsible: "Министерство образования края",
+                     expectedResult: "Школы получили адресную помощь", indicator: "", plannedValue: "")
+    }
+
+    @Test("the region's coordinator starts it once and fills it; FIOCO confirms it; the coordinator cannot decide on it")
+    func keptByTheRegionReviewedByFIOCO() async throws {
+        let world = try await TestWorld()
+        var roadmap = try await Self.start(world)
+        #expect(roadmap.item.owner == .region && roadmap.item.municipalityID == nil && roadmap.item.ownerName == "Забайкальский край")
+        #expect(roadmap.completenessProblems == ["В дорожной карте нет ни одного мероприятия."])
+        let again = await #expect(throws: MEDKError.self) { try await Self.start(world) }
+        #expect(again?.code == "already_exists")
+
+        // Indicators, tracks and risk factors are not asked of a regional measure.
+        _ = try await world.service.addMeasure(roadmapID: roadmap.item.id, Self.measure("Выезды в школы с низкими результатами"),
+                                               by: try await world.actor("reg-R1"))
+        roadmap = try await world.service.item(roadmap.item.id, for: try await world.actor("reg-R1"))
+        #expect(roadmap.completenessProblems == [])
+        roadmap = try await world.act(.submit, on: roadmap, by: "reg-R1")
+        #expect(roadmap.item.state == .submitted)
+
+        let federalQueue = try await world.service.queue(for: try await world.actor("federal")).items.map(\.item.id)
+        #expect(federalQueue.contains(roadmap.item.id))
+        for login in ["reg-R1", "reg-R2", "mun-M1", "curator1"] {
+            let queue = try await world.service.queue(for: try await world.actor(login)).items.map(\.item.id)
+            #expect(!queue.contains(roadmap.item.id), "\(login)")
+        }
+        let refused = await #expect(throws: MEDKError.self) { try await world.act(.confirm, on: roadmap, by: "reg-R1") }
+        #expect(refused?.message == "Региональную дорожную карту проверяет федеральный оператор (ФИОКО).")
+        roadmap = try await world.act(.confirm, on: roadmap, by: "federal")
+        #expect(roadmap.item.state == .confirmed)
+        let trail: [AuditAction] = try await world.auditTrail().filter { $0.entityType == .item && $0.entityID == roadmap.item.id }.map(\.action)
+        #expect(trail == [.itemCreate, .measureAdd, .transition(.submit), .transition(.confirm)])
+    }
+
+    @Test("the region's coordinator and FIOCO see it; another region, its municipalities, curators and schools are told it does not exist")
+    func whoSeesIt() async throws {
+        let world = try await TestWorld()
+        let roadmap = try await Self.start(world)
+        for login in ["reg-R1", "federal"] {
+            #expect(try await world.service.item(roadmap.item.id, for: try await world.actor(login)).item.id == roadmap.item.id)
+            let view = try await world.service.regionalRoadmap(regionCode: "R1", for: try await world.actor(login))
+            #expect(view.roadmap?.id == roadmap.item.id && !view.canStart, "\(login)")
+        }
+        let listed = try await world.service.items(for: try await world.actor("reg-R1")).items.map(\.id)
+        #expect(listed.contains(roadmap.item.id))
+        for login in ["reg-R2", "mun-M1", "mun-M2", "curator1", "school-A"] {
+            let error = await #expect(throws: MEDKError.self) {
+                try await world.service.item(roadmap.item.id, for: try await world.actor(login))
+            }
+            #expect(error?.code == "not_found", "\(login)")
+            let list = try await world.service.items(for: try await world.actor(login)).items.map(\.id)
+            #expect(!list.contains(roadmap.item.id), "\(login)")
+        }
+        let elsewhere = await #expect(throws: MEDKError.self) {
+            try await world.service.regionalRoadmap(regionCode: "R1", for: try await world.actor("reg-R2"))
+        }
+        #expect(elsewhere?.code == "not_found")
+        let fresh = try await world.service.regionalRoadmap(regionCode: "R2", for: try await world.actor("reg-R2"))
+        #expect(fresh.roadmap == nil && fresh.canStart)
+        #expect(try await world.service.regionalRoadmap(regionCode: "R2", for: try await world.actor("federal")).canStart == false)
+    }
+
+    @Test("only the region's own coordinator starts it, and a region keeps only a roadmap")
+    func onlyTheRegionStartsOnlyARoadmap() async throws {
+        let world = try await TestWorld()
+        for login in ["reg-R2", "federal", "mun-M1"] {
+            let error = await #expect(throws: MEDKError.self) { try await Self.start(world, by: login) }
+            #expect(error != nil, "\(login)")
+        }
+        let regionID = try await world.service.regions().first { $0.code == "R1" }!.id
+        let order = await #expect(throws: MEDKError.self) {
+            try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .order, regionID: regionID),
+                                               by: try await world.actor("reg-R1"))
+        }
+        #expect(order?.code == "kind_not_for_region")
+        let twoOwners = await #expect(throws: MEDKError.self) {
+            try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap, municipalityID: try await world.municipalityID("M1"),
+                                                       regionID: regionID), by: try await world.actor("reg-R1"))
+        }
+        #expect(twoOwners?.code == "one_owner")
+    }
+
+    @Test("a regional measure takes no track, risk factor or link to a regional measure")
+    func regionalMeasureFields() async throws {
+        let world = try await TestWorld()
+        let roadmap = try await Self.start(world)
+        var input = Self.measure("Семинар для директоров")
+        input.track = .addressSupport
+        let error = await #expect(throws: MEDKError.self) {
+            try await world.service.addMeasure(roadmapID: roadmap.item.id, input, by: try await world.actor("reg-R1"))
+        }
+        #expect(error?.code == "invalid_measure")
+    }
+
+    @Test("the region's deadline table lists its municipalities only, the regional roadmap not among their roadmaps")
+    func notAMunicipality() async throws {
+        let world = try await TestWorld()
+        let roadmap = try await Self.start(world)
+        _ = try await world.service.addMeasure(roadmapID: roadmap.item.id, Self.measure("Выезды в школы"), by: try await world.actor("reg-R1"))
+        let report = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1"), for: try await world.actor("reg-R1"))
+        #expect(report.parts.map(\.code) == ["M1", "M2"])
+        #expect(report.parts.allSatisfy { $0.municipalRoadmap?.roadmapID == nil })
+    }
+}
