@@ -132,7 +132,7 @@ CREATE TABLE "measures" (
     goal TEXT,
     section TEXT,
     normative_document TEXT
-);
+, regional_measure_id INTEGER REFERENCES measures(id));
 
 CREATE TABLE milestone_overrides (
     milestone_id INTEGER NOT NULL REFERENCES milestones(id),
@@ -314,6 +314,8 @@ CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_dat
 
 CREATE INDEX measures_open_by_school ON measures(school_id, campaign_id, due_date, report_first_confirmed_at)
     WHERE report_first_confirmed_at IS NULL;
+
+CREATE INDEX measures_regional_measure ON measures(regional_measure_id);
 
 CREATE INDEX measures_roadmap ON measures(roadmap_id, position);
 

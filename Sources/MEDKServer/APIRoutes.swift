@@ -174,6 +174,10 @@ enum APIRoutes {
     }
 
     private static func registerRoadmaps(_ table: RouteTable, _ service: MEDKService) {
+        table.on(.get, "\(prefix)/items/{id}/regional-measures") { _, context -> ListResponse<RegionalMeasureChoice> in
+            let actor = try context.requireActor()
+            return ListResponse(items: try await service.regionalMeasureChoices(roadmapID: try context.parameters.id(), for: actor))
+        }
         table.on(.post, "\(prefix)/items/{id}/measures") { request, context -> EditedResponse<Measure> in
             let actor = try context.requireActor()
             let body = try await request.decodeJSON(as: MeasureRequest.self, context: context)

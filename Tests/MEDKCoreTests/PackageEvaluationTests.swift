@@ -37,12 +37,18 @@ struct PackageEvaluationTests {
         #expect(PackageFindings.tracks(two + [Self.measure("В", track: .failurePrevention, due: "2026-04-30")]).met == true)
     }
 
-    @Test("the regional complex is not met while a measure names no regional measure; when all do, the expert judges")
+    @Test("the regional complex is met when every measure links to a confirmed regional measure, not met while one names none; named only in words, the expert judges")
     func regionalComplex() {
-        let linked = Self.measure("А", track: .addressSupport, due: "2026-04-30")
+        let inWords = Self.measure("А", track: .addressSupport, due: "2026-04-30")
         let unlinked = Self.measure("Без связи", track: .riskZone, due: "2026-04-30", regional: nil)
-        #expect(PackageFindings.regionalComplex([linked, unlinked], agreements: []).met == false)
-        #expect(PackageFindings.regionalComplex([linked], agreements: []).met == nil)
+        var referenced = Self.measure("По ссылке", track: .failurePrevention, due: "2026-04-30", regional: nil)
+        referenced.regionalMeasureID = 7
+        #expect(PackageFindings.regionalComplex([inWords, unlinked], agreements: []).met == false)
+        #expect(PackageFindings.regionalComplex([inWords], agreements: []).met == nil)
+        #expect(PackageFindings.regionalComplex([referenced, inWords], agreements: []).met == nil)
+        let all = PackageFindings.regionalComplex([referenced], agreements: [])
+        #expect(all.met == true)
+        #expect(all.evidence.first == "Мероприятий со ссылкой на мероприятие региональной дорожной карты: 1 из 1.")
     }
 
     @Test("a person judges the specifics and how they are taken into account; a package without a note fails the first")

@@ -118,4 +118,51 @@ struct RegionalRoadmapTests {
         #expect(report.parts.map(\.code) == ["M1", "M2"])
         #expect(report.parts.allSatisfy { $0.municipalRoadmap?.roadmapID == nil })
     }
+
+    @Test("a municipal measure names the regional measure it implements by choosing it from the region's confirmed roadmap; a measure so named cannot be removed")
+    func municipalMeasuresLinkByReference() async throws {
+        let world = try await TestWorld()
+        var regional = try await Self.start(world)
+        let seminar = try await world.service.addMeasure(roadmapID: regional.item.id, Self.measure("Семинар для директоров"),
+                                                         by: try await world.actor("reg-R1"))
+        let municipal = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                   municipalityID: try await world.municipalityID("M1")),
+                                                           by: try await world.actor("mun-M1"))
+        let coordinator = try await world.actor("mun-M1")
+        #expect(try await world.service.regionalMeasureChoices(roadmapID: municipal.item.id, for: coordinator).isEmpty,
+                "nothing to choose before FIOCO confirms the regional roadmap")
+
+        regional = try await world.service.item(regional.item.id, for: try await world.actor("reg-R1"))
+        regional = try await world.act(.submit, on: regional, by: "reg-R1")
+        regional = try await world.act(.confirm, on: regional, by: "federal")
+        let choices = try await world.service.regionalMeasureChoices(roadmapID: municipal.item.id, for: coordinator)
+        #expect(choices.map(\.id) == [seminar.id])
+        #expect(choices.first?.label == "№1. Семинар для директоров (Задача 1: методическая поддержка школ)")
+
+        var input = MeasureInput(task: "Адресная помощь", title: "Участие директоров в семинаре", dueDate: CalendarDate(year: 2026, month: 11, day: 15)!,
+                                 responsible: "Управление образования", expectedResult: "Директора обучены", indicator: "Доля директоров",
+                                 plannedValue: "100%", track: .addressSupport, regionalMeasureID: seminar.id)
+        let linked = try await world.service.addMeasure(roadmapID: municipal.item.id, input, by: coordinator)
+        #expect(linked.regionalMeasureID == seminar.id && linked.regionalMeasureTitle == "Семинар для директоров")
+        let detail = try await world.service.item(municipal.item.id, for: coordinator)
+        #expect(!(detail.completenessProblems ?? []).contains { $0.contains("нет связи с мероприятием региональной дорожной карты") })
+
+        input.regionalMeasureID = linked.id  // a municipal measure is not a regional one
+        let wrong = await #expect(throws: MEDKError.self) {
+            try await world.service.addMeasure(roadmapID: municipal.item.id, input, by: coordinator)
+        }
+        #expect(wrong?.code == "invalid_measure")
+        let stranger = await #expect(throws: MEDKError.self) {
+            try await world.service.regionalMeasureChoices(roadmapID: municipal.item.id, for: try await world.actor("mun-M2"))
+        }
+        #expect(stranger?.code == "not_found")
+
+        regional = try await world.act(.reopen, on: regional, by: "reg-R1", comment: "Уточняем сроки")
+        let removal = await #expect(throws: MEDKError.self) {
+            try await world.service.removeMeasure(seminar.id, by: try await world.actor("reg-R1"))
+        }
+        #expect(removal?.code == "measure_linked")
+        #expect(try await world.service.regionalMeasureChoices(roadmapID: municipal.item.id, for: coordinator).map(\.id) == [seminar.id],
+                "a revision in progress keeps what was confirmed linkable")
+    }
 }

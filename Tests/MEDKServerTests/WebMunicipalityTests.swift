@@ -73,4 +73,34 @@ struct WebRegionalRoadmapTests {
             #expect(try await other.get(created.location!).status == .notFound)
         }
     }
+
+    @Test("once FIOCO confirms the regional roadmap, the municipal coordinator picks the regional measure from a list on her roadmap's page")
+    func municipalMeasureChoosesRegionalOne() async throws {
+        let world = try await TestWorld()
+        let regionID = try await world.service.regions().first { $0.code == "R1" }!.id
+        let reg = try await world.actor("reg-R1")
+        var regional = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap, regionID: regionID), by: reg)
+        let seminar = try await world.service.addMeasure(roadmapID: regional.item.id, MeasureInput(
+            task: "Задача 1", title: "Семинар для директоров", dueDate: CalendarDate(year: 2026, month: 10, day: 30)!,
+            responsible: "Министерство", expectedResult: "Проведён", indicator: "", plannedValue: ""), by: reg)
+        regional = try await world.service.item(regional.item.id, for: reg)
+        regional = try await world.act(.submit, on: regional, by: "reg-R1")
+        _ = try await world.act(.confirm, on: regional, by: "federal")
+        let municipal = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                   municipalityID: try await world.municipalityID("M1")),
+                                                           by: try await world.actor("mun-M1"))
+        try await withWeb(world) { client in
+            let coordinator = try await Browser.signedIn(client, "mun-M1")
+            var page = try await coordinator.get("/items/\(municipal.item.id)")
+            #expect(page.html.contains("name=\"regionalMeasureID\"") && page.html.contains("№1. Семинар для директоров (Задача 1)"))
+            #expect(!page.html.contains("name=\"riskFactor\""))
+            let added = try await coordinator.post("/items/\(municipal.item.id)/measures", [
+                "expectedRevision": String(municipal.item.revision), "task": "Адресная помощь", "title": "Участие в семинаре",
+                "dueDate": "2026-11-15", "responsible": "Управление образования", "expectedResult": "Обучены",
+                "indicator": "Доля", "plannedValue": "100%", "track": "1", "regionalMeasureID": String(seminar.id)])
+            #expect(added.location?.hasPrefix("/items/\(municipal.item.id)") == true)
+            page = try await coordinator.follow(added)
+            #expect(page.html.contains("<option value=\"\(seminar.id)\" selected>"))
+        }
+    }
 }

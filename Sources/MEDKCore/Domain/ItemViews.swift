@@ -62,6 +62,10 @@ public struct Measure: Codable, Sendable, Hashable {
     public var section: String?
     /// The order or programme the measure rests on (regional roadmaps name one).
     public var normativeDocument: String?
+    /// Municipal roadmaps: the measure of the region's confirmed roadmap this one implements, by
+    /// reference (`regionalMeasure` is what an imported table or an older entry wrote in words).
+    public var regionalMeasureID: Int64?
+    public var regionalMeasureTitle: String?
     /// The report item of this measure, once the school started reporting.
     public var reportItemID: Int64?
     public var reportState: ReviewState?

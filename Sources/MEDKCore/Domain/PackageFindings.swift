@@ -47,16 +47,21 @@ public enum PackageFindings {
         return PositionFinding(position: .tracks, met: covered.count == MunicipalTrack.allCases.count, evidence: evidence)
     }
 
-    /// The regional roadmap is not kept in MEDK yet: a measure names its regional measure in words,
-    /// so the system can tell only which measures name none; whether they match is the evaluator's call.
+    /// A measure implements the regional complex by reference to a measure of the region's confirmed
+    /// roadmap (the system can tell), or names one in words (whether it matches is the evaluator's
+    /// call), or names none. Met when every measure links by reference; not met when any names none.
     static func regionalComplex(_ measures: [Measure], agreements: [ItemSummary]) -> PositionFinding {
-        let unlinked = measures.filter { ($0.regionalMeasure ?? "").allSatisfy(\.isWhitespace) }
-        var evidence = ["Мероприятий со ссылкой на региональную меру: \(measures.count - unlinked.count) из \(measures.count)."]
+        let referenced = measures.filter { $0.regionalMeasureID != nil }
+        let inWords = measures.filter { $0.regionalMeasureID == nil && !($0.regionalMeasure ?? "").allSatisfy(\.isWhitespace) }
+        let unlinked = measures.filter { $0.regionalMeasureID == nil && ($0.regionalMeasure ?? "").allSatisfy(\.isWhitespace) }
+        var evidence = ["Мероприятий со ссылкой на мероприятие региональной дорожной карты: \(referenced.count) из \(measures.count)."]
+        if !inWords.isEmpty { evidence.append("Региональная мера названа только словами: \(inWords.count).") }
         let rows = distinct(unlinked)
         evidence += rows.prefix(5).map { "Без ссылки: «\($0.title)»." }
         if rows.count > 5 { evidence.append("И ещё без ссылки: \(rows.count - 5).") }
         evidence += agreements.isEmpty ? ["Соглашений о сотрудничестве нет."] : agreements.map(describe)
-        return PositionFinding(position: .regionalComplex, met: measures.isEmpty || !unlinked.isEmpty ? false : nil, evidence: evidence)
+        let met: Bool? = measures.isEmpty || !unlinked.isEmpty ? false : (inWords.isEmpty ? true : nil)
+        return PositionFinding(position: .regionalComplex, met: met, evidence: evidence)
     }
 
     /// Each kind FIOCO lists must be present and confirmed: a note, the plan, an order or a protocol, an agreement.

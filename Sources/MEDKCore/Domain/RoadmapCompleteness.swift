@@ -21,7 +21,7 @@ public enum RoadmapCompleteness {
             switch owner {
             case .municipality:
                 if measure.track == nil { problems.append("\(label): не указано направление (трек).") }
-                if (measure.regionalMeasure ?? "").isBlank {
+                if measure.regionalMeasureID == nil && (measure.regionalMeasure ?? "").isBlank {
                     problems.append("\(label): нет связи с мероприятием региональной дорожной карты.")
                 }
             case .school:

@@ -107,6 +107,7 @@ extension MEDKService {
                 без замены или измените мероприятия вручную.
                 """)
         }
+        try refuseIfLinked(store, measures.map(\.id))
         for measure in measures { try store.deleteMeasure(id: measure.id, roadmap: roadmap) }
         return measures.count
     }

@@ -232,7 +232,7 @@ private struct ComplianceBuilder {
 
     /// Schools read from the database at a time: enough to keep every core busy, few enough that
     /// the country's 40,000 never sit in memory together.
-    static let batchSize = 2_048
+    static let batchSize = 512
 
     /// The batch judged and counted on all cores, a chunk each, each chunk with clocks of its own.
     private func tallied(_ batch: [StoredParticipant], startingFrom nothingCounted: Tally) throws -> [Tally] {

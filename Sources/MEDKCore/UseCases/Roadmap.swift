@@ -13,12 +13,15 @@ public struct MeasureInput: Codable, Sendable, Hashable {
     public var riskFactorNumber: Int?
     /// Municipal roadmaps: the FIOCO track.
     public var track: MunicipalTrack?
-    /// Municipal roadmaps: the regional measure it implements.
+    /// Municipal roadmaps: the regional measure it implements, in words (as older tables name it).
     public var regionalMeasure: String?
+    /// Municipal roadmaps: the measure of the region's confirmed roadmap it implements, chosen from
+    /// `regionalMeasureChoices` — preferred to words once the region's roadmap is confirmed.
+    public var regionalMeasureID: Int64?
 
     public init(task: String, title: String, dueDate: CalendarDate, responsible: String, expectedResult: String,
                 indicator: String, plannedValue: String, riskFactorNumber: Int? = nil, track: MunicipalTrack? = nil,
-                regionalMeasure: String? = nil) {
+                regionalMeasure: String? = nil, regionalMeasureID: Int64? = nil) {
         self.task = task
         self.title = title
         self.dueDate = dueDate
@@ -29,6 +32,7 @@ public struct MeasureInput: Codable, Sendable, Hashable {
         self.riskFactorNumber = riskFactorNumber
         self.track = track
         self.regionalMeasure = regionalMeasure
+        self.regionalMeasureID = regionalMeasureID
     }
 }
 
@@ -122,6 +126,7 @@ extension MEDKService {
                 throw MEDKError(.conflict, code: "measure_reported",
                                 message: "По мероприятию уже начат отчёт; удалить его нельзя, можно изменить.")
             }
+            try Self.refuseIfLinked(store, [measureID])
             try store.deleteMeasure(id: measureID, roadmap: roadmap)
             try store.touchItem(id: roadmap.id, at: now)
             try store.appendAudit(auditActor, at: now, .item(.measureRemove, roadmap.id, details: [
@@ -204,6 +209,30 @@ extension MEDKService {
         return try loadRoadmap(store, roadmapID)
     }
 
+    /// A regional measure that municipal measures implement stays: removing it would leave them
+    /// pointing at nothing (and the database refuses it).
+    static func refuseIfLinked(_ store: any StoreReading, _ measureIDs: [Int64]) throws {
+        let linked = try store.linkedMunicipalMeasureCount(regionalMeasureIDs: measureIDs)
+        guard linked == 0 else {
+            throw MEDKError(.conflict, code: "measure_linked", message: """
+                На мероприятие ссылаются мероприятия муниципальных дорожных карт (\(linked)); удалить его нельзя, можно изменить.
+                """)
+        }
+    }
+
+    /// The measures of the region's confirmed roadmap that a measure of this municipal roadmap may
+    /// implement, for whoever may see the roadmap.
+    public func regionalMeasureChoices(roadmapID: Int64, for actor: Actor) async throws -> [RegionalMeasureChoice] {
+        try await read { store in
+            let roadmap = try Self.loadRoadmap(store, roadmapID)
+            _ = try Policy.authorize(actor, .viewItem(roadmap.scope))
+            guard roadmap.owner == .municipality else {
+                throw MEDKError.rejected("not_municipal", "Мероприятия региональной дорожной карты выбирают для муниципальной дорожной карты.")
+            }
+            return try store.regionalMeasureChoices(campaignID: roadmap.campaignID, regionID: roadmap.path.regionID)
+        }
+    }
+
     /// Checks a measure's fields; resolves the risk factor for school roadmaps.
     private static func validate(_ store: any StoreReading, _ input: MeasureInput, roadmap: StoredItem) throws -> MeasureFields {
         var problems: [String] = []
@@ -218,12 +247,16 @@ extension MEDKService {
         switch roadmap.owner {
         case .municipality:
             if input.riskFactorNumber != nil { problems.append("В муниципальной дорожной карте мероприятия группируются по направлениям, а не по факторам риска.") }
+            if let linked = input.regionalMeasureID,
+               try !store.regionalMeasureChoices(campaignID: roadmap.campaignID, regionID: roadmap.path.regionID).contains(where: { $0.id == linked }) {
+                problems.append("Мероприятие №\(linked) не найдено среди мероприятий подтверждённой региональной дорожной карты этой кампании.")
+            }
         case .region:
-            if input.riskFactorNumber != nil || input.track != nil || input.regionalMeasure != nil {
+            if input.riskFactorNumber != nil || input.track != nil || input.regionalMeasure != nil || input.regionalMeasureID != nil {
                 problems.append("В региональной дорожной карте мероприятия группируются по этапам и задачам, без факторов риска, треков и ссылок на региональные мероприятия.")
             }
         case .school:
-            if input.track != nil || input.regionalMeasure != nil {
+            if input.track != nil || input.regionalMeasure != nil || input.regionalMeasureID != nil {
                 problems.append("Направление и региональное мероприятие указываются только в муниципальной дорожной карте.")
             }
             if let number = input.riskFactorNumber {
@@ -236,6 +269,6 @@ extension MEDKService {
         }
         return MeasureFields(riskFactorID: factorID, track: input.track, task: input.task, title: input.title, dueDate: input.dueDate,
                              responsible: input.responsible, expectedResult: input.expectedResult, indicator: input.indicator,
-                             plannedValue: input.plannedValue, regionalMeasure: input.regionalMeasure)
+                             plannedValue: input.plannedValue, regionalMeasure: input.regionalMeasure, regionalMeasureID: input.regionalMeasureID)
     }
 }

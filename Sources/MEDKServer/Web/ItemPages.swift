@@ -50,7 +50,10 @@ enum ItemPages {
             let actor = try request.actor()
             let detail = try await request.service.item(try request.context.parameters.id(), for: actor)
             let risks = try await request.service.campaign(id: detail.item.campaignID).riskFactors
-            let view = itemPage(detail, risks: risks, maxUpload: request.service.files.maxBytes)
+            // A municipal roadmap's measures choose the regional measure they implement from the region's confirmed roadmap.
+            let choices = detail.item.kind == .roadmap && detail.item.owner == .municipality && detail.allowedActions.contains(.edit)
+                ? try await request.service.regionalMeasureChoices(roadmapID: detail.item.id, for: actor) : []
+            let view = itemPage(detail, risks: risks, regionalChoices: choices, maxUpload: request.service.files.maxBytes)
             return await request.page("item", title: detail.item.title, view)
         }
 
@@ -196,10 +199,15 @@ enum ItemPages {
             track = value
         }
         let regional = form["regionalMeasure"].flatMap { $0.isEmpty ? nil : $0 }
+        var linked: Int64?
+        if let text = form["regionalMeasureID"], !text.isEmpty {
+            guard let id = Int64(text) else { throw MEDKError.invalid("invalid_regional_measure", "Выберите мероприятие региональной дорожной карты из списка.") }
+            linked = id
+        }
         return MeasureInput(task: form["task"] ?? "", title: form["title"] ?? "", dueDate: try WebForm.date(dueText), responsible: form["responsible"] ?? "",
                             expectedResult: form["expectedResult"] ?? "", indicator: form["indicator"] ?? "",
                             plannedValue: form["plannedValue"] ?? "", riskFactorNumber: form["riskFactor"].flatMap(Int.init),
-                            track: track, regionalMeasure: regional)
+                            track: track, regionalMeasure: regional, regionalMeasureID: linked)
     }
 
     static func undatedNote(_ count: Int) -> String? {
@@ -219,7 +227,8 @@ enum ItemPages {
         return try await Downloads.file(file, at: url, inline: inline, context: request.context)
     }
 
-    static func itemPage(_ detail: ItemDetail, risks: [RiskFactor], maxUpload: Int64) -> ItemPageView {
+    static func itemPage(_ detail: ItemDetail, risks: [RiskFactor], regionalChoices: [RegionalMeasureChoice] = [],
+                         maxUpload: Int64) -> ItemPageView {
         let item = detail.item
         let zone = item.timeZone
         let files = detail.files.reversed().map { FileRowView($0, itemID: item.id, zone: zone, confirmedVersion: detail.confirmedVersion) }
@@ -258,12 +267,15 @@ enum ItemPages {
             problems: detail.completenessProblems ?? [],
             isRiskProfile: item.kind == .riskProfile, risks: riskRows,
             isRoadmap: item.kind == .roadmap,
-            isMunicipalRoadmap: item.kind == .roadmap && item.schoolID == nil,
-            measures: (detail.measures ?? []).map { MeasureRowView($0, risks: risks) },
+            isMunicipalRoadmap: item.kind == .roadmap && item.owner == .municipality,
+            isSchoolRoadmap: item.kind == .roadmap && item.owner == .school,
+            hasRegionalChoices: !regionalChoices.isEmpty,
+            measures: (detail.measures ?? []).map { MeasureRowView($0, risks: risks, regionalChoices: regionalChoices) },
             undatedNote: Self.undatedNote((detail.measures ?? []).filter { $0.dueDate == nil }.count),
             newMeasureRiskOptions: [SelectOption(value: "", label: "— не указан —", selected: true)]
                 + risks.sorted { $0.number < $1.number }.map { SelectOption(value: String($0.number), label: "\($0.number). \($0.title)", selected: false) },
             newMeasureTrackOptions: MeasureRowView.trackOptions(selected: nil),
+            newMeasureRegionalOptions: MeasureRowView.regionalOptions(regionalChoices, selected: nil),
             measure: detail.measure.map { MeasureRowView($0, risks: risks) },
             ownerHref: item.schoolCode.map { "/schools/\($0)" })
     }

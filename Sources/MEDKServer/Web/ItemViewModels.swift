@@ -116,7 +116,10 @@ struct MeasureRowView: Sendable {
     var riskOptions: [SelectOption]
     var track: String?
     var trackOptions: [SelectOption]
+    /// The regional measure it implements: the linked one by number and title, or the words it was named in.
     var regionalMeasure: String?
+    var regionalMeasureText: String?
+    var regionalOptions: [SelectOption]
     var overdue: Bool
     var reportHref: String?
     var reportState: String?
@@ -127,7 +130,7 @@ struct MeasureRowView: Sendable {
     var responsibleShown: String
     var expectedResultShown: String
 
-    init(_ measure: Measure, risks: [RiskFactor]) {
+    init(_ measure: Measure, risks: [RiskFactor], regionalChoices: [RegionalMeasureChoice] = []) {
         id = measure.id
         position = measure.position
         task = measure.task
@@ -152,7 +155,10 @@ struct MeasureRowView: Sendable {
             + risks.map { SelectOption(value: String($0.number), label: "\($0.number). \($0.title)", selected: $0.id == measure.riskFactorID) }
         track = measure.track.map { "\($0.rawValue). \($0.russianName)" }
         trackOptions = Self.trackOptions(selected: measure.track)
-        regionalMeasure = measure.regionalMeasure
+        let linked = regionalChoices.first { $0.id == measure.regionalMeasureID }
+        regionalMeasure = linked?.label ?? measure.regionalMeasureTitle.map { "«\($0)» (региональная дорожная карта)" } ?? measure.regionalMeasure
+        regionalMeasureText = measure.regionalMeasure
+        regionalOptions = Self.regionalOptions(regionalChoices, selected: measure.regionalMeasureID)
         overdue = measure.overdue
         taskShown = measure.task.isEmpty ? "не указана" : measure.task
         responsibleShown = measure.responsible.isEmpty ? "не указаны" : measure.responsible
@@ -163,6 +169,11 @@ struct MeasureRowView: Sendable {
         reportHref = measure.reportItemID.map { "/items/\($0)" }
         reportState = measure.reportState?.russianName
         reportStateClass = measure.reportState.map(Presentation.stateClass)
+    }
+
+    static func regionalOptions(_ choices: [RegionalMeasureChoice], selected: Int64?) -> [SelectOption] {
+        [SelectOption(value: "", label: "— не выбрано —", selected: selected == nil)]
+            + choices.map { SelectOption(value: String($0.id), label: $0.label, selected: $0.id == selected) }
     }
 
     static func trackOptions(selected: MunicipalTrack?) -> [SelectOption] {
@@ -203,11 +214,16 @@ struct ItemPageView: Sendable {
     var isRoadmap: Bool
     /// A municipality's roadmap: measures by FIOCO's tracks and linked to the regional plan, not by risk factors.
     var isMunicipalRoadmap: Bool
+    /// A school's roadmap: measures by the risk factors of its anti-risk programme.
+    var isSchoolRoadmap: Bool
+    /// The region's roadmap is confirmed: a municipal measure chooses its regional measure from a list.
+    var hasRegionalChoices: Bool
     var measures: [MeasureRowView]
     /// Measures still without a due date, said above the list so they are fixed before submitting.
     var undatedNote: String?
     var newMeasureRiskOptions: [SelectOption]
     var newMeasureTrackOptions: [SelectOption]
+    var newMeasureRegionalOptions: [SelectOption]
     var measure: MeasureRowView?
     var ownerHref: String?
 }

@@ -6,7 +6,7 @@ import MEDKCore
 struct MeasureCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "measure", abstract: "Мероприятия дорожной карты: добавить, импортировать из таблицы, отчитаться.",
-        subcommands: [Add.self, Import.self, Report.self])
+        subcommands: [Add.self, Import.self, Report.self, Regional.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Добавить мероприятие в дорожную карту (черновик или на доработке).")
@@ -20,7 +20,10 @@ struct MeasureCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Плановое значение показателя.") var planned: String
         @Option(name: .long, help: "Школьная карта: номер фактора риска.") var risk: Int?
         @Option(name: .long, help: "Муниципальная карта: направление 1, 2 или 3.") var track: Int?
-        @Option(name: .long, help: "Муниципальная карта: мероприятие региональной дорожной карты.") var regional: String?
+        @Option(name: .long, help: "Муниципальная карта: мероприятие региональной дорожной карты словами.") var regional: String?
+        @Option(name: .customLong("regional-measure"),
+                help: "Муниципальная карта: id мероприятия подтверждённой региональной дорожной карты (список — medk measure regional).")
+        var regionalMeasure: Int64?
 
         func run() async throws {
             guard let dueDate = CalendarDate(due) else { throw ValidationError("Срок «\(due)» не распознан: нужен ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.") }
@@ -32,9 +35,28 @@ struct MeasureCommand: AsyncParsableCommand {
             let client = try APIClient.saved()
             let input = MeasureInput(task: task, title: title, dueDate: dueDate, responsible: responsible, expectedResult: result,
                                      indicator: indicator, plannedValue: planned, riskFactorNumber: risk, track: trackValue,
-                                     regionalMeasure: regional)
+                                     regionalMeasure: regional, regionalMeasureID: regionalMeasure)
             let measure = try await client.send("POST", "/api/v1/items/\(roadmap)/measures", json: MeasureRequest(measure: input), as: Measure.self)
             print("Мероприятие №\(measure.position) (id \(measure.id)) добавлено в дорожную карту №\(roadmap).")
+        }
+    }
+
+    struct Regional: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Мероприятия подтверждённой региональной дорожной карты, которые может реализовать мероприятие муниципальной.")
+        @Argument(help: "Номер муниципальной дорожной карты.") var roadmap: Int64
+
+        func run() async throws {
+            let client = try APIClient.saved()
+            let choices = try await client.get("/api/v1/items/\(roadmap)/regional-measures", as: ListResponse<RegionalMeasureChoice>.self).items
+            guard !choices.isEmpty else {
+                print("Региональная дорожная карта этой кампании ещё не подтверждена ФИОКО: выбрать пока не из чего.")
+                return
+            }
+            for choice in choices {
+                print("id \(choice.id): \(choice.label)\(choice.dueDate.map { ", срок \($0.russian)" } ?? "")")
+            }
+            print("Укажите id в medk measure add \(roadmap) ... --regional-measure ID.")
         }
     }
 

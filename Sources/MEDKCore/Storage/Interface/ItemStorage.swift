@@ -91,6 +91,8 @@ struct MeasureFields: Sendable {
     var indicator: String
     var plannedValue: String
     var regionalMeasure: String?
+    /// Municipal roadmaps: the measure of the region's confirmed roadmap this one implements.
+    var regionalMeasureID: Int64? = nil
     /// What only an import writes; an edit leaves them as they are.
     var imported: ImportedMeasureFields?
 }
@@ -126,6 +128,21 @@ struct ItemListFilter: Sendable, Hashable {
     var kind: ItemKind?
 }
 
+/// A measure of a region's confirmed roadmap, as a municipal measure chooses the one it implements.
+public struct RegionalMeasureChoice: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var position: Int
+    public var stage: String?
+    public var task: String
+    public var title: String
+    public var dueDate: CalendarDate?
+
+    /// «№3. Семинар для директоров (Задача 1: …)», for a list to choose from.
+    public var label: String {
+        "№\(position). \(title)" + (task.isBlank ? "" : " (\(task))")
+    }
+}
+
 /// A municipality's own roadmap in a region, with its measures counted on `today` in the region's zone.
 struct MunicipalRoadmapCount: Sendable, Hashable {
     var municipalityID: Int64
@@ -156,6 +173,11 @@ protocol ItemReading {
     func roadmapID(ofMeasure measureID: Int64) throws -> Int64?
     func reportItemID(measureID: Int64) throws -> Int64?
     func measureCount(roadmapID: Int64) throws -> Int
+    /// The measures of the region's roadmap in the campaign, if it was ever confirmed (a revision in
+    /// progress keeps what was confirmed linkable); empty otherwise.
+    func regionalMeasureChoices(campaignID: Int64, regionID: Int64) throws -> [RegionalMeasureChoice]
+    /// How many municipal measures name one of these measures as the regional measure they implement.
+    func linkedMunicipalMeasureCount(regionalMeasureIDs: [Int64]) throws -> Int
 }
 
 protocol ItemWriting {

@@ -172,8 +172,8 @@ extension SQLiteTransaction {
         SELECT ms.id, ms.roadmap_id, ms.position, ms.risk_factor_id, ms.track, ms.task, ms.title, ms.due_date, ms.responsible,
                ms.expected_result, ms.indicator, ms.planned_value, ms.actual_value, ms.regional_measure, report.id, report.state,
                ms.report_first_confirmed_at, ms.deadline_text, ms.recurrence, ms.series_id, ms.stage, ms.goal, ms.section,
-               ms.normative_document
-        FROM measures ms LEFT JOIN items report ON report.measure_id = ms.id
+               ms.normative_document, ms.regional_measure_id, linked.title
+        FROM measures ms LEFT JOIN items report ON report.measure_id = ms.id LEFT JOIN measures linked ON linked.id = ms.regional_measure_id
         """
 
     /// A measure as read; its series' place and size are filled in by the caller, who sees the series.
@@ -186,7 +186,7 @@ extension SQLiteTransaction {
             track: (row[4] as Int?).flatMap(MunicipalTrack.init(rawValue:)), task: row[5], title: row[6], dueDate: due,
             deadlineText: row[17], series: nil, responsible: row[8], expectedResult: row[9], indicator: row[10],
             plannedValue: row[11], actualValue: row[12], regionalMeasure: row[13], stage: row[20], goal: row[21], section: row[22],
-            normativeDocument: row[23], reportItemID: row[14], reportState: try row.decodeIfPresent(ReviewState.self, at: 15),
+            normativeDocument: row[23], regionalMeasureID: row[24], regionalMeasureTitle: row[25], reportItemID: row[14], reportState: try row.decodeIfPresent(ReviewState.self, at: 15),
             overdue: due.map { MeasureRules.isOverdue(deadline: calendar.endOfDay($0), everConfirmed: confirmed, at: moment) } ?? false)
         return (measure, seriesID)
     }
@@ -317,6 +317,31 @@ extension SQLiteTransaction {
         }
     }
 
+    func regionalMeasureChoices(campaignID: Int64, regionID: Int64) throws -> [RegionalMeasureChoice] {
+        try Row.fetchAll(statement("""
+            SELECT ms.id, ms.position, ms.stage, ms.task, ms.title, ms.due_date
+            FROM items i JOIN measures ms ON ms.roadmap_id = i.id
+            WHERE i.campaign_id = ? AND i.region_id = ? AND i.school_id IS NULL AND i.municipality_id IS NULL AND i.kind = 'roadmap'
+              AND i.first_confirmed_at IS NOT NULL
+            ORDER BY ms.position, ms.id
+            """), arguments: [campaignID, regionID]).map { row in
+            RegionalMeasureChoice(id: row[0], position: row[1], stage: row[2], task: row[3], title: row[4],
+                                  dueDate: try row.decodeIfPresent(CalendarDate.self, at: 5))
+        }
+    }
+
+    func linkedMunicipalMeasureCount(regionalMeasureIDs: [Int64]) throws -> Int {
+        guard !regionalMeasureIDs.isEmpty else { return 0 }
+        var total = 0
+        // In slices, so that a roadmap of any size stays within SQLite's limit on parameters.
+        for start in stride(from: 0, to: regionalMeasureIDs.count, by: 500) {
+            let slice = Array(regionalMeasureIDs[start..<min(start + 500, regionalMeasureIDs.count)])
+            total += try Int.fetchOne(db, sql: "SELECT count(*) FROM measures WHERE regional_measure_id IN (\(SQLList.placeholders(slice.count)))",
+                                      arguments: StatementArguments(slice)) ?? 0
+        }
+        return total
+    }
+
     func measureCount(roadmapID: Int64) throws -> Int {
         try Int.fetchOne(statement("SELECT count(*) FROM measures WHERE roadmap_id = ?"), arguments: [roadmapID]) ?? 0
     }
@@ -330,8 +355,8 @@ extension SQLiteTransaction {
             let insert = try statement("""
                 INSERT INTO measures (roadmap_id, campaign_id, school_id, municipality_id, region_id, position, risk_factor_id, track,
                     task, title, due_date, responsible, expected_result, indicator, planned_value, regional_measure, created_at, updated_at,
-                    deadline_text, recurrence, stage, goal, section, normative_document)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    deadline_text, recurrence, stage, goal, section, normative_document, regional_measure_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             var ids: [Int64] = []
             var seriesIDs: [Int: Int64] = [:]
@@ -342,7 +367,7 @@ extension SQLiteTransaction {
                                                measure.task, measure.title, measure.dueDate, measure.responsible, measure.expectedResult,
                                                measure.indicator, measure.plannedValue, measure.regionalMeasure, at.sql, at.sql,
                                                imported?.deadlineText, imported?.recurrence?.rawValue, imported?.stage, imported?.goal,
-                                               imported?.section, imported?.normativeDocument])
+                                               imported?.section, imported?.normativeDocument, measure.regionalMeasureID])
                 let id = db.lastInsertedRowID
                 ids.append(id)
                 if let key = imported?.seriesKey {
@@ -366,11 +391,11 @@ extension SQLiteTransaction {
         try guarded {
             try statement("""
                 UPDATE measures SET risk_factor_id = ?, track = ?, task = ?, title = ?, due_date = ?, responsible = ?,
-                    expected_result = ?, indicator = ?, planned_value = ?, regional_measure = ?, updated_at = ?
+                    expected_result = ?, indicator = ?, planned_value = ?, regional_measure = ?, regional_measure_id = ?, updated_at = ?
                 WHERE id = ?
                 """).execute(arguments: [fields.riskFactorID, fields.track?.rawValue, fields.task, fields.title, fields.dueDate,
                                          fields.responsible, fields.expectedResult, fields.indicator, fields.plannedValue,
-                                         fields.regionalMeasure, at.sql, id])
+                                         fields.regionalMeasure, fields.regionalMeasureID, at.sql, id])
             if let school = roadmap.schoolID {
                 // A measure counts from the moment it exists, also when it gets its first date later.
                 let created = try Row.fetchOne(statement("SELECT created_at FROM measures WHERE id = ?"), arguments: [id])

@@ -40,6 +40,9 @@ enum Migrations {
             try relaxMunicipalityForRegionalItems(db)
             try db.execute(sql: v10)
         }
+        migrator.registerMigration("v11_regional_measure_links") { db in
+            try db.execute(sql: v11)
+        }
         return migrator
     }
 
@@ -696,5 +699,13 @@ enum Migrations {
                     NEW.kind, NEW.state, 1)
             ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
     END;
+    """
+
+    /// A municipal measure names the regional measure it implements by reference. The index serves
+    /// both "what implements this regional measure" and the foreign-key check when a regional
+    /// measure is deleted (without it, a scan of every measure in the country).
+    static let v11 = """
+    ALTER TABLE measures ADD COLUMN regional_measure_id INTEGER REFERENCES measures(id);
+    CREATE INDEX measures_regional_measure ON measures(regional_measure_id);
     """
 }
