@@ -15,7 +15,8 @@ struct RegionalRoadmapTests {
 
     static func measure(_ title: String, task: String = "Задача 1: методическая поддержка школ") -> MeasureInput {
         MeasureInput(task: task, title: title, dueDate: CalendarDate(year: 2026, month: 10, day: 30)!, responsible: "Министерство образования края",
-                     expectedResult: "Школы получили адресную помощь", indicator: "", plannedValue: "")
+                     expectedResult: "Школы получили адресную помощь", indicator: "", plannedValue: "",
+                     stage: "Первый этап: 2026 – 2027 гг.", normativeDocument: "Приказ министерства № 1")
     }
 
     @Test("the region's coordinator starts it once and fills it; FIOCO confirms it; the coordinator cannot decide on it")
@@ -97,16 +98,38 @@ struct RegionalRoadmapTests {
         #expect(twoOwners?.code == "one_owner")
     }
 
-    @Test("a regional measure takes no track, risk factor or link to a regional measure")
+    @Test("a regional measure takes a stage and a normative document, which it needs before review, and no track, risk factor or link to a regional measure")
     func regionalMeasureFields() async throws {
         let world = try await TestWorld()
         let roadmap = try await Self.start(world)
+        let coordinator = try await world.actor("reg-R1")
         var input = Self.measure("Семинар для директоров")
         input.track = .addressSupport
         let error = await #expect(throws: MEDKError.self) {
-            try await world.service.addMeasure(roadmapID: roadmap.item.id, input, by: try await world.actor("reg-R1"))
+            try await world.service.addMeasure(roadmapID: roadmap.item.id, input, by: coordinator)
         }
         #expect(error?.code == "invalid_measure")
+
+        input.track = nil
+        input.normativeDocument = nil
+        let added = try await world.service.addMeasure(roadmapID: roadmap.item.id, input, by: coordinator)
+        #expect(added.stage == "Первый этап: 2026 – 2027 гг." && added.normativeDocument == nil)
+        var detail = try await world.service.item(roadmap.item.id, for: coordinator)
+        #expect(detail.completenessProblems == ["Мероприятие №1 «Семинар для директоров»: не указан нормативный документ, на котором основано мероприятие."])
+
+        input.stage = nil  // not sent: the stage stays as it was
+        input.normativeDocument = "Распоряжение правительства края № 45-р"
+        let edited = try await world.service.updateMeasure(added.id, input, by: coordinator)
+        #expect(edited.stage == "Первый этап: 2026 – 2027 гг." && edited.normativeDocument == "Распоряжение правительства края № 45-р")
+        detail = try await world.service.item(roadmap.item.id, for: coordinator)
+        #expect(detail.completenessProblems == [])
+
+        let school = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap, schoolID: try await world.schoolID("A")),
+                                                        by: try await world.actor("school-A"))
+        let misplaced = await #expect(throws: MEDKError.self) {
+            try await world.service.addMeasure(roadmapID: school.item.id, input, by: try await world.actor("school-A"))
+        }
+        #expect(misplaced?.code == "invalid_measure")
     }
 
     @Test("the region's deadline table lists its municipalities only, the regional roadmap not among their roadmaps")

@@ -102,7 +102,8 @@ struct APIDocumentTypesTests {
 
     static let measure = MeasureInput(task: "Повысить квалификацию", title: "Курсы", dueDate: CalendarDate("2026-10-31")!,
                                       responsible: "Завуч", expectedResult: "Все прошли", indicator: "Доля", plannedValue: "100 %",
-                                      riskFactorNumber: 3, track: .addressSupport, regionalMeasure: "1.2", regionalMeasureID: 9)
+                                      riskFactorNumber: 3, track: .addressSupport, regionalMeasure: "1.2", regionalMeasureID: 9,
+                                      stage: "Этап 1", normativeDocument: "Приказ")
 
     @Test("every request body the server reads is the one the document describes")
     func requestBodies() throws {

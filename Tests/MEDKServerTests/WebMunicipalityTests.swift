@@ -58,6 +58,9 @@ struct WebRegionalRoadmapTests {
             #expect(created.location?.hasPrefix("/items/") == true)
             let item = try await coordinator.follow(created)
             #expect(item.html.contains("Забайкальский край") && item.html.contains("региональный уровень"))
+            // A regional measure is placed in a stage and rests on a normative document; it has no risk factor or track.
+            #expect(item.html.contains("name=\"stage\"") && item.html.contains("name=\"normativeDocument\""))
+            #expect(!item.html.contains("name=\"riskFactor\"") && !item.html.contains("name=\"track\""))
             page = try await coordinator.get("/regions/R1/roadmap")
             #expect(page.html.contains("href=\"\(created.location!)\"") && !page.html.contains("Начать региональную дорожную карту"))
             #expect(page.html.contains("В дорожной карте нет ни одного мероприятия."))
@@ -82,7 +85,7 @@ struct WebRegionalRoadmapTests {
         var regional = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap, regionID: regionID), by: reg)
         let seminar = try await world.service.addMeasure(roadmapID: regional.item.id, MeasureInput(
             task: "Задача 1", title: "Семинар для директоров", dueDate: CalendarDate(year: 2026, month: 10, day: 30)!,
-            responsible: "Министерство", expectedResult: "Проведён", indicator: "", plannedValue: ""), by: reg)
+            responsible: "Министерство", expectedResult: "Проведён", indicator: "", plannedValue: "", normativeDocument: "Приказ № 1"), by: reg)
         regional = try await world.service.item(regional.item.id, for: reg)
         regional = try await world.act(.submit, on: regional, by: "reg-R1")
         _ = try await world.act(.confirm, on: regional, by: "federal")

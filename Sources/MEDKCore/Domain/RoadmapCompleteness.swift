@@ -27,7 +27,9 @@ public enum RoadmapCompleteness {
             case .school:
                 if measure.riskFactorID == nil { problems.append("\(label): не указан фактор риска (антирисковая программа).") }
             case .region:
-                break
+                if (measure.normativeDocument ?? "").isBlank {
+                    problems.append("\(label): не указан нормативный документ, на котором основано мероприятие.")
+                }
             }
         }
         if owner == .municipality {

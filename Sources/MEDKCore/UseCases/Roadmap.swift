@@ -18,10 +18,14 @@ public struct MeasureInput: Codable, Sendable, Hashable {
     /// Municipal roadmaps: the measure of the region's confirmed roadmap it implements, chosen from
     /// `regionalMeasureChoices` — preferred to words once the region's roadmap is confirmed.
     public var regionalMeasureID: Int64?
+    /// Regional roadmaps: the stage the measure belongs to («Первый этап: 2015 – 2016 гг.»).
+    public var stage: String?
+    /// Regional roadmaps: the order or programme the measure rests on.
+    public var normativeDocument: String?
 
     public init(task: String, title: String, dueDate: CalendarDate, responsible: String, expectedResult: String,
                 indicator: String, plannedValue: String, riskFactorNumber: Int? = nil, track: MunicipalTrack? = nil,
-                regionalMeasure: String? = nil, regionalMeasureID: Int64? = nil) {
+                regionalMeasure: String? = nil, regionalMeasureID: Int64? = nil, stage: String? = nil, normativeDocument: String? = nil) {
         self.task = task
         self.title = title
         self.dueDate = dueDate
@@ -33,6 +37,8 @@ public struct MeasureInput: Codable, Sendable, Hashable {
         self.track = track
         self.regionalMeasure = regionalMeasure
         self.regionalMeasureID = regionalMeasureID
+        self.stage = stage
+        self.normativeDocument = normativeDocument
     }
 }
 
@@ -239,7 +245,8 @@ extension MEDKService {
         if input.title.isBlank { problems.append("Не указано название мероприятия.") }
         for (text, name) in [(input.task, "задача"), (input.title, "название"), (input.responsible, "ответственные"),
                              (input.expectedResult, "ожидаемый результат"), (input.indicator, "показатель"),
-                             (input.plannedValue, "плановое значение"), (input.regionalMeasure ?? "", "региональное мероприятие")]
+                             (input.plannedValue, "плановое значение"), (input.regionalMeasure ?? "", "региональное мероприятие"),
+                             (input.stage ?? "", "этап"), (input.normativeDocument ?? "", "нормативный документ")]
         where text.count > 2000 {
             problems.append("Поле «\(name)» длиннее 2000 символов.")
         }
@@ -247,6 +254,9 @@ extension MEDKService {
         switch roadmap.owner {
         case .municipality:
             if input.riskFactorNumber != nil { problems.append("В муниципальной дорожной карте мероприятия группируются по направлениям, а не по факторам риска.") }
+            if input.stage != nil || input.normativeDocument != nil {
+                problems.append("Этап и нормативный документ указываются в региональной дорожной карте.")
+            }
             if let linked = input.regionalMeasureID,
                try !store.regionalMeasureChoices(campaignID: roadmap.campaignID, regionID: roadmap.path.regionID).contains(where: { $0.id == linked }) {
                 problems.append("Мероприятие №\(linked) не найдено среди мероприятий подтверждённой региональной дорожной карты этой кампании.")
@@ -256,6 +266,9 @@ extension MEDKService {
                 problems.append("В региональной дорожной карте мероприятия группируются по этапам и задачам, без факторов риска, треков и ссылок на региональные мероприятия.")
             }
         case .school:
+            if input.stage != nil || input.normativeDocument != nil {
+                problems.append("Этап и нормативный документ указываются в региональной дорожной карте.")
+            }
             if input.track != nil || input.regionalMeasure != nil || input.regionalMeasureID != nil {
                 problems.append("Направление и региональное мероприятие указываются только в муниципальной дорожной карте.")
             }
@@ -269,6 +282,8 @@ extension MEDKService {
         }
         return MeasureFields(riskFactorID: factorID, track: input.track, task: input.task, title: input.title, dueDate: input.dueDate,
                              responsible: input.responsible, expectedResult: input.expectedResult, indicator: input.indicator,
-                             plannedValue: input.plannedValue, regionalMeasure: input.regionalMeasure, regionalMeasureID: input.regionalMeasureID)
+                             plannedValue: input.plannedValue, regionalMeasure: input.regionalMeasure, regionalMeasureID: input.regionalMeasureID,
+                             outline: roadmap.owner == .region
+                                 ? MeasureOutline(stage: input.stage, normativeDocument: input.normativeDocument) : nil)
     }
 }

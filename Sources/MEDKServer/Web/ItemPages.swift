@@ -207,7 +207,9 @@ enum ItemPages {
         return MeasureInput(task: form["task"] ?? "", title: form["title"] ?? "", dueDate: try WebForm.date(dueText), responsible: form["responsible"] ?? "",
                             expectedResult: form["expectedResult"] ?? "", indicator: form["indicator"] ?? "",
                             plannedValue: form["plannedValue"] ?? "", riskFactorNumber: form["riskFactor"].flatMap(Int.init),
-                            track: track, regionalMeasure: regional, regionalMeasureID: linked)
+                            track: track, regionalMeasure: regional, regionalMeasureID: linked,
+                            // Only a regional roadmap's forms have these fields; elsewhere they stay nil.
+                            stage: form["stage"], normativeDocument: form["normativeDocument"])
     }
 
     static func undatedNote(_ count: Int) -> String? {
@@ -269,6 +271,7 @@ enum ItemPages {
             isRoadmap: item.kind == .roadmap,
             isMunicipalRoadmap: item.kind == .roadmap && item.owner == .municipality,
             isSchoolRoadmap: item.kind == .roadmap && item.owner == .school,
+            isRegionalRoadmap: item.kind == .roadmap && item.owner == .region,
             hasRegionalChoices: !regionalChoices.isEmpty,
             measures: (detail.measures ?? []).map { MeasureRowView($0, risks: risks, regionalChoices: regionalChoices) },
             undatedNote: Self.undatedNote((detail.measures ?? []).filter { $0.dueDate == nil }.count),

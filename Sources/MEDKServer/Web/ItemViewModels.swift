@@ -107,6 +107,7 @@ struct MeasureRowView: Sendable {
     var series: String?
     var outline: [String]
     var normativeDocument: String?
+    var stage: String?
     var responsible: String
     var expectedResult: String
     var indicator: String
@@ -144,6 +145,7 @@ struct MeasureRowView: Sendable {
             value.map { $0.lowercased().hasPrefix(label.lowercased()) ? $0 : "\(label): \($0)" }
         }
         normativeDocument = measure.normativeDocument
+        stage = measure.stage
         responsible = measure.responsible
         expectedResult = measure.expectedResult
         indicator = measure.indicator
@@ -216,6 +218,8 @@ struct ItemPageView: Sendable {
     var isMunicipalRoadmap: Bool
     /// A school's roadmap: measures by the risk factors of its anti-risk programme.
     var isSchoolRoadmap: Bool
+    /// A region's roadmap: measures by stages and tasks, each resting on a normative document.
+    var isRegionalRoadmap: Bool
     /// The region's roadmap is confirmed: a municipal measure chooses its regional measure from a list.
     var hasRegionalChoices: Bool
     var measures: [MeasureRowView]

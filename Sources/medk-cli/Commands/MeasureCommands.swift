@@ -24,6 +24,9 @@ struct MeasureCommand: AsyncParsableCommand {
         @Option(name: .customLong("regional-measure"),
                 help: "Муниципальная карта: id мероприятия подтверждённой региональной дорожной карты (список — medk measure regional).")
         var regionalMeasure: Int64?
+        @Option(name: .long, help: "Региональная карта: этап.") var stage: String?
+        @Option(name: .customLong("normative-document"), help: "Региональная карта: нормативный документ, на котором основано мероприятие.")
+        var normativeDocument: String?
 
         func run() async throws {
             guard let dueDate = CalendarDate(due) else { throw ValidationError("Срок «\(due)» не распознан: нужен ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.") }
@@ -35,7 +38,8 @@ struct MeasureCommand: AsyncParsableCommand {
             let client = try APIClient.saved()
             let input = MeasureInput(task: task, title: title, dueDate: dueDate, responsible: responsible, expectedResult: result,
                                      indicator: indicator, plannedValue: planned, riskFactorNumber: risk, track: trackValue,
-                                     regionalMeasure: regional, regionalMeasureID: regionalMeasure)
+                                     regionalMeasure: regional, regionalMeasureID: regionalMeasure, stage: stage,
+                                     normativeDocument: normativeDocument)
             let measure = try await client.send("POST", "/api/v1/items/\(roadmap)/measures", json: MeasureRequest(measure: input), as: Measure.self)
             print("Мероприятие №\(measure.position) (id \(measure.id)) добавлено в дорожную карту №\(roadmap).")
         }

@@ -93,8 +93,17 @@ struct MeasureFields: Sendable {
     var regionalMeasure: String?
     /// Municipal roadmaps: the measure of the region's confirmed roadmap this one implements.
     var regionalMeasureID: Int64? = nil
+    /// Regional roadmaps: the stage and the normative document as typed by hand.
+    var outline: MeasureOutline? = nil
     /// What only an import writes; an edit leaves them as they are.
     var imported: ImportedMeasureFields?
+}
+
+/// Where a regional measure sits and what it rests on, as its coordinator types them: nil leaves
+/// what is stored (what an import wrote), an empty text clears it.
+struct MeasureOutline: Sendable {
+    var stage: String?
+    var normativeDocument: String?
 }
 
 /// A measure's fields that come from the table it was imported from.

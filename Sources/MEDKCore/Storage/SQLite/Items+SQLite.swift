@@ -366,8 +366,11 @@ extension SQLiteTransaction {
                                                roadmap.path.regionID, position + offset, measure.riskFactorID, measure.track?.rawValue,
                                                measure.task, measure.title, measure.dueDate, measure.responsible, measure.expectedResult,
                                                measure.indicator, measure.plannedValue, measure.regionalMeasure, at.sql, at.sql,
-                                               imported?.deadlineText, imported?.recurrence?.rawValue, imported?.stage, imported?.goal,
-                                               imported?.section, imported?.normativeDocument, measure.regionalMeasureID])
+                                               imported?.deadlineText, imported?.recurrence?.rawValue,
+                                               measure.outline?.stage.map(\.nilIfEmpty) ?? imported?.stage, imported?.goal,
+                                               imported?.section,
+                                               measure.outline?.normativeDocument.map(\.nilIfEmpty) ?? imported?.normativeDocument,
+                                               measure.regionalMeasureID])
                 let id = db.lastInsertedRowID
                 ids.append(id)
                 if let key = imported?.seriesKey {
@@ -396,6 +399,12 @@ extension SQLiteTransaction {
                 """).execute(arguments: [fields.riskFactorID, fields.track?.rawValue, fields.task, fields.title, fields.dueDate,
                                          fields.responsible, fields.expectedResult, fields.indicator, fields.plannedValue,
                                          fields.regionalMeasure, fields.regionalMeasureID, at.sql, id])
+            if let stage = fields.outline?.stage {
+                try statement("UPDATE measures SET stage = ? WHERE id = ?").execute(arguments: [stage.nilIfEmpty, id])
+            }
+            if let document = fields.outline?.normativeDocument {
+                try statement("UPDATE measures SET normative_document = ? WHERE id = ?").execute(arguments: [document.nilIfEmpty, id])
+            }
             if let school = roadmap.schoolID {
                 // A measure counts from the moment it exists, also when it gets its first date later.
                 let created = try Row.fetchOne(statement("SELECT created_at FROM measures WHERE id = ?"), arguments: [id])
@@ -418,5 +427,13 @@ extension SQLiteTransaction {
 
     func setActualValue(measureID: Int64, _ value: String, at: Date) throws {
         try statement("UPDATE measures SET actual_value = ?, updated_at = ? WHERE id = ?").execute(arguments: [value, at.sql, measureID])
+    }
+}
+
+private extension String {
+    /// What an empty form field means for an optional column: nothing.
+    var nilIfEmpty: String? {
+        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
     }
 }
