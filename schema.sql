@@ -347,21 +347,15 @@ CREATE TRIGGER item_files_undeletable BEFORE DELETE ON item_files
 BEGIN SELECT RAISE(ABORT, 'file versions are immutable'); END;
 
 CREATE TRIGGER items_tally_delete AFTER DELETE ON items BEGIN
-    DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0)
-        AND campaign_id = OLD.campaign_id
-        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
-        AND kind = OLD.kind AND state = OLD.state AND item_count = 1;
-    UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id
-        AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
-        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
-        AND kind = OLD.kind AND state = OLD.state;
+    DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
+        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END AND kind = OLD.kind AND state = OLD.state AND item_count = 1;
+    UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
+        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END AND kind = OLD.kind AND state = OLD.state;
 END;
 
 CREATE TRIGGER items_tally_insert AFTER INSERT ON items BEGIN
     INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
-        VALUES (NEW.region_id, ifnull(NEW.municipality_id, 0), NEW.campaign_id,
-                CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END,
-                NEW.kind, NEW.state, 1)
+        VALUES (NEW.region_id, ifnull(NEW.municipality_id, 0), NEW.campaign_id, CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END, NEW.kind, NEW.state, 1)
         ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
 END;
 
@@ -369,18 +363,12 @@ CREATE TRIGGER items_tally_update AFTER UPDATE OF region_id, municipality_id, ca
 WHEN OLD.region_id IS NOT NEW.region_id OR OLD.municipality_id IS NOT NEW.municipality_id
     OR OLD.campaign_id IS NOT NEW.campaign_id OR (OLD.school_id IS NULL) IS NOT (NEW.school_id IS NULL)
     OR OLD.kind IS NOT NEW.kind OR OLD.state IS NOT NEW.state BEGIN
-    DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0)
-        AND campaign_id = OLD.campaign_id
-        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
-        AND kind = OLD.kind AND state = OLD.state AND item_count = 1;
-    UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id
-        AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
-        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
-        AND kind = OLD.kind AND state = OLD.state;
+    DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
+        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END AND kind = OLD.kind AND state = OLD.state AND item_count = 1;
+    UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
+        AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END AND kind = OLD.kind AND state = OLD.state;
     INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
-        VALUES (NEW.region_id, ifnull(NEW.municipality_id, 0), NEW.campaign_id,
-                CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END,
-                NEW.kind, NEW.state, 1)
+        VALUES (NEW.region_id, ifnull(NEW.municipality_id, 0), NEW.campaign_id, CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END, NEW.kind, NEW.state, 1)
         ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
 END;
 

@@ -636,6 +636,32 @@ enum Migrations {
         }
     }
 
+    /// Whose item a row of `items` is, as the tallies count it: 0 a school's, 1 a municipality's own, 2 the region's own.
+    private static func tallyOwner(_ row: String) -> String {
+        "CASE WHEN \(row).school_id IS NOT NULL THEN 0 WHEN \(row).municipality_id IS NOT NULL THEN 1 ELSE 2 END"
+    }
+
+    /// Counts the item `row` (NEW) in its tally.
+    private static func tallyAdd(_ row: String) -> String {
+        """
+            INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
+                VALUES (\(row).region_id, ifnull(\(row).municipality_id, 0), \(row).campaign_id, \(tallyOwner(row)), \(row).kind, \(row).state, 1)
+                ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
+        """
+    }
+
+    /// Takes the item `row` (OLD) out of its tally, dropping the tally when it was the last.
+    private static func tallyRemove(_ row: String) -> String {
+        let key = """
+            region_id = \(row).region_id AND municipality_id = ifnull(\(row).municipality_id, 0) AND campaign_id = \(row).campaign_id
+                    AND owner = \(tallyOwner(row)) AND kind = \(row).kind AND state = \(row).state
+            """
+        return """
+            DELETE FROM item_tallies WHERE \(key) AND item_count = 1;
+            UPDATE item_tallies SET item_count = item_count - 1 WHERE \(key);
+        """
+    }
+
     /// Regional roadmaps: one per region and campaign; the item tallies told apart by owner (0 a
     /// school's item, 1 a municipality's own, 2 the region's own, whose municipality is 0); the
     /// overdue list by place puts a region's own measures (no municipality) before its municipalities'.
@@ -661,43 +687,20 @@ enum Migrations {
     ) WITHOUT ROWID;
     CREATE INDEX item_tallies_municipality ON item_tallies(municipality_id);
     INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
-        SELECT region_id, ifnull(municipality_id, 0), campaign_id,
-               CASE WHEN school_id IS NOT NULL THEN 0 WHEN municipality_id IS NOT NULL THEN 1 ELSE 2 END, kind, state, count(*)
+        SELECT region_id, ifnull(municipality_id, 0), campaign_id, \(tallyOwner("items")), kind, state, count(*)
         FROM items GROUP BY 1, 2, 3, 4, 5, 6;
     CREATE TRIGGER items_tally_insert AFTER INSERT ON items BEGIN
-        INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
-            VALUES (NEW.region_id, ifnull(NEW.municipality_id, 0), NEW.campaign_id,
-                    CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END,
-                    NEW.kind, NEW.state, 1)
-            ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
+    \(tallyAdd("NEW"))
     END;
     CREATE TRIGGER items_tally_delete AFTER DELETE ON items BEGIN
-        DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0)
-            AND campaign_id = OLD.campaign_id
-            AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
-            AND kind = OLD.kind AND state = OLD.state AND item_count = 1;
-        UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id
-            AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
-            AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
-            AND kind = OLD.kind AND state = OLD.state;
+    \(tallyRemove("OLD"))
     END;
     CREATE TRIGGER items_tally_update AFTER UPDATE OF region_id, municipality_id, campaign_id, school_id, kind, state ON items
     WHEN OLD.region_id IS NOT NEW.region_id OR OLD.municipality_id IS NOT NEW.municipality_id
         OR OLD.campaign_id IS NOT NEW.campaign_id OR (OLD.school_id IS NULL) IS NOT (NEW.school_id IS NULL)
         OR OLD.kind IS NOT NEW.kind OR OLD.state IS NOT NEW.state BEGIN
-        DELETE FROM item_tallies WHERE region_id = OLD.region_id AND municipality_id = ifnull(OLD.municipality_id, 0)
-            AND campaign_id = OLD.campaign_id
-            AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
-            AND kind = OLD.kind AND state = OLD.state AND item_count = 1;
-        UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = OLD.region_id
-            AND municipality_id = ifnull(OLD.municipality_id, 0) AND campaign_id = OLD.campaign_id
-            AND owner = CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END
-            AND kind = OLD.kind AND state = OLD.state;
-        INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
-            VALUES (NEW.region_id, ifnull(NEW.municipality_id, 0), NEW.campaign_id,
-                    CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END,
-                    NEW.kind, NEW.state, 1)
-            ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
+    \(tallyRemove("OLD"))
+    \(tallyAdd("NEW"))
     END;
     """
 
