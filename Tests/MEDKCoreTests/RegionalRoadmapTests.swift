@@ -132,7 +132,7 @@ struct RegionalRoadmapTests {
         #expect(misplaced?.code == "invalid_measure")
     }
 
-    @Test("the region's deadline table lists its municipalities only, the regional roadmap not among their roadmaps")
+    @Test("the region's deadline table lists its municipalities only, and the regional roadmap above them, not among theirs")
     func notAMunicipality() async throws {
         let world = try await TestWorld()
         let roadmap = try await Self.start(world)
@@ -140,6 +140,12 @@ struct RegionalRoadmapTests {
         let report = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1"), for: try await world.actor("reg-R1"))
         #expect(report.parts.map(\.code) == ["M1", "M2"])
         #expect(report.parts.allSatisfy { $0.municipalRoadmap?.roadmapID == nil })
+        // Above them, the region's own roadmap, counted today; as of a past date it is not shown.
+        #expect(report.regionalRoadmap?.roadmapID == roadmap.item.id && report.regionalRoadmap?.measures.total == 1)
+        #expect(report.regionalRoadmap?.state == .draft)
+        let past = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1", asOf: CalendarDate(year: 2026, month: 3, day: 1)),
+                                                     for: try await world.actor("reg-R1"))
+        #expect(past.regionalRoadmap == nil)
     }
 
     @Test("a municipal measure names the regional measure it implements by choosing it from the region's confirmed roadmap; a measure so named cannot be removed")

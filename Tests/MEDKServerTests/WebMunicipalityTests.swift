@@ -68,6 +68,7 @@ struct WebRegionalRoadmapTests {
             let federal = try await Browser.signedIn(client, "federal")
             let table = try await federal.get("/monitoring?region=R1")
             #expect(table.html.contains("href=\"/regions/R1/roadmap?campaign="))
+            #expect(table.html.contains("Региональная дорожная карта (черновик): мероприятий 0"))
             let seen = try await federal.get("/regions/R1/roadmap")
             #expect(seen.status == .ok && seen.html.contains("href=\"\(created.location!)\"") && !seen.html.contains("name=\"kind\""))
 

@@ -307,10 +307,13 @@ public struct ComplianceReport: Codable, Sendable, Hashable {
     public var curators: [CuratorLoad]
     /// A municipality's report today: its own roadmap next to its schools (nil for other levels and dates).
     public var municipalRoadmap: MunicipalRoadmapStatus? = nil
+    /// A region's report today: the region's own roadmap (the regional complex of measures) above its municipalities.
+    public var regionalRoadmap: MunicipalRoadmapStatus? = nil
 }
 
-/// The municipality's own roadmap as its compliance report shows it. As for schools, a measure counts
-/// from the moment it exists, whatever the roadmap's review state.
+/// A territory's own roadmap as its compliance report shows it (a municipality's, or the region's: the
+/// type keeps its first name for the API). As for schools, a measure counts from the moment it exists,
+/// whatever the roadmap's review state.
 public struct MunicipalRoadmapStatus: Codable, Sendable, Hashable {
     public struct LateMeasure: Codable, Sendable, Hashable {
         public var measureID: Int64

@@ -47,12 +47,16 @@ extension MEDKService {
                 var report = try ComplianceBuilder(store: store, campaign: campaign, territory: territory, asOf: query.asOf, now: now)
                     .build(query)
                 if case .municipality(let regionID, let municipalityID) = territory.scope, query.asOf == nil {
-                    report.municipalRoadmap = try Self.municipalRoadmap(store, campaignID: campaign.id, regionID: regionID,
-                                                                        municipalityID: municipalityID, for: actor, now: now)
+                    report.municipalRoadmap = try Self.ownRoadmap(
+                        store, .municipal(campaignID: campaign.id, regionID: regionID, municipalityID: municipalityID),
+                        ItemListFilter(campaignID: campaign.id, municipalOwnID: municipalityID, kind: .roadmap), for: actor, now: now)
                 }
                 if case .region(let regionID) = territory.scope, query.asOf == nil {
                     report.parts = try Self.withMunicipalRoadmaps(store, report.parts, campaignID: campaign.id, regionID: regionID,
                                                                   for: actor, now: now)
+                    report.regionalRoadmap = try Self.ownRoadmap(
+                        store, .regional(campaignID: campaign.id, regionID: regionID),
+                        ItemListFilter(campaignID: campaign.id, regionalOwnID: regionID, kind: .roadmap), for: actor, now: now)
                 }
                 return report
             }
@@ -86,16 +90,13 @@ extension MEDKService {
         }
     }
 
-    /// The municipality's roadmap with its measures counted today in the region's zone; what the actor
-    /// may not open is not shown (nil), so the report never tells more than the items would.
-    static func municipalRoadmap(_ store: any StoreReading, campaignID: Int64, regionID: Int64, municipalityID: Int64,
-                                 for actor: Actor, now: Date) throws -> MunicipalRoadmapStatus? {
-        guard Policy.allows(actor, .viewItem(.municipal(campaignID: campaignID, regionID: regionID, municipalityID: municipalityID))) else {
-            return nil
-        }
-        let found = try store.items(Policy.visibility(actor, .view),
-                                    ItemListFilter(campaignID: campaignID, municipalOwnID: municipalityID, kind: .roadmap),
-                                    page: PageRequest(limit: 1, countsTotal: false)).items.first
+    /// A territory's own roadmap (a municipality's or the region's, found by `filter` among the items of
+    /// `scope`) with its measures counted today in the owner's zone; what the actor may not open is not
+    /// shown (nil), so the report never tells more than the items would.
+    static func ownRoadmap(_ store: any StoreReading, _ scope: ItemScope, _ filter: ItemListFilter,
+                           for actor: Actor, now: Date) throws -> MunicipalRoadmapStatus? {
+        guard Policy.allows(actor, .viewItem(scope)) else { return nil }
+        let found = try store.items(Policy.visibility(actor, .view), filter, page: PageRequest(limit: 1, countsTotal: false)).items.first
         guard let roadmap = found else {
             return MunicipalRoadmapStatus(roadmapID: nil, state: nil, stateName: nil, measures: MeasureTotals(), overdue: [])
         }

@@ -101,12 +101,14 @@ enum MonitoringPages {
         var overdueHref: String
         var legend: [Cell]
         /// A municipality's own roadmap, today.
-        var municipalRoadmap: MunicipalRoadmapView?
+        /// The territory's own roadmap: a municipality's, or the region's.
+        var ownRoadmap: OwnRoadmapView?
         /// A region's parts carry their municipalities' own roadmaps.
         var showRoadmaps: Bool
     }
 
-    struct MunicipalRoadmapView: Sendable {
+    /// A territory's own roadmap above its schools or municipalities: where it stands and what is late.
+    struct OwnRoadmapView: Sendable {
         struct Late: Sendable {
             var title: String
             var dueDate: String
@@ -114,17 +116,30 @@ enum MonitoringPages {
             var report: String
         }
 
+        var heading: String
         var href: String?
         var summary: String
         var late: [Late]
         var more: String?
-        var packageHref: String
+        var ownerHref: String
+        var ownerLink: String
 
-        init(_ roadmap: MunicipalRoadmapStatus, municipalityCode: String) {
-            packageHref = "/municipalities/\(municipalityCode)"
+        init(municipal roadmap: MunicipalRoadmapStatus, code: String) {
+            self.init(roadmap, heading: "Дорожная карта муниципалитета", ownerHref: "/municipalities/\(code)", ownerLink: "Пакет муниципалитета")
+        }
+
+        init(regional roadmap: MunicipalRoadmapStatus, code: String, campaign: String) {
+            self.init(roadmap, heading: "Региональная дорожная карта", ownerHref: "/regions/\(code)/roadmap?campaign=\(campaign)",
+                      ownerLink: "Страница региональной дорожной карты")
+        }
+
+        private init(_ roadmap: MunicipalRoadmapStatus, heading: String, ownerHref: String, ownerLink: String) {
+            self.heading = heading
+            self.ownerHref = ownerHref
+            self.ownerLink = ownerLink
             href = roadmap.roadmapID.map { "/items/\($0)#measures" }
-            summary = roadmap.roadmapID == nil ? "Дорожная карта муниципалитета не начата."
-                : "Дорожная карта муниципалитета (\(roadmap.stateName ?? "")): \(roadmap.measuresSummary)."
+            summary = roadmap.roadmapID == nil ? "\(heading) не начата."
+                : "\(heading) (\(roadmap.stateName ?? "")): \(roadmap.measuresSummary)."
             late = roadmap.overdue.map {
                 Late(title: $0.title, dueDate: $0.dueDate.russian, days: Presentation.days($0.daysOverdue), report: $0.reportState?.russianName ?? "нет")
             }
@@ -196,7 +211,8 @@ enum MonitoringPages {
                 regionalRoadmapHref: report.level == .region ? report.scopeCode.map { "/regions/\($0)/roadmap?campaign=\(report.campaignCode)" } : nil,
                 overdueHref: link(request, path: "/monitoring/overdue", dropping: ["cursor", "from", "asOf", "lagging"]),
                 legend: MilestoneStatus.allCases.map { Cell(statusName: $0.russianName, statusClass: Presentation.statusClass($0), dueDate: "") },
-                municipalRoadmap: report.municipalRoadmap.map { MunicipalRoadmapView($0, municipalityCode: report.scopeCode ?? "") },
+                ownRoadmap: report.municipalRoadmap.map { OwnRoadmapView(municipal: $0, code: report.scopeCode ?? "") }
+                    ?? report.regionalRoadmap.map { OwnRoadmapView(regional: $0, code: report.scopeCode ?? "", campaign: report.campaignCode) },
                 showRoadmaps: report.parts.contains { $0.municipalRoadmap != nil })
             return await request.page("monitoring", title: "Мониторинг сроков", view)
         }

@@ -224,7 +224,10 @@ struct Deadlines: AsyncParsableCommand {
         print("Школ: \(totals.schools), с отставанием: \(totals.laggingSchools); мероприятий: \(totals.measures.total), "
               + "подтверждено: \(totals.measures.confirmed), просрочено: \(totals.measures.overdue); ждут проверки: \(totals.waiting).")
         if let roadmap = report.municipalRoadmap {
-            print("\n" + Self.describe(roadmap), terminator: "")
+            print("\n" + Self.describe(roadmap, title: "Дорожная карта муниципалитета", overdueFilter: "--municipality"), terminator: "")
+        }
+        if let roadmap = report.regionalRoadmap {
+            print("\n" + Self.describe(roadmap, title: "Региональная дорожная карта", overdueFilter: "--region"), terminator: "")
         }
         if !report.parts.isEmpty {
             print("\n" + (report.level == .country ? "По регионам" : "По муниципалитетам") + ":\n" + Output.table(ComplianceTable.territoryRows(report)))
@@ -240,16 +243,16 @@ struct Deadlines: AsyncParsableCommand {
 }
 
 extension Deadlines {
-    /// The municipality's own roadmap, next to its schools.
-    static func describe(_ roadmap: MunicipalRoadmapStatus) -> String {
-        guard let id = roadmap.roadmapID else { return "Дорожная карта муниципалитета: не начата.\n" }
-        var out = "Дорожная карта муниципалитета (№\(id), \(roadmap.stateName ?? "")): \(roadmap.measuresSummary).\n"
+    /// The territory's own roadmap (a municipality's or the region's), above its schools or municipalities.
+    static func describe(_ roadmap: MunicipalRoadmapStatus, title: String, overdueFilter: String) -> String {
+        guard let id = roadmap.roadmapID else { return "\(title): не начата.\n" }
+        var out = "\(title) (№\(id), \(roadmap.stateName ?? "")): \(roadmap.measuresSummary).\n"
         if !roadmap.overdue.isEmpty {
             out += Output.table([["Мероприятие", "Срок", "Дней просрочки", "Отчёт"]] + roadmap.overdue.map {
                 [$0.title, $0.dueDate.russian, String($0.daysOverdue), $0.reportState?.russianName ?? "нет"]
             })
             if roadmap.measures.overdue > roadmap.overdue.count {
-                out += "… и ещё \(roadmap.measures.overdue - roadmap.overdue.count): medk overdue --municipality КОД.\n"
+                out += "… и ещё \(roadmap.measures.overdue - roadmap.overdue.count): medk overdue \(overdueFilter) КОД.\n"
             }
         }
         return out
