@@ -1,7 +1,8 @@
 /// FIOCO judges a roadmap by concrete measures with deadlines, responsible people,
 /// results and indicators, and (for a municipality) the link to the regional plan; a region's
-/// roadmap (the regional complex of measures) by measures with deadlines, responsible people and
-/// expected results under their tasks. The system checks this itself before a roadmap can go to review.
+/// roadmap (the regional complex of measures) by measures with deadlines, responsible people,
+/// expected results and the normative document each rests on, under their tasks. The system checks
+/// this itself before a roadmap can go to review.
 public enum RoadmapCompleteness {
     public static func problems(_ measures: [Measure], owner: OwnerLevel) -> [String] {
         guard !measures.isEmpty else { return ["В дорожной карте нет ни одного мероприятия."] }
