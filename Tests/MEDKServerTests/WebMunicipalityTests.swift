@@ -108,3 +108,17 @@ struct WebRegionalRoadmapTests {
         }
     }
 }
+
+@Suite("The menu")
+struct WebMenuTests {
+    @Test("everyone who decides on documents finds the review queue in the menu: curators, regional coordinators and FIOCO; a school team and a municipal coordinator do not")
+    func reviewQueueForReviewers() async throws {
+        let world = try await TestWorld()
+        try await withWeb(world) { client in
+            for (login, expected) in [("curator1", true), ("reg-R1", true), ("federal", true), ("school-A", false), ("mun-M1", false)] {
+                let page = try await Browser.signedIn(client, login).get("/items")
+                #expect(page.html.contains("href=\"/queue\"") == expected, "\(login)")
+            }
+        }
+    }
+}

@@ -46,6 +46,7 @@ USERS = (
     "curator-petrov;Петров Сергей Иванович;;curator;75\n"
     "school-1;Команда Балейской СОШ № 1;;school;750010001\n"
     "school-2;Команда Ундино-Посельской СОШ;;school;750010002\n"
+    "fioco;Оператор ФИОКО;;federal;\n"
 )
 ASSIGNMENTS = (
     "campaign_code;school_code;curator_login\n"
@@ -433,6 +434,56 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         text = self.text()
         self.assertIn("Оценено пакетов: 1 из 2.", text)
         self.assertIn("13 из 14", text)
+
+    def test_7_regional_roadmap_reviewed_by_fioco_and_linked_from_a_municipality(self):
+        # The regional coordinator starts the region's own roadmap from the menu and adds a measure by hand.
+        self.login("region75")
+        self.browser.find_element(By.LINK_TEXT, "Региональная дорожная карта").click()
+        self.assertIn("/regions/75/roadmap", self.browser.current_url)
+        self.assertIn("Региональная дорожная карта в этой кампании ещё не начата.", self.text())
+        self.click_button("Начать региональную дорожную карту")
+        self.assertIn("/items/", self.browser.current_url)
+        roadmap_url = self.browser.current_url.split("#")[0]
+        form = self.browser.find_element(By.CSS_SELECTOR, "details.add-measure form")
+        for field, value in [("nm-task", "Задача 1: методическое сопровождение школ"),
+                             ("nm-title", "Региональный семинар для управленческих команд"),
+                             ("nm-resp", "Министерство образования Забайкальского края"),
+                             ("nm-result", "Проведён семинар для команд всех школ-участников"),
+                             ("nm-stage", "Первый этап: 2027 год"),
+                             ("nm-norm", "Распоряжение Министерства № 12-р")]:
+            form.find_element(By.ID, field).send_keys(value)
+        self.browser.execute_script("arguments[0].value = '2027-10-30'", form.find_element(By.ID, "nm-due"))
+        self.submit(form.find_element(By.XPATH, ".//button[normalize-space()='Добавить']"))
+        text = self.text()
+        self.assertIn("Мероприятие добавлено.", text)
+        self.assertIn("Распоряжение Министерства № 12-р", text)
+        self.click_button("Отправить на проверку")
+        self.assertEqual(self.state(), "на проверке")
+
+        # FIOCO finds it in its queue and confirms it.
+        self.login("fioco")
+        self.browser.find_element(By.LINK_TEXT, "Очередь проверки").click()
+        self.assertIn("Дорожная карта", self.text())
+        self.browser.get(roadmap_url)
+        self.click_button("Подтвердить")
+        self.assertEqual(self.state(), "подтверждено")
+        self.open("/monitoring?region=75")
+        self.assertIn("Региональная дорожная карта (подтверждено): мероприятий 1", self.text())
+
+        # The municipal coordinator now picks the regional measure a measure of hers implements, from a list.
+        self.login("mun-baley")
+        self.browser.find_element(By.LINK_TEXT, "Пакет муниципалитета").click()
+        row = self.browser.find_element(By.XPATH, "//tr[th[contains(., 'Дорожная карта')]]")
+        row.find_element(By.CSS_SELECTOR, "a").click()
+        measure = self.browser.find_element(By.XPATH, "//article[contains(@class, 'measure')][.//h3[contains(., 'Выезды в школы')]]")
+        measure.find_element(By.TAG_NAME, "summary").click()
+        from selenium.webdriver.support.ui import Select
+        Select(measure.find_element(By.CSS_SELECTOR, "select[name=regionalMeasureID]")).select_by_visible_text(
+            "№1. Региональный семинар для управленческих команд (Задача 1: методическое сопровождение школ)")
+        self.submit(measure.find_element(By.XPATH, ".//button[normalize-space()='Сохранить']"))
+        text = self.text()
+        self.assertIn("Мероприятие изменено.", text)
+        self.assertIn("№1. Региональный семинар для управленческих команд", text)
 
     def test_5_phone_width_is_readable(self):
         self.login("school-1")

@@ -5,7 +5,8 @@ enum WebNavigation {
     static func links(for actor: Actor, currentPath: String) -> [NavLink] {
         var links: [(String, String)] = []
         if actor.holds(.school) { links.append(("Кабинет школы", "/school")) }
-        if actor.holds(.curator) { links.append(("Очередь проверки", "/queue")) }
+        // Whoever decides on documents: curators (schools'), regional coordinators (municipal packages), FIOCO (regional roadmaps).
+        if [.curator, .regional, .federal].contains(where: actor.holds) { links.append(("Очередь проверки", "/queue")) }
         if [.municipal, .regional, .federal, .admin].contains(where: actor.holds) {
             links.append(("Мониторинг сроков", "/monitoring"))
             links.append(("Просрочено", "/monitoring/overdue"))
