@@ -145,6 +145,19 @@ public struct MeasureTotals: Codable, Sendable, Hashable {
 
     public init() {}
 
+    /// A roadmap's measures counted as they stand: reports confirmed, measures overdue (only a dated
+    /// measure can be). Reports sent late are a school's compliance figure and are not counted here.
+    init(counting measures: [Measure]) {
+        total = measures.count
+        confirmed = measures.filter { $0.reportState == .confirmed }.count
+        overdue = measures.filter(\.overdue).count
+    }
+
+    /// «мероприятий 12, подтверждено отчётов 3, просрочено 2»
+    public var summary: String {
+        "мероприятий \(total), подтверждено отчётов \(confirmed), просрочено \(overdue)"
+    }
+
     mutating func add(_ other: MeasureTotals) {
         total += other.total
         confirmed += other.confirmed
@@ -334,9 +347,7 @@ public struct MunicipalRoadmapStatus: Codable, Sendable, Hashable {
     public static let listed = 50
 
     /// «мероприятий 12, подтверждено отчётов 3, просрочено 2»
-    public var measuresSummary: String {
-        "мероприятий \(measures.total), подтверждено отчётов \(measures.confirmed), просрочено \(measures.overdue)"
-    }
+    public var measuresSummary: String { measures.summary }
 }
 
 /// What judging one school yields.

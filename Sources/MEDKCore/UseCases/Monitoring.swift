@@ -103,15 +103,11 @@ extension MEDKService {
         let calendar = try RegionCalendar.cached(roadmap.timeZone)
         let today = calendar.date(of: now)
         let measures = try store.measures(roadmapID: roadmap.id, calendar: calendar, at: now)
-        var totals = MeasureTotals()
-        totals.total = measures.count
-        totals.confirmed = measures.filter { $0.reportState == .confirmed }.count
         // Only a dated measure can be overdue.
         let late = measures.compactMap { measure in measure.overdue ? measure.dueDate.map { (measure, $0) } : nil }
             .sorted { ($0.1, $0.0.id) < ($1.1, $1.0.id) }
-        totals.overdue = late.count
         return MunicipalRoadmapStatus(
-            roadmapID: roadmap.id, state: roadmap.state, stateName: roadmap.stateName, measures: totals,
+            roadmapID: roadmap.id, state: roadmap.state, stateName: roadmap.stateName, measures: MeasureTotals(counting: measures),
             overdue: late.prefix(MunicipalRoadmapStatus.listed).map { measure, due in
                 MunicipalRoadmapStatus.LateMeasure(measureID: measure.id, title: measure.title, dueDate: due,
                                                    daysOverdue: due.days(to: today), reportState: measure.reportState)

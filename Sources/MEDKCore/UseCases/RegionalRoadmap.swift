@@ -33,9 +33,7 @@ extension MEDKService {
             var problems: [String] = []
             if let roadmap {
                 let measures = try store.measures(roadmapID: roadmap.id, calendar: try RegionCalendar.cached(region.timeZone), at: now)
-                totals.total = measures.count
-                totals.confirmed = measures.filter { $0.reportState == .confirmed }.count
-                totals.overdue = measures.filter(\.overdue).count
+                totals = MeasureTotals(counting: measures)
                 problems = RoadmapCompleteness.problems(measures, owner: .region)
             }
             return RegionalRoadmap(region: region, campaign: campaign, roadmap: roadmap, measures: totals, problems: problems,

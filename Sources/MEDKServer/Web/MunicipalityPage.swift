@@ -63,7 +63,7 @@ struct RegionalRoadmapPage: Sendable {
         campaignID = view.campaign.id
         regionID = view.region.id
         roadmap = view.roadmap.map(ItemRowView.init)
-        measuresSummary = "мероприятий \(view.measures.total), подтверждено отчётов \(view.measures.confirmed), просрочено \(view.measures.overdue)"
+        measuresSummary = view.measures.summary
         problems = view.problems
         canStart = view.canStart
     }
