@@ -117,6 +117,37 @@ struct MeasureImportTests {
         #expect(try await OpenMeasureDaysTests.agree(world) == overdueBefore + 1)
     }
 
+    @Test("a municipal order naming each row's indicator, planned value and regional measure goes to review once its one undated row is dated")
+    func municipalOrderGoesToReview() async throws {
+        let world = try await TestWorld()
+        let coordinator = try await world.actor("mun-M1")
+        let id = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                            municipalityID: try await world.municipalityID("M1")), by: coordinator).item.id
+        let order = try TableFileReaderTests.fixture("roadmap-municipal-linked.docx")
+        let result = try await world.service.importMeasures(roadmapID: id, fileName: "приказ.docx", programmeYear: 2023,
+                                                            by: coordinator) { order }
+        #expect(result.rows == 6 && result.measuresCreated == 10 && result.undated == 1)
+        let detail = try await world.service.item(id, for: coordinator)
+        let measures = try #require(detail.measures)
+        #expect(Set(measures.compactMap(\.track)) == Set(MunicipalTrack.allCases))
+        #expect(measures.allSatisfy { !($0.regionalMeasure ?? "").isEmpty && !$0.plannedValue.isEmpty })
+        #expect(measures.first { $0.title.hasPrefix("Работа сетевого сообщества") }?.title
+            == "Работа сетевого сообщества учителей начальных классов и русского языка", "the row broken across a page is joined")
+        #expect(detail.completenessProblems == ["Мероприятие №\(try #require(measures.first { $0.dueDate == nil }).position) «Выезды в школы»: не указан срок (в таблице: «По мере необходимости»)."])
+        await #expect(throws: MEDKError.self) {
+            try await world.service.transition(itemID: id, TransitionRequest(action: .submit, expectedState: .draft), by: coordinator)
+        }
+
+        let visits = try #require(measures.first { $0.dueDate == nil })
+        _ = try await world.service.updateMeasure(visits.id, MeasureInput(
+            task: visits.task, title: visits.title, dueDate: CalendarDate("2023-12-15")!, responsible: visits.responsible,
+            expectedResult: visits.expectedResult, indicator: visits.indicator, plannedValue: visits.plannedValue,
+            track: visits.track, regionalMeasure: visits.regionalMeasure), by: coordinator)
+        #expect(try await world.service.item(id, for: coordinator).completenessProblems == [])
+        let submitted = try await world.service.transition(itemID: id, TransitionRequest(action: .submit, expectedState: .draft), by: coordinator)
+        #expect(submitted.item.state == .submitted)
+    }
+
     @Test("nothing is saved when the roadmap moved since the preview, or the importer may not edit it")
     func refusals() async throws {
         let world = try await TestWorld()

@@ -51,6 +51,25 @@ struct MeasureImportPreviewTests {
         }
     }
 
+    @Test("a municipal order's preview shows each row's planned value and the regional measure it names")
+    func municipalPreview() async throws {
+        let world = try await TestWorld()
+        let coordinator = try await world.actor("mun-M1")
+        let id = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                            municipalityID: try await world.municipalityID("M1")), by: coordinator).item.id
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("MEDKCoreTests/Fixtures/import/roadmap-municipal-linked.docx")
+        try await withWeb(world) { client in
+            let coordinator = try await Browser.signedIn(client, "mun-M1")
+            #expect(try await coordinator.get("/items/\(id)").html.contains("/items/\(id)/measures/import"))
+            let page = try await coordinator.upload(
+                "/items/\(id)/measures/import", fileName: "приказ.docx", bytes: Array(try Data(contentsOf: url)), fields: ["year": "2023"])
+            #expect(page.status == .ok)
+            #expect(page.html.contains("Доля заполненных анкет — план: не менее 80 %"))
+            #expect(page.html.contains("региональная мера: 2.1. Методическое сопровождение школ"))
+        }
+    }
+
     @Test("the roadmap page offers the table import; the preview page marks the rows that need a person")
     func pages() async throws {
         let world = try await TestWorld()

@@ -377,24 +377,24 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.assertIn("/items/", self.browser.current_url)
         # She checks how the roadmap appended to her Word order would be read.
         self.browser.find_element(By.XPATH, "//summary[contains(., 'Прочитать мероприятия из таблицы')]").click()
-        table = ROOT / "Tests" / "MEDKCoreTests" / "Fixtures" / "import" / "roadmap-municipal.docx"
+        table = ROOT / "Tests" / "MEDKCoreTests" / "Fixtures" / "import" / "roadmap-municipal-linked.docx"
         self.browser.find_element(By.ID, "im-table").send_keys(str(table))
         self.browser.find_element(By.ID, "im-year").send_keys("2023")
         self.click_button("Проверить, как прочитается")
         text = self.text()
-        self.assertIn("Мероприятий: 7, требуют внимания: 1.", text)
+        self.assertIn("Мероприятий: 6, требуют внимания: 1.", text)
         self.assertIn("21.04.2023, 31.10.2023", text)
         flagged = self.browser.find_element(By.CSS_SELECTOR, "tr.import-flagged")
         self.assertIn("Выезды в школы", flagged.text)
         self.assertIn("Срок не распознан", flagged.text)
         self.shot("import-preview", full_page=True)
-        # She imports it as checked: a monthly row becomes twelve measures, the row without a date stays, flagged.
+        # She imports it as checked: a quarterly row becomes four measures, the row without a date stays, flagged.
         apply = self.browser.find_element(
             By.XPATH, "//button[starts-with(normalize-space(), 'Импортировать в дорожную карту')]")
-        self.assertIn("19 мероприятий", apply.text)
+        self.assertIn("10 мероприятий", apply.text)
         self.submit(apply)
         text = self.text()
-        self.assertIn("Импортировано мероприятий: 19 (строк таблицы: 7).", text)
+        self.assertIn("Импортировано мероприятий: 10 (строк таблицы: 6).", text)
         self.assertIn("Мероприятий без срока: 1.", text)
         undated = self.browser.find_element(By.CSS_SELECTOR, "article.measure-undated")
         self.assertIn("Выезды в школы", undated.text)
@@ -408,18 +408,32 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.assertNotIn("Мероприятий без срока", text)
         self.assertEqual(self.browser.find_elements(By.CSS_SELECTOR, "article.measure-undated"), [])
         self.assertIn("15.12.2023; в таблице: «По мере необходимости»", text)
-        self.assertIn("(ежемесячно 12 из 12)", text)
+        self.assertIn("(ежеквартально 4 из 4)", text)
         fixed = self.browser.find_element(By.XPATH, "//article[contains(@class, 'measure')][.//h3[contains(., 'Выезды в школы')]]")
         self.browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", fixed)
         self.shot("roadmap-imported")
+        # Nothing is missing any more, so she sends the roadmap to the region for review.
+        self.assertNotIn("Что нужно дополнить перед отправкой", text)
+        roadmap_url = self.browser.current_url.split("#")[0]
+        self.click_button("Отправить на проверку")
+        self.assertEqual(self.state(), "на проверке")
 
-        # The regional coordinator evaluates the package against FIOCO's positions.
+        # The regional coordinator finds it in her queue and returns it: the table names regional measures only in words.
         self.login("region75")
+        self.browser.find_element(By.LINK_TEXT, "Очередь проверки").click()
+        self.assertIn("Балейский", self.text())
+        self.browser.get(roadmap_url)
+        self.browser.find_element(By.ID, "return-comment").send_keys(
+            "Свяжите мероприятия с региональной дорожной картой, выбрав их из списка.")
+        self.click_button("Вернуть на доработку")
+        self.assertEqual(self.state(), "на доработке")
+
+        # She evaluates the package against FIOCO's positions.
         self.open("/municipalities/75001")
         self.browser.find_element(By.LINK_TEXT, "Оценка пакета по позициям ФИОКО").click()
         text = self.text()
         self.assertIn("Пакет ещё не оценён.", text)
-        self.assertIn("Со сроком: 19 из 19.", text)
+        self.assertIn("Со сроком: 10 из 10.", text)
         from selenium.webdriver.support.ui import Select
         for select in self.browser.find_elements(By.CSS_SELECTOR, "select[name^='score.']"):
             Select(select).select_by_value("2")
@@ -484,6 +498,10 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         text = self.text()
         self.assertIn("Мероприятие изменено.", text)
         self.assertIn("№1. Региональный семинар для управленческих команд", text)
+        # She reads the regional coordinator's remark and sends the roadmap back for review.
+        self.assertIn("Свяжите мероприятия с региональной дорожной картой", text)
+        self.click_button("Отправить на проверку")
+        self.assertEqual(self.state(), "на проверке")
 
     def test_5_phone_width_is_readable(self):
         self.login("school-1")

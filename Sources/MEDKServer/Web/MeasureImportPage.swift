@@ -15,8 +15,11 @@ struct MeasureImportPage: Sendable {
         var responsible: String
         /// Nil when empty: Mustache renders a section for any string, even an empty one.
         var indicator: String?
+        var plannedValue: String?
         var result: String?
         var normativeDocument: String?
+        /// The regional measure the row names in words; linking it by reference is done in the roadmap.
+        var regionalMeasure: String?
         var notes: [String]
         var flagged: Bool
     }
@@ -73,8 +76,11 @@ struct MeasureImportPage: Sendable {
                        outline: outline.filter { !above.contains($0) }, deadlineText: measure.deadlineText,
                        dates: measure.russianDueDates,
                        recurrence: measure.recurrence?.russianName, responsible: measure.responsible,
-                       indicator: measure.indicator.isEmpty ? nil : measure.indicator, result: measure.result.isEmpty ? nil : measure.result,
+                       indicator: measure.indicator.isEmpty ? nil : measure.indicator,
+                       plannedValue: measure.plannedValue.isEmpty ? nil : measure.plannedValue,
+                       result: measure.result.isEmpty ? nil : measure.result,
                        normativeDocument: measure.normativeDocument.isEmpty ? nil : measure.normativeDocument,
+                       regionalMeasure: measure.regionalMeasure.isEmpty ? nil : measure.regionalMeasure,
                        notes: measure.notes.map(\.message),
                        flagged: measure.isFlagged)
         }

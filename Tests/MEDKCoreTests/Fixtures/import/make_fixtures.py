@@ -7,6 +7,8 @@
 - roadmap-municipal.docx and roadmap-regional.xlsx: converted by LibreOffice from the HTML files
   here (merged cells across and down, a header not on the first row, a table before the roadmap,
   a header repeated on a new page, a row of column numbers, empty trailing columns, real dates).
+- roadmap-municipal-linked.docx: a municipal roadmap as complete as FIOCO asks (indicator, planned
+  value and the regional measure each row implements), with one row whose deadline is not a date.
 
 Run from this folder: python3 make_fixtures.py (needs `libreoffice` for the DOCX and XLSX).
 """
@@ -62,6 +64,7 @@ if __name__ == "__main__":
     write_csv()
     if shutil.which("libreoffice"):
         convert("roadmap-municipal.html", "docx", "MS Word 2007 XML")
+        convert("roadmap-municipal-linked.html", "docx", "MS Word 2007 XML")
         # An HTML table opened as a spreadsheet (Calc's own HTML import), so merges and dates become cells.
         convert("roadmap-regional.html", "xlsx", "Calc MS Excel 2007 XML", input_filter="HTML (StarCalc)")
     else:
