@@ -2,8 +2,9 @@ import Foundation
 import MEDKTestSupport
 import Testing
 
-/// Runs the built `medk` executable as a separate process, the way people and scripts do.
-struct MEDKProcess {
+/// Runs the built `medk` executable as a separate process, the way people and scripts do. Its
+/// configuration directory (the saved session) goes when the test is done with it.
+final class MEDKProcess: Sendable {
     struct Result: CustomStringConvertible {
         var status: Int32
         var stdout: String
@@ -24,12 +25,16 @@ struct MEDKProcess {
     }()
 
     let configDirectory: URL
-    var environment: [String: String]
+    let environment: [String: String]
 
     init(password: String = TestWorld.password) {
         configDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("medk-cli-\(UUID().uuidString)")
         environment = ["MEDK_CONFIG_DIR": configDirectory.path, "MEDK_PASSWORD": password, "PATH": "/usr/bin:/bin",
                        "HOME": configDirectory.path, "LANG": "C.UTF-8"]
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: configDirectory)
     }
 
     @discardableResult
