@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MEDKCLITests",
-            dependencies: ["MEDKCore", "MEDKAPI", "MEDKServer", "MEDKTestSupport", "medk-cli"]
+            dependencies: ["CMallocTuning", "MEDKCore", "MEDKAPI", "MEDKServer", "MEDKTestSupport", "medk-cli"]
         ),
     ]
 )
