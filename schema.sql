@@ -195,6 +195,22 @@ CREATE TABLE regions (
     time_zone TEXT NOT NULL
 );
 
+CREATE TABLE review_rounds (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    round INTEGER NOT NULL CHECK (round > 0),
+    campaign_id INTEGER NOT NULL,
+    region_id INTEGER NOT NULL,
+    municipality_id INTEGER,
+    school_id INTEGER,
+    submitted_at TEXT NOT NULL,
+    closed_at TEXT,
+    closed_by INTEGER REFERENCES users(id),
+    outcome TEXT CHECK (outcome IN ('confirmed', 'returned', 'withdrawn')),
+    wait_seconds INTEGER,
+    CHECK ((closed_at IS NULL) = (outcome IS NULL)),
+    PRIMARY KEY (item_id, round)
+) WITHOUT ROWID;
+
 CREATE TABLE risk_factors (
     id INTEGER PRIMARY KEY,
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
@@ -325,6 +341,15 @@ CREATE INDEX municipalities_region ON municipalities(region_id);
 
 CREATE INDEX package_evaluations_region ON package_evaluations(campaign_id, region_id, municipality_id, version);
 
+CREATE INDEX review_rounds_closed ON review_rounds(closed_at) WHERE closed_at IS NOT NULL;
+
+CREATE INDEX review_rounds_municipality_closed ON review_rounds(municipality_id, closed_at)
+    WHERE closed_at IS NOT NULL AND municipality_id IS NOT NULL;
+
+CREATE INDEX review_rounds_open ON review_rounds(region_id, submitted_at) WHERE closed_at IS NULL;
+
+CREATE INDEX review_rounds_region_closed ON review_rounds(region_id, closed_at) WHERE closed_at IS NOT NULL;
+
 CREATE INDEX schools_municipality ON schools(municipality_id);
 
 CREATE INDEX sessions_user ON sessions(user_id);
@@ -410,3 +435,24 @@ BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
 
 CREATE TRIGGER package_evaluations_undeletable BEFORE DELETE ON package_evaluations
 BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
+
+CREATE TRIGGER review_round_decided AFTER UPDATE OF state ON items
+WHEN OLD.state = 'submitted' AND NEW.state IN ('confirmed', 'returned') BEGIN
+    UPDATE review_rounds SET closed_at = NEW.decided_at, closed_by = NEW.decided_by, outcome = NEW.state,
+        wait_seconds = CAST(round((julianday(NEW.decided_at) - julianday(submitted_at)) * 86400) AS INTEGER)
+    WHERE item_id = NEW.id AND closed_at IS NULL;
+END;
+
+CREATE TRIGGER review_round_opens AFTER UPDATE OF state ON items
+WHEN NEW.state = 'submitted' AND OLD.state <> 'submitted' BEGIN
+    INSERT INTO review_rounds (item_id, round, campaign_id, region_id, municipality_id, school_id, submitted_at)
+    VALUES (NEW.id, (SELECT count(*) + 1 FROM review_rounds WHERE item_id = NEW.id), NEW.campaign_id, NEW.region_id,
+            NEW.municipality_id, NEW.school_id, NEW.submitted_at);
+END;
+
+CREATE TRIGGER review_round_withdrawn AFTER UPDATE OF state ON items
+WHEN OLD.state = 'submitted' AND NEW.state = 'draft' BEGIN
+    UPDATE review_rounds SET closed_at = NEW.updated_at, outcome = 'withdrawn',
+        wait_seconds = CAST(round((julianday(NEW.updated_at) - julianday(submitted_at)) * 86400) AS INTEGER)
+    WHERE item_id = NEW.id AND closed_at IS NULL;
+END;

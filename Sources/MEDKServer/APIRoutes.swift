@@ -256,6 +256,24 @@ enum APIRoutes {
                 return try Downloads.xlsx(table, name: "\(name).xlsx")
             }
         }
+        table.on(.get, "\(prefix)/review-times") { request, context -> Response in
+            let actor = try context.requireActor()
+            let format = try request.typedQuery("format").map { try parseEnum(TableFormat.self, $0, "format") } ?? .json
+            let report = try await service.reviewTimes(
+                ReviewTimesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
+                                 campaignCode: request.query("campaign"), from: try request.typedQuery("from").map(parseDate),
+                                 to: try request.typedQuery("to").map(parseDate)),
+                for: actor)
+            let name = ReviewTimesTable.fileName(report)
+            switch format {
+            case .json:
+                return try context.responseEncoder.encode(report, from: request, context: context)
+            case .csv:
+                return Downloads.csv(CSV.write(ReviewTimesTable.table(report).textRows), name: "\(name).csv")
+            case .xlsx:
+                return try Downloads.xlsx(ReviewTimesTable.table(report), name: "\(name).xlsx")
+            }
+        }
         table.on(.get, "\(prefix)/overdue-measures") { request, context -> Response in
             let actor = try context.requireActor()
             let format = try request.typedQuery("format").map { try parseEnum(TableFormat.self, $0, "format") } ?? .json

@@ -19,7 +19,7 @@ struct MEDKCommand: AsyncParsableCommand {
             Serve.self, Initialize.self, Migrate.self, Import.self, Users.self, Campaigns.self, Backup.self, Audit.self, RepairProgress.self,
             Login.self, Logout.self, WhoAmI.self, Queue.self, Items.self, Show.self,
             Confirm.self, Return.self, Submit.self, Withdraw.self, Reopen.self, Comment.self,
-            Create.self, Upload.self, Download.self, RiskProfile.self, MeasureCommand.self, Deadlines.self, Overdue.self,
+            Create.self, Upload.self, Download.self, RiskProfile.self, MeasureCommand.self, Deadlines.self, Overdue.self, ReviewTimes.self,
             Assign.self, ShiftDeadline.self, Package.self, EvaluationCommand.self, Generate.self,
         ])
 

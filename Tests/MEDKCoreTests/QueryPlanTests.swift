@@ -15,13 +15,15 @@ struct QueryPlanTests {
     /// Tables whose full scan at national size would block a request for seconds.
     static let large: Set<String> = ["items", "measures", "audit_log", "item_files", "users", "user_roles", "schools", "sessions",
                                      "school_progress", "curator_assignments", "campaign_schools", "risk_profile_entries",
-                                     "municipalities"]
+                                     "municipalities", "review_rounds"]
 
     /// Statements allowed to scan, and why.
     static let allowed: [(fragment: String, reason: String)] = [
         ("medk_fold(", "a substring search in names (administration's user and organisation search) reads the list it searches"),
         ("SELECT (SELECT count(*) FROM regions), (SELECT count(*) FROM municipalities), (SELECT count(*) FROM schools)",
          "the organisation page's three totals count whole tables, from their smallest index"),
+        ("WHERE 1 AND rr.closed_at IS NULL",
+         "the country's documents on review now walk the partial index of open rounds: as long as what waits, not the table"),
     ]
 
     final class Recorder: Sendable {
@@ -228,6 +230,10 @@ struct HotPaths {
             _ = try await service.deadlines(DeadlinesQuery(asOf: asOf), for: municipal)
             _ = try await service.deadlines(DeadlinesQuery(regionCode: "R1", asOf: asOf, onlyLagging: true), for: regional)
             _ = try await service.deadlines(DeadlinesQuery(asOf: asOf), for: federal)
+        }
+        for (actor, query) in [(municipal, ReviewTimesQuery()), (regional, ReviewTimesQuery(regionCode: "R1")),
+                               (regional, ReviewTimesQuery(municipalityCode: "M1")), (federal, ReviewTimesQuery())] {
+            _ = try await service.reviewTimes(query, for: actor)
         }
         _ = try await service.curatorAssignments(campaignCode: nil, for: regional)
         _ = try await service.users(UserQuery(role: .curator, regionID: try await service.region(code: "R1").id), by: .user(regional))

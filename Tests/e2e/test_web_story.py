@@ -320,6 +320,16 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.assertIsInstance(school[header.index("Мероприятий")], int)
         self.assertEqual(sheet.freeze_panes, f"A{rows.index(header) + 2}")
 
+        # She sees how quickly the curators decide: the returned and the confirmed version both count.
+        self.browser.find_element(By.LINK_TEXT, "Сроки проверки").click()
+        row = self.browser.find_element(By.XPATH, "//tr[th[contains(., 'curator-ivanova')]]")
+        cells = [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")]
+        self.assertEqual(cells[0], "2", cells)
+        self.assertTrue(cells[1].startswith("1 (50 %)"), cells)
+        self.assertEqual(len(self.browser.find_elements(By.CSS_SELECTOR, "svg.bars rect.bar-median")), 1)
+        self.assertNotIn("самый медленный", self.text(), "one curator has nobody to be slower than")
+        self.shot("review-times", full_page=True)
+
     def test_2_form_without_csrf_changes_nothing(self):
         self.login("school-2")
         row = self.browser.find_element(By.XPATH, "//tr[th[contains(., 'Концепция развития')]]")

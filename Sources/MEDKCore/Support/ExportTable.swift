@@ -7,6 +7,8 @@ public struct ExportTable: Sendable, Hashable {
     public enum Cell: Sendable, Hashable {
         case text(String)
         case number(Int)
+        /// A number shown with one decimal: «3,5» in text, a number formatted 0.0 in Excel.
+        case tenths(Double)
         case date(CalendarDate)
         /// A moment shown as the wall-clock time of `zone` (a region's).
         case dateTime(Date, zone: String)
@@ -17,6 +19,7 @@ public struct ExportTable: Sendable, Hashable {
             switch self {
             case .text(let value): value
             case .number(let value): String(value)
+            case .tenths(let value): ExportTable.tenthsText(value)
             case .date(let value): value.russian
             case .dateTime(let value, let zone): ExportTable.wallClockText(value, zone: zone)
             case .empty: ""
@@ -38,6 +41,12 @@ public struct ExportTable: Sendable, Hashable {
         self.notes = notes
         self.header = header
         self.rows = rows
+    }
+
+    /// «3,5», «12,0»: one decimal, with the decimal comma Russian Excel reads.
+    static func tenthsText(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths < 0 ? "-" : "")\(abs(tenths) / 10),\(abs(tenths) % 10)"
     }
 
     /// Header and rows as text, for CSV and the terminal (the title and notes are the file's name and the caller's).

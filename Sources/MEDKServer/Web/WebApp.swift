@@ -152,6 +152,7 @@ extension MEDKServerApp {
         ItemPages.register(web)
         QueuePages.register(web)
         MonitoringPages.register(web)
+        ReviewTimesPages.register(web)
         EvaluationPages.register(web)
         AdminPages.register(web)
     }

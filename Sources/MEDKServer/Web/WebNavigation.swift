@@ -10,6 +10,7 @@ enum WebNavigation {
         if [.municipal, .regional, .federal, .admin].contains(where: actor.holds) {
             links.append(("Мониторинг сроков", "/monitoring"))
             links.append(("Просрочено", "/monitoring/overdue"))
+            links.append(("Сроки проверки", "/monitoring/reviewers"))
         }
         // After monitoring: a coordinator's day starts with the schools' deadlines.
         if actor.holds(.municipal) { links.append(("Пакет муниципалитета", "/municipality")) }

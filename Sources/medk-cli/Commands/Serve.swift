@@ -72,11 +72,13 @@ struct Serve: AsyncParsableCommand {
 
 /// glibc gives each thread that allocates an arena of its own (up to eight per core) and keeps
 /// what is freed in it; a server whose requests hop between the event loops, GRDB's reader queues
-/// and the cooperative pool then holds freed memory in many arenas at once. Two arenas are enough
-/// for two cores (in one comparison the country's compliance report under 32 concurrent requests
-/// peaked at 97 MB instead of 107–120 MB, at the same throughput).
+/// and the cooperative pool then holds freed memory in many arenas at once (fifteen were seen).
+/// Two arenas a core keep that bounded without making threads wait for each other: with one a core
+/// the country's compliance report was a third slower (A/B on the country, c=1: median 758 ms with
+/// no limit, 779 ms with two a core, 1 029 ms with one a core), and its memory peak fell from 144
+/// to about 135 MB.
 enum ServerMemory {
     static func limitArenas() {
-        _ = medk_limit_malloc_arenas(2)
+        _ = medk_limit_malloc_arenas(Int32(2 * ProcessInfo.processInfo.activeProcessorCount))
     }
 }

@@ -43,6 +43,10 @@ enum Migrations {
         migrator.registerMigration("v11_regional_measure_links") { db in
             try db.execute(sql: v11)
         }
+        migrator.registerMigration("v12_review_rounds") { db in
+            try db.execute(sql: v12)
+            try db.execute(sql: v12Backfill)
+        }
         return migrator
     }
 
@@ -710,5 +714,79 @@ enum Migrations {
     static let v11 = """
     ALTER TABLE measures ADD COLUMN regional_measure_id INTEGER REFERENCES measures(id);
     CREATE INDEX measures_regional_measure ON measures(regional_measure_id);
+    """
+
+    /// Every review round of every item: from a submission to the decision (or the owner's
+    /// withdrawal) that ended it, with who decided and how long it waited. It is what reviewers'
+    /// response times are reported from, by territory and period, without replaying the audit
+    /// trail; triggers on `items` keep it, so every write path (the use cases, the generator)
+    /// fills it the same way. The territory is copied in because reports filter by it first.
+    static let v12 = """
+    CREATE TABLE review_rounds (
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        round INTEGER NOT NULL CHECK (round > 0),
+        campaign_id INTEGER NOT NULL,
+        region_id INTEGER NOT NULL,
+        municipality_id INTEGER,
+        school_id INTEGER,
+        submitted_at TEXT NOT NULL,
+        closed_at TEXT,
+        closed_by INTEGER REFERENCES users(id),
+        outcome TEXT CHECK (outcome IN ('confirmed', 'returned', 'withdrawn')),
+        wait_seconds INTEGER,
+        CHECK ((closed_at IS NULL) = (outcome IS NULL)),
+        PRIMARY KEY (item_id, round)
+    ) WITHOUT ROWID;
+    CREATE INDEX review_rounds_region_closed ON review_rounds(region_id, closed_at) WHERE closed_at IS NOT NULL;
+    CREATE INDEX review_rounds_municipality_closed ON review_rounds(municipality_id, closed_at)
+        WHERE closed_at IS NOT NULL AND municipality_id IS NOT NULL;
+    CREATE INDEX review_rounds_closed ON review_rounds(closed_at) WHERE closed_at IS NOT NULL;
+    CREATE INDEX review_rounds_open ON review_rounds(region_id, submitted_at) WHERE closed_at IS NULL;
+    CREATE TRIGGER review_round_opens AFTER UPDATE OF state ON items
+    WHEN NEW.state = 'submitted' AND OLD.state <> 'submitted' BEGIN
+        INSERT INTO review_rounds (item_id, round, campaign_id, region_id, municipality_id, school_id, submitted_at)
+        VALUES (NEW.id, (SELECT count(*) + 1 FROM review_rounds WHERE item_id = NEW.id), NEW.campaign_id, NEW.region_id,
+                NEW.municipality_id, NEW.school_id, NEW.submitted_at);
+    END;
+    CREATE TRIGGER review_round_decided AFTER UPDATE OF state ON items
+    WHEN OLD.state = 'submitted' AND NEW.state IN ('confirmed', 'returned') BEGIN
+        UPDATE review_rounds SET closed_at = NEW.decided_at, closed_by = NEW.decided_by, outcome = NEW.state,
+            wait_seconds = CAST(round((julianday(NEW.decided_at) - julianday(submitted_at)) * 86400) AS INTEGER)
+        WHERE item_id = NEW.id AND closed_at IS NULL;
+    END;
+    CREATE TRIGGER review_round_withdrawn AFTER UPDATE OF state ON items
+    WHEN OLD.state = 'submitted' AND NEW.state = 'draft' BEGIN
+        UPDATE review_rounds SET closed_at = NEW.updated_at, outcome = 'withdrawn',
+            wait_seconds = CAST(round((julianday(NEW.updated_at) - julianday(submitted_at)) * 86400) AS INTEGER)
+        WHERE item_id = NEW.id AND closed_at IS NULL;
+    END;
+    """
+
+    /// The rounds of items reviewed before v12, from the audit trail: each submission paired with
+    /// the step that ended it (the state machine allows nothing else between them).
+    static let v12Backfill = """
+    WITH steps AS (
+        SELECT CAST(entity_id AS INTEGER) AS item_id, seq, action, actor_id,
+               replace(replace(at, 'T', ' '), 'Z', '') AS at,
+               lead(action) OVER (PARTITION BY entity_id ORDER BY seq) AS next_action,
+               lead(actor_id) OVER (PARTITION BY entity_id ORDER BY seq) AS next_actor,
+               lead(replace(replace(at, 'T', ' '), 'Z', '')) OVER (PARTITION BY entity_id ORDER BY seq) AS next_at
+        FROM audit_log
+        WHERE entity_type = 'item' AND action IN ('item.submit', 'item.confirm', 'item.return', 'item.withdraw')
+    ), rounds AS (
+        SELECT item_id, at AS submitted_at, row_number() OVER (PARTITION BY item_id ORDER BY seq) AS round,
+               next_at AS closed_at,
+               CASE next_action WHEN 'item.confirm' THEN 'confirmed' WHEN 'item.return' THEN 'returned'
+                                WHEN 'item.withdraw' THEN 'withdrawn' END AS outcome,
+               CASE WHEN next_action IN ('item.confirm', 'item.return') THEN next_actor END AS closed_by
+        FROM steps WHERE action = 'item.submit'
+    )
+    INSERT INTO review_rounds (item_id, round, campaign_id, region_id, municipality_id, school_id, submitted_at,
+                               closed_at, closed_by, outcome, wait_seconds)
+    SELECT r.item_id, r.round, i.campaign_id, i.region_id, i.municipality_id, i.school_id, r.submitted_at,
+           r.closed_at, r.closed_by, r.outcome,
+           CASE WHEN r.closed_at IS NOT NULL
+                THEN CAST(round((julianday(r.closed_at) - julianday(r.submitted_at)) * 86400) AS INTEGER) END
+    FROM rounds r JOIN items i ON i.id = r.item_id;
     """
 }

@@ -1,0 +1,92 @@
+import Foundation
+
+/// How quickly one reviewer (a curator; a regional coordinator for municipal documents; FIOCO for
+/// regional ones) decided in a period, and what waits for them now.
+public struct ReviewerTimes: Codable, Sendable, Hashable {
+    public var userID: Int64
+    public var login: String
+    public var fullName: String
+    /// Decisions (confirmed or returned) made in the period.
+    public var decided: Int
+    public var returned: Int
+    /// From submission to decision, nearest-rank percentiles, in seconds; nil with no decisions.
+    public var medianSeconds: Int?
+    public var p90Seconds: Int?
+    public var longestSeconds: Int?
+    /// Documents of the reviewer's schools on review now (a school with two curators counts for both).
+    public var waitingNow: Int
+    public var oldestWaitingSince: Date?
+    /// Whole days the oldest waiting document has waited, as of the report.
+    public var oldestWaitingDays: Int?
+    /// The slowest in the report by median time to decision (ties all marked), when there are two or more to compare.
+    public var isSlowest: Bool
+
+    /// Share of decisions that sent the document back, 0…1; nil with no decisions.
+    public var returnedShare: Double? { decided == 0 ? nil : Double(returned) / Double(decided) }
+}
+
+/// The same figures for everyone in the report together.
+public struct ReviewTotals: Codable, Sendable, Hashable {
+    public var decided: Int
+    public var returned: Int
+    public var medianSeconds: Int?
+    public var p90Seconds: Int?
+    public var waitingNow: Int
+    public var oldestWaitingSince: Date?
+    /// School documents on review whose school has no curator in the campaign: nobody will decide them.
+    public var waitingWithoutCurator: Int
+    /// Municipal and regional documents on review (decided by regional coordinators and FIOCO).
+    public var waitingTerritoryDocuments: Int
+}
+
+/// Reviewers' response times for a territory, campaign and period.
+public struct ReviewTimesReport: Codable, Sendable, Hashable {
+    public var campaign: Campaign
+    public var territoryName: String
+    public var regionCode: String?
+    public var municipalityCode: String?
+    /// Decisions from the start of `from` to the end of `to`, in `timeZone`.
+    public var from: CalendarDate
+    public var to: CalendarDate
+    public var timeZone: String
+    public var generatedAt: Date
+    /// Slowest first (by median), then those with only waiting documents, by how long they wait.
+    public var reviewers: [ReviewerTimes]
+    public var totals: ReviewTotals
+}
+
+/// What a reviewer-times report is asked for.
+public struct ReviewTimesQuery: Sendable, Hashable {
+    public var regionCode: String?
+    public var municipalityCode: String?
+    public var campaignCode: String?
+    /// Defaults: the 30 days up to today, in the territory's zone.
+    public var from: CalendarDate?
+    public var to: CalendarDate?
+
+    public init(regionCode: String? = nil, municipalityCode: String? = nil, campaignCode: String? = nil,
+                from: CalendarDate? = nil, to: CalendarDate? = nil) {
+        self.regionCode = regionCode
+        self.municipalityCode = municipalityCode
+        self.campaignCode = campaignCode
+        self.from = from
+        self.to = to
+    }
+}
+
+/// «3,5 дн.», «5 ч», «40 мин»: a wait as people say it.
+public enum WaitText {
+    public static func russian(seconds: Int?) -> String {
+        guard let seconds else { return "—" }
+        if seconds < 3600 { return "\(max(seconds / 60, seconds > 0 ? 1 : 0)) мин" }
+        if seconds < 86_400 { return "\(seconds / 3600) ч" }
+        let tenths = (seconds * 10 + 43_200) / 86_400
+        let whole = tenths / 10, fraction = tenths % 10
+        return fraction == 0 ? "\(whole) дн." : "\(whole),\(fraction) дн."
+    }
+
+    /// Days with one decimal, for spreadsheets and charts.
+    public static func days(seconds: Int?) -> Double? {
+        seconds.map { (Double($0) / 86_400 * 10).rounded() / 10 }
+    }
+}
