@@ -341,14 +341,14 @@ CREATE INDEX municipalities_region ON municipalities(region_id);
 
 CREATE INDEX package_evaluations_region ON package_evaluations(campaign_id, region_id, municipality_id, version);
 
-CREATE INDEX review_rounds_closed ON review_rounds(closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX review_rounds_closed
+    ON review_rounds(closed_at, campaign_id, outcome, closed_by, wait_seconds, region_id) WHERE closed_at IS NOT NULL;
 
-CREATE INDEX review_rounds_municipality_closed ON review_rounds(municipality_id, closed_at)
-    WHERE closed_at IS NOT NULL AND municipality_id IS NOT NULL;
+CREATE INDEX review_rounds_open
+    ON review_rounds(region_id, submitted_at, campaign_id, municipality_id, school_id, closed_at) WHERE closed_at IS NULL;
 
-CREATE INDEX review_rounds_open ON review_rounds(region_id, submitted_at) WHERE closed_at IS NULL;
-
-CREATE INDEX review_rounds_region_closed ON review_rounds(region_id, closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX review_rounds_region_closed
+    ON review_rounds(region_id, closed_at, municipality_id, campaign_id, outcome, closed_by, wait_seconds) WHERE closed_at IS NOT NULL;
 
 CREATE INDEX schools_municipality ON schools(municipality_id);
 

@@ -92,14 +92,42 @@ struct ReviewTimesTests {
 
     @Test("the slowest is marked only among two or more who decided, ties all marked")
     func slowestNeedsComparison() {
-        func decision(_ id: Int64, median: Int) -> DecisionSummary {
-            DecisionSummary(decider: id, login: "c\(id)", fullName: "Куратор \(id)", decided: 1, returned: 0,
-                            medianSeconds: median, p90Seconds: median, longestSeconds: median)
+        func decided(_ wait: Int) -> WaitDistribution {
+            var distribution = WaitDistribution()
+            distribution.add(waitSeconds: wait, returned: false)
+            return distribution
         }
+        let names: [Int64: (login: String, fullName: String)] = [1: ("c1", "К1"), 2: ("c2", "К2"), 3: ("c3", "К3")]
         let now = Date(timeIntervalSince1970: 1_790_000_000)
-        #expect(ReviewTimesBuilder.reviewers([decision(1, median: 100)], [], now: now).map(\.isSlowest) == [false])
-        let three = ReviewTimesBuilder.reviewers([decision(1, median: 100), decision(2, median: 300), decision(3, median: 300)], [], now: now)
+        #expect(ReviewTimesBuilder.reviewers([1: decided(100)], names: names, [], now: now).map(\.isSlowest) == [false])
+        let three = ReviewTimesBuilder.reviewers([1: decided(100), 2: decided(300), 3: decided(300)], names: names, [], now: now)
         #expect(three.map(\.login) == ["c2", "c3", "c1"] && three.map(\.isSlowest) == [true, true, false])
+    }
+
+    @Test("percentiles are by nearest rank: the ⌈n/2⌉-th and ⌈0.9·n⌉-th wait in order", arguments: [
+        ([5], 5, 5), ([1, 2], 1, 2), ([3, 1, 2], 2, 3), ([4, 1, 3, 2], 2, 4), (Array(1...10), 5, 9), (Array(1...11), 6, 10),
+        (Array(1...100).reversed(), 50, 90)] as [([Int], Int, Int)])
+    func nearestRank(_ waits: [Int], _ median: Int, _ p90: Int) throws {
+        var distribution = WaitDistribution()
+        for wait in waits { distribution.add(waitSeconds: wait, returned: wait.isMultiple(of: 2)) }
+        let percentiles = try #require(distribution.percentiles())
+        #expect(percentiles.median == median && percentiles.p90 == p90 && percentiles.longest == waits.max())
+        #expect(distribution.decided == waits.count && distribution.returned == waits.filter { $0.isMultiple(of: 2) }.count)
+    }
+
+    @Test("the country is shown by region, the slowest region first, to drill into")
+    func countryByRegion() async throws {
+        let world = try await Self.reviewedWorld()
+        let e = try await world.submittedDocument(school: "E")
+        world.clock.advance(by: 3600)
+        _ = try await world.act(.confirm, on: e, by: "curator2")
+        let country = try await world.service.reviewTimes(ReviewTimesQuery(), for: try await world.actor("federal"))
+        #expect(country.reviewers.isEmpty && country.regionCode == nil && country.timeZone == "Europe/Moscow")
+        #expect(country.regions.map(\.regionCode) == ["R1", "R2"])
+        let r1 = country.regions[0], r2 = country.regions[1]
+        #expect(r1.decided == 4 && r1.returned == 1 && r1.medianSeconds == 2 * 86_400 && r1.waitingNow == 1 && r1.isSlowest)
+        #expect(r2.decided == 1 && r2.medianSeconds == 3600 && r2.waitingNow == 0 && !r2.isSlowest)
+        #expect(country.totals.decided == 5 && country.totals.waitingNow == 1)
     }
 
     @Test("a period that ends before it starts is refused")

@@ -25,6 +25,48 @@ public struct ReviewerTimes: Codable, Sendable, Hashable {
     public var returnedShare: Double? { decided == 0 ? nil : Double(returned) / Double(decided) }
 }
 
+/// A region's documents together, in the country's report (drill down to its reviewers).
+public struct RegionReviewTimes: Codable, Sendable, Hashable {
+    public var regionCode: String
+    public var regionName: String
+    public var decided: Int
+    public var returned: Int
+    public var medianSeconds: Int?
+    public var p90Seconds: Int?
+    public var longestSeconds: Int?
+    /// The region's documents on review now, each once.
+    public var waitingNow: Int
+    public var oldestWaitingSince: Date?
+    public var oldestWaitingDays: Int?
+    /// The slowest region by median time to decision, when there are two or more to compare.
+    public var isSlowest: Bool
+}
+
+/// Waits from submission to decision, summed one decision at a time and read by nearest rank:
+/// the median is the ⌈n/2⌉-th wait in order, the 90th percentile the ⌈0.9·n⌉-th.
+/// Waits are kept as 32-bit seconds (136 years): a country's year of decisions is 8 MB, not 16.
+public struct WaitDistribution: Sendable, Hashable {
+    private var waits: [UInt32] = []
+    public private(set) var returned = 0
+
+    public init() {}
+
+    public mutating func add(waitSeconds: Int, returned: Bool) {
+        waits.append(UInt32(clamping: waitSeconds))
+        if returned { self.returned += 1 }
+    }
+
+    public var decided: Int { waits.count }
+
+    /// (median, 90th percentile, longest), nil without decisions.
+    public func percentiles() -> (median: Int, p90: Int, longest: Int)? {
+        guard !waits.isEmpty else { return nil }
+        let sorted = waits.sorted()
+        let n = sorted.count
+        return (Int(sorted[(n + 1) / 2 - 1]), Int(sorted[(9 * n + 9) / 10 - 1]), Int(sorted[n - 1]))
+    }
+}
+
 /// The same figures for everyone in the report together.
 public struct ReviewTotals: Codable, Sendable, Hashable {
     public var decided: Int
@@ -50,8 +92,11 @@ public struct ReviewTimesReport: Codable, Sendable, Hashable {
     public var to: CalendarDate
     public var timeZone: String
     public var generatedAt: Date
-    /// Slowest first (by median), then those with only waiting documents, by how long they wait.
+    /// Slowest first (by median), then those with only waiting documents, by how long they wait;
+    /// empty for the country, which is shown by region.
     public var reviewers: [ReviewerTimes]
+    /// The country's regions, slowest first; empty for a region or municipality.
+    public var regions: [RegionReviewTimes]
     public var totals: ReviewTotals
 }
 

@@ -36,7 +36,7 @@ struct ReviewTimes: AsyncParsableCommand {
         case (.xlsx, let output?): try Output.save(try XLSXWriter.workbook(table), to: output)
         case (.xlsx, nil), (.table, _):
             print(ReviewTimesTable.notes(report).joined(separator: "\n"))
-            guard !report.reviewers.isEmpty else { return print("\nЗа период решений нет, и ничего не ждёт проверки.") }
+            guard !report.reviewers.isEmpty || !report.regions.isEmpty else { return print("\nЗа период решений нет, и ничего не ждёт проверки.") }
             print("")
             Output.print(rows: table.textRows, format: .table)
         }

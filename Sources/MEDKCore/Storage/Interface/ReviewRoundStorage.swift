@@ -1,15 +1,11 @@
 import Foundation
 
-/// Decisions made in a period, summarised per decider (or for everyone, with `decider` nil).
-struct DecisionSummary: Sendable, Hashable {
+/// One decision (a confirmation or a return) and how long the document waited for it.
+struct ClosedReview: Sendable, Hashable {
     var decider: Int64?
-    var login: String
-    var fullName: String
-    var decided: Int
-    var returned: Int
-    var medianSeconds: Int?
-    var p90Seconds: Int?
-    var longestSeconds: Int?
+    var regionID: Int64
+    var waitSeconds: Int
+    var returned: Bool
 }
 
 /// Documents on review now, grouped by who is to decide them.
@@ -29,11 +25,14 @@ struct WaitingReviews: Sendable, Hashable {
 
 /// Review rounds (a submission and the decision that ended it), as reviewers' response times read them.
 protocol ReviewRoundReading {
-    /// Confirmations and returns of the campaign's documents in the territory closed in [from, to).
-    func decisionSummaries(campaignID: Int64, in territory: MonitoringScope, from: Date, to: Date,
-                           perDecider: Bool) throws -> [DecisionSummary]
-    /// The territory's documents of the campaign on review now.
+    /// Calls `body` with each confirmation and return of the campaign's documents in the territory
+    /// made in [from, to), in no particular order: the caller keeps what it sums.
+    func forEachDecision(campaignID: Int64, in territory: MonitoringScope, from: Date, to: Date,
+                         _ body: (ClosedReview) throws -> Void) throws
+    /// The territory's documents of the campaign on review now, by who is to decide them.
     func waitingReviews(campaignID: Int64, in territory: MonitoringScope) throws -> [WaitingReviews]
-    /// How many of the territory's documents of the campaign are on review now, each once, and since when the oldest.
-    func waitingTotal(campaignID: Int64, in territory: MonitoringScope) throws -> (count: Int, oldestSince: Date?)
+    /// The territory's documents of the campaign on review now, each once, by region: how many and since when the oldest.
+    func waitingByRegion(campaignID: Int64, in territory: MonitoringScope) throws -> [Int64: (count: Int, oldestSince: Date)]
+    /// Logins and names of users by id (those that exist).
+    func userNames(ids: [Int64]) throws -> [Int64: (login: String, fullName: String)]
 }
