@@ -38,12 +38,12 @@ struct ReviewTimesTests {
         let report = try await world.service.reviewTimes(ReviewTimesQuery(regionCode: "R1"), for: try await world.actor("reg-R1"))
         #expect(report.reviewers.map(\.login) == ["curator2", "curator1"], "the slowest first")
         let first = try #require(report.reviewers.last)
-        #expect(first.decided == 3 && first.returned == 1 && first.returnedShare == 1.0 / 3)
-        #expect(first.medianSeconds == 2 * 86_400 && first.p90Seconds == 3 * 86_400 && first.longestSeconds == 3 * 86_400)
-        #expect(first.waitingNow == 0 && first.oldestWaitingSince == nil && !first.isSlowest)
+        #expect(first.figures.decided == 3 && first.figures.returned == 1 && first.figures.returnedShare == 1.0 / 3)
+        #expect(first.figures.medianSeconds == 2 * 86_400 && first.figures.p90Seconds == 3 * 86_400 && first.figures.longestSeconds == 3 * 86_400)
+        #expect(first.figures.waitingNow == 0 && first.figures.oldestWaitingSince == nil && !first.figures.isSlowest)
         let second = try #require(report.reviewers.first)
-        #expect(second.decided == 1 && second.medianSeconds == 6 * 86_400 && second.isSlowest)
-        #expect(second.waitingNow == 1 && second.oldestWaitingDays == 2, "D's document has waited two days and an hour")
+        #expect(second.figures.decided == 1 && second.figures.medianSeconds == 6 * 86_400 && second.figures.isSlowest)
+        #expect(second.figures.waitingNow == 1 && second.figures.oldestWaitingDays == 2, "D's document has waited two days and an hour")
         #expect(report.totals.decided == 4 && report.totals.returned == 1 && report.totals.waitingNow == 1)
         #expect(report.totals.medianSeconds == 2 * 86_400 && report.totals.p90Seconds == 6 * 86_400)
         #expect(report.timeZone == "Asia/Chita" && report.from == report.to.adding(days: -29))
@@ -53,7 +53,8 @@ struct ReviewTimesTests {
     func territoryAndPeriod() async throws {
         let world = try await Self.reviewedWorld()
         let m2 = try await world.service.reviewTimes(ReviewTimesQuery(municipalityCode: "M2"), for: try await world.actor("mun-M2"))
-        #expect(m2.reviewers.map(\.login) == ["curator2"] && m2.reviewers[0].decided == 0 && m2.reviewers[0].waitingNow == 1)
+        #expect(m2.reviewers.map(\.login) == ["curator2"] && m2.reviewers[0].figures.decided == 0 && m2.reviewers[0].figures.waitingNow == 1)
+        #expect(m2.municipalityCode == "M2" && m2.regionCode == "R1" && !m2.isCountry)
         let before = try await world.service.reviewTimes(
             ReviewTimesQuery(regionCode: "R1", from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-03-14")!),
             for: try await world.actor("reg-R1"))
@@ -99,9 +100,9 @@ struct ReviewTimesTests {
         }
         let names: [Int64: (login: String, fullName: String)] = [1: ("c1", "К1"), 2: ("c2", "К2"), 3: ("c3", "К3")]
         let now = Date(timeIntervalSince1970: 1_790_000_000)
-        #expect(ReviewTimesBuilder.reviewers([1: decided(100)], names: names, [], now: now).map(\.isSlowest) == [false])
+        #expect(ReviewTimesBuilder.reviewers([1: decided(100)], names: names, [], now: now).map(\.figures.isSlowest) == [false])
         let three = ReviewTimesBuilder.reviewers([1: decided(100), 2: decided(300), 3: decided(300)], names: names, [], now: now)
-        #expect(three.map(\.login) == ["c2", "c3", "c1"] && three.map(\.isSlowest) == [true, true, false])
+        #expect(three.map(\.login) == ["c2", "c3", "c1"] && three.map(\.figures.isSlowest) == [true, true, false])
     }
 
     @Test("percentiles are by nearest rank: the ⌈n/2⌉-th and ⌈0.9·n⌉-th wait in order", arguments: [
@@ -122,9 +123,9 @@ struct ReviewTimesTests {
         world.clock.advance(by: 3600)
         _ = try await world.act(.confirm, on: e, by: "curator2")
         let country = try await world.service.reviewTimes(ReviewTimesQuery(), for: try await world.actor("federal"))
-        #expect(country.reviewers.isEmpty && country.regionCode == nil && country.timeZone == "Europe/Moscow")
+        #expect(country.reviewers.isEmpty && country.isCountry && country.timeZone == "Europe/Moscow")
         #expect(country.regions.map(\.regionCode) == ["R1", "R2"])
-        let r1 = country.regions[0], r2 = country.regions[1]
+        let r1 = country.regions[0].figures, r2 = country.regions[1].figures
         #expect(r1.decided == 4 && r1.returned == 1 && r1.medianSeconds == 2 * 86_400 && r1.waitingNow == 1 && r1.isSlowest)
         #expect(r2.decided == 1 && r2.medianSeconds == 3600 && r2.waitingNow == 0 && !r2.isSlowest)
         #expect(country.totals.decided == 5 && country.totals.waitingNow == 1)

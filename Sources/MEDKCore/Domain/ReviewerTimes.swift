@@ -1,11 +1,8 @@
 import Foundation
 
-/// How quickly one reviewer (a curator; a regional coordinator for municipal documents; FIOCO for
-/// regional ones) decided in a period, and what waits for them now.
-public struct ReviewerTimes: Codable, Sendable, Hashable {
-    public var userID: Int64
-    public var login: String
-    public var fullName: String
+/// How quickly documents were decided in a period and what waits now: for one reviewer, or for a
+/// region's documents together.
+public struct ReviewFigures: Codable, Sendable, Hashable {
     /// Decisions (confirmed or returned) made in the period.
     public var decided: Int
     public var returned: Int
@@ -13,7 +10,8 @@ public struct ReviewerTimes: Codable, Sendable, Hashable {
     public var medianSeconds: Int?
     public var p90Seconds: Int?
     public var longestSeconds: Int?
-    /// Documents of the reviewer's schools on review now (a school with two curators counts for both).
+    /// Documents on review now (for a curator, those of the schools assigned: a school with two
+    /// curators counts for both; for a region, each once).
     public var waitingNow: Int
     public var oldestWaitingSince: Date?
     /// Whole days the oldest waiting document has waited, as of the report.
@@ -21,25 +19,51 @@ public struct ReviewerTimes: Codable, Sendable, Hashable {
     /// The slowest in the report by median time to decision (ties all marked), when there are two or more to compare.
     public var isSlowest: Bool
 
+    public static let none = ReviewFigures(decided: 0, returned: 0, medianSeconds: nil, p90Seconds: nil, longestSeconds: nil,
+                                           waitingNow: 0, oldestWaitingSince: nil, oldestWaitingDays: nil, isSlowest: false)
+
+    /// The decisions of `distribution`, nothing waiting yet.
+    public init(_ distribution: WaitDistribution) {
+        self = .none
+        decided = distribution.decided
+        returned = distribution.returned
+        if let (median, p90, longest) = distribution.percentiles() {
+            (medianSeconds, p90Seconds, longestSeconds) = (median, p90, longest)
+        }
+    }
+
+    public init(decided: Int, returned: Int, medianSeconds: Int?, p90Seconds: Int?, longestSeconds: Int?, waitingNow: Int,
+                oldestWaitingSince: Date?, oldestWaitingDays: Int?, isSlowest: Bool) {
+        (self.decided, self.returned, self.medianSeconds, self.p90Seconds, self.longestSeconds) =
+            (decided, returned, medianSeconds, p90Seconds, longestSeconds)
+        (self.waitingNow, self.oldestWaitingSince, self.oldestWaitingDays, self.isSlowest) =
+            (waitingNow, oldestWaitingSince, oldestWaitingDays, isSlowest)
+    }
+
+    /// What waits now: how many, since when the oldest, and its whole days as of `now`.
+    public mutating func waiting(_ count: Int, oldestSince: Date, now: Date) {
+        waitingNow = count
+        oldestWaitingSince = oldestSince
+        oldestWaitingDays = max(0, Int(now.timeIntervalSince(oldestSince) / 86_400))
+    }
+
     /// Share of decisions that sent the document back, 0…1; nil with no decisions.
     public var returnedShare: Double? { decided == 0 ? nil : Double(returned) / Double(decided) }
+}
+
+/// One reviewer (a curator; a regional coordinator for municipal documents; FIOCO for regional ones).
+public struct ReviewerTimes: Codable, Sendable, Hashable {
+    public var userID: Int64
+    public var login: String
+    public var fullName: String
+    public var figures: ReviewFigures
 }
 
 /// A region's documents together, in the country's report (drill down to its reviewers).
 public struct RegionReviewTimes: Codable, Sendable, Hashable {
     public var regionCode: String
     public var regionName: String
-    public var decided: Int
-    public var returned: Int
-    public var medianSeconds: Int?
-    public var p90Seconds: Int?
-    public var longestSeconds: Int?
-    /// The region's documents on review now, each once.
-    public var waitingNow: Int
-    public var oldestWaitingSince: Date?
-    public var oldestWaitingDays: Int?
-    /// The slowest region by median time to decision, when there are two or more to compare.
-    public var isSlowest: Bool
+    public var figures: ReviewFigures
 }
 
 /// Waits from submission to decision, summed one decision at a time and read by nearest rank:
@@ -98,6 +122,9 @@ public struct ReviewTimesReport: Codable, Sendable, Hashable {
     /// The country's regions, slowest first; empty for a region or municipality.
     public var regions: [RegionReviewTimes]
     public var totals: ReviewTotals
+
+    /// The whole country: shown by region.
+    public var isCountry: Bool { regionCode == nil && municipalityCode == nil }
 }
 
 /// What a reviewer-times report is asked for.

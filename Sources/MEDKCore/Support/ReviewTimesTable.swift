@@ -1,44 +1,27 @@
 import Foundation
 
-/// Reviewers' response times as a table for the terminal, CSV and Excel: one reviewer a row,
-/// times in days with one decimal, the slowest marked.
+/// Reviewers' response times as a table for the terminal, CSV and Excel: one reviewer a row (the
+/// country: one region a row), times in days with one decimal, the slowest marked.
 public enum ReviewTimesTable {
     public static func table(_ report: ReviewTimesReport) -> ExportTable {
-        report.municipalityCode == nil && report.regionCode == nil ? regionsTable(report) : reviewersTable(report)
-    }
-
-    static func days(_ seconds: Int?) -> ExportTable.Cell { WaitText.days(seconds: seconds).map { .tenths($0) } ?? .empty }
-
-    static func share(returned: Int, of decided: Int) -> ExportTable.Cell {
-        decided == 0 ? .empty : .tenths(Double(returned) / Double(decided) * 100)
-    }
-
-    /// The country: one region a row.
-    static func regionsTable(_ report: ReviewTimesReport) -> ExportTable {
-        let header = ["Код", "Регион", "Решений", "Возвращено", "Доля возвратов, %", "Медиана, дн.", "90-й процентиль, дн.",
-                      "Дольше всего, дн.", "Ждут решения сейчас", "Самый давний ждёт с", "Ждёт дней", "Отметка"]
-        let rows: [[ExportTable.Cell]] = report.regions.map { row in
-            [.text(row.regionCode), .text(row.regionName), .number(row.decided), .number(row.returned),
-             share(returned: row.returned, of: row.decided), days(row.medianSeconds), days(row.p90Seconds), days(row.longestSeconds),
-             .number(row.waitingNow), row.oldestWaitingSince.map { .dateTime($0, zone: report.timeZone) } ?? .empty,
-             row.oldestWaitingDays.map { .number($0) } ?? .empty, row.isSlowest ? .text("самый медленный") : .empty]
+        let figures = ["Решений", "Возвращено", "Доля возвратов, %", "Медиана, дн.", "90-й процентиль, дн.", "Дольше всего, дн.",
+                       "Ждут решения сейчас", "Самый давний ждёт с", "Ждёт дней", "Отметка"]
+        if report.isCountry {
+            return ExportTable(sheetName: "Сроки проверки", title: "Сроки проверки документов по регионам", notes: notes(report),
+                               header: ["Код", "Регион"] + figures,
+                               rows: report.regions.map { [.text($0.regionCode), .text($0.regionName)] + cells($0.figures, report) })
         }
-        return ExportTable(sheetName: "Сроки проверки", title: "Сроки проверки документов по регионам", notes: notes(report),
-                           header: header, rows: rows)
+        return ExportTable(sheetName: "Сроки проверки", title: "Сроки проверки документов", notes: notes(report),
+                           header: ["Проверяющий", "Логин"] + figures,
+                           rows: report.reviewers.map { [.text($0.fullName), .text($0.login)] + cells($0.figures, report) })
     }
 
-    /// A region or municipality: one reviewer a row.
-    static func reviewersTable(_ report: ReviewTimesReport) -> ExportTable {
-        let header = ["Проверяющий", "Логин", "Решений", "Возвращено", "Доля возвратов, %", "Медиана, дн.", "90-й процентиль, дн.",
-                      "Дольше всего, дн.", "Ждут решения сейчас", "Самый давний ждёт с", "Ждёт дней", "Отметка"]
-        let rows: [[ExportTable.Cell]] = report.reviewers.map { row in
-            [.text(row.fullName), .text(row.login), .number(row.decided), .number(row.returned),
-             share(returned: row.returned, of: row.decided), days(row.medianSeconds), days(row.p90Seconds),
-             days(row.longestSeconds), .number(row.waitingNow),
-             row.oldestWaitingSince.map { .dateTime($0, zone: report.timeZone) } ?? .empty,
-             row.oldestWaitingDays.map { .number($0) } ?? .empty, row.isSlowest ? .text("самый медленный") : .empty]
-        }
-        return ExportTable(sheetName: "Сроки проверки", title: "Сроки проверки документов", notes: notes(report), header: header, rows: rows)
+    static func cells(_ figures: ReviewFigures, _ report: ReviewTimesReport) -> [ExportTable.Cell] {
+        func days(_ seconds: Int?) -> ExportTable.Cell { WaitText.days(seconds: seconds).map { .tenths($0) } ?? .empty }
+        return [.number(figures.decided), .number(figures.returned), figures.returnedShare.map { .tenths($0 * 100) } ?? .empty,
+                days(figures.medianSeconds), days(figures.p90Seconds), days(figures.longestSeconds), .number(figures.waitingNow),
+                figures.oldestWaitingSince.map { .dateTime($0, zone: report.timeZone) } ?? .empty,
+                figures.oldestWaitingDays.map { .number($0) } ?? .empty, figures.isSlowest ? .text("самый медленный") : .empty]
     }
 
     /// «review-times-C2026-75-2026-11-07-2026-12-06», without the extension.

@@ -34,10 +34,14 @@ extension MEDKService {
                 }
                 let waiting = try store.waitingReviews(campaignID: campaign.id, in: territory.scope)
                 let waitingByRegion = try store.waitingByRegion(campaignID: campaign.id, in: territory.scope)
+                let codes: (region: String?, municipality: String?) = switch territory.scope {
+                case .country: (nil, nil)
+                case .region: (territory.code, nil)
+                case .municipality(let regionID, _): (try store.region(id: regionID)?.code, territory.code)
+                }
                 var report = ReviewTimesReport(
-                    campaign: campaign, territoryName: territory.name,
-                    regionCode: query.municipalityCode == nil ? territory.code : query.regionCode,
-                    municipalityCode: query.municipalityCode, from: from, to: to, timeZone: zone, generatedAt: now,
+                    campaign: campaign, territoryName: territory.name, regionCode: codes.region, municipalityCode: codes.municipality,
+                    from: from, to: to, timeZone: zone, generatedAt: now,
                     reviewers: [], regions: [],
                     totals: ReviewTimesBuilder.totals(everyone, waiting, waitingByRegion: waitingByRegion))
                 if byRegion {
@@ -71,73 +75,51 @@ enum ReviewTimesBuilder {
     static func reviewers(_ decisions: [Int64: WaitDistribution], names: [Int64: (login: String, fullName: String)],
                           _ waiting: [WaitingReviews], now: Date) -> [ReviewerTimes] {
         var rows: [Int64: ReviewerTimes] = [:]
-        func empty(_ id: Int64, _ login: String, _ fullName: String) -> ReviewerTimes {
-            ReviewerTimes(userID: id, login: login, fullName: fullName, decided: 0, returned: 0, medianSeconds: nil, p90Seconds: nil,
-                          longestSeconds: nil, waitingNow: 0, oldestWaitingSince: nil, oldestWaitingDays: nil, isSlowest: false)
-        }
         for (id, distribution) in decisions {
-            var row = empty(id, names[id]?.login ?? "", names[id]?.fullName ?? "")
-            row.decided = distribution.decided
-            row.returned = distribution.returned
-            if let (median, p90, longest) = distribution.percentiles() {
-                (row.medianSeconds, row.p90Seconds, row.longestSeconds) = (median, p90, longest)
-            }
-            rows[id] = row
+            rows[id] = ReviewerTimes(userID: id, login: names[id]?.login ?? "", fullName: names[id]?.fullName ?? "",
+                                     figures: ReviewFigures(distribution))
         }
         for group in waiting {
             guard case .curator(let id, let login, let fullName) = group.reviewer else { continue }
-            var row = rows[id] ?? empty(id, login, fullName)
-            row.waitingNow = group.count
-            row.oldestWaitingSince = group.oldestSince
-            row.oldestWaitingDays = days(since: group.oldestSince, now: now)
-            rows[id] = row
+            rows[id, default: ReviewerTimes(userID: id, login: login, fullName: fullName, figures: .none)]
+                .figures.waiting(group.count, oldestSince: group.oldestSince, now: now)
         }
-        var result = Array(rows.values)
-        // «The slowest» compares: alone, nobody is.
-        let medians = result.compactMap(\.medianSeconds)
-        if medians.count > 1, let slowest = medians.max() {
-            for index in result.indices where result[index].medianSeconds == slowest { result[index].isSlowest = true }
-        }
-        result.sort { a, b in
-            slowerFirst(a.medianSeconds, b.medianSeconds, a.oldestWaitingSince, b.oldestWaitingSince) ?? (a.login < b.login)
-        }
-        return result
+        return ranked(Array(rows.values), figures: \.figures, tieBreak: { $0.login < $1.login })
     }
 
     static func regions(_ decisions: [Int64: WaitDistribution], _ waiting: [Int64: (count: Int, oldestSince: Date)],
                         regions: [Int64: Region], now: Date) -> [RegionReviewTimes] {
-        var result = regions.map { id, region in
-            let distribution = decisions[id] ?? WaitDistribution()
-            let percentiles = distribution.percentiles()
-            return RegionReviewTimes(regionCode: region.code, regionName: region.name, decided: distribution.decided,
-                                     returned: distribution.returned, medianSeconds: percentiles?.median, p90Seconds: percentiles?.p90,
-                                     longestSeconds: percentiles?.longest, waitingNow: waiting[id]?.count ?? 0,
-                                     oldestWaitingSince: waiting[id]?.oldestSince,
-                                     oldestWaitingDays: waiting[id].map { days(since: $0.oldestSince, now: now) }, isSlowest: false)
+        let rows = regions.map { id, region in
+            var figures = ReviewFigures(decisions[id] ?? WaitDistribution())
+            if let waiting = waiting[id] { figures.waiting(waiting.count, oldestSince: waiting.oldestSince, now: now) }
+            return RegionReviewTimes(regionCode: region.code, regionName: region.name, figures: figures)
         }
-        let medians = result.compactMap(\.medianSeconds)
+        return ranked(rows, figures: \.figures, tieBreak: { $0.regionCode < $1.regionCode })
+    }
+
+    /// Marks the slowest by median («the slowest» compares: alone, nobody is) and orders slower
+    /// medians first, then those without decisions by how long their oldest document waits.
+    static func ranked<Row>(_ rows: [Row], figures: WritableKeyPath<Row, ReviewFigures>,
+                            tieBreak: (Row, Row) -> Bool) -> [Row] {
+        var rows = rows
+        let medians = rows.compactMap { $0[keyPath: figures].medianSeconds }
         if medians.count > 1, let slowest = medians.max() {
-            for index in result.indices where result[index].medianSeconds == slowest { result[index].isSlowest = true }
+            for index in rows.indices where rows[index][keyPath: figures].medianSeconds == slowest {
+                rows[index][keyPath: figures].isSlowest = true
+            }
         }
-        result.sort { a, b in
-            slowerFirst(a.medianSeconds, b.medianSeconds, a.oldestWaitingSince, b.oldestWaitingSince) ?? (a.regionCode < b.regionCode)
-        }
-        return result
-    }
-
-    /// Slower median first; without decisions, the longer wait first; nil when they tie.
-    private static func slowerFirst(_ a: Int?, _ b: Int?, _ waitingA: Date?, _ waitingB: Date?) -> Bool? {
-        switch (a, b) {
-        case let (x?, y?) where x != y: return x > y
-        case (.some, nil): return true
-        case (nil, .some): return false
-        default:
-            let (x, y) = (waitingA ?? .distantFuture, waitingB ?? .distantFuture)
-            return x != y ? x < y : nil
+        return rows.sorted { a, b in
+            let (x, y) = (a[keyPath: figures], b[keyPath: figures])
+            switch (x.medianSeconds, y.medianSeconds) {
+            case let (p?, q?) where p != q: return p > q
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default:
+                let (since, other) = (x.oldestWaitingSince ?? .distantFuture, y.oldestWaitingSince ?? .distantFuture)
+                return since != other ? since < other : tieBreak(a, b)
+            }
         }
     }
-
-    static func days(since start: Date, now: Date) -> Int { max(0, Int(now.timeIntervalSince(start) / 86_400)) }
 
     static func totals(_ everyone: WaitDistribution, _ waiting: [WaitingReviews],
                        waitingByRegion: [Int64: (count: Int, oldestSince: Date)]) -> ReviewTotals {

@@ -4,24 +4,11 @@ import MEDKCore
 /// How quickly the territory's documents are decided, per reviewer: a chart of the median and
 /// 90th percentile beside the table with the same figures, the slowest marked, and downloads.
 enum ReviewTimesPages {
+    /// A reviewer, or a region of the country (then with a link to its reviewers).
     struct Row: Sendable {
-        var fullName: String
-        var login: String
-        var decided: Int
-        var returned: String
-        var median: String
-        var p90: String
-        var longest: String
-        var waiting: Int
-        var oldestWaiting: String?
-        var waitingLong: Bool
-        var slowest: Bool
-    }
-
-    struct RegionRow: Sendable {
-        var href: String
         var name: String
         var code: String
+        var href: String?
         var decided: Int
         var returned: String
         var median: String
@@ -31,6 +18,21 @@ enum ReviewTimesPages {
         var oldestWaiting: String?
         var waitingLong: Bool
         var slowest: Bool
+
+        init(name: String, code: String, href: String?, _ figures: ReviewFigures, zone: String) {
+            (self.name, self.code, self.href) = (name, code, href)
+            decided = figures.decided
+            returned = figures.returnedShare.map { "\(figures.returned) (\(Int(($0 * 100).rounded())) %)" } ?? "—"
+            median = WaitText.russian(seconds: figures.medianSeconds)
+            p90 = WaitText.russian(seconds: figures.p90Seconds)
+            longest = WaitText.russian(seconds: figures.longestSeconds)
+            waiting = figures.waitingNow
+            oldestWaiting = figures.oldestWaitingSince.map { since in
+                "\(figures.oldestWaitingDays ?? 0) дн. (с \(ExportTable.Cell.dateTime(since, zone: zone).text))"
+            }
+            waitingLong = (figures.oldestWaitingDays ?? 0) >= ReviewTimesPages.longWaitDays
+            slowest = figures.isSlowest
+        }
     }
 
     /// One reviewer (or region) in the chart: a bar to the median, a lighter one on to the 90th percentile.
@@ -64,9 +66,9 @@ enum ReviewTimesPages {
         var territoryName: String
         var period: String
         var notes: [String]
+        /// Reviewers of a region or municipality, or the country's regions.
         var rows: [Row]
-        /// The country, by region; empty otherwise.
-        var regions: [RegionRow]
+        var byRegion: Bool
         var chart: Chart?
         var campaignOptions: [SelectOption]
         var territoryLabel: String?
@@ -91,11 +93,17 @@ enum ReviewTimesPages {
                 campaignName: report.campaign.name, territoryName: report.territoryName,
                 period: "с \(report.from.russian) по \(report.to.russian)",
                 notes: Array(ReviewTimesTable.notes(report).dropFirst()),
-                rows: report.reviewers.map { row(for: $0, report: report) },
-                regions: report.regions.map { row(for: $0, report: report, request: request) },
-                chart: report.regions.isEmpty
-                    ? chart(report.reviewers.map { ($0.fullName.isEmpty ? $0.login : $0.fullName, $0.medianSeconds, $0.p90Seconds, $0.isSlowest) })
-                    : chart(report.regions.map { ($0.regionName, $0.medianSeconds, $0.p90Seconds, $0.isSlowest) }),
+                rows: report.isCountry
+                    ? report.regions.map { region in
+                        Row(name: region.regionName, code: region.regionCode,
+                            href: MonitoringPages.link(request, path: "/monitoring/reviewers", dropping: ["municipality"],
+                                                       adding: ["region": region.regionCode]),
+                            region.figures, zone: report.timeZone)
+                    }
+                    : report.reviewers.map { Row(name: $0.fullName, code: $0.login, href: nil, $0.figures, zone: report.timeZone) },
+                byRegion: report.isCountry,
+                chart: chart(report.isCountry ? report.regions.map { ($0.regionName, $0.figures) }
+                                              : report.reviewers.map { ($0.fullName.isEmpty ? $0.login : $0.fullName, $0.figures) }),
                 campaignOptions: try await MonitoringPages.campaignOptions(request, selected: report.campaign.code),
                 territoryLabel: territory.label, territoryParameter: territory.name, territoryOptions: territory.options,
                 from: report.from.description, to: report.to.description,
@@ -118,53 +126,27 @@ enum ReviewTimesPages {
                          to: try request.query("to").map(WebForm.date))
     }
 
-    static func row(for reviewer: ReviewerTimes, report: ReviewTimesReport) -> Row {
-        Row(fullName: reviewer.fullName, login: reviewer.login, decided: reviewer.decided,
-            returned: returned(reviewer.returned, of: reviewer.decided),
-            median: WaitText.russian(seconds: reviewer.medianSeconds), p90: WaitText.russian(seconds: reviewer.p90Seconds),
-            longest: WaitText.russian(seconds: reviewer.longestSeconds), waiting: reviewer.waitingNow,
-            oldestWaiting: reviewer.oldestWaitingSince.map { since in
-                "\(reviewer.oldestWaitingDays ?? 0) дн. (с \(ExportTable.Cell.dateTime(since, zone: report.timeZone).text))"
-            },
-            waitingLong: (reviewer.oldestWaitingDays ?? 0) >= longWaitDays, slowest: reviewer.isSlowest)
-    }
-
-    static func row(for region: RegionReviewTimes, report: ReviewTimesReport, request: WebRequest) -> RegionRow {
-        RegionRow(href: MonitoringPages.link(request, path: "/monitoring/reviewers", dropping: ["municipality"], adding: ["region": region.regionCode]),
-                  name: region.regionName, code: region.regionCode, decided: region.decided,
-                  returned: returned(region.returned, of: region.decided),
-                  median: WaitText.russian(seconds: region.medianSeconds), p90: WaitText.russian(seconds: region.p90Seconds),
-                  longest: WaitText.russian(seconds: region.longestSeconds), waiting: region.waitingNow,
-                  oldestWaiting: region.oldestWaitingSince.map { since in
-                      "\(region.oldestWaitingDays ?? 0) дн. (с \(ExportTable.Cell.dateTime(since, zone: report.timeZone).text))"
-                  },
-                  waitingLong: (region.oldestWaitingDays ?? 0) >= longWaitDays, slowest: region.isSlowest)
-    }
-
-    /// «3 (25 %)», or «—» with no decisions.
-    static func returned(_ returned: Int, of decided: Int) -> String {
-        decided == 0 ? "—" : "\(returned) (\(Int((Double(returned) / Double(decided) * 100).rounded())) %)"
-    }
-
     /// At most this many reviewers are drawn; a region's forty curators still fit on a page.
     static let chartLimit = 40
 
-    /// Bars for those with decisions, in the order given: (label, median, 90th percentile, slowest).
-    static func chart(_ entries: [(label: String, median: Int?, p90: Int?, slowest: Bool)]) -> Chart? {
-        let decided = entries.filter { $0.median != nil }
+    /// Bars for those with decisions, in the order given.
+    static func chart(_ entries: [(label: String, figures: ReviewFigures)]) -> Chart? {
+        let decided = entries.filter { $0.figures.medianSeconds != nil }
         let drawn = decided.prefix(chartLimit)
-        guard let top = drawn.compactMap({ $0.p90 ?? $0.median }).max() else { return nil }
+        guard let top = drawn.compactMap({ $0.figures.p90Seconds ?? $0.figures.medianSeconds }).max() else { return nil }
         let labelWidth = 260, plotWidth = 440, rowHeight = 26
         // Whole days on the axis, at least one.
         let days = max(1, (top + 86_399) / 86_400)
         let scale = Double(plotWidth) / Double(days * 86_400)
         let step = max(1, days / 5)
         let bars = drawn.enumerated().map { index, entry in
-            let median = entry.median ?? 0, p90 = entry.p90 ?? median
+            let figures = entry.figures
+            let median = figures.medianSeconds ?? 0, p90 = figures.p90Seconds ?? median
             let medianWidth = max(2, Int(Double(median) * scale)), p90Width = max(medianWidth, Int(Double(p90) * scale))
             return Bar(label: entry.label, y: 10 + index * rowHeight, textY: 10 + index * rowHeight + 14,
                        medianWidth: medianWidth, p90Width: p90Width, valueX: labelWidth + p90Width + 6,
-                       value: "\(WaitText.russian(seconds: entry.median)) / \(WaitText.russian(seconds: entry.p90))", slowest: entry.slowest)
+                       value: "\(WaitText.russian(seconds: figures.medianSeconds)) / \(WaitText.russian(seconds: figures.p90Seconds))",
+                       slowest: figures.isSlowest)
         }
         let axisY = 10 + bars.count * rowHeight + 4
         let ticks = stride(from: 0, through: days, by: step).map { Tick(x: labelWidth + Int(Double($0 * 86_400) * scale), label: "\($0)") }

@@ -106,20 +106,27 @@ struct Users: AsyncParsableCommand {
         @Option(name: .long, help: "Только с этой ролью: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String?
         @Option(name: .long, help: "Сколько строк (1–500).") var limit: Int = 100
         @Option(name: .long, help: "Продолжить с этого места (значение «Далее: --cursor …»).") var cursor: String?
-        @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+        @Option(name: .long, help: "Формат вывода: table, json, csv, xlsx (с --output; строки этой страницы).")
+        var format: TableOutputFormat = .table
+        @Option(name: .long, help: "Файл для --format xlsx.") var output: String?
 
         func validate() throws {
             if let role, Role(rawValue: role) == nil { throw ValidationError("Неизвестная роль «\(role)».") }
+            try format.requireFile(output)
         }
 
         func run() async throws {
             let page = try await data.openExisting().users(UserQuery(search: search, role: role.flatMap(Role.init(rawValue:))),
                                                           page: try PageRequest.validated(limit: limit, after: cursor), by: .local)
             if format == .json { return try Output.json(page.items) }
+            if format == .xlsx, let output {
+                let filter = [search.map { "поиск «\($0)»" }, role.map { "роль \($0)" }].compactMap { $0 }
+                return try Output.save(try XLSXWriter.workbook(UserTable.table(page.items, filter: filter)), to: output)
+            }
             Output.print(rows: [["Логин", "ФИО", "Активен", "Роли"]] + page.items.map { user in
                 [user.login, user.fullName, user.isActive ? "да" : "нет",
                  user.grants.map { "\($0.role.rawValue)\($0.organisationCode.map { ":" + $0 } ?? "")" }.joined(separator: ", ")]
-            }, format: format)
+            }, format: format == .csv ? .csv : .table)
             Paging.footer(shown: page.items.count, total: Paging.total(page), next: page.nextCursor?.description)
         }
     }
@@ -254,7 +261,13 @@ struct Audit: AsyncParsableCommand {
         @Option(name: .long, help: "Только записи об этом объекте.") var item: Int64?
         @Option(name: .long, help: "Сколько последних записей показать (до 500).") var limit: Int = 100
         @Option(name: .long, help: "Продолжить с этого места (значение «Далее: --cursor …»).") var cursor: String?
-        @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+        @Option(name: .long, help: "Формат вывода: table, json, csv, xlsx (с --output; записи этой страницы).")
+        var format: TableOutputFormat = .table
+        @Option(name: .long, help: "Файл для --format xlsx.") var output: String?
+
+        func validate() throws {
+            try format.requireFile(output)
+        }
 
         func run() async throws {
             let page = try await data.openExisting().auditLog(
@@ -262,12 +275,16 @@ struct Audit: AsyncParsableCommand {
                 page: try PageRequest.validated(limit: limit, after: cursor), by: .local)
             let entries = page.items
             if format == .json { return try Output.json(entries) }
+            if format == .xlsx, let output {
+                let filter = [item.map { "объект №\($0)" }, cursor.map { "продолжение с \($0)" }].compactMap { $0 }
+                return try Output.save(try XLSXWriter.workbook(AuditTable.table(entries, filter: filter)), to: output)
+            }
             Output.print(rows: [["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Переход", "Комментарий"]] + entries.map { entry in
                 [String(entry.seq), entry.at, entry.actorLogin, entry.actorRole?.rawValue ?? "—", entry.action.russianName,
                  "\(entry.entityType.rawValue) \(entry.entityID.map { String($0) } ?? "")",
                  entry.fromState == nil && entry.toState == nil ? "" : "\(entry.fromState ?? "∅") → \(entry.toState ?? "∅")",
                  entry.comment ?? ""]
-            }, format: format)
+            }, format: format == .csv ? .csv : .table)
             Paging.footer(shown: entries.count, total: Paging.total(page), next: page.nextCursor?.description)
         }
     }

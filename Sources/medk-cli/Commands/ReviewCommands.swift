@@ -54,16 +54,28 @@ struct Queue: AsyncParsableCommand {
     @Option(name: .long, help: "Код школы.") var school: String?
     @Option(name: .long, help: "Вид: \(ItemKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String?
     @OptionGroup var paging: Paging
-    @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+    @Option(name: .long, help: "Формат вывода: table, json, csv; xlsx — вся очередь книгой Excel (с --output).")
+    var format: TableOutputFormat = .table
+    @Option(name: .long, help: "Файл для --format xlsx.") var output: String?
+
+    func validate() throws {
+        try format.requireFile(output)
+    }
 
     func run() async throws {
+        var paging = paging
+        if format == .xlsx { paging.all = true }
         let queue = try await paging.fetch(try APIClient.saved(), "/api/v1/queue", query: ["school": school, "kind": kind],
                                            as: QueueEntry.self)
         if format == .json { return try Output.json(queue.items) }
+        if format == .xlsx, let output {
+            let filter = [school.map { "школа \($0)" }, kind.map { "вид \($0)" }].compactMap { $0 }
+            return try Output.save(try XLSXWriter.workbook(QueueTable.table(queue.items, filter: filter)), to: output)
+        }
         Output.print(rows: [["№", "Школа / МО", "Документ", "Ред.", "Отправлено", "Ждёт, ч"]] + queue.items.map { entry in
             [String(entry.item.id), entry.item.ownerName, entry.item.title,
              String(entry.item.revision), Output.time(entry.waitingSince, zone: entry.item.timeZone), String(entry.waitingHours)]
-        }, format: format)
+        }, format: format == .csv ? .csv : .table)
         if format == .table && queue.items.isEmpty { Terminal.info("Очередь пуста.") }
         Paging.footer(shown: queue.items.count, total: queue.total, next: queue.next)
     }

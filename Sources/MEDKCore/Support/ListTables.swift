@@ -1,0 +1,51 @@
+import Foundation
+
+/// The plain lists a person takes to Excel from the command line: the review queue, users, an
+/// extract of the audit trail. Typed like every export: numbers, real dates, text.
+public enum QueueTable {
+    public static func table(_ entries: [QueueEntry], filter: [String]) -> ExportTable {
+        ExportTable(
+            sheetName: "Очередь проверки", title: "Очередь проверки: самое давнее первым",
+            notes: (filter.isEmpty ? ["Отбор: нет."] : ["Отбор: " + filter.joined(separator: "; ") + "."])
+                + ["Документов: \(entries.count). Время отправки — по часовому поясу региона документа."],
+            header: ["№", "Школа / МО", "Документ", "Вид", "Ред.", "Отправлено", "Пояс", "Ждёт, ч"],
+            rows: entries.map { entry in
+                [.number(Int(entry.item.id)), .text(entry.item.ownerName), .text(entry.item.title), .text(entry.item.kindName),
+                 .number(entry.item.revision), .dateTime(entry.waitingSince, zone: entry.item.timeZone), .text(entry.item.timeZone),
+                 .number(entry.waitingHours)]
+            })
+    }
+}
+
+public enum UserTable {
+    public static func table(_ users: [UserInfo], filter: [String]) -> ExportTable {
+        ExportTable(
+            sheetName: "Пользователи", title: "Пользователи и их роли",
+            notes: (filter.isEmpty ? ["Отбор: нет."] : ["Отбор: " + filter.joined(separator: "; ") + "."]) + ["Пользователей: \(users.count)."],
+            header: ["Логин", "ФИО", "Почта", "Активен", "Роли"],
+            rows: users.map { user in
+                [.text(user.login), .text(user.fullName), user.email.map { .text($0) } ?? .empty, .text(user.isActive ? "да" : "нет"),
+                 .text(user.grants.map { grant in
+                     grant.role.russianName + (grant.organisationName.map { " — \($0)" } ?? "")
+                         + (grant.organisationCode.map { " (\($0))" } ?? "")
+                 }.joined(separator: "; "))]
+            })
+    }
+}
+
+public enum AuditTable {
+    public static func table(_ entries: [AuditEntry], filter: [String]) -> ExportTable {
+        ExportTable(
+            sheetName: "Журнал", title: "Журнал аудита: кто, что и когда сделал",
+            notes: (filter.isEmpty ? ["Отбор: нет."] : ["Отбор: " + filter.joined(separator: "; ") + "."])
+                + ["Записей: \(entries.count). Время — UTC; каждая запись заверена хешем предыдущей (medk audit verify)."],
+            header: ["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Номер объекта", "Переход", "Комментарий", "Подробности"],
+            rows: entries.map { entry in
+                [.number(Int(entry.seq)), Timestamp.date(entry.at).map { .dateTime($0, zone: "UTC") } ?? .text(entry.at),
+                 .text(entry.actorLogin), entry.actorRole.map { .text($0.russianName) } ?? .empty, .text(entry.action.russianName),
+                 .text(entry.entityType.rawValue), entry.entityID.map { .number(Int($0)) } ?? .empty,
+                 entry.fromState == nil && entry.toState == nil ? .empty : .text("\(entry.fromState ?? "∅") → \(entry.toState ?? "∅")"),
+                 entry.comment.map { .text($0) } ?? .empty, entry.details == "{}" ? .empty : .text(entry.details)]
+            })
+    }
+}
