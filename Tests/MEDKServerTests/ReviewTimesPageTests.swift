@@ -60,7 +60,7 @@ struct ReviewTimesPageTests {
             #expect(report.reviewers.map(\.login) == ["curator2", "curator1"])
             #expect(report.reviewers[1].figures.medianSeconds == 36 * 3600 && report.totals.waitingNow == 1)
             let (badPeriod, error) = try await region.refusal(.get, "/api/v1/review-times?region=R1&from=2026-03-31&to=2026-03-01")
-            #expect(badPeriod == .badRequest && error.code == "invalid_period")
+            #expect(badPeriod == .unprocessableContent && error.code == "invalid_period")
             let (status, _) = try await APISession.login(client, "curator1").refusal(.get, "/api/v1/review-times?region=R1")
             #expect(status == .forbidden)
             let (other, _) = try await APISession.login(client, "reg-R2").refusal(.get, "/api/v1/review-times?region=R1")

@@ -19,9 +19,9 @@ extension MEDKService {
                 let to = query.to ?? calendar.date(of: now)
                 let from = query.from ?? to.adding(days: -29)
                 guard from <= to else {
-                    throw MEDKError.invalid("invalid_period", "Начало периода (\(from.russian)) позже его конца (\(to.russian)).")
+                    throw MEDKError.rejected("invalid_period", "Начало периода (\(from.russian)) позже его конца (\(to.russian)).")
                 }
-                guard from.days(to: to) < 3660 else { throw MEDKError.invalid("invalid_period", "Период длиннее десяти лет.") }
+                guard from.days(to: to) < 3660 else { throw MEDKError.rejected("invalid_period", "Период длиннее десяти лет.") }
 
                 let byRegion = territory.scope == .country
                 var groups: [Int64: WaitDistribution] = [:]
