@@ -78,4 +78,43 @@ struct CLIListingsTests {
         #expect(confirmation[0]?.type == "number" && confirmation[1]?.type == "datetime" && confirmation[2]?.value == "curator1")
         #expect(confirmation[7]?.value == "submitted → confirmed")
     }
+
+    @Test("an administrator's CSV import and a roadmap table's preview are reports to keep as workbooks")
+    func importReports() async throws {
+        let world = try await TestWorld(start: Date())
+        let schools = FileManager.default.temporaryDirectory.appendingPathComponent("medk-schools-\(UUID().uuidString).csv")
+        try Data(TestWorld.schools.utf8).write(to: schools)
+        defer { try? FileManager.default.removeItem(at: schools) }
+        let importFile = Self.workbook("import")
+        defer { try? FileManager.default.removeItem(at: importFile) }
+        let checked = try MEDKProcess().run(["import", "schools", schools.path, "--data-dir", world.directory.path, "--dry-run",
+                                             "--format", "xlsx", "--output", importFile.path])
+        #expect(checked.status == 0, "\(checked)")
+        let importRows = try Self.cells(importFile)
+        #expect(importRows.contains { $0.first??.value.hasPrefix("Проверка: ничего не записано. Создано: 0, изменено: 0, без изменений: 5") == true })
+        let school = try #require(importRows.first { $0.count > 2 && $0[1]?.value == "A" })
+        #expect(school[0]?.type == "number" && school[0]?.value == "2" && school[2]?.value == "без изменений")
+
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")),
+                                                         by: try await world.actor("school-A")).item.id
+        let server = try RunningServer(dataDirectory: world.directory)
+        defer { server.stop() }
+        let team = MEDKProcess()
+        #expect(try team.run(["login", "--server", server.url, "--user", "school-A"]).status == 0)
+        let table = Self.root.appendingPathComponent("Tests/MEDKCoreTests/Fixtures/import/roadmap-school-cp1251.csv")
+        let previewFile = Self.workbook("preview")
+        defer { try? FileManager.default.removeItem(at: previewFile) }
+        #expect(try team.run(["measure", "import", String(roadmap), table.path, "--format", "xlsx", "--output", previewFile.path]).status == 2,
+                "a workbook shows a preview, not an import")
+        let preview = try team.run(["measure", "import", String(roadmap), table.path, "--dry-run", "--year", "2023",
+                                    "--format", "xlsx", "--output", previewFile.path])
+        #expect(preview.status == 0, "\(preview)")
+        let rows = try Self.cells(previewFile)
+        let first = try #require(rows.first { $0.count > 6 && $0[3]?.value == "Назначение ответственного за реализацию программы" })
+        #expect(first[0]?.type == "number" && first[6]?.type == "datetime" && first[6]?.value == "2023-01-31T00:00", "one due date is a date")
+        let flagged = try #require(rows.first { $0.count > 6 && $0[3]?.value == "Обмен опытом с кураторами" })
+        #expect(flagged[2]?.value == "да" && flagged[6]?.value == "без даты")
+        #expect(try await world.service.item(roadmap, for: try await world.actor("school-A")).measures?.isEmpty == true, "nothing was saved")
+    }
 }

@@ -63,7 +63,13 @@ struct Import: AsyncParsableCommand {
     @Argument(help: "Что импортировать: \(ImportKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: ImportKindArgument
     @Argument(help: "CSV-файл.") var file: String
     @Flag(name: .long, help: "Только проверить: показать, что изменится, ничего не записывая.") var dryRun = false
-    @Option(name: .long, help: "Формат вывода: table, json, csv.") var format: OutputFormat = .table
+    @Option(name: .long, help: "Формат вывода: table, json, csv, xlsx (отчёт об импорте книгой Excel, с --output).")
+    var format: TableOutputFormat = .table
+    @Option(name: .long, help: "Файл для --format xlsx.") var output: String?
+
+    func validate() throws {
+        try format.requireFile(output)
+    }
 
     func run() async throws {
         guard let bytes = FileManager.default.contents(atPath: file) else {
@@ -75,11 +81,17 @@ struct Import: AsyncParsableCommand {
         let service = try await data.openExisting()
         let report = try await service.importCSV(kind.value, text: text, dryRun: dryRun, by: .local)
         if format == .json { return try Output.json(report) }
+        if format == .xlsx, let output {
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            try Output.save(try XLSXWriter.workbook(ImportReportTable.table(report, fileName: name)), to: output)
+            return Terminal.info((dryRun ? "Проверка (ничего не записано): " : "Импорт выполнен: ")
+                + "создано \(report.count(.created)), изменено \(report.count(.updated)), без изменений \(report.count(.unchanged)).")
+        }
         let names: [UpsertOutcome: String] = [.created: "будет создано", .updated: "будет изменено", .unchanged: "без изменений"]
         let done: [UpsertOutcome: String] = [.created: "создано", .updated: "изменено", .unchanged: "без изменений"]
         Output.print(rows: [["Строка", "Ключ", "Результат"]] + report.rows.map {
             [String($0.line), $0.key, (dryRun ? names : done)[$0.outcome]!]
-        }, format: format)
+        }, format: format == .csv ? .csv : .table)
         Terminal.info((dryRun ? "Проверка (ничего не записано): " : "Импорт выполнен: ")
             + "создано \(report.count(.created)), изменено \(report.count(.updated)), без изменений \(report.count(.unchanged)).")
     }

@@ -82,10 +82,17 @@ struct MeasureCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Заменить мероприятия, которые уже есть в дорожной карте (исправленная таблица загружается снова).")
         var replace = false
         @Option(name: .long, help: "Год программы для сроков без года; по умолчанию — год кампании.") var year: Int?
-        @Option(name: .long, help: "Вывод: table или json.") var format: OutputFormat = .table
+        @Option(name: .long, help: "Вывод: table или json; с --dry-run ещё xlsx — как прочитана таблица, книгой Excel (с --output).")
+        var format: TableOutputFormat = .table
+        @Option(name: .long, help: "Файл для --format xlsx.") var output: String?
+
+        func validate() throws {
+            if format == .csv { throw ValidationError("--format: table, json или (с --dry-run) xlsx.") }
+            if format == .xlsx && !dryRun { throw ValidationError("--format xlsx — только с --dry-run: книга показывает, как прочитана таблица.") }
+            try format.requireFile(output)
+        }
 
         func run() async throws {
-            guard format != .csv else { throw ValidationError("--format: table или json.") }
             let url = URL(fileURLWithPath: file)
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw MEDKError.invalid("file_not_found", "Не удалось прочитать файл «\(file)».")
@@ -98,6 +105,10 @@ struct MeasureCommand: AsyncParsableCommand {
                                                      body: data, contentType: "application/octet-stream")
                 let preview = try APIClient.decoder.decode(RoadmapImportPreview.self, from: body)
                 if format == .json { return try Output.json(preview) }
+                if format == .xlsx, let output {
+                    return try Output.save(try XLSXWriter.workbook(ImportPreviewTable.table(preview, fileName: url.lastPathComponent)),
+                                           to: output)
+                }
                 return print(Self.describe(preview), terminator: "")
             }
             if replace { query["replace"] = "true" }
