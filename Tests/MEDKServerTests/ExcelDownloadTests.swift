@@ -120,4 +120,28 @@ struct ExcelDownloadTests {
             #expect(workbook.rows.contains { $0.first??["value"] == "Документов: 3; время — по часовому поясу региона каждой организации." })
         }
     }
+
+    @Test("a document's history downloads from its page as a workbook: each step with its time, person, states and comment")
+    func history() async throws {
+        let world = try await TestWorld()
+        let submitted = try await world.submittedDocument(school: "A")
+        world.clock.advance(by: 3600)
+        _ = try await world.act(.return, on: submitted, by: "curator1", comment: "Уточните цели; поле «задачи» пусто.")
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            let page = try await school.get("/items/\(submitted.item.id)")
+            #expect(page.html.contains("/items/\(submitted.item.id)/history.xlsx"))
+            let download = try await school.get("/items/\(submitted.item.id)/history.xlsx")
+            #expect(download.status == .ok && download.headers[.contentType] == XLSXWriter.mediaType)
+            let workbook = try Self.read(download.bytes)
+            let steps = workbook.rows.filter { $0.first??["type"] == "number" }
+            #expect(steps.map { $0[5]?["value"] } == ["создание", "загрузка файла", "отправка на проверку", "возврат на доработку"])
+            let returned = try #require(steps.last)
+            #expect(returned[1]?["type"] == "datetime" && returned[2]?["value"] == "curator1" && returned[3]?["value"] == "Куратор Первый")
+            #expect(returned[6]?["value"] == "на проверке" && returned[7]?["value"] == "на доработке")
+            #expect(returned[8]?["value"] == "Уточните цели; поле «задачи» пусто.")
+            let stranger = try await Browser.signedIn(client, "school-B")
+            #expect(try await stranger.get("/items/\(submitted.item.id)/history.xlsx").status == .notFound, "another school's history is not there")
+        }
+    }
 }

@@ -57,6 +57,22 @@ enum ItemPages {
             return await request.page("item", title: detail.item.title, view)
         }
 
+        web.get("/items/{id}/history.xlsx") { request in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            let item = try await request.service.item(id, for: actor).item
+            var entries: [HistoryEntry] = []
+            var page = PageRequest(limit: PageRequest.maximumLimit)
+            // Oldest first, whole, within the bound every download keeps.
+            while entries.count < Downloads.exportRowLimit {
+                let next = try await request.service.itemHistory(id, page: page, for: actor)
+                entries += next.items
+                guard let cursor = next.nextCursor else { break }
+                page = PageRequest(limit: PageRequest.maximumLimit, after: cursor)
+            }
+            return try Downloads.xlsx(HistoryTable.table(entries.sorted { $0.seq < $1.seq }, item: item), name: "history-\(id).xlsx")
+        }
+
         web.post("/items/{id}/files", limits: .upload(fileBytes: web.service.files.maxBytes)) { request, form in
             let actor = try request.actor()
             let id = try request.context.parameters.id()
