@@ -125,8 +125,19 @@ struct MeasureImportPreviewTests {
             #expect(preview.html.contains("Импортировать в дорожную карту: 18 мероприятий"))
             let token = try #require(Browser.firstMatch("name=\"token\" value=\"([0-9a-f-]{36})\"", in: preview.html))
 
+            // What the page showed downloads as a workbook, read again from the kept file; nothing is saved.
+            let link = try #require(Browser.firstMatch(#"href="(/items/\d+/measures/import/preview\.xlsx\?[^"]+)""#, in: preview.html))
+                .replacingOccurrences(of: "&amp;", with: "&")
+            #expect(link.contains("fileName=%D0%BF%D0%BB%D0%B0%D0%BD.csv") && link.hasSuffix("&year=2023"))
+            let workbook = try await school.get(link)
+            #expect(workbook.status == .ok && workbook.headers[.contentType] == XLSXWriter.mediaType)
+            let rows = try ExcelDownloadTests.read(workbook.bytes).rows
+            #expect(rows.filter { $0.first??["type"] == "number" }.count == 6, "one row a measure of the table")
+            #expect(rows.contains { $0.count > 3 && $0[3]?["value"] == "Обмен опытом с кураторами" && $0[2]?["value"] == "да" })
+
             let stranger = try await Browser.signedIn(client, "school-B")
             _ = try await stranger.get("/")
+            #expect(try await stranger.get(link).status != .ok, "a staged table is its importer's alone")
             let refused = try await stranger.post("/items/\(id)/measures/import/apply",
                                                   ["token": token, "fileName": "план.csv", "year": "2023"])
             #expect(refused.status == .forbidden || refused.status == .notFound)

@@ -126,6 +126,15 @@ extension MEDKService {
                                    existingMeasures: existing)
     }
 
+    /// The preview of a table staged by `stageMeasureImport` — only its own user's — read again
+    /// from the kept file, for a download of what the page showed; nothing is saved.
+    public func stagedMeasureImportPreview(roadmapID: Int64, token: String, fileName: String, programmeYear: Int? = nil,
+                                           by actor: Actor) async throws -> RoadmapImportPreview {
+        let data = try files.stagedImport(token, owner: actor.userID, now: now())
+        return try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
+                                    expectedRevision: nil, by: actor) { data }.preview
+    }
+
     /// Applies a table staged by `stageMeasureImport` — only its own user's — and forgets it.
     public func importStagedMeasures(roadmapID: Int64, token: String, fileName: String, programmeYear: Int? = nil,
                                      replacing: Bool = false, expectedRevision: Int? = nil,

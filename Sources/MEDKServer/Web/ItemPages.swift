@@ -153,6 +153,22 @@ enum ItemPages {
                                       MeasureImportPage(roadmapID: id, staged, year: year))
         }
 
+        // What the preview page showed, as a workbook to keep or send on; read again from the staged file.
+        web.get("/items/{id}/measures/import/preview.xlsx") { request in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            guard let token = request.query("token"), let fileName = request.query("fileName") else {
+                throw MEDKError.invalid("token_required", "Не указана проверенная таблица. Загрузите файл снова.")
+            }
+            let year = try request.query("year").map { text in
+                guard let number = Int(text) else { throw MEDKError.rejected("invalid_year", "Год программы — число, например 2023.") }
+                return number
+            }
+            let preview = try await request.service.stagedMeasureImportPreview(roadmapID: id, token: token, fileName: fileName,
+                                                                              programmeYear: year, by: actor)
+            return try Downloads.xlsx(ImportPreviewTable.table(preview, fileName: fileName), name: "import-preview-\(id).xlsx")
+        }
+
         // The table the person just checked, saved into the roadmap as they saw it.
         web.post("/items/{id}/measures/import/apply") { request, form in
             let actor = try request.actor()

@@ -41,6 +41,8 @@ struct MeasureImportPage: Sendable {
     var fileName: String
     var year: String
     var roadmapRevision: Int
+    /// The same preview as a workbook, from the staged file.
+    var xlsxHref: String
     /// «В дорожной карте уже 12 мероприятий» — then the person chooses to add or to replace.
     var existingNote: String?
     /// «Строки 12, 40: нет названия» — applying is refused until the table is fixed.
@@ -54,6 +56,13 @@ struct MeasureImportPage: Sendable {
         fileName = staged.fileName
         self.year = year.map(String.init) ?? ""
         roadmapRevision = staged.roadmapRevision
+        // Each value encoded whole: URLComponents leaves «&» and «=» of a file name as they are.
+        func encoded(_ value: String) -> String {
+            value.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn:
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
+        }
+        xlsxHref = "/items/\(roadmapID)/measures/import/preview.xlsx?token=\(encoded(staged.token))&fileName=\(encoded(staged.fileName))"
+            + (year.map { "&year=\($0)" } ?? "")
         existingNote = staged.existingMeasures == 0 ? nil : "В дорожной карте уже есть мероприятий: \(staged.existingMeasures)."
         let untitled = preview.untitledLines
         untitledNote = untitled.isEmpty ? nil
