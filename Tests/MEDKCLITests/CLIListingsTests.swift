@@ -11,18 +11,7 @@ struct CLIListingsTests {
 
     /// Each row's cells as (type, value) text, as openpyxl reads them.
     static func cells(_ file: URL) throws -> [[(type: String, value: String)?]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("scripts/xlsx_cells.py").path, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        return (json["rows"] as? [[Any]] ?? []).map { row in
-            row.map { cell in (cell as? [String: Any]).map { (type: "\($0["type"]!)", value: "\($0["value"]!)") } }
-        }
+        try WorkbookCells.read(file).rows.map { row in row.map { $0.map { (type: $0["type"] ?? "", value: $0["value"] ?? "") } } }
     }
 
     static func workbook(_ name: String) -> URL {

@@ -11,26 +11,9 @@ import Testing
 /// use) reads the counts as numbers and the codes as text, with the filter written above.
 @Suite("Deadline tables as Excel workbooks")
 struct ExcelDownloadTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// What openpyxl reads from `bytes`: the frozen pane and each row's cells as [type: value].
     static func read(_ bytes: [UInt8]) throws -> (frozen: String?, rows: [[[String: String]?]]) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("medk-\(UUID().uuidString).xlsx")
-        try Data(bytes).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("scripts/xlsx_cells.py").path, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let rows = (json["rows"] as? [[Any]] ?? []).map { row in
-            row.map { cell in (cell as? [String: Any]).map { ["type": "\($0["type"]!)", "value": "\($0["value"]!)"] } }
-        }
-        return (json["frozen"] as? String, rows)
+        try WorkbookCells.read(bytes)
     }
 
     @Test("a region's municipalities download from its page as a workbook of numbers, the filter on top")

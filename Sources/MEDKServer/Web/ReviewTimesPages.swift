@@ -81,7 +81,8 @@ enum ReviewTimesPages {
         var xlsxHref: String
     }
 
-    /// Waiting longer than this is marked: the review time FIOCO's schedule usually allows.
+    /// A document waiting this many days or more is marked. A region's review time is five working
+    /// days by default; until regions keep a setting of their own, five calendar days stand for it.
     static let longWaitDays = 5
 
     static func register(_ web: WebRoutes) {
