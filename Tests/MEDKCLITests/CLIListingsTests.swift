@@ -65,7 +65,7 @@ struct CLIListingsTests {
         let auditRows = try Self.cells(auditFile)
         let confirmation = try #require(auditRows.first { $0.count > 4 && $0[4]?.value == "подтверждение" })
         #expect(confirmation[0]?.type == "number" && confirmation[1]?.type == "datetime" && confirmation[2]?.value == "curator1")
-        #expect(confirmation[7]?.value == "submitted → confirmed")
+        #expect(confirmation[5]?.value == "документ" && confirmation[7]?.value == "на проверке → подтверждено")
     }
 
     @Test("an administrator's CSV import and a roadmap table's preview are reports to keep as workbooks")

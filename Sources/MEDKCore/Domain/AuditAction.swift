@@ -106,4 +106,17 @@ public enum AuditEntity: String, Codable, Sendable, CaseIterable {
     case item, user, region, municipality, school, campaign, milestone
     /// The audit log itself (its keys).
     case audit
+
+    public var russianName: String {
+        switch self {
+        case .item: "документ"
+        case .user: "пользователь"
+        case .region: "регион"
+        case .municipality: "муниципалитет"
+        case .school: "школа"
+        case .campaign: "кампания"
+        case .milestone: "контрольная точка"
+        case .audit: "журнал аудита"
+        }
+    }
 }

@@ -43,9 +43,15 @@ public enum AuditTable {
             rows: entries.map { entry in
                 [.number(Int(entry.seq)), Timestamp.date(entry.at).map { .dateTime($0, zone: "UTC") } ?? .text(entry.at),
                  .text(entry.actorLogin), entry.actorRole.map { .text($0.russianName) } ?? .empty, .text(entry.action.russianName),
-                 .text(entry.entityType.rawValue), entry.entityID.map { .number(Int($0)) } ?? .empty,
-                 entry.fromState == nil && entry.toState == nil ? .empty : .text("\(entry.fromState ?? "∅") → \(entry.toState ?? "∅")"),
+                 .text(entry.entityType.russianName), entry.entityID.map { .number(Int($0)) } ?? .empty,
+                 entry.fromState == nil && entry.toState == nil ? .empty : .text("\(state(entry.fromState)) → \(state(entry.toState))"),
                  entry.comment.map { .text($0) } ?? .empty, entry.details == "{}" ? .empty : .text(entry.details)]
             })
+    }
+
+    /// A review state by its Russian name; anything else (a milestone's old and new date) as written.
+    static func state(_ raw: String?) -> String {
+        guard let raw else { return "∅" }
+        return ReviewState(rawValue: raw)?.russianName ?? raw
     }
 }

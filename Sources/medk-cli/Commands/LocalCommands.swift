@@ -293,7 +293,7 @@ struct Audit: AsyncParsableCommand {
             }
             Output.print(rows: [["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Переход", "Комментарий"]] + entries.map { entry in
                 [String(entry.seq), entry.at, entry.actorLogin, entry.actorRole?.rawValue ?? "—", entry.action.russianName,
-                 "\(entry.entityType.rawValue) \(entry.entityID.map { String($0) } ?? "")",
+                 "\(entry.entityType.russianName) \(entry.entityID.map { String($0) } ?? "")",
                  entry.fromState == nil && entry.toState == nil ? "" : "\(entry.fromState ?? "∅") → \(entry.toState ?? "∅")",
                  entry.comment ?? ""]
             }, format: format == .csv ? .csv : .table)
