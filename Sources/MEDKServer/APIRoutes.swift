@@ -90,14 +90,8 @@ enum APIRoutes {
             guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
             let format = try request.typedQuery("format").map { try parseEnum(TableFormat.self, $0, "format") } ?? .json
             let report = try await service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: actor)
-            let name = EvaluationPages.fileName(report)
-            switch format {
-            case .json:
-                return try context.responseEncoder.encode(report, from: request, context: context)
-            case .csv:
-                return Downloads.csv(CSV.write(EvaluationTable.table(report).textRows), name: "\(name).csv")
-            case .xlsx:
-                return try Downloads.xlsx(EvaluationTable.table(report), name: "\(name).xlsx")
+            return try reportResponse(report, format: format, name: EvaluationPages.fileName(report), request: request, context: context) {
+                EvaluationTable.table(report)
             }
         }
         table.on(.get, "\(prefix)/items") { request, context -> Response in
@@ -244,16 +238,9 @@ enum APIRoutes {
                                campaignCode: request.query("campaign"), asOf: try request.typedQuery("asOf").map(parseDate),
                                page: try pageRequest(request), allSchools: format != .json, onlyLagging: lagging),
                 for: actor)
-            let table = report.level == .country ? ComplianceTable.territoryTable(report)
-                : ComplianceTable.schoolsTable(report, onlyLagging: lagging)
             let name = "deadlines-\(report.campaignCode)-\(report.scopeCode ?? "RU")"
-            switch format {
-            case .json:
-                return try context.responseEncoder.encode(report, from: request, context: context)
-            case .csv:
-                return Downloads.csv(CSV.write(table.textRows), name: "\(name).csv")
-            case .xlsx:
-                return try Downloads.xlsx(table, name: "\(name).xlsx")
+            return try reportResponse(report, format: format, name: name, request: request, context: context) {
+                report.level == .country ? ComplianceTable.territoryTable(report) : ComplianceTable.schoolsTable(report, onlyLagging: lagging)
             }
         }
         table.on(.get, "\(prefix)/review-times") { request, context -> Response in
@@ -264,14 +251,8 @@ enum APIRoutes {
                                  campaignCode: request.query("campaign"), from: try request.typedQuery("from").map(parseDate),
                                  to: try request.typedQuery("to").map(parseDate)),
                 for: actor)
-            let name = ReviewTimesTable.fileName(report)
-            switch format {
-            case .json:
-                return try context.responseEncoder.encode(report, from: request, context: context)
-            case .csv:
-                return Downloads.csv(CSV.write(ReviewTimesTable.table(report).textRows), name: "\(name).csv")
-            case .xlsx:
-                return try Downloads.xlsx(ReviewTimesTable.table(report), name: "\(name).xlsx")
+            return try reportResponse(report, format: format, name: ReviewTimesTable.fileName(report), request: request, context: context) {
+                ReviewTimesTable.table(report)
             }
         }
         table.on(.get, "\(prefix)/overdue-measures") { request, context -> Response in
@@ -342,6 +323,16 @@ enum APIRoutes {
                    schoolCode: request.query("school"),
                    state: try request.typedQuery("state").map { try parseEnum(ReviewState.self, $0, "state") },
                    kind: try request.typedQuery("kind").map { try parseEnum(ItemKind.self, $0, "kind") })
+    }
+
+    /// A report as JSON, or its table as CSV or a workbook named `name`; the table is built only for a download.
+    static func reportResponse<Report: Encodable & Sendable>(_ report: Report, format: TableFormat, name: String, request: Request,
+                                                             context: MEDKRequestContext, table: () -> ExportTable) throws -> Response {
+        switch format {
+        case .json: try context.responseEncoder.encode(report, from: request, context: context)
+        case .csv: Downloads.csv(CSV.write(table().textRows), name: "\(name).csv")
+        case .xlsx: try Downloads.xlsx(table(), name: "\(name).xlsx")
+        }
     }
 
     static func parseDate(_ text: String) throws -> CalendarDate {

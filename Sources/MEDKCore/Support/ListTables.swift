@@ -6,7 +6,7 @@ public enum QueueTable {
     public static func table(_ entries: [QueueEntry], filter: [String]) -> ExportTable {
         ExportTable(
             sheetName: "Очередь проверки", title: "Очередь проверки: самое давнее первым",
-            notes: (filter.isEmpty ? ["Отбор: нет."] : ["Отбор: " + filter.joined(separator: "; ") + "."])
+            notes: [ExportTable.filterNote(filter)]
                 + ["Документов: \(entries.count). Время отправки — по часовому поясу региона документа."],
             header: ["№", "Школа / МО", "Документ", "Вид", "Ред.", "Отправлено", "Пояс", "Ждёт, ч"],
             rows: entries.map { entry in
@@ -21,7 +21,7 @@ public enum UserTable {
     public static func table(_ users: [UserInfo], filter: [String]) -> ExportTable {
         ExportTable(
             sheetName: "Пользователи", title: "Пользователи и их роли",
-            notes: (filter.isEmpty ? ["Отбор: нет."] : ["Отбор: " + filter.joined(separator: "; ") + "."]) + ["Пользователей: \(users.count)."],
+            notes: [ExportTable.filterNote(filter)] + ["Пользователей: \(users.count)."],
             header: ["Логин", "ФИО", "Почта", "Активен", "Роли"],
             rows: users.map { user in
                 [.text(user.login), .text(user.fullName), user.email.map { .text($0) } ?? .empty, .text(user.isActive ? "да" : "нет"),
@@ -37,7 +37,7 @@ public enum AuditTable {
     public static func table(_ entries: [AuditEntry], filter: [String]) -> ExportTable {
         ExportTable(
             sheetName: "Журнал", title: "Журнал аудита: кто, что и когда сделал",
-            notes: (filter.isEmpty ? ["Отбор: нет."] : ["Отбор: " + filter.joined(separator: "; ") + "."])
+            notes: [ExportTable.filterNote(filter)]
                 + ["Записей: \(entries.count). Время — UTC; каждая запись заверена хешем предыдущей (medk audit verify)."],
             header: ["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Номер объекта", "Переход", "Комментарий", "Подробности"],
             rows: entries.map { entry in
@@ -53,5 +53,12 @@ public enum AuditTable {
     static func state(_ raw: String?) -> String {
         guard let raw else { return "∅" }
         return ReviewState(rawValue: raw)?.russianName ?? raw
+    }
+}
+
+extension ExportTable {
+    /// «Отбор: школа A; вид roadmap.», or «Отбор: нет.» — the filter written above a list.
+    static func filterNote(_ parts: [String]) -> String {
+        parts.isEmpty ? "Отбор: нет." : "Отбор: " + parts.joined(separator: "; ") + "."
     }
 }

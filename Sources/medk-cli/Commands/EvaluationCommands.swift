@@ -95,16 +95,11 @@ struct EvaluationCommand: AsyncParsableCommand {
         func run() async throws {
             let report = try await APIClient.saved().get("/api/v1/regions/\(region)/evaluations", query: ["campaign": campaign],
                                                          as: RegionEvaluations.self)
+            if format == .json { return try Output.json(report) }
             let table = EvaluationTable.table(report)
-            switch (format, output) {
-            case (.json, _): try Output.json(report)
-            case (.csv, let output?): try Output.save(Data(CSV.write(table.textRows).utf8), to: output)
-            case (.csv, nil): Output.print(rows: table.textRows, format: .csv)
-            case (.xlsx, let output?): try Output.save(try XLSXWriter.workbook(table), to: output)
-            case (.xlsx, nil), (.table, _):
-                print("\(report.regionName) · \(report.campaign.name): оценено \(report.evaluatedCount) из \(report.rows.count).")
-                Output.print(rows: table.textRows, format: .table)
-            }
+            if try Output.export(table, format: format, output: output) { return }
+            print("\(report.regionName) · \(report.campaign.name): оценено \(report.evaluatedCount) из \(report.rows.count).")
+            Output.print(rows: table.textRows, format: .table)
         }
     }
 

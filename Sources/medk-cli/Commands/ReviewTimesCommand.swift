@@ -28,17 +28,12 @@ struct ReviewTimes: AsyncParsableCommand {
         let report = try await APIClient.saved().get("/api/v1/review-times", query: [
             "region": region, "municipality": municipality, "campaign": campaign, "from": from, "to": to,
         ], as: ReviewTimesReport.self)
+        if format == .json { return try Output.json(report) }
         let table = ReviewTimesTable.table(report)
-        switch (format, output) {
-        case (.json, _): try Output.json(report)
-        case (.csv, let output?): try Output.save(Data(CSV.write(table.textRows).utf8), to: output)
-        case (.csv, nil): Output.print(rows: table.textRows, format: .csv)
-        case (.xlsx, let output?): try Output.save(try XLSXWriter.workbook(table), to: output)
-        case (.xlsx, nil), (.table, _):
-            print(ReviewTimesTable.notes(report).joined(separator: "\n"))
-            guard !report.reviewers.isEmpty || !report.regions.isEmpty else { return print("\nЗа период решений нет, и ничего не ждёт проверки.") }
-            print("")
-            Output.print(rows: table.textRows, format: .table)
-        }
+        if try Output.export(table, format: format, output: output) { return }
+        print(ReviewTimesTable.notes(report).joined(separator: "\n"))
+        guard !report.reviewers.isEmpty || !report.regions.isEmpty else { return print("\nЗа период решений нет, и ничего не ждёт проверки.") }
+        print("")
+        Output.print(rows: table.textRows, format: .table)
     }
 }

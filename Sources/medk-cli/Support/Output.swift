@@ -33,6 +33,18 @@ enum Output {
         Swift.print("Таблица записана в \(path).")
     }
 
+    /// A report's table as `format` asks: CSV to `output` or the screen, a workbook to `output`.
+    /// Returns false for the screen's table, which the caller prints under its own heading.
+    static func export(_ table: ExportTable, format: TableOutputFormat, output: String?) throws -> Bool {
+        switch (format, output) {
+        case (.csv, let output?): try save(Data(CSV.write(table.textRows).utf8), to: output)
+        case (.csv, nil): print(rows: table.textRows, format: .csv)
+        case (.xlsx, let output?): try save(try XLSXWriter.workbook(table), to: output)
+        case (.json, _), (.xlsx, nil), (.table, _): return false
+        }
+        return true
+    }
+
     static func print(rows: [[String]], format: OutputFormat) {
         switch format {
         case .csv:
