@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/drmohundro/SWXMLHash.git", from: "8.1.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
     ],
     targets: [
         .target(
@@ -53,6 +55,16 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.yaml"), .copy("Resources/templates"), .copy("Resources/static")]
         ),
+        // The SMTP client: mail leaves through the operator's server (MailTransport of the core).
+        .target(
+            name: "MEDKMail",
+            dependencies: [
+                "MEDKCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // glibc's malloc tuning, which Swift's Glibc module does not export (see Serve.swift).
         .target(name: "CMallocTuning"),
         .executableTarget(
@@ -62,6 +74,7 @@ let package = Package(
                 "MEDKCore",
                 "MEDKAPI",
                 "MEDKServer",
+                "MEDKMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,6 +97,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        .testTarget(
+            name: "MEDKMailTests",
+            dependencies: ["MEDKCore", "MEDKMail", "MEDKTestSupport"]
         ),
         .testTarget(
             name: "MEDKCLITests",

@@ -9,6 +9,8 @@ export PATH="/opt/swift/usr/bin:$PATH"
 # LibreOffice and openpyxl open the Excel exports in the tests, as the people who download them would.
 ./scripts/setup.sh libreoffice-calc-nogui
 python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "openpyxl>=3.1,<4"
+# The mail tests send through a real SMTP server on a local port (scripts/smtp_sink.py).
+python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd>=1.4,<2"
 swift build --build-tests
 swift test --skip-build "$@"
 # Three rounds of SIGKILL during acknowledged writes (scripts/crash.sh --rounds 200 for the long run).
