@@ -38,6 +38,16 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case milestoneShift = "milestone.shift"
     /// A new version of a municipal package's evaluation against FIOCO's positions.
     case packageEvaluate = "package.evaluate"
+    /// A message handed to the SMTP server; the details name its kind and address.
+    case mailSent = "mail.sent"
+    /// A message given up: refused by the server or failing past the last retry.
+    case mailFailed = "mail.failed"
+    /// A message whose fate is unknown (the answer was lost, or the process stopped mid-send); never resent.
+    case mailUncertain = "mail.uncertain"
+    /// A user's choice of messages, or an unsubscription by link.
+    case mailPreferences = "mail.preferences"
+    /// A region's reminder days and review time.
+    case reminderSettings = "region.reminder_settings"
 
     /// The audit action of a step through the review state machine.
     public static func transition(_ action: ReviewAction) -> AuditAction {
@@ -96,6 +106,11 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .curatorAssign: return "назначение куратора"
         case .milestoneShift: return "перенос срока"
         case .packageEvaluate: return "оценка пакета муниципалитета"
+        case .mailSent: return "письмо отправлено"
+        case .mailFailed: return "письмо не отправлено"
+        case .mailUncertain: return "судьба письма неизвестна"
+        case .mailPreferences: return "настройки писем"
+        case .reminderSettings: return "настройки напоминаний региона"
         case .itemSubmit, .itemConfirm, .itemReturn, .itemWithdraw, .itemReopen: return rawValue
         }
     }
@@ -106,6 +121,8 @@ public enum AuditEntity: String, Codable, Sendable, CaseIterable {
     case item, user, region, municipality, school, campaign, milestone
     /// The audit log itself (its keys).
     case audit
+    /// A message of the outbox.
+    case mail
 
     public var russianName: String {
         switch self {
@@ -117,6 +134,7 @@ public enum AuditEntity: String, Codable, Sendable, CaseIterable {
         case .campaign: "кампания"
         case .milestone: "контрольная точка"
         case .audit: "журнал аудита"
+        case .mail: "письмо"
         }
     }
 }

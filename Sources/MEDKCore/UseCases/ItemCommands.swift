@@ -259,6 +259,10 @@ extension MEDKService {
                               AuditRecord(action: .transition(request.action), entityType: .item, entityID: itemID,
                                           fromState: item.state.rawValue, toState: next.rawValue,
                                           comment: comment?.isEmpty == true ? nil : comment, details: details))
+        if request.action == .return {
+            // In this transaction: the message exists if and only if the return does.
+            try MailEvents.itemReturned(store, item, comment: comment, by: actor, at: now)
+        }
         return item.applying(change, byLogin: actor.login)
     }
 

@@ -47,6 +47,9 @@ enum Migrations {
             try db.execute(sql: v12)
             try db.execute(sql: v12Backfill)
         }
+        migrator.registerMigration("v13_mail") { db in
+            try db.execute(sql: v13)
+        }
         return migrator
     }
 
@@ -791,5 +794,48 @@ enum Migrations {
            CASE WHEN r.closed_at IS NOT NULL
                 THEN CAST(round((julianday(r.closed_at) - julianday(r.submitted_at)) * 86400) AS INTEGER) END
     FROM rounds r JOIN items i ON i.id = r.item_id;
+    """
+
+    /// Mail: the transactional outbox (a message is recorded in the transaction of the event or the
+    /// planning that causes it, and a worker sends it; `dedupe_key` keeps one message per fact and
+    /// recipient whatever restarts), users' choices of what they receive, the regions' reminder
+    /// settings, and which regions' reminders are planned for which local day.
+    static let v13 = """
+    CREATE TABLE mail_outbox (
+        id INTEGER PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        letter TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'uncertain', 'skipped', 'expired')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        finished_at TEXT,
+        address TEXT,
+        last_error TEXT
+    );
+    CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX mail_outbox_user ON mail_outbox(user_id);
+    CREATE TABLE mail_preferences (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id),
+        disabled_kinds TEXT NOT NULL DEFAULT '',
+        unsubscribe_token TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE region_reminder_settings (
+        region_id INTEGER PRIMARY KEY REFERENCES regions(id),
+        days_before TEXT NOT NULL,
+        review_working_days INTEGER NOT NULL
+    );
+    CREATE TABLE reminder_plans (
+        region_id INTEGER NOT NULL REFERENCES regions(id),
+        plan_date TEXT NOT NULL,
+        planned_at TEXT NOT NULL,
+        PRIMARY KEY (region_id, plan_date)
+    ) WITHOUT ROWID;
+    CREATE INDEX user_roles_school ON user_roles(school_id) WHERE school_id IS NOT NULL;
+    CREATE INDEX user_roles_municipality ON user_roles(municipality_id) WHERE municipality_id IS NOT NULL;
     """
 }

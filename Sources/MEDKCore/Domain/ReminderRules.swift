@@ -1,0 +1,115 @@
+/// What each kind of message is about; a user may turn any of them off.
+public enum MailKind: String, Codable, Sendable, CaseIterable, Comparable {
+    /// A school's measures fall due in a few days (the region's reminder days).
+    case measureDue = "measure_due"
+    /// A school's measures fell due yesterday without a confirmed report.
+    case measureMissed = "measure_missed"
+    /// Documents have waited for their curator longer than the region's review time.
+    case reviewWaiting = "review_waiting"
+    /// A document came back for revision, with the reviewer's comment.
+    case itemReturned = "item_returned"
+
+    public var russianName: String {
+        switch self {
+        case .measureDue: "напоминания о приближении сроков мероприятий"
+        case .measureMissed: "сообщения о пропущенных сроках мероприятий"
+        case .reviewWaiting: "напоминания о документах, которые долго ждут проверки"
+        case .itemReturned: "сообщения о возврате документов на доработку"
+        }
+    }
+
+    public static func < (lhs: MailKind, rhs: MailKind) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// A region's settings for reminders: how many days before a deadline a school hears of it, and
+/// how many working days a curator has for a review. Changed by the region, audited.
+public struct ReminderSettings: Codable, Sendable, Hashable {
+    /// Days before a due date on which the school is reminded, largest first (defaults 14, 3, 1).
+    public var daysBefore: [Int]
+    /// Working days a document may wait for its curator before the curator is reminded.
+    public var reviewWorkingDays: Int
+
+    public static let standard = ReminderSettings(daysBefore: [14, 3, 1], reviewWorkingDays: 5)
+    /// Reminders are planned once the region's day has begun at this local hour, not at midnight.
+    public static let planningHour = 8
+
+    public init(daysBefore: [Int], reviewWorkingDays: Int) {
+        self.daysBefore = daysBefore
+        self.reviewWorkingDays = reviewWorkingDays
+    }
+
+    /// Settings as a region states them, checked: 1 to 5 distinct days between 1 and 60, and a
+    /// review time of 1 to 30 working days.
+    public static func validated(daysBefore: [Int], reviewWorkingDays: Int) throws -> ReminderSettings {
+        let days = Array(Set(daysBefore)).sorted(by: >)
+        guard !days.isEmpty, days.count <= 5, days.allSatisfy({ (1...60).contains($0) }), days.count == daysBefore.count else {
+            throw MEDKError.rejected("invalid_reminder_days",
+                                     "Дни напоминаний: от одного до пяти разных чисел от 1 до 60 (например, 14, 3, 1).")
+        }
+        guard (1...30).contains(reviewWorkingDays) else {
+            throw MEDKError.rejected("invalid_review_days", "Срок проверки: от 1 до 30 рабочих дней.")
+        }
+        return ReminderSettings(daysBefore: days, reviewWorkingDays: reviewWorkingDays)
+    }
+}
+
+/// When reminders fall due. Pure functions of dates, so the schedule is derived from the data
+/// each time it is planned: a shifted deadline moves its reminders with it, and a restart
+/// neither repeats nor loses one (the outbox keeps one message per recipient and day).
+public enum ReminderRules {
+    /// The due dates whose measures a school hears about on `today`: each reminder day before,
+    /// and yesterday's for the day-after notice.
+    public static func dueDatesToRemind(on today: CalendarDate, _ settings: ReminderSettings) -> [(dueDate: CalendarDate, daysLeft: Int)] {
+        settings.daysBefore.map { (today.adding(days: $0), $0) }
+    }
+
+    /// The due date whose open measures were missed as of `today`: yesterday's.
+    public static func missedDueDate(on today: CalendarDate) -> CalendarDate {
+        today.adding(days: -1)
+    }
+
+    /// Monday to Friday. Public holidays are not modelled: a region that needs them sets a
+    /// longer review time.
+    public static func isWorkingDay(_ date: CalendarDate) -> Bool {
+        // 1970-01-01 was a Thursday (index 3 with Monday = 0).
+        let weekday = ((date.dayNumber % 7) + 7 + 3) % 7
+        return weekday < 5
+    }
+
+    /// Working days that passed after `submitted` up to and including `today`: a document sent
+    /// on Friday has waited one working day on Monday.
+    public static func workingDaysWaited(submitted: CalendarDate, today: CalendarDate) -> Int {
+        guard submitted < today else { return 0 }
+        let span = submitted.days(to: today)
+        let whole = span / 7 * 5
+        var count = whole
+        var day = submitted.adding(days: span / 7 * 7)
+        while day < today {
+            day = day.adding(days: 1)
+            if isWorkingDay(day) { count += 1 }
+        }
+        return count
+    }
+
+    /// Whether `today` is the day a document's wait passes the review time: the first working
+    /// day on which it has waited more than `reviewWorkingDays`. One reminder per round.
+    public static func reviewIsOverdueFirst(submitted: CalendarDate, today: CalendarDate, reviewWorkingDays: Int) -> Bool {
+        isWorkingDay(today) && workingDaysWaited(submitted: submitted, today: today) == reviewWorkingDays + 1
+    }
+
+    /// The submission dates whose documents pass the review time on `today` (see `reviewIsOverdueFirst`).
+    public static func submissionDatesPassingReviewTime(on today: CalendarDate, reviewWorkingDays: Int) -> ClosedRange<CalendarDate>? {
+        guard isWorkingDay(today) else { return nil }
+        // Walk back to the latest date that has waited exactly reviewWorkingDays + 1 working days,
+        // then further back over the non-working days that share the same count.
+        var latest = today.adding(days: -1)
+        while workingDaysWaited(submitted: latest, today: today) < reviewWorkingDays + 1 { latest = latest.adding(days: -1) }
+        var earliest = latest
+        while workingDaysWaited(submitted: earliest.adding(days: -1), today: today) == reviewWorkingDays + 1 {
+            earliest = earliest.adding(days: -1)
+        }
+        return earliest...latest
+    }
+}

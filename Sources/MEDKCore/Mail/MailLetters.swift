@@ -1,0 +1,131 @@
+import Foundation
+
+/// What a message says, as recorded in the outbox when the event or the schedule causes it. It
+/// is rendered into text only when it is sent, with the server's public address and the
+/// recipient's unsubscribe link as they are then.
+public enum MailLetter: Codable, Sendable, Hashable {
+    /// Measures of one school falling due soon (`daysLeft` each) or missed yesterday.
+    case measures(MeasuresLetter)
+    /// Documents waiting for this curator longer than the region's review time.
+    case reviewWaiting(ReviewWaitingLetter)
+    /// A document returned for revision.
+    case itemReturned(ItemReturnedLetter)
+
+    public var kind: MailKind {
+        switch self {
+        case .measures(let letter): letter.missed ? .measureMissed : .measureDue
+        case .reviewWaiting: .reviewWaiting
+        case .itemReturned: .itemReturned
+        }
+    }
+}
+
+public struct MeasuresLetter: Codable, Sendable, Hashable {
+    public struct Line: Codable, Sendable, Hashable {
+        public var roadmapID: Int64
+        public var measureTitle: String
+        public var dueDate: CalendarDate
+        public var daysLeft: Int
+    }
+    public var schoolName: String
+    public var missed: Bool
+    public var lines: [Line]
+}
+
+public struct ReviewWaitingLetter: Codable, Sendable, Hashable {
+    public struct Line: Codable, Sendable, Hashable {
+        public var itemID: Int64
+        public var title: String
+        public var ownerName: String
+        public var submittedOn: CalendarDate
+    }
+    public var reviewWorkingDays: Int
+    public var lines: [Line]
+}
+
+public struct ItemReturnedLetter: Codable, Sendable, Hashable {
+    public var itemID: Int64
+    public var title: String
+    public var ownerName: String
+    public var returnedBy: String
+    public var returnedAt: String
+    public var comment: String?
+}
+
+/// The Russian text of each letter. Links are absolute: a mail client has no page to resolve
+/// a relative one against.
+public struct MailRendering: Sendable {
+    public var publicURL: String
+    public var productName = "МЭДК"
+
+    public init(publicURL: String) {
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+    }
+
+    public func subject(_ letter: MailLetter) -> String {
+        switch letter {
+        case .measures(let letter):
+            if letter.missed {
+                return "\(productName): пропущен срок — \(Self.measures(letter.lines.count)), \(letter.schoolName)"
+            }
+            let soonest = letter.lines.map(\.daysLeft).min() ?? 0
+            return "\(productName): через \(Self.days(soonest)) срок — \(Self.measures(letter.lines.count)), \(letter.schoolName)"
+        case .reviewWaiting(let letter):
+            return "\(productName): \(Self.documents(letter.lines.count)) ждут вашей проверки дольше \(Self.workingDays(letter.reviewWorkingDays))"
+        case .itemReturned(let letter):
+            return "\(productName): документ возвращён на доработку — «\(letter.title)»"
+        }
+    }
+
+    public func text(_ letter: MailLetter, recipientName: String, unsubscribeURL: String?) -> String {
+        var text = "Здравствуйте, \(recipientName)!\n\n"
+        switch letter {
+        case .measures(let letter):
+            if letter.missed {
+                text += "Вчера истёк срок мероприятий дорожной карты (\(letter.schoolName)), по которым нет подтверждённого отчёта:\n\n"
+            } else {
+                text += "Приближаются сроки мероприятий дорожной карты (\(letter.schoolName)):\n\n"
+            }
+            for line in letter.lines.sorted(by: { ($0.dueDate, $0.measureTitle) < ($1.dueDate, $1.measureTitle) }) {
+                let when = letter.missed ? "срок был \(line.dueDate.russian)" : "срок \(line.dueDate.russian), через \(Self.days(line.daysLeft))"
+                text += "• \(line.measureTitle) — \(when)\n  \(publicURL)/items/\(line.roadmapID)\n"
+            }
+            text += letter.missed
+                ? "\nОтчитайтесь о выполнении или согласуйте с куратором перенос срока.\n"
+                : "\nСроки указаны по времени вашего региона.\n"
+        case .reviewWaiting(let letter):
+            text += "Эти документы ждут вашей проверки дольше \(Self.workingDays(letter.reviewWorkingDays)), установленных регионом:\n\n"
+            for line in letter.lines.sorted(by: { ($0.submittedOn, $0.itemID) < ($1.submittedOn, $1.itemID) }) {
+                text += "• \(line.title) (\(line.ownerName)) — отправлен \(line.submittedOn.russian)\n  \(publicURL)/items/\(line.itemID)\n"
+            }
+            text += "\nВсе документы на проверке: \(publicURL)/queue\n"
+        case .itemReturned(let letter):
+            text += "Документ «\(letter.title)» (\(letter.ownerName)) возвращён на доработку.\n"
+            text += "Вернул(а): \(letter.returnedBy), \(letter.returnedAt).\n"
+            if let comment = letter.comment, !comment.isEmpty {
+                text += "\nКомментарий:\n" + comment.split(separator: "\n", omittingEmptySubsequences: false).map { "> \($0)" }.joined(separator: "\n") + "\n"
+            }
+            text += "\nОткрыть документ: \(publicURL)/items/\(letter.itemID)\n"
+        }
+        text += "\n—\nЭто письмо отправлено автоматически системой \(productName); отвечать на него не нужно.\n"
+        text += "Настройки уведомлений: \(publicURL)/settings/mail\n"
+        if let unsubscribeURL {
+            text += "Отписаться от таких писем: \(unsubscribeURL)\n"
+        }
+        return text
+    }
+
+    static func days(_ count: Int) -> String { "\(count) \(plural(count, "день", "дня", "дней"))" }
+    static func workingDays(_ count: Int) -> String { "\(count) \(plural(count, "рабочего дня", "рабочих дней", "рабочих дней"))" }
+    static func measures(_ count: Int) -> String { "\(count) \(plural(count, "мероприятие", "мероприятия", "мероприятий"))" }
+    static func documents(_ count: Int) -> String { "\(count) \(plural(count, "документ", "документа", "документов"))" }
+
+    /// Russian plural forms: 1 день, 2 дня, 5 дней, 11 дней, 21 день.
+    static func plural(_ count: Int, _ one: String, _ few: String, _ many: String) -> String {
+        let tens = count % 100, units = count % 10
+        if (11...14).contains(tens) { return many }
+        if units == 1 { return one }
+        if (2...4).contains(units) { return few }
+        return many
+    }
+}

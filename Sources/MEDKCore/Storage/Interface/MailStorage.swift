@@ -1,0 +1,88 @@
+import Foundation
+
+/// An open measure whose due date a reminder is about, with whom it belongs to.
+struct DueMeasure: Sendable, Hashable {
+    var roadmapID: Int64
+    var title: String
+    var dueDate: CalendarDate
+    var owner: MailOwner
+}
+
+/// Whose document or measure a message is about: the people who hear of it hold the role of
+/// that organisation (a school's team, a municipality's or a region's coordinators).
+struct MailOwner: Sendable, Hashable {
+    var schoolID: Int64?
+    var municipalityID: Int64?
+    var regionID: Int64
+    var name: String
+
+    var role: Role { schoolID != nil ? .school : municipalityID != nil ? .municipal : .regional }
+    var organisationID: Int64 { schoolID ?? municipalityID ?? regionID }
+}
+
+/// A document on review since a date, with the curator who is to decide it.
+struct WaitingForCurator: Sendable, Hashable {
+    var curatorID: Int64
+    var itemID: Int64
+    var title: String
+    var ownerName: String
+    var submittedAt: Date
+}
+
+/// Someone a message may go to: active, with an address, and the kinds they turned off.
+struct MailRecipient: Sendable, Hashable {
+    var userID: Int64
+    var fullName: String
+    var email: String?
+    var isActive: Bool
+    var disabled: Set<MailKind>
+    var unsubscribeToken: String?
+
+    func wants(_ kind: MailKind) -> Bool { isActive && email != nil && !disabled.contains(kind) }
+}
+
+/// One message of the outbox.
+struct OutboxMessage: Sendable, Hashable {
+    var id: Int64
+    var kind: MailKind
+    var userID: Int64
+    var letter: MailLetter
+    var attempts: Int
+    var expiresAt: Date
+}
+
+/// How an attempt to send a message ended.
+enum OutboxOutcome: String, Sendable {
+    case sent, failed, uncertain, skipped, expired, pending
+}
+
+/// The outbox and what reminders are planned from.
+protocol MailReading {
+    func reminderSettings(regionID: Int64) throws -> ReminderSettings?
+    func reminderPlanned(regionID: Int64, on date: CalendarDate) throws -> Bool
+    /// Open measures (no confirmed report) of the region due on one of the dates, any campaign.
+    func openMeasures(regionID: Int64, dueOn dates: [CalendarDate]) throws -> [DueMeasure]
+    /// The region's school documents on review now, submitted in [from, to), each with its curators.
+    func waitingForCurators(regionID: Int64, submittedFrom from: Date, to: Date) throws -> [WaitingForCurator]
+    /// The active holders of a role in an organisation.
+    func recipients(role: Role, organisationID: Int64) throws -> [MailRecipient]
+    func recipient(userID: Int64) throws -> MailRecipient?
+    /// Pending messages whose time has come, oldest first.
+    func dueOutbox(at: Date, limit: Int) throws -> [OutboxMessage]
+    func userID(unsubscribeToken: String) throws -> Int64?
+    /// How many messages are in each state.
+    func outboxCounts() throws -> [String: Int]
+}
+
+protocol MailWriting {
+    /// Records a message unless one with the same key exists; true when it was recorded.
+    func enqueueMail(key: String, userID: Int64, letter: MailLetter, at: Date, expiresAt: Date) throws -> Bool
+    func markReminderPlanned(regionID: Int64, on date: CalendarDate, at: Date) throws
+    /// Takes a pending message for sending (state «sending», one more attempt); false if another worker has it.
+    func claimMail(id: Int64) throws -> Bool
+    func finishMail(id: Int64, _ outcome: OutboxOutcome, at: Date, address: String?, error: String?, retryAt: Date?) throws
+    /// Messages left «sending» by a process that stopped mid-send: their ids, now «uncertain».
+    func settleInterruptedMail(at: Date) throws -> [Int64]
+    func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, token: String) throws
+    func saveReminderSettings(regionID: Int64, _ settings: ReminderSettings) throws
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+
+extension SQLiteTransaction {
+    func reminderSettings(regionID: Int64) throws -> ReminderSettings? {
+        try Row.fetchOne(statement("SELECT days_before, review_working_days FROM region_reminder_settings WHERE region_id = ?"),
+                         arguments: [regionID]).map { row in
+            ReminderSettings(daysBefore: (row[0] as String).split(separator: ",").compactMap { Int($0) }, reviewWorkingDays: row[1])
+        }
+    }
+
+    func reminderPlanned(regionID: Int64, on date: CalendarDate) throws -> Bool {
+        try Bool.fetchOne(statement("SELECT 1 FROM reminder_plans WHERE region_id = ? AND plan_date = ?"),
+                          arguments: [regionID, date]) ?? false
+    }
+
+    func openMeasures(regionID: Int64, dueOn dates: [CalendarDate]) throws -> [DueMeasure] {
+        guard !dates.isEmpty else { return [] }
+        // The campaign list lets the open-measure index be read by region, campaign and date alone.
+        let marks = Array(repeating: "?", count: dates.count).joined(separator: ",")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT m.roadmap_id, m.title, m.due_date, m.school_id, m.municipality_id, m.region_id, coalesce(s.name, mu.name, r.name)
+            FROM measures m
+            LEFT JOIN schools s ON s.id = m.school_id
+            LEFT JOIN municipalities mu ON mu.id = m.municipality_id
+            JOIN regions r ON r.id = m.region_id
+            WHERE m.region_id = ? AND m.campaign_id IN (SELECT id FROM campaigns) AND m.due_date IN (\(marks))
+              AND m.report_first_confirmed_at IS NULL
+            """, arguments: StatementArguments([regionID] + dates.map(\.description)))
+        return try rows.map { row in
+            guard let due = row[2] as CalendarDate? else { throw MEDKError.corruptValue(column: "due_date", value: "\(row[2] as DatabaseValue)") }
+            return DueMeasure(roadmapID: row[0], title: row[1], dueDate: due,
+                              owner: MailOwner(schoolID: row[3], municipalityID: row[4], regionID: row[5], name: row[6]))
+        }
+    }
+
+    func waitingForCurators(regionID: Int64, submittedFrom from: Date, to: Date) throws -> [WaitingForCurator] {
+        try Row.fetchAll(statement("""
+            SELECT ca.curator_id, rr.item_id, i.title, s.name, rr.submitted_at
+            FROM review_rounds rr
+            JOIN items i ON i.id = rr.item_id
+            JOIN schools s ON s.id = rr.school_id
+            JOIN curator_assignments ca ON ca.campaign_id = rr.campaign_id AND ca.school_id = rr.school_id
+            WHERE rr.region_id = ? AND rr.submitted_at >= ? AND rr.submitted_at < ? AND rr.closed_at IS NULL
+            """), arguments: [regionID, from.sql, to.sql]).map { row in
+            WaitingForCurator(curatorID: row[0], itemID: row[1], title: row[2], ownerName: row[3], submittedAt: try row.instant(4))
+        }
+    }
+
+    private static let recipientColumns = """
+        u.id, u.full_name, u.email, u.is_active, p.disabled_kinds, p.unsubscribe_token
+        """
+
+    private static func recipient(_ row: Row) -> MailRecipient {
+        let disabled = (row[4] as String?).map { Set($0.split(separator: ",").compactMap { MailKind(rawValue: String($0)) }) } ?? []
+        let email = (row[2] as String?).flatMap { $0.isEmpty ? nil : $0 }
+        return MailRecipient(userID: row[0], fullName: row[1], email: email, isActive: row[3], disabled: disabled, unsubscribeToken: row[5])
+    }
+
+    func recipients(role: Role, organisationID: Int64) throws -> [MailRecipient] {
+        let column = switch role.scopeKind {
+        case .school: "school_id"
+        case .municipality: "municipality_id"
+        case .region: "region_id"
+        case nil: "region_id"
+        }
+        return try Row.fetchAll(statement("""
+            SELECT DISTINCT \(Self.recipientColumns)
+            FROM user_roles ur JOIN users u ON u.id = ur.user_id LEFT JOIN mail_preferences p ON p.user_id = u.id
+            WHERE ur.role = ? AND ur.\(column) = ? AND u.is_active = 1
+            ORDER BY u.id
+            """), arguments: [role.rawValue, organisationID]).map(Self.recipient)
+    }
+
+    func recipient(userID: Int64) throws -> MailRecipient? {
+        try Row.fetchOne(statement("""
+            SELECT \(Self.recipientColumns) FROM users u LEFT JOIN mail_preferences p ON p.user_id = u.id WHERE u.id = ?
+            """), arguments: [userID]).map(Self.recipient)
+    }
+
+    func dueOutbox(at: Date, limit: Int) throws -> [OutboxMessage] {
+        try Row.fetchAll(statement("""
+            SELECT id, kind, user_id, letter, attempts, expires_at FROM mail_outbox
+            WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+            """), arguments: [at.sql, limit]).map { row in
+            guard let kind = MailKind(rawValue: row[1]) else { throw MEDKError.corruptValue(column: "kind", value: row[1]) }
+            let letter = try JSONDecoder().decode(MailLetter.self, from: Data((row[3] as String).utf8))
+            return OutboxMessage(id: row[0], kind: kind, userID: row[2], letter: letter, attempts: row[4], expiresAt: try row.instant(5))
+        }
+    }
+
+    func outboxCounts() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM mail_outbox GROUP BY state") { counts[row[0]] = row[1] }
+        return counts
+    }
+
+    func enqueueMail(key: String, userID: Int64, letter: MailLetter, at: Date, expiresAt: Date) throws -> Bool {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(letter), as: UTF8.self)
+        try statement("""
+            INSERT INTO mail_outbox (dedupe_key, kind, user_id, letter, created_at, expires_at, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
+            """).execute(arguments: [key, letter.kind.rawValue, userID, json, at.sql, expiresAt.sql, at.sql])
+        return db.changesCount > 0
+    }
+
+    func markReminderPlanned(regionID: Int64, on date: CalendarDate, at: Date) throws {
+        try statement("INSERT OR IGNORE INTO reminder_plans (region_id, plan_date, planned_at) VALUES (?, ?, ?)")
+            .execute(arguments: [regionID, date, at.sql])
+    }
+
+    func claimMail(id: Int64) throws -> Bool {
+        try statement("UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'")
+            .execute(arguments: [id])
+        return db.changesCount > 0
+    }
+
+    func finishMail(id: Int64, _ outcome: OutboxOutcome, at: Date, address: String?, error: String?, retryAt: Date?) throws {
+        try statement("""
+            UPDATE mail_outbox SET state = ?, address = coalesce(?, address), last_error = ?,
+                finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END, next_attempt_at = coalesce(?, next_attempt_at)
+            WHERE id = ?
+            """).execute(arguments: [outcome.rawValue, address, error.map { String($0.prefix(500)) }, outcome.rawValue, at.sql,
+                                     retryAt.sql, id])
+    }
+
+    func settleInterruptedMail(at: Date) throws -> [Int64] {
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM mail_outbox WHERE state = 'sending' ORDER BY id")
+        try db.execute(sql: """
+            UPDATE mail_outbox SET state = 'uncertain', finished_at = ?,
+                last_error = 'the process stopped while sending: the message may have gone and is not sent again'
+            WHERE state = 'sending'
+            """, arguments: [at.sql])
+        return ids
+    }
+
+    func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, token: String) throws {
+        try statement("""
+            INSERT INTO mail_preferences (user_id, disabled_kinds, unsubscribe_token) VALUES (?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET disabled_kinds = excluded.disabled_kinds
+            """).execute(arguments: [userID, disabled.sorted().map(\.rawValue).joined(separator: ","), token])
+    }
+
+    func userID(unsubscribeToken: String) throws -> Int64? {
+        try Int64.fetchOne(statement("SELECT user_id FROM mail_preferences WHERE unsubscribe_token = ?"), arguments: [unsubscribeToken])
+    }
+
+    func saveReminderSettings(regionID: Int64, _ settings: ReminderSettings) throws {
+        try statement("""
+            INSERT INTO region_reminder_settings (region_id, days_before, review_working_days) VALUES (?, ?, ?)
+            ON CONFLICT (region_id) DO UPDATE SET days_before = excluded.days_before, review_working_days = excluded.review_working_days
+            """).execute(arguments: [regionID, settings.daysBefore.map(String.init).joined(separator: ","), settings.reviewWorkingDays])
+    }
+}

@@ -1,0 +1,270 @@
+import Crypto
+import Foundation
+
+/// How mail is written and from whom: the operator's `--mail-from` and `--public-url`.
+public struct MailConfiguration: Sendable {
+    public var from: MailAddress
+    public var rendering: MailRendering
+    /// The host part of Message-IDs.
+    public var messageIDDomain: String
+
+    public init(from: MailAddress, publicURL: String) {
+        self.from = from
+        self.rendering = MailRendering(publicURL: publicURL)
+        self.messageIDDomain = from.address.split(separator: "@").last.map(String.init) ?? "medk.localhost"
+    }
+}
+
+/// What one planning pass recorded.
+public struct ReminderPlanning: Sendable, Hashable {
+    public var regionsPlanned = 0
+    public var messages = 0
+}
+
+/// What one delivery pass did with the messages whose time had come.
+public struct MailDelivery: Sendable, Hashable {
+    public var sent = 0
+    public var retrying = 0
+    public var failed = 0
+    public var uncertain = 0
+    public var skipped = 0
+    public var expired = 0
+
+    public var touched: Int { sent + retrying + failed + uncertain + skipped + expired }
+}
+
+/// The outbox's side of an event: messages recorded in the event's own transaction.
+enum MailEvents {
+    /// A returned document: its owners hear of it with the reviewer's comment.
+    static func itemReturned(_ store: any StoreWriting, _ item: StoredItem, comment: String?, by actor: Actor, at now: Date) throws {
+        let owner = MailOwner(schoolID: item.summary.schoolID, municipalityID: item.summary.municipalityID,
+                              regionID: item.summary.regionID, name: item.summary.ownerName)
+        let recipients = try store.recipients(role: owner.role, organisationID: owner.organisationID).filter { $0.wants(.itemReturned) }
+        guard !recipients.isEmpty else { return }
+        let reviewer = try store.user(id: actor.userID)?.fullName ?? actor.login
+        let calendar = try item.calendar()
+        let letter = MailLetter.itemReturned(ItemReturnedLetter(
+            itemID: item.id, title: item.summary.title, ownerName: owner.name, returnedBy: reviewer,
+            returnedAt: calendar.format(now), comment: comment))
+        for recipient in recipients {
+            _ = try store.enqueueMail(key: "item_returned:\(item.id):\(item.revision + 1):\(recipient.userID)", userID: recipient.userID,
+                                      letter: letter, at: now, expiresAt: now.addingTimeInterval(7 * 86_400))
+        }
+    }
+}
+
+/// After this many attempts over about a day, a message that keeps failing is given up.
+let maximumMailAttempts = 8
+
+extension MEDKService {
+    /// Plans the reminders of every region whose local day has reached the planning hour and is not
+    /// planned yet: the school's measures due in the region's reminder days, those missed yesterday,
+    /// and documents whose wait for a curator passes the review time today. One transaction per
+    /// region; the outbox's keys make a second pass over the same day record nothing new.
+    public func planReminders() async throws -> ReminderPlanning {
+        let now = now()
+        let regions = try await read { store in try store.allRegions() }
+        var planning = ReminderPlanning()
+        for region in regions {
+            let calendar = try RegionCalendar.cached(region.timeZone)
+            let (today, seconds) = calendar.wallClock(now)
+            guard seconds >= ReminderSettings.planningHour * 3600 else { continue }
+            let recorded = try await write { store -> Int? in
+                guard try !store.reminderPlanned(regionID: region.id, on: today) else { return nil }
+                let settings = try store.reminderSettings(regionID: region.id) ?? .standard
+                var count = try Self.planMeasureReminders(store, regionID: region.id, today: today, settings, calendar: calendar, at: now)
+                count += try Self.planReviewReminders(store, regionID: region.id, today: today, settings, calendar: calendar, at: now)
+                try store.markReminderPlanned(regionID: region.id, on: today, at: now)
+                return count
+            }
+            if let recorded {
+                planning.regionsPlanned += 1
+                planning.messages += recorded
+            }
+        }
+        return planning
+    }
+
+    private static func planMeasureReminders(_ store: any StoreWriting, regionID: Int64, today: CalendarDate, _ settings: ReminderSettings,
+                                             calendar: RegionCalendar, at now: Date) throws -> Int {
+        let soon = ReminderRules.dueDatesToRemind(on: today, settings)
+        let missed = ReminderRules.missedDueDate(on: today)
+        let daysLeft = Dictionary(uniqueKeysWithValues: soon.map { ($0.dueDate, $0.daysLeft) })
+        let measures = try store.openMeasures(regionID: regionID, dueOn: soon.map(\.dueDate) + [missed])
+        let expires = calendar.endOfDay(today.adding(days: 1))
+        var count = 0
+        for (group, lines) in Dictionary(grouping: measures, by: { MeasureGroup(owner: $0.owner, missed: $0.dueDate == missed) }) {
+            let kind: MailKind = group.missed ? .measureMissed : .measureDue
+            let letter = MailLetter.measures(MeasuresLetter(
+                schoolName: group.owner.name, missed: group.missed,
+                lines: lines.map { .init(roadmapID: $0.roadmapID, measureTitle: $0.title, dueDate: $0.dueDate, daysLeft: daysLeft[$0.dueDate] ?? -1) }))
+            for recipient in try store.recipients(role: group.owner.role, organisationID: group.owner.organisationID) where recipient.wants(kind) {
+                let key = "\(kind.rawValue):\(group.owner.role.rawValue):\(group.owner.organisationID):\(today):\(recipient.userID)"
+                if try store.enqueueMail(key: key, userID: recipient.userID, letter: letter, at: now, expiresAt: expires) { count += 1 }
+            }
+        }
+        return count
+    }
+
+    private struct MeasureGroup: Hashable {
+        var owner: MailOwner
+        var missed: Bool
+    }
+
+    private static func planReviewReminders(_ store: any StoreWriting, regionID: Int64, today: CalendarDate, _ settings: ReminderSettings,
+                                            calendar: RegionCalendar, at now: Date) throws -> Int {
+        guard let dates = ReminderRules.submissionDatesPassingReviewTime(on: today, reviewWorkingDays: settings.reviewWorkingDays) else { return 0 }
+        let waiting = try store.waitingForCurators(regionID: regionID, submittedFrom: calendar.startOfDay(dates.lowerBound),
+                                                   to: calendar.endOfDay(dates.upperBound))
+        let expires = calendar.endOfDay(today.adding(days: 1))
+        var count = 0
+        for (curatorID, items) in Dictionary(grouping: waiting, by: \.curatorID) {
+            guard let recipient = try store.recipient(userID: curatorID), recipient.wants(.reviewWaiting) else { continue }
+            let letter = MailLetter.reviewWaiting(ReviewWaitingLetter(
+                reviewWorkingDays: settings.reviewWorkingDays,
+                lines: items.map { .init(itemID: $0.itemID, title: $0.title, ownerName: $0.ownerName, submittedOn: calendar.date(of: $0.submittedAt)) }))
+            if try store.enqueueMail(key: "review_waiting:\(today):\(curatorID)", userID: curatorID, letter: letter, at: now, expiresAt: expires) {
+                count += 1
+            }
+        }
+        return count
+    }
+
+    /// Messages a stopped process left half-sent become «uncertain», each in the audit trail, and
+    /// are never sent again: the server may have taken them. Run once when a mail worker starts.
+    public func settleInterruptedMail() async throws -> Int {
+        let now = now()
+        return try await write { store in
+            let ids = try store.settleInterruptedMail(at: now)
+            for id in ids {
+                try store.appendAudit(Self.mailActor, at: now, AuditRecord(
+                    action: .mailUncertain, entityType: .mail, entityID: id,
+                    comment: "Отправка прервана остановкой процесса; письмо не отправляется повторно."))
+            }
+            return ids.count
+        }
+    }
+
+    /// Sends the messages whose time has come through one session with the transport. Each is
+    /// claimed in its own transaction before it goes and settled with its audit row after, so a
+    /// crash between the two leaves it «sending», and `settleInterruptedMail` never repeats it.
+    public func deliverMail(_ transport: any MailTransport, _ configuration: MailConfiguration, limit: Int = 200) async throws -> MailDelivery {
+        let due = try await read { [now = now()] store in try store.dueOutbox(at: now, limit: limit) }
+        var delivery = MailDelivery()
+        var session: (any MailSession)?
+        do {
+            try await deliver(due, transport, configuration, &session, &delivery)
+        } catch {
+            if let session { await session.close() }
+            throw error
+        }
+        if let session { await session.close() }
+        return delivery
+    }
+
+    private func deliver(_ due: [OutboxMessage], _ transport: any MailTransport, _ configuration: MailConfiguration,
+                         _ session: inout (any MailSession)?, _ delivery: inout MailDelivery) async throws {
+        for message in due {
+            let now = now()
+            if message.expiresAt <= now {
+                try await write { store in try store.finishMail(id: message.id, .expired, at: now, address: nil, error: nil, retryAt: nil) }
+                delivery.expired += 1
+                continue
+            }
+            let claimed = try await write { store -> (recipient: MailRecipient, token: String)? in
+                guard let recipient = try store.recipient(userID: message.userID), recipient.wants(message.kind) else {
+                    try store.finishMail(id: message.id, .skipped, at: now, address: nil, error: "the recipient has no address or turned this off", retryAt: nil)
+                    return nil
+                }
+                guard try store.claimMail(id: message.id) else { return nil }
+                let token = recipient.unsubscribeToken ?? Self.newUnsubscribeToken()
+                if recipient.unsubscribeToken == nil { try store.saveMailPreferences(userID: recipient.userID, disabled: recipient.disabled, token: token) }
+                return (recipient, token)
+            }
+            guard let (recipient, token) = claimed, let email = recipient.email else {
+                delivery.skipped += 1
+                continue
+            }
+            let unsubscribe = "\(configuration.rendering.publicURL)/mail/unsubscribe?token=\(token)&kind=\(message.kind.rawValue)"
+            let mail: RenderedMail
+            do {
+                mail = try MailMessage(
+                    from: configuration.from, to: MailAddress(email, name: recipient.fullName),
+                    subject: configuration.rendering.subject(message.letter),
+                    text: configuration.rendering.text(message.letter, recipientName: recipient.fullName, unsubscribeURL: unsubscribe),
+                    messageID: "medk-\(message.id)@\(configuration.messageIDDomain)", date: now, unsubscribeURL: unsubscribe).rendered()
+            } catch {
+                try await settle(message, .failed, address: email, error: "invalid address", delivery: &delivery)
+                continue
+            }
+            do {
+                if session == nil { session = try await transport.openSession() }
+                try await session!.send(mail)
+                try await settle(message, .sent, address: email, error: nil, delivery: &delivery)
+            } catch let error as MailDeliveryError {
+                switch error {
+                case .temporary(let text):
+                    let giveUp = message.attempts + 1 >= maximumMailAttempts
+                    try await settle(message, giveUp ? .failed : .pending, address: email, error: text, delivery: &delivery)
+                    // The connection may be what failed: the next message starts a new one.
+                    if let open = session { await open.close() }
+                    session = nil
+                case .permanent(let text):
+                    try await settle(message, .failed, address: email, error: text, delivery: &delivery)
+                    try? await session?.reset()
+                case .uncertain(let text):
+                    try await settle(message, .uncertain, address: email, error: text, delivery: &delivery)
+                    if let open = session { await open.close() }
+                    session = nil
+                }
+            } catch {
+                try await settle(message, .pending, address: email, error: "\(error)", delivery: &delivery)
+                session = nil
+            }
+        }
+    }
+
+    private func settle(_ message: OutboxMessage, _ outcome: OutboxOutcome, address: String, error: String?,
+                        delivery: inout MailDelivery) async throws {
+        let now = now()
+        let attempts = message.attempts + 1
+        // 2, 4, 8 … minutes, at most six hours apart.
+        let retryAt = outcome == .pending ? now.addingTimeInterval(min(6 * 3600, 60 * pow(2, Double(attempts)))) : nil
+        try await write { store in
+            try store.finishMail(id: message.id, outcome, at: now, address: address, error: error, retryAt: retryAt)
+            let action: AuditAction? = switch outcome {
+            case .sent: .mailSent
+            case .failed: .mailFailed
+            case .uncertain: .mailUncertain
+            default: nil
+            }
+            if let action {
+                var details = ["kind": message.kind.rawValue, "to": address, "user_id": String(message.userID), "attempts": String(attempts)]
+                if let error { details["error"] = String(error.prefix(300)) }
+                try store.appendAudit(Self.mailActor, at: now, AuditRecord(action: action, entityType: .mail, entityID: message.id,
+                                                                           details: details))
+            }
+        }
+        switch outcome {
+        case .sent: delivery.sent += 1
+        case .failed: delivery.failed += 1
+        case .uncertain: delivery.uncertain += 1
+        case .pending: delivery.retrying += 1
+        case .skipped: delivery.skipped += 1
+        case .expired: delivery.expired += 1
+        }
+    }
+
+    static let mailActor = AuditActor(userID: nil, login: "system:mail", role: nil)
+
+    static func newUnsubscribeToken() -> String {
+        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The outbox by state, for the operator.
+    public func outboxCounts() async throws -> [String: Int] {
+        try await read { store in try store.outboxCounts() }
+    }
+}
