@@ -60,6 +60,7 @@ let package = Package(
             name: "MEDKMail",
             dependencies: [
                 "MEDKCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

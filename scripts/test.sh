@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-# LibreOffice and openpyxl open the Excel exports in the tests, as the people who download them would.
-./scripts/setup.sh libreoffice-calc-nogui
+# LibreOffice and openpyxl open the Excel exports in the tests, as the people who download them would;
+# faketime sets the clock of `medk notify run` in the mail test.
+./scripts/setup.sh libreoffice-calc-nogui faketime
 python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "openpyxl>=3.1,<4"
 # The mail tests send through a real SMTP server on a local port (scripts/smtp_sink.py).
 python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd>=1.4,<2"

@@ -19,6 +19,8 @@ public struct MailConfiguration: Sendable {
 public struct ReminderPlanning: Sendable, Hashable {
     public var regionsPlanned = 0
     public var messages = 0
+
+    public init() {}
 }
 
 /// What one delivery pass did with the messages whose time had come.
@@ -31,6 +33,8 @@ public struct MailDelivery: Sendable, Hashable {
     public var expired = 0
 
     public var touched: Int { sent + retrying + failed + uncertain + skipped + expired }
+
+    public init() {}
 }
 
 /// The outbox's side of an event: messages recorded in the event's own transaction.

@@ -109,6 +109,15 @@ struct WebRoutes {
         }
     }
 
+    /// A POST whose only credential is a token in its address (an unsubscribe link): no session,
+    /// no form token, and its body (a mail client's `List-Unsubscribe=One-Click`) is not read.
+    func postWithLinkToken(_ path: String, _ handler: @escaping @Sendable (WebRequest) async throws -> Response) {
+        let service = service, pages = pages
+        group.post(RouterPath(path)) { request, context in
+            try await handler(WebRequest(request: request, context: context, service: service, pages: pages))
+        }
+    }
+
     /// Defence in depth behind the CSRF token: a browser that says where a form came from must
     /// say this site (the `Host` it asked, or the host a proxy says it forwarded). Browsers
     /// cannot forge `Origin`; clients that send none are judged by the token alone.
@@ -155,6 +164,7 @@ extension MEDKServerApp {
         ReviewTimesPages.register(web)
         EvaluationPages.register(web)
         AdminPages.register(web)
+        MailPages.register(web)
     }
 }
 

@@ -28,6 +28,7 @@ enum WebNavigation {
             links.append(("Организации", "/admin/organisations"))
             links.append(("Импорт", "/admin/import"))
         }
+        links.append(("Письма", "/settings/mail"))
         // The current section is the longest link that is the page's path or a folder above it.
         let current = links.map(\.1).filter { currentPath == $0 || currentPath.hasPrefix($0 + "/") }.max { $0.count < $1.count }
         return links.map { title, href in NavLink(title: title, href: href, current: href == current) }

@@ -4,6 +4,7 @@ import CMallocTuning
 import Hummingbird
 import Logging
 import MEDKCore
+import MEDKMail
 import MEDKServer
 
 struct Serve: AsyncParsableCommand {
@@ -18,6 +19,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"),
             help: "Адрес обратного прокси, которому верить в X-Forwarded-For (можно несколько раз). Без него заголовок не читается.")
     var trustedProxies: [String] = []
+    @OptionGroup var mail: MailOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("Порт должен быть от 0 до 65535.") }
@@ -66,7 +68,20 @@ struct Serve: AsyncParsableCommand {
             }
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-        try await app.runService()
+        // Links in mail point at this server unless --public-url names the address people use.
+        let shownHost = host == "0.0.0.0" || host == "::" ? "localhost" : host
+        guard let worker = try mail.worker(service, defaultPublicURL: port == 0 ? nil : "http://\(shownHost):\(port)", logger: logger) else {
+            try await app.runService()
+            return
+        }
+        let interval = Duration.seconds(mail.mailInterval)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            group.addTask { await worker.run(every: interval) }
+            // The server ends on a signal; the mail worker ends with it.
+            try await group.next()
+            group.cancelAll()
+        }
     }
 }
 

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import MEDKCore
+
+/// A user's choice of messages (signed in), and the unsubscribe link from a message (no login:
+/// the link's token is the only credential, and all it can do is turn one kind of message off).
+enum MailPages {
+    struct KindChoice: Sendable {
+        var value: String
+        var name: String
+        var enabled: Bool
+    }
+
+    struct SettingsPage: Sendable {
+        var email: String
+        var kinds: [KindChoice]
+    }
+
+    struct UnsubscribePage: Sendable {
+        var name: String
+        var kindName: String
+        var action: String
+        var done: Bool
+    }
+
+    static func register(_ web: WebRoutes) {
+        web.get("/settings/mail") { request in
+            let preferences = try await request.service.mailPreferences(for: try request.actor())
+            return await request.page("mail_settings", title: "Письма", SettingsPage(
+                email: preferences.email ?? "",
+                kinds: MailKind.allCases.map { KindChoice(value: $0.rawValue, name: $0.russianName, enabled: preferences.enabled.contains($0)) }))
+        }
+
+        web.post("/settings/mail") { request, form in
+            let enabled = Set((form.fields["kind"] ?? []).compactMap(MailKind.init(rawValue:)))
+            do {
+                _ = try await request.service.setMailPreferences(email: form["email"], enabled: enabled, by: try request.actor())
+            } catch let error as MEDKError where error.kind == .unprocessable {
+                return request.redirect("/settings/mail", error: error.message)
+            }
+            return request.redirect("/settings/mail", success: "Настройки писем сохранены.")
+        }
+
+        web.get("/mail/unsubscribe") { request in
+            let (token, kind) = try target(request)
+            let name = try await request.service.unsubscribeTarget(token: token)
+            return await request.page("mail_unsubscribe", title: "Отписка от писем", UnsubscribePage(
+                name: name, kindName: kind.russianName, action: request.request.uri.description, done: false))
+        }
+
+        // A mail client's one-click unsubscription (RFC 8058) posts here with no cookies and no
+        // form token, as does the page's button: the link's token is the credential.
+        web.postWithLinkToken("/mail/unsubscribe") { request in
+            let (token, kind) = try target(request)
+            let name = try await request.service.unsubscribeTarget(token: token)
+            try await request.service.unsubscribe(token: token, kind: kind)
+            return await request.page("mail_unsubscribe", title: "Отписка от писем", UnsubscribePage(
+                name: name, kindName: kind.russianName, action: "", done: true))
+        }
+    }
+
+    private static func target(_ request: WebRequest) throws -> (String, MailKind) {
+        guard let token = request.query("token"), let kind = request.query("kind").flatMap(MailKind.init(rawValue:)) else {
+            throw MEDKError.notFound("Ссылка для отписки")
+        }
+        return (token, kind)
+    }
+}
