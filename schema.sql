@@ -103,6 +103,30 @@ CREATE TABLE login_failures (
     settled INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1))
 );
 
+CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    letter TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'uncertain', 'skipped', 'expired')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    finished_at TEXT,
+    address TEXT,
+    last_error TEXT
+);
+
+CREATE TABLE mail_preferences (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id),
+    disabled_kinds TEXT NOT NULL DEFAULT '',
+    unsubscribe_token TEXT NOT NULL UNIQUE,
+    digest_weekday INTEGER NOT NULL DEFAULT 1 CHECK (digest_weekday BETWEEN 1 AND 7)
+);
+
 CREATE TABLE "measures" (
     id INTEGER PRIMARY KEY,
     roadmap_id INTEGER NOT NULL REFERENCES items(id),
@@ -188,12 +212,26 @@ CREATE TABLE package_evaluations (
     UNIQUE (campaign_id, municipality_id, version)
 );
 
+CREATE TABLE region_reminder_settings (
+    region_id INTEGER PRIMARY KEY REFERENCES regions(id),
+    days_before TEXT NOT NULL,
+    review_working_days INTEGER NOT NULL,
+    escalation_days TEXT NOT NULL
+);
+
 CREATE TABLE regions (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     time_zone TEXT NOT NULL
 );
+
+CREATE TABLE reminder_plans (
+    region_id INTEGER NOT NULL REFERENCES regions(id),
+    plan_date TEXT NOT NULL,
+    planned_at TEXT NOT NULL,
+    PRIMARY KEY (region_id, plan_date)
+) WITHOUT ROWID;
 
 CREATE TABLE review_rounds (
     item_id INTEGER NOT NULL REFERENCES items(id),
@@ -316,6 +354,10 @@ CREATE INDEX login_failures_at ON login_failures(at_ms);
 
 CREATE INDEX login_failures_login ON login_failures(login, address, at_ms);
 
+CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE state = 'pending';
+
+CREATE INDEX mail_outbox_user ON mail_outbox(user_id);
+
 CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date, report_first_confirmed_at)
     WHERE report_first_confirmed_at IS NULL;
 
@@ -354,7 +396,11 @@ CREATE INDEX schools_municipality ON schools(municipality_id);
 
 CREATE INDEX sessions_user ON sessions(user_id);
 
+CREATE INDEX user_roles_municipality ON user_roles(municipality_id) WHERE municipality_id IS NOT NULL;
+
 CREATE INDEX user_roles_role ON user_roles(role, region_id);
+
+CREATE INDEX user_roles_school ON user_roles(school_id) WHERE school_id IS NOT NULL;
 
 CREATE UNIQUE INDEX user_roles_unique ON user_roles(
     user_id, role, ifnull(region_id, 0), ifnull(municipality_id, 0), ifnull(school_id, 0));

@@ -73,6 +73,25 @@ struct ReminderRulesTests {
         #expect(throws: MEDKError.self) { try ReminderSettings.validated(daysBefore: [3], reviewWorkingDays: 0) }
     }
 
+    @Test("a late measure reaches the curator, then the municipal, then the regional coordinator on the region's days", arguments: [
+        (2, nil, nil), (3, EscalationLevel.curator, EscalationLevel.curator), (4, nil, .curator), (10, .municipal, .municipal),
+        (19, nil, .municipal), (20, .regional, .regional), (45, nil, .regional),
+    ])
+    func escalation(daysLate: Int, reachedToday: EscalationLevel?, current: EscalationLevel?) {
+        let today = Self.date("2026-06-05")
+        #expect(EscalationRules.levelReached(dueDate: today.adding(days: -daysLate), today: today, .standard) == reachedToday)
+        #expect(EscalationRules.currentLevel(daysLate: daysLate, .standard) == current)
+    }
+
+    @Test("a municipality's own roadmap goes straight to the region; a region's goes nowhere")
+    func escalationOwners() throws {
+        #expect(EscalationLevel.allCases.filter { EscalationRules.applies($0, toOwner: .school) } == [.curator, .municipal, .regional])
+        #expect(EscalationLevel.allCases.filter { EscalationRules.applies($0, toOwner: .municipality) } == [.regional])
+        #expect(EscalationLevel.allCases.filter { EscalationRules.applies($0, toOwner: .region) }.isEmpty)
+        #expect(throws: MEDKError.self) { try ReminderSettings.validated(daysBefore: [3], reviewWorkingDays: 5, escalationDays: [10, 3, 20]) }
+        #expect(throws: MEDKError.self) { try ReminderSettings.validated(daysBefore: [3], reviewWorkingDays: 5, escalationDays: [3, 10]) }
+    }
+
     @Test("Russian plurals of days, measures and documents", arguments: [
         (1, "1 день"), (2, "2 дня"), (5, "5 дней"), (11, "11 дней"), (14, "14 дней"), (21, "21 день"), (22, "22 дня"),
     ])
@@ -253,6 +272,65 @@ struct MailOutboxTests {
         #expect(transport.messages.first?.recipients == ["c1@example.org"])
         #expect(transport.texts.first?.contains("https://medk.example.ru/items/\(item.item.id)") == true)
         #expect(transport.texts.first?.contains("дольше 3 рабочих дней") == true)
-        #expect(try await world.auditTrail().contains { $0.action == .reminderSettings && $0.toState == "дни: 7, 1; проверка: 3 раб. дн." })
+        #expect(try await world.auditTrail().contains { $0.action == .reminderSettings && $0.toState == "дни: 7, 1; проверка: 3 раб. дн.; эскалация: 3, 10, 20 дн." })
+    }
+
+    static func giveEmail(_ world: TestWorld, _ login: String) async throws {
+        _ = try await world.service.setMailPreferences(email: "\(login)@example.org", enabled: Set(MailKind.allCases),
+                                                       by: try await world.actor(login))
+    }
+
+    @Test("late measures go up the chain on their days: the roadmap's history says to whom, and each level gets one message")
+    func escalationChain() async throws {
+        let world = try await Self.world()
+        for login in ["curator1", "mun-M1", "reg-R1"] { try await Self.giveEmail(world, login) }
+        // On 5 June: 3, 10 and 20 days late, and 6 days late (between levels).
+        let roadmap = try await OverdueMeasuresTests.roadmap(world, school: "A", due: ["2026-06-02", "2026-05-26", "2026-05-16", "2026-05-30"])
+        #expect(try await world.service.planReminders().messages == 3)
+        let history = try await world.service.item(roadmap.item.id, for: try await world.actor("school-A")).history
+        let steps = history.filter { $0.action == .itemEscalate }.compactMap(\.comment).sorted()
+        #expect(steps == ["Эскалировано куратору школы: 1 мероприятие просрочено на 3 дня.",
+                          "Эскалировано муниципальному координатору: 1 мероприятие просрочено на 10 дней.",
+                          "Эскалировано региональному координатору: 1 мероприятие просрочено на 20 дней."])
+        let transport = RecordingTransport()
+        #expect(try await world.service.deliverMail(transport, Self.configuration).sent == 3)
+        let byAddress = Dictionary(uniqueKeysWithValues: zip(transport.messages.map { $0.recipients[0] }, transport.texts))
+        #expect(byAddress["curator1@example.org"]?.contains("вам как куратору школы") == true)
+        #expect(byAddress["curator1@example.org"]?.contains("• Мероприятие A-0 — срок был 02.06.2026, просрочено на 3 дня") == true)
+        #expect(byAddress["mun-M1@example.org"]?.contains("Мероприятие A-1") == true)
+        #expect(byAddress["reg-R1@example.org"]?.contains("Мероприятие A-2") == true)
+        #expect(!transport.texts.joined().contains("A-3"))
+    }
+
+    @Test("a coordinator's weekly digest on their weekday: late, due soon, long waits, documents returned three times")
+    func weeklyDigest() async throws {
+        // Monday 25 May 2026: a document goes to review and stays there; another comes back three times.
+        let world = try await Self.world(at: TestWorld.instant("2026-05-25 10:00", zone: "Asia/Chita"))
+        try await Self.giveEmail(world, "reg-R1")
+        _ = try await world.service.setMailPreferences(email: "mun@example.org", enabled: Set(MailKind.allCases), digestWeekday: 2,
+                                                       by: try await world.actor("mun-M1"))
+        _ = try await world.submittedDocument(school: "A")
+        var note = try await world.submittedDocument(.analyticalNote, school: "B")
+        for round in 1...3 {
+            note = try await world.act(.return, on: note, by: "curator1", comment: "Круг \(round)")
+            if round < 3 { note = try await world.act(.submit, on: note, by: "school-B") }
+        }
+        _ = try await OverdueMeasuresTests.roadmap(world, school: "A", due: ["2026-06-03", "2026-06-05", "2026-06-12"])
+        // Monday 8 June, 09:00 in Chita: the regional coordinator's day; the municipal one chose Tuesday.
+        world.clock.set(TestWorld.instant("2026-06-08 09:00", zone: "Asia/Chita"))
+        _ = try await world.service.planReminders()
+        let transport = RecordingTransport()
+        _ = try await world.service.deliverMail(transport, Self.configuration)
+        let digest = try #require(zip(transport.messages, transport.texts).first { $0.0.recipients == ["reg-R1@example.org"] }?.1)
+        #expect(digest.contains("Сводка по территории «Забайкальский край» за неделю 01.06.2026–07.06.2026."))
+        #expect(digest.contains("Стали просроченными за неделю: 2 мероприятия.\n• Школа А — 2\n  https://medk.example.ru/monitoring/overdue?school=A"))
+        #expect(digest.contains("Срок в ближайшие две недели: 1 мероприятие."))
+        #expect(digest.contains("• Куратор Первый — 1 документ, самый давний с 25.05.2026"))
+        #expect(digest.contains("• Аналитическая справка (Школа Б) — возвращён 3 раза\n  https://medk.example.ru/items/\(note.item.id)"))
+        #expect(!transport.messages.contains { $0.recipients == ["mun@example.org"] })
+        world.clock.set(TestWorld.instant("2026-06-09 09:00", zone: "Asia/Chita"))
+        _ = try await world.service.planReminders()
+        _ = try await world.service.deliverMail(transport, Self.configuration)
+        #expect(transport.messages.filter { $0.recipients == ["mun@example.org"] }.count == 1)
     }
 }

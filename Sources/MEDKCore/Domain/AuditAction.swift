@@ -38,6 +38,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case milestoneShift = "milestone.shift"
     /// A new version of a municipal package's evaluation against FIOCO's positions.
     case packageEvaluate = "package.evaluate"
+    /// A roadmap's late measures went up the chain (curator, municipal, regional); the comment says to whom.
+    case itemEscalate = "item.escalate"
     /// A message handed to the SMTP server; the details name its kind and address.
     case mailSent = "mail.sent"
     /// A message given up: refused by the server or failing past the last retry.
@@ -106,6 +108,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .curatorAssign: return "назначение куратора"
         case .milestoneShift: return "перенос срока"
         case .packageEvaluate: return "оценка пакета муниципалитета"
+        case .itemEscalate: return "эскалация"
         case .mailSent: return "письмо отправлено"
         case .mailFailed: return "письмо не отправлено"
         case .mailUncertain: return "судьба письма неизвестна"

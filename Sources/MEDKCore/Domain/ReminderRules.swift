@@ -8,6 +8,10 @@ public enum MailKind: String, Codable, Sendable, CaseIterable, Comparable {
     case reviewWaiting = "review_waiting"
     /// A document came back for revision, with the reviewer's comment.
     case itemReturned = "item_returned"
+    /// Measures late beyond the region's grace period, reaching the next person up the chain.
+    case escalation
+    /// A coordinator's weekly summary of their territory.
+    case weeklyDigest = "weekly_digest"
 
     public var russianName: String {
         switch self {
@@ -15,6 +19,8 @@ public enum MailKind: String, Codable, Sendable, CaseIterable, Comparable {
         case .measureMissed: "сообщения о пропущенных сроках мероприятий"
         case .reviewWaiting: "напоминания о документах, которые долго ждут проверки"
         case .itemReturned: "сообщения о возврате документов на доработку"
+        case .escalation: "сообщения о мероприятиях, просроченных дольше допустимого (эскалация)"
+        case .weeklyDigest: "еженедельная сводка по территории (для координаторов)"
         }
     }
 
@@ -30,19 +36,24 @@ public struct ReminderSettings: Codable, Sendable, Hashable {
     public var daysBefore: [Int]
     /// Working days a document may wait for its curator before the curator is reminded.
     public var reviewWorkingDays: Int
+    /// Days a measure may be late before it goes up to the school's curator, the municipal
+    /// coordinator and the regional coordinator, in that order (defaults 3, 10, 20).
+    public var escalationDays: [Int]
 
-    public static let standard = ReminderSettings(daysBefore: [14, 3, 1], reviewWorkingDays: 5)
+    public static let standard = ReminderSettings(daysBefore: [14, 3, 1], reviewWorkingDays: 5, escalationDays: [3, 10, 20])
     /// Reminders are planned once the region's day has begun at this local hour, not at midnight.
     public static let planningHour = 8
 
-    public init(daysBefore: [Int], reviewWorkingDays: Int) {
+    public init(daysBefore: [Int], reviewWorkingDays: Int, escalationDays: [Int] = ReminderSettings.standard.escalationDays) {
         self.daysBefore = daysBefore
         self.reviewWorkingDays = reviewWorkingDays
+        self.escalationDays = escalationDays
     }
 
-    /// Settings as a region states them, checked: 1 to 5 distinct days between 1 and 60, and a
-    /// review time of 1 to 30 working days.
-    public static func validated(daysBefore: [Int], reviewWorkingDays: Int) throws -> ReminderSettings {
+    /// Settings as a region states them, checked: 1 to 5 distinct days between 1 and 60, a review
+    /// time of 1 to 30 working days, and three escalation periods rising from 1 to 90 days.
+    public static func validated(daysBefore: [Int], reviewWorkingDays: Int,
+                                 escalationDays: [Int] = ReminderSettings.standard.escalationDays) throws -> ReminderSettings {
         let days = Array(Set(daysBefore)).sorted(by: >)
         guard !days.isEmpty, days.count <= 5, days.allSatisfy({ (1...60).contains($0) }), days.count == daysBefore.count else {
             throw MEDKError.rejected("invalid_reminder_days",
@@ -51,7 +62,12 @@ public struct ReminderSettings: Codable, Sendable, Hashable {
         guard (1...30).contains(reviewWorkingDays) else {
             throw MEDKError.rejected("invalid_review_days", "Срок проверки: от 1 до 30 рабочих дней.")
         }
-        return ReminderSettings(daysBefore: days, reviewWorkingDays: reviewWorkingDays)
+        guard escalationDays.count == 3, escalationDays.allSatisfy({ (1...90).contains($0) }),
+              zip(escalationDays, escalationDays.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw MEDKError.rejected("invalid_escalation_days",
+                                     "Сроки эскалации: три возрастающих числа дней просрочки от 1 до 90 — куратору, муниципальному и региональному координатору (например, 3, 10, 20).")
+        }
+        return ReminderSettings(daysBefore: days, reviewWorkingDays: reviewWorkingDays, escalationDays: escalationDays)
     }
 }
 
@@ -111,5 +127,56 @@ public enum ReminderRules {
             earliest = earliest.adding(days: -1)
         }
         return earliest...latest
+    }
+}
+
+/// Who a late measure goes up to, in order.
+public enum EscalationLevel: String, Codable, Sendable, CaseIterable, Comparable {
+    case curator, municipal, regional
+
+    /// «эскалировано куратору школы», «вам как куратору школы».
+    public var russianDative: String {
+        switch self {
+        case .curator: "куратору школы"
+        case .municipal: "муниципальному координатору"
+        case .regional: "региональному координатору"
+        }
+    }
+
+    public static func < (lhs: EscalationLevel, rhs: EscalationLevel) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// When lateness goes up the chain: school → its curator → municipal coordinator → regional
+/// coordinator. Pure, like the reminders: a measure reaches a level on the day it has been late
+/// for that level's number of days, so the chain is derived from the due dates each day.
+public enum EscalationRules {
+    /// The level a measure due on `dueDate` reaches on `today`, if today is the day it does.
+    public static func levelReached(dueDate: CalendarDate, today: CalendarDate, _ settings: ReminderSettings) -> EscalationLevel? {
+        let late = dueDate.days(to: today)
+        guard let index = settings.escalationDays.firstIndex(of: late) else { return nil }
+        return EscalationLevel.allCases[index]
+    }
+
+    /// The highest level a measure late by `daysLate` has reached (nil: not yet escalated).
+    public static func currentLevel(daysLate: Int, _ settings: ReminderSettings) -> EscalationLevel? {
+        guard let index = settings.escalationDays.lastIndex(where: { daysLate >= $0 }) else { return nil }
+        return EscalationLevel.allCases[index]
+    }
+
+    /// The due dates whose open measures reach each level on `today`.
+    public static func dueDatesReaching(on today: CalendarDate, _ settings: ReminderSettings) -> [(level: EscalationLevel, dueDate: CalendarDate)] {
+        zip(EscalationLevel.allCases, settings.escalationDays).map { ($0, today.adding(days: -$1)) }
+    }
+
+    /// Who hears of an owner's late measures at a level: a municipality's own roadmap has no
+    /// curator or municipal coordinator above it but the region; a region's has none here.
+    public static func applies(_ level: EscalationLevel, toOwner owner: OwnerLevel) -> Bool {
+        switch owner {
+        case .school: true
+        case .municipality: level == .regional
+        case .region: false
+        }
     }
 }

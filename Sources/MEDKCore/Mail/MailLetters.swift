@@ -10,12 +10,18 @@ public enum MailLetter: Codable, Sendable, Hashable {
     case reviewWaiting(ReviewWaitingLetter)
     /// A document returned for revision.
     case itemReturned(ItemReturnedLetter)
+    /// Measures late beyond a grace period, for the next person up the chain.
+    case escalation(EscalationLetter)
+    /// A coordinator's week in their territory.
+    case weeklyDigest(DigestLetter)
 
     public var kind: MailKind {
         switch self {
         case .measures(let letter): letter.missed ? .measureMissed : .measureDue
         case .reviewWaiting: .reviewWaiting
         case .itemReturned: .itemReturned
+        case .escalation: .escalation
+        case .weeklyDigest: .weeklyDigest
         }
     }
 }
@@ -52,6 +58,54 @@ public struct ItemReturnedLetter: Codable, Sendable, Hashable {
     public var comment: String?
 }
 
+public struct EscalationLetter: Codable, Sendable, Hashable {
+    public struct Line: Codable, Sendable, Hashable {
+        public var roadmapID: Int64
+        public var ownerName: String
+        public var measureTitle: String
+        public var dueDate: CalendarDate
+        public var daysLate: Int
+    }
+    public var level: EscalationLevel
+    public var lines: [Line]
+}
+
+/// A coordinator's weekly summary: what became late, what falls due, who keeps documents waiting,
+/// what keeps coming back. Each list is short (the largest first) with a link to the whole.
+public struct DigestLetter: Codable, Sendable, Hashable {
+    public struct Count: Codable, Sendable, Hashable {
+        public var name: String
+        public var count: Int
+        public var path: String
+    }
+    public struct Wait: Codable, Sendable, Hashable {
+        public var curatorName: String
+        public var count: Int
+        public var oldestSince: CalendarDate
+    }
+    public struct Returned: Codable, Sendable, Hashable {
+        public var itemID: Int64
+        public var title: String
+        public var ownerName: String
+        public var returns: Int
+    }
+    public var territoryName: String
+    public var weekFrom: CalendarDate
+    public var weekTo: CalendarDate
+    public var becameLate: [Count]
+    public var becameLateTotal: Int
+    public var dueSoon: [Count]
+    public var dueSoonTotal: Int
+    public var reviewWorkingDays: Int
+    public var longWaits: [Wait]
+    public var returnedOften: [Returned]
+    /// The territory's overdue list and reviewers' page, for «все».
+    public var overduePath: String
+    public var reviewersPath: String
+
+    public var isEmpty: Bool { becameLateTotal == 0 && dueSoonTotal == 0 && longWaits.isEmpty && returnedOften.isEmpty }
+}
+
 /// The Russian text of each letter. Links are absolute: a mail client has no page to resolve
 /// a relative one against.
 public struct MailRendering: Sendable {
@@ -74,6 +128,11 @@ public struct MailRendering: Sendable {
             return "\(productName): \(Self.documents(letter.lines.count)) ждут вашей проверки дольше \(Self.workingDays(letter.reviewWorkingDays))"
         case .itemReturned(let letter):
             return "\(productName): документ возвращён на доработку — «\(letter.title)»"
+        case .escalation(let letter):
+            return "\(productName): просрочено дольше допустимого — \(Self.measures(letter.lines.count)) (вам как \(letter.level.russianDative))"
+        case .weeklyDigest(let letter):
+            return "\(productName): неделя \(letter.weekFrom.russian)–\(letter.weekTo.russian), \(letter.territoryName): "
+                + "просрочено \(letter.becameLateTotal), скоро срок у \(letter.dueSoonTotal)"
         }
     }
 
@@ -106,6 +165,40 @@ public struct MailRendering: Sendable {
                 text += "\nКомментарий:\n" + comment.split(separator: "\n", omittingEmptySubsequences: false).map { "> \($0)" }.joined(separator: "\n") + "\n"
             }
             text += "\nОткрыть документ: \(publicURL)/items/\(letter.itemID)\n"
+        case .escalation(let letter):
+            text += "Эти мероприятия просрочены дольше, чем допускают правила региона, и сообщение о них передано вам как "
+                + "\(letter.level.russianDative):\n"
+            for (owner, lines) in Dictionary(grouping: letter.lines, by: \.ownerName).sorted(by: { $0.key < $1.key }) {
+                text += "\n\(owner):\n"
+                for line in lines.sorted(by: { ($0.dueDate, $0.measureTitle) < ($1.dueDate, $1.measureTitle) }) {
+                    text += "• \(line.measureTitle) — срок был \(line.dueDate.russian), просрочено на \(Self.days(line.daysLate))\n"
+                    text += "  \(publicURL)/items/\(line.roadmapID)\n"
+                }
+            }
+            text += "\nЭскалация записана в историю дорожной карты.\n"
+        case .weeklyDigest(let letter):
+            text += "Сводка по территории «\(letter.territoryName)» за неделю \(letter.weekFrom.russian)–\(letter.weekTo.russian).\n"
+            text += "\nСтали просроченными за неделю: \(Self.measures(letter.becameLateTotal)).\n"
+            for line in letter.becameLate { text += "• \(line.name) — \(line.count)\n  \(publicURL)\(line.path)\n" }
+            if letter.becameLateTotal > 0 { text += "Все просроченные: \(publicURL)\(letter.overduePath)\n" }
+            text += "\nСрок в ближайшие две недели: \(Self.measures(letter.dueSoonTotal)).\n"
+            for line in letter.dueSoon { text += "• \(line.name) — \(line.count)\n  \(publicURL)\(line.path)\n" }
+            text += "\nКураторы, у которых документы ждут проверки дольше \(Self.workingDays(letter.reviewWorkingDays)):"
+            if letter.longWaits.isEmpty { text += " нет.\n" } else {
+                text += "\n"
+                for wait in letter.longWaits {
+                    text += "• \(wait.curatorName) — \(Self.documents(wait.count)), самый давний с \(wait.oldestSince.russian)\n"
+                }
+                text += "Подробнее: \(publicURL)\(letter.reviewersPath)\n"
+            }
+            text += "\nДокументы, возвращённые на доработку больше двух раз:"
+            if letter.returnedOften.isEmpty { text += " нет.\n" } else {
+                text += "\n"
+                for item in letter.returnedOften {
+                    text += "• \(item.title) (\(item.ownerName)) — возвращён \(item.returns) \(Self.plural(item.returns, "раз", "раза", "раз"))\n"
+                    text += "  \(publicURL)/items/\(item.itemID)\n"
+                }
+            }
         }
         text += "\n—\nЭто письмо отправлено автоматически системой \(productName); отвечать на него не нужно.\n"
         text += "Настройки уведомлений: \(publicURL)/settings/mail\n"

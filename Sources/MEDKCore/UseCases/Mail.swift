@@ -78,6 +78,8 @@ extension MEDKService {
                 let settings = try store.reminderSettings(regionID: region.id) ?? .standard
                 var count = try Self.planMeasureReminders(store, regionID: region.id, today: today, settings, calendar: calendar, at: now)
                 count += try Self.planReviewReminders(store, regionID: region.id, today: today, settings, calendar: calendar, at: now)
+                count += try Escalations.plan(store, regionID: region.id, today: today, settings, calendar: calendar, at: now)
+                count += try WeeklyDigests.plan(store, region: region, today: today, settings, calendar: calendar, at: now)
                 try store.markReminderPlanned(regionID: region.id, on: today, at: now)
                 return count
             }
@@ -182,7 +184,10 @@ extension MEDKService {
                 }
                 guard try store.claimMail(id: message.id) else { return nil }
                 let token = recipient.unsubscribeToken ?? Self.newUnsubscribeToken()
-                if recipient.unsubscribeToken == nil { try store.saveMailPreferences(userID: recipient.userID, disabled: recipient.disabled, token: token) }
+                if recipient.unsubscribeToken == nil {
+                    try store.saveMailPreferences(userID: recipient.userID, disabled: recipient.disabled, token: token,
+                                                  digestWeekday: recipient.digestWeekday)
+                }
                 return (recipient, token)
             }
             guard let (recipient, token) = claimed, let email = recipient.email else {

@@ -4,6 +4,8 @@ import Foundation
 public struct MailPreferencesView: Sendable, Hashable {
     public var email: String?
     public var enabled: Set<MailKind>
+    /// The day of the week the digest comes (1 = Monday … 7 = Sunday).
+    public var digestWeekday: Int
 }
 
 /// A region's reminder settings as the region sees them.
@@ -18,12 +20,15 @@ extension MEDKService {
     public func mailPreferences(for actor: Actor) async throws -> MailPreferencesView {
         try await read { store in
             guard let recipient = try store.recipient(userID: actor.userID) else { throw MEDKError.notFound("Пользователь") }
-            return MailPreferencesView(email: recipient.email, enabled: Set(MailKind.allCases).subtracting(recipient.disabled))
+            return MailPreferencesView(email: recipient.email, enabled: Set(MailKind.allCases).subtracting(recipient.disabled),
+                                       digestWeekday: recipient.digestWeekday)
         }
     }
 
     /// A user's own address and the kinds of message they want; audited.
-    public func setMailPreferences(email: String?, enabled: Set<MailKind>, by actor: Actor) async throws -> MailPreferencesView {
+    public func setMailPreferences(email: String?, enabled: Set<MailKind>, digestWeekday: Int = 1,
+                                   by actor: Actor) async throws -> MailPreferencesView {
+        guard (1...7).contains(digestWeekday) else { throw MEDKError.rejected("invalid_weekday", "День недели для сводки: от 1 (понедельник) до 7 (воскресенье).") }
         let email = email?.trimmingCharacters(in: .whitespaces)
         let address = try email.flatMap { $0.isEmpty ? nil : try MailAddress($0).address }
         let now = now()
@@ -33,12 +38,13 @@ extension MEDKService {
             }
             let disabled = Set(MailKind.allCases).subtracting(enabled)
             if address != user.email { try store.updateUser(id: user.id, fullName: user.fullName, email: address) }
-            try store.saveMailPreferences(userID: user.id, disabled: disabled, token: recipient.unsubscribeToken ?? Self.newUnsubscribeToken())
+            try store.saveMailPreferences(userID: user.id, disabled: disabled, token: recipient.unsubscribeToken ?? Self.newUnsubscribeToken(),
+                                          digestWeekday: digestWeekday)
             try store.appendAudit(AuditActor(userID: user.id, login: user.login, role: nil), at: now, AuditRecord(
                 action: .mailPreferences, entityType: .user, entityID: user.id,
                 fromState: user.email, toState: address,
-                details: ["disabled": disabled.sorted().map(\.rawValue).joined(separator: ",")]))
-            return MailPreferencesView(email: address, enabled: enabled)
+                details: ["disabled": disabled.sorted().map(\.rawValue).joined(separator: ","), "digest_weekday": String(digestWeekday)]))
+            return MailPreferencesView(email: address, enabled: enabled, digestWeekday: digestWeekday)
         }
     }
 
@@ -61,7 +67,7 @@ extension MEDKService {
             else { throw MEDKError.notFound("Ссылка для отписки") }
             guard !recipient.disabled.contains(kind) else { return }
             let disabled = recipient.disabled.union([kind])
-            try store.saveMailPreferences(userID: id, disabled: disabled, token: token)
+            try store.saveMailPreferences(userID: id, disabled: disabled, token: token, digestWeekday: recipient.digestWeekday)
             try store.appendAudit(AuditActor(userID: id, login: user.login, role: nil), at: now, AuditRecord(
                 action: .mailPreferences, entityType: .user, entityID: id, comment: "Отписка по ссылке из письма",
                 details: ["disabled": disabled.sorted().map(\.rawValue).joined(separator: ",")]))
@@ -82,15 +88,19 @@ extension MEDKService {
     }
 
     /// A region's reminder days and review time: set by those who set its deadlines, audited.
-    public func setReminderSettings(by op: Operator, regionCode: String, daysBefore: [Int], reviewWorkingDays: Int) async throws -> RegionReminderSettings {
-        let settings = try ReminderSettings.validated(daysBefore: daysBefore, reviewWorkingDays: reviewWorkingDays)
+    public func setReminderSettings(by op: Operator, regionCode: String, daysBefore: [Int], reviewWorkingDays: Int,
+                                    escalationDays: [Int] = ReminderSettings.standard.escalationDays) async throws -> RegionReminderSettings {
+        let settings = try ReminderSettings.validated(daysBefore: daysBefore, reviewWorkingDays: reviewWorkingDays, escalationDays: escalationDays)
         let now = now()
         return try await write { store in
             guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
             let auditActor = try op.authorize(.shiftMilestones(regionID: region.id))
             let previous = try store.reminderSettings(regionID: region.id) ?? .standard
             try store.saveReminderSettings(regionID: region.id, settings)
-            func text(_ s: ReminderSettings) -> String { "дни: \(s.daysBefore.map(String.init).joined(separator: ", ")); проверка: \(s.reviewWorkingDays) раб. дн." }
+            func text(_ s: ReminderSettings) -> String {
+                "дни: \(s.daysBefore.map(String.init).joined(separator: ", ")); проверка: \(s.reviewWorkingDays) раб. дн.; "
+                    + "эскалация: \(s.escalationDays.map(String.init).joined(separator: ", ")) дн."
+            }
             try store.appendAudit(auditActor, at: now, AuditRecord(
                 action: .reminderSettings, entityType: .region, entityID: region.id, fromState: text(previous), toState: text(settings)))
             return RegionReminderSettings(regionCode: region.code, regionName: region.name, settings: settings, isDefault: false)

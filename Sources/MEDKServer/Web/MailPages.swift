@@ -11,10 +11,19 @@ enum MailPages {
         var enabled: Bool
     }
 
+    struct WeekdayChoice: Sendable {
+        var value: Int
+        var name: String
+        var selected: Bool
+    }
+
     struct SettingsPage: Sendable {
         var email: String
         var kinds: [KindChoice]
+        var weekdays: [WeekdayChoice]
     }
+
+    static let weekdayNames = ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"]
 
     struct UnsubscribePage: Sendable {
         var name: String
@@ -28,13 +37,15 @@ enum MailPages {
             let preferences = try await request.service.mailPreferences(for: try request.actor())
             return await request.page("mail_settings", title: "Письма", SettingsPage(
                 email: preferences.email ?? "",
-                kinds: MailKind.allCases.map { KindChoice(value: $0.rawValue, name: $0.russianName, enabled: preferences.enabled.contains($0)) }))
+                kinds: MailKind.allCases.map { KindChoice(value: $0.rawValue, name: $0.russianName, enabled: preferences.enabled.contains($0)) },
+                weekdays: weekdayNames.enumerated().map { WeekdayChoice(value: $0.offset + 1, name: $0.element, selected: $0.offset + 1 == preferences.digestWeekday) }))
         }
 
         web.post("/settings/mail") { request, form in
             let enabled = Set((form.fields["kind"] ?? []).compactMap(MailKind.init(rawValue:)))
             do {
-                _ = try await request.service.setMailPreferences(email: form["email"], enabled: enabled, by: try request.actor())
+                _ = try await request.service.setMailPreferences(email: form["email"], enabled: enabled,
+                                                                 digestWeekday: Int(form["weekday"] ?? "1") ?? 1, by: try request.actor())
             } catch let error as MEDKError where error.kind == .unprocessable {
                 return request.redirect("/settings/mail", error: error.message)
             }

@@ -84,22 +84,29 @@ struct Reminders: AsyncParsableCommand {
     @Option(name: .long, help: "Код региона.") var region: String
     @Option(name: .long, help: "Дни до срока через запятую, например 14,3,1.") var days: String?
     @Option(name: .long, help: "Рабочих дней на проверку документа куратором.") var reviewDays: Int?
+    @Option(name: .long, help: "Дней просрочки до эскалации куратору, муниципальному и региональному координатору, например 3,10,20.")
+    var escalationDays: String?
+
+    static func days(_ text: String, _ option: String) throws -> [Int] {
+        try text.split(separator: ",").map { part in
+            guard let day = Int(part.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--\(option): числа через запятую.") }
+            return day
+        }
+    }
 
     func run() async throws {
         let service = try await data.openExisting()
         var current = try await service.reminderSettings(regionCode: region)
-        if days != nil || reviewDays != nil {
-            let parsed = try days.map { text in
-                try text.split(separator: ",").map { part in
-                    guard let day = Int(part.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--days: числа через запятую.") }
-                    return day
-                }
-            } ?? current.settings.daysBefore
-            current = try await service.setReminderSettings(by: .local, regionCode: region, daysBefore: parsed,
-                                                            reviewWorkingDays: reviewDays ?? current.settings.reviewWorkingDays)
+        if days != nil || reviewDays != nil || escalationDays != nil {
+            current = try await service.setReminderSettings(
+                by: .local, regionCode: region, daysBefore: try days.map { try Self.days($0, "days") } ?? current.settings.daysBefore,
+                reviewWorkingDays: reviewDays ?? current.settings.reviewWorkingDays,
+                escalationDays: try escalationDays.map { try Self.days($0, "escalation-days") } ?? current.settings.escalationDays)
         }
         print("\(current.regionName) (\(current.regionCode))\(current.isDefault ? ", настройки по умолчанию" : ""):")
         print("  напоминать школам за \(current.settings.daysBefore.map(String.init).joined(separator: ", ")) дн. до срока и на следующий день после;")
-        print("  куратору — если документ ждёт проверки дольше \(current.settings.reviewWorkingDays) рабочих дней.")
+        print("  куратору — если документ ждёт проверки дольше \(current.settings.reviewWorkingDays) рабочих дней;")
+        let chain = zip(EscalationLevel.allCases, current.settings.escalationDays).map { "\($0.russianDative) — через \($1) дн." }
+        print("  просроченные мероприятия эскалируются: \(chain.joined(separator: ", ")).")
     }
 }

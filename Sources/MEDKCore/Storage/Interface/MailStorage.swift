@@ -5,7 +5,16 @@ struct DueMeasure: Sendable, Hashable {
     var roadmapID: Int64
     var title: String
     var dueDate: CalendarDate
+    var campaignID: Int64
     var owner: MailOwner
+}
+
+/// Open measures of one owner counted for a digest.
+struct DigestCount: Sendable, Hashable {
+    var name: String
+    var schoolCode: String?
+    var municipalityCode: String?
+    var count: Int
 }
 
 /// Whose document or measure a message is about: the people who hear of it hold the role of
@@ -37,6 +46,8 @@ struct MailRecipient: Sendable, Hashable {
     var isActive: Bool
     var disabled: Set<MailKind>
     var unsubscribeToken: String?
+    /// The day of the week a coordinator's digest comes, 1 = Monday.
+    var digestWeekday: Int = 1
 
     func wants(_ kind: MailKind) -> Bool { isActive && email != nil && !disabled.contains(kind) }
 }
@@ -70,6 +81,16 @@ protocol MailReading {
     /// Pending messages whose time has come, oldest first.
     func dueOutbox(at: Date, limit: Int) throws -> [OutboxMessage]
     func userID(unsubscribeToken: String) throws -> Int64?
+    /// The active curators of a school in a campaign.
+    func curators(campaignID: Int64, schoolID: Int64) throws -> [MailRecipient]
+    /// The region's regional coordinators and its municipalities' coordinators, each with the grant that makes them one.
+    func coordinators(regionID: Int64) throws -> [(recipient: MailRecipient, grant: RoleGrant)]
+    /// Open measures due in [from, to] in a territory, counted by owner, the most first.
+    func openMeasureCounts(in territory: MonitoringScope, dueFrom: CalendarDate, dueTo: CalendarDate) throws -> [DigestCount]
+    /// Curators of the territory's schools with documents on review since before an instant.
+    func curatorWaits(in territory: MonitoringScope, submittedBefore: Date) throws -> [(name: String, count: Int, oldest: Date)]
+    /// The territory's documents not confirmed and returned at least `returns` times.
+    func returnedOften(in territory: MonitoringScope, atLeast returns: Int) throws -> [DigestLetter.Returned]
     /// How many messages are in each state.
     func outboxCounts() throws -> [String: Int]
 }
@@ -83,6 +104,6 @@ protocol MailWriting {
     func finishMail(id: Int64, _ outcome: OutboxOutcome, at: Date, address: String?, error: String?, retryAt: Date?) throws
     /// Messages left «sending» by a process that stopped mid-send: their ids, now «uncertain».
     func settleInterruptedMail(at: Date) throws -> [Int64]
-    func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, token: String) throws
+    func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, token: String, digestWeekday: Int) throws
     func saveReminderSettings(regionID: Int64, _ settings: ReminderSettings) throws
 }

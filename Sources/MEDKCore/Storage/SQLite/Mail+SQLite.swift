@@ -3,9 +3,10 @@ import GRDB
 
 extension SQLiteTransaction {
     func reminderSettings(regionID: Int64) throws -> ReminderSettings? {
-        try Row.fetchOne(statement("SELECT days_before, review_working_days FROM region_reminder_settings WHERE region_id = ?"),
+        try Row.fetchOne(statement("SELECT days_before, review_working_days, escalation_days FROM region_reminder_settings WHERE region_id = ?"),
                          arguments: [regionID]).map { row in
-            ReminderSettings(daysBefore: (row[0] as String).split(separator: ",").compactMap { Int($0) }, reviewWorkingDays: row[1])
+            ReminderSettings(daysBefore: (row[0] as String).split(separator: ",").compactMap { Int($0) }, reviewWorkingDays: row[1],
+                             escalationDays: (row[2] as String).split(separator: ",").compactMap { Int($0) })
         }
     }
 
@@ -19,7 +20,8 @@ extension SQLiteTransaction {
         // The campaign list lets the open-measure index be read by region, campaign and date alone.
         let marks = Array(repeating: "?", count: dates.count).joined(separator: ",")
         let rows = try Row.fetchAll(db, sql: """
-            SELECT m.roadmap_id, m.title, m.due_date, m.school_id, m.municipality_id, m.region_id, coalesce(s.name, mu.name, r.name)
+            SELECT m.roadmap_id, m.title, m.due_date, m.school_id, m.municipality_id, m.region_id, coalesce(s.name, mu.name, r.name),
+                   m.campaign_id
             FROM measures m
             LEFT JOIN schools s ON s.id = m.school_id
             LEFT JOIN municipalities mu ON mu.id = m.municipality_id
@@ -29,7 +31,7 @@ extension SQLiteTransaction {
             """, arguments: StatementArguments([regionID] + dates.map(\.description)))
         return try rows.map { row in
             guard let due = row[2] as CalendarDate? else { throw MEDKError.corruptValue(column: "due_date", value: "\(row[2] as DatabaseValue)") }
-            return DueMeasure(roadmapID: row[0], title: row[1], dueDate: due,
+            return DueMeasure(roadmapID: row[0], title: row[1], dueDate: due, campaignID: row[7],
                               owner: MailOwner(schoolID: row[3], municipalityID: row[4], regionID: row[5], name: row[6]))
         }
     }
@@ -48,13 +50,14 @@ extension SQLiteTransaction {
     }
 
     private static let recipientColumns = """
-        u.id, u.full_name, u.email, u.is_active, p.disabled_kinds, p.unsubscribe_token
+        u.id, u.full_name, u.email, u.is_active, p.disabled_kinds, p.unsubscribe_token, coalesce(p.digest_weekday, 1)
         """
 
     private static func recipient(_ row: Row) -> MailRecipient {
         let disabled = (row[4] as String?).map { Set($0.split(separator: ",").compactMap { MailKind(rawValue: String($0)) }) } ?? []
         let email = (row[2] as String?).flatMap { $0.isEmpty ? nil : $0 }
-        return MailRecipient(userID: row[0], fullName: row[1], email: email, isActive: row[3], disabled: disabled, unsubscribeToken: row[5])
+        return MailRecipient(userID: row[0], fullName: row[1], email: email, isActive: row[3], disabled: disabled, unsubscribeToken: row[5],
+                             digestWeekday: row[6])
     }
 
     func recipients(role: Role, organisationID: Int64) throws -> [MailRecipient] {
@@ -136,11 +139,91 @@ extension SQLiteTransaction {
         return ids
     }
 
-    func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, token: String) throws {
+    func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, token: String, digestWeekday: Int) throws {
         try statement("""
-            INSERT INTO mail_preferences (user_id, disabled_kinds, unsubscribe_token) VALUES (?, ?, ?)
-            ON CONFLICT (user_id) DO UPDATE SET disabled_kinds = excluded.disabled_kinds
-            """).execute(arguments: [userID, disabled.sorted().map(\.rawValue).joined(separator: ","), token])
+            INSERT INTO mail_preferences (user_id, disabled_kinds, unsubscribe_token, digest_weekday) VALUES (?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET disabled_kinds = excluded.disabled_kinds, digest_weekday = excluded.digest_weekday
+            """).execute(arguments: [userID, disabled.sorted().map(\.rawValue).joined(separator: ","), token, digestWeekday])
+    }
+
+    func curators(campaignID: Int64, schoolID: Int64) throws -> [MailRecipient] {
+        try Row.fetchAll(statement("""
+            SELECT \(Self.recipientColumns)
+            FROM curator_assignments ca JOIN users u ON u.id = ca.curator_id LEFT JOIN mail_preferences p ON p.user_id = u.id
+            WHERE ca.campaign_id = ? AND ca.school_id = ? AND u.is_active = 1 ORDER BY u.id
+            """), arguments: [campaignID, schoolID]).map(Self.recipient)
+    }
+
+    func coordinators(regionID: Int64) throws -> [(recipient: MailRecipient, grant: RoleGrant)] {
+        try Row.fetchAll(statement("""
+            SELECT \(Self.recipientColumns), ur.role, coalesce(ur.municipality_id, ur.region_id)
+            FROM user_roles ur JOIN users u ON u.id = ur.user_id LEFT JOIN mail_preferences p ON p.user_id = u.id
+            WHERE u.is_active = 1 AND ((ur.role = 'regional' AND ur.region_id = ?)
+               OR (ur.role = 'municipal' AND ur.municipality_id IN (SELECT id FROM municipalities WHERE region_id = ?)))
+            ORDER BY u.id
+            """), arguments: [regionID, regionID]).map { row in
+            (Self.recipient(row), RoleGrant(role: try row.decode(Role.self, at: 7), organisationID: row[8]))
+        }
+    }
+
+    func openMeasureCounts(in territory: MonitoringScope, dueFrom: CalendarDate, dueTo: CalendarDate) throws -> [DigestCount] {
+        var conditions = SQLConditions()
+        switch territory {
+        case .region(let id): conditions.append("m.region_id = ?", id)
+        case .municipality(let regionID, let id):
+            conditions.append("m.region_id = ?", regionID)
+            conditions.append("m.municipality_id = ?", id)
+        case .country: break
+        }
+        conditions.append("m.campaign_id IN (SELECT id FROM campaigns)")
+        conditions.append("m.due_date BETWEEN ? AND ?", dueFrom.description, dueTo.description)
+        conditions.append("m.report_first_confirmed_at IS NULL")
+        return try Row.fetchAll(db, sql: """
+            SELECT coalesce(s.name, mu.name, r.name), s.code, mu.code, count(*)
+            FROM measures m
+            LEFT JOIN schools s ON s.id = m.school_id
+            LEFT JOIN municipalities mu ON mu.id = m.municipality_id
+            JOIN regions r ON r.id = m.region_id
+            WHERE \(conditions.sql)
+            GROUP BY m.school_id, m.municipality_id, m.region_id
+            ORDER BY count(*) DESC, 1
+            """, arguments: conditions.arguments).map { row in
+            DigestCount(name: row[0], schoolCode: row[1], municipalityCode: row[2], count: row[3])
+        }
+    }
+
+    func curatorWaits(in territory: MonitoringScope, submittedBefore: Date) throws -> [(name: String, count: Int, oldest: Date)] {
+        var conditions = SQLConditions()
+        conditions.append(ReachFilter.rounds.condition(territory))
+        conditions.append("rr.closed_at IS NULL")
+        conditions.append("rr.submitted_at < ?", submittedBefore.sql)
+        return try Row.fetchAll(db, sql: """
+            SELECT u.full_name, count(*), min(rr.submitted_at)
+            FROM review_rounds rr
+            JOIN curator_assignments ca ON ca.campaign_id = rr.campaign_id AND ca.school_id = rr.school_id
+            JOIN users u ON u.id = ca.curator_id
+            WHERE \(conditions.sql)
+            GROUP BY ca.curator_id ORDER BY count(*) DESC, 1
+            """, arguments: conditions.arguments).map { row in (row[0], row[1], try row.instant(2)) }
+    }
+
+    func returnedOften(in territory: MonitoringScope, atLeast returns: Int) throws -> [DigestLetter.Returned] {
+        var conditions = SQLConditions()
+        conditions.append(ReachFilter.rounds.condition(territory))
+        conditions.append("rr.outcome = 'returned'")
+        return try Row.fetchAll(db, sql: """
+            SELECT rr.item_id, i.title, coalesce(s.name, mu.name, r.name), count(*)
+            FROM review_rounds rr
+            JOIN items i ON i.id = rr.item_id
+            LEFT JOIN schools s ON s.id = i.school_id
+            LEFT JOIN municipalities mu ON mu.id = i.municipality_id
+            JOIN regions r ON r.id = i.region_id
+            WHERE \(conditions.sql) AND i.state <> 'confirmed'
+            GROUP BY rr.item_id HAVING count(*) >= ?
+            ORDER BY count(*) DESC, rr.item_id
+            """, arguments: conditions.arguments + [returns]).map { row in
+            DigestLetter.Returned(itemID: row[0], title: row[1], ownerName: row[2], returns: row[3])
+        }
     }
 
     func userID(unsubscribeToken: String) throws -> Int64? {
@@ -149,8 +232,10 @@ extension SQLiteTransaction {
 
     func saveReminderSettings(regionID: Int64, _ settings: ReminderSettings) throws {
         try statement("""
-            INSERT INTO region_reminder_settings (region_id, days_before, review_working_days) VALUES (?, ?, ?)
-            ON CONFLICT (region_id) DO UPDATE SET days_before = excluded.days_before, review_working_days = excluded.review_working_days
-            """).execute(arguments: [regionID, settings.daysBefore.map(String.init).joined(separator: ","), settings.reviewWorkingDays])
+            INSERT INTO region_reminder_settings (region_id, days_before, review_working_days, escalation_days) VALUES (?, ?, ?, ?)
+            ON CONFLICT (region_id) DO UPDATE SET days_before = excluded.days_before, review_working_days = excluded.review_working_days,
+                escalation_days = excluded.escalation_days
+            """).execute(arguments: [regionID, settings.daysBefore.map(String.init).joined(separator: ","), settings.reviewWorkingDays,
+                                     settings.escalationDays.map(String.init).joined(separator: ",")])
     }
 }

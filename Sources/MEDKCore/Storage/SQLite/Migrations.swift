@@ -798,8 +798,9 @@ enum Migrations {
 
     /// Mail: the transactional outbox (a message is recorded in the transaction of the event or the
     /// planning that causes it, and a worker sends it; `dedupe_key` keeps one message per fact and
-    /// recipient whatever restarts), users' choices of what they receive, the regions' reminder
-    /// settings, and which regions' reminders are planned for which local day.
+    /// recipient whatever restarts), users' choices of what they receive (and a coordinator's
+    /// weekday for the digest, 1 = Monday), the regions' reminder and escalation settings, and
+    /// which regions' reminders are planned for which local day.
     static let v13 = """
     CREATE TABLE mail_outbox (
         id INTEGER PRIMARY KEY,
@@ -822,12 +823,14 @@ enum Migrations {
     CREATE TABLE mail_preferences (
         user_id INTEGER PRIMARY KEY REFERENCES users(id),
         disabled_kinds TEXT NOT NULL DEFAULT '',
-        unsubscribe_token TEXT NOT NULL UNIQUE
+        unsubscribe_token TEXT NOT NULL UNIQUE,
+        digest_weekday INTEGER NOT NULL DEFAULT 1 CHECK (digest_weekday BETWEEN 1 AND 7)
     );
     CREATE TABLE region_reminder_settings (
         region_id INTEGER PRIMARY KEY REFERENCES regions(id),
         days_before TEXT NOT NULL,
-        review_working_days INTEGER NOT NULL
+        review_working_days INTEGER NOT NULL,
+        escalation_days TEXT NOT NULL
     );
     CREATE TABLE reminder_plans (
         region_id INTEGER NOT NULL REFERENCES regions(id),
