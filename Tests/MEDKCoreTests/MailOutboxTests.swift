@@ -9,6 +9,8 @@ import Testing
 final class RecordingTransport: MailTransport {
     let sent = Mutex<[RenderedMail]>([])
     let failures = Mutex<[MailDeliveryError]>([])
+    let sessionsOpened = Mutex(0)
+    let refusesSessions = Mutex(false)
     var description: String { "recording" }
 
     func fail(with errors: [MailDeliveryError]) { failures.withLock { $0 = errors } }
@@ -21,7 +23,11 @@ final class RecordingTransport: MailTransport {
         }
     }
 
-    func openSession() async throws -> any MailSession { Session(self) }
+    func openSession() async throws -> any MailSession {
+        sessionsOpened.withLock { $0 += 1 }
+        if refusesSessions.withLock({ $0 }) { throw MailDeliveryError.temporary("connection refused") }
+        return Session(self)
+    }
 
     final class Session: MailSession {
         let transport: RecordingTransport
@@ -225,6 +231,21 @@ struct MailOutboxTests {
         #expect(try await Self.outbox(world) == ["sent": 1, "failed": 1, "uncertain": 1])
         let actions = try await world.auditTrail().map(\.action).filter { [.mailSent, .mailFailed, .mailUncertain].contains($0) }
         #expect(actions == [.mailSent, .mailFailed, .mailUncertain])
+    }
+
+    @Test("an unreachable server costs one connection attempt per pass, and the batch waits for the next")
+    func unreachable() async throws {
+        let world = try await Self.world()
+        _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "1")
+        _ = try await world.act(.return, on: try await world.submittedDocument(.midtermProgramme, school: "A"), by: "curator1", comment: "2")
+        let transport = RecordingTransport()
+        transport.refusesSessions.withLock { $0 = true }
+        let first = try await world.service.deliverMail(transport, Self.configuration)
+        #expect(first.retrying == 1 && first.touched == 1)
+        #expect(transport.sessionsOpened.withLock { $0 } == 1)
+        transport.refusesSessions.withLock { $0 = false }
+        world.clock.advance(by: 121)
+        #expect(try await world.service.deliverMail(transport, Self.configuration).sent == 2)
     }
 
     @Test("the unsubscribe link turns off that kind of message without a login; what is queued for it is not sent")

@@ -67,12 +67,18 @@ extension MEDKService {
     /// region; the outbox's keys make a second pass over the same day record nothing new.
     public func planReminders() async throws -> ReminderPlanning {
         let now = now()
-        let regions = try await read { store in try store.allRegions() }
+        // One read finds the regions whose day is due and not planned, so that the worker's pass
+        // every minute costs no write at all once every region's day is planned.
+        let due = try await read { store in
+            try store.allRegions().compactMap { region -> (Region, RegionCalendar, CalendarDate)? in
+                let calendar = try RegionCalendar.cached(region.timeZone)
+                let (today, seconds) = calendar.wallClock(now)
+                guard seconds >= ReminderSettings.planningHour * 3600, try !store.reminderPlanned(regionID: region.id, on: today) else { return nil }
+                return (region, calendar, today)
+            }
+        }
         var planning = ReminderPlanning()
-        for region in regions {
-            let calendar = try RegionCalendar.cached(region.timeZone)
-            let (today, seconds) = calendar.wallClock(now)
-            guard seconds >= ReminderSettings.planningHour * 3600 else { continue }
+        for (region, calendar, today) in due {
             let recorded = try await write { store -> Int? in
                 guard try !store.reminderPlanned(regionID: region.id, on: today) else { return nil }
                 let settings = try store.reminderSettings(regionID: region.id) ?? .standard
@@ -171,6 +177,8 @@ extension MEDKService {
     private func deliver(_ due: [OutboxMessage], _ transport: any MailTransport, _ configuration: MailConfiguration,
                          _ session: inout (any MailSession)?, _ delivery: inout MailDelivery) async throws {
         for message in due {
+            // A server stopping between two messages leaves the rest pending, not half-sent.
+            try Task.checkCancellation()
             let now = now()
             if message.expiresAt <= now {
                 try await write { store in try store.finishMail(id: message.id, .expired, at: now, address: nil, error: nil, retryAt: nil) }
@@ -206,8 +214,18 @@ extension MEDKService {
                 try await settle(message, .failed, address: email, error: "invalid address", delivery: &delivery)
                 continue
             }
+            if session == nil {
+                do {
+                    session = try await transport.openSession()
+                } catch {
+                    // The server is unreachable or refuses the login: this message waits for the next
+                    // pass, and so do the rest of the batch, untouched (a thousand messages must not
+                    // make a thousand failed connections).
+                    try await settle(message, .pending, address: email, error: "\(error)", delivery: &delivery)
+                    return
+                }
+            }
             do {
-                if session == nil { session = try await transport.openSession() }
                 try await session!.send(mail)
                 try await settle(message, .sent, address: email, error: nil, delivery: &delivery)
             } catch let error as MailDeliveryError {
