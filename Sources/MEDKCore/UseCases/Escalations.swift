@@ -59,30 +59,29 @@ enum Escalations {
     }
 }
 
-/// A coordinator's week, on the weekday they chose, once their region's day has begun.
+/// A coordinator's week, on the weekday they chose, once their region's day has begun. The
+/// region's figures are read once (four indexed queries) and each municipality's digest takes
+/// its part of them: a region of sixty municipalities costs the same as one.
 enum WeeklyDigests {
     static func plan(_ store: any StoreWriting, region: Region, today: CalendarDate, _ settings: ReminderSettings,
                      calendar: RegionCalendar, at now: Date) throws -> Int {
         let weekday = ((today.dayNumber % 7) + 7 + 3) % 7 + 1
+        let readers = try store.coordinators(regionID: region.id).filter {
+            $0.recipient.digestWeekday == weekday && $0.recipient.wants(.weeklyDigest) && $0.grant.organisationID != nil
+        }
+        guard !readers.isEmpty else { return 0 }
+        let week = try RegionWeek(store, regionID: region.id, today: today, settings, calendar: calendar)
         let expires = calendar.endOfDay(today.adding(days: 1))
         var count = 0
-        for (recipient, grant) in try store.coordinators(regionID: region.id)
-        where recipient.digestWeekday == weekday && recipient.wants(.weeklyDigest) {
-            guard let organisationID = grant.organisationID else { continue }
-            let territory: MonitoringScope
-            let name: String
-            let query: String
+        for (recipient, grant) in readers {
+            let organisationID = grant.organisationID!
+            let letter: DigestLetter
             if grant.role == .municipal {
                 guard let municipality = try store.municipality(id: organisationID) else { continue }
-                territory = .municipality(regionID: region.id, municipalityID: organisationID)
-                name = municipality.name
-                query = "municipality=\(municipality.code)"
+                letter = week.digest(name: municipality.name, query: "municipality=\(municipality.code)", municipalityID: organisationID)
             } else {
-                territory = .region(region.id)
-                name = region.name
-                query = "region=\(region.code)"
+                letter = week.digest(name: region.name, query: "region=\(region.code)", municipalityID: nil)
             }
-            let letter = try digest(store, territory: territory, name: name, query: query, today: today, settings, calendar: calendar)
             guard !letter.isEmpty else { continue }
             if try store.enqueueMail(key: "weekly_digest:\(today):\(recipient.userID):\(grant.role.rawValue):\(organisationID)",
                                      userID: recipient.userID, letter: .weeklyDigest(letter), at: now, expiresAt: expires) {
@@ -92,29 +91,59 @@ enum WeeklyDigests {
         return count
     }
 
-    static func digest(_ store: any StoreReading, territory: MonitoringScope, name: String, query: String, today: CalendarDate,
-                       _ settings: ReminderSettings, calendar: RegionCalendar) throws -> DigestLetter {
-        func lines(_ counts: [DigestCount]) -> [DigestLetter.Count] {
-            counts.prefix(10).map { count in
-                let path = count.schoolCode.map { "/monitoring/overdue?school=\($0)" }
-                    ?? count.municipalityCode.map { "/municipalities/\($0)" } ?? "/monitoring/overdue?\(query)"
-                return DigestLetter.Count(name: count.name, count: count.count, path: path)
-            }
+    /// A region's week as the digests read it.
+    struct RegionWeek {
+        var today: CalendarDate
+        var reviewWorkingDays: Int
+        var calendar: RegionCalendar
+        var late: [DigestCount]
+        var soon: [DigestCount]
+        var waits: [CuratorWait]
+        var returned: [(item: DigestLetter.Returned, municipalityID: Int64?)]
+
+        init(_ store: any StoreReading, regionID: Int64, today: CalendarDate, _ settings: ReminderSettings, calendar: RegionCalendar) throws {
+            self.today = today
+            self.reviewWorkingDays = settings.reviewWorkingDays
+            self.calendar = calendar
+            late = try store.openMeasureCounts(regionID: regionID, dueFrom: today.adding(days: -7), dueTo: today.adding(days: -1))
+            soon = try store.openMeasureCounts(regionID: regionID, dueFrom: today, dueTo: today.adding(days: 13))
+            // Documents waiting longer than the review time: submitted before the day whose wait
+            // has just reached it (working days counted back from today).
+            var limit = today
+            while ReminderRules.workingDaysWaited(submitted: limit, today: today) < settings.reviewWorkingDays { limit = limit.adding(days: -1) }
+            waits = try store.curatorWaits(regionID: regionID, submittedBefore: calendar.startOfDay(limit))
+            returned = try store.returnedOften(regionID: regionID, atLeast: 3)
         }
-        let late = try store.openMeasureCounts(in: territory, dueFrom: today.adding(days: -7), dueTo: today.adding(days: -1))
-        let soon = try store.openMeasureCounts(in: territory, dueFrom: today, dueTo: today.adding(days: 13))
-        // Documents waiting longer than the review time: submitted before the day whose wait has
-        // just reached it (working days counted back from today).
-        var limit = today
-        while ReminderRules.workingDaysWaited(submitted: limit, today: today) < settings.reviewWorkingDays { limit = limit.adding(days: -1) }
-        let waits = try store.curatorWaits(in: territory, submittedBefore: calendar.startOfDay(limit))
-        return DigestLetter(
-            territoryName: name, weekFrom: today.adding(days: -7), weekTo: today.adding(days: -1),
-            becameLate: lines(late), becameLateTotal: late.reduce(0) { $0 + $1.count },
-            dueSoon: lines(soon), dueSoonTotal: soon.reduce(0) { $0 + $1.count },
-            reviewWorkingDays: settings.reviewWorkingDays,
-            longWaits: waits.prefix(10).map { .init(curatorName: $0.name, count: $0.count, oldestSince: calendar.date(of: $0.oldest)) },
-            returnedOften: Array(try store.returnedOften(in: territory, atLeast: 3).prefix(10)),
-            overduePath: "/monitoring/overdue?\(query)", reviewersPath: "/monitoring/reviewers?\(query)")
+
+        /// The digest of the whole region (nil) or of one municipality.
+        func digest(name: String, query: String, municipalityID: Int64?) -> DigestLetter {
+            func mine(_ id: Int64?) -> Bool { municipalityID == nil || id == municipalityID }
+            func lines(_ counts: [DigestCount]) -> [DigestLetter.Count] {
+                counts.filter { mine($0.municipalityID) }.prefix(10).map { count in
+                    let path = count.schoolCode.map { "/monitoring/overdue?school=\($0)" }
+                        ?? count.municipalityCode.map { "/municipalities/\($0)" } ?? "/monitoring/overdue?\(query)"
+                    return DigestLetter.Count(name: count.name, count: count.count, path: path)
+                }
+            }
+            var byCurator: [Int64: DigestLetter.Wait] = [:]
+            for wait in waits where mine(wait.municipalityID) {
+                let oldest = calendar.date(of: wait.oldest)
+                if var known = byCurator[wait.curatorID] {
+                    known.count += wait.count
+                    known.oldestSince = min(known.oldestSince, oldest)
+                    byCurator[wait.curatorID] = known
+                } else {
+                    byCurator[wait.curatorID] = DigestLetter.Wait(curatorName: wait.name, count: wait.count, oldestSince: oldest)
+                }
+            }
+            let longWaits = byCurator.values.sorted { ($1.count, $0.curatorName) < ($0.count, $1.curatorName) }
+            return DigestLetter(
+                territoryName: name, weekFrom: today.adding(days: -7), weekTo: today.adding(days: -1),
+                becameLate: lines(late), becameLateTotal: late.filter { mine($0.municipalityID) }.reduce(0) { $0 + $1.count },
+                dueSoon: lines(soon), dueSoonTotal: soon.filter { mine($0.municipalityID) }.reduce(0) { $0 + $1.count },
+                reviewWorkingDays: reviewWorkingDays, longWaits: Array(longWaits.prefix(10)),
+                returnedOften: Array(returned.filter { mine($0.municipalityID) }.map(\.item).prefix(10)),
+                overduePath: "/monitoring/overdue?\(query)", reviewersPath: "/monitoring/reviewers?\(query)")
+        }
     }
 }

@@ -14,7 +14,17 @@ struct DigestCount: Sendable, Hashable {
     var name: String
     var schoolCode: String?
     var municipalityCode: String?
+    var municipalityID: Int64?
     var count: Int
+}
+
+/// Documents on review with one curator in one municipality since before a moment.
+struct CuratorWait: Sendable, Hashable {
+    var curatorID: Int64
+    var name: String
+    var municipalityID: Int64?
+    var count: Int
+    var oldest: Date
 }
 
 /// Whose document or measure a message is about: the people who hear of it hold the role of
@@ -85,12 +95,13 @@ protocol MailReading {
     func curators(campaignID: Int64, schoolID: Int64) throws -> [MailRecipient]
     /// The region's regional coordinators and its municipalities' coordinators, each with the grant that makes them one.
     func coordinators(regionID: Int64) throws -> [(recipient: MailRecipient, grant: RoleGrant)]
-    /// Open measures due in [from, to] in a territory, counted by owner, the most first.
-    func openMeasureCounts(in territory: MonitoringScope, dueFrom: CalendarDate, dueTo: CalendarDate) throws -> [DigestCount]
-    /// Curators of the territory's schools with documents on review since before an instant.
-    func curatorWaits(in territory: MonitoringScope, submittedBefore: Date) throws -> [(name: String, count: Int, oldest: Date)]
-    /// The territory's documents not confirmed and returned at least `returns` times.
-    func returnedOften(in territory: MonitoringScope, atLeast returns: Int) throws -> [DigestLetter.Returned]
+    /// The region's open measures due in [from, to], counted by owner, the most first. Read once
+    /// per region and day: each municipality's digest takes its part.
+    func openMeasureCounts(regionID: Int64, dueFrom: CalendarDate, dueTo: CalendarDate) throws -> [DigestCount]
+    /// The region's documents on review since before an instant, by curator and municipality.
+    func curatorWaits(regionID: Int64, submittedBefore: Date) throws -> [CuratorWait]
+    /// The region's documents not confirmed and returned at least `returns` times, with their municipality.
+    func returnedOften(regionID: Int64, atLeast returns: Int) throws -> [(item: DigestLetter.Returned, municipalityID: Int64?)]
     /// How many messages are in each state.
     func outboxCounts() throws -> [String: Int]
 }

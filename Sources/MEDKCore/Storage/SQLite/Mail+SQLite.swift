@@ -166,63 +166,50 @@ extension SQLiteTransaction {
         }
     }
 
-    func openMeasureCounts(in territory: MonitoringScope, dueFrom: CalendarDate, dueTo: CalendarDate) throws -> [DigestCount] {
-        var conditions = SQLConditions()
-        switch territory {
-        case .region(let id): conditions.append("m.region_id = ?", id)
-        case .municipality(let regionID, let id):
-            conditions.append("m.region_id = ?", regionID)
-            conditions.append("m.municipality_id = ?", id)
-        case .country: break
-        }
-        conditions.append("m.campaign_id IN (SELECT id FROM campaigns)")
-        conditions.append("m.due_date BETWEEN ? AND ?", dueFrom.description, dueTo.description)
-        conditions.append("m.report_first_confirmed_at IS NULL")
-        return try Row.fetchAll(db, sql: """
-            SELECT coalesce(s.name, mu.name, r.name), s.code, mu.code, count(*)
+    func openMeasureCounts(regionID: Int64, dueFrom: CalendarDate, dueTo: CalendarDate) throws -> [DigestCount] {
+        try Row.fetchAll(statement("""
+            SELECT coalesce(s.name, mu.name, r.name), s.code, mu.code, m.municipality_id, count(*)
             FROM measures m
             LEFT JOIN schools s ON s.id = m.school_id
             LEFT JOIN municipalities mu ON mu.id = m.municipality_id
             JOIN regions r ON r.id = m.region_id
-            WHERE \(conditions.sql)
-            GROUP BY m.school_id, m.municipality_id, m.region_id
+            WHERE m.region_id = ? AND m.campaign_id IN (SELECT id FROM campaigns) AND m.due_date BETWEEN ? AND ?
+              AND m.report_first_confirmed_at IS NULL
+            GROUP BY m.school_id, m.municipality_id
             ORDER BY count(*) DESC, 1
-            """, arguments: conditions.arguments).map { row in
-            DigestCount(name: row[0], schoolCode: row[1], municipalityCode: row[2], count: row[3])
+            """), arguments: [regionID, dueFrom, dueTo]).map { row in
+            DigestCount(name: row[0], schoolCode: row[1], municipalityCode: row[2], municipalityID: row[3], count: row[4])
         }
     }
 
-    func curatorWaits(in territory: MonitoringScope, submittedBefore: Date) throws -> [(name: String, count: Int, oldest: Date)] {
-        var conditions = SQLConditions()
-        conditions.append(ReachFilter.rounds.condition(territory))
-        conditions.append("rr.closed_at IS NULL")
-        conditions.append("rr.submitted_at < ?", submittedBefore.sql)
-        return try Row.fetchAll(db, sql: """
-            SELECT u.full_name, count(*), min(rr.submitted_at)
+    func curatorWaits(regionID: Int64, submittedBefore: Date) throws -> [CuratorWait] {
+        try Row.fetchAll(statement("""
+            SELECT ca.curator_id, u.full_name, rr.municipality_id, count(*), min(rr.submitted_at)
             FROM review_rounds rr
             JOIN curator_assignments ca ON ca.campaign_id = rr.campaign_id AND ca.school_id = rr.school_id
             JOIN users u ON u.id = ca.curator_id
-            WHERE \(conditions.sql)
-            GROUP BY ca.curator_id ORDER BY count(*) DESC, 1
-            """, arguments: conditions.arguments).map { row in (row[0], row[1], try row.instant(2)) }
+            WHERE rr.region_id = ? AND rr.submitted_at < ? AND rr.closed_at IS NULL
+            GROUP BY ca.curator_id, rr.municipality_id
+            """), arguments: [regionID, submittedBefore.sql]).map { row in
+            CuratorWait(curatorID: row[0], name: row[1], municipalityID: row[2], count: row[3], oldest: try row.instant(4))
+        }
     }
 
-    func returnedOften(in territory: MonitoringScope, atLeast returns: Int) throws -> [DigestLetter.Returned] {
-        var conditions = SQLConditions()
-        conditions.append(ReachFilter.rounds.condition(territory))
-        conditions.append("rr.outcome = 'returned'")
-        return try Row.fetchAll(db, sql: """
-            SELECT rr.item_id, i.title, coalesce(s.name, mu.name, r.name), count(*)
+    func returnedOften(regionID: Int64, atLeast returns: Int) throws -> [(item: DigestLetter.Returned, municipalityID: Int64?)] {
+        // `closed_at IS NOT NULL` lets the partial index on decisions be read for the region alone
+        // (without it, every review round of the country is scanned).
+        try Row.fetchAll(statement("""
+            SELECT rr.item_id, i.title, coalesce(s.name, mu.name, r.name), count(*), i.municipality_id
             FROM review_rounds rr
             JOIN items i ON i.id = rr.item_id
             LEFT JOIN schools s ON s.id = i.school_id
             LEFT JOIN municipalities mu ON mu.id = i.municipality_id
             JOIN regions r ON r.id = i.region_id
-            WHERE \(conditions.sql) AND i.state <> 'confirmed'
+            WHERE rr.region_id = ? AND rr.closed_at IS NOT NULL AND rr.outcome = 'returned' AND i.state <> 'confirmed'
             GROUP BY rr.item_id HAVING count(*) >= ?
             ORDER BY count(*) DESC, rr.item_id
-            """, arguments: conditions.arguments + [returns]).map { row in
-            DigestLetter.Returned(itemID: row[0], title: row[1], ownerName: row[2], returns: row[3])
+            """), arguments: [regionID, returns]).map { row in
+            (DigestLetter.Returned(itemID: row[0], title: row[1], ownerName: row[2], returns: row[3]), row[4])
         }
     }
 
