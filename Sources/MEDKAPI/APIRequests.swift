@@ -98,3 +98,55 @@ public struct PackageEvaluationRequest: Codable, Sendable, Hashable {
         self.expectedVersion = expectedVersion
     }
 }
+
+/// `GET` and `PUT /api/v1/me/mail`: the signed-in user's address and the messages they want.
+public struct MailSettingsBody: Codable, Sendable, Hashable {
+    /// Empty or absent: no mail at all.
+    public var email: String?
+    public var enabledKinds: [MailKind]
+    /// The weekday of a coordinator's digest, 1 = Monday … 7 = Sunday.
+    public var digestWeekday: Int
+
+    public init(email: String?, enabledKinds: [MailKind], digestWeekday: Int) {
+        self.email = email
+        self.enabledKinds = enabledKinds
+        self.digestWeekday = digestWeekday
+    }
+
+    public init(_ view: MailPreferencesView) {
+        self.init(email: view.email, enabledKinds: view.enabled.sorted(), digestWeekday: view.digestWeekday)
+    }
+}
+
+/// `PUT /api/v1/regions/{code}/reminder-settings`: a region's reminder days, review time and escalation days.
+public struct ReminderSettingsRequest: Codable, Sendable, Hashable {
+    public var daysBefore: [Int]
+    public var reviewWorkingDays: Int
+    public var escalationDays: [Int]
+
+    public init(daysBefore: [Int], reviewWorkingDays: Int, escalationDays: [Int]) {
+        self.daysBefore = daysBefore
+        self.reviewWorkingDays = reviewWorkingDays
+        self.escalationDays = escalationDays
+    }
+}
+
+/// A region's reminder settings as they are in force.
+public struct ReminderSettingsBody: Codable, Sendable, Hashable {
+    public var regionCode: String
+    public var regionName: String
+    /// True while the region has not set its own (the defaults 14, 3, 1; 5; 3, 10, 20 apply).
+    public var isDefault: Bool
+    public var daysBefore: [Int]
+    public var reviewWorkingDays: Int
+    public var escalationDays: [Int]
+
+    public init(_ view: RegionReminderSettings) {
+        regionCode = view.regionCode
+        regionName = view.regionName
+        isDefault = view.isDefault
+        daysBefore = view.settings.daysBefore
+        reviewWorkingDays = view.settings.reviewWorkingDays
+        escalationDays = view.settings.escalationDays
+    }
+}

@@ -29,6 +29,28 @@ enum APIRoutes {
         table.on(.get, "\(prefix)/me") { _, context -> UserInfo in
             try await service.userInfo(id: try context.requireActor().userID)
         }
+        table.on(.get, "\(prefix)/me/mail") { _, context -> MailSettingsBody in
+            MailSettingsBody(try await service.mailPreferences(for: try context.requireActor()))
+        }
+        table.on(.put, "\(prefix)/me/mail") { request, context -> MailSettingsBody in
+            let actor = try context.requireActor()
+            let body = try await request.decodeJSON(as: MailSettingsBody.self, context: context)
+            return MailSettingsBody(try await service.setMailPreferences(email: body.email, enabled: Set(body.enabledKinds),
+                                                                         digestWeekday: body.digestWeekday, by: actor))
+        }
+        table.on(.get, "\(prefix)/regions/{code}/reminder-settings") { _, context -> ReminderSettingsBody in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+            return ReminderSettingsBody(try await service.reminderSettings(regionCode: code, by: .user(actor)))
+        }
+        table.on(.put, "\(prefix)/regions/{code}/reminder-settings") { request, context -> ReminderSettingsBody in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+            let body = try await request.decodeJSON(as: ReminderSettingsRequest.self, context: context)
+            return ReminderSettingsBody(try await service.setReminderSettings(
+                by: .user(actor), regionCode: code, daysBefore: body.daysBefore, reviewWorkingDays: body.reviewWorkingDays,
+                escalationDays: body.escalationDays))
+        }
     }
 
     private static func registerItems(_ table: RouteTable, _ service: MEDKService) {

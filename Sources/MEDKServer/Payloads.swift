@@ -14,6 +14,8 @@ extension CampaignDetail: ResponseEncodable {}
 extension RegionalRoadmap: ResponseEncodable {}
 extension ComplianceReport: ResponseEncodable {}
 extension HealthResponse: ResponseEncodable {}
+extension MailSettingsBody: ResponseEncodable {}
+extension ReminderSettingsBody: ResponseEncodable {}
 extension EmptyResponse: ResponseEncodable {}
 extension OverdueList: ResponseEncodable {}
 extension SchoolOverview: ResponseEncodable {}

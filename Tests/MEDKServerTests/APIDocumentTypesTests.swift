@@ -127,6 +127,10 @@ struct APIDocumentTypesTests {
         try Self.check("CuratorAssignmentRequest",
                        complete: CuratorAssignmentRequest(campaignCode: "500plus-2026", schoolCode: "750010001", curatorLogin: "curator-ivanova"),
                        minimal: CuratorAssignmentRequest(campaignCode: "500plus-2026", schoolCode: "750010001", curatorLogin: "curator-ivanova"))
+        try Self.check("MailSettings", complete: MailSettingsBody(email: "team@school.example.ru", enabledKinds: [.measureDue], digestWeekday: 1),
+                       minimal: MailSettingsBody(email: nil, enabledKinds: [], digestWeekday: 7))
+        let reminders = ReminderSettingsRequest(daysBefore: [14, 3, 1], reviewWorkingDays: 5, escalationDays: [3, 10, 20])
+        try Self.check("ReminderSettingsRequest", complete: reminders, minimal: reminders)
         let shift = MilestoneShiftRequest(campaignCode: "500plus-2026", kind: .finalReport, regionCode: "75", dueDate: CalendarDate("2026-12-25")!)
         try Self.check("MilestoneShiftRequest", complete: shift, minimal: shift)
         let scores = [PositionScore(position: .deadlines, score: 1, comment: "Нет сроков у двух мероприятий")]
@@ -139,6 +143,8 @@ struct APIDocumentTypesTests {
         try Self.check("Error", complete: APIErrorBody(MEDKError.rejected("incomplete", "Не всё заполнено.", details: ["нет файла"])),
                        minimal: APIErrorBody(MEDKError.notVisible), isRequest: false)
         try Self.check("EmptyResponse", complete: EmptyResponse(), minimal: EmptyResponse(), isRequest: false)
+        let reminders = ReminderSettingsBody(RegionReminderSettings(regionCode: "75", regionName: "Забайкальский край", settings: .standard, isDefault: true))
+        try Self.check("ReminderSettings", complete: reminders, minimal: reminders, isRequest: false)
         try Self.check("HealthResponse", complete: HealthResponse(status: "ok"), minimal: HealthResponse(status: "ok"), isRequest: false)
     }
 
@@ -167,6 +173,7 @@ struct APIDocumentTypesTests {
         same("OverdueSort", OverdueSort.self)
         same("ComplianceLevel", ComplianceLevel.self)
         same("EvaluationPosition", EvaluationPosition.self)
+        same("MailKind", MailKind.self)
         // A new item may be any kind the core creates directly; the document excludes the others.
         let kind = (Self.schemas["NewItem"] as! [String: Any])["properties"].flatMap { ($0 as! [String: Any])["kind"] } as! [String: Any]
         let excluded = (kind["allOf"] as! [[String: Any]]).compactMap { ($0["not"] as? [String: Any])?["const"] as? String }

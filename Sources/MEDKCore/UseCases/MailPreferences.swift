@@ -14,6 +14,13 @@ public struct RegionReminderSettings: Sendable, Hashable {
     public var regionName: String
     public var settings: ReminderSettings
     public var isDefault: Bool
+
+    public init(regionCode: String, regionName: String, settings: ReminderSettings, isDefault: Bool) {
+        self.regionCode = regionCode
+        self.regionName = regionName
+        self.settings = settings
+        self.isDefault = isDefault
+    }
 }
 
 extension MEDKService {
@@ -79,9 +86,11 @@ extension MEDKService {
         token.utf8.count == 43 && token.utf8.allSatisfy { $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
     }
 
-    public func reminderSettings(regionCode: String) async throws -> RegionReminderSettings {
+    /// A region's reminder settings, for those who may change them (its coordinators, FIOCO, the operator).
+    public func reminderSettings(regionCode: String, by op: Operator = .local) async throws -> RegionReminderSettings {
         try await read { store in
             guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
+            _ = try op.authorize(.shiftMilestones(regionID: region.id))
             let stored = try store.reminderSettings(regionID: region.id)
             return RegionReminderSettings(regionCode: region.code, regionName: region.name, settings: stored ?? .standard, isDefault: stored == nil)
         }

@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import MEDKAPI
+import MEDKCore
+import MEDKServer
+import MEDKTestSupport
+import Testing
+
+/// What a person receives by mail, changed by themselves (page and API), and a region's reminder
+/// settings, changed by its coordinator and no one else's.
+@Suite("Mail settings on the pages and in the API")
+struct MailSettingsTests {
+    @Test("a school's team sets its address and turns one kind of message off on the «Письма» page")
+    func page() async throws {
+        let world = try await TestWorld()
+        try await withWeb(world) { client in
+            let team = try await Browser.signedIn(client, "school-A")
+            let page = try await team.get("/settings/mail")
+            #expect(page.status == .ok && page.html.contains(#"href="/settings/mail""#))
+            #expect(page.html.contains(#"value="item_returned" checked"#))
+            let saved = try await team.post("/settings/mail", ["email": "team-a@school.example.ru", "kind": "measure_due", "weekday": "3"])
+            #expect(saved.status == .seeOther || saved.status == .found)
+            let preferences = try await world.service.mailPreferences(for: try await world.actor("school-A"))
+            #expect(preferences.email == "team-a@school.example.ru" && preferences.enabled == [.measureDue] && preferences.digestWeekday == 3)
+            let refused = try await team.post("/settings/mail", ["email": "a@b.ru>\r\nBcc: x@y.ru", "kind": "measure_due"])
+            #expect(refused.status == .seeOther || refused.status == .found)
+            #expect(try await world.service.mailPreferences(for: try await world.actor("school-A")).email == "team-a@school.example.ru",
+                    "an address that could inject a header changes nothing")
+        }
+    }
+
+    @Test("an unsubscribe link that is not one gets «not found», and changes nothing")
+    func badLink() async throws {
+        let world = try await TestWorld()
+        try await withWeb(world) { client in
+            let anonymous = Browser(client)
+            let page = try await anonymous.get("/mail/unsubscribe?token=\(String(repeating: "a", count: 43))&kind=measure_due")
+            #expect(page.status == .notFound)
+            let junk = try await anonymous.get("/mail/unsubscribe?token=%27%20OR%201=1&kind=nothing")
+            #expect(junk.status == .notFound)
+        }
+    }
+
+    @Test("the API reads and changes one's own mail settings; a region's reminder settings only its coordinator changes, audited")
+    func api() async throws {
+        let world = try await TestWorld()
+        try await withAPI(world) { client in
+            let team = try await APISession.login(client, "school-A")
+            let saved: MailSettingsBody = try await team.send(.put, "/api/v1/me/mail",
+                MailSettingsBody(email: "team-a@school.example.ru", enabledKinds: [.itemReturned, .measureMissed], digestWeekday: 2))
+            #expect(saved.enabledKinds == [.measureMissed, .itemReturned])
+            let read: MailSettingsBody = try await team.get("/api/v1/me/mail")
+            #expect(read == saved)
+            let (badDay, dayError) = try await team.refusal(.put, "/api/v1/me/mail", MailSettingsBody(email: nil, enabledKinds: [], digestWeekday: 8))
+            #expect(badDay == .unprocessableContent && dayError.code == "invalid_weekday")
+
+            let region = try await APISession.login(client, "reg-R1")
+            let standard: ReminderSettingsBody = try await region.get("/api/v1/regions/R1/reminder-settings")
+            #expect(standard.isDefault && standard.daysBefore == [14, 3, 1] && standard.escalationDays == [3, 10, 20])
+            let changed: ReminderSettingsBody = try await region.send(.put, "/api/v1/regions/R1/reminder-settings",
+                ReminderSettingsRequest(daysBefore: [1, 7], reviewWorkingDays: 3, escalationDays: [2, 5, 9]))
+            #expect(!changed.isDefault && changed.daysBefore == [7, 1] && changed.reviewWorkingDays == 3)
+            let (invalid, error) = try await region.refusal(.put, "/api/v1/regions/R1/reminder-settings",
+                ReminderSettingsRequest(daysBefore: [3], reviewWorkingDays: 5, escalationDays: [9, 5, 2]))
+            #expect(invalid == .unprocessableContent && error.code == "invalid_escalation_days")
+            let other = try await APISession.login(client, "reg-R2")
+            let (forbidden, _) = try await other.refusal(.put, "/api/v1/regions/R1/reminder-settings",
+                ReminderSettingsRequest(daysBefore: [3], reviewWorkingDays: 5, escalationDays: [3, 10, 20]))
+            #expect(forbidden == .forbidden)
+            let (curator, _) = try await APISession.login(client, "curator1").refusal(.get, "/api/v1/regions/R1/reminder-settings")
+            #expect(curator == .forbidden)
+        }
+        let audit = try await world.auditTrail().filter { $0.action == .reminderSettings }
+        #expect(audit.count == 1 && audit.first?.actorLogin == "reg-R1")
+    }
+}
