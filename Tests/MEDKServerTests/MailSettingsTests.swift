@@ -30,6 +30,24 @@ struct MailSettingsTests {
         }
     }
 
+    @Test("a regional coordinator changes the region's reminder days on the «Напоминания» page; a mistake is explained and changes nothing")
+    func regionPage() async throws {
+        let world = try await TestWorld()
+        try await withWeb(world) { client in
+            let region = try await Browser.signedIn(client, "reg-R1")
+            let page = try await region.get("/admin/reminders")
+            #expect(page.status == .ok && page.html.contains("настройки по умолчанию") && page.html.contains(#"value="14, 3, 1""#))
+            _ = try await region.post("/admin/reminders", ["region": "R1", "daysBefore": "10, 2", "reviewWorkingDays": "4", "escalationDays": "5, 10, 15"])
+            let saved = try await world.service.reminderSettings(regionCode: "R1")
+            #expect(saved.settings == ReminderSettings(daysBefore: [10, 2], reviewWorkingDays: 4, escalationDays: [5, 10, 15]))
+            let refused = try await region.post("/admin/reminders", ["region": "R1", "daysBefore": "десять", "reviewWorkingDays": "4", "escalationDays": "5, 10, 15"])
+            #expect(refused.location == "/admin/reminders?region=R1")
+            #expect(try await world.service.reminderSettings(regionCode: "R1").settings.daysBefore == [10, 2])
+            let school = try await Browser.signedIn(client, "school-A")
+            #expect(try await school.get("/admin/reminders").status == .forbidden)
+        }
+    }
+
     @Test("an unsubscribe link that is not one gets «not found», and changes nothing")
     func badLink() async throws {
         let world = try await TestWorld()

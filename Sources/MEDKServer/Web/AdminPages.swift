@@ -88,6 +88,7 @@ enum AdminPages {
         registerAssignments(web)
         registerMilestones(web)
         registerImport(web)
+        registerReminders(web)
     }
 
     private static func requireAdmin(_ request: WebRequest) throws -> Actor {
@@ -236,6 +237,56 @@ enum AdminPages {
             let due = try WebForm.date(dueText)
             try await request.service.shiftMilestone(by: .user(actor), campaignCode: campaign, kind: kind, regionCode: region, dueDate: due)
             return request.redirect("/admin/milestones?campaign=\(campaign)", success: "Срок «\(kind.russianName)» для региона \(region): \(due.russian).")
+        }
+    }
+
+    struct RemindersPage: Sendable {
+        var regionOptions: [SelectOption]
+        var regionCode: String
+        var regionName: String
+        var isDefault: Bool
+        var daysBefore: String
+        var reviewWorkingDays: Int
+        var escalationDays: String
+    }
+
+    /// A region's reminder days, review time and escalation days, for its coordinator.
+    private static func registerReminders(_ web: WebRoutes) {
+        web.get("/admin/reminders") { request in
+            let actor = try request.actor()
+            let regions = try await request.service.regions().filter { Policy.allows(actor, .shiftMilestones(regionID: $0.id)) }
+            guard let first = regions.first else {
+                throw MEDKError.forbidden("Напоминания региона настраивает региональный координатор своего региона или администратор.")
+            }
+            let code = request.query("region") ?? first.code
+            let current = try await request.service.reminderSettings(regionCode: code, by: .user(actor))
+            return await request.page("admin_reminders", title: "Напоминания и эскалация", RemindersPage(
+                regionOptions: regions.map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == code) },
+                regionCode: current.regionCode, regionName: current.regionName, isDefault: current.isDefault,
+                daysBefore: current.settings.daysBefore.map(String.init).joined(separator: ", "),
+                reviewWorkingDays: current.settings.reviewWorkingDays,
+                escalationDays: current.settings.escalationDays.map(String.init).joined(separator: ", ")))
+        }
+
+        web.post("/admin/reminders") { request, form in
+            let actor = try request.actor()
+            guard let region = form["region"] else { throw MEDKError.invalid("invalid_form", "Выберите регион.") }
+            func numbers(_ name: String) throws -> [Int] {
+                try (form[name] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }).map { part in
+                    guard let value = Int(part) else {
+                        throw MEDKError.rejected("invalid_number", "«\(part.prefix(20))» — не число. Пишите числа через запятую.")
+                    }
+                    return value
+                }
+            }
+            do {
+                let review = Int(form["reviewWorkingDays"] ?? "") ?? 0
+                _ = try await request.service.setReminderSettings(by: .user(actor), regionCode: region, daysBefore: try numbers("daysBefore"),
+                                                                  reviewWorkingDays: review, escalationDays: try numbers("escalationDays"))
+            } catch let error as MEDKError where error.kind == .unprocessable {
+                return request.redirect("/admin/reminders?region=\(region)", error: error.message)
+            }
+            return request.redirect("/admin/reminders?region=\(region)", success: "Настройки напоминаний сохранены.")
         }
     }
 

@@ -22,6 +22,7 @@ enum WebNavigation {
         if actor.holds(.regional) || actor.holds(.admin) {
             links.append(("Кураторы", "/admin/assignments"))
             links.append(("Сроки кампании", "/admin/milestones"))
+            links.append(("Напоминания", "/admin/reminders"))
         }
         if actor.holds(.admin) {
             links.append(("Пользователи", "/admin/users"))
