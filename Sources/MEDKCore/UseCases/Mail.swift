@@ -185,21 +185,21 @@ extension MEDKService {
                 delivery.expired += 1
                 continue
             }
-            let claimed = try await write { store -> (recipient: MailRecipient, token: String)? in
+            let claimed = try await write { store -> Claim in
                 guard let recipient = try store.recipient(userID: message.userID), recipient.wants(message.kind) else {
                     try store.finishMail(id: message.id, .skipped, at: now, address: nil, error: "the recipient has no address or turned this off", retryAt: nil)
-                    return nil
+                    return .skipped
                 }
-                guard try store.claimMail(id: message.id) else { return nil }
+                guard try store.claimMail(id: message.id) else { return .takenByAnother }
                 let token = recipient.unsubscribeToken ?? Self.newUnsubscribeToken()
                 if recipient.unsubscribeToken == nil {
                     try store.saveMailPreferences(userID: recipient.userID, disabled: recipient.disabled, token: token,
                                                   digestWeekday: recipient.digestWeekday)
                 }
-                return (recipient, token)
+                return .mine(recipient, token)
             }
-            guard let (recipient, token) = claimed, let email = recipient.email else {
-                delivery.skipped += 1
+            guard case .mine(let recipient, let token) = claimed, let email = recipient.email else {
+                if case .skipped = claimed { delivery.skipped += 1 }
                 continue
             }
             let unsubscribe = "\(configuration.rendering.publicURL)/mail/unsubscribe?token=\(token)&kind=\(message.kind.rawValue)"
@@ -280,6 +280,15 @@ extension MEDKService {
         case .skipped: delivery.skipped += 1
         case .expired: delivery.expired += 1
         }
+    }
+
+    /// What claiming a message found.
+    private enum Claim: Sendable {
+        case mine(MailRecipient, String)
+        /// No address, deactivated, or the kind turned off: settled as skipped.
+        case skipped
+        /// Another worker claimed it first.
+        case takenByAnother
     }
 
     static let mailActor = AuditActor(userID: nil, login: "system:mail", role: nil)
