@@ -76,6 +76,7 @@ enum AdminPages {
     struct ImportPreview: Sendable {
         var kind: String
         var kindName: String
+        var fileName: String
         var csv: String
         var rows: [ImportRow]
         var summary: String
@@ -303,11 +304,13 @@ enum AdminPages {
                 throw MEDKError.invalid("invalid_form", "Выберите, что импортировать.")
             }
             let text: String
+            var fileName = form["fileName"] ?? "CSV"
             if let file = form.files["file"] {
                 guard let decoded = String(data: try file.contents(), encoding: .utf8) else {
                     throw MEDKError.invalid("not_utf8", "Файл не в кодировке UTF-8. Сохраните его из таблицы как «CSV UTF-8».")
                 }
                 text = decoded
+                fileName = file.fileName
             } else if let csv = form.fields["csv"]?.first, !csv.isEmpty {
                 text = csv
             } else {
@@ -315,12 +318,16 @@ enum AdminPages {
             }
             let apply = form["apply"] == "1"
             let report = try await request.service.importCSV(kind, text: text, dryRun: !apply, by: .user(actor))
+            // The check, as a workbook to read or pass on before applying (the import is checked again, nothing changes).
+            if form["format"] == "xlsx", !apply {
+                return try Downloads.xlsx(ImportReportTable.table(report, fileName: fileName), name: "импорт-\(kind.rawValue)-проверка.xlsx")
+            }
             let summary = "Новых: \(report.count(.created)), изменённых: \(report.count(.updated)), без изменений: \(report.count(.unchanged))."
             if apply {
                 return request.redirect("/admin/import", success: "Импорт выполнен. " + summary)
             }
             let preview = ImportPreview(
-                kind: kind.rawValue, kindName: importKindName(kind), csv: text,
+                kind: kind.rawValue, kindName: importKindName(kind), fileName: fileName, csv: text,
                 rows: report.rows.map { ImportRow(line: $0.line, key: $0.key, outcome: outcomeName($0.outcome), outcomeClass: "outcome-\($0.outcome.rawValue)") },
                 summary: summary, changes: report.count(.created) + report.count(.updated) > 0)
             return await request.page("admin_import", title: "Импорт CSV: проверка", ImportPage(
