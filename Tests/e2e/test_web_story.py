@@ -513,6 +513,37 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.click_button("Отправить на проверку")
         self.assertEqual(self.state(), "на проверке")
 
+    def test_8_mail_settings_and_the_regions_reminders(self):
+        # A school's team gives its address and turns off the weekly digest it does not need.
+        self.login("school-2")
+        self.browser.find_element(By.LINK_TEXT, "Письма").click()
+        address = self.browser.find_element(By.ID, "email")
+        address.clear()
+        address.send_keys("team-2@school.example.ru")
+        digest = self.browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=weekly_digest]")
+        if digest.is_selected():
+            digest.click()
+        self.shot("mail-settings")
+        self.click_button("Сохранить")
+        self.assertIn("Настройки писем сохранены.", self.text())
+        self.assertEqual(self.browser.find_element(By.ID, "email").get_attribute("value"), "team-2@school.example.ru")
+        self.assertFalse(self.browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=weekly_digest]").is_selected())
+        self.assertTrue(self.browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=measure_due]").is_selected())
+        # The regional coordinator shortens the reminder days of her region; a mistake is explained.
+        self.login("region75")
+        self.browser.find_element(By.LINK_TEXT, "Напоминания").click()
+        days = self.browser.find_element(By.ID, "rm-days")
+        days.clear()
+        days.send_keys("семь")
+        self.click_button("Сохранить")
+        self.assertIn("не число", self.text())
+        days = self.browser.find_element(By.ID, "rm-days")
+        days.clear()
+        days.send_keys("7, 1")
+        self.click_button("Сохранить")
+        self.assertIn("Настройки напоминаний сохранены.", self.text())
+        self.assertEqual(self.browser.find_element(By.ID, "rm-days").get_attribute("value"), "7, 1")
+
     def test_5_phone_width_is_readable(self):
         self.login("school-1")
         self.browser.set_window_size(390, 844)
