@@ -165,6 +165,7 @@ extension MEDKServerApp {
         EvaluationPages.register(web)
         AdminPages.register(web)
         MailPages.register(web)
+        DashboardPages.register(web)
     }
 }
 

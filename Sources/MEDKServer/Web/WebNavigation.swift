@@ -8,6 +8,7 @@ enum WebNavigation {
         // Whoever decides on documents: curators (schools'), regional coordinators (municipal packages), FIOCO (regional roadmaps).
         if [.curator, .regional, .federal].contains(where: actor.holds) { links.append(("Очередь проверки", "/queue")) }
         if [.municipal, .regional, .federal, .admin].contains(where: actor.holds) {
+            links.append(("Обзор", "/dashboard"))
             links.append(("Мониторинг сроков", "/monitoring"))
             links.append(("Просрочено", "/monitoring/overdue"))
             links.append(("Сроки проверки", "/monitoring/reviewers"))
@@ -35,8 +36,9 @@ enum WebNavigation {
         return links.map { title, href in NavLink(title: title, href: href, current: href == current) }
     }
 
-    /// Where a user lands after logging in.
+    /// Where a user lands after logging in: a coordinator on the dashboard, everyone else on the first section.
     static func home(for actor: Actor) -> String {
-        links(for: actor, currentPath: "").first?.href ?? "/items"
+        if [.municipal, .regional, .federal].contains(where: actor.holds) { return "/dashboard" }
+        return links(for: actor, currentPath: "").first?.href ?? "/items"
     }
 }

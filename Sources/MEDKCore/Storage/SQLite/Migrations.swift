@@ -800,7 +800,8 @@ enum Migrations {
     /// planning that causes it, and a worker sends it; `dedupe_key` keeps one message per fact and
     /// recipient whatever restarts), users' choices of what they receive (and a coordinator's
     /// weekday for the digest, 1 = Monday), the regions' reminder and escalation settings, and
-    /// which regions' reminders are planned for which local day.
+    /// which regions' reminders are planned for which local day. And measures by the time their
+    /// report was confirmed, from which the dashboard derives the trend of overdue measures.
     static let v13 = """
     CREATE TABLE mail_outbox (
         id INTEGER PRIMARY KEY,
@@ -840,5 +841,7 @@ enum Migrations {
     ) WITHOUT ROWID;
     CREATE INDEX user_roles_school ON user_roles(school_id) WHERE school_id IS NOT NULL;
     CREATE INDEX user_roles_municipality ON user_roles(municipality_id) WHERE municipality_id IS NOT NULL;
+    CREATE INDEX measures_confirmed ON measures(region_id, campaign_id, report_first_confirmed_at, due_date, municipality_id)
+        WHERE report_first_confirmed_at IS NOT NULL;
     """
 }
