@@ -297,9 +297,10 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.click_button("Подтвердить")
         self.assertEqual(self.state(), "подтверждено")
 
-        # The municipal coordinator sees the school on time in the compliance table.
+        # The municipal coordinator lands on her dashboard and opens the compliance table from the menu.
         self.login("mun-baley")
-        self.assertIn("/monitoring", self.browser.current_url)
+        self.assertIn("/dashboard", self.browser.current_url)
+        self.browser.find_element(By.LINK_TEXT, "Мониторинг сроков").click()
         row = self.browser.find_element(By.XPATH, "//tr[th[.//a[contains(., 'Балейская СОШ № 1')]]]")
         headers = [cell.text for cell in self.browser.find_elements(By.CSS_SELECTOR, "table.compliance thead th")]
         concept_column = next(i for i, text in enumerate(headers) if text.startswith("Концепция развития"))
@@ -543,6 +544,22 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.click_button("Сохранить")
         self.assertIn("Настройки напоминаний сохранены.", self.text())
         self.assertEqual(self.browser.find_element(By.ID, "rm-days").get_attribute("value"), "7, 1")
+
+    def test_9_coordinator_lands_on_the_dashboard(self):
+        self.login("region75")
+        self.assertTrue(self.browser.current_url.endswith("/dashboard"), self.browser.current_url)
+        text = self.text()
+        for heading in ("Контрольные точки", "Просроченные мероприятия по неделям", "Муниципалитеты, дальше всех от сроков",
+                        "Срок на этой неделе"):
+            self.assertIn(heading, text)
+        self.assertEqual(len(self.browser.find_elements(By.CSS_SELECTOR, "svg rect.seg")) > 0, True, "milestone bars are drawn")
+        self.shot("dashboard", full_page=True)
+        # From the chart's table to a municipality's own dashboard.
+        link = self.browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=behind-heading] a")
+        name = link.text
+        link.click()
+        self.assertIn(name, self.text())
+        self.assertIn("Школы, дальше всех от сроков", self.text())
 
     def test_5_phone_width_is_readable(self):
         self.login("school-1")
