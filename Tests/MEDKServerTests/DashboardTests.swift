@@ -45,19 +45,16 @@ struct DashboardTests {
         }
     }
 
-    @Test("the trend counts a measure confirmed late as overdue on the mornings before its confirmation")
+    @Test("the trend adds, to each morning, the measures still open and due before it")
     func trend() {
-        let today = CalendarDate("2026-03-15")!
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let morning = { (date: CalendarDate) in calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))! }
-        let points = OverdueTrend.points(
-            today: today, weeks: 2, openByDueDate: [CalendarDate("2026-03-02")!: 1],
-            // Due 20 February, confirmed on 10 March at noon: overdue on 1 and 8 March, not on 15 March.
-            confirmedLately: [(CalendarDate("2026-02-20")!, morning(CalendarDate("2026-03-10")!).addingTimeInterval(12 * 3600))],
-            startOfDay: morning)
-        #expect(points.map(\.date.russian) == ["01.03.2026", "08.03.2026", "15.03.2026"])
-        #expect(points.map(\.overdue) == [1, 2, 1])
-        #expect(OverdueTrend.sum([points, points]).map(\.overdue) == [2, 4, 2])
+        let mornings = OverdueTrend.mornings(today: CalendarDate("2026-03-15")!, weeks: 2, startOfDay: morning)
+        #expect(mornings.map(\.day.russian) == ["01.03.2026", "08.03.2026", "15.03.2026"])
+        let points = OverdueTrend.points(mornings, openByDueDate: [CalendarDate("2026-03-02")!: 1, CalendarDate("2026-03-08")!: 2],
+                                         confirmedAfter: [1, 1, 0])
+        #expect(points.map(\.overdue) == [1, 2, 3])
+        #expect(OverdueTrend.sum([points, points]).map(\.overdue) == [2, 4, 6])
     }
 }

@@ -6,23 +6,31 @@ public struct OverduePoint: Codable, Sendable, Hashable {
     public var overdue: Int
 }
 
+/// One point of the trend: a day and the instant its morning began in the region's zone.
+public struct TrendMorning: Sendable, Hashable {
+    public var day: CalendarDate
+    public var morning: Date
+}
+
 /// The trend of overdue measures, derived from the measures themselves: nothing is recorded
 /// day by day. A measure was overdue on the morning of day D if its due date was before D and its
 /// report was not yet confirmed then: either it is still open, or it was confirmed after D began.
 public enum OverdueTrend {
-    /// Points for today and each of the `weeks` weeks before it, oldest first.
-    /// - Parameters:
-    ///   - openByDueDate: measures still open now, counted by due date (due before today);
-    ///   - confirmedLately: measures confirmed since the morning of the oldest point, with their due dates.
-    public static func points(today: CalendarDate, weeks: Int, openByDueDate: [CalendarDate: Int],
-                              confirmedLately: [(dueDate: CalendarDate, confirmedAt: Date)],
-                              startOfDay: (CalendarDate) -> Date) -> [OverduePoint] {
+    /// Today and each of the `weeks` weeks before it, oldest first.
+    public static func mornings(today: CalendarDate, weeks: Int, startOfDay: (CalendarDate) -> Date) -> [TrendMorning] {
         (0...weeks).reversed().map { back in
             let day = today.adding(days: -7 * back)
-            let morning = startOfDay(day)
-            let open = openByDueDate.reduce(0) { $0 + ($1.key < day ? $1.value : 0) }
-            let confirmedAfter = confirmedLately.reduce(0) { $0 + ($1.dueDate < day && $1.confirmedAt >= morning ? 1 : 0) }
-            return OverduePoint(date: day, overdue: open + confirmedAfter)
+            return TrendMorning(day: day, morning: startOfDay(day))
+        }
+    }
+
+    /// - Parameters:
+    ///   - openByDueDate: measures still open now, counted by due date;
+    ///   - confirmedAfter: for each morning, measures due before its day and confirmed after it began.
+    public static func points(_ mornings: [TrendMorning], openByDueDate: [CalendarDate: Int], confirmedAfter: [Int]) -> [OverduePoint] {
+        mornings.enumerated().map { index, point in
+            let open = openByDueDate.reduce(0) { $0 + ($1.key < point.day ? $1.value : 0) }
+            return OverduePoint(date: point.day, overdue: open + (index < confirmedAfter.count ? confirmedAfter[index] : 0))
         }
     }
 

@@ -50,11 +50,10 @@ extension MEDKService {
                 let calendar = try RegionCalendar.cached(region.timeZone)
                 let regionToday = calendar.date(of: now)
                 if series.isEmpty || region.timeZone == "Europe/Moscow" { today = regionToday }
-                let oldest = regionToday.adding(days: -7 * Self.dashboardWeeks)
+                let mornings = OverdueTrend.mornings(today: regionToday, weeks: Self.dashboardWeeks, startOfDay: calendar.startOfDay)
                 let inputs = try store.overdueTrendInputs(campaignID: campaign.id, regionID: region.id, municipalityID: municipalityID,
-                                                          dueBefore: regionToday, confirmedSince: calendar.startOfDay(oldest))
-                series.append(OverdueTrend.points(today: regionToday, weeks: Self.dashboardWeeks, openByDueDate: inputs.openByDueDate,
-                                                  confirmedLately: inputs.confirmedLately, startOfDay: calendar.startOfDay))
+                                                          mornings: mornings)
+                series.append(OverdueTrend.points(mornings, openByDueDate: inputs.openByDueDate, confirmedAfter: inputs.confirmedAfter))
                 let counts = try store.openMeasureCounts(regionID: region.id, dueFrom: regionToday, dueTo: regionToday.adding(days: 6))
                     .filter { municipalityID == nil || $0.municipalityID == municipalityID }
                 if case .country = territory.scope {
