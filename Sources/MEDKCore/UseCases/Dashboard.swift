@@ -54,13 +54,13 @@ extension MEDKService {
                 let inputs = try store.overdueTrendInputs(campaignID: campaign.id, regionID: region.id, municipalityID: municipalityID,
                                                           mornings: mornings)
                 series.append(OverdueTrend.points(mornings, openByDueDate: inputs.openByDueDate, confirmedAfter: inputs.confirmedAfter))
-                let counts = try store.openMeasureCounts(regionID: region.id, dueFrom: regionToday, dueTo: regionToday.adding(days: 6))
-                    .filter { municipalityID == nil || $0.municipalityID == municipalityID }
                 if case .country = territory.scope {
-                    let total = counts.reduce(0) { $0 + $1.count }
+                    let total = try store.openMeasureCount(regionID: region.id, dueFrom: regionToday, dueTo: regionToday.adding(days: 6))
                     if total > 0 { due.append(DueThisWeek(name: region.name, count: total, schoolCode: nil)) }
                 } else {
-                    due += counts.map { DueThisWeek(name: $0.name, count: $0.count, schoolCode: $0.schoolCode) }
+                    due += try store.openMeasureCounts(regionID: region.id, dueFrom: regionToday, dueTo: regionToday.adding(days: 6))
+                        .filter { municipalityID == nil || $0.municipalityID == municipalityID }
+                        .map { DueThisWeek(name: $0.name, count: $0.count, schoolCode: $0.schoolCode) }
                 }
             }
             due.sort { ($1.count, $0.name) < ($0.count, $1.name) }

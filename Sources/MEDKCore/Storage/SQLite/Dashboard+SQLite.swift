@@ -24,4 +24,12 @@ extension SQLiteTransaction {
         let confirmed = mornings.indices.map { (row?[$0] as Int?) ?? 0 }
         return OverdueTrendInputs(openByDueDate: open, confirmedAfter: confirmed)
     }
+
+    func openMeasureCount(regionID: Int64, dueFrom: CalendarDate, dueTo: CalendarDate) throws -> Int {
+        try Int.fetchOne(statement("""
+            SELECT count(*) FROM measures m
+            WHERE m.region_id = ? AND m.campaign_id IN (SELECT id FROM campaigns) AND m.due_date BETWEEN ? AND ?
+              AND m.report_first_confirmed_at IS NULL
+            """), arguments: [regionID, dueFrom, dueTo]) ?? 0
+    }
 }
