@@ -358,6 +358,9 @@ CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE state = 'pend
 
 CREATE INDEX mail_outbox_user ON mail_outbox(user_id);
 
+CREATE INDEX measures_confirmed ON measures(region_id, campaign_id, report_first_confirmed_at, due_date, municipality_id)
+    WHERE report_first_confirmed_at IS NOT NULL;
+
 CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date, report_first_confirmed_at)
     WHERE report_first_confirmed_at IS NULL;
 
