@@ -98,6 +98,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
     }
 
+    /// The day of the week, 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday).
+    public var weekday: Int { ((dayNumber % 7) + 7 + 3) % 7 + 1 }
+
     /// Whole days from this date to `other` (negative when `other` is earlier).
     public func days(to other: CalendarDate) -> Int { other.dayNumber - dayNumber }
 

@@ -70,9 +70,14 @@ func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
 /// Bearer tokens: 256 random bits shown once; only their SHA-256 is stored.
 public enum SessionToken {
     public static func generate() -> String {
+        "medk_" + randomURLSafe()
+    }
+
+    /// 32 random bytes as unpadded URL-safe base64: 43 characters of [A-Za-z0-9_-].
+    public static func randomURLSafe() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "medk_" + Data(bytes).base64EncodedString()
+        return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")

@@ -89,9 +89,7 @@ public enum ReminderRules {
     /// Monday to Friday. Public holidays are not modelled: a region that needs them sets a
     /// longer review time.
     public static func isWorkingDay(_ date: CalendarDate) -> Bool {
-        // 1970-01-01 was a Thursday (index 3 with Monday = 0).
-        let weekday = ((date.dayNumber % 7) + 7 + 3) % 7
-        return weekday < 5
+        date.weekday <= 5
     }
 
     /// Working days that passed after `submitted` up to and including `today`: a document sent
@@ -115,17 +113,16 @@ public enum ReminderRules {
         isWorkingDay(today) && workingDaysWaited(submitted: submitted, today: today) == reviewWorkingDays + 1
     }
 
-    /// The submission dates whose documents pass the review time on `today` (see `reviewIsOverdueFirst`).
+    /// The submission dates whose documents pass the review time on `today` (see `reviewIsOverdueFirst`):
+    /// the days back from yesterday until the wait is longer still.
     public static func submissionDatesPassingReviewTime(on today: CalendarDate, reviewWorkingDays: Int) -> ClosedRange<CalendarDate>? {
-        guard isWorkingDay(today) else { return nil }
-        // Walk back to the latest date that has waited exactly reviewWorkingDays + 1 working days,
-        // then further back over the non-working days that share the same count.
-        var latest = today.adding(days: -1)
-        while workingDaysWaited(submitted: latest, today: today) < reviewWorkingDays + 1 { latest = latest.adding(days: -1) }
-        var earliest = latest
-        while workingDaysWaited(submitted: earliest.adding(days: -1), today: today) == reviewWorkingDays + 1 {
-            earliest = earliest.adding(days: -1)
+        var matching: [CalendarDate] = []
+        var day = today.adding(days: -1)
+        while workingDaysWaited(submitted: day, today: today) <= reviewWorkingDays + 1 {
+            if reviewIsOverdueFirst(submitted: day, today: today, reviewWorkingDays: reviewWorkingDays) { matching.append(day) }
+            day = day.adding(days: -1)
         }
+        guard let earliest = matching.last, let latest = matching.first else { return nil }
         return earliest...latest
     }
 }

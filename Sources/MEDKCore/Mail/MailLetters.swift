@@ -195,7 +195,7 @@ public struct MailRendering: Sendable {
             if letter.returnedOften.isEmpty { text += " нет.\n" } else {
                 text += "\n"
                 for item in letter.returnedOften {
-                    text += "• \(item.title) (\(item.ownerName)) — возвращён \(item.returns) \(Self.plural(item.returns, "раз", "раза", "раз"))\n"
+                    text += "• \(item.title) (\(item.ownerName)) — возвращён \(item.returns) \(RussianPlural.word(item.returns, "раз", "раза", "раз"))\n"
                     text += "  \(publicURL)/items/\(item.itemID)\n"
                 }
             }
@@ -208,17 +208,8 @@ public struct MailRendering: Sendable {
         return text
     }
 
-    static func days(_ count: Int) -> String { "\(count) \(plural(count, "день", "дня", "дней"))" }
-    static func workingDays(_ count: Int) -> String { "\(count) \(plural(count, "рабочего дня", "рабочих дней", "рабочих дней"))" }
-    static func measures(_ count: Int) -> String { "\(count) \(plural(count, "мероприятие", "мероприятия", "мероприятий"))" }
-    static func documents(_ count: Int) -> String { "\(count) \(plural(count, "документ", "документа", "документов"))" }
-
-    /// Russian plural forms: 1 день, 2 дня, 5 дней, 11 дней, 21 день.
-    static func plural(_ count: Int, _ one: String, _ few: String, _ many: String) -> String {
-        let tens = count % 100, units = count % 10
-        if (11...14).contains(tens) { return many }
-        if units == 1 { return one }
-        if (2...4).contains(units) { return few }
-        return many
-    }
+    static func days(_ count: Int) -> String { RussianPlural.count(count, "день", "дня", "дней") }
+    static func workingDays(_ count: Int) -> String { RussianPlural.count(count, "рабочего дня", "рабочих дней", "рабочих дней") }
+    static func measures(_ count: Int) -> String { RussianPlural.count(count, "мероприятие", "мероприятия", "мероприятий") }
+    static func documents(_ count: Int) -> String { RussianPlural.count(count, "документ", "документа", "документов") }
 }

@@ -19,7 +19,7 @@ enum Escalations {
             let owner = lines[0].owner
             let ownerLevel: OwnerLevel = owner.schoolID != nil ? .school : owner.municipalityID != nil ? .municipality : .region
             guard EscalationRules.applies(key.level, toOwner: ownerLevel) else { continue }
-            let days = settings.escalationDays[EscalationLevel.allCases.firstIndex(of: key.level)!]
+            let days = lines[0].dueDate.days(to: today)
             try store.appendAudit(actor, at: now, AuditRecord(
                 action: .itemEscalate, entityType: .item, entityID: key.roadmapID,
                 comment: "Эскалировано \(key.level.russianDative): \(MailRendering.measures(lines.count)) "
@@ -65,9 +65,8 @@ enum Escalations {
 enum WeeklyDigests {
     static func plan(_ store: any StoreWriting, region: Region, today: CalendarDate, _ settings: ReminderSettings,
                      calendar: RegionCalendar, at now: Date) throws -> Int {
-        let weekday = ((today.dayNumber % 7) + 7 + 3) % 7 + 1
         let readers = try store.coordinators(regionID: region.id).filter {
-            $0.recipient.digestWeekday == weekday && $0.recipient.wants(.weeklyDigest) && $0.grant.organisationID != nil
+            $0.recipient.digestWeekday == today.weekday && $0.recipient.wants(.weeklyDigest) && $0.grant.organisationID != nil
         }
         guard !readers.isEmpty else { return 0 }
         let week = try RegionWeek(store, regionID: region.id, today: today, settings, calendar: calendar)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// How mail is written and from whom: the operator's `--mail-from` and `--public-url`.
@@ -293,11 +292,7 @@ extension MEDKService {
 
     static let mailActor = AuditActor(userID: nil, login: "system:mail", role: nil)
 
-    static func newUnsubscribeToken() -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    static func newUnsubscribeToken() -> String { SessionToken.randomURLSafe() }
 
     /// The outbox by state, for the operator.
     public func outboxCounts() async throws -> [String: Int] {

@@ -66,18 +66,21 @@ extension MEDKService {
     }
 
     /// Turns one kind of message off for the holder of an unsubscribe link; audited as their own act.
-    public func unsubscribe(token: String, kind: MailKind) async throws {
+    /// Returns their name, for the confirmation.
+    @discardableResult
+    public func unsubscribe(token: String, kind: MailKind) async throws -> String {
         let now = now()
-        try await write { store in
+        return try await write { store in
             guard Self.plausibleToken(token), let id = try store.userID(unsubscribeToken: token), let user = try store.user(id: id),
                   let recipient = try store.recipient(userID: id)
             else { throw MEDKError.notFound("Ссылка для отписки") }
-            guard !recipient.disabled.contains(kind) else { return }
+            guard !recipient.disabled.contains(kind) else { return user.fullName }
             let disabled = recipient.disabled.union([kind])
             try store.saveMailPreferences(userID: id, disabled: disabled, token: token, digestWeekday: recipient.digestWeekday)
             try store.appendAudit(AuditActor(userID: id, login: user.login, role: nil), at: now, AuditRecord(
                 action: .mailPreferences, entityType: .user, entityID: id, comment: "Отписка по ссылке из письма",
                 details: ["disabled": disabled.sorted().map(\.rawValue).joined(separator: ",")]))
+            return user.fullName
         }
     }
 

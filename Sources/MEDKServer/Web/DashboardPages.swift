@@ -8,7 +8,11 @@ enum DashboardPages {
         var x: Int
         var width: Int
         var statusClass: String
-        var name: String = ""
+    }
+
+    struct LegendEntry: Sendable {
+        var name: String
+        var statusClass: String
     }
 
     struct MilestoneBar: Sendable {
@@ -44,7 +48,7 @@ enum DashboardPages {
         var territoryName: String
         var territoryOptions: [SelectOption]
         var statusNames: [String]
-        var legend: [Segment]
+        var legend: [LegendEntry]
         var bars: [MilestoneBar]
         var barsHeight: Int
         var columns: [Column]
@@ -77,7 +81,7 @@ enum DashboardPages {
                 campaignOptions: try await MonitoringPages.campaignOptions(request, selected: report.campaignCode),
                 territoryLabel: territory.label, territoryName: territory.name, territoryOptions: territory.options,
                 statusNames: statusOrder.map(\.russianName),
-                legend: statusOrder.map { Segment(x: 0, width: 0, statusClass: Presentation.statusClass($0), name: $0.russianName) },
+                legend: statusOrder.map { LegendEntry(name: $0.russianName, statusClass: Presentation.statusClass($0)) },
                 bars: milestoneBars(report.totals.milestones), barsHeight: 10 + 34 * report.totals.milestones.count,
                 columns: columns(dashboard.trend), trendAxisY: 190,
                 trendRows: dashboard.trend.reversed().map { Row(name: $0.date.russian, href: nil, figures: [String($0.overdue)]) },
@@ -89,7 +93,7 @@ enum DashboardPages {
                 behind: behind(report),
                 waitsTitle: report.level == .country ? "Регионы, где документы дольше всех ждут проверки" : "Кураторы, у которых документы ждут дольше всех",
                 waits: waits(report),
-                dueTotal: "\(dashboard.dueThisWeekTotal) \(plural(dashboard.dueThisWeekTotal))",
+                dueTotal: RussianPlural.count(dashboard.dueThisWeekTotal, "мероприятие", "мероприятия", "мероприятий"),
                 due: dashboard.dueThisWeek.prefix(10).map { line in
                     Row(name: line.name, href: line.schoolCode.map { "/schools/\($0)?campaign=\(report.campaignCode)" }, figures: [String(line.count)])
                 },
@@ -170,13 +174,5 @@ enum DashboardPages {
                 Row(name: load.fullName, href: "/monitoring/overdue?campaign=\(report.campaignCode)&curator=\(load.login)",
                     figures: [String(load.waiting), Presentation.hours(load.oldestWaitHours!)])
             }
-    }
-
-    static func plural(_ count: Int) -> String {
-        let tens = count % 100, units = count % 10
-        if (11...14).contains(tens) { return "мероприятий" }
-        if units == 1 { return "мероприятие" }
-        if (2...4).contains(units) { return "мероприятия" }
-        return "мероприятий"
     }
 }

@@ -63,8 +63,7 @@ enum MailPages {
         // form token, as does the page's button: the link's token is the credential.
         web.postWithLinkToken("/mail/unsubscribe") { request in
             let (token, kind) = try target(request)
-            let name = try await request.service.unsubscribeTarget(token: token)
-            try await request.service.unsubscribe(token: token, kind: kind)
+            let name = try await request.service.unsubscribe(token: token, kind: kind)
             return await request.page("mail_unsubscribe", title: "Отписка от писем", UnsubscribePage(
                 name: name, kindName: kind.russianName, action: "", done: true))
         }

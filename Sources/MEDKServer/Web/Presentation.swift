@@ -35,17 +35,11 @@ enum Presentation {
     static func size(_ bytes: Int64) -> String { ByteSize.russian(bytes) }
 
     /// «3 дня», «1 день», «11 дней»
-    static func days(_ count: Int) -> String {
-        let n = abs(count) % 100, last = n % 10
-        let word = (11...14).contains(n) ? "дней" : last == 1 ? "день" : (2...4).contains(last) ? "дня" : "дней"
-        return "\(count) \(word)"
-    }
+    static func days(_ count: Int) -> String { RussianPlural.count(count, "день", "дня", "дней") }
 
     static func hours(_ count: Int) -> String {
         if count >= 48 { return days(count / 24) }
-        let n = count % 100, last = n % 10
-        let word = (11...14).contains(n) ? "часов" : last == 1 ? "час" : (2...4).contains(last) ? "часа" : "часов"
-        return "\(count) \(word)"
+        return RussianPlural.count(count, "час", "часа", "часов")
     }
 
     /// How far a due date is from today, in words.
