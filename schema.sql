@@ -95,13 +95,20 @@ CREATE TABLE "items" (
     CHECK ((kind = 'measure_report') = (measure_id IS NOT NULL))
 );
 
+CREATE TABLE login_devices (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    last_signed_in_ms INTEGER NOT NULL
+);
+
 CREATE TABLE login_failures (
     id INTEGER PRIMARY KEY,
     login TEXT NOT NULL,
     address TEXT NOT NULL,
     at_ms INTEGER NOT NULL,
     settled INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1))
-);
+, device_id INTEGER);
 
 CREATE TABLE mail_outbox (
     id INTEGER PRIMARY KEY,
@@ -118,12 +125,11 @@ CREATE TABLE mail_outbox (
     finished_at TEXT,
     address TEXT,
     last_error TEXT
-);
+, unsubscribe_hash TEXT);
 
-CREATE TABLE mail_preferences (
+CREATE TABLE "mail_preferences" (
     user_id INTEGER PRIMARY KEY REFERENCES users(id),
     disabled_kinds TEXT NOT NULL DEFAULT '',
-    unsubscribe_token TEXT NOT NULL UNIQUE,
     digest_weekday INTEGER NOT NULL DEFAULT 1 CHECK (digest_weekday BETWEEN 1 AND 7)
 );
 
@@ -348,13 +354,19 @@ CREATE UNIQUE INDEX items_single_per_region ON items(campaign_id, region_id, kin
 CREATE UNIQUE INDEX items_single_per_school ON items(campaign_id, school_id, kind)
     WHERE school_id IS NOT NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
 
+CREATE INDEX login_devices_user ON login_devices(user_id, last_signed_in_ms);
+
 CREATE INDEX login_failures_address ON login_failures(address, at_ms);
 
 CREATE INDEX login_failures_at ON login_failures(at_ms);
 
+CREATE INDEX login_failures_device ON login_failures(device_id, at_ms) WHERE device_id IS NOT NULL;
+
 CREATE INDEX login_failures_login ON login_failures(login, address, at_ms);
 
 CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE state = 'pending';
+
+CREATE UNIQUE INDEX mail_outbox_unsubscribe ON mail_outbox(unsubscribe_hash) WHERE unsubscribe_hash IS NOT NULL;
 
 CREATE INDEX mail_outbox_user ON mail_outbox(user_id);
 

@@ -10,10 +10,13 @@ import MEDKCore
 public struct LoginRequest: Codable, Sendable, Hashable {
     public var login: String
     public var password: String
+    /// The `deviceToken` of this client's previous sign-in to the account, if it kept one.
+    public var deviceToken: String?
 
-    public init(login: String, password: String) {
+    public init(login: String, password: String, deviceToken: String? = nil) {
         self.login = login
         self.password = password
+        self.deviceToken = deviceToken
     }
 }
 

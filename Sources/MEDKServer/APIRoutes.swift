@@ -19,7 +19,8 @@ enum APIRoutes {
     private static func registerSession(_ table: RouteTable, _ service: MEDKService) {
         table.on(.post, "\(prefix)/auth/login") { request, context -> LoginResult in
             let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
-            return try await service.login(body.login, password: body.password, client: context.client)
+            return try await service.login(body.login, password: body.password, client: context.client,
+                                           deviceTokens: body.deviceToken.map { [$0] } ?? [])
         }
         table.on(.post, "\(prefix)/auth/logout") { _, context -> EmptyResponse in
             _ = try context.requireActor()

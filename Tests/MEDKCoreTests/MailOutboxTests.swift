@@ -200,7 +200,7 @@ struct MailOutboxTests {
         let world = try await Self.world()
         _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "Нет подписи")
         let id = try await world.service.read { store in try store.dueOutbox(at: .distantFuture, limit: 1).first!.id }
-        #expect(try await world.service.write { store in try store.claimMail(id: id) })
+        #expect(try await world.service.write { store in try store.claimMail(id: id, address: "a@school.example", unsubscribeHash: "h") })
         #expect(try await world.service.settleInterruptedMail() == 1)
         let transport = RecordingTransport()
         #expect(try await world.service.deliverMail(transport, Self.configuration).touched == 0)
@@ -248,25 +248,78 @@ struct MailOutboxTests {
         #expect(try await world.service.deliverMail(transport, Self.configuration).sent == 2)
     }
 
+    /// The token of the unsubscribe link in a delivered message's text.
+    static func unsubscribeToken(_ text: String) throws -> String {
+        let link = try #require(text.split(separator: "\n").first { $0.hasPrefix("Отписаться") })
+        let query = try #require(URLComponents(string: String(link.split(separator: " ").last!))?.queryItems)
+        #expect(query.map(\.name) == ["token"], "the link names no kind: the kind is the message's, kept with its token")
+        return try #require(query.first { $0.name == "token" }?.value)
+    }
+
     @Test("the unsubscribe link turns off that kind of message without a login; what is queued for it is not sent")
     func unsubscribe() async throws {
         let world = try await Self.world()
         _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "1")
         let transport = RecordingTransport()
         _ = try await world.service.deliverMail(transport, Self.configuration)
-        let text = try #require(transport.texts.first)
-        let link = try #require(text.split(separator: "\n").first { $0.hasPrefix("Отписаться") })
-        let query = try #require(URLComponents(string: String(link.split(separator: " ").last!))?.queryItems)
-        let token = try #require(query.first { $0.name == "token" }?.value)
-        #expect(query.first { $0.name == "kind" }?.value == "item_returned")
-        #expect(try await world.service.unsubscribeTarget(token: token) == "Команда А")
-        try await world.service.unsubscribe(token: token, kind: .itemReturned)
-        await #expect(throws: MEDKError.self) { try await world.service.unsubscribe(token: String(token.dropLast()) + "x", kind: .itemReturned) }
+        let token = try Self.unsubscribeToken(try #require(transport.texts.first))
+        #expect(try await world.service.unsubscribeTarget(token: token) == UnsubscribeTarget(name: "Команда А", kind: .itemReturned))
+        try await world.service.unsubscribe(token: token)
+        await #expect(throws: MEDKError.self) { try await world.service.unsubscribe(token: String(token.dropLast()) + "x") }
 
         _ = try await world.act(.return, on: try await world.submittedDocument(.midtermProgramme, school: "A"), by: "curator1", comment: "2")
         #expect(try await world.service.deliverMail(transport, Self.configuration).touched == 0)
         #expect(try await world.service.mailPreferences(for: try await world.actor("school-A")).enabled == Set(MailKind.allCases).subtracting([.itemReturned]))
         #expect(try await world.auditTrail().contains { $0.action == .mailPreferences && $0.comment == "Отписка по ссылке из письма" })
+    }
+
+    @Test("an unsubscribe link turns off only the kind of message it came in")
+    func unsubscribeOnlyItsKind() async throws {
+        let world = try await Self.world()
+        _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "1")
+        let transport = RecordingTransport()
+        _ = try await world.service.deliverMail(transport, Self.configuration)
+        let token = try Self.unsubscribeToken(try #require(transport.texts.first))
+        let target = try await world.service.unsubscribe(token: token)
+        #expect(target.kind == .itemReturned)
+        #expect(try await world.service.mailPreferences(for: try await world.actor("school-A")).enabled
+            == Set(MailKind.allCases).subtracting([.itemReturned]))
+    }
+
+    @Test("an unsubscribe link dies when the address it went to changes, and after a year")
+    func unsubscribeExpires() async throws {
+        let world = try await Self.world()
+        let transport = RecordingTransport()
+        _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "1")
+        _ = try await world.service.deliverMail(transport, Self.configuration)
+        _ = try await world.act(.return, on: try await world.submittedDocument(.midtermProgramme, school: "A"), by: "curator1", comment: "2")
+        _ = try await world.service.deliverMail(transport, Self.configuration)
+        let tokens = try transport.texts.map(Self.unsubscribeToken)
+        #expect(tokens.count == 2 && tokens[0] != tokens[1], "each message has a link of its own")
+        // The school changes its address: links sent to the old one no longer work.
+        let school = try await world.actor("school-A")
+        let kept = try await world.service.mailPreferences(for: school)
+        _ = try await world.service.setMailPreferences(email: "new@school.example", enabled: kept.enabled, by: school)
+        await #expect(throws: MEDKError.self) { try await world.service.unsubscribeTarget(token: tokens[0]) }
+        // Back to the address it went to: the link works again, until it is a year old.
+        _ = try await world.service.setMailPreferences(email: kept.email, enabled: kept.enabled, by: school)
+        #expect(try await world.service.unsubscribeTarget(token: tokens[1]).kind == .itemReturned)
+        world.clock.advance(by: 366 * 86_400)
+        let expired = await #expect(throws: MEDKError.self) { try await world.service.unsubscribe(token: tokens[1]) }
+        #expect(expired?.kind == .notFound)
+    }
+
+    @Test("unsubscribe tokens are kept only as hashes")
+    func unsubscribeTokensHashed() async throws {
+        let world = try await Self.world()
+        _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "1")
+        let transport = RecordingTransport()
+        _ = try await world.service.deliverMail(transport, Self.configuration)
+        let token = try Self.unsubscribeToken(try #require(transport.texts.first))
+        let database = try Data(contentsOf: URL(fileURLWithPath: world.service.databasePath))
+            + ((try? Data(contentsOf: URL(fileURLWithPath: world.service.databasePath + "-wal"))) ?? Data())
+        #expect(database.range(of: Data(token.utf8)) == nil)
+        #expect(database.range(of: Data(SessionToken.digest(token).utf8)) != nil)
     }
 
     @Test("a curator hears of documents waiting longer than the region's review time, once; the region's setting is audited")

@@ -143,6 +143,120 @@ struct TableFileReaderTests {
         #expect(Self.refusal(data)?.code == "xml_dtd_refused")
     }
 
+    static let workbook = Data("""
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+          xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Лист1" sheetId="1" r:id="rId1"/></sheets></workbook>
+        """.utf8)
+    static let relationships = Data("""
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+        <Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>
+        """.utf8)
+
+    /// A workbook of one sheet with `sheet` as its XML (and shared strings, when given).
+    static func workbook(sheet: Data, sharedStrings: Data? = nil) throws -> Data {
+        try zip([(path: "xl/workbook.xml", bytes: workbook), (path: "xl/_rels/workbook.xml.rels", bytes: relationships),
+                 (path: "xl/worksheets/sheet1.xml", bytes: sheet)] + (sharedStrings.map { [(path: "xl/sharedStrings.xml", bytes: $0)] } ?? []))
+    }
+
+    static func sheet(_ rows: String) -> Data {
+        Data("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\(rows)</sheetData></worksheet>".utf8)
+    }
+
+    @Test("a sheet of empty cells past the element budget is refused while it is unpacked, inside every zip limit")
+    func tooManyElements() throws {
+        var limits = TableImportLimits()
+        limits.maximumXMLElements = 5_000
+        // Cell references that differ keep the part from packing past the ratio limit, as an attacker's would.
+        let cells = (0..<20_000).map { "<c r=\"A\($0 + 1)\"/>" }.joined()
+        let data = try Self.workbook(sheet: Self.sheet("<row r=\"1\">\(cells)</row>"))
+        #expect(Self.refusal(data, limits: limits)?.code == "xml_too_many_elements")
+        // The same sheet inside the budget is read (and has nothing in it).
+        limits.maximumXMLElements = 50_000
+        #expect(try TableFileReader.tables(data, fileName: "карта.xlsx", limits: limits).1.first?.rows.isEmpty == true)
+    }
+
+    @Test("text or a tag running on past the limit without a «<» is refused before parsing")
+    func endlessRun() throws {
+        var limits = TableImportLimits()
+        limits.maximumXMLRun = 4 << 10
+        let long = String(repeating: "я", count: 3 << 10)
+        let data = try Self.workbook(sheet: Self.sheet("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>\(long)</t></is></c></row>"))
+        #expect(Self.refusal(data, limits: limits)?.code == "xml_run_too_long")
+        limits.maximumXMLRun = 8 << 10
+        #expect(try TableFileReader.tables(data, fileName: "карта.xlsx", limits: limits).1.first?.rows.first?.cells == [long])
+    }
+
+    @Test("text kept from a file is counted: past the budget the file is refused")
+    func keptText() throws {
+        var limits = TableImportLimits()
+        limits.maximumKeptTextBytes = 64 << 10
+        let strings = (0..<2_000).map { "<si><t>Мероприятие номер \($0)</t></si>" }.joined()
+        let data = try Self.workbook(sheet: Self.sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"),
+                                     sharedStrings: Data("<sst>\(strings)</sst>".utf8))
+        #expect(Self.refusal(data, limits: limits)?.code == "import_text_too_large")
+    }
+
+    @Test("a part in UTF-16, or declaring an encoding other than UTF-8, is refused: no DTD can hide in another encoding")
+    func otherEncodings() throws {
+        let laughs = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">]><workbook><sheets/></workbook>"
+        var utf16 = Data([0xFF, 0xFE])
+        for unit in laughs.utf16 { utf16.append(contentsOf: [UInt8(unit & 0xFF), UInt8(unit >> 8)]) }
+        #expect(Self.refusal(try Self.zip([(path: "xl/workbook.xml", bytes: utf16)]))?.code == "xml_encoding_refused")
+        var withoutMark = Data()
+        for unit in laughs.utf16 { withoutMark.append(contentsOf: [UInt8(unit >> 8), UInt8(unit & 0xFF)]) }
+        #expect(Self.refusal(try Self.zip([(path: "xl/workbook.xml", bytes: withoutMark)]))?.code == "xml_encoding_refused")
+        let utf7 = Data("<?xml version=\"1.0\" encoding=\"UTF-7\"?>+ADw-!DOCTYPE x+AD4-<workbook/>".utf8)
+        #expect(Self.refusal(try Self.zip([(path: "xl/workbook.xml", bytes: utf7)]))?.code == "xml_encoding_refused")
+        let ebcdic = Data([0x4C, 0x6F, 0xA7, 0x94, 0x93, 0x40])
+        #expect(Self.refusal(try Self.zip([(path: "xl/workbook.xml", bytes: ebcdic)]))?.code == "xml_encoding_refused")
+    }
+
+    @Test("a DTD after a long comment, across the chunks the part is unpacked in, is refused")
+    func dtdAfterLongProlog() throws {
+        let comment = "<!--" + String(repeating: "пролог ", count: 8_000) + "-->"
+        let part = Data("<?xml version=\"1.0\"?>\(comment)<!DOCTYPE w [<!ENTITY a \"b\">]><workbook><sheets/></workbook>".utf8)
+        #expect(Self.refusal(try Self.zip([(path: "xl/workbook.xml", bytes: part)]))?.code == "xml_dtd_refused")
+    }
+
+    @Test("shared strings read their rich runs but not their phonetic hints; inline strings and numbers read as written")
+    func sheetCells() throws {
+        let strings = Data("""
+            <sst><si><t>Семинар</t></si><si><r><t>Анализ </t></r><r><rPr><b/></rPr><t>результатов</t></r><rPh><t>ヨミ</t></rPh></si></sst>
+            """.utf8)
+        let data = try Self.workbook(sheet: Self.sheet("""
+            <row r="2"><c r="B2" t="s"><v>1</v></c><c r="C2" t="inlineStr"><is><t>до 30 </t><r><t>апреля</t></r></is></c>\
+            <c r="D2"><v>85</v></c><c r="E2" t="b"><v>1</v></c></row><row r="3"><c r="B3" t="s"><v>0</v></c></row>
+            """), sharedStrings: strings)
+        let table = try #require(try TableFileReader.tables(data, fileName: "карта.xlsx").1.first)
+        #expect(table.rows.map(\.line) == [2, 3])
+        #expect(table.rows[0].cells == ["", "Анализ результатов", "до 30 апреля", "85", "ИСТИНА"])
+        #expect(table.rows[1].cells == ["", "Семинар", "", "", ""])
+    }
+
+    @Test("a Word table's cells leave out deleted text and a table nested in a cell; a cell merged down repeats the one above")
+    func wordCells() throws {
+        let body = """
+            <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+            <w:p><w:r><w:t>Приказ</w:t></w:r></w:p>
+            <w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>
+            <w:tr><w:tc><w:p><w:r><w:t>Задача</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Мероприятие</w:t></w:r></w:p></w:tc></w:tr>
+            <w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>Выявить</w:t></w:r></w:p></w:tc>
+              <w:tc><w:p><w:r><w:t>Семинар</w:t></w:r><w:del><w:r><w:delText>удалено</w:delText></w:r></w:del></w:p>
+              <w:p><w:r><w:t>для</w:t></w:r><w:r><w:tab/><w:t>школ</w:t></w:r></w:p>
+              <w:tbl><w:tr><w:tc><w:p><w:r><w:t>вложенная</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr>
+            <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>Совещание</w:t></w:r></w:p></w:tc></w:tr>
+            <w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>Раздел 2</w:t></w:r></w:p></w:tc></w:tr>
+            </w:tbl></w:body></w:document>
+            """
+        let data = try Self.zip([(path: "word/document.xml", bytes: Data(body.utf8))])
+        let tables = try TableFileReader.tables(data, fileName: "приказ.docx").1
+        #expect(tables.map(\.name) == ["таблица 1"])
+        let rows = try #require(tables.first?.rows)
+        #expect(rows.map(\.cells) == [["Задача", "Мероприятие"], ["Выявить", "Семинар для школ"], ["Выявить", "Совещание"], ["Раздел 2", ""]])
+        #expect(rows.map(\.spansWidth) == [false, false, false, true])
+    }
+
     @Test("a broken zip is refused as unreadable, not as a crash")
     func brokenZip() throws {
         var data = try Self.zip([(path: "xl/workbook.xml", bytes: Data("<workbook/>".utf8))])

@@ -107,7 +107,8 @@ struct APIDocumentTypesTests {
 
     @Test("every request body the server reads is the one the document describes")
     func requestBodies() throws {
-        try Self.check("LoginRequest", complete: LoginRequest(login: "a", password: "b"), minimal: LoginRequest(login: "a", password: "b"))
+        try Self.check("LoginRequest", complete: LoginRequest(login: "a", password: "b", deviceToken: "medkd_x"),
+                       minimal: LoginRequest(login: "a", password: "b"))
         try Self.check("CommentRequest", complete: CommentRequest(text: "Уточните"), minimal: CommentRequest(text: "Уточните"))
         try Self.check("TransitionRequest",
                        complete: TransitionRequest(action: .return, expectedState: .submitted, expectedRevision: 2, comment: "Нет подписи"),

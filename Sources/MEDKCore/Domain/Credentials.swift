@@ -73,6 +73,19 @@ public enum SessionToken {
         "medk_" + randomURLSafe()
     }
 
+    /// A device token (`LoginResult.deviceToken`): what a device shows to be judged as one that
+    /// signed in before. Kept hashed, like sessions.
+    public static func generateDevice() -> String {
+        "medkd_" + randomURLSafe()
+    }
+
+    /// What a device token looks like; anything else is not looked up.
+    static func isPlausibleDeviceToken(_ token: String) -> Bool {
+        token.utf8.count == 49 && token.hasPrefix("medkd_") && token.utf8.dropFirst(6).allSatisfy {
+            $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0)
+        }
+    }
+
     /// 32 random bytes as unpadded URL-safe base64: 43 characters of [A-Za-z0-9_-].
     public static func randomURLSafe() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -182,4 +182,22 @@ public struct LoginResult: Codable, Sendable {
     public var token: String
     public var expiresAt: Date
     public var user: UserInfo
+    /// The token this device shows when it signs in again (a browser keeps it in a cookie): its
+    /// attempts are then judged by its own failures, not by others' on the account or the address.
+    public var deviceToken: String?
+    /// The token the device showed and `deviceToken` replaces (the server forgot it): not sent,
+    /// for the browser's cookie to drop.
+    public var replacedDeviceToken: String?
+
+    enum CodingKeys: String, CodingKey {
+        case token, expiresAt, user, deviceToken
+    }
+
+    public init(token: String, expiresAt: Date, user: UserInfo, deviceToken: String? = nil, replacedDeviceToken: String? = nil) {
+        self.token = token
+        self.expiresAt = expiresAt
+        self.user = user
+        self.deviceToken = deviceToken
+        self.replacedDeviceToken = replacedDeviceToken
+    }
 }

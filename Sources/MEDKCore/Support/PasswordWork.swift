@@ -1,43 +1,34 @@
 import Dispatch
 import Foundation
 
-/// Password hashing off the threads that serve requests. scrypt takes tens of milliseconds and
-/// 32 MB per check; run on the request's task, forty logins at once stalled `/health` for
-/// seconds. Here it runs on threads of its own, at most `width` at a time (a core is left for
-/// everything else), and at most `queueLimit` more wait: past that a login is refused at once
-/// as «busy» instead of queueing without bound.
+/// Password hashing off the threads that serve requests (`BlockingWork`). scrypt takes tens of
+/// milliseconds and 32 MB per check; run on the request's task, forty logins at once stalled
+/// `/health` for seconds. Past 64 waiting, a login is refused at once as «busy».
 public final class PasswordWork: Sendable {
     public let hasher: PasswordHasher
-    private let gate: WorkGate
-    private let queue = DispatchQueue(label: "medk.password-hashing", qos: .userInitiated, attributes: .concurrent)
+    private let work: BlockingWork
 
     public init(hasher: PasswordHasher, width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1),
                 queueLimit: Int = 64) {
         self.hasher = hasher
-        gate = WorkGate(width: width, queueLimit: queueLimit, refusal: MEDKError(
+        work = BlockingWork(label: "medk.password-hashing", width: width, queueLimit: queueLimit, refusal: MEDKError(
             .unavailable, code: "busy", message: "Сервер сейчас занят проверкой входов. Повторите через минуту.", retryAfter: 60))
     }
 
     public func hash(_ password: String) async throws -> String {
-        try await run { hasher in try hasher.hash(password) }
+        let hasher = hasher
+        return try await work.run { try hasher.hash(password) }
     }
 
     public func verify(_ password: String, against stored: String) async throws -> Bool {
-        try await run { hasher in try hasher.verify(password, against: stored) }
+        let hasher = hasher
+        return try await work.run { try hasher.verify(password, against: stored) }
     }
 
     /// Spends what a check costs, for logins that have no account: the answer takes as long.
     public func burn(_ password: String) async throws {
-        _ = try await run { hasher in try hasher.hash(password) }
-    }
-
-    private func run<T: Sendable>(_ work: @escaping @Sendable (PasswordHasher) throws -> T) async throws -> T {
-        let hasher = hasher, queue = queue
-        return try await gate.holding {
-            try await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
-                queue.async { continuation.resume(returning: Result { try work(hasher) }) }
-            }.get()
-        }
+        let hasher = hasher
+        _ = try await work.run { try hasher.hash(password) }
     }
 }
 

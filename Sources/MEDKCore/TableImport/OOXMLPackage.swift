@@ -1,5 +1,4 @@
 import Foundation
-import SWXMLHash
 import ZIPFoundation
 
 /// The parts of a DOCX or XLSX — a zip of XML files — read with every limit checked before
@@ -10,11 +9,13 @@ struct OOXMLPackage {
     private let archive: Archive
     private let format: TableFileFormat
     private let limits: TableImportLimits
+    private let temporaryDirectory: URL
     private var unpacked = 0
 
-    init(_ data: Data, format: TableFileFormat, limits: TableImportLimits) throws(MEDKError) {
+    init(_ data: Data, format: TableFileFormat, limits: TableImportLimits, temporaryDirectory: URL) throws(MEDKError) {
         self.format = format
         self.limits = limits
+        self.temporaryDirectory = temporaryDirectory
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {
@@ -59,64 +60,43 @@ struct OOXMLPackage {
         return !path.split(separator: "/", omittingEmptySubsequences: false).contains("..")
     }
 
-    /// The part's bytes, or nil when the package has no such part.
-    mutating func part(_ path: String) throws(MEDKError) -> Data? {
-        guard let entry = archive[path] else { return nil }
-        var bytes = Data()
+    /// Streams the part through `handler`, or returns false when the package has no such part.
+    ///
+    /// The part is unpacked to a private temporary file as its bytes are screened (`XMLPartScreen`:
+    /// UTF-8, no DTD, a bounded number of elements, no endless run), so a hostile part is refused
+    /// while it is being unpacked, and memory holds one chunk of it at a time. The parser then reads
+    /// the file in chunks (`XMLEvents`). What was unpacked counts against the package's budget.
+    mutating func read(_ path: String, into handler: any XMLEventHandler) throws(MEDKError) -> Bool {
+        guard let entry = archive[path] else { return false }
+        let file = temporaryDirectory.appendingPathComponent("medk-part-\(UUID().uuidString).xml")
+        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: PrivateFiles.fileMode]),
+              let output = try? FileHandle(forWritingTo: file) else {
+            throw MEDKError(.internalFailure, code: "import_failed", message: "Не удалось прочитать файл: нет места для временных данных.")
+        }
+        defer { try? FileManager.default.removeItem(at: file) }
+        var screen = XMLPartScreen(part: path, limits: limits)
+        var written = 0
         let budget = limits.maximumUnpackedBytes - unpacked
         do {
+            defer { try? output.close() }
             _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                guard bytes.count + chunk.count <= budget else { throw Unpacking.overBudget }
-                bytes.append(chunk)
+                guard written + chunk.count <= budget else { throw Unpacking.overBudget }
+                written += chunk.count
+                try chunk.withUnsafeBytes { bytes in try screen.screen(bytes) }
+                try output.write(contentsOf: chunk)
             }
+            try screen.finish()
         } catch Unpacking.overBudget {
             throw Self.bomb(limits)
+        } catch let refusal as MEDKError {
+            throw refusal
         } catch {
             throw Self.broken(format)
         }
-        unpacked += bytes.count
-        return bytes
+        unpacked += written
+        try XMLEvents.parse(file, part: path, into: handler, limits: limits, format: format)
+        return true
     }
 
     private enum Unpacking: Error { case overBudget }
-
-    /// A part parsed as XML; OOXML parts never declare a DTD, so one that does is refused before
-    /// parsing (no entity expansion, no external entities).
-    mutating func xml(_ path: String) throws(MEDKError) -> SWXMLHash.XMLElement? {
-        guard let data = try part(path) else { return nil }
-        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
-            throw MEDKError.rejected("xml_dtd_refused", "Часть «\(path)» объявляет DTD: в файлах Word и Excel такого не бывает, файл не импортируется.")
-        }
-        let parsed = XMLHash.config { options in options.detectParsingErrors = true }.parse(data)
-        if case .parsingError = parsed { throw Self.broken(format) }
-        guard let root = parsed.children.first?.element else { throw Self.broken(format) }
-        return root
-    }
-}
-
-/// SpreadsheetML and WordprocessingML by local names: writers choose their own prefixes («x:row»).
-extension SWXMLHash.XMLElement {
-    var localName: Substring {
-        name.lastIndex(of: ":").map { name[name.index(after: $0)...] } ?? Substring(name)
-    }
-
-    func elements(_ local: String) -> [SWXMLHash.XMLElement] {
-        children.compactMap { ($0 as? SWXMLHash.XMLElement).flatMap { $0.localName == local ? $0 : nil } }
-    }
-
-    func element(_ local: String) -> SWXMLHash.XMLElement? {
-        for child in children {
-            if let element = child as? SWXMLHash.XMLElement, element.localName == local { return element }
-        }
-        return nil
-    }
-
-    /// An attribute by its local name («r:id» as «id», «w:val» as «val»).
-    func value(_ local: String) -> String? {
-        for (key, attribute) in allAttributes {
-            let name = key.lastIndex(of: ":").map { key[key.index(after: $0)...] } ?? Substring(key)
-            if name == local { return attribute.text }
-        }
-        return nil
-    }
 }

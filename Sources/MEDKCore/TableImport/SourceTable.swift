@@ -71,6 +71,13 @@ public struct TableImportLimits: Sendable, Hashable {
     /// Rows and columns of one table.
     public var maximumRows: Int = 20_000
     public var maximumColumns: Int = 100
+    /// Elements of one XML part: a full sheet of 20,000 rows by 25 columns is about two million.
+    public var maximumXMLElements: Int = 2_000_000
+    /// Bytes between two `<` of an XML part: one tag, or one stretch of text (a cell holds at most
+    /// 32,767 characters, under 100 KB).
+    public var maximumXMLRun: Int = 256 << 10
+    /// Text kept in memory from one file: its shared strings and the cells of its tables.
+    public var maximumKeptTextBytes: Int = 32 << 20
 
     public init() {}
 }

@@ -4,16 +4,18 @@ import Foundation
 /// name says) or CSV as Russian Excel saves it — `;`-separated, UTF-8 with or without a BOM, or
 /// Windows-1251.
 public enum TableFileReader {
-    public static func tables(_ data: Data, fileName: String,
-                              limits: TableImportLimits = TableImportLimits()) throws(MEDKError) -> (TableFileFormat, [SourceTable]) {
+    /// - Parameter temporaryDirectory: where the parts of a DOCX or XLSX are unpacked while they are
+    ///   read (private files, removed as soon as each part is read).
+    public static func tables(_ data: Data, fileName: String, limits: TableImportLimits = TableImportLimits(),
+                              temporaryDirectory: URL = FileManager.default.temporaryDirectory) throws(MEDKError) -> (TableFileFormat, [SourceTable]) {
         guard data.count <= limits.maximumFileBytes else {
             throw MEDKError.rejected("file_too_large", "Файл больше \(limits.maximumFileBytes >> 20) МБ: таблицу такого размера не импортировать.")
         }
         guard !data.isEmpty else { throw MEDKError.rejected("empty_file", "Файл пуст.") }
         let format = try format(of: data, fileName: fileName)
         switch format {
-        case .docx: return (format, try DOCXTableReader.tables(data, limits: limits))
-        case .xlsx: return (format, try XLSXTableReader.tables(data, limits: limits))
+        case .docx: return (format, try DOCXTableReader.tables(data, limits: limits, temporaryDirectory: temporaryDirectory))
+        case .xlsx: return (format, try XLSXTableReader.tables(data, limits: limits, temporaryDirectory: temporaryDirectory))
         case .csv: return (format, [try csvTable(data, name: fileName, limits: limits)])
         }
     }

@@ -325,6 +325,17 @@ enum Lookup {
 }
 
 enum Validation {
+    /// An e-mail address as people type it (spaces around it dropped, empty as none), or a refusal:
+    /// one rule (`MailAddress.isValid`) for the API, the pages and imports, so that nothing with a
+    /// line break or a second header can reach a message.
+    static func email(_ text: String?) throws(MEDKError) -> String? {
+        guard let trimmed = text?.trimmingCharacters(in: .whitespaces), !trimmed.isEmpty else { return nil }
+        guard MailAddress.isValid(trimmed) else {
+            throw MEDKError.rejected("invalid_email", "«\(trimmed.prefix(80))» не похоже на адрес электронной почты.")
+        }
+        return trimmed
+    }
+
     static func login(_ login: String) throws {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-@"))
         guard (2...64).contains(login.count), login.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {

@@ -13,7 +13,13 @@ extension MEDKService {
     /// before the slow password check, and settled in a second write after it. The single writer
     /// admits concurrent attempts one by one, so forty guesses sent at once are counted one by
     /// one and most are refused unchecked: none of them sees a count read before the others failed.
-    public func login(_ login: String, password: String, client: ClientAddress = .local) async throws -> LoginResult {
+    ///
+    /// - Parameter deviceTokens: the tokens this client was given when it signed in before (a
+    ///   browser's device cookie, the CLI's saved token). One of them given for this account makes
+    ///   the attempt a known device's, judged by that device's failures alone. A successful sign-in
+    ///   returns a new token for the device (`LoginResult.deviceToken`) in place of the one it showed.
+    public func login(_ login: String, password: String, client: ClientAddress = .local,
+                      deviceTokens: [String] = []) async throws -> LoginResult {
         let name = login.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= Self.longestLoginTried, password.utf8.count <= PasswordHasher.maximumLength else {
             throw MEDKError.badCredentials
@@ -22,22 +28,24 @@ extension MEDKService {
         let address = client.description
         let throttle = loginThrottle
         let started = now()
+        let shownTokens = Array(deviceTokens.filter(SessionToken.isPlausibleDeviceToken).prefix(KnownDevice.perAccount))
+        let shown = shownTokens.map(SessionToken.digest)
         // Refusals are decided on a read first: a flood of throttled guesses never reaches the writer.
         let early = try await read { store in
-            throttle.admit(try store.recentLoginFailures(login: key, address: address, throttle: throttle, at: started), at: started)
+            try Self.admission(store, key: key, address: address, shownDevices: shown, throttle: throttle, at: started).refusal
         }
         if let refusal = early { throw try await refuse(name, address: address, refusal, at: started) }
-        let admission: (attempt: Int64, user: UserAccount?)? = try await write { store in
-            if throttle.admit(try store.recentLoginFailures(login: key, address: address, throttle: throttle, at: started), at: started) != nil {
-                return nil
-            }
+        let admission: (attempt: Int64, user: UserAccount?, device: Int64?, shown: Int?)? = try await write { store in
+            let judged = try Self.admission(store, key: key, address: address, shownDevices: shown, throttle: throttle, at: started)
+            if judged.refusal != nil { return nil }
             try store.forgetLoginFailures(before: started.addingTimeInterval(-throttle.memory))
-            return (try store.insertLoginFailure(login: key, address: address, at: started), try store.user(login: name))
+            return (try store.insertLoginFailure(login: key, address: address, deviceID: judged.device, at: started),
+                    try store.user(login: name), judged.device, judged.shown)
         }
         guard let admission else {
             // Another attempt took the last allowance between the read and the write.
             let refusal = try await read { store in
-                throttle.admit(try store.recentLoginFailures(login: key, address: address, throttle: throttle, at: started), at: started)
+                try Self.admission(store, key: key, address: address, shownDevices: shown, throttle: throttle, at: started).refusal
             }
             throw try await refuse(name, address: address, refusal ?? (1, .pair), at: started)
         }
@@ -57,26 +65,52 @@ extension MEDKService {
         }
         let now = now()
         let token = SessionToken.generate()
+        let deviceToken = SessionToken.generateDevice()
         let lifetime = sessionLifetime
         let user = admission.user
         let outcome: UserInfo? = try await write { store in
             guard verified, let user else {
                 try store.settleLoginFailure(id: admission.attempt)
+                var details = ["client": address]
+                if admission.device != nil { details["device"] = "known" }
                 try store.appendAudit(Self.attemptActor(user), at: now, AuditRecord(
-                    action: .loginFailed, entityType: .user, entityID: user?.id, details: ["client": address]))
+                    action: .loginFailed, entityType: .user, entityID: user?.id, details: details))
                 return nil
             }
-            // The owner proved the password from this address: its failures here are forgotten,
-            // not the failures others made on the account elsewhere.
+            // The owner proved the password from this address (or on this device): the failures
+            // counted there are forgotten, not the failures others made on the account elsewhere.
+            if let device = admission.device {
+                try store.forgetDeviceFailures(deviceID: device)
+            }
             try store.forgetLoginFailures(login: key, address: address)
+            try store.forgetLoginFailure(id: admission.attempt)
+            try store.rememberDevice(tokenHash: SessionToken.digest(deviceToken), userID: user.id, replacing: admission.device, at: now)
             try store.insertSession(tokenHash: SessionToken.digest(token), userID: user.id, createdAt: now,
                                     expiresAt: now.addingTimeInterval(lifetime))
-            try store.appendAudit(AuditActor(userID: user.id, login: user.login, role: nil), at: now,
-                                  AuditRecord(action: .login, entityType: .user, entityID: user.id, details: ["client": address]))
+            try store.appendAudit(AuditActor(userID: user.id, login: user.login, role: nil), at: now, AuditRecord(
+                action: .login, entityType: .user, entityID: user.id,
+                details: ["client": address, "device": admission.device == nil ? "new" : "known"]))
             return try store.userInfo(user)
         }
         guard let info = outcome else { throw MEDKError.badCredentials }
-        return LoginResult(token: token, expiresAt: now.addingTimeInterval(lifetime), user: info)
+        return LoginResult(token: token, expiresAt: now.addingTimeInterval(lifetime), user: info, deviceToken: deviceToken,
+                           replacedDeviceToken: admission.shown.map { shownTokens[$0] })
+    }
+
+    /// Whether an attempt may be checked now: as the known device it showed a token of, if it did
+    /// for this account (and signed in on it within `KnownDevice.trustedFor`), else as an unknown device.
+    private static func admission(_ store: any StoreReading, key: String, address: String, shownDevices: [String],
+                                  throttle: LoginThrottle, at moment: Date)
+        throws -> (device: Int64?, shown: Int?, refusal: (retryAfter: TimeInterval, reason: LoginThrottle.Refusal)?) {
+        for (index, hash) in shownDevices.enumerated() {
+            guard let device = try store.knownDevice(tokenHash: hash),
+                  moment.timeIntervalSince(device.lastSignedIn) < KnownDevice.trustedFor,
+                  let owner = try store.user(id: device.userID), owner.login.lowercased() == key else { continue }
+            let failures = try store.recentDeviceFailures(deviceID: device.id, window: throttle.deviceWindow, at: moment)
+            return (device.id, index, throttle.admit(device: failures, at: moment))
+        }
+        let failures = try store.recentLoginFailures(login: key, address: address, throttle: throttle, at: moment)
+        return (nil, nil, throttle.admit(failures, at: moment))
     }
 
     /// Who an attempt is recorded as: the account, or «?» for a login that is none (what people type

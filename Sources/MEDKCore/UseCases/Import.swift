@@ -173,8 +173,7 @@ private struct Importer {
                 throw MEDKError.rejected("unknown_role", "неизвестная роль «\(roleText)»; допустимы: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             let grant = try Lookup.grant(store, role: role, scopeCode: row.optional("scope_code"))
-            let email = row.optional("email")
-            if let email, !email.contains("@") { throw MEDKError.rejected("invalid_email", "адрес «\(email)» не похож на e-mail.") }
+            let email = try Validation.email(row.optional("email"))
             let outcome = try OrganisationWrites.upsertUser(store, actor, at: at, login: login, fullName: try row.required("full_name"),
                                                             email: email, grant: grant).1
             return ("\(login)/\(role.rawValue)/\(row.optional("scope_code") ?? "")", outcome)

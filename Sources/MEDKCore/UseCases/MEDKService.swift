@@ -15,6 +15,8 @@ public final class MEDKService: Sendable {
     /// at a time only hold more memory — a region's report holds its 1,700 school lines while it is
     /// built. The rest wait their turn, and past `queueLimit` are told the server is busy.
     let reportGate: WorkGate
+    /// Uploaded tables (DOCX, XLSX, CSV) are read here, a few at a time, off the request threads.
+    let tableWork: BlockingWork
     public let loginThrottle: LoginThrottle
     let throttleNotes = ThrottleNotes()
     public let sessionLifetime: TimeInterval
@@ -50,6 +52,7 @@ public final class MEDKService: Sendable {
         self.hasher = hasher
         self.passwords = PasswordWork(hasher: hasher)
         self.reportGate = Self.makeReportGate()
+        self.tableWork = Self.makeTableWork()
         self.loginThrottle = loginThrottle
         self.sessionLifetime = sessionLifetime
         self.sessionIdleTimeout = sessionIdleTimeout
@@ -62,6 +65,7 @@ public final class MEDKService: Sendable {
         hasher = other.hasher
         passwords = other.passwords
         reportGate = other.reportGate
+        tableWork = other.tableWork
         loginThrottle = other.loginThrottle
         sessionLifetime = other.sessionLifetime
         sessionIdleTimeout = other.sessionIdleTimeout
@@ -73,6 +77,11 @@ public final class MEDKService: Sendable {
     static func makeReportGate() -> WorkGate {
         WorkGate(width: ChunkedWork.workers, queueLimit: 256, refusal: MEDKError(
             .unavailable, code: "busy", message: "Сервер сейчас занят построением отчётов о сроках. Повторите через минуту.", retryAfter: 60))
+    }
+
+    static func makeTableWork() -> BlockingWork {
+        BlockingWork(label: "medk.table-reading", queueLimit: 16, refusal: MEDKError(
+            .unavailable, code: "busy", message: "Сервер сейчас занят чтением загруженных таблиц. Повторите через минуту.", retryAfter: 60))
     }
 
     /// The same database and files seen through another clock (demo history, tests).

@@ -185,15 +185,16 @@ extension MEDKService {
                 continue
             }
             let claimed = try await write { store -> Claim in
-                guard let recipient = try store.recipient(userID: message.userID), recipient.wants(message.kind) else {
+                guard let recipient = try store.recipient(userID: message.userID), recipient.wants(message.kind),
+                      let email = recipient.email else {
                     try store.finishMail(id: message.id, .skipped, at: now, address: nil, error: "the recipient has no address or turned this off", retryAt: nil)
                     return .skipped
                 }
-                guard try store.claimMail(id: message.id) else { return .takenByAnother }
-                let token = recipient.unsubscribeToken ?? Self.newUnsubscribeToken()
-                if recipient.unsubscribeToken == nil {
-                    try store.saveMailPreferences(userID: recipient.userID, disabled: recipient.disabled, token: token,
-                                                  digestWeekday: recipient.digestWeekday)
+                // The message's own unsubscribe link: it turns off this kind of message for this
+                // address, and only its hash is kept.
+                let token = Self.newUnsubscribeToken()
+                guard try store.claimMail(id: message.id, address: email, unsubscribeHash: SessionToken.digest(token)) else {
+                    return .takenByAnother
                 }
                 return .mine(recipient, token)
             }
@@ -201,7 +202,7 @@ extension MEDKService {
                 if case .skipped = claimed { delivery.skipped += 1 }
                 continue
             }
-            let unsubscribe = "\(configuration.rendering.publicURL)/mail/unsubscribe?token=\(token)&kind=\(message.kind.rawValue)"
+            let unsubscribe = "\(configuration.rendering.publicURL)/mail/unsubscribe?token=\(token)"
             let mail: RenderedMail
             do {
                 mail = try MailMessage(

@@ -8,6 +8,12 @@ public struct MailPreferencesView: Sendable, Hashable {
     public var digestWeekday: Int
 }
 
+/// Whose an unsubscribe link is and the kind of message it turns off.
+public struct UnsubscribeTarget: Sendable, Hashable {
+    public var name: String
+    public var kind: MailKind
+}
+
 /// A region's reminder settings as the region sees them.
 public struct RegionReminderSettings: Sendable, Hashable {
     public var regionCode: String
@@ -36,8 +42,7 @@ extension MEDKService {
     public func setMailPreferences(email: String?, enabled: Set<MailKind>, digestWeekday: Int = 1,
                                    by actor: Actor) async throws -> MailPreferencesView {
         guard (1...7).contains(digestWeekday) else { throw MEDKError.rejected("invalid_weekday", "День недели для сводки: от 1 (понедельник) до 7 (воскресенье).") }
-        let email = email?.trimmingCharacters(in: .whitespaces)
-        let address = try email.flatMap { $0.isEmpty ? nil : try MailAddress($0).address }
+        let address = try Validation.email(email)
         let now = now()
         return try await write { store in
             guard let user = try store.user(id: actor.userID), let recipient = try store.recipient(userID: actor.userID) else {
@@ -45,8 +50,7 @@ extension MEDKService {
             }
             let disabled = Set(MailKind.allCases).subtracting(enabled)
             if address != user.email { try store.updateUser(id: user.id, fullName: user.fullName, email: address) }
-            try store.saveMailPreferences(userID: user.id, disabled: disabled, token: recipient.unsubscribeToken ?? Self.newUnsubscribeToken(),
-                                          digestWeekday: digestWeekday)
+            try store.saveMailPreferences(userID: user.id, disabled: disabled, digestWeekday: digestWeekday)
             try store.appendAudit(AuditActor(userID: user.id, login: user.login, role: nil), at: now, AuditRecord(
                 action: .mailPreferences, entityType: .user, entityID: user.id,
                 fromState: user.email, toState: address,
@@ -55,33 +59,43 @@ extension MEDKService {
         }
     }
 
-    /// Who an unsubscribe link is for (their name, for the confirmation page), without a login.
-    public func unsubscribeTarget(token: String) async throws -> String {
-        try await read { store in
-            guard Self.plausibleToken(token), let id = try store.userID(unsubscribeToken: token), let user = try store.user(id: id) else {
-                throw MEDKError.notFound("Ссылка для отписки")
-            }
-            return user.fullName
+    /// Who an unsubscribe link is for and what it turns off (for the confirmation page), without a login.
+    public func unsubscribeTarget(token: String) async throws -> UnsubscribeTarget {
+        let now = now()
+        return try await read { store in
+            let (user, link) = try Self.unsubscribeLink(store, token: token, at: now)
+            return UnsubscribeTarget(name: user.fullName, kind: link.kind)
         }
     }
 
-    /// Turns one kind of message off for the holder of an unsubscribe link; audited as their own act.
-    /// Returns their name, for the confirmation.
+    /// Turns off, for the holder of an unsubscribe link, the kind of message the link came in;
+    /// audited as their own act. A link works for a year, and only while the user's address is the
+    /// one it was sent to.
     @discardableResult
-    public func unsubscribe(token: String, kind: MailKind) async throws -> String {
+    public func unsubscribe(token: String) async throws -> UnsubscribeTarget {
         let now = now()
         return try await write { store in
-            guard Self.plausibleToken(token), let id = try store.userID(unsubscribeToken: token), let user = try store.user(id: id),
-                  let recipient = try store.recipient(userID: id)
-            else { throw MEDKError.notFound("Ссылка для отписки") }
-            guard !recipient.disabled.contains(kind) else { return user.fullName }
-            let disabled = recipient.disabled.union([kind])
-            try store.saveMailPreferences(userID: id, disabled: disabled, token: token, digestWeekday: recipient.digestWeekday)
-            try store.appendAudit(AuditActor(userID: id, login: user.login, role: nil), at: now, AuditRecord(
-                action: .mailPreferences, entityType: .user, entityID: id, comment: "Отписка по ссылке из письма",
-                details: ["disabled": disabled.sorted().map(\.rawValue).joined(separator: ",")]))
-            return user.fullName
+            let (user, link) = try Self.unsubscribeLink(store, token: token, at: now)
+            guard let recipient = try store.recipient(userID: user.id) else { throw MEDKError.notFound("Ссылка для отписки") }
+            let target = UnsubscribeTarget(name: user.fullName, kind: link.kind)
+            guard !recipient.disabled.contains(link.kind) else { return target }
+            let disabled = recipient.disabled.union([link.kind])
+            try store.saveMailPreferences(userID: user.id, disabled: disabled, digestWeekday: recipient.digestWeekday)
+            try store.appendAudit(AuditActor(userID: user.id, login: user.login, role: nil), at: now, AuditRecord(
+                action: .mailPreferences, entityType: .user, entityID: user.id, comment: "Отписка по ссылке из письма",
+                details: ["disabled": disabled.sorted().map(\.rawValue).joined(separator: ","), "kind": link.kind.rawValue]))
+            return target
         }
+    }
+
+    /// The link and its user, if the link is one of ours, under a year old, and its address is
+    /// still the user's; anything else is «not found» alike.
+    private static func unsubscribeLink(_ store: any StoreReading, token: String, at now: Date) throws -> (UserAccount, UnsubscribeLink) {
+        guard plausibleToken(token), let link = try store.unsubscribeLink(tokenHash: SessionToken.digest(token)),
+              now.timeIntervalSince(link.createdAt) < UnsubscribeLink.lifetime,
+              let user = try store.user(id: link.userID), user.email?.lowercased() == link.address.lowercased()
+        else { throw MEDKError.notFound("Ссылка для отписки") }
+        return (user, link)
     }
 
     /// Tokens are 43 URL-safe characters; anything else is not looked up.

@@ -146,7 +146,7 @@ extension MEDKService {
         return result
     }
 
-    private struct ReadImport {
+    private struct ReadImport: Sendable {
         var preview: RoadmapImportPreview
         var fileName: String
         var sha256: String
@@ -168,10 +168,14 @@ extension MEDKService {
             return campaign.year
         }
         let data = try await file()
-        let (format, tables) = try TableFileReader.tables(data, fileName: fileName)
-        let preview = try RoadmapTableReader.preview(tables, format: format,
-                                                     context: DeadlineContext(programmeYear: programmeYear ?? campaignYear))
-        return ReadImport(preview: preview, fileName: fileName, sha256: SHA256.hash(data: data).hexString, data: data)
+        let temporaryDirectory = files.temporaryDirectory
+        let context = DeadlineContext(programmeYear: programmeYear ?? campaignYear)
+        // Unpacking and parsing a workbook is CPU work of up to a second or two: off the request threads.
+        return try await tableWork.run {
+            let (format, tables) = try TableFileReader.tables(data, fileName: fileName, temporaryDirectory: temporaryDirectory)
+            let preview = try RoadmapTableReader.preview(tables, format: format, context: context)
+            return ReadImport(preview: preview, fileName: fileName, sha256: SHA256.hash(data: data).hexString, data: data)
+        }
     }
 }
 

@@ -66,7 +66,9 @@ enum OrganisationWrites {
 
     /// Creates the account if needed and adds the grant if the user does not hold it yet.
     static func upsertUser(_ store: any StoreWriting, _ actor: AuditActor, at: Date, login: String, fullName: String,
-                           email: String?, grant: RoleGrant?, passwordHash: String? = nil) throws -> (Int64, UpsertOutcome) {
+                           email rawEmail: String?, grant: RoleGrant?, passwordHash: String? = nil) throws -> (Int64, UpsertOutcome) {
+        // Every way a user is written (the API, the pages, a CSV import) checks the address here.
+        let email = try Validation.email(rawEmail)
         var outcome = UpsertOutcome.unchanged
         let userID: Int64
         if let existing = try store.user(login: login) {

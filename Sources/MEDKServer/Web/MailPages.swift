@@ -53,26 +53,18 @@ enum MailPages {
         }
 
         web.get("/mail/unsubscribe") { request in
-            let (token, kind) = try target(request)
-            let name = try await request.service.unsubscribeTarget(token: token)
+            let target = try await request.service.unsubscribeTarget(token: request.query("token") ?? "")
             return await request.page("mail_unsubscribe", title: "Отписка от писем", UnsubscribePage(
-                name: name, kindName: kind.russianName, action: request.request.uri.description, done: false))
+                name: target.name, kindName: target.kind.russianName, action: request.request.uri.description, done: false))
         }
 
         // A mail client's one-click unsubscription (RFC 8058) posts here with no cookies and no
-        // form token, as does the page's button: the link's token is the credential.
+        // form token, as does the page's button: the link's token is the credential, and it turns
+        // off only the kind of message it came in (a `kind` in the address is not listened to).
         web.postWithLinkToken("/mail/unsubscribe") { request in
-            let (token, kind) = try target(request)
-            let name = try await request.service.unsubscribe(token: token, kind: kind)
+            let target = try await request.service.unsubscribe(token: request.query("token") ?? "")
             return await request.page("mail_unsubscribe", title: "Отписка от писем", UnsubscribePage(
-                name: name, kindName: kind.russianName, action: "", done: true))
+                name: target.name, kindName: target.kind.russianName, action: "", done: true))
         }
-    }
-
-    private static func target(_ request: WebRequest) throws -> (String, MailKind) {
-        guard let token = request.query("token"), let kind = request.query("kind").flatMap(MailKind.init(rawValue:)) else {
-            throw MEDKError.notFound("Ссылка для отписки")
-        }
-        return (token, kind)
     }
 }

@@ -31,13 +31,19 @@ enum SessionPages {
         web.post("/login", access: .anonymous) { request, form in
             let next = safeNext(form["next"])
             do {
+                let devices = WebCookies.deviceTokens(request.request)
                 let result = try await request.service.login(
-                    form["login"] ?? "", password: form.fields["password"]?.first ?? "", client: request.context.client)
+                    form["login"] ?? "", password: form.fields["password"]?.first ?? "", client: request.context.client,
+                    deviceTokens: devices)
                 let actor = try await request.service.authenticate(token: result.token)
                 var response = request.redirect(next == "/" ? WebNavigation.home(for: actor) : next)
                 let lifetime = Int(request.service.sessionLifetime)
                 response.setCookie(WebCookies.make(WebCookies.session, result.token, maxAge: lifetime, request: request.request))
                 response.setCookie(WebCookies.expired(WebCookies.loginCSRF, request: request.request))
+                if let device = result.deviceToken {
+                    response.setCookie(WebCookies.device(adding: device, to: devices.filter { $0 != result.replacedDeviceToken },
+                                                         request: request.request))
+                }
                 return response
             } catch let error as MEDKError where [.unauthenticated, .invalidInput, .unprocessable, .throttled, .unavailable].contains(error.kind) {
                 let csrf = form.fields[CSRFToken.fieldName]?.first ?? ""

@@ -23,6 +23,29 @@ enum WebCookies {
     static func expired(_ name: String, request: Request) -> Cookie {
         make(name, "", maxAge: 0, request: request)
     }
+
+    /// The device tokens this browser was given at its sign-ins (one per account signed in on it,
+    /// the latest first): sent only to the login form, never readable by scripts or other sites.
+    static let device = "medk_device"
+    static let deviceLifetime = 180 * 86_400
+
+    static func deviceTokens(_ request: Request) -> [String] {
+        guard let value = request.cookies[device]?.value else { return [] }
+        return value.split(separator: ".").prefix(KnownDeviceCookie.tokens).map(String.init)
+    }
+
+    /// The cookie after a sign-in: the new token first, then the other accounts' tokens the
+    /// browser showed (the one the new token replaces is left out by the caller).
+    static func device(adding token: String, to others: [String], request: Request) -> Cookie {
+        let kept = [token] + others.prefix(KnownDeviceCookie.tokens - 1)
+        return Cookie(name: device, value: kept.joined(separator: "."), maxAge: deviceLifetime, path: "/login",
+                      secure: isSecure(request), httpOnly: true, sameSite: .strict)
+    }
+}
+
+enum KnownDeviceCookie {
+    /// Accounts a shared computer remembers (a school's team signing in on one machine).
+    static let tokens = 5
 }
 
 /// CSRF tokens. With a session the token is an HMAC of the session token, so it needs no

@@ -19,8 +19,16 @@ struct Login: AsyncParsableCommand {
         }
         let password = try Terminal.password(prompt: "Пароль \(login): ")
         let client = try APIClient(server: server, token: nil)
-        let result = try await client.send("POST", "/api/v1/auth/login", json: LoginRequest(login: login, password: password), as: LoginResult.self)
+        var devices = SavedDevices.load()
+        let deviceKey = SavedDevices.key(server: client.server.absoluteString, login: login)
+        let result = try await client.send("POST", "/api/v1/auth/login",
+                                           json: LoginRequest(login: login, password: password, deviceToken: devices.tokens[deviceKey]),
+                                           as: LoginResult.self)
         try SavedSession(server: client.server.absoluteString, token: result.token, login: result.user.login).save()
+        if let device = result.deviceToken {
+            devices.tokens[deviceKey] = device
+            try? devices.save()
+        }
         print("Вход выполнен: \(result.user.fullName) (\(result.user.grants.map(\.role.russianName).joined(separator: ", "))). Сессия до \(Output.time(result.expiresAt, zone: TimeZone.current.identifier)).")
     }
 }

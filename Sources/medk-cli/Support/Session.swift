@@ -35,3 +35,28 @@ struct SavedSession: Codable {
         try? FileManager.default.removeItem(at: file)
     }
 }
+
+/// The device tokens `medk login` was given, by server and login: shown at the next login so that
+/// this computer is judged by its own failures, not by others' guesses at the account. Kept apart
+/// from the session, since logging out does not make the computer a stranger.
+struct SavedDevices: Codable {
+    var tokens: [String: String] = [:]
+
+    static var file: URL { SavedSession.directory.appendingPathComponent("devices.json") }
+
+    static func key(server: String, login: String) -> String { "\(server) \(login.lowercased())" }
+
+    static func load() -> SavedDevices {
+        guard let data = try? Data(contentsOf: file), let devices = try? JSONDecoder().decode(SavedDevices.self, from: data) else {
+            return SavedDevices()
+        }
+        return devices
+    }
+
+    func save() throws {
+        try FileManager.default.createDirectory(at: SavedSession.directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        FileManager.default.createFile(atPath: Self.file.path, contents: try JSONEncoder().encode(self),
+                                       attributes: [.posixPermissions: 0o600])
+    }
+}

@@ -55,11 +55,22 @@ struct MailRecipient: Sendable, Hashable {
     var email: String?
     var isActive: Bool
     var disabled: Set<MailKind>
-    var unsubscribeToken: String?
     /// The day of the week a coordinator's digest comes, 1 = Monday.
     var digestWeekday: Int = 1
 
     func wants(_ kind: MailKind) -> Bool { isActive && email != nil && !disabled.contains(kind) }
+}
+
+/// What an unsubscribe link stands for: the message it came in, of one kind, to one address.
+struct UnsubscribeLink: Sendable, Hashable {
+    var userID: Int64
+    var kind: MailKind
+    /// The address the message was sent to: the link dies when the user's address changes.
+    var address: String
+    var createdAt: Date
+
+    /// How long a link works after its message was written.
+    static let lifetime: TimeInterval = 365 * 86_400
 }
 
 /// One message of the outbox.
@@ -90,7 +101,8 @@ protocol MailReading {
     func recipient(userID: Int64) throws -> MailRecipient?
     /// Pending messages whose time has come, oldest first.
     func dueOutbox(at: Date, limit: Int) throws -> [OutboxMessage]
-    func userID(unsubscribeToken: String) throws -> Int64?
+    /// The message an unsubscribe link was sent in, by the hash of the link's token.
+    func unsubscribeLink(tokenHash: String) throws -> UnsubscribeLink?
     /// The active curators of a school in a campaign.
     func curators(campaignID: Int64, schoolID: Int64) throws -> [MailRecipient]
     /// The region's regional coordinators and its municipalities' coordinators, each with the grant that makes them one.
@@ -110,11 +122,12 @@ protocol MailWriting {
     /// Records a message unless one with the same key exists; true when it was recorded.
     func enqueueMail(key: String, userID: Int64, letter: MailLetter, at: Date, expiresAt: Date) throws -> Bool
     func markReminderPlanned(regionID: Int64, on date: CalendarDate, at: Date) throws
-    /// Takes a pending message for sending (state «sending», one more attempt); false if another worker has it.
-    func claimMail(id: Int64) throws -> Bool
+    /// Takes a pending message for sending to `address` (state «sending», one more attempt), with
+    /// the hash of the unsubscribe link it carries; false if another worker has it.
+    func claimMail(id: Int64, address: String, unsubscribeHash: String) throws -> Bool
     func finishMail(id: Int64, _ outcome: OutboxOutcome, at: Date, address: String?, error: String?, retryAt: Date?) throws
     /// Messages left «sending» by a process that stopped mid-send: their ids, now «uncertain».
     func settleInterruptedMail(at: Date) throws -> [Int64]
-    func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, token: String, digestWeekday: Int) throws
+    func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, digestWeekday: Int) throws
     func saveReminderSettings(regionID: Int64, _ settings: ReminderSettings) throws
 }

@@ -34,8 +34,6 @@ protocol UserReading {
     /// every request starts with this.
     func sessionActor(tokenHash: String, at moment: Date, idleSince: Date) throws -> (actor: Actor, lastSeen: Date)?
     func users(_ query: UserQuery, page: PageRequest) throws -> Page<UserInfo>
-    /// Failed sign-ins that bear on an attempt of `login` (as typed, lower-cased) from `address`.
-    func recentLoginFailures(login: String, address: String, throttle: LoginThrottle, at: Date) throws -> LoginThrottle.Failures
 }
 
 extension UserReading {
@@ -57,16 +55,6 @@ protocol UserWriting {
     func insertGrant(userID: Int64, _ grant: RoleGrant) throws
     /// Sets the password and clears failed attempts and any lock.
     func setPasswordHash(userID: Int64, _ hash: String) throws
-    /// Counts an attempt as failed until it is proven otherwise (then `forgetLoginFailures`).
-    func insertLoginFailure(login: String, address: String, at: Date) throws -> Int64
-    /// Records that an attempt, counted before its check, did fail.
-    func settleLoginFailure(id: Int64) throws
-    /// Forgets one attempt that was never checked (the server was too busy to check it).
-    func forgetLoginFailure(id: Int64) throws
-    /// Forgets failures too old for the throttle to count.
-    func forgetLoginFailures(before: Date) throws
-    /// Forgets the failures of one login from one address: its owner signed in from there.
-    func forgetLoginFailures(login: String, address: String) throws
     func insertSession(tokenHash: String, userID: Int64, createdAt: Date, expiresAt: Date) throws
     /// Records that the session was used at `moment` (its idle time starts again).
     func touchSession(tokenHash: String, at moment: Date) throws

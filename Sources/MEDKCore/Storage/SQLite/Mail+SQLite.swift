@@ -50,14 +50,13 @@ extension SQLiteTransaction {
     }
 
     private static let recipientColumns = """
-        u.id, u.full_name, u.email, u.is_active, p.disabled_kinds, p.unsubscribe_token, coalesce(p.digest_weekday, 1)
+        u.id, u.full_name, u.email, u.is_active, p.disabled_kinds, coalesce(p.digest_weekday, 1)
         """
 
     private static func recipient(_ row: Row) -> MailRecipient {
         let disabled = (row[4] as String?).map { Set($0.split(separator: ",").compactMap { MailKind(rawValue: String($0)) }) } ?? []
         let email = (row[2] as String?).flatMap { $0.isEmpty ? nil : $0 }
-        return MailRecipient(userID: row[0], fullName: row[1], email: email, isActive: row[3], disabled: disabled, unsubscribeToken: row[5],
-                             digestWeekday: row[6])
+        return MailRecipient(userID: row[0], fullName: row[1], email: email, isActive: row[3], disabled: disabled, digestWeekday: row[5])
     }
 
     func recipients(role: Role, organisationID: Int64) throws -> [MailRecipient] {
@@ -114,9 +113,11 @@ extension SQLiteTransaction {
             .execute(arguments: [regionID, date, at.sql])
     }
 
-    func claimMail(id: Int64) throws -> Bool {
-        try statement("UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'")
-            .execute(arguments: [id])
+    func claimMail(id: Int64, address: String, unsubscribeHash: String) throws -> Bool {
+        try statement("""
+            UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1, address = ?, unsubscribe_hash = ?
+            WHERE id = ? AND state = 'pending'
+            """).execute(arguments: [address, unsubscribeHash, id])
         return db.changesCount > 0
     }
 
@@ -139,11 +140,11 @@ extension SQLiteTransaction {
         return ids
     }
 
-    func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, token: String, digestWeekday: Int) throws {
+    func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, digestWeekday: Int) throws {
         try statement("""
-            INSERT INTO mail_preferences (user_id, disabled_kinds, unsubscribe_token, digest_weekday) VALUES (?, ?, ?, ?)
+            INSERT INTO mail_preferences (user_id, disabled_kinds, digest_weekday) VALUES (?, ?, ?)
             ON CONFLICT (user_id) DO UPDATE SET disabled_kinds = excluded.disabled_kinds, digest_weekday = excluded.digest_weekday
-            """).execute(arguments: [userID, disabled.sorted().map(\.rawValue).joined(separator: ","), token, digestWeekday])
+            """).execute(arguments: [userID, disabled.sorted().map(\.rawValue).joined(separator: ","), digestWeekday])
     }
 
     func curators(campaignID: Int64, schoolID: Int64) throws -> [MailRecipient] {
@@ -162,7 +163,7 @@ extension SQLiteTransaction {
                OR (ur.role = 'municipal' AND ur.municipality_id IN (SELECT id FROM municipalities WHERE region_id = ?)))
             ORDER BY u.id
             """), arguments: [regionID, regionID]).map { row in
-            (Self.recipient(row), RoleGrant(role: try row.decode(Role.self, at: 7), organisationID: row[8]))
+            (Self.recipient(row), RoleGrant(role: try row.decode(Role.self, at: 6), organisationID: row[7]))
         }
     }
 
@@ -213,8 +214,11 @@ extension SQLiteTransaction {
         }
     }
 
-    func userID(unsubscribeToken: String) throws -> Int64? {
-        try Int64.fetchOne(statement("SELECT user_id FROM mail_preferences WHERE unsubscribe_token = ?"), arguments: [unsubscribeToken])
+    func unsubscribeLink(tokenHash: String) throws -> UnsubscribeLink? {
+        guard let row = try Row.fetchOne(statement("""
+            SELECT user_id, kind, address, created_at FROM mail_outbox WHERE unsubscribe_hash = ? AND address IS NOT NULL
+            """), arguments: [tokenHash]), let kind = MailKind(rawValue: row[1]) else { return nil }
+        return UnsubscribeLink(userID: row[0], kind: kind, address: row[2], createdAt: try row.instant(3))
     }
 
     func saveReminderSettings(regionID: Int64, _ settings: ReminderSettings) throws {

@@ -50,6 +50,9 @@ enum Migrations {
         migrator.registerMigration("v13_mail") { db in
             try db.execute(sql: v13)
         }
+        migrator.registerMigration("v14_known_devices_and_unsubscribe_links") { db in
+            try db.execute(sql: v14)
+        }
         return migrator
     }
 
@@ -843,5 +846,32 @@ enum Migrations {
     CREATE INDEX user_roles_municipality ON user_roles(municipality_id) WHERE municipality_id IS NOT NULL;
     CREATE INDEX measures_confirmed ON measures(region_id, campaign_id, report_first_confirmed_at, due_date, municipality_id)
         WHERE report_first_confirmed_at IS NOT NULL;
+    """
+
+    /// Hardening: devices that signed in before (their tokens hashed) with their own failure budget
+    /// (`device_id` on an attempt); and unsubscribe links that belong to one message — its kind and
+    /// the address it went to — stored as the token's hash on the message, in place of one clear
+    /// token per user. Links already sent stop working: they did more than they said.
+    static let v14 = """
+    ALTER TABLE login_failures ADD COLUMN device_id INTEGER;
+    CREATE INDEX login_failures_device ON login_failures(device_id, at_ms) WHERE device_id IS NOT NULL;
+    CREATE TABLE login_devices (
+        id INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        last_signed_in_ms INTEGER NOT NULL
+    );
+    CREATE INDEX login_devices_user ON login_devices(user_id, last_signed_in_ms);
+    ALTER TABLE mail_outbox ADD COLUMN unsubscribe_hash TEXT;
+    CREATE UNIQUE INDEX mail_outbox_unsubscribe ON mail_outbox(unsubscribe_hash) WHERE unsubscribe_hash IS NOT NULL;
+    CREATE TABLE mail_preferences_v14 (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id),
+        disabled_kinds TEXT NOT NULL DEFAULT '',
+        digest_weekday INTEGER NOT NULL DEFAULT 1 CHECK (digest_weekday BETWEEN 1 AND 7)
+    );
+    INSERT INTO mail_preferences_v14 (user_id, disabled_kinds, digest_weekday)
+        SELECT user_id, disabled_kinds, digest_weekday FROM mail_preferences;
+    DROP TABLE mail_preferences;
+    ALTER TABLE mail_preferences_v14 RENAME TO mail_preferences;
     """
 }
