@@ -156,10 +156,11 @@ enum APIRoutes {
             let detail = try await service.transition(itemID: try context.parameters.id(), body, by: actor)
             return try context.responseEncoder.encode(detail, from: request, context: context)
         }
-        table.on(.post, "\(prefix)/items/{id}/comments") { request, context -> ItemDetail in
+        table.on(.post, "\(prefix)/items/{id}/comments") { request, context -> EditedResponse<HistoryEntry> in
             let actor = try context.requireActor()
             let body = try await request.decodeJSON(as: CommentRequest.self, context: context)
-            return try await service.comment(itemID: try context.parameters.id(), text: body.text, by: actor)
+            return EditedResponse(status: .created, response: try await service.comment(itemID: try context.parameters.id(),
+                                                                                         text: body.text, by: actor))
         }
         table.on(.put, "\(prefix)/items/{id}/risk-profile") { request, context -> ItemDetail in
             let actor = try context.requireActor()

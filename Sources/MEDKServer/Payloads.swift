@@ -8,6 +8,7 @@ import MEDKCore
 
 extension LoginResult: ResponseEncodable {}
 extension UserInfo: ResponseEncodable {}
+extension HistoryEntry: ResponseEncodable {}
 extension ItemDetail: ResponseEncodable {}
 extension Measure: ResponseEncodable {}
 extension CampaignDetail: ResponseEncodable {}

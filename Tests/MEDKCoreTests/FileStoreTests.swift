@@ -2,6 +2,7 @@ import Foundation
 import MEDKCore
 import MEDKTestSupport
 import Testing
+import ZIPFoundation
 
 @Suite("Uploaded files")
 struct FileStoreTests {
@@ -118,5 +119,69 @@ struct FileStoreTests {
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: old.path)
         #expect(store.removeAbandonedTemporaryFiles(olderThan: 3600) == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.temporaryDirectory.path) == ["upload-in-progress"])
+    }
+}
+
+@Suite("Uploaded documents that are zips")
+struct ZipUploadTests {
+    static func zip(_ entries: [(String, Data)]) throws -> [UInt8] {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for (path, bytes) in entries {
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
+                bytes.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return Array(archive.data!)
+    }
+
+    static let contentTypes = ("[Content_Types].xml", Data("<Types/>".utf8))
+
+    @Test("a DOCX that is a zip bomb is refused and nothing is stored; a real one is kept")
+    func docxBomb() async throws {
+        let world = try await TestWorld()
+        let draft = try await world.draftDocument(school: "A")
+        let owner = try await world.actor("school-A")
+        let bomb = try Self.zip([Self.contentTypes, ("word/document.xml", Data(count: 8 << 20))])
+        #expect(bomb.count < 64 << 10)
+        let refusal = await #expect(throws: MEDKError.self) {
+            try await world.service.upload(itemID: draft.item.id, fileName: "концепция.docx", chunks: OneChunk(bytes: bomb), by: owner)
+        }
+        #expect(refusal?.code == "archive_too_large")
+        #expect(try await world.service.item(draft.item.id, for: owner).files.count == 1, "nothing was recorded")
+        let stored = try FileManager.default.subpathsOfDirectory(atPath: world.service.files.root.path)
+            .filter { !$0.hasPrefix("tmp") && $0.count > 60 }
+        #expect(stored.count == 1, "only the first PDF is on disk: \(stored)")
+
+        let document = try Self.zip([Self.contentTypes, ("word/document.xml", Data("<w:document/>".utf8))])
+        let kept = try await world.service.upload(itemID: draft.item.id, fileName: "концепция.docx", chunks: OneChunk(bytes: document), by: owner)
+        #expect(kept.files.last?.mediaType == AllowedMediaType.docx.rawValue)
+    }
+
+    @Test("a zip whose parts are broken is refused as unreadable")
+    func brokenZip() async throws {
+        let world = try await TestWorld()
+        let draft = try await world.draftDocument(school: "A")
+        var bytes = try Self.zip([Self.contentTypes, ("xl/workbook.xml", Data(String(repeating: "<sheet/>", count: 2000).utf8))])
+        // A few bytes into the workbook's compressed data (after its local header's name).
+        let name = Array("xl/workbook.xml".utf8)
+        let start = try #require((0..<bytes.count - name.count).first { bytes[$0..<$0 + name.count].elementsEqual(name) })
+        for offset in 4..<12 { bytes[start + name.count + offset] ^= 0x5A }
+        let refusal = await #expect(throws: MEDKError.self) {
+            try await world.service.upload(itemID: draft.item.id, fileName: "книга.xlsx", chunks: OneChunk(bytes: bytes),
+                                           by: try await world.actor("school-A"))
+        }
+        #expect(refusal?.code == "file_unreadable")
+    }
+
+    @Test("a comment is answered with the comment, however long the discussion")
+    func commentAnswer() async throws {
+        let world = try await TestWorld()
+        let item = try await world.submittedDocument(school: "A")
+        let curator = try await world.actor("curator1")
+        let long = String(repeating: "Замечание к разделу. ", count: 230)
+        for _ in 0..<120 { try await world.service.comment(itemID: item.item.id, text: long, by: curator) }
+        let answer = try await world.service.comment(itemID: item.item.id, text: "Последнее", by: curator)
+        #expect(answer.comment == "Последнее" && answer.action == .itemComment && answer.actor == "curator1")
+        #expect(try JSONEncoder().encode(answer).count < 2_000)
     }
 }

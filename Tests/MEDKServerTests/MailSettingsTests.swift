@@ -82,12 +82,21 @@ struct MailSettingsTests {
             let (invalid, error) = try await region.refusal(.put, "/api/v1/regions/R1/reminder-settings",
                 ReminderSettingsRequest(daysBefore: [3], reviewWorkingDays: 5, escalationDays: [9, 5, 2]))
             #expect(invalid == .unprocessableContent && error.code == "invalid_escalation_days")
+            // Another region's coordinator is told what a missing region would tell: nothing about R1.
             let other = try await APISession.login(client, "reg-R2")
-            let (forbidden, _) = try await other.refusal(.put, "/api/v1/regions/R1/reminder-settings",
+            let (foreign, foreignError) = try await other.refusal(.put, "/api/v1/regions/R1/reminder-settings",
                 ReminderSettingsRequest(daysBefore: [3], reviewWorkingDays: 5, escalationDays: [3, 10, 20]))
-            #expect(forbidden == .forbidden)
+            let (missing, missingError) = try await other.refusal(.put, "/api/v1/regions/R9/reminder-settings",
+                ReminderSettingsRequest(daysBefore: [3], reviewWorkingDays: 5, escalationDays: [3, 10, 20]))
+            #expect(foreign == .notFound && missing == .notFound)
+            #expect(foreignError.message.replacingOccurrences(of: "R1", with: "R9") == missingError.message)
+            // A curator working in the region is told why not.
             let (curator, _) = try await APISession.login(client, "curator1").refusal(.get, "/api/v1/regions/R1/reminder-settings")
             #expect(curator == .forbidden)
+            // FIOCO may, as the API document says.
+            let fioco = try await APISession.login(client, "federal")
+            let seen: ReminderSettingsBody = try await fioco.get("/api/v1/regions/R1/reminder-settings")
+            #expect(seen.daysBefore == [7, 1])
         }
         let audit = try await world.auditTrail().filter { $0.action == .reminderSettings }
         #expect(audit.count == 1 && audit.first?.actorLogin == "reg-R1")

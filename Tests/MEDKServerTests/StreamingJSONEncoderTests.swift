@@ -44,7 +44,7 @@ struct StreamingJSONEncoderTests {
             task: "Задача «1»\twith \"quotes\" \\ and\nnew line", title: "Мероприятие \u{1} 😀", dueDate: CalendarDate("2026-06-01")!,
             responsible: "Директор", expectedResult: "Результат", indicator: "Показатель", plannedValue: "1", riskFactorNumber: 1), by: owner)
         var concept = try await world.submittedDocument(school: "A")
-        concept = try await world.service.comment(itemID: concept.item.id, text: "Замечание </script> / слэш", by: curator)
+        try await world.service.comment(itemID: concept.item.id, text: "Замечание </script> / слэш", by: curator)
         concept = try await world.act(.return, on: concept, by: "curator1", comment: "Доработайте раздел 2")
         world.clock.set(TestWorld.instant("2026-06-20 10:00", zone: "Asia/Chita"))
 

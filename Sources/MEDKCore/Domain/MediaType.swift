@@ -28,6 +28,17 @@ public enum AllowedMediaType: String, Codable, Sendable, CaseIterable {
     }
 
     public static let russianList = "PDF, DOCX, XLSX, ODT, ODS, DOC, XLS, JPEG, PNG"
+
+    /// For the formats that are zip archives: what to call them in a refusal.
+    public var zipKind: String? {
+        switch self {
+        case .docx: "документ Word (DOCX)"
+        case .xlsx: "книга Excel (XLSX)"
+        case .odt: "документ OpenDocument (ODT)"
+        case .ods: "таблица OpenDocument (ODS)"
+        default: nil
+        }
+    }
 }
 
 public enum MediaTypeSniffer {

@@ -68,6 +68,8 @@ public enum Permission: Sendable, Hashable {
     case viewMonitoring(MonitoringScope)
     case assignCurators(regionID: Int64)
     case shiftMilestones(regionID: Int64)
+    /// A region's reminder days, review time and escalation days: its coordinators, FIOCO, the administrator.
+    case manageReminders(regionID: Int64)
     case manageCampaigns
     case administer
     case viewAudit
@@ -155,6 +157,8 @@ public enum Policy {
             return territory(grant).covers(scope)
         case .assignCurators(let region), .shiftMilestones(let region):
             return (grant.role == .regional && grant.organisationID == region) || grant.role == .admin
+        case .manageReminders(let region):
+            return (grant.role == .regional && grant.organisationID == region) || grant.role == .federal || grant.role == .admin
         case .manageCampaigns:
             return grant.role == .federal || grant.role == .admin
         case .administer:
@@ -247,6 +251,8 @@ public enum Policy {
             return .forbidden("Назначать кураторов может региональный координатор своего региона или администратор.")
         case .shiftMilestones:
             return .forbidden("Сдвигать сроки может региональный координатор своего региона или администратор.")
+        case .manageReminders:
+            return .forbidden("Напоминания региона настраивают его региональный координатор, ФИОКО и администратор.")
         case .manageCampaigns:
             return .forbidden("Кампаниями управляет федеральный оператор.")
         case .administer:

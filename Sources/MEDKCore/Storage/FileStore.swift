@@ -34,9 +34,11 @@ public struct FileStore: Sendable {
     }
 
     /// Streams chunks to a temporary file (refusing past `maxBytes`), checks the type by the
-    /// bytes, syncs, and only then moves the file into place. The caller writes the database
-    /// row afterwards, so a row never points at a file that is not fully on disk.
-    public func store<Chunks: AsyncSequence>(_ chunks: Chunks, fileName: String) async throws -> StoredBlob
+    /// bytes, lets `inspect` look at the whole file (and refuse it), syncs, and only then moves the
+    /// file into place. The caller writes the database row afterwards, so a row never points at a
+    /// file that is not fully on disk.
+    public func store<Chunks: AsyncSequence>(_ chunks: Chunks, fileName: String,
+                                             inspect: (URL, AllowedMediaType) async throws -> Void = { _, _ in }) async throws -> StoredBlob
     where Chunks.Element == [UInt8] {
         let temporary = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: PrivateFiles.fileMode]) else {
@@ -66,6 +68,7 @@ public struct FileStore: Sendable {
             throw MEDKError.rejected("empty_file", "Файл пуст.")
         }
         let mediaType = try sniff(temporary, head: head, fileName: fileName)
+        try await inspect(temporary, mediaType)
         let hash = hasher.finalize().hexString
         let destination = url(forHash: hash)
         let directory = destination.deletingLastPathComponent()

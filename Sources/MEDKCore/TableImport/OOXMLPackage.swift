@@ -21,13 +21,19 @@ struct OOXMLPackage {
         } catch {
             throw Self.broken(format)
         }
+        try Self.checkEntries(archive, limits: limits, kind: format.russianName)
+    }
+
+    /// The limits every zip we accept is held to, read from its directory before anything is
+    /// unpacked: how many entries, whether their names stay inside, what they claim to unpack to.
+    static func checkEntries(_ archive: Archive, limits: TableImportLimits, kind: String) throws(MEDKError) {
         var entries = 0
         var claimed: UInt64 = 0
         for entry in archive {
             entries += 1
             guard entries <= limits.maximumArchiveEntries else {
                 throw MEDKError.rejected("archive_too_many_entries",
-                                         "В файле больше \(limits.maximumArchiveEntries) частей: это не обычный \(format.russianName).")
+                                         "В файле больше \(limits.maximumArchiveEntries) частей: это не обычный \(kind).")
             }
             guard Self.isInsidePackage(entry.path) else {
                 throw MEDKError.rejected("archive_unsafe_path", "В файле есть часть с недопустимым именем «\(entry.path.prefix(80))».")
@@ -41,8 +47,37 @@ struct OOXMLPackage {
         }
     }
 
-    static func broken(_ format: TableFileFormat) -> MEDKError {
-        MEDKError.rejected("file_unreadable", "Файл не читается как \(format.russianName): он повреждён или это файл другого вида.")
+    static func broken(_ format: TableFileFormat) -> MEDKError { broken(kind: format.russianName) }
+
+    static func broken(kind: String) -> MEDKError {
+        MEDKError.rejected("file_unreadable", "Файл не читается как \(kind): он повреждён или это файл другого вида.")
+    }
+
+    /// An uploaded document that is a zip (DOCX, XLSX, ODT, ODS), held to the limits of an import:
+    /// its directory checked, then every part unpacked — and thrown away — to prove that together
+    /// they unpack to no more than the limit and that each is whole (its checksum). A zip bomb or a
+    /// broken file is refused before it is stored.
+    static func verifyUpload(_ file: URL, kind: String, limits: TableImportLimits = TableImportLimits()) throws(MEDKError) {
+        let archive: Archive
+        do {
+            archive = try Archive(url: file, accessMode: .read)
+        } catch {
+            throw broken(kind: kind)
+        }
+        try checkEntries(archive, limits: limits, kind: kind)
+        var unpacked = 0
+        do {
+            for entry in archive where entry.type == .file {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    unpacked += chunk.count
+                    guard unpacked <= limits.maximumUnpackedBytes else { throw Unpacking.overBudget }
+                }
+            }
+        } catch Unpacking.overBudget {
+            throw bomb(limits)
+        } catch {
+            throw broken(kind: kind)
+        }
     }
 
     static func bomb(_ limits: TableImportLimits) -> MEDKError {

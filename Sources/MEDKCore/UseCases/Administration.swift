@@ -153,6 +153,10 @@ extension MEDKService {
                         _ = try Policy.authorize(actor, .administer)
                         return Page(items: [], total: 0, nextCursor: nil)
                     }
+                    if !Policy.allows(actor, .assignCurators(regionID: region)), try !Lookup.touches(store, actor, regionID: region),
+                       let code = try store.region(id: region)?.code {
+                        throw Lookup.missingRegion(code)
+                    }
                     _ = try Policy.authorize(actor, .assignCurators(regionID: region))
                 }
             }
@@ -220,8 +224,7 @@ extension MEDKService {
                                dueDate: CalendarDate) async throws {
         let now = now()
         try await write { store in
-            guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
-            let auditActor = try op.authorize(.shiftMilestones(regionID: region.id))
+            let (region, auditActor) = try Lookup.region(store, code: regionCode, by: op) { .shiftMilestones(regionID: $0.id) }
             guard let campaign = try store.campaign(code: campaignCode),
                   let milestone = try store.milestone(campaignID: campaign.id, kind: kind)
             else { throw MEDKError.notFound("Контрольная точка «\(kind.russianName)» кампании «\(campaignCode)»") }
@@ -237,6 +240,11 @@ extension MEDKService {
         let now = now()
         try await write { store in
             let (campaign, school) = try Lookup.campaignAndSchool(store, campaignCode: campaignCode, schoolCode: schoolCode)
+            // A school in a region the actor has nothing to do with is «not found», like a missing one.
+            if case .user(let actor) = op, !Policy.allows(actor, .assignCurators(regionID: school.path.regionID)),
+               try !Lookup.touches(store, actor, regionID: school.path.regionID) {
+                throw Lookup.missingSchool(schoolCode)
+            }
             let auditActor = try op.authorize(.assignCurators(regionID: school.path.regionID))
             guard let curator = try store.user(login: curatorLogin) else { throw MEDKError.notFound("Пользователь «\(curatorLogin)»") }
             _ = try OrganisationWrites.assignCurator(store, auditActor, at: now, campaignID: campaign.id, school: school,

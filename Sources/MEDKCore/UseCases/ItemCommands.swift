@@ -148,8 +148,13 @@ extension MEDKService {
             try Self.requireEditable(try Self.load(store, itemID), by: actor, expectedRevision: expectedRevision)
         }
         let blob: StoredBlob
+        let tableWork = tableWork
         do {
-            blob = try await files.store(chunks, fileName: fileName)
+            blob = try await files.store(chunks, fileName: fileName) { file, type in
+                // A zip (DOCX, XLSX, ODT, ODS) is held to an import's limits before it is kept.
+                guard let kind = type.zipKind else { return }
+                try await tableWork.run { try OOXMLPackage.verifyUpload(file, kind: kind) }
+            }
         } catch {
             throw MEDKError.wrapping(error, logger: logger)
         }
@@ -293,18 +298,26 @@ extension MEDKService {
     }
 
     /// A comment on an item's discussion; it changes no state.
-    public func comment(itemID: Int64, text: String, by actor: Actor) async throws -> ItemDetail {
+    /// Adds a comment to the item's discussion and returns it as its history shows it: the
+    /// answer is the comment, however long the discussion has grown (the item and its history
+    /// are read on their own, page by page).
+    @discardableResult
+    public func comment(itemID: Int64, text: String, by actor: Actor) async throws -> HistoryEntry {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw MEDKError.rejected("empty_comment", "Комментарий пуст.") }
         guard text.count <= 5000 else { throw MEDKError.rejected("comment_too_long", "Комментарий длиннее 5000 символов.") }
         let now = now()
-        try await write { store in
+        return try await write { store in
             let item = try Self.load(store, itemID)
             let role = try Policy.authorize(actor, .comment(item.scope))
             try store.appendAudit(AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
                                   .item(.itemComment, itemID, comment: text))
+            // The newest line of the item's history is the one just written, in this transaction.
+            guard let written = try store.history(itemID: itemID, page: PageRequest(limit: 1, countsTotal: false)).items.first else {
+                throw MEDKError.internalFailure
+            }
+            return written
         }
-        return try await item(itemID, for: actor)
     }
 }
 

@@ -106,8 +106,7 @@ extension MEDKService {
     /// A region's reminder settings, for those who may change them (its coordinators, FIOCO, the operator).
     public func reminderSettings(regionCode: String, by op: Operator = .local) async throws -> RegionReminderSettings {
         try await read { store in
-            guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
-            _ = try op.authorize(.shiftMilestones(regionID: region.id))
+            let (region, _) = try Lookup.region(store, code: regionCode, by: op) { .manageReminders(regionID: $0.id) }
             let stored = try store.reminderSettings(regionID: region.id)
             return RegionReminderSettings(regionCode: region.code, regionName: region.name, settings: stored ?? .standard, isDefault: stored == nil)
         }
@@ -119,8 +118,7 @@ extension MEDKService {
         let settings = try ReminderSettings.validated(daysBefore: daysBefore, reviewWorkingDays: reviewWorkingDays, escalationDays: escalationDays)
         let now = now()
         return try await write { store in
-            guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
-            let auditActor = try op.authorize(.shiftMilestones(regionID: region.id))
+            let (region, auditActor) = try Lookup.region(store, code: regionCode, by: op) { .manageReminders(regionID: $0.id) }
             let previous = try store.reminderSettings(regionID: region.id) ?? .standard
             try store.saveReminderSettings(regionID: region.id, settings)
             func text(_ s: ReminderSettings) -> String {

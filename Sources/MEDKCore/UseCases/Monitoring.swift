@@ -114,15 +114,18 @@ extension MEDKService {
             })
     }
 
-    /// The territory asked for, or the actor's own one when none is named.
+    /// The territory asked for, if the actor may monitor it (`Lookup`: one the actor has nothing to
+    /// do with is «not found», like a missing one), or the actor's own one when none is named.
     static func territory(_ store: any StoreReading, regionCode: String?, municipalityCode: String?, actor: Actor) throws -> Territory {
         if let code = municipalityCode {
-            guard let municipality = try store.municipality(code: code) else { throw MEDKError.notFound("Муниципалитет «\(code)»") }
+            let (municipality, _) = try Lookup.municipality(store, code: code, by: .user(actor)) {
+                .viewMonitoring(.municipality(regionID: $0.regionID, municipalityID: $0.id))
+            }
             return Territory(scope: .municipality(regionID: municipality.regionID, municipalityID: municipality.id),
                              name: municipality.name, code: municipality.code)
         }
         if let code = regionCode {
-            guard let region = try store.region(code: code) else { throw MEDKError.notFound("Регион «\(code)»") }
+            let (region, _) = try Lookup.region(store, code: code, by: .user(actor)) { .viewMonitoring(.region($0.id)) }
             return Territory(scope: .region(region.id), name: region.name, code: region.code)
         }
         let reach = Policy.territories(actor)
@@ -154,10 +157,10 @@ extension MEDKService {
         let now = now()
         return try await read { store in
             let campaign = try Self.campaignForReport(store, code: campaignCode)
-            guard let school = try store.school(code: schoolCode), let place = try store.schoolPlace(schoolID: school.id) else {
-                throw MEDKError.notFound("Школа «\(schoolCode)»")
-            }
-            _ = try Policy.authorize(actor, .viewItem(ItemScope(campaignID: campaign.id, path: place.path)))
+            // A school the actor may not see is «not found», like one that does not exist.
+            guard let school = try store.school(code: schoolCode), let place = try store.schoolPlace(schoolID: school.id),
+                  Policy.allows(actor, .viewItem(ItemScope(campaignID: campaign.id, path: place.path)))
+            else { throw Lookup.missingSchool(schoolCode) }
             let builder = try ComplianceBuilder(store: store, campaign: campaign,
                                                 territory: Territory(scope: .region(place.path.regionID), name: "", code: nil),
                                                 asOf: nil, now: now)

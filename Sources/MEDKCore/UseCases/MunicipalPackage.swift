@@ -75,13 +75,12 @@ extension MEDKService {
     /// The municipality and campaign of a package the actor may see, and the package's scope.
     static func visiblePackage(_ store: any StoreReading, _ municipalityCode: String, _ campaignCode: String?,
                                _ actor: Actor) throws -> (Municipality, Campaign, ItemScope) {
-        guard let municipality = try store.municipality(code: municipalityCode) else {
-            throw MEDKError.notFound("Муниципалитет «\(municipalityCode)»")
-        }
         let campaign = try campaignForReport(store, code: campaignCode)
-        let scope = ItemScope.municipal(campaignID: campaign.id, regionID: municipality.regionID, municipalityID: municipality.id)
         // Answered like a missing municipality, so that nobody maps whose package exists.
-        guard Policy.allows(actor, .viewItem(scope)) else { throw MEDKError.notVisible }
+        let (municipality, _) = try Lookup.municipality(store, code: municipalityCode, by: .user(actor)) {
+            .viewItem(ItemScope.municipal(campaignID: campaign.id, regionID: $0.regionID, municipalityID: $0.id))
+        }
+        let scope = ItemScope.municipal(campaignID: campaign.id, regionID: municipality.regionID, municipalityID: municipality.id)
         return (municipality, campaign, scope)
     }
 }

@@ -49,7 +49,10 @@ extension MEDKService {
             }
             var schoolID: Int64?
             if let code = query.schoolCode {
-                guard let school = try store.school(code: code) else { throw MEDKError.notFound("Школа «\(code)»") }
+                // A school the actor may not see is «not found», like one that does not exist: its name is not told.
+                guard let school = try store.school(code: code), let place = try store.schoolPlace(schoolID: school.id),
+                      Policy.allows(actor, .viewItem(ItemScope(campaignID: campaign.id, path: place.path)))
+                else { throw Lookup.missingSchool(code) }
                 schoolID = school.id
                 scopeName = school.name
             }

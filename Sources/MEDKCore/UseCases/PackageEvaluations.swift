@@ -54,10 +54,7 @@ extension MEDKService {
     /// monitors the region (its coordinator, the federal operator).
     public func regionEvaluations(regionCode: String, campaignCode: String? = nil, for actor: Actor) async throws -> RegionEvaluations {
         try await read { store in
-            guard let region = try store.region(code: regionCode),
-                  Policy.allows(actor, .viewMonitoring(.region(region.id))) else {
-                throw MEDKError.notFound("Регион «\(regionCode)»")
-            }
+            let (region, _) = try Lookup.region(store, code: regionCode, by: .user(actor)) { .viewMonitoring(.region($0.id)) }
             let campaign = try Self.campaignForReport(store, code: campaignCode)
             let latest = try store.latestPackageEvaluations(campaignID: campaign.id, regionID: region.id)
             let rows = try store.municipalities(regionIDs: [region.id]).sorted { $0.code < $1.code }.map {

@@ -22,10 +22,11 @@ extension MEDKService {
     public func regionalRoadmap(regionCode: String, campaignCode: String? = nil, for actor: Actor) async throws -> RegionalRoadmap {
         let now = now()
         return try await read { store in
-            guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
             let campaign = try Self.campaignForReport(store, code: campaignCode)
+            let (region, _) = try Lookup.region(store, code: regionCode, by: .user(actor)) {
+                .viewItem(.regional(campaignID: campaign.id, regionID: $0.id))
+            }
             let scope = ItemScope.regional(campaignID: campaign.id, regionID: region.id)
-            _ = try Policy.authorize(actor, .viewItem(scope))
             let roadmap = try store.items(Policy.visibility(actor, .view),
                                           ItemListFilter(campaignID: campaign.id, regionalOwnID: region.id, kind: .roadmap),
                                           page: PageRequest(limit: 1, countsTotal: false)).items.first

@@ -255,9 +255,9 @@ enum AdminPages {
     private static func registerReminders(_ web: WebRoutes) {
         web.get("/admin/reminders") { request in
             let actor = try request.actor()
-            let regions = try await request.service.regions().filter { Policy.allows(actor, .shiftMilestones(regionID: $0.id)) }
+            let regions = try await request.service.regions().filter { Policy.allows(actor, .manageReminders(regionID: $0.id)) }
             guard let first = regions.first else {
-                throw MEDKError.forbidden("Напоминания региона настраивает региональный координатор своего региона или администратор.")
+                throw MEDKError.forbidden("Напоминания региона настраивают его региональный координатор, ФИОКО и администратор.")
             }
             let code = request.query("region") ?? first.code
             let current = try await request.service.reminderSettings(regionCode: code, by: .user(actor))

@@ -252,7 +252,7 @@ struct Comment: AsyncParsableCommand {
     @Option(name: .long, help: "Текст комментария.") var text: String
 
     func run() async throws {
-        _ = try await APIClient.saved().send("POST", "/api/v1/items/\(item)/comments", json: CommentRequest(text: text), as: ItemDetail.self)
+        _ = try await APIClient.saved().send("POST", "/api/v1/items/\(item)/comments", json: CommentRequest(text: text), as: HistoryEntry.self)
         print("Комментарий добавлен к №\(item).")
     }
 }
