@@ -64,7 +64,8 @@ struct MonitoringTests {
             try await world.service.shiftMilestone(by: .user(try await world.actor("reg-R1")), campaignCode: "C2026",
                                                    kind: .developmentConcept, regionCode: "R2", dueDate: CalendarDate("2026-05-10")!)
         }
-        #expect(refused?.kind == .forbidden)
+        // Another region is, to its coordinator, what a missing one is.
+        #expect(refused?.kind == .notFound)
         let federal = try await world.actor("federal")
         let region1 = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1"), for: federal)
         #expect(cell(region1, school: "A", .developmentConcept)?.status == .notDue)
@@ -101,7 +102,12 @@ struct MonitoringTests {
         let error = await #expect(throws: MEDKError.self) {
             try await world.service.deadlines(DeadlinesQuery(municipalityCode: "M2"), for: municipal)
         }
-        #expect(error?.kind == .forbidden)
+        #expect(error?.kind == .notFound, "a neighbouring municipality is answered like a missing one")
+        // Its own region it works in: told why not.
+        let region = await #expect(throws: MEDKError.self) {
+            try await world.service.deadlines(DeadlinesQuery(regionCode: "R1"), for: municipal)
+        }
+        #expect(region?.kind == .forbidden)
         await #expect(throws: MEDKError.self) { try await world.service.deadlines(DeadlinesQuery(regionCode: "R2"), for: try await world.actor("reg-R1")) }
         await #expect(throws: MEDKError.self) { try await world.service.deadlines(DeadlinesQuery(), for: try await world.actor("school-A")) }
         await #expect(throws: MEDKError.self) { try await world.service.deadlines(DeadlinesQuery(), for: try await world.actor("curator1")) }

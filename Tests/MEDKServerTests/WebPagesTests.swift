@@ -290,7 +290,7 @@ struct WebPagesTests {
         }
     }
 
-    @Test("each role's pages render; pages of other roles say «нет доступа», schools out of reach «не найдено»")
+    @Test("each role's pages render; pages of other roles say «нет доступа», schools and territories out of reach «не найдено»")
     func rolePages() async throws {
         let world = try await TestWorld()
         try await withWeb(world) { client in
@@ -310,8 +310,9 @@ struct WebPagesTests {
                 }
                 for path in refused {
                     let page = try await browser.get(path)
-                    // A school's page shows its documents: out of reach, it is answered like a missing one.
-                    let hidden = path.hasPrefix("/schools/")
+                    // A school's page shows its documents, and a territory named by its code what is in it:
+                    // out of reach, each is answered like a missing one.
+                    let hidden = path.hasPrefix("/schools/") || path.contains("municipality=") || path.contains("region=")
                     #expect(page.status == (hidden ? .notFound : .forbidden), "\(login) \(path): \(page.status)")
                     #expect(page.html.contains(hidden ? "Не найдено" : "Нет доступа"))
                 }

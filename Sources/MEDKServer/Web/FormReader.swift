@@ -28,8 +28,15 @@ struct FormLimits: Sendable {
 /// Reads a submitted HTML form (url-encoded or `multipart/form-data`) within its limits, in time
 /// linear in the body and memory bounded by the limits, not by the body: files go to temporary
 /// files in `temporaryDirectory` as they arrive. A body larger than the route allows is refused
-/// from its `Content-Length` before it is read, or as soon as it passes the limit.
+/// from its `Content-Length` before it is read, or as soon as it passes the limit. Multipart bodies
+/// are parsed off the request threads (`work`), a batch of arrived bytes at a time, so that a
+/// body built to be slow to parse (millions of near-boundaries) holds no thread that serves others.
 enum FormReader {
+    /// Parsing of multipart bodies, a few at a time on threads of its own.
+    static let work = BlockingWork(label: "medk.form-parsing", queueLimit: 64, refusal: MEDKError(
+        .unavailable, code: "busy", message: "Сервер сейчас занят приёмом файлов. Повторите через минуту.", retryAfter: 60))
+    /// Bytes gathered from the network before they are parsed in one go (one hop to `work`).
+    static let batchBytes = 256 << 10
     /// RFC 2046 §5.1.1: 1–70 characters from this set, not ending in a space.
     static let boundaryCharacters = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? ".utf8)
     /// Headers of one part, and bytes the parser may hold without handing anything over (a header
@@ -59,15 +66,26 @@ enum FormReader {
     static func multipart<Body: AsyncSequence>(_ body: Body, boundary: String, limits: FormLimits,
                                                temporaryDirectory: URL) async throws -> WebForm where Body.Element == ByteBuffer {
         guard isValidBoundary(boundary) else { throw WebForm.malformed }
-        var reader = MultipartFormReader(boundary: boundary, limits: limits, temporaryDirectory: temporaryDirectory)
+        let reader = MultipartFormReader(boundary: boundary, limits: limits, temporaryDirectory: temporaryDirectory)
         do {
             var received: Int64 = 0
+            var batch = ByteBuffer()
             for try await chunk in body {
                 received += Int64(chunk.readableBytes)
                 guard received <= limits.bodyBytes else { throw tooLarge(limits) }
-                try reader.feed(chunk)
+                var chunk = chunk
+                batch.writeBuffer(&chunk)
+                if batch.readableBytes >= batchBytes {
+                    let full = batch
+                    batch = ByteBuffer()
+                    try await work.run { try reader.feed(full) }
+                }
             }
-            return try reader.finish()
+            let last = batch
+            return try await work.run {
+                if last.readableBytes > 0 { try reader.feed(last) }
+                return try reader.finish()
+            }
         } catch {
             reader.discard()
             throw error
@@ -86,9 +104,11 @@ enum FormReader {
 }
 
 /// The multipart half of `FormReader`: vapor's streaming `MultipartParser` (linear in the body,
-/// whatever the boundary) fed chunk by chunk, with each part's bytes sent to the field buffer or to
-/// a temporary file as they come.
-private struct MultipartFormReader {
+/// whatever the boundary) fed batch by batch, with each part's bytes sent to the field buffer or to
+/// a temporary file (through a buffer: the parser hands over near-boundaries a few bytes at a
+/// time, and a write each cost a system call each). Used by one task at a time, batch after batch,
+/// on whichever thread `FormReader.work` gives it.
+private final class MultipartFormReader: @unchecked Sendable {
     private final class State {
         let limits: FormLimits
         let temporaryDirectory: URL
@@ -102,6 +122,9 @@ private struct MultipartFormReader {
         var part: Part?
         var failure: MEDKError?
         var temporaryFiles: [URL] = []
+        /// The open file part's bytes not yet written.
+        var fileBuffer: [UInt8] = []
+        static let fileBufferBytes = 64 << 10
 
         enum Part {
             case field(name: String, bytes: [UInt8])
@@ -138,11 +161,8 @@ private struct MultipartFormReader {
             case .file(let name, let fileName, let url, let handle, var size):
                 size += Int64(buffer.readableBytes)
                 guard size <= limits.fileBytes else { return fail(.fileTooLarge(limit: limits.fileBytes)) }
-                do {
-                    try buffer.withUnsafeReadableBytes { try handle.write(contentsOf: $0) }
-                } catch {
-                    return fail(MEDKError(.internalFailure, code: "storage_failed", message: "Не удалось принять файл."))
-                }
+                fileBuffer.append(contentsOf: buffer.readableBytesView)
+                if fileBuffer.count >= Self.fileBufferBytes { flush(handle) }
                 part = .file(name: name, fileName: fileName, url: url, handle: handle, size: size)
             case .ignored, nil:
                 break
@@ -182,12 +202,25 @@ private struct MultipartFormReader {
             case .field(let name, let bytes):
                 form.add(name, String(decoding: bytes, as: UTF8.self))
             case .file(let name, let fileName, let url, let handle, let size):
+                flush(handle)
                 try? handle.close()
+                guard failure == nil else { return }
                 form.addFile(name, UploadedFile(fileName: fileName, url: url, size: size))
             case .ignored, nil:
                 break
             }
             part = nil
+        }
+
+        /// Writes what the buffer holds to the open file part.
+        func flush(_ handle: FileHandle) {
+            guard !fileBuffer.isEmpty else { return }
+            do {
+                try handle.write(contentsOf: fileBuffer)
+                fileBuffer.removeAll(keepingCapacity: true)
+            } catch {
+                fail(MEDKError(.internalFailure, code: "storage_failed", message: "Не удалось принять файл."))
+            }
         }
 
         func closeOpenFile() {
@@ -211,7 +244,7 @@ private struct MultipartFormReader {
         parser.onPartComplete = { state.complete() }
     }
 
-    mutating func feed(_ chunk: ByteBuffer) throws {
+    func feed(_ chunk: ByteBuffer) throws {
         state.pending += chunk.readableBytes
         tail.append(contentsOf: chunk.readableBytesView.suffix(closing.count + 4))
         if tail.count > closing.count + 4 { tail.removeFirst(tail.count - closing.count - 4) }
