@@ -28,6 +28,31 @@ struct ImportTests {
         #expect(try await world.auditTrail().count == before)
     }
 
+    @Test("an e-mail address with a line break and a header in it is refused the same way by a CSV import, the API and one's own settings")
+    func oneEmailRule() async throws {
+        let world = try await TestWorld()
+        let injected = "victim@school.example\r\nBcc: all@evil.example"
+        let csv = "login;full_name;email;role;scope_code\r\ninjected;Инъекция;\"\(injected)\";curator;R1\r\n"
+        let imported = await #expect(throws: MEDKError.self) {
+            try await world.service.importCSV(.users, text: csv, dryRun: false, by: .local)
+        }
+        #expect(imported?.details.first?.contains("не похоже на адрес электронной почты") == true)
+        #expect(imported?.details.first?.contains("\n") == false, "the refusal shows the address on one line")
+        let created = await #expect(throws: MEDKError.self) {
+            try await world.service.createUser(by: .local, login: "injected", fullName: "Инъекция", email: injected, grants: [], password: nil)
+        }
+        #expect(created?.code == "invalid_email")
+        let own = await #expect(throws: MEDKError.self) {
+            try await world.service.setMailPreferences(email: injected, enabled: [], by: try await world.actor("school-A"))
+        }
+        #expect(own?.code == "invalid_email")
+        #expect(try await world.service.users(UserQuery(search: "injected"), by: .local).items.isEmpty)
+        // Spaces around an address are not a mistake.
+        let user = try await world.service.createUser(by: .local, login: "spaced", fullName: "С пробелами", email: "  a@school.example ",
+                                                      grants: [], password: nil)
+        #expect(user.email == "a@school.example")
+    }
+
     @Test("a dry run shows what would change and writes nothing")
     func dryRun() async throws {
         let world = try await TestWorld()

@@ -20,21 +20,7 @@ struct LoginThrottleTests {
     @Test("forty guesses sent at once are counted one by one: five are checked, the rest refused unchecked")
     func parallelGuesses() async throws {
         let world = try await TestWorld()
-        let outcomes = await withTaskGroup(of: String.self) { group in
-            for _ in 0..<40 {
-                group.addTask {
-                    do {
-                        _ = try await world.service.login("curator1", password: Self.wrong, client: Self.attacker)
-                        return "signed in"
-                    } catch let error as MEDKError {
-                        return error.code
-                    } catch {
-                        return "\(error)"
-                    }
-                }
-            }
-            return await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
-        }
+        let outcomes = await Self.burst(world, from: Self.attacker, Array(repeating: ("curator1", Self.wrong, []), count: 40))
         #expect(outcomes["bad_credentials"] == LoginThrottle.standard.failuresPerPair)
         #expect(outcomes["login_throttled"] == 40 - LoginThrottle.standard.failuresPerPair)
         #expect(try await Self.failures(world) == LoginThrottle.standard.failuresPerPair)

@@ -256,13 +256,18 @@ struct MailOutboxTests {
         return try #require(query.first { $0.name == "token" }?.value)
     }
 
-    @Test("the unsubscribe link turns off that kind of message without a login; what is queued for it is not sent")
+    /// The unsubscribe token of the letter school A gets when its document is returned.
+    static func returnedLetterToken(_ world: TestWorld, transport: RecordingTransport = RecordingTransport()) async throws -> String {
+        _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "1")
+        _ = try await world.service.deliverMail(transport, Self.configuration)
+        return try Self.unsubscribeToken(try #require(transport.texts.last))
+    }
+
+    @Test("the unsubscribe link turns off the kind of message it came in, without a login; what is queued for it is not sent")
     func unsubscribe() async throws {
         let world = try await Self.world()
-        _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "1")
         let transport = RecordingTransport()
-        _ = try await world.service.deliverMail(transport, Self.configuration)
-        let token = try Self.unsubscribeToken(try #require(transport.texts.first))
+        let token = try await Self.returnedLetterToken(world, transport: transport)
         #expect(try await world.service.unsubscribeTarget(token: token) == UnsubscribeTarget(name: "Команда А", kind: .itemReturned))
         try await world.service.unsubscribe(token: token)
         await #expect(throws: MEDKError.self) { try await world.service.unsubscribe(token: String(token.dropLast()) + "x") }
@@ -271,19 +276,6 @@ struct MailOutboxTests {
         #expect(try await world.service.deliverMail(transport, Self.configuration).touched == 0)
         #expect(try await world.service.mailPreferences(for: try await world.actor("school-A")).enabled == Set(MailKind.allCases).subtracting([.itemReturned]))
         #expect(try await world.auditTrail().contains { $0.action == .mailPreferences && $0.comment == "Отписка по ссылке из письма" })
-    }
-
-    @Test("an unsubscribe link turns off only the kind of message it came in")
-    func unsubscribeOnlyItsKind() async throws {
-        let world = try await Self.world()
-        _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "1")
-        let transport = RecordingTransport()
-        _ = try await world.service.deliverMail(transport, Self.configuration)
-        let token = try Self.unsubscribeToken(try #require(transport.texts.first))
-        let target = try await world.service.unsubscribe(token: token)
-        #expect(target.kind == .itemReturned)
-        #expect(try await world.service.mailPreferences(for: try await world.actor("school-A")).enabled
-            == Set(MailKind.allCases).subtracting([.itemReturned]))
     }
 
     @Test("an unsubscribe link dies when the address it went to changes, and after a year")
@@ -312,10 +304,7 @@ struct MailOutboxTests {
     @Test("unsubscribe tokens are kept only as hashes")
     func unsubscribeTokensHashed() async throws {
         let world = try await Self.world()
-        _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "1")
-        let transport = RecordingTransport()
-        _ = try await world.service.deliverMail(transport, Self.configuration)
-        let token = try Self.unsubscribeToken(try #require(transport.texts.first))
+        let token = try await Self.returnedLetterToken(world)
         let database = try Data(contentsOf: URL(fileURLWithPath: world.service.databasePath))
             + ((try? Data(contentsOf: URL(fileURLWithPath: world.service.databasePath + "-wal"))) ?? Data())
         #expect(database.range(of: Data(token.utf8)) == nil)

@@ -57,6 +57,24 @@ struct WebFormParsingTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
+    @Test("a file of a megabyte of near-boundaries arrives byte for byte, across parsing batches and write buffers")
+    func nearBoundaries() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let unit = Array("\r\n--XyX\r\n--Xy\r\r\n-".utf8)
+        let content = Array(Array(repeating: unit, count: (1 << 20) / unit.count).joined()) + Array("end".utf8)
+        let body = Array("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"near.pdf\"\r\n\r\n".utf8)
+            + content + Array("\r\n--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntoken\r\n--XyZ--\r\n".utf8)
+        for chunk in [9_999, 300_000] {
+            let form = try await Self.read(body, chunk: chunk, limits: .upload(fileBytes: 2 << 20), in: directory)
+            let file = try #require(form.files["file"])
+            #expect(file.size == Int64(content.count))
+            #expect(try file.contents() == Data(content))
+            #expect(form["_csrf"] == "token")
+            form.removeTemporaryFiles()
+        }
+    }
+
     @Test("a truncated multipart body is refused, not half-read, and leaves no file behind")
     func truncated() async throws {
         let directory = try Self.temporaryDirectory()

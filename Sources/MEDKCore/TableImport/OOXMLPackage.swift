@@ -83,7 +83,7 @@ struct OOXMLPackage {
     static func bomb(_ limits: TableImportLimits) -> MEDKError {
         MEDKError.rejected("archive_too_large", """
             Файл распаковывается больше чем в \(limits.maximumUnpackedBytes >> 20) МБ или сжат неправдоподобно сильно: \
-            такой файл не импортируется.
+            такой файл не принимается.
             """)
     }
 

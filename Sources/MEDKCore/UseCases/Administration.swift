@@ -339,7 +339,11 @@ enum Validation {
     static func email(_ text: String?) throws(MEDKError) -> String? {
         guard let trimmed = text?.trimmingCharacters(in: .whitespaces), !trimmed.isEmpty else { return nil }
         guard MailAddress.isValid(trimmed) else {
-            throw MEDKError.rejected("invalid_email", "«\(trimmed.prefix(80))» не похоже на адрес электронной почты.")
+            // Shown on one line: a line break in the address is what is wrong with it.
+            let shown = String(String.UnicodeScalarView(trimmed.unicodeScalars.prefix(80).map {
+                $0.properties.generalCategory == .control ? "↵" : $0
+            }))
+            throw MEDKError.rejected("invalid_email", "«\(shown)» не похоже на адрес электронной почты.")
         }
         return trimmed
     }
