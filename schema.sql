@@ -45,6 +45,13 @@ CREATE TABLE curator_assignments (
     FOREIGN KEY (campaign_id, school_id) REFERENCES campaign_schools(campaign_id, school_id)
 ) WITHOUT ROWID;
 
+CREATE TABLE form_drafts (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    body TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE item_files (
     id INTEGER PRIMARY KEY,
     item_id INTEGER NOT NULL REFERENCES items(id),
@@ -325,6 +332,10 @@ CREATE INDEX audit_log_entity ON audit_log(entity_type, entity_id, seq);
 CREATE INDEX curator_assignments_curator ON curator_assignments(curator_id);
 
 CREATE INDEX curator_assignments_school ON curator_assignments(school_id, campaign_id);
+
+CREATE INDEX form_drafts_created ON form_drafts(created_at);
+
+CREATE INDEX form_drafts_user ON form_drafts(user_id, created_at);
 
 CREATE INDEX item_tallies_municipality ON item_tallies(municipality_id);
 

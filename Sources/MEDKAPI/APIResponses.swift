@@ -10,23 +10,28 @@ public struct APIErrorBody: Codable, Sendable, Hashable {
         public var code: String
         public var message: String
         public var details: [String]?
+        /// What is wrong with each field that is wrong, by the field's name in the request.
+        public var fields: [String: String]?
 
-        public init(code: String, message: String, details: [String]? = nil) {
+        public init(code: String, message: String, details: [String]? = nil, fields: [String: String]? = nil) {
             self.code = code
             self.message = message
             self.details = details
+            self.fields = fields
         }
     }
 
     public var error: Content
 
     public init(_ error: MEDKError) {
-        self.error = Content(code: error.code, message: error.message, details: error.details.isEmpty ? nil : error.details)
+        self.error = Content(code: error.code, message: error.message, details: error.details.isEmpty ? nil : error.details,
+                             fields: error.fields.isEmpty ? nil : error.fields)
     }
 
     /// The refusal as the core would have raised it, given the HTTP status it came with.
     public func medkError(status: Int) -> MEDKError {
-        MEDKError(APIStatus.kind(status), code: error.code, message: error.message, details: error.details ?? [])
+        MEDKError(APIStatus.kind(status), code: error.code, message: error.message, details: error.details ?? [],
+                  fields: error.fields ?? [:])
     }
 }
 

@@ -123,7 +123,8 @@ struct RoadmapTableTests {
                                                                               Self.input("Фактор 42", risk: 42)], by: owner)
         }
         #expect(error?.code == "invalid_measure")
-        #expect(error?.details == ["Мероприятие 2: Не указано название мероприятия.", "Мероприятие 3: В каталоге кампании нет фактора риска №42."])
+        #expect(error?.details == ["Мероприятие 2: Не указано, что за мероприятие: заполните поле «Мероприятие».",
+                                  "Мероприятие 3: В каталоге кампании нет фактора риска №42."])
         #expect(try await world.service.item(roadmap.item.id, for: owner).measures?.isEmpty == true)
     }
 

@@ -59,6 +59,10 @@ struct APIDocumentTypesTests {
     static func compare(_ value: Any, _ schemaNode: Any, at path: String, complete: Bool, isRequest: Bool = true) -> [Mismatch] {
         let schema = resolve(schemaNode).schema
         if let object = value as? [String: Any] {
+            // A map (`additionalProperties`): every value is held to the values' schema.
+            if schema["properties"] == nil, let values = schema["additionalProperties"], !(values is Bool) {
+                return object.flatMap { compare($0.value, values, at: "\(path).\($0.key)", complete: complete, isRequest: isRequest) }
+            }
             guard let properties = schema["properties"] as? [String: Any] else {
                 return [Mismatch(path: path, problem: "the type sends an object, the document describes \(schema["type"] ?? "?")")]
             }
@@ -141,7 +145,8 @@ struct APIDocumentTypesTests {
 
     @Test("the error, empty and health answers are the ones the document describes")
     func smallResponses() throws {
-        try Self.check("Error", complete: APIErrorBody(MEDKError.rejected("incomplete", "Не всё заполнено.", details: ["нет файла"])),
+        try Self.check("Error", complete: APIErrorBody(MEDKError.rejected("incomplete", "Не всё заполнено.", details: ["нет файла"],
+                                                                         fields: ["title": "Не указано, что за мероприятие."])),
                        minimal: APIErrorBody(MEDKError.notVisible), isRequest: false)
         try Self.check("EmptyResponse", complete: EmptyResponse(), minimal: EmptyResponse(), isRequest: false)
         let reminders = ReminderSettingsBody(RegionReminderSettings(regionCode: "75", regionName: "Забайкальский край", settings: .standard, isDefault: true))

@@ -30,14 +30,19 @@ public struct MEDKError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// Per-row problems of an import and similar multi-part refusals.
     public var details: [String]
+    /// What is wrong with each field of the request that is wrong, by the field's name as the API
+    /// and the pages' forms call it («title», «dueDate»): shown beside the field it concerns.
+    public var fields: [String: String]
     /// Seconds to wait before trying again (`throttled`, `unavailable`).
     public var retryAfter: Int?
 
-    public init(_ kind: Kind, code: String, message: String, details: [String] = [], retryAfter: Int? = nil) {
+    public init(_ kind: Kind, code: String, message: String, details: [String] = [], fields: [String: String] = [:],
+                retryAfter: Int? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
         self.details = details
+        self.fields = fields
         self.retryAfter = retryAfter
     }
 
@@ -50,8 +55,9 @@ extension MEDKError {
     }
 
     /// A well-formed request that a rule of the domain refuses (see `Kind.unprocessable`).
-    public static func rejected(_ code: String, _ message: String, details: [String] = []) -> MEDKError {
-        MEDKError(.unprocessable, code: code, message: message, details: details)
+    public static func rejected(_ code: String, _ message: String, details: [String] = [],
+                                fields: [String: String] = [:]) -> MEDKError {
+        MEDKError(.unprocessable, code: code, message: message, details: details, fields: fields)
     }
 
     public static func notFound(_ what: String) -> MEDKError {
@@ -92,17 +98,23 @@ extension MEDKError {
     }
 
     public static func staleState(expected: ReviewState, actual: ReviewState) -> MEDKError {
-        MEDKError(.conflict, code: "stale_state",
-                  message: "Объект изменился: ожидалось состояние «\(expected.russianName)», сейчас «\(actual.russianName)». Обновите страницу и повторите.")
+        MEDKError(.conflict, code: "stale_state", message: """
+            Пока вы работали со страницей, документ перешёл из состояния «\(expected.russianName)» в «\(actual.russianName)». \
+            Посмотрите, что изменилось, и решите, повторять ли действие.
+            """)
     }
 
     public static func staleRevision(expected: Int, actual: Int) -> MEDKError {
-        MEDKError(.conflict, code: "stale_revision",
-                  message: "Объект изменился после того, как вы его открыли (редакция \(expected), сейчас \(actual)). Откройте его заново и повторите.")
+        let changes = max(actual - expected, 1)
+        return MEDKError(.conflict, code: "stale_revision", message: """
+            Пока вы работали со страницей, документ изменили (\(RussianPlural.count(changes, "изменение", "изменения", "изменений"))). \
+            Посмотрите, что изменилось, и повторите.
+            """)
     }
 
     public static func commentRequired(_ action: ReviewAction) -> MEDKError {
-        rejected("comment_required", "Для действия «\(action.russianName)» нужен комментарий.")
+        let text = "Для действия «\(action.russianName)» нужен комментарий: напишите, что исправить."
+        return rejected("comment_required", text, fields: ["comment": text])
     }
 }
 

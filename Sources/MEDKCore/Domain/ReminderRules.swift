@@ -56,16 +56,17 @@ public struct ReminderSettings: Codable, Sendable, Hashable {
                                  escalationDays: [Int] = ReminderSettings.standard.escalationDays) throws -> ReminderSettings {
         let days = Array(Set(daysBefore)).sorted(by: >)
         guard !days.isEmpty, days.count <= 5, days.allSatisfy({ (1...60).contains($0) }), days.count == daysBefore.count else {
-            throw MEDKError.rejected("invalid_reminder_days",
-                                     "Дни напоминаний: от одного до пяти разных чисел от 1 до 60 (например, 14, 3, 1).")
+            let text = "Дни напоминаний: от одного до пяти разных чисел от 1 до 60 (например, 14, 3, 1)."
+            throw MEDKError.rejected("invalid_reminder_days", text, fields: ["daysBefore": text])
         }
         guard (1...30).contains(reviewWorkingDays) else {
-            throw MEDKError.rejected("invalid_review_days", "Срок проверки: от 1 до 30 рабочих дней.")
+            let text = "Срок проверки: от 1 до 30 рабочих дней."
+            throw MEDKError.rejected("invalid_review_days", text, fields: ["reviewWorkingDays": text])
         }
         guard escalationDays.count == 3, escalationDays.allSatisfy({ (1...90).contains($0) }),
               zip(escalationDays, escalationDays.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw MEDKError.rejected("invalid_escalation_days",
-                                     "Сроки эскалации: три возрастающих числа дней просрочки от 1 до 90 — куратору, муниципальному и региональному координатору (например, 3, 10, 20).")
+            let text = "Сроки эскалации: три возрастающих числа дней просрочки от 1 до 90 — куратору, муниципальному и региональному координатору (например, 3, 10, 20)."
+            throw MEDKError.rejected("invalid_escalation_days", text, fields: ["escalationDays": text])
         }
         return ReminderSettings(daysBefore: days, reviewWorkingDays: reviewWorkingDays, escalationDays: escalationDays)
     }

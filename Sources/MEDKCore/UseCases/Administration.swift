@@ -343,7 +343,8 @@ enum Validation {
             let shown = String(String.UnicodeScalarView(trimmed.unicodeScalars.prefix(80).map {
                 $0.properties.generalCategory == .control ? "↵" : $0
             }))
-            throw MEDKError.rejected("invalid_email", "«\(shown)» не похоже на адрес электронной почты.")
+            let text = "«\(shown)» не похоже на адрес электронной почты."
+            throw MEDKError.rejected("invalid_email", text, fields: ["email": text])
         }
         return trimmed
     }
@@ -351,7 +352,8 @@ enum Validation {
     static func login(_ login: String) throws {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-@"))
         guard (2...64).contains(login.count), login.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
-            throw MEDKError.rejected("invalid_login", "Логин «\(login)»: от 2 до 64 символов — буквы, цифры, точка, дефис, подчёркивание, @.")
+            let text = "Логин «\(login)»: от 2 до 64 символов — буквы, цифры, точка, дефис, подчёркивание, @."
+            throw MEDKError.rejected("invalid_login", text, fields: ["login": text])
         }
     }
 

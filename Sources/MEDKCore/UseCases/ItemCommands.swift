@@ -227,7 +227,10 @@ extension MEDKService {
         if request.action == .edit {
             throw MEDKError.rejected("edit_is_not_a_transition", "Изменение содержимого выполняется загрузкой файла или правкой данных.")
         }
-        if let comment, comment.count > 5000 { throw MEDKError.rejected("comment_too_long", "Комментарий длиннее 5000 символов.") }
+        if let comment, comment.count > 5000 {
+            let text = "Комментарий длиннее 5000 символов (сейчас \(comment.count)): сократите его."
+            throw MEDKError.rejected("comment_too_long", text, fields: ["comment": text])
+        }
         return comment
     }
 
@@ -304,8 +307,11 @@ extension MEDKService {
     @discardableResult
     public func comment(itemID: Int64, text: String, by actor: Actor) async throws -> HistoryEntry {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw MEDKError.rejected("empty_comment", "Комментарий пуст.") }
-        guard text.count <= 5000 else { throw MEDKError.rejected("comment_too_long", "Комментарий длиннее 5000 символов.") }
+        guard !text.isEmpty else { throw MEDKError.rejected("empty_comment", "Комментарий пуст.", fields: ["text": "Напишите комментарий."]) }
+        guard text.count <= 5000 else {
+            let message = "Комментарий длиннее 5000 символов (сейчас \(text.count)): сократите его."
+            throw MEDKError.rejected("comment_too_long", message, fields: ["text": message])
+        }
         let now = now()
         return try await write { store in
             let item = try Self.load(store, itemID)

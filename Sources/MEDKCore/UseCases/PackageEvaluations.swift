@@ -82,6 +82,8 @@ extension MEDKService {
     /// Every position once, a score of 0–2, a comment (up to 2,000 characters) wherever a point is withheld.
     static func validated(_ scores: [PositionScore]) throws -> [PositionScore] {
         var problems: [String] = []
+        // Beside its field on the page: «score.<position>» and «comment.<position>».
+        var fields: [String: String] = [:]
         var byPosition: [EvaluationPosition: PositionScore] = [:]
         for score in scores {
             if byPosition[score.position] != nil { problems.append("Позиция «\(score.position.russianName)» оценена дважды.") }
@@ -91,16 +93,24 @@ extension MEDKService {
         for position in EvaluationPosition.allCases {
             guard let score = byPosition[position] else {
                 problems.append("Не оценена позиция «\(position.russianName)».")
+                fields["score.\(position.rawValue)"] = problems.last
                 continue
             }
             if !EvaluationScore.range.contains(score.score) {
                 problems.append("«\(position.russianName)»: балл — от 0 до \(EvaluationScore.maximum), а указано \(score.score).")
+                fields["score.\(position.rawValue)"] = problems.last
             } else if score.score < EvaluationScore.maximum && score.comment.isEmpty {
                 problems.append("«\(position.russianName)»: объясните в комментарии, почему балл ниже \(EvaluationScore.maximum).")
+                fields["comment.\(position.rawValue)"] = problems.last
             }
-            if score.comment.count > 2000 { problems.append("«\(position.russianName)»: комментарий длиннее 2000 символов.") }
+            if score.comment.count > 2000 {
+                problems.append("«\(position.russianName)»: комментарий длиннее 2000 символов.")
+                fields["comment.\(position.rawValue)"] = problems.last
+            }
         }
-        guard problems.isEmpty else { throw MEDKError.rejected("invalid_evaluation", "Оценка заполнена неверно.", details: problems) }
+        guard problems.isEmpty else {
+            throw MEDKError.rejected("invalid_evaluation", "Оценка заполнена неверно.", details: problems, fields: fields)
+        }
         return EvaluationPosition.allCases.compactMap { byPosition[$0] }
     }
 }

@@ -242,43 +242,54 @@ extension MEDKService {
     /// Checks a measure's fields; resolves the risk factor for school roadmaps.
     private static func validate(_ store: any StoreReading, _ input: MeasureInput, roadmap: StoredItem) throws -> MeasureFields {
         var problems: [String] = []
-        if input.title.isBlank { problems.append("Не указано название мероприятия.") }
-        for (text, name) in [(input.task, "задача"), (input.title, "название"), (input.responsible, "ответственные"),
-                             (input.expectedResult, "ожидаемый результат"), (input.indicator, "показатель"),
-                             (input.plannedValue, "плановое значение"), (input.regionalMeasure ?? "", "региональное мероприятие"),
-                             (input.stage ?? "", "этап"), (input.normativeDocument ?? "", "нормативный документ")]
+        // Each problem beside the field it concerns, named as the form names it.
+        var fields: [String: String] = [:]
+        func problem(_ field: String?, _ text: String) {
+            problems.append(text)
+            if let field, fields[field] == nil { fields[field] = text }
+        }
+        if input.title.isBlank { problem("title", "Не указано, что за мероприятие: заполните поле «Мероприятие».") }
+        for (text, field, label) in [(input.task, "task", "Задача"), (input.title, "title", "Мероприятие"),
+                                     (input.responsible, "responsible", "Ответственный"),
+                                     (input.expectedResult, "expectedResult", "Ожидаемый результат"), (input.indicator, "indicator", "Показатель"),
+                                     (input.plannedValue, "plannedValue", "Плановое значение"),
+                                     (input.regionalMeasure ?? "", "regionalMeasure", "Региональное мероприятие"),
+                                     (input.stage ?? "", "stage", "Этап"), (input.normativeDocument ?? "", "normativeDocument", "Нормативный документ")]
         where text.count > 2000 {
-            problems.append("Поле «\(name)» длиннее 2000 символов.")
+            problem(field, "Поле «\(label)» длиннее 2000 символов (сейчас \(text.count)): сократите его.")
         }
         var factorID: Int64?
         switch roadmap.owner {
         case .municipality:
-            if input.riskFactorNumber != nil { problems.append("В муниципальной дорожной карте мероприятия группируются по направлениям, а не по факторам риска.") }
+            if input.riskFactorNumber != nil {
+                problem("riskFactorNumber", "В муниципальной дорожной карте мероприятия группируются по направлениям, а не по факторам риска.")
+            }
             if input.stage != nil || input.normativeDocument != nil {
-                problems.append("Этап и нормативный документ указываются в региональной дорожной карте.")
+                problem(input.stage != nil ? "stage" : "normativeDocument", "Этап и нормативный документ указываются в региональной дорожной карте.")
             }
             if let linked = input.regionalMeasureID,
                try !store.regionalMeasureChoices(campaignID: roadmap.campaignID, regionID: roadmap.path.regionID).contains(where: { $0.id == linked }) {
-                problems.append("Мероприятие №\(linked) не найдено среди мероприятий подтверждённой региональной дорожной карты этой кампании.")
+                problem("regionalMeasureID",
+                        "Мероприятие №\(linked) не найдено среди мероприятий подтверждённой региональной дорожной карты этой кампании.")
             }
         case .region:
             if input.riskFactorNumber != nil || input.track != nil || input.regionalMeasure != nil || input.regionalMeasureID != nil {
-                problems.append("В региональной дорожной карте мероприятия группируются по этапам и задачам, без факторов риска, треков и ссылок на региональные мероприятия.")
+                problem(nil, "В региональной дорожной карте мероприятия группируются по этапам и задачам, без факторов риска, треков и ссылок на региональные мероприятия.")
             }
         case .school:
             if input.stage != nil || input.normativeDocument != nil {
-                problems.append("Этап и нормативный документ указываются в региональной дорожной карте.")
+                problem(nil, "Этап и нормативный документ указываются в региональной дорожной карте.")
             }
             if input.track != nil || input.regionalMeasure != nil || input.regionalMeasureID != nil {
-                problems.append("Направление и региональное мероприятие указываются только в муниципальной дорожной карте.")
+                problem(nil, "Направление и региональное мероприятие указываются только в муниципальной дорожной карте.")
             }
             if let number = input.riskFactorNumber {
                 factorID = try store.riskFactorID(campaignID: roadmap.campaignID, number: number)
-                if factorID == nil { problems.append("В каталоге кампании нет фактора риска №\(number).") }
+                if factorID == nil { problem("riskFactorNumber", "В каталоге кампании нет фактора риска №\(number).") }
             }
         }
         guard problems.isEmpty else {
-            throw MEDKError.rejected("invalid_measure", "Мероприятие заполнено неверно.", details: problems)
+            throw MEDKError.rejected("invalid_measure", "Мероприятие заполнено неверно.", details: problems, fields: fields)
         }
         return MeasureFields(riskFactorID: factorID, track: input.track, task: input.task, title: input.title, dueDate: input.dueDate,
                              responsible: input.responsible, expectedResult: input.expectedResult, indicator: input.indicator,

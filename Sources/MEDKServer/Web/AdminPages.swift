@@ -280,13 +280,9 @@ enum AdminPages {
                     return value
                 }
             }
-            do {
-                let review = Int(form["reviewWorkingDays"] ?? "") ?? 0
-                _ = try await request.service.setReminderSettings(by: .user(actor), regionCode: region, daysBefore: try numbers("daysBefore"),
-                                                                  reviewWorkingDays: review, escalationDays: try numbers("escalationDays"))
-            } catch let error as MEDKError where error.kind == .unprocessable {
-                return request.redirect("/admin/reminders?region=\(region)", error: error.message)
-            }
+            let review = Int(form["reviewWorkingDays"] ?? "") ?? 0
+            _ = try await request.service.setReminderSettings(by: .user(actor), regionCode: region, daysBefore: try numbers("daysBefore"),
+                                                              reviewWorkingDays: review, escalationDays: try numbers("escalationDays"))
             return request.redirect("/admin/reminders?region=\(region)", success: "Настройки напоминаний сохранены.")
         }
     }

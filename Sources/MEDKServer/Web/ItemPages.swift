@@ -53,7 +53,12 @@ enum ItemPages {
             // A municipal roadmap's measures choose the regional measure they implement from the region's confirmed roadmap.
             let choices = detail.item.kind == .roadmap && detail.item.owner == .municipality && detail.allowedActions.contains(.edit)
                 ? try await request.service.regionalMeasureChoices(roadmapID: detail.item.id, for: actor) : []
-            let view = itemPage(detail, risks: risks, regionalChoices: choices, maxUpload: request.service.files.maxBytes)
+            var view = itemPage(detail, risks: risks, regionalChoices: choices, maxUpload: request.service.files.maxBytes)
+            // An action refused because the document changed meanwhile: what changed since the page was opened.
+            if let draft = await request.draft(), ["stale_revision", "stale_state"].contains(draft.code),
+               let seen = draft.values("seenSeq").first.flatMap(Int64.init) {
+                view.changedWhileOpen = detail.history.filter { $0.seq > seen }.reversed().map { HistoryRowView($0, zone: detail.item.timeZone) }
+            }
             return await request.page("item", title: detail.item.title, view)
         }
 
@@ -296,6 +301,7 @@ enum ItemPages {
             canReport: detail.mayReportMeasures, maxUpload: Presentation.size(maxUpload),
             lastReturnComment: item.state == .returned ? detail.history.last(where: { $0.action == .itemReturn })?.comment : nil,
             history: history,
+            seenSeq: detail.history.last?.seq ?? 0,
             historyNote: detail.historyTotal > detail.history.count
                 ? "Показаны последние \(detail.history.count) записей из \(detail.historyTotal)." : nil,
             problems: detail.completenessProblems ?? [],

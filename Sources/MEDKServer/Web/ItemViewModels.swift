@@ -208,6 +208,12 @@ struct ItemPageView: Sendable {
     var maxUpload: String
     var lastReturnComment: String?
     var history: [HistoryRowView]
+    /// The newest line of the history the page shows: its forms send it, so that a refusal for a
+    /// change made meanwhile can show what changed since.
+    var seenSeq: Int64
+    /// What happened to the document while the person had the page open, when their action was
+    /// refused for it (newest first).
+    var changedWhileOpen: [HistoryRowView] = []
     /// Said when the page shows only the most recent part of a long history.
     var historyNote: String?
     var problems: [String]

@@ -43,12 +43,8 @@ enum MailPages {
 
         web.post("/settings/mail") { request, form in
             let enabled = Set((form.fields["kind"] ?? []).compactMap(MailKind.init(rawValue:)))
-            do {
-                _ = try await request.service.setMailPreferences(email: form["email"], enabled: enabled,
-                                                                 digestWeekday: Int(form["weekday"] ?? "1") ?? 1, by: try request.actor())
-            } catch let error as MEDKError where error.kind == .unprocessable {
-                return request.redirect("/settings/mail", error: error.message)
-            }
+            _ = try await request.service.setMailPreferences(email: form["email"], enabled: enabled,
+                                                             digestWeekday: Int(form["weekday"] ?? "1") ?? 1, by: try request.actor())
             return request.redirect("/settings/mail", success: "Настройки писем сохранены.")
         }
 

@@ -81,10 +81,14 @@ struct PageRenderer: Sendable {
     struct Envelope: @unchecked Sendable {
         var page: Any
         var csrf: String?
+        /// How long a sign-in lasts without activity, for the note under long forms.
+        var sessionIdleMinutes: Int
     }
 
-    func page(_ template: String, title: String, data: Any, chrome: PageChrome, status: HTTPResponse.Status = .ok) -> Response {
-        let body = render(template, Envelope(page: data, csrf: chrome.csrf))
+    func page(_ template: String, title: String, data: Any, chrome: PageChrome, status: HTTPResponse.Status = .ok,
+              draft: FormDraft? = nil) -> Response {
+        var body = render(template, Envelope(page: data, csrf: chrome.csrf, sessionIdleMinutes: chrome.sessionIdleMinutes))
+        if let draft { body = FormRestorer.restore(draft, in: body) }
         let layout = LayoutData(title: title, body: body, userName: chrome.userName, userRoles: chrome.userRoles,
                                 nav: chrome.nav, csrf: chrome.csrf, flash: chrome.flash)
         var response = HTMLResponse.make(render("layout", layout), status: status)

@@ -27,8 +27,16 @@ struct WebRequest: Sendable {
         await PageChrome.make(request: request, context: context, service: service)
     }
 
+    /// The page, with the person's refused form put back as they left it when the address names
+    /// one of their drafts (`?draft=`, see `FormRestorer`).
     func page(_ template: String, title: String, _ data: Any, status: HTTPResponse.Status = .ok) async -> Response {
-        pages.page(template, title: title, data: data, chrome: await chrome(), status: status)
+        pages.page(template, title: title, data: data, chrome: await chrome(), status: status, draft: await draft())
+    }
+
+    /// The person's refused form this address names (`?draft=`), if it is theirs and still kept.
+    func draft() async -> FormDraft? {
+        guard let id = query("draft"), let actor = context.actor else { return nil }
+        return try? await service.formDrafts.draft(id: id, for: actor)
     }
 
     func redirect(_ location: String, success: String? = nil, error: String? = nil) -> Response {
@@ -45,11 +53,13 @@ struct PageChrome: Sendable {
     var nav: [NavLink]
     var csrf: String?
     var flash: Flash?
+    var sessionIdleMinutes = 30
 
     static func make(request: Request, context: MEDKRequestContext, service: MEDKService) async -> PageChrome {
         let flash = request.cookies[WebCookies.flash].flatMap { Flash(cookieValue: $0.value) }
+        let idle = Int(service.sessionIdleTimeout / 60)
         guard let actor = context.actor, let token = context.token else {
-            return PageChrome(request: request, nav: [], flash: flash)
+            return PageChrome(request: request, nav: [], flash: flash, sessionIdleMinutes: idle)
         }
         let info = try? await service.userInfo(id: actor.userID)
         let roles = info?.grants.map { grant in
@@ -57,7 +67,7 @@ struct PageChrome: Sendable {
         }.joined(separator: "; ")
         return PageChrome(request: request, userName: info?.fullName ?? actor.login, userRoles: roles,
                           nav: WebNavigation.links(for: actor, currentPath: request.uri.path),
-                          csrf: CSRFToken.forSession(token), flash: flash)
+                          csrf: CSRFToken.forSession(token), flash: flash, sessionIdleMinutes: idle)
     }
 }
 
@@ -89,7 +99,7 @@ struct WebRoutes {
             case .sessionOnly where context.token == nil:
                 return try await handler(web, WebForm())
             case .signedIn where context.actor == nil:
-                throw MEDKError.unauthenticated
+                return try await Self.keepForSignIn(request, context: context, service: service, limits: limits)
             default:
                 break
             }
@@ -105,8 +115,59 @@ struct WebRoutes {
                 context.logger.warning("form refused: missing or wrong CSRF token", metadata: ["path": "\(request.uri.path)"])
                 throw WebFailure.csrf
             }
-            return try await handler(web, form)
+            do {
+                return try await handler(web, form)
+            } catch let refusal as MEDKError where Self.keptOnRefusal.contains(refusal.kind) {
+                // Back to the page, with the form as it was sent and the refusal beside it.
+                guard let actor = context.actor else { throw refusal }
+                let id = try await service.formDrafts.keep(action: request.uri.path, fields: Self.draftFields(form),
+                                                           files: Self.draftFiles(form), refusal: refusal, for: actor)
+                return HTMLResponse.redirect(Self.draftLocation(WebErrorMiddleware.backLocation(request), draft: id), request: request)
+            }
         }
+    }
+
+    /// Refusals a person answers by correcting the form: the form comes back as it was sent.
+    static let keptOnRefusal: Set<MEDKError.Kind> = [.invalidInput, .unprocessable, .conflict, .tooLarge, .unsupportedMediaType]
+
+    static func draftFields(_ form: WebForm) -> [FormDraft.Field] {
+        form.fields.sorted { $0.key < $1.key }.flatMap { name, values in values.map { FormDraft.Field(name: name, value: $0) } }
+    }
+
+    static func draftFiles(_ form: WebForm) -> [FormDraft.Field] {
+        form.files.sorted { $0.key < $1.key }.map { FormDraft.Field(name: $0.key, value: $0.value.fileName) }
+    }
+
+    /// The page to go back to, naming the draft and landing on it.
+    static func draftLocation(_ back: String, draft: String) -> String {
+        var components = URLComponents(string: back) ?? URLComponents()
+        var items = (components.queryItems ?? []).filter { $0.name != "draft" }
+        items.append(URLQueryItem(name: "draft", value: draft))
+        components.queryItems = items
+        components.fragment = "draft"
+        return components.string ?? back
+    }
+
+    /// A form posted after its sender's sign-in ended (the session cookie names a session that ran
+    /// out, not one that was signed out): what was typed is kept for that user — once the form's
+    /// token proves the form was theirs — and the person signs in and comes back to it. Anything
+    /// else is sent to sign in as before, its body unread.
+    static func keepForSignIn(_ request: Request, context: MEDKRequestContext, service: MEDKService,
+                              limits: FormLimits) async throws -> Response {
+        guard let stale = request.cookies[WebCookies.session]?.value, !stale.isEmpty, isSameOrigin(request),
+              try await service.formDrafts.isEndedSession(token: stale) else {
+            throw MEDKError.unauthenticated
+        }
+        // A file it carried is not kept (the page asks for it again).
+        let form = try await FormReader.read(request, limits: limits, temporaryDirectory: service.files.temporaryDirectory)
+        defer { form.removeTemporaryFiles() }
+        guard CSRFToken.matches(form.fields[CSRFToken.fieldName]?.first, CSRFToken.forSession(stale)),
+              let id = try await service.formDrafts.keepForEndedSession(token: stale, action: request.uri.path,
+                                                                         fields: draftFields(form), files: draftFiles(form))
+        else { throw MEDKError.unauthenticated }
+        let back = draftLocation(WebErrorMiddleware.backLocation(request), draft: id)
+        let next = back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F"
+        return HTMLResponse.redirect("/login?next=\(next)", request: request)
     }
 
     /// A POST whose only credential is a token in its address (an unsubscribe link): no session,

@@ -31,6 +31,6 @@ protocol Store: Sendable {
 }
 
 typealias StoreReading = OrganisationReading & UserReading & CampaignReading & ItemReading & MonitoringReading & AuditReading
-    & EvaluationReading & ReviewRoundReading & MailReading & DashboardReading & SignInReading
+    & EvaluationReading & ReviewRoundReading & MailReading & DashboardReading & SignInReading & DraftReading
 typealias StoreWriting = StoreReading & OrganisationWriting & UserWriting & CampaignWriting & ItemWriting & AuditWriting
-    & EvaluationWriting & MailWriting & SignInWriting
+    & EvaluationWriting & MailWriting & SignInWriting & DraftWriting

@@ -53,6 +53,9 @@ enum Migrations {
         migrator.registerMigration("v14_known_devices_and_unsubscribe_links") { db in
             try db.execute(sql: v14)
         }
+        migrator.registerMigration("v15_form_drafts") { db in
+            try db.execute(sql: v15)
+        }
         return migrator
     }
 
@@ -873,5 +876,17 @@ enum Migrations {
         SELECT user_id, disabled_kinds, digest_weekday FROM mail_preferences;
     DROP TABLE mail_preferences;
     ALTER TABLE mail_preferences_v14 RENAME TO mail_preferences;
+    """
+
+    /// Forms the server refused, kept for an hour so that their pages show them again as typed.
+    static let v15 = """
+    CREATE TABLE form_drafts (
+        id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL,
+        body TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX form_drafts_user ON form_drafts(user_id, created_at);
+    CREATE INDEX form_drafts_created ON form_drafts(created_at);
     """
 }
