@@ -131,21 +131,29 @@ struct ItemWorkflowTests {
         #expect(duplicate.item.kind == .developmentConcept)
     }
 
-    @Test("risk profile: all factors assessed and at least one chosen; anti-risk programmes only for chosen risks")
+    @Test("risk profile: it starts unassessed; every factor assessed and at least one chosen before it is sent; anti-risk programmes only for chosen risks")
     func riskProfile() async throws {
         let world = try await TestWorld()
         let school = try await world.actor("school-A")
         let schoolID = try await world.schoolID("A")
         let profile = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .riskProfile, schoolID: schoolID), by: school)
-        #expect(profile.riskProfile?.count == 10)
-        let nothingChosen = await #expect(throws: MEDKError.self) { try await world.act(.submit, on: profile, by: "school-A") }
-        #expect(nothingChosen?.details == ["Не выбран ни один фактор риска для работы."])
+        #expect(profile.riskProfile?.isEmpty == true, "nothing is preset that the school must decide")
+        let unassessed = await #expect(throws: MEDKError.self) { try await world.act(.submit, on: profile, by: "school-A") }
+        #expect(unassessed?.details == ["Не оценены факторы риска № 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: укажите значимость каждого по итогам анкетирования.",
+                                        "Не выбран ни один фактор риска для работы."])
+        let some = try await world.service.setRiskProfile(itemID: profile.item.id, entries: (1...8).map {
+            RiskProfileInput(number: $0, significance: .low, chosen: false)
+        }, by: school)
+        let nothingChosen = await #expect(throws: MEDKError.self) { try await world.act(.submit, on: some, by: "school-A") }
+        #expect(nothingChosen?.details == ["Не оценены факторы риска № 9, 10: укажите значимость каждого по итогам анкетирования.",
+                                           "Не выбран ни один фактор риска для работы."])
         let unknown = await #expect(throws: MEDKError.self) {
             try await world.service.setRiskProfile(itemID: profile.item.id, entries: [RiskProfileInput(number: 11, significance: .high, chosen: true)], by: school)
         }
         #expect(unknown?.code == "unknown_factor")
         let filled = try await world.service.setRiskProfile(itemID: profile.item.id, entries: [
             RiskProfileInput(number: 2, significance: .high, chosen: true), RiskProfileInput(number: 8, significance: .high, chosen: true),
+            RiskProfileInput(number: 9, significance: .medium, chosen: false), RiskProfileInput(number: 10, significance: .low, chosen: false),
         ], by: school)
         #expect(filled.riskProfile?.filter(\.chosen).map(\.number) == [2, 8])
         _ = try await world.act(.submit, on: filled, by: "school-A")

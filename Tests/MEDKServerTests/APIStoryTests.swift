@@ -22,9 +22,9 @@ struct APIStoryTests {
             // Risk profile.
             var profile: ItemDetail = try await school.send(.post, "/api/v1/items", NewItem(campaignID: campaign, kind: .riskProfile, schoolID: schoolID),
                                                             expect: .created)
-            profile = try await school.send(.put, "/api/v1/items/\(profile.item.id)/risk-profile", RiskProfileBody(entries: [
-                RiskProfileInput(number: 2, significance: .high, chosen: true), RiskProfileInput(number: 3, significance: .high, chosen: true),
-            ], expectedRevision: profile.item.revision))
+            profile = try await school.send(.put, "/api/v1/items/\(profile.item.id)/risk-profile", RiskProfileBody(entries: (1...10).map {
+                RiskProfileInput(number: $0, significance: [2, 3].contains($0) ? .high : .low, chosen: [2, 3].contains($0))
+            }, expectedRevision: profile.item.revision))
             profile = try await school.send(.post, "/api/v1/items/\(profile.item.id)/transitions", profile.transition(.submit))
             profile = try await curator.send(.post, "/api/v1/items/\(profile.item.id)/transitions", profile.transition(.confirm))
             #expect(profile.item.state == .confirmed)

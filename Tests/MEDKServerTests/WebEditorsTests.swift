@@ -31,11 +31,14 @@ struct WebEditorsTests {
             let profile = try #require(try await world.service.item(id, for: try await world.actor("school-A")).riskProfile)
             #expect(Set(profile.filter(\.chosen).map(\.number)) == [2, 8])
             #expect(profile.first { $0.number == 2 }?.significance == .high)
-            // A factor without significance is refused as a whole.
-            let partial = try await school.post("\(path)/risk-profile", [:], multi: [("factor", "1"), ("factor", "2"), ("significance_1", "low"),
+            // A factor chosen for work without its significance is refused, the choices kept on the page.
+            let partial = try await school.post("\(path)/risk-profile", [:], multi: [("factor", "1"), ("factor", "2"), ("significance_1", "medium"),
+                                                                                   ("significance_2", ""), ("chosen", "2"),
                                                                                    ("expectedRevision", revision(page))])
-            #expect(try await school.follow(partial).html.contains("Укажите значимость фактора № 2"))
-            #expect(try await world.service.item(id, for: try await world.actor("school-A")).riskProfile?.count == 10)
+            let refused = try await school.follow(partial)
+            #expect(refused.html.contains("Укажите значимость фактора № 2: он выбран для работы"))
+            #expect(refused.html.contains(#"<option value="medium" selected>"#), "what was chosen is kept")
+            #expect(try await world.service.item(id, for: try await world.actor("school-A")).riskProfile?.first { $0.number == 1 }?.significance == .low)
         }
     }
 

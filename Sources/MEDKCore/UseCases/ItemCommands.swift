@@ -72,9 +72,8 @@ extension MEDKService {
             throw MEDKError(.conflict, code: "already_exists",
                             message: "«\(title)» уже создан(а) для этой организации в этой кампании; откройте существующий.")
         }
-        if request.kind == .riskProfile {
-            try seedRiskProfile(store, try load(store, id))
-        }
+        // A new risk profile starts unassessed: nothing is preset that the school must decide from
+        // its survey, and it cannot be sent before every factor is assessed.
         try store.appendAudit(AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
                               AuditRecord(action: .itemCreate, entityType: .item, entityID: id, toState: ReviewState.draft.rawValue,
                                           details: ["kind": request.kind.rawValue, "title": title]))
@@ -279,11 +278,16 @@ extension MEDKService {
         let hasFile = item.summary.latestVersion != nil
         switch item.kind {
         case .riskProfile:
-            let entries = try store.riskProfile(itemID: item.id)
-            let factorCount = try store.riskFactors(campaignID: item.campaignID).count
+            let assessed = Set(try store.riskProfile(itemID: item.id).map(\.number))
+            let unassessed = try store.riskFactors(campaignID: item.campaignID).map(\.number).filter { !assessed.contains($0) }.sorted()
             var problems: [String] = []
-            if entries.count < factorCount { problems.append("Не для всех факторов риска указана значимость.") }
-            if !entries.contains(where: \.chosen) { problems.append("Не выбран ни один фактор риска для работы.") }
+            if !unassessed.isEmpty {
+                problems.append("Не оценены факторы риска № \(unassessed.map(String.init).joined(separator: ", ")): "
+                    + "укажите значимость каждого по итогам анкетирования.")
+            }
+            if try !store.riskProfile(itemID: item.id).contains(where: \.chosen) {
+                problems.append("Не выбран ни один фактор риска для работы.")
+            }
             return problems
         case .roadmap:
             // Completeness does not depend on time; any instant will do for the overdue flag.

@@ -14,14 +14,6 @@ public struct RiskProfileInput: Codable, Sendable, Hashable {
 }
 
 extension MEDKService {
-    /// New selections start with every factor of the catalogue at medium significance, unchosen:
-    /// the school then enters what the diagnostic survey found.
-    static func seedRiskProfile(_ store: any StoreWriting, _ item: StoredItem) throws {
-        try store.saveRiskProfile(of: item, try store.riskFactors(campaignID: item.campaignID).map {
-            RiskChoice(riskFactorID: $0.id, significance: .medium, chosen: false)
-        })
-    }
-
     /// Records the risk-profile selection: significance of each listed factor and which are chosen.
     /// Factors not listed keep what they had.
     public func setRiskProfile(itemID: Int64, entries: [RiskProfileInput], expectedRevision: Int? = nil,

@@ -123,11 +123,23 @@ enum ItemPages {
             let id = try request.context.parameters.id()
             let numbers = form.all("factor").compactMap(Int.init)
             let chosen = Set(form.all("chosen").compactMap(Int.init))
-            let entries = try numbers.map { number -> RiskProfileInput in
+            // Factors not yet assessed are left so (the profile is saved as far as it goes); one chosen
+            // for work must be assessed.
+            var entries: [RiskProfileInput] = []
+            var fields: [String: String] = [:]
+            for number in numbers {
                 guard let significance = form["significance_\(number)"].flatMap(Significance.init(rawValue:)) else {
-                    throw MEDKError.invalid("significance_required", "Укажите значимость фактора № \(number).")
+                    if chosen.contains(number) { fields["significance_\(number)"] = "Укажите значимость фактора № \(number): он выбран для работы." }
+                    continue
                 }
-                return RiskProfileInput(number: number, significance: significance, chosen: chosen.contains(number))
+                entries.append(RiskProfileInput(number: number, significance: significance, chosen: chosen.contains(number)))
+            }
+            guard fields.isEmpty else {
+                throw MEDKError.rejected("significance_required", "У выбранных для работы факторов должна быть указана значимость.",
+                                         fields: fields)
+            }
+            guard !entries.isEmpty else {
+                throw MEDKError.rejected("empty_risk_profile", "Укажите значимость хотя бы одного фактора риска.")
             }
             _ = try await request.service.setRiskProfile(itemID: id, entries: entries,
                                                          expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)

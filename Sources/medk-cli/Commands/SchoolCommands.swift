@@ -125,7 +125,7 @@ struct RiskProfile: AsyncParsableCommand {
         discussion: "Пример: medk risk-profile 12 --significance 1=низкая,2=высокая,3=high --choose 2,3")
     @Argument(help: "Номер объекта «Выбор рискового профиля».") var item: Int64
     @Option(name: .long, help: "Значимость: НОМЕР=high|medium|low (или высокая/средняя/низкая) через запятую.") var significance: String = ""
-    @Option(name: .long, help: "Номера факторов, выбранных для работы, через запятую.") var choose: String = ""
+    @Option(name: .long, help: "Номера факторов, выбранных для работы, через запятую (без него выбранные раньше остаются).") var choose: String = ""
 
     func run() async throws {
         let client = try APIClient.saved()
@@ -139,14 +139,24 @@ struct RiskProfile: AsyncParsableCommand {
             }
             levels[number] = level
         }
-        let chosen = try Set(choose.split(separator: ",").map { part -> Int in
+        // Without --choose the factors chosen before stay chosen.
+        let chosen = choose.isEmpty ? Set(current.filter(\.chosen).map(\.number)) : try Set(choose.split(separator: ",").map { part -> Int in
             guard let number = Int(part.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("Не понял номер фактора «\(part)».") }
             return number
         })
-        let numbers = Set(levels.keys).union(chosen).sorted()
-        let entries = numbers.map { RiskProfileInput(number: $0, significance: levels[$0] ?? .medium, chosen: chosen.contains($0)) }
+        // Nothing is assumed: a factor chosen for work needs its significance from the survey.
+        if let missing = chosen.sorted().first(where: { levels[$0] == nil }) {
+            throw ValidationError("Укажите значимость фактора \(missing) (--significance \(missing)=high|medium|low): он выбран для работы.")
+        }
+        let entries = levels.keys.sorted().map { RiskProfileInput(number: $0, significance: levels[$0]!, chosen: chosen.contains($0)) }
         let body = RiskProfileRequest(entries: entries, expectedRevision: detail.item.revision)
         let updated = try await client.send("PUT", "/api/v1/items/\(item)/risk-profile", json: body, as: ItemDetail.self)
         print("Рисковый профиль №\(item) записан; выбраны факторы: \(updated.riskProfile!.filter(\.chosen).map { String($0.number) }.joined(separator: ", ")).")
+        let assessed = Set(updated.riskProfile!.map(\.number))
+        let catalogue = try await client.get("/api/v1/campaigns/\(detail.item.campaignID)", as: CampaignDetail.self).riskFactors.map(\.number)
+        let unassessed = catalogue.filter { !assessed.contains($0) }.sorted()
+        if !unassessed.isEmpty {
+            print("Ещё не оценены факторы: \(unassessed.map(String.init).joined(separator: ", ")) — без них профиль не отправить на проверку.")
+        }
     }
 }
