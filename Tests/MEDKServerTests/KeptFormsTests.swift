@@ -222,3 +222,67 @@ struct KeptFormsTests {
         }
     }
 }
+
+@Suite("A measure's report is one form")
+struct MeasureReportPageTests {
+    /// School A's roadmap with one measure, confirmed by its curator; returns the measure's id.
+    static func confirmedMeasure(_ world: TestWorld) async throws -> Int64 {
+        let school = try await world.actor("school-A")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")), by: school)
+        let measure = try await world.service.addMeasure(roadmapID: roadmap.item.id, MeasureInput(
+            task: "Повысить качество", title: "Публикации на сайте школы", dueDate: CalendarDate("2026-05-31")!, responsible: "Завуч",
+            expectedResult: "Новости выходят", indicator: "Доля месяцев с новостями", plannedValue: "100 %", riskFactorNumber: 9), by: school)
+        let submitted = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: school), by: "school-A")
+        _ = try await world.act(.confirm, on: submitted, by: "curator1")
+        return measure.id
+    }
+
+    @Test("value, evidence and «Отправить на проверку» go together; a report without a value is refused whole, the value field named and the file asked for again")
+    func oneForm() async throws {
+        let world = try await TestWorld()
+        let measureID = try await Self.confirmedMeasure(world)
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            _ = try await school.get("/items")
+            let opened = try await school.follow(try await school.post("/measures/\(measureID)/report", [:]))
+            let reportPath = try #require(Browser.firstMatch(#"action="(/items/\d+/report)""#, in: opened.html))
+            #expect(!opened.html.contains("Сохранить значение") && opened.html.components(separatedBy: "Отправить на проверку").count == 2,
+                    "one form, one button to send")
+            let revision = try #require(Browser.firstMatch(#"name="expectedRevision" value="(\d+)""#, in: opened.html))
+            // The obvious path with the value forgotten: nothing is kept but what was typed.
+            let refused = try await school.follow(try await school.upload(reportPath, fileName: "протокол.pdf", bytes: TestWorld.pdf("p"),
+                                                                           fields: ["actualValue": "", "comment": "Все новости на сайте",
+                                                                                    "intent": "submit", "expectedRevision": revision]))
+            #expect(refused.html.contains(#"id="draft-error-actualValue">Укажите фактическое значение показателя."#))
+            #expect(refused.html.contains("Файл «протокол.pdf» не сохранён: выберите его снова."))
+            #expect(refused.html.contains(">Все новости на сайте</textarea>"))
+            let reportID = try #require(Int64(reportPath.split(separator: "/")[1]))
+            let school_ = try await world.actor("school-A")
+            #expect(try await world.service.item(reportID, for: school_).files.isEmpty, "no file was kept for a refused report")
+            // Everything at once: sent.
+            let sent = try await school.follow(try await school.upload(reportPath, fileName: "протокол.pdf", bytes: TestWorld.pdf("p"),
+                                                                        fields: ["actualValue": "85 %", "intent": "submit", "expectedRevision": revision]))
+            #expect(sent.html.contains("Отчёт отправлен на проверку куратору"))
+            let report = try await world.service.item(reportID, for: school_)
+            #expect(report.item.state == .submitted && report.files.count == 1 && report.measure?.actualValue == "85 %")
+        }
+    }
+
+    @Test("«Сохранить, не отправляя» keeps the value without a file and leaves the report a draft")
+    func saveWithoutSending() async throws {
+        let world = try await TestWorld()
+        let measureID = try await Self.confirmedMeasure(world)
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            _ = try await school.get("/items")
+            let opened = try await school.follow(try await school.post("/measures/\(measureID)/report", [:]))
+            let reportPath = try #require(Browser.firstMatch(#"action="(/items/\d+/report)""#, in: opened.html))
+            let revision = try #require(Browser.firstMatch(#"name="expectedRevision" value="(\d+)""#, in: opened.html))
+            let saved = try await school.follow(try await school.post(reportPath, ["actualValue": "60 %", "intent": "save", "expectedRevision": revision]))
+            #expect(saved.html.contains("Отчёт сохранён, но ещё не отправлен") && saved.html.contains(#"value="60 %""#))
+            let report = try await world.service.item(try #require(Int64(reportPath.split(separator: "/")[1])), for: try await world.actor("school-A"))
+            #expect(report.item.state == .draft && report.measure?.actualValue == "60 %")
+        }
+    }
+}

@@ -146,23 +146,27 @@ extension MEDKService {
         _ = try await read { store in
             try Self.requireEditable(try Self.load(store, itemID), by: actor, expectedRevision: expectedRevision)
         }
-        let blob: StoredBlob
-        let tableWork = tableWork
-        do {
-            blob = try await files.store(chunks, fileName: fileName) { file, type in
-                // A zip (DOCX, XLSX, ODT, ODS) is held to an import's limits before it is kept.
-                guard let kind = type.zipKind else { return }
-                try await tableWork.run { try OOXMLPackage.verifyUpload(file, kind: kind) }
-            }
-        } catch {
-            throw MEDKError.wrapping(error, logger: logger)
-        }
+        let blob = try await storeUpload(chunks, fileName: fileName)
         let now = now()
         try await write { store in
             try Self.recordUpload(store, itemID: itemID, fileName: fileName, blob: blob, expectedRevision: expectedRevision,
                                   by: actor, at: now)
         }
         return try await item(itemID, for: actor)
+    }
+
+    /// The file half of an upload: the bytes kept by their hash, checked on the way (size, type by
+    /// the bytes, a zip held to an import's limits off the request threads).
+    func storeUpload<Chunks: AsyncSequence>(_ chunks: Chunks, fileName: String) async throws -> StoredBlob where Chunks.Element == [UInt8] {
+        let tableWork = tableWork
+        do {
+            return try await files.store(chunks, fileName: fileName) { file, type in
+                guard let kind = type.zipKind else { return }
+                try await tableWork.run { try OOXMLPackage.verifyUpload(file, kind: kind) }
+            }
+        } catch {
+            throw MEDKError.wrapping(error, logger: logger)
+        }
     }
 
     /// The database half of an upload: the version row, a new revision, the audit record.

@@ -221,12 +221,29 @@ enum ItemPages {
             return request.redirect("/items/\(measure.roadmapID)#measures", success: "Мероприятие «\(measure.title)» удалено.")
         }
 
+        // A measure's report in one form: value, evidence, a word for the curator, and the step to
+        // review — all or nothing; «Сохранить, не отправляя» keeps what was entered.
+        web.post("/items/{id}/report", limits: .upload(fileBytes: web.service.files.maxBytes)) { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            let file = form.files["file"]
+            let submit = form["intent"] != "save"
+            let detail = try await request.service.measureReports.file(
+                reportID: id, MeasureReportInput(actualValue: form.fields["actualValue"]?.first ?? "", fileName: file?.fileName,
+                                                 comment: form.fields["comment"]?.first, submit: submit,
+                                                 expectedRevision: form["expectedRevision"].flatMap(Int.init)),
+                chunks: file?.chunks, by: actor)
+            return request.redirect("/items/\(id)", success: submit
+                ? "Отчёт отправлен на проверку куратору — теперь «\(detail.item.stateName)»."
+                : "Отчёт сохранён, но ещё не отправлен: когда всё будет готово, нажмите «Отправить на проверку».")
+        }
+
         web.post("/measures/{id}/report") { request, form in
             let actor = try request.actor()
             let report = try await request.service.reportMeasure(try request.context.parameters.id(), actualValue: form["actualValue"],
                                                                  expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
             return request.redirect("/items/\(report.item.id)",
-                                    success: "Отчёт о мероприятии открыт. Приложите подтверждающий файл и отправьте на проверку.")
+                                    success: "Отчёт о мероприятии открыт: укажите фактическое значение, приложите подтверждающий документ и отправьте на проверку.")
         }
     }
 
@@ -302,7 +319,7 @@ enum ItemPages {
         let confirmedNote: String? = detail.confirmedVersion.flatMap { version in
             item.state == .confirmed ? nil : "Действует подтверждённая версия \(version); новая версия готовится."
         }
-        return ItemPageView(
+        var view = ItemPageView(
             item: ItemRowView(item), revision: item.revision, state: item.state.rawValue, zone: zone,
             submittedBy: item.submittedBy, files: files, latest: files.first, previous: files.dropFirst().first,
             confirmedNote: confirmedNote, canEdit: editable,
@@ -331,6 +348,11 @@ enum ItemPages {
             newMeasureRegionalOptions: MeasureRowView.regionalOptions(regionalChoices, selected: nil),
             measure: detail.measure.map { MeasureRowView($0, risks: risks) },
             ownerHref: item.schoolCode.map { "/schools/\($0)" })
+        view.isReportForm = item.kind == .measureReport && editable
+        view.attachedFileName = detail.files.last?.fileName
+        // The report's own form sends it: the actions card is left for what else may be done.
+        if view.isReportForm { view.hasActions = !actions.subtracting([.edit, .submit]).isEmpty }
+        return view
     }
 
     static func kindOptions(selected: ItemKind?) -> [SelectOption] {

@@ -236,4 +236,8 @@ struct ItemPageView: Sendable {
     var newMeasureRegionalOptions: [SelectOption]
     var measure: MeasureRowView?
     var ownerHref: String?
+    /// A measure's report its school may still change: value, evidence and sending are one form.
+    var isReportForm: Bool = false
+    /// The evidence already attached to the report, named in that form.
+    var attachedFileName: String?
 }
