@@ -51,11 +51,11 @@ public enum DemoData {
         mun-chita;Лебедева Мария Сергеевна;chita@example.org;municipal;75002
         curator-ivanova;Иванова Елена Николаевна;ivanova@example.org;curator;75
         curator-petrov;Петров Сергей Иванович;petrov@example.org;curator;75
-        school-750010001;Команда Балейской СОШ № 1;;school;750010001
-        school-750010002;Команда Ундино-Посельской СОШ;;school;750010002
-        school-750010003;Команда Жидкинской СОШ;;school;750010003
-        school-750020001;Команда СОШ № 7 г. Читы;;school;750020001
-        school-750020002;Команда СОШ № 21 г. Читы;;school;750020002
+        school-750010001;Команда Балейской СОШ № 1;baley1@school.example.org;school;750010001
+        school-750010002;Команда Ундино-Посельской СОШ;undino@school.example.org;school;750010002
+        school-750010003;Команда Жидкинской СОШ;zhidka@school.example.org;school;750010003
+        school-750020001;Команда СОШ № 7 г. Читы;chita7@school.example.org;school;750020001
+        school-750020002;Команда СОШ № 21 г. Читы;chita21@school.example.org;school;750020002
         """
 
     static func assignments(_ campaign: String) -> String {
@@ -74,12 +74,11 @@ public enum DemoData {
     @discardableResult
     public static func seed(into service: MEDKService) async throws -> Bool {
         guard try await !service.isInitialized() else { return false }
-        let today = service.clock.now()
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
-        let currentYear = utc.component(.year, from: today)
-        // A project year whose spring deadlines are already behind us, so history has something to show.
-        let year = utc.component(.month, from: today) >= 7 ? currentYear : currentYear - 1
+        // The story is told relative to the day the demo is made, in the region's zone: on any day a
+        // newcomer sees work done, work late and deadlines ahead, never a year of everything overdue.
+        let calendar = try RegionCalendar(timeZoneIdentifier: "Asia/Chita")
+        let today = calendar.date(of: service.clock.now())
+        let year = today.year
         _ = try await service.initialize(adminLogin: "admin", fullName: "Администратор МЭДК", password: password)
         for (kind, text) in [(ImportKind.regions, regions), (.municipalities, municipalities), (.schools, schools), (.users, users)] {
             _ = try await service.importCSV(kind, text: text, dryRun: false, by: .local)
@@ -87,22 +86,42 @@ public enum DemoData {
         for account in accounts where account.login != "admin" {
             try await service.setPassword(by: .local, login: account.login, password: password)
         }
+        // Every account has an address, so that reminders and digests can be watched in a local mail sink.
+        _ = try await service.setMailPreferences(email: "admin@example.org", enabled: Set(MailKind.allCases),
+                                                 by: try await service.actor(login: "admin"))
         let campaignCode = "500plus-\(year)"
-        let campaign = try await service.createCampaign(by: .local, code: campaignCode, name: "500+ \(year)", year: year)
+        let campaign = try await service.createCampaign(by: .local, code: campaignCode, name: "500+ \(year)", year: year,
+                                                        milestones: milestones(around: today))
         _ = try await service.importCSV(.assignments, text: assignments(campaignCode), dryRun: false, by: .local)
-        try await History(service: service, campaignID: campaign.campaign.id, year: year).play()
+        try await History(service: service, campaignID: campaign.campaign.id, today: today, calendar: calendar).play()
         return true
     }
 
-    /// Plays a spring of work through the real use cases, at the times it would have happened.
+    /// The campaign's calendar around `today`: the risk profile and the concept documents behind,
+    /// the roadmap just past, the interim report in under two weeks, the final report months ahead.
+    static func milestones(around today: CalendarDate) -> [MilestoneInput] {
+        [
+            .init(kind: .riskProfile, title: "Выбор рискового профиля", dueDate: today.adding(days: -75)),
+            .init(kind: .developmentConcept, title: "Концепция развития", dueDate: today.adding(days: -28)),
+            .init(kind: .midtermProgramme, title: "Среднесрочная программа развития", dueDate: today.adding(days: -28)),
+            .init(kind: .antiriskProgramme, title: "Программы антирисковых мер", dueDate: today.adding(days: -28)),
+            .init(kind: .roadmap, title: "Дорожная карта", dueDate: today.adding(days: -14)),
+            .init(kind: .interimReport, title: "Промежуточный мониторинг", dueDate: today.adding(days: 12)),
+            .init(kind: .finalReport, title: "Итоговый отчёт", dueDate: today.adding(days: 150)),
+        ]
+    }
+
+    /// Plays the campaign's work so far through the real use cases, at the times it would have
+    /// happened, counted in days before `today`.
     private struct History {
         let service: MEDKService
         let campaignID: Int64
-        let year: Int
+        let today: CalendarDate
+        let calendar: RegionCalendar
 
-        func at(_ month: Int, _ day: Int, _ hour: Int, _ minute: Int = 0) throws -> MEDKService {
-            let calendar = try RegionCalendar(timeZoneIdentifier: "Asia/Chita")
-            let start = calendar.startOfDay(CalendarDate(year: year, month: month, day: day)!)
+        /// The service as it was `daysAgo` days before today at that local time.
+        func at(_ daysAgo: Int, _ hour: Int, _ minute: Int = 0) -> MEDKService {
+            let start = calendar.startOfDay(today.adding(days: -daysAgo))
             return service.with(clock: ManualClock(start.addingTimeInterval(TimeInterval(hour * 3600 + minute * 60))))
         }
 
@@ -115,37 +134,40 @@ public enum DemoData {
         func play() async throws {
             let curator = try await actor("curator-ivanova")
 
-            // 750010001: everything on time; the concept uploaded at 23:30 local time on the due date.
+            // 750010001: everything on time, the concept uploaded at 23:30 local time on its due date;
+            // of its roadmap's measures one is reported and confirmed, one is late, one falls due in
+            // three days and one later.
             let s1 = try await actor("school-750010001")
-            let profile1 = try await riskProfile(school: "750010001", by: s1, chosen: [2, 3, 8], on: (2, 20))
-            try await decide(profile1, .confirm, by: curator, on: (2, 24), comment: nil)
-            let concept1 = try await document(.developmentConcept, school: "750010001", by: s1, uploadedAt: (4, 30, 23, 30))
-            try await decide(concept1, .confirm, by: curator, on: (5, 4), comment: "Концепция соответствует рисковому профилю.")
-            let roadmap1 = try await roadmap(school: "750010001", by: s1, on: (5, 12))
-            try await decide(roadmap1, .confirm, by: curator, on: (5, 14), comment: nil)
+            let profile1 = try await riskProfile(school: "750010001", by: s1, chosen: [2, 3, 8], daysAgo: 90)
+            try await decide(profile1, .confirm, by: curator, daysAgo: 86, comment: nil)
+            let concept1 = try await document(.developmentConcept, school: "750010001", by: s1, daysAgo: 28, hour: 23, minute: 30)
+            try await decide(concept1, .confirm, by: curator, daysAgo: 24, comment: "Концепция соответствует рисковому профилю.")
+            let roadmap1 = try await roadmap(school: "750010001", by: s1, daysAgo: 16)
+            try await decide(roadmap1, .confirm, by: curator, daysAgo: 14, comment: nil)
+            try await reportFirstMeasure(of: roadmap1, by: s1, daysAgo: 11, confirmedBy: curator)
 
             // 750010002: profile confirmed, concept returned for revision and not yet fixed.
             let s2 = try await actor("school-750010002")
-            let profile2 = try await riskProfile(school: "750010002", by: s2, chosen: [1, 9], on: (2, 27))
-            try await decide(profile2, .confirm, by: curator, on: (3, 2), comment: nil)
-            let concept2 = try await document(.developmentConcept, school: "750010002", by: s2, uploadedAt: (4, 28, 16, 0))
-            try await decide(concept2, .return, by: curator, on: (5, 6),
+            let profile2 = try await riskProfile(school: "750010002", by: s2, chosen: [1, 9], daysAgo: 82)
+            try await decide(profile2, .confirm, by: curator, daysAgo: 78, comment: nil)
+            let concept2 = try await document(.developmentConcept, school: "750010002", by: s2, daysAgo: 30, hour: 16)
+            try await decide(concept2, .return, by: curator, daysAgo: 25,
                              comment: "Цели концепции не связаны с выбранными рисками. Уточните задачи по фактору «Низкий уровень вовлеченности родителей».")
 
-            // 750010003: profile sent after the deadline, still waiting for the curator.
+            // 750010003: profile sent after its deadline, still waiting for the curator.
             let s3 = try await actor("school-750010003")
-            _ = try await riskProfile(school: "750010003", by: s3, chosen: [10], on: (3, 5))
+            _ = try await riskProfile(school: "750010003", by: s3, chosen: [10], daysAgo: 70)
 
             // 750020001: nothing submitted (missing everywhere); its curator has nothing waiting.
 
-            // 750020002: profile submitted 00:30 local time the day after the deadline: late.
+            // 750020002: profile submitted 00:30 local time the day after its deadline: late.
             let s5 = try await actor("school-750020002")
-            _ = try await riskProfile(school: "750020002", by: s5, chosen: [4, 7], on: (3, 2), hour: 0, minute: 30)
+            _ = try await riskProfile(school: "750020002", by: s5, chosen: [4, 7], daysAgo: 74, hour: 0, minute: 30)
         }
 
-        func riskProfile(school: String, by actor: Actor, chosen: Set<Int>, on date: (Int, Int),
+        func riskProfile(school: String, by actor: Actor, chosen: Set<Int>, daysAgo: Int,
                          hour: Int = 15, minute: Int = 0) async throws -> ItemDetail {
-            let at = try at(date.0, date.1, hour, minute)
+            let at = at(daysAgo, hour, minute)
             let item = try await at.createItem(NewItem(campaignID: campaignID, kind: .riskProfile, schoolID: try await schoolID(school)), by: actor)
             let entries = (1...10).map { RiskProfileInput(number: $0, significance: chosen.contains($0) ? .high : ($0 % 3 == 0 ? .medium : .low),
                                                           chosen: chosen.contains($0)) }
@@ -154,8 +176,8 @@ public enum DemoData {
                                                                                    expectedRevision: filled.item.revision), by: actor)
         }
 
-        func document(_ kind: ItemKind, school: String, by actor: Actor, uploadedAt time: (Int, Int, Int, Int)) async throws -> ItemDetail {
-            let at = try at(time.0, time.1, time.2, time.3)
+        func document(_ kind: ItemKind, school: String, by actor: Actor, daysAgo: Int, hour: Int, minute: Int = 0) async throws -> ItemDetail {
+            let at = at(daysAgo, hour, minute)
             let item = try await at.createItem(NewItem(campaignID: campaignID, kind: kind, schoolID: try await schoolID(school)), by: actor)
             let withFile = try await at.upload(itemID: item.item.id, fileName: "\(kind.rawValue)-\(school).pdf",
                                                chunks: OneChunk(bytes: samplePDF(kind.russianName)), by: actor)
@@ -163,18 +185,22 @@ public enum DemoData {
                                                                                    expectedRevision: withFile.item.revision), by: actor)
         }
 
-        func roadmap(school: String, by actor: Actor, on date: (Int, Int)) async throws -> ItemDetail {
-            let at = try at(date.0, date.1, 11)
+        func roadmap(school: String, by actor: Actor, daysAgo: Int) async throws -> ItemDetail {
+            let at = at(daysAgo, 11)
             let item = try await at.createItem(NewItem(campaignID: campaignID, kind: .roadmap, schoolID: try await schoolID(school)), by: actor)
             let measures = [
+                MeasureInput(task: "Вовлечь родителей в жизнь школы", title: "Родительское собрание по итогам диагностики",
+                             dueDate: today.adding(days: -10), responsible: "Классные руководители",
+                             expectedResult: "Родители знают о рисках и мерах школы", indicator: "Доля родителей на собрании",
+                             plannedValue: "70 %", riskFactorNumber: 3),
                 MeasureInput(task: "Восполнить дефицит педагогических кадров", title: "Привлечение молодых специалистов по программе «Земский учитель»",
-                             dueDate: CalendarDate(year: year, month: 9, day: 1)!, responsible: "Директор школы",
+                             dueDate: today.adding(days: -5), responsible: "Директор школы",
                              expectedResult: "Укомплектованность штата", indicator: "Доля вакансий", plannedValue: "0 %", riskFactorNumber: 2),
                 MeasureInput(task: "Повысить методическую компетентность", title: "Курсы повышения квалификации учителей математики",
-                             dueDate: CalendarDate(year: year, month: 10, day: 31)!, responsible: "Заместитель директора по УВР",
+                             dueDate: today.adding(days: 3), responsible: "Заместитель директора по УВР",
                              expectedResult: "Учителя прошли курсы", indicator: "Число обученных учителей", plannedValue: "4", riskFactorNumber: 3),
                 MeasureInput(task: "Снизить долю обучающихся с рисками неуспешности", title: "Индивидуальные образовательные маршруты",
-                             dueDate: CalendarDate(year: year, month: 12, day: 20)!, responsible: "Классные руководители",
+                             dueDate: today.adding(days: 45), responsible: "Классные руководители",
                              expectedResult: "Маршруты для всех обучающихся группы риска", indicator: "Доля обучающихся с маршрутами",
                              plannedValue: "100 %", riskFactorNumber: 8),
             ]
@@ -184,8 +210,19 @@ public enum DemoData {
                                                                                    expectedRevision: current.item.revision), by: actor)
         }
 
-        func decide(_ item: ItemDetail, _ action: ReviewAction, by actor: Actor, on date: (Int, Int), comment: String?) async throws {
-            _ = try await at(date.0, date.1, 10).transition(
+        /// The roadmap's first measure reported with its evidence the day before it was due, and confirmed.
+        func reportFirstMeasure(of roadmap: ItemDetail, by actor: Actor, daysAgo: Int, confirmedBy curator: Actor) async throws {
+            let at = at(daysAgo, 14)
+            guard let measure = try await at.item(roadmap.item.id, for: actor).measures?.first else { return }
+            let report = try await at.reportMeasure(measure.id, actualValue: "74 %", by: actor)
+            let sent = try await at.measureReports.file(
+                reportID: report.item.id, MeasureReportInput(actualValue: "74 %", fileName: "протокол-собрания.pdf", submit: true),
+                chunks: OneChunk(bytes: samplePDF("Protocol")), by: actor)
+            try await decide(sent, .confirm, by: curator, daysAgo: daysAgo - 2, comment: "Протокол приложен, явка выше плана.")
+        }
+
+        func decide(_ item: ItemDetail, _ action: ReviewAction, by actor: Actor, daysAgo: Int, comment: String?) async throws {
+            _ = try await at(daysAgo, 10).transition(
                 itemID: item.item.id,
                 TransitionRequest(action: action, expectedState: .submitted, expectedRevision: item.item.revision, comment: comment),
                 by: actor)
