@@ -169,7 +169,7 @@ CREATE TABLE "measures" (
     goal TEXT,
     section TEXT,
     normative_document TEXT
-, regional_measure_id INTEGER REFERENCES measures(id));
+, regional_measure_id INTEGER REFERENCES measures(id), committed_at TEXT);
 
 CREATE TABLE milestone_overrides (
     milestone_id INTEGER NOT NULL REFERENCES milestones(id),
@@ -381,23 +381,23 @@ CREATE UNIQUE INDEX mail_outbox_unsubscribe ON mail_outbox(unsubscribe_hash) WHE
 
 CREATE INDEX mail_outbox_user ON mail_outbox(user_id);
 
-CREATE INDEX measures_confirmed ON measures(region_id, campaign_id, report_first_confirmed_at, due_date, municipality_id)
-    WHERE report_first_confirmed_at IS NOT NULL;
+CREATE INDEX measures_confirmed ON measures(region_id, campaign_id, report_first_confirmed_at, due_date, municipality_id,
+    committed_at) WHERE report_first_confirmed_at IS NOT NULL;
 
 CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date, report_first_confirmed_at)
-    WHERE report_first_confirmed_at IS NULL;
+    WHERE report_first_confirmed_at IS NULL AND committed_at IS NOT NULL;
 
-CREATE INDEX measures_open_by_municipality ON measures(municipality_id, campaign_id, due_date, report_first_confirmed_at)
-    WHERE report_first_confirmed_at IS NULL;
+CREATE INDEX measures_open_by_municipality ON measures(municipality_id, campaign_id, due_date, report_first_confirmed_at,
+    committed_at) WHERE report_first_confirmed_at IS NULL AND committed_at IS NOT NULL;
 
 CREATE INDEX measures_open_by_place ON measures(campaign_id, region_id, ifnull(municipality_id, 0), ifnull(school_id, 0),
-    due_date, report_first_confirmed_at) WHERE report_first_confirmed_at IS NULL;
+    due_date, report_first_confirmed_at) WHERE report_first_confirmed_at IS NULL AND committed_at IS NOT NULL;
 
-CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_date, report_first_confirmed_at)
-    WHERE report_first_confirmed_at IS NULL;
+CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_date, report_first_confirmed_at, committed_at)
+    WHERE report_first_confirmed_at IS NULL AND committed_at IS NOT NULL;
 
 CREATE INDEX measures_open_by_school ON measures(school_id, campaign_id, due_date, report_first_confirmed_at)
-    WHERE report_first_confirmed_at IS NULL;
+    WHERE report_first_confirmed_at IS NULL AND committed_at IS NOT NULL;
 
 CREATE INDEX measures_regional_measure ON measures(regional_measure_id);
 
@@ -470,7 +470,7 @@ WHEN OLD.region_id IS NOT NEW.region_id OR OLD.municipality_id IS NOT NEW.munici
 END;
 
 CREATE TRIGGER measures_open_days_delete AFTER DELETE ON measures
-WHEN OLD.report_first_confirmed_at IS NULL AND OLD.due_date IS NOT NULL BEGIN
+WHEN OLD.report_first_confirmed_at IS NULL AND OLD.due_date IS NOT NULL AND OLD.committed_at IS NOT NULL BEGIN
     DELETE FROM open_measure_days WHERE campaign_id = OLD.campaign_id AND region_id = OLD.region_id
         AND due_date = OLD.due_date AND open_count = 1;
     UPDATE open_measure_days SET open_count = open_count - 1 WHERE campaign_id = OLD.campaign_id
@@ -478,21 +478,23 @@ WHEN OLD.report_first_confirmed_at IS NULL AND OLD.due_date IS NOT NULL BEGIN
 END;
 
 CREATE TRIGGER measures_open_days_insert AFTER INSERT ON measures
-WHEN NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL BEGIN
+WHEN NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL AND NEW.committed_at IS NOT NULL BEGIN
     INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
         VALUES (NEW.campaign_id, NEW.region_id, NEW.due_date, 1)
         ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
 END;
 
-CREATE TRIGGER measures_open_days_update AFTER UPDATE OF campaign_id, region_id, due_date, report_first_confirmed_at ON measures
-WHEN OLD.report_first_confirmed_at IS NULL OR NEW.report_first_confirmed_at IS NULL BEGIN
-    DELETE FROM open_measure_days WHERE OLD.report_first_confirmed_at IS NULL AND campaign_id = OLD.campaign_id
-        AND region_id = OLD.region_id AND due_date = OLD.due_date AND open_count = 1;
+CREATE TRIGGER measures_open_days_update AFTER UPDATE OF campaign_id, region_id, due_date, report_first_confirmed_at, committed_at
+ON measures
+WHEN (OLD.report_first_confirmed_at IS NULL AND OLD.committed_at IS NOT NULL)
+  OR (NEW.report_first_confirmed_at IS NULL AND NEW.committed_at IS NOT NULL) BEGIN
+    DELETE FROM open_measure_days WHERE OLD.report_first_confirmed_at IS NULL AND OLD.committed_at IS NOT NULL
+        AND campaign_id = OLD.campaign_id AND region_id = OLD.region_id AND due_date = OLD.due_date AND open_count = 1;
     UPDATE open_measure_days SET open_count = open_count - 1 WHERE OLD.report_first_confirmed_at IS NULL
-        AND campaign_id = OLD.campaign_id AND region_id = OLD.region_id AND due_date = OLD.due_date;
+        AND OLD.committed_at IS NOT NULL AND campaign_id = OLD.campaign_id AND region_id = OLD.region_id AND due_date = OLD.due_date;
     INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
         SELECT NEW.campaign_id, NEW.region_id, NEW.due_date, 1
-        WHERE NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL
+        WHERE NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL AND NEW.committed_at IS NOT NULL
         ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
 END;
 
@@ -527,4 +529,9 @@ WHEN OLD.state = 'submitted' AND NEW.state = 'draft' BEGIN
     UPDATE review_rounds SET closed_at = NEW.updated_at, outcome = 'withdrawn',
         wait_seconds = CAST(round((julianday(NEW.updated_at) - julianday(submitted_at)) * 86400) AS INTEGER)
     WHERE item_id = NEW.id AND closed_at IS NULL;
+END;
+
+CREATE TRIGGER roadmap_commits_measures AFTER UPDATE OF state ON items
+WHEN NEW.kind = 'roadmap' AND NEW.state = 'submitted' AND OLD.state <> 'submitted' BEGIN
+    UPDATE measures SET committed_at = NEW.updated_at WHERE roadmap_id = NEW.id AND committed_at IS NULL;
 END;

@@ -36,6 +36,8 @@ struct CLIMailTests {
         _ = try await world.service.addMeasure(roadmapID: roadmap.item.id, MeasureInput(
             task: "Задача", title: "Родительское собрание", dueDate: CalendarDate("2026-06-08")!, responsible: "Директор",
             expectedResult: "Протокол", indicator: "Явка", plannedValue: "70%", riskFactorNumber: 1), by: team)
+        // Sent to review, its measures are commitments the school is reminded of.
+        _ = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: team), by: "school-A")
         let concept = try await world.submittedDocument(school: "A")
         _ = try await world.act(.return, on: concept, by: "curator1", comment: "Нет подписи директора.")
 

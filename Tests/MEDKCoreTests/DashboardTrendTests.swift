@@ -8,9 +8,10 @@ import Testing
 struct DashboardTrendTests {
     @Test("a measure confirmed late counts as overdue on the mornings before its confirmation, not after")
     func confirmedLate() async throws {
-        // 15 March 2026 in Chita; two measures of school A.
-        let world = try await TestWorld()
+        // Two measures of school A, its roadmap sent on 10 February; then 15 March 2026 in Chita.
+        let world = try await TestWorld(start: TestWorld.instant("2026-02-10 10:00", zone: "Asia/Chita"))
         _ = try await OverdueMeasuresTests.roadmap(world, school: "A", due: ["2026-02-20", "2026-03-02"])
+        world.clock.set(TestWorld.defaultStart)
         // The first one's report was confirmed on 10 March at 21:00 in Chita (a fixture: the report flow is tested elsewhere).
         let queue = try ItemTalliesTests.openBeside(world.directory.appendingPathComponent("medk.sqlite").path)
         try await queue.write { db in

@@ -79,8 +79,9 @@ struct MeasureImportTests {
         #expect(webinars.map { $0.series?.russian } == ["срок 1 из 2", "срок 2 из 2"])
         let undated = try #require(measures.first { $0.dueDate == nil })
         #expect(undated.title == "Обмен опытом с кураторами" && undated.deadlineText == "По мере необходимости" && !undated.overdue)
-        // Everything dated is in 2023, long past on 15 March 2026: overdue; the undated one is not.
-        #expect(measures.filter(\.overdue).count == 17)
+        // Everything dated is in 2023, long past on 15 March 2026 — but a draft's measures are a plan, not yet
+        // promised: none is overdue until the roadmap is sent.
+        #expect(measures.filter(\.overdue).isEmpty)
 
         let records = try await world.auditTrail().filter { $0.action == .measureImport }
         #expect(records.count == 1)
@@ -91,7 +92,7 @@ struct MeasureImportTests {
         #expect(try await SchoolProgressTests.rebuiltEqualsStored(world.service) > 0)
     }
 
-    @Test("an undated measure keeps its roadmap from review until a person dates it; then it counts like any other")
+    @Test("an undated measure keeps its roadmap from review until a person dates it; dated, it is a plan like the others until the roadmap is sent")
     func undatedBlocksSubmission() async throws {
         let world = try await TestWorld()
         let id = try await Self.roadmap(world)
@@ -109,12 +110,13 @@ struct MeasureImportTests {
                                  indicator: undated.indicator, plannedValue: undated.plannedValue)
         input.riskFactorNumber = nil
         let dated = try await world.service.updateMeasure(undated.id, input, by: school)
-        #expect(dated.dueDate?.description == "2023-12-29" && dated.deadlineText == "По мере необходимости" && dated.overdue)
+        #expect(dated.dueDate?.description == "2023-12-29" && dated.deadlineText == "По мере необходимости" && !dated.overdue)
         let after = try await world.service.item(id, for: school)
         #expect(after.completenessProblems?.contains { $0.contains("не указан срок") } == false)
-        #expect(try await world.service.overdueMeasures(OverdueQuery(schoolCode: "A"), for: school).measures.total == overdueBefore + 1)
+        #expect(overdueBefore == 0, "a draft's measures are not yet promised")
+        #expect(try await world.service.overdueMeasures(OverdueQuery(schoolCode: "A"), for: school).measures.total == 0)
         #expect(try await SchoolProgressTests.rebuiltEqualsStored(world.service) > 0)
-        #expect(try await OpenMeasureDaysTests.agree(world) == overdueBefore + 1)
+        #expect(try await OpenMeasureDaysTests.agree(world) == 0)
     }
 
     @Test("a municipal order naming each row's indicator, planned value and regional measure goes to review once its one undated row is dated")
@@ -203,7 +205,7 @@ struct MeasureImportTests {
         #expect(try await SchoolProgressTests.rebuiltEqualsStored(world.service) > 0)
 
         // Another school's roadmap, confirmed and reported on, then reopened: its measures stay.
-        let roadmap = try await OverdueMeasuresTests.roadmap(world, school: "B", due: ["2026-09-01"])
+        let roadmap = try await OverdueMeasuresTests.roadmap(world, school: "B", due: ["2026-09-01"], left: .draft)
         let owner = try await world.actor("school-B")
         let submitted = try await world.act(.submit, on: roadmap, by: "school-B")
         let confirmed = try await world.act(.confirm, on: submitted, by: "curator1")

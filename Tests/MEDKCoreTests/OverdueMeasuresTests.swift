@@ -6,7 +6,12 @@ import Testing
 @Suite("Overdue measures")
 struct OverdueMeasuresTests {
     /// A roadmap of `school` with one measure per due date, in draft.
-    static func roadmap(_ world: TestWorld, school: String, due: [String]) async throws -> ItemDetail {
+    /// Where a test's roadmap is left: a draft (its measures are no commitments yet), sent to review,
+    /// or sent and returned by the curator (commitments the school may still edit).
+    enum Left { case draft, sent, returned }
+
+    /// A school's roadmap with measures due on `due`, left as `left` says.
+    static func roadmap(_ world: TestWorld, school: String, due: [String], left: Left = .sent) async throws -> ItemDetail {
         let owner = try await world.actor("school-\(school)")
         let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
                                                                  schoolID: try await world.schoolID(school)), by: owner)
@@ -15,7 +20,11 @@ struct OverdueMeasuresTests {
                 task: "Задача \(index)", title: "Мероприятие \(school)-\(index)", dueDate: CalendarDate(date)!, responsible: "Директор",
                 expectedResult: "Результат", indicator: "Показатель", plannedValue: "1", riskFactorNumber: 1), by: owner)
         }
-        return try await world.service.item(roadmap.item.id, for: owner)
+        let drafted = try await world.service.item(roadmap.item.id, for: owner)
+        guard left != .draft else { return drafted }
+        let sent = try await world.act(.submit, on: drafted, by: "school-\(school)")
+        guard left == .returned else { return sent }
+        return try await world.act(.return, on: sent, by: ["A", "B"].contains(school) ? "curator1" : "curator2", comment: "Уточните сроки.")
     }
 
     static func titles(_ list: OverdueList) -> [String] { list.measures.items.map(\.title) }
@@ -38,7 +47,7 @@ struct OverdueMeasuresTests {
     func confirmedLeaves() async throws {
         let world = try await TestWorld(start: TestWorld.instant("2026-05-10 10:00", zone: "Asia/Chita"))
         let owner = try await world.actor("school-A")
-        var roadmap = try await Self.roadmap(world, school: "A", due: ["2026-06-01", "2026-06-10"])
+        var roadmap = try await Self.roadmap(world, school: "A", due: ["2026-06-01", "2026-06-10"], left: .draft)
         roadmap = try await world.act(.submit, on: roadmap, by: "school-A")
         _ = try await world.act(.confirm, on: roadmap, by: "curator1")
         let measures = try #require(try await world.service.item(roadmap.item.id, for: owner).measures)

@@ -77,7 +77,7 @@ struct RoadmapTests {
         #expect(again.item.id == report.item.id, "one report per measure")
     }
 
-    @Test("a measure is overdue once its due date has passed in the school's zone and it is not confirmed")
+    @Test("a measure is overdue once its roadmap was sent, its due date has passed in the school's zone and it is not confirmed")
     func overdue() async throws {
         let world = try await TestWorld(start: TestWorld.instant("2026-04-30 23:30", zone: "Asia/Chita"))
         let school = try await world.actor("school-A")
@@ -86,6 +86,9 @@ struct RoadmapTests {
         let measure = try await world.service.addMeasure(roadmapID: roadmap.item.id, Self.measure("М", due: "2026-04-30"), by: school)
         #expect(measure.overdue == false)
         world.clock.set(TestWorld.instant("2026-05-01 00:00", zone: "Asia/Chita"))
+        #expect(try await world.service.measure(measure.id, for: school).overdue == false, "a draft is a plan, not yet a promise")
+        _ = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: school), by: "school-A")
+        world.clock.advance(by: 1)
         #expect(try await world.service.measure(measure.id, for: school).overdue)
     }
 }

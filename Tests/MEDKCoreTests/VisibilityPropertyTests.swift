@@ -15,8 +15,9 @@ struct VisibilityPropertyTests {
         var itemIDs: [Int64] = []
         var campaignCodes: [String] = []
         var campaignIDs: [Int64] = []
-        /// Every measure: its id, roadmap, due date and whether its report was ever confirmed.
-        var measures: [(id: Int64, roadmap: Int64, due: CalendarDate, confirmed: Bool)] = []
+        /// Every measure: its id, roadmap, due date, whether its report was ever confirmed, and
+        /// whether it is a commitment (its roadmap sent to review, or its report confirmed).
+        var measures: [(id: Int64, roadmap: Int64, due: CalendarDate, confirmed: Bool, committed: Bool)] = []
         let now = Date(timeIntervalSince1970: 1_790_000_000)
 
         init(seed: UInt64) async throws {
@@ -25,7 +26,7 @@ struct VisibilityPropertyTests {
                                       hasher: .fastForTests)
             let now = self.now
             let zones = ["Asia/Chita", "Europe/Moscow", "Asia/Kamchatka"]
-            typealias MeasureFact = (id: Int64, roadmap: Int64, due: CalendarDate, confirmed: Bool)
+            typealias MeasureFact = (id: Int64, roadmap: Int64, due: CalendarDate, confirmed: Bool, committed: Bool)
             let built: (logins: [String], items: [Int64], campaigns: [String], campaignIDs: [Int64], measures: [MeasureFact])
                 = try await service.write { store in
                 var random = SeededRandom(seed: seed)
@@ -124,13 +125,8 @@ struct VisibilityPropertyTests {
                         let roadmapID = try store.insertItem(ItemDraft(campaignID: campaign, kind: .roadmap, path: path, title: "Дорожная карта",
                                                                        createdAt: now, createdBy: random.pick(users)))
                         items.append(roadmapID)
-                        var roadmap = try store.item(id: roadmapID)!
-                        // Some wait for review: a school's for its curator, a municipality's for its region, a region's for FIOCO.
-                        if random.chance(0.5) {
-                            _ = try store.changeState(of: roadmap, ItemStateChange(action: .submit, to: .submitted, revision: 2, at: now,
-                                                                                   by: random.pick(users)))
-                            roadmap = try store.item(id: roadmapID)!
-                        }
+                        let roadmap = try store.item(id: roadmapID)!
+                        var added: [MeasureFact] = []
                         for m in 0..<random.int(1...4) {
                             let due = today.adding(days: random.int(-20...5))
                             let id = try store.insertMeasures(roadmap: roadmap, position: m + 1, [MeasureFields(
@@ -149,8 +145,16 @@ struct VisibilityPropertyTests {
                                                                                                   at: now, by: random.pick(users)))
                                 }
                             }
-                            measures.append((id, roadmapID, due, confirmed))
+                            added.append((id, roadmapID, due, confirmed, confirmed))
                         }
+                        // Some are sent and wait for review (a school's for its curator, a municipality's for its region,
+                        // a region's for FIOCO): their measures become commitments; the others stay drafts.
+                        if random.chance(0.5) {
+                            _ = try store.changeState(of: try store.item(id: roadmapID)!, ItemStateChange(
+                                action: .submit, to: .submitted, revision: 2, at: now, by: random.pick(users)))
+                            added = added.map { ($0.id, $0.roadmap, $0.due, $0.confirmed, true) }
+                        }
+                        measures += added
                     }
                 }
                 return (logins, items, codes, campaigns, measures)
@@ -210,15 +214,16 @@ struct VisibilityPropertyTests {
                 }.map(\.id)
                 #expect(inCampaign == viewable.filter { byID[$0]?.campaignID == campaignID }, "\(login): items of \(code) differ")
 
-                // Overdue: due before today in the owner's zone (the clock stands at 2026-09-21 14:13 UTC: still the
-                // 21st in Moscow and Chita, already the 22nd in Kamchatka), no confirmed report, a roadmap the actor may open.
+                // Overdue: a commitment due before today in the owner's zone (the clock stands at 2026-09-21 14:13 UTC:
+                // still the 21st in Moscow and Chita, already the 22nd in Kamchatka), no confirmed report, a roadmap the
+                // actor may open.
                 let overdue = try await Self.all { page in
                     try await world.service.overdueMeasures(OverdueQuery(campaignCode: code, page: page), for: actor).measures
                 }.map(\.measureID)
                 let expected = world.measures.filter { measure in
                     guard let roadmap = byID[measure.roadmap], roadmap.campaignID == campaignID else { return false }
                     let today = (try? RegionCalendar(timeZoneIdentifier: roadmap.summary.timeZone))?.date(of: world.now)
-                    return !measure.confirmed && measure.due < today! && Policy.allows(actor, .viewItem(roadmap.scope))
+                    return measure.committed && !measure.confirmed && measure.due < today! && Policy.allows(actor, .viewItem(roadmap.scope))
                 }.sorted { ($0.due, $0.id) < ($1.due, $1.id) }.map(\.id)
                 #expect(overdue == expected, "\(login) \(actor.grants): overdue measures of \(code) differ")
             }

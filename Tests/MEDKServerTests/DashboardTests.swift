@@ -11,8 +11,8 @@ import Testing
 struct DashboardTests {
     @Test("a regional coordinator lands on the dashboard: milestones, the weekly trend of overdue measures, who is behind, the week ahead")
     func dashboard() async throws {
-        // 15 March 2026, 21:00 in Chita.
-        let world = try await TestWorld()
+        // School A's roadmap sent on 10 February; then 15 March 2026, 21:00 in Chita.
+        let world = try await TestWorld(start: TestWorld.instant("2026-02-10 10:00", zone: "Asia/Chita"))
         let owner = try await world.actor("school-A")
         let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
                                                                  schoolID: try await world.schoolID("A")), by: owner)
@@ -21,6 +21,8 @@ struct DashboardTests {
                 task: "Задача", title: "Мероприятие \(index)", dueDate: CalendarDate(due)!, responsible: "Директор",
                 expectedResult: "Результат", indicator: "Показатель", plannedValue: "1", riskFactorNumber: 1), by: owner)
         }
+        _ = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: owner), by: "school-A")
+        world.clock.set(TestWorld.defaultStart)
         try await withWeb(world) { client in
             let region = try await Browser.signedIn(client, "reg-R1")
             let landing = try await region.login("reg-R1", password: TestWorld.password)
@@ -45,15 +47,14 @@ struct DashboardTests {
         }
     }
 
-    @Test("the trend adds, to each morning, the measures still open and due before it")
+    @Test("the trend adds, to each morning, the commitments still open and those confirmed since")
     func trend() {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let morning = { (date: CalendarDate) in calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))! }
         let mornings = OverdueTrend.mornings(today: CalendarDate("2026-03-15")!, weeks: 2, startOfDay: morning)
         #expect(mornings.map(\.day.russian) == ["01.03.2026", "08.03.2026", "15.03.2026"])
-        let points = OverdueTrend.points(mornings, openByDueDate: [CalendarDate("2026-03-02")!: 1, CalendarDate("2026-03-08")!: 2],
-                                         confirmedAfter: [1, 1, 0])
+        let points = OverdueTrend.points(mornings, openAt: [0, 1, 3], confirmedAfter: [1, 1, 0])
         #expect(points.map(\.overdue) == [1, 2, 3])
         #expect(OverdueTrend.sum([points, points]).map(\.overdue) == [2, 4, 6])
     }

@@ -9,8 +9,9 @@ import Testing
 @Suite("Web monitoring: drill-down from the country to a school, the overdue list")
 struct WebMonitoringTests {
     /// School A's roadmap with measures already overdue on 1 September.
+    /// School A's roadmap of two measures sent on 1 June; then 1 September 2026, 10:00 in Chita.
     static func world() async throws -> TestWorld {
-        let world = try await TestWorld(start: TestWorld.instant("2026-09-01 10:00", zone: "Asia/Chita"))
+        let world = try await TestWorld(start: TestWorld.instant("2026-06-01 10:00", zone: "Asia/Chita"))
         let owner = try await world.actor("school-A")
         let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
                                                                  schoolID: try await world.schoolID("A")), by: owner)
@@ -19,6 +20,8 @@ struct WebMonitoringTests {
                 task: "Задача", title: "Курсы учителей \(index)", dueDate: CalendarDate(due)!, responsible: "Заместитель директора",
                 expectedResult: "Обучены", indicator: "Число", plannedValue: "4", riskFactorNumber: 3), by: owner)
         }
+        _ = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: owner), by: "school-A")
+        world.clock.set(TestWorld.instant("2026-09-01 10:00", zone: "Asia/Chita"))
         _ = try await world.submittedDocument(school: "B")
         return world
     }

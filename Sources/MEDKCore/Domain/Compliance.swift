@@ -122,9 +122,20 @@ struct MilestoneVerdict: Sendable {
 
 /// A measure is overdue once its due date has passed in the owner's zone and its report was
 /// never confirmed: a confirmed report that is being revised still counts as done.
+/// When a measure is overdue: a commitment whose deadline has passed in its owner's zone without a
+/// confirmed report. A measure becomes a commitment when its roadmap is sent to review with it (and
+/// stays one if the roadmap is returned or reopened); until then it is a plan being drafted, and no
+/// deadline of it is missed.
 public enum MeasureRules {
-    public static func isOverdue(deadline: Date, everConfirmed: Bool, at moment: Date) -> Bool {
-        !everConfirmed && moment >= deadline
+    public static func isOverdue(deadline: Date, everConfirmed: Bool, committedAt: Date?, at moment: Date) -> Bool {
+        guard let committedAt, committedAt < moment else { return false }
+        return !everConfirmed && moment >= deadline
+    }
+
+    /// When a measure added at `createdAt` became a commitment: the first time its roadmap was sent
+    /// to review at or after that (`submissions` in time order), or never yet.
+    public static func committedAt(createdAt: Date, submissions: [Date]) -> Date? {
+        submissions.first { $0 >= createdAt }
     }
 }
 
@@ -458,13 +469,16 @@ public struct ComplianceJudge: Sendable {
                                        statusName: status.russianName, firstSubmittedAt: verdict.firstSubmittedAt))
         }
         var totals = MeasureTotals()
+        // A school has one roadmap a campaign: its measures are commitments from its submissions.
+        let submissions = progress.items.first { $0.kind == .roadmap }?.changes.filter { $0.action == .submit }.map(\.at) ?? []
         for measure in progress.measures where measure.createdAt < cutoff {
             let deadline = clock.deadline(day: measure.dueDay)
             let report = measure.reportItemID.flatMap { id in Self.position(of: id, in: progress.items).flatMap { snapshots[$0] } }
             let confirmed = report?.everConfirmed == true
             totals.total += 1
             if confirmed { totals.confirmed += 1 }
-            if MeasureRules.isOverdue(deadline: deadline, everConfirmed: confirmed, at: cutoff) { totals.overdue += 1 }
+            let committed = MeasureRules.committedAt(createdAt: measure.createdAt, submissions: submissions)
+            if MeasureRules.isOverdue(deadline: deadline, everConfirmed: confirmed, committedAt: committed, at: cutoff) { totals.overdue += 1 }
             if let submitted = report?.firstSubmittedAt, submitted >= deadline { totals.reportedLate += 1 }
         }
         return SchoolJudgement(cells: cells, measures: totals, waitingSince: waiting)

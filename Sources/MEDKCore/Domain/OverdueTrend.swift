@@ -13,8 +13,9 @@ public struct TrendMorning: Sendable, Hashable {
 }
 
 /// The trend of overdue measures, derived from the measures themselves: nothing is recorded
-/// day by day. A measure was overdue on the morning of day D if its due date was before D and its
-/// report was not yet confirmed then: either it is still open, or it was confirmed after D began.
+/// day by day. A measure was overdue on the morning of day D if it was a commitment by then (its
+/// roadmap sent to review), its due date was before D and its report was not yet confirmed then:
+/// either it is still open, or it was confirmed after D began.
 public enum OverdueTrend {
     /// Today and each of the `weeks` weeks before it, oldest first.
     public static func mornings(today: CalendarDate, weeks: Int, startOfDay: (CalendarDate) -> Date) -> [TrendMorning] {
@@ -25,12 +26,12 @@ public enum OverdueTrend {
     }
 
     /// - Parameters:
-    ///   - openByDueDate: measures still open now, counted by due date;
-    ///   - confirmedAfter: for each morning, measures due before its day and confirmed after it began.
-    public static func points(_ mornings: [TrendMorning], openByDueDate: [CalendarDate: Int], confirmedAfter: [Int]) -> [OverduePoint] {
+    ///   - openAt: for each morning, commitments still open now that were overdue then;
+    ///   - confirmedAfter: for each morning, commitments overdue then and confirmed after it began.
+    public static func points(_ mornings: [TrendMorning], openAt: [Int], confirmedAfter: [Int]) -> [OverduePoint] {
         mornings.enumerated().map { index, point in
-            let open = openByDueDate.reduce(0) { $0 + ($1.key < point.day ? $1.value : 0) }
-            return OverduePoint(date: point.day, overdue: open + (index < confirmedAfter.count ? confirmedAfter[index] : 0))
+            OverduePoint(date: point.day, overdue: (index < openAt.count ? openAt[index] : 0)
+                + (index < confirmedAfter.count ? confirmedAfter[index] : 0))
         }
     }
 

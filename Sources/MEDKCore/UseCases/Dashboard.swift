@@ -53,7 +53,7 @@ extension MEDKService {
                 let mornings = OverdueTrend.mornings(today: regionToday, weeks: Self.dashboardWeeks, startOfDay: calendar.startOfDay)
                 let inputs = try store.overdueTrendInputs(campaignID: campaign.id, regionID: region.id, municipalityID: municipalityID,
                                                           mornings: mornings)
-                series.append(OverdueTrend.points(mornings, openByDueDate: inputs.openByDueDate, confirmedAfter: inputs.confirmedAfter))
+                series.append(OverdueTrend.points(mornings, openAt: inputs.openAt, confirmedAfter: inputs.confirmedAfter))
                 if case .country = territory.scope {
                     let total = try store.openMeasureCount(regionID: region.id, dueFrom: regionToday, dueTo: regionToday.adding(days: 6))
                     if total > 0 { due.append(DueThisWeek(name: region.name, count: total, schoolCode: nil)) }

@@ -46,31 +46,49 @@ extension MEDKService {
                 _ = try Policy.authorize(actor, .viewMonitoring(territory.scope))
                 var report = try ComplianceBuilder(store: store, campaign: campaign, territory: territory, asOf: query.asOf, now: now)
                     .build(query)
-                if case .municipality(let regionID, let municipalityID) = territory.scope, query.asOf == nil {
+                // The territories' own roadmaps, today or as they stood at the end of the as-of day.
+                if case .municipality(let regionID, let municipalityID) = territory.scope {
                     report.municipalRoadmap = try Self.ownRoadmap(
                         store, .municipal(campaignID: campaign.id, regionID: regionID, municipalityID: municipalityID),
-                        ItemListFilter(campaignID: campaign.id, municipalOwnID: municipalityID, kind: .roadmap), for: actor, now: now)
+                        ItemListFilter(campaignID: campaign.id, municipalOwnID: municipalityID, kind: .roadmap), for: actor, now: now,
+                        asOf: query.asOf)
                 }
-                if case .region(let regionID) = territory.scope, query.asOf == nil {
+                if case .region(let regionID) = territory.scope {
                     report.parts = try Self.withMunicipalRoadmaps(store, report.parts, campaignID: campaign.id, regionID: regionID,
-                                                                  for: actor, now: now)
+                                                                  for: actor, now: now, asOf: query.asOf)
                     report.regionalRoadmap = try Self.ownRoadmap(
                         store, .regional(campaignID: campaign.id, regionID: regionID),
-                        ItemListFilter(campaignID: campaign.id, regionalOwnID: regionID, kind: .roadmap), for: actor, now: now)
+                        ItemListFilter(campaignID: campaign.id, regionalOwnID: regionID, kind: .roadmap), for: actor, now: now,
+                        asOf: query.asOf)
                 }
                 return report
             }
         }
     }
 
-    /// Each municipality of a region's report with its own roadmap (or none started), counted today.
+    /// Each municipality of a region's report with its own roadmap (or none started), counted today
+    /// or, with `asOf`, as it stood at the end of that day in the region's zone.
     static func withMunicipalRoadmaps(_ store: any StoreReading, _ parts: [TerritoryCompliance], campaignID: Int64, regionID: Int64,
-                                      for actor: Actor, now: Date) throws -> [TerritoryCompliance] {
+                                      for actor: Actor, now: Date, asOf: CalendarDate? = nil) throws -> [TerritoryCompliance] {
         guard let region = try store.region(id: regionID) else { return parts }
-        let today = try RegionCalendar.cached(region.timeZone).date(of: now)
+        let calendar = try RegionCalendar.cached(region.timeZone)
+        let today = calendar.date(of: now)
         var byMunicipality: [Int64: MunicipalRoadmapCount] = [:]
         for count in try store.municipalRoadmaps(campaignID: campaignID, regionID: regionID, today: today) {
             byMunicipality[count.municipalityID] = count
+        }
+        if let asOf {
+            // A roadmap created after that day had not been started; the others are judged from their history.
+            let cutoff = calendar.endOfDay(asOf)
+            for (municipalityID, count) in byMunicipality {
+                if let past = try store.roadmapHistory(roadmapID: count.roadmapID)?.status(before: cutoff, calendar: calendar),
+                   let state = past.state {
+                    byMunicipality[municipalityID] = MunicipalRoadmapCount(municipalityID: municipalityID, roadmapID: count.roadmapID,
+                                                                           state: state, measures: past.measures)
+                } else {
+                    byMunicipality[municipalityID] = nil
+                }
+            }
         }
         var codes: [String: Int64] = [:]
         for municipality in try store.municipalities(regionIDs: [regionID]) { codes[municipality.code] = municipality.id }
@@ -94,13 +112,15 @@ extension MEDKService {
     /// `scope`) with its measures counted today in the owner's zone; what the actor may not open is not
     /// shown (nil), so the report never tells more than the items would.
     static func ownRoadmap(_ store: any StoreReading, _ scope: ItemScope, _ filter: ItemListFilter,
-                           for actor: Actor, now: Date) throws -> MunicipalRoadmapStatus? {
+                           for actor: Actor, now: Date, asOf: CalendarDate? = nil) throws -> MunicipalRoadmapStatus? {
         guard Policy.allows(actor, .viewItem(scope)) else { return nil }
         let found = try store.items(Policy.visibility(actor, .view), filter, page: PageRequest(limit: 1, countsTotal: false)).items.first
-        guard let roadmap = found else {
-            return MunicipalRoadmapStatus(roadmapID: nil, state: nil, stateName: nil, measures: MeasureTotals(), overdue: [])
-        }
+        let notStarted = MunicipalRoadmapStatus(roadmapID: nil, state: nil, stateName: nil, measures: MeasureTotals(), overdue: [])
+        guard let roadmap = found else { return notStarted }
         let calendar = try RegionCalendar.cached(roadmap.timeZone)
+        if let asOf {
+            return try store.roadmapHistory(roadmapID: roadmap.id)?.status(before: calendar.endOfDay(asOf), calendar: calendar) ?? notStarted
+        }
         let today = calendar.date(of: now)
         let measures = try store.measures(roadmapID: roadmap.id, calendar: calendar, at: now)
         // Only a dated measure can be overdue.

@@ -2,9 +2,9 @@ import Foundation
 
 /// What the dashboard's trend of overdue measures is derived from.
 struct OverdueTrendInputs: Sendable {
-    /// Open measures due before the last morning, counted by due date.
-    var openByDueDate: [CalendarDate: Int]
-    /// For each morning, the measures due before its day and confirmed after it began.
+    /// For each morning, the commitments still open now that were due before its day and committed before it began.
+    var openAt: [Int]
+    /// For each morning, the commitments due before its day, committed before it began and confirmed after.
     var confirmedAfter: [Int]
 }
 

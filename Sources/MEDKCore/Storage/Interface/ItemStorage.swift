@@ -164,6 +164,8 @@ protocol ItemReading {
     func item(id: Int64) throws -> StoredItem?
     /// The campaign's municipal roadmaps in a region, counted as of `today` there.
     func municipalRoadmaps(campaignID: Int64, regionID: Int64, today: CalendarDate) throws -> [MunicipalRoadmapCount]
+    /// A roadmap's creation, review steps and measures, for judging it as it stood at a past instant.
+    func roadmapHistory(roadmapID: Int64) throws -> RoadmapHistory?
     /// Items in `visibility` matching `filter`, newest first.
     func items(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary>
     /// Submitted items in `visibility` matching `filter`, longest waiting first.

@@ -104,10 +104,10 @@ extension SQLiteTransaction {
     }
 
     func municipalRoadmaps(campaignID: Int64, regionID: Int64, today: CalendarDate) throws -> [MunicipalRoadmapCount] {
-        // Overdue as `MeasureRules` has it: due before today in the region's zone, its report never confirmed.
+        // Overdue as `MeasureRules` has it: a commitment due before today in the region's zone, its report never confirmed.
         try Row.fetchAll(statement("""
             SELECT i.municipality_id, i.id, i.state, count(m.id),
-                   ifnull(sum(m.report_first_confirmed_at IS NULL AND m.due_date < ?), 0),
+                   ifnull(sum(m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL AND m.due_date < ?), 0),
                    ifnull(sum(report.state = 'confirmed'), 0)
             FROM items i LEFT JOIN measures m ON m.roadmap_id = i.id LEFT JOIN items report ON report.measure_id = m.id
             WHERE i.campaign_id = ? AND i.region_id = ? AND i.school_id IS NULL AND i.municipality_id IS NOT NULL AND i.kind = 'roadmap'
@@ -120,6 +120,27 @@ extension SQLiteTransaction {
             return MunicipalRoadmapCount(municipalityID: row[0], roadmapID: row[1], state: try row.decode(ReviewState.self, at: 2),
                                          measures: totals)
         }
+    }
+
+    func roadmapHistory(roadmapID: Int64) throws -> RoadmapHistory? {
+        guard let created = try Row.fetchOne(statement("SELECT created_at FROM items WHERE id = ? AND kind = 'roadmap'"),
+                                             arguments: [roadmapID]) else { return nil }
+        let reviewActions = ReviewAction.allCases.filter { $0.resultingState != nil }.map { AuditAction.transition($0).rawValue }
+        let steps = try Row.fetchAll(statement("""
+            SELECT action, at FROM audit_log WHERE entity_type = 'item' AND entity_id = ?
+              AND action IN (\(reviewActions.map { "'\($0)'" }.joined(separator: ","))) ORDER BY seq
+            """), arguments: [String(roadmapID)]).compactMap { row -> StateChange? in
+            guard let action = try row.decode(AuditAction.self, at: 0).reviewAction, let at = Timestamp.date(row[1]) else { return nil }
+            return StateChange(at: at, action: action)
+        }
+        let measures = try Row.fetchAll(statement("""
+            SELECT id, title, due_date, created_at, committed_at, report_first_confirmed_at FROM measures WHERE roadmap_id = ? ORDER BY id
+            """), arguments: [roadmapID]).map { row in
+            RoadmapHistory.MeasureFacts(id: row[0], title: row[1], dueDate: try row.decodeIfPresent(CalendarDate.self, at: 2),
+                                        createdAt: try row.instant(3), committedAt: try row.instantIfPresent(4),
+                                        confirmedAt: try row.instantIfPresent(5))
+        }
+        return RoadmapHistory(roadmapID: roadmapID, createdAt: try created.instant(0), steps: steps, measures: measures)
     }
 
     func files(itemID: Int64) throws -> [FileVersion] {
@@ -172,7 +193,7 @@ extension SQLiteTransaction {
         SELECT ms.id, ms.roadmap_id, ms.position, ms.risk_factor_id, ms.track, ms.task, ms.title, ms.due_date, ms.responsible,
                ms.expected_result, ms.indicator, ms.planned_value, ms.actual_value, ms.regional_measure, report.id, report.state,
                ms.report_first_confirmed_at, ms.deadline_text, ms.recurrence, ms.series_id, ms.stage, ms.goal, ms.section,
-               ms.normative_document, ms.regional_measure_id, linked.title
+               ms.normative_document, ms.regional_measure_id, linked.title, ms.committed_at
         FROM measures ms LEFT JOIN items report ON report.measure_id = ms.id LEFT JOIN measures linked ON linked.id = ms.regional_measure_id
         """
 
@@ -187,7 +208,8 @@ extension SQLiteTransaction {
             deadlineText: row[17], series: nil, responsible: row[8], expectedResult: row[9], indicator: row[10],
             plannedValue: row[11], actualValue: row[12], regionalMeasure: row[13], stage: row[20], goal: row[21], section: row[22],
             normativeDocument: row[23], regionalMeasureID: row[24], regionalMeasureTitle: row[25], reportItemID: row[14], reportState: try row.decodeIfPresent(ReviewState.self, at: 15),
-            overdue: due.map { MeasureRules.isOverdue(deadline: calendar.endOfDay($0), everConfirmed: confirmed, at: moment) } ?? false)
+            overdue: try due.map { MeasureRules.isOverdue(deadline: calendar.endOfDay($0), everConfirmed: confirmed,
+                                                          committedAt: try row.instantIfPresent(26), at: moment) } ?? false)
         return (measure, seriesID)
     }
 
@@ -279,7 +301,9 @@ extension SQLiteTransaction {
                                      updated.confirmedVersion, updated.firstConfirmedAt.sql, item.id, item.revision, item.state])
         guard db.changesCount == 1 else { return false }
         if let measure = item.measureID, item.firstConfirmedAt == nil, change.action == .confirm {
-            try statement("UPDATE measures SET report_first_confirmed_at = ? WHERE id = ?").execute(arguments: [change.at.sql, measure])
+            // A confirmed report makes its measure a commitment at the latest now (one added to a revision not yet sent).
+            try statement("UPDATE measures SET report_first_confirmed_at = ?, committed_at = coalesce(committed_at, ?) WHERE id = ?")
+                .execute(arguments: [change.at.sql, change.at.sql, measure])
         }
         if let school = item.schoolID {
             try updateProgress(campaignID: item.campaignID, schoolID: school) { $0.itemChanged(item.id, change.action, at: change.at) }

@@ -27,7 +27,7 @@ extension SQLiteTransaction {
             LEFT JOIN municipalities mu ON mu.id = m.municipality_id
             JOIN regions r ON r.id = m.region_id
             WHERE m.region_id = ? AND m.campaign_id IN (SELECT id FROM campaigns) AND m.due_date IN (\(marks))
-              AND m.report_first_confirmed_at IS NULL
+              AND m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL
             """, arguments: StatementArguments([regionID] + dates.map(\.description)))
         return try rows.map { row in
             guard let due = row[2] as CalendarDate? else { throw MEDKError.corruptValue(column: "due_date", value: "\(row[2] as DatabaseValue)") }
@@ -175,7 +175,7 @@ extension SQLiteTransaction {
             LEFT JOIN municipalities mu ON mu.id = m.municipality_id
             JOIN regions r ON r.id = m.region_id
             WHERE m.region_id = ? AND m.campaign_id IN (SELECT id FROM campaigns) AND m.due_date BETWEEN ? AND ?
-              AND m.report_first_confirmed_at IS NULL
+              AND m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL
             GROUP BY m.school_id, m.municipality_id
             ORDER BY count(*) DESC, 1
             """), arguments: [regionID, dueFrom, dueTo]).map { row in

@@ -56,6 +56,11 @@ enum Migrations {
         migrator.registerMigration("v15_form_drafts") { db in
             try db.execute(sql: v15)
         }
+        migrator.registerMigration("v16_committed_measures") { db in
+            try db.execute(sql: "ALTER TABLE measures ADD COLUMN committed_at TEXT")
+            try db.execute(sql: v16Backfill)
+            try db.execute(sql: v16)
+        }
         return migrator
     }
 
@@ -888,5 +893,76 @@ enum Migrations {
     ) WITHOUT ROWID;
     CREATE INDEX form_drafts_user ON form_drafts(user_id, created_at);
     CREATE INDEX form_drafts_created ON form_drafts(created_at);
+    """
+
+    /// Only commitments are overdue: a measure is one from the moment its roadmap is sent to review
+    /// with it (a trigger on the roadmap's state, whoever writes it), and stays one when the roadmap
+    /// is returned or reopened; a measure added to a revision is one when the revision is sent. A
+    /// measure whose report was confirmed is one at the latest then. Before v16, commitment is the
+    /// first submission of the roadmap at or after the measure was added (`review_rounds` keeps every
+    /// submission). The open-measure indexes and the per-day counts hold open commitments only.
+    static let v16Backfill = """
+    UPDATE measures SET committed_at = (
+        SELECT min(rr.submitted_at) FROM review_rounds rr WHERE rr.item_id = measures.roadmap_id AND rr.submitted_at >= measures.created_at);
+    UPDATE measures SET committed_at = report_first_confirmed_at WHERE committed_at IS NULL AND report_first_confirmed_at IS NOT NULL;
+    """
+
+    static let v16 = """
+    CREATE TRIGGER roadmap_commits_measures AFTER UPDATE OF state ON items
+    WHEN NEW.kind = 'roadmap' AND NEW.state = 'submitted' AND OLD.state <> 'submitted' BEGIN
+        UPDATE measures SET committed_at = NEW.updated_at WHERE roadmap_id = NEW.id AND committed_at IS NULL;
+    END;
+    DROP TRIGGER measures_open_days_insert;
+    DROP TRIGGER measures_open_days_update;
+    DROP TRIGGER measures_open_days_delete;
+    CREATE TRIGGER measures_open_days_insert AFTER INSERT ON measures
+    WHEN NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL AND NEW.committed_at IS NOT NULL BEGIN
+        INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
+            VALUES (NEW.campaign_id, NEW.region_id, NEW.due_date, 1)
+            ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
+    END;
+    CREATE TRIGGER measures_open_days_update AFTER UPDATE OF campaign_id, region_id, due_date, report_first_confirmed_at, committed_at
+    ON measures
+    WHEN (OLD.report_first_confirmed_at IS NULL AND OLD.committed_at IS NOT NULL)
+      OR (NEW.report_first_confirmed_at IS NULL AND NEW.committed_at IS NOT NULL) BEGIN
+        DELETE FROM open_measure_days WHERE OLD.report_first_confirmed_at IS NULL AND OLD.committed_at IS NOT NULL
+            AND campaign_id = OLD.campaign_id AND region_id = OLD.region_id AND due_date = OLD.due_date AND open_count = 1;
+        UPDATE open_measure_days SET open_count = open_count - 1 WHERE OLD.report_first_confirmed_at IS NULL
+            AND OLD.committed_at IS NOT NULL AND campaign_id = OLD.campaign_id AND region_id = OLD.region_id AND due_date = OLD.due_date;
+        INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
+            SELECT NEW.campaign_id, NEW.region_id, NEW.due_date, 1
+            WHERE NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL AND NEW.committed_at IS NOT NULL
+            ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
+    END;
+    CREATE TRIGGER measures_open_days_delete AFTER DELETE ON measures
+    WHEN OLD.report_first_confirmed_at IS NULL AND OLD.due_date IS NOT NULL AND OLD.committed_at IS NOT NULL BEGIN
+        DELETE FROM open_measure_days WHERE campaign_id = OLD.campaign_id AND region_id = OLD.region_id
+            AND due_date = OLD.due_date AND open_count = 1;
+        UPDATE open_measure_days SET open_count = open_count - 1 WHERE campaign_id = OLD.campaign_id
+            AND region_id = OLD.region_id AND due_date = OLD.due_date;
+    END;
+    DELETE FROM open_measure_days;
+    INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
+        SELECT campaign_id, region_id, due_date, count(*) FROM measures
+        WHERE report_first_confirmed_at IS NULL AND due_date IS NOT NULL AND committed_at IS NOT NULL
+        GROUP BY campaign_id, region_id, due_date;
+    DROP INDEX measures_open_by_school;
+    DROP INDEX measures_open_by_municipality;
+    DROP INDEX measures_open_by_region;
+    DROP INDEX measures_open_by_campaign;
+    DROP INDEX measures_open_by_place;
+    CREATE INDEX measures_open_by_school ON measures(school_id, campaign_id, due_date, report_first_confirmed_at)
+        WHERE report_first_confirmed_at IS NULL AND committed_at IS NOT NULL;
+    CREATE INDEX measures_open_by_municipality ON measures(municipality_id, campaign_id, due_date, report_first_confirmed_at,
+        committed_at) WHERE report_first_confirmed_at IS NULL AND committed_at IS NOT NULL;
+    CREATE INDEX measures_open_by_region ON measures(region_id, campaign_id, due_date, report_first_confirmed_at, committed_at)
+        WHERE report_first_confirmed_at IS NULL AND committed_at IS NOT NULL;
+    CREATE INDEX measures_open_by_campaign ON measures(campaign_id, due_date, report_first_confirmed_at)
+        WHERE report_first_confirmed_at IS NULL AND committed_at IS NOT NULL;
+    CREATE INDEX measures_open_by_place ON measures(campaign_id, region_id, ifnull(municipality_id, 0), ifnull(school_id, 0),
+        due_date, report_first_confirmed_at) WHERE report_first_confirmed_at IS NULL AND committed_at IS NOT NULL;
+    DROP INDEX measures_confirmed;
+    CREATE INDEX measures_confirmed ON measures(region_id, campaign_id, report_first_confirmed_at, due_date, municipality_id,
+        committed_at) WHERE report_first_confirmed_at IS NOT NULL;
     """
 }

@@ -79,7 +79,8 @@ extension SQLiteTransaction {
     func overdueMeasures(_ visibility: ItemVisibility, _ query: OverdueMeasureQuery, page: PageRequest) throws -> Page<OverdueMeasure> {
         guard !visibility.isNothing else { return Page(items: [], total: 0, nextCursor: nil) }
         var conditions = SQLConditions()
-        conditions.append("m.report_first_confirmed_at IS NULL")
+        // Open commitments: what `measures_open_by_*` hold (a draft roadmap's measures are not yet promised).
+        conditions.append("m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL")
         conditions.append("m.campaign_id = ?", query.campaignID)
         conditions.append(ReachFilter.measures.condition(query.territory))
         conditions.append(ReachFilter.measures.condition(visibility))
