@@ -80,12 +80,15 @@ public struct MilestoneShiftRequest: Codable, Sendable, Hashable {
     public var kind: ItemKind
     public var regionCode: String
     public var dueDate: CalendarDate
+    /// Why, when the date is already past in the region (required then).
+    public var reason: String?
 
-    public init(campaignCode: String, kind: ItemKind, regionCode: String, dueDate: CalendarDate) {
+    public init(campaignCode: String, kind: ItemKind, regionCode: String, dueDate: CalendarDate, reason: String? = nil) {
         self.campaignCode = campaignCode
         self.kind = kind
         self.regionCode = regionCode
         self.dueDate = dueDate
+        self.reason = reason
     }
 }
 

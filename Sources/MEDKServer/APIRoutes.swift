@@ -311,7 +311,7 @@ enum APIRoutes {
             let actor = try context.requireActor()
             let body = try await request.decodeJSON(as: MilestoneShiftRequest.self, context: context)
             try await service.shiftMilestone(by: .user(actor), campaignCode: body.campaignCode, kind: body.kind,
-                                             regionCode: body.regionCode, dueDate: body.dueDate)
+                                             regionCode: body.regionCode, dueDate: body.dueDate, reason: body.reason)
             return EmptyResponse()
         }
         table.on(.get, "\(prefix)/audit") { request, context -> Page<AuditEntry> in

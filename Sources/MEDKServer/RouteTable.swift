@@ -29,7 +29,7 @@ extension Parameters {
     /// A numeric path parameter, or a 404 that names what was not found.
     func id(_ name: String = "id") throws -> Int64 {
         guard let text = self.get(name), let value = Int64(text), value > 0 else {
-            throw MEDKError.notFound("Объект «\(self.get(name) ?? "")»")
+            throw MEDKError.notFound("Документ «\(self.get(name) ?? "")»")
         }
         return value
     }

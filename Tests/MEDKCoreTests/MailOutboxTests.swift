@@ -191,7 +191,7 @@ struct MailOutboxTests {
         #expect(try await world.service.deliverMail(transport, Self.configuration).sent == 1)
         let text = try #require(transport.texts.first)
         #expect(text.contains("возвращён на доработку"))
-        #expect(text.contains("Вернул(а): Куратор Первый"))
+        #expect(text.contains("Кто вернул: Куратор Первый"))
         #expect(text.contains("> Добавьте подписи.\n> И печать."))
     }
 

@@ -137,7 +137,9 @@ struct APIDocumentTypesTests {
         let reminders = ReminderSettingsRequest(daysBefore: [14, 3, 1], reviewWorkingDays: 5, escalationDays: [3, 10, 20])
         try Self.check("ReminderSettingsRequest", complete: reminders, minimal: reminders)
         let shift = MilestoneShiftRequest(campaignCode: "500plus-2026", kind: .finalReport, regionCode: "75", dueDate: CalendarDate("2026-12-25")!)
-        try Self.check("MilestoneShiftRequest", complete: shift, minimal: shift)
+        try Self.check("MilestoneShiftRequest", complete: MilestoneShiftRequest(campaignCode: "500plus-2026", kind: .finalReport, regionCode: "75",
+                                                                            dueDate: CalendarDate("2026-12-25")!, reason: "Продлено приказом"),
+                       minimal: shift)
         let scores = [PositionScore(position: .deadlines, score: 1, comment: "Нет сроков у двух мероприятий")]
         try Self.check("PackageEvaluationRequest", complete: PackageEvaluationRequest(scores: scores, expectedVersion: 2),
                        minimal: PackageEvaluationRequest(scores: scores))

@@ -286,3 +286,71 @@ struct MeasureReportPageTests {
         }
     }
 }
+
+@Suite("The curator's day")
+struct CuratorFlowTests {
+    @Test("after a decision the curator is taken to the next document of the queue, oldest first; an empty queue says so")
+    func nextInQueue() async throws {
+        let world = try await TestWorld()
+        let first = try await world.submittedDocument(school: "A")
+        world.clock.advance(by: 3600)
+        let second = try await world.submittedDocument(.midtermProgramme, school: "B")
+        try await withWeb(world) { client in
+            let curator = try await Browser.signedIn(client, "curator1")
+            _ = try await curator.get("/items/\(first.item.id)")
+            let confirmed = try await curator.post("/items/\(first.item.id)/transitions", [
+                "action": "confirm", "expectedState": "submitted", "expectedRevision": "\(first.item.revision)"])
+            #expect(confirmed.location == "/items/\(second.item.id)")
+            let next = try await curator.follow(confirmed)
+            #expect(next.html.contains("Следующий в очереди — «Среднесрочная программа развития» (Школа Б); в очереди 1 документ."))
+            let returned = try await curator.post("/items/\(second.item.id)/transitions", [
+                "action": "return", "expectedState": "submitted", "expectedRevision": "\(second.item.revision)", "comment": "Нет подписи"])
+            #expect(returned.location == "/queue")
+            #expect(try await curator.follow(returned).html.contains("Очередь проверки пуста."))
+        }
+    }
+
+    @Test("confirming several at once confirms what still can be and names each one that could not, with why")
+    func bulkConfirmPartly() async throws {
+        let world = try await TestWorld()
+        let first = try await world.submittedDocument(school: "A")
+        let second = try await world.submittedDocument(.midtermProgramme, school: "B")
+        try await withWeb(world) { client in
+            let curator = try await Browser.signedIn(client, "curator1")
+            _ = try await curator.get("/queue")
+            // Meanwhile school B takes its programme back.
+            _ = try await world.act(.withdraw, on: second, by: "school-B")
+            let answer = try await curator.follow(try await curator.post("/queue/confirm", [:], multi: [
+                ("item", "\(first.item.id):\(first.item.revision)"), ("item", "\(second.item.id):\(second.item.revision)")]))
+            #expect(answer.html.contains("Подтверждено документов: 1 из 2. Не подтверждено: «Среднесрочная программа развития» (Школа Б)"))
+            let school = try await world.actor("school-A")
+            #expect(try await world.service.item(first.item.id, for: school).item.state == .confirmed)
+            #expect(try await world.service.item(second.item.id, for: try await world.actor("school-B")).item.state == .draft)
+        }
+    }
+
+    @Test("deleting a measure asks first, naming it")
+    func deleteAsks() async throws {
+        let world = try await TestWorld()
+        let roadmap = try await OverdueMeasuresTestsBridge.draftRoadmap(world)
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            let page = try await school.get("/items/\(roadmap)")
+            #expect(page.html.contains("<summary>Удалить мероприятие…</summary>"))
+            #expect(page.html.contains("Да, удалить «Родительское собрание»"))
+        }
+    }
+}
+
+/// A school A roadmap in draft with one measure, for the page tests.
+enum OverdueMeasuresTestsBridge {
+    static func draftRoadmap(_ world: TestWorld) async throws -> Int64 {
+        let owner = try await world.actor("school-A")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")), by: owner)
+        _ = try await world.service.addMeasure(roadmapID: roadmap.item.id, MeasureInput(
+            task: "Вовлечь родителей", title: "Родительское собрание", dueDate: CalendarDate("2026-05-20")!, responsible: "Директор",
+            expectedResult: "Протокол", indicator: "Явка", plannedValue: "70 %", riskFactorNumber: 9), by: owner)
+        return roadmap.item.id
+    }
+}

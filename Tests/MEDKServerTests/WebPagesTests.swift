@@ -179,7 +179,7 @@ struct WebPagesTests {
         }
     }
 
-    @Test("bulk confirm from the queue is all or nothing")
+    @Test("bulk confirm from the queue confirms what still can be and says which could not")
     func bulkConfirm() async throws {
         let world = try await TestWorld()
         let first = try await world.submittedDocument(school: "A")
@@ -189,12 +189,12 @@ struct WebPagesTests {
             _ = try await curator.get("/queue")
             let stale = try await curator.post("/queue/confirm", [:], multi: [
                 ("item", "\(first.item.id):\(first.item.revision)"), ("item", "\(second.item.id):\(second.item.revision - 1)")])
-            #expect(try await curator.follow(stale).html.contains("Ничего не изменено"))
-            #expect(try await world.service.item(first.item.id, for: try await world.actor("curator1")).item.state == .submitted)
+            #expect(try await curator.follow(stale).html.contains("Подтверждено документов: 1 из 2. Не подтверждено: «Концепция развития» (Школа Б)"))
+            #expect(try await world.service.item(first.item.id, for: try await world.actor("curator1")).item.state == .confirmed)
+            #expect(try await world.service.item(second.item.id, for: try await world.actor("curator1")).item.state == .submitted)
             _ = try await curator.get("/queue")
-            let both = try await curator.post("/queue/confirm", [:], multi: [
-                ("item", "\(first.item.id):\(first.item.revision)"), ("item", "\(second.item.id):\(second.item.revision)")])
-            #expect(try await curator.follow(both).html.contains("Подтверждено документов: 2"))
+            let rest = try await curator.post("/queue/confirm", [:], multi: [("item", "\(second.item.id):\(second.item.revision)")])
+            #expect(try await curator.follow(rest).html.contains("Подтверждено документов: 1."))
         }
         for item in [first, second] {
             #expect(try await world.service.item(item.item.id, for: try await world.actor("curator1")).item.state == .confirmed)
@@ -231,7 +231,8 @@ struct WebPagesTests {
             page = try await curator.follow(try await curator.post("\(itemPath)/transitions", [
                 "action": "return", "expectedState": "submitted", "expectedRevision": revision(page),
                 "comment": "Свяжите цели с выбранными рисками."]))
-            #expect(Self.state(page) == "на доработке", "the state badge, not a flash message, says so")
+            #expect(page.html.contains("Очередь проверки пуста."), "after a decision, on to the queue")
+            #expect(Self.state(try await curator.get(itemPath)) == "на доработке", "the state badge, not a flash message, says so")
 
             page = try await school.get(itemPath)
             #expect(page.html.contains("Замечания куратора"))
@@ -245,7 +246,7 @@ struct WebPagesTests {
             page = try await curator.get(itemPath)
             page = try await curator.follow(try await curator.post("\(itemPath)/transitions", [
                 "action": "confirm", "expectedState": "submitted", "expectedRevision": revision(page)]))
-            #expect(Self.state(page) == "подтверждено", "the state badge, not a flash message, says so")
+            #expect(Self.state(try await curator.get(itemPath)) == "подтверждено", "the state badge, not a flash message, says so")
             let preview = try await curator.get("/items/\(id)/files/2/preview")
             #expect(preview.status == .ok)
             #expect(preview.headers[.contentDisposition]?.hasPrefix("inline") == true)

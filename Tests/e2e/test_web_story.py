@@ -233,6 +233,13 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
     def state(self):
         return self.browser.find_element(By.CSS_SELECTOR, ".meta .badge").text
 
+    def assertDecided(self, state):
+        """After a decision the reviewer is taken on to the next document of the queue (or the queue);
+        the message at the top says what became of the one decided."""
+        flash = self.browser.find_element(By.CSS_SELECTOR, ".flash-ok").text
+        self.assertIn(f"теперь «{state}»", flash)
+        self.assertTrue("Следующий в очереди" in flash or "Очередь проверки пуста" in flash, flash)
+
     def shot(self, name, full_page=False):
         """Saves a screenshot when asked (MEDK_SCREENSHOTS); a full page is taken by growing the window."""
         if SCREENSHOTS is None:
@@ -276,7 +283,7 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.browser.find_element(By.ID, "return-comment").send_keys(
             "Цели концепции не связаны с выбранными рисками. Уточните задачи по каждому фактору.")
         self.click_button("Вернуть на доработку")
-        self.assertEqual(self.state(), "на доработке")
+        self.assertDecided("на доработке")
 
         # The school sees the comment, uploads a second version and submits again.
         self.login("school-1")
@@ -295,7 +302,7 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.assertIn("Предыдущая версия 1", self.text())
         self.shot("curator-item", full_page=True)
         self.click_button("Подтвердить")
-        self.assertEqual(self.state(), "подтверждено")
+        self.assertDecided("подтверждено")
 
         # The municipal coordinator lands on her dashboard and opens the compliance table from the menu.
         self.login("mun-baley")
@@ -437,7 +444,7 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.browser.find_element(By.ID, "return-comment").send_keys(
             "Свяжите мероприятия с региональной дорожной картой, выбрав их из списка.")
         self.click_button("Вернуть на доработку")
-        self.assertEqual(self.state(), "на доработке")
+        self.assertDecided("на доработке")
 
         # She evaluates the package against FIOCO's positions.
         self.open("/municipalities/75001")
@@ -491,7 +498,7 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.assertIn("Дорожная карта", self.text())
         self.browser.get(roadmap_url)
         self.click_button("Подтвердить")
-        self.assertEqual(self.state(), "подтверждено")
+        self.assertDecided("подтверждено")
         self.open("/monitoring?region=75")
         self.assertIn("Региональная дорожная карта (подтверждено): мероприятий 1", self.text())
 

@@ -60,8 +60,18 @@ extension MEDKError {
         MEDKError(.unprocessable, code: code, message: message, details: details, fields: fields)
     }
 
+    /// «Школа «Z» не найдена.», «Регион «R9» не найден.», «Мероприятие … не найдено.»: the participle
+    /// agrees with the first word of `what` (a noun, or an adjective before one), by its ending.
     public static func notFound(_ what: String) -> MEDKError {
-        MEDKError(.notFound, code: "not_found", message: "\(what) не найден(а).")
+        MEDKError(.notFound, code: "not_found", message: "\(what) \(notFoundWord(what)).")
+    }
+
+    static func notFoundWord(_ what: String) -> String {
+        let first = what.split(separator: " ").first.map { $0.lowercased() } ?? ""
+        if first.hasSuffix("а") || first.hasSuffix("я") { return "не найдена" }
+        if first.hasSuffix("о") || first.hasSuffix("е") || first.hasSuffix("ие") { return "не найдено" }
+        if first.hasSuffix("ы") || first.hasSuffix("и") { return "не найдены" }
+        return "не найден"
     }
 
     public static func forbidden(_ message: String) -> MEDKError {

@@ -160,7 +160,7 @@ public struct MailRendering: Sendable {
             text += "\nВсе документы на проверке: \(publicURL)/queue\n"
         case .itemReturned(let letter):
             text += "Документ «\(letter.title)» (\(letter.ownerName)) возвращён на доработку.\n"
-            text += "Вернул(а): \(letter.returnedBy), \(letter.returnedAt).\n"
+            text += "Кто вернул: \(letter.returnedBy), \(letter.returnedAt).\n"
             if let comment = letter.comment, !comment.isEmpty {
                 text += "\nКомментарий:\n" + comment.split(separator: "\n", omittingEmptySubsequences: false).map { "> \($0)" }.joined(separator: "\n") + "\n"
             }

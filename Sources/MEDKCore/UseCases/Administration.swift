@@ -219,20 +219,31 @@ extension MEDKService {
         return latest
     }
 
-    /// A region moves a milestone for its own schools.
+    /// A region moves a milestone for its own schools. A date already past in the region (schools
+    /// would be late the moment it is set) is a decision that needs its reason, kept in the audit log.
     public func shiftMilestone(by op: Operator, campaignCode: String, kind: ItemKind, regionCode: String,
-                               dueDate: CalendarDate) async throws {
+                               dueDate: CalendarDate, reason: String? = nil) async throws {
         let now = now()
+        let reason = reason.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        if let reason, reason.count > 2000 {
+            throw MEDKError.rejected("reason_too_long", "Причина длиннее 2000 символов.", fields: ["reason": "Причина длиннее 2000 символов."])
+        }
         try await write { store in
             let (region, auditActor) = try Lookup.region(store, code: regionCode, by: op) { .shiftMilestones(regionID: $0.id) }
             guard let campaign = try store.campaign(code: campaignCode),
                   let milestone = try store.milestone(campaignID: campaign.id, kind: kind)
             else { throw MEDKError.notFound("Контрольная точка «\(kind.russianName)» кампании «\(campaignCode)»") }
+            let today = try RegionCalendar.cached(region.timeZone).date(of: now)
+            if dueDate < today && reason == nil {
+                let text = "Срок \(dueDate.russian) уже прошёл в регионе (сегодня \(today.russian)): школы окажутся с опозданием сразу. "
+                    + "Если так и нужно, напишите причину — она останется в журнале."
+                throw MEDKError.rejected("past_due_date_needs_reason", text, fields: ["reason": text])
+            }
             let previous = try store.milestoneOverride(milestoneID: milestone.id, regionID: region.id) ?? milestone.dueDate
             try store.saveMilestoneOverride(milestoneID: milestone.id, regionID: region.id, dueDate: dueDate)
             try store.appendAudit(auditActor, at: now, AuditRecord(
                 action: .milestoneShift, entityType: .milestone, entityID: milestone.id,
-                fromState: previous.description, toState: dueDate.description, details: ["region_id": String(region.id)]))
+                fromState: previous.description, toState: dueDate.description, comment: reason, details: ["region_id": String(region.id)]))
         }
     }
 

@@ -70,7 +70,7 @@ extension MEDKService {
                                                 riskFactorID: request.riskFactorID, title: title, createdAt: now, createdBy: actor.userID))
         } catch let error as MEDKError where error.code == "already_exists" {
             throw MEDKError(.conflict, code: "already_exists",
-                            message: "«\(title)» уже создан(а) для этой организации в этой кампании; откройте существующий.")
+                            message: "«\(title)» у этой организации в этой кампании уже есть; откройте существующий.")
         }
         // A new risk profile starts unassessed: nothing is preset that the school must decide from
         // its survey, and it cannot be sent before every factor is assessed.
@@ -222,6 +222,41 @@ extension MEDKService {
             }
             return try requests.map { try Self.load(store, $0.itemID).summary }
         }
+    }
+
+    /// What became of one decision of a batch: the item as it now stands, or why it was not decided.
+    public struct BatchOutcome: Sendable {
+        public var itemID: Int64
+        public var title: String
+        public var ownerName: String?
+        public var summary: ItemSummary?
+        public var refusal: MEDKError?
+    }
+
+    /// Several decisions taken one by one (a curator confirming what they selected in the queue): each
+    /// that can be made is made, in a transaction of its own with its audit record; each that cannot
+    /// (withdrawn by its school meanwhile, already decided by another) is left as it is and said why.
+    public func transitionEach(_ requests: [(itemID: Int64, request: TransitionRequest)], by actor: Actor) async throws -> [BatchOutcome] {
+        guard !requests.isEmpty else { throw MEDKError.rejected("nothing_selected", "Не выбрано ни одного документа.") }
+        guard requests.count <= 500 else { throw MEDKError.rejected("too_many", "За один раз можно обработать не более 500 документов.") }
+        var outcomes: [BatchOutcome] = []
+        for entry in requests {
+            let comment = try Self.validatedComment(entry.request)
+            let now = now()
+            do {
+                let summary = try await write { store in
+                    try Self.applyTransition(store, itemID: entry.itemID, entry.request, comment: comment, by: actor, at: now).summary
+                }
+                outcomes.append(BatchOutcome(itemID: entry.itemID, title: summary.title, ownerName: summary.ownerName, summary: summary))
+            } catch let refusal as MEDKError where refusal.kind != .internalFailure {
+                let known = try? await read { store in try store.item(id: entry.itemID)?.summary }
+                // What the actor may not see is not named.
+                let visible = known.flatMap { $0 }.flatMap { summary in refusal.kind == .notFound ? nil : summary }
+                outcomes.append(BatchOutcome(itemID: entry.itemID, title: visible?.title ?? "№\(entry.itemID)", ownerName: visible?.ownerName,
+                                             refusal: refusal))
+            }
+        }
+        return outcomes
     }
 
     static func validatedComment(_ request: TransitionRequest) throws -> String? {

@@ -129,7 +129,7 @@ extension MEDKService {
         let fileVersion: FileVersion = try await read { store in
             _ = try Policy.authorize(actor, .viewItem(try Self.load(store, itemID).scope))
             guard let file = try store.files(itemID: itemID).first(where: { $0.version == version }) else {
-                throw MEDKError.notFound("Версия \(version) файла объекта №\(itemID)")
+                throw MEDKError.notFound("Версия \(version) файла документа №\(itemID)")
             }
             return file
         }

@@ -184,8 +184,12 @@ extension MEDKService {
             let builder = try ComplianceBuilder(store: store, campaign: campaign,
                                                 territory: Territory(scope: .region(place.path.regionID), name: "", code: nil),
                                                 asOf: nil, now: now)
+            // A school takes part in a campaign once it has a curator in it: say so, and who acts.
             guard let line = try builder.school(school.id) else {
-                throw MEDKError.notFound("Школа «\(schoolCode)» в кампании «\(campaign.name)»")
+                throw MEDKError(.notFound, code: "not_in_campaign", message: """
+                    Школа «\(school.name)» ещё не участвует в кампании «\(campaign.name)»: за ней не закреплён куратор. \
+                    Куратора назначает региональный координатор (страница «Кураторы» или импорт назначений).
+                    """)
             }
             return SchoolOverview(campaign: campaign, school: line, path: place.path,
                                   today: try RegionCalendar.cached(place.timeZone).date(of: now))

@@ -34,7 +34,7 @@ extension MEDKService {
         }
         let item = try load(store, itemID)
         guard item.kind == .riskProfile else {
-            throw MEDKError.rejected("not_a_risk_profile", "Объект №\(itemID) — не выбор рискового профиля.")
+            throw MEDKError.rejected("not_a_risk_profile", "Документ №\(itemID) — не выбор рискового профиля.")
         }
         let auditActor = try requireEditable(item, by: actor, expectedRevision: expectedRevision)
         let factors = Dictionary(uniqueKeysWithValues: try store.riskFactors(campaignID: item.campaignID).map { ($0.number, $0) })

@@ -206,7 +206,7 @@ extension MEDKService {
 
     static func loadRoadmap(_ store: any StoreReading, _ id: Int64) throws -> StoredItem {
         let item = try load(store, id)
-        guard item.kind == .roadmap else { throw MEDKError.rejected("not_a_roadmap", "Объект №\(id) — не дорожная карта.") }
+        guard item.kind == .roadmap else { throw MEDKError.rejected("not_a_roadmap", "Документ №\(id) — не дорожная карта.") }
         return item
     }
 

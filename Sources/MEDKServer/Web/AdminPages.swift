@@ -17,6 +17,8 @@ enum AdminPages {
         var pagination: Pagination
         var search: String?
         var roleOptions: [SelectOption]
+        /// The rule the password is checked by, said where it is typed.
+        var passwordMinimum = PasswordHasher.minimumLength
     }
 
     struct OrganisationRow: Sendable {
@@ -236,7 +238,8 @@ enum AdminPages {
                 throw MEDKError.invalid("invalid_form", "Выберите контрольную точку, регион и новый срок.")
             }
             let due = try WebForm.date(dueText)
-            try await request.service.shiftMilestone(by: .user(actor), campaignCode: campaign, kind: kind, regionCode: region, dueDate: due)
+            try await request.service.shiftMilestone(by: .user(actor), campaignCode: campaign, kind: kind, regionCode: region, dueDate: due,
+                                                     reason: form["reason"])
             return request.redirect("/admin/milestones?campaign=\(campaign)", success: "Срок «\(kind.russianName)» для региона \(region): \(due.russian).")
         }
     }

@@ -108,7 +108,19 @@ enum ItemPages {
             let item = try await request.service.transitionSummary(itemID: id, TransitionRequest(
                 action: action, expectedState: expected, expectedRevision: form["expectedRevision"].flatMap(Int.init),
                 comment: form["comment"]), by: actor)
-            return request.redirect("/items/\(id)", success: "«\(item.title)»: \(action.russianName) — теперь «\(item.stateName)».")
+            let done = "«\(item.title)»: \(action.russianName) — теперь «\(item.stateName)»."
+            // A reviewer's decision leads on to what waits next, oldest first, as the queue orders it.
+            if action == .confirm || action == .return {
+                let next = try await request.service.queue(for: actor, page: PageRequest(limit: 2, countsTotal: true))
+                if let following = next.items.first(where: { $0.item.id != id }) {
+                    let left = max((next.total ?? 1) - 1, 1)
+                    return request.redirect("/items/\(following.item.id)", success: done
+                        + " Следующий в очереди — «\(following.item.title)» (\(following.item.ownerName)); "
+                        + "в очереди \(RussianPlural.count(left, "документ", "документа", "документов")).")
+                }
+                return request.redirect("/queue", success: done + " Очередь проверки пуста.")
+            }
+            return request.redirect("/items/\(id)", success: done)
         }
 
         web.post("/items/{id}/comments") { request, form in

@@ -45,9 +45,16 @@ enum QueuePages {
                 return (id, TransitionRequest(action: .confirm, expectedState: .submitted, expectedRevision: revision,
                                               comment: form["comment"]))
             }
-            let confirmed = try await request.service.transitionAll(selections, by: actor)
+            // Each selected document is confirmed if it still can be; the rest are named with the reason.
+            let outcomes = try await request.service.transitionEach(selections, by: actor)
             let back = form["back"].map(SessionPages.safeNext) ?? "/queue"
-            return request.redirect(back, success: "Подтверждено документов: \(confirmed.count).")
+            let confirmed = outcomes.filter { $0.refusal == nil }.count
+            let refused = outcomes.filter { $0.refusal != nil }
+            guard !refused.isEmpty else { return request.redirect(back, success: "Подтверждено документов: \(confirmed).") }
+            let reasons = refused.map { outcome in
+                "«\(outcome.title)»\(outcome.ownerName.map { " (\($0))" } ?? "") — \(outcome.refusal?.message ?? "")"
+            }.joined(separator: " ")
+            return request.redirect(back, error: "Подтверждено документов: \(confirmed) из \(outcomes.count). Не подтверждено: \(reasons)")
         }
     }
 }

@@ -270,7 +270,7 @@ struct Audit: AsyncParsableCommand {
     struct Log: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Кто, что и когда сделал.")
         @OptionGroup var data: DataDirectory
-        @Option(name: .long, help: "Только записи об этом объекте.") var item: Int64?
+        @Option(name: .long, help: "Только записи об этом документе.") var item: Int64?
         @Option(name: .long, help: "Сколько последних записей показать (до 500).") var limit: Int = 100
         @Option(name: .long, help: "Продолжить с этого места (значение «Далее: --cursor …»).") var cursor: String?
         @Option(name: .long, help: "Формат вывода: table, json, csv, xlsx (с --output; записи этой страницы).")
@@ -288,7 +288,7 @@ struct Audit: AsyncParsableCommand {
             let entries = page.items
             if format == .json { return try Output.json(entries) }
             if format == .xlsx, let output {
-                let filter = [item.map { "объект №\($0)" }, cursor.map { "продолжение с \($0)" }].compactMap { $0 }
+                let filter = [item.map { "документ №\($0)" }, cursor.map { "продолжение с \($0)" }].compactMap { $0 }
                 return try Output.save(try XLSXWriter.workbook(AuditTable.table(entries, filter: filter)), to: output)
             }
             Output.print(rows: [["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Переход", "Комментарий"]] + entries.map { entry in

@@ -121,7 +121,7 @@ struct Items: AsyncParsableCommand {
 
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Открыть документ или отчёт: состояние, файлы, история, замечания.")
-    @Argument(help: "Номер объекта.") var item: Int64
+    @Argument(help: "Номер документа.") var item: Int64
     @Option(name: .long, help: "Формат вывода: table или json.") var format: OutputFormat = .table
 
     func run() async throws {
@@ -203,7 +203,7 @@ extension TransitionCommand {
 struct Confirm: TransitionCommand {
     static let configuration = CommandConfiguration(abstract: "Подтвердить документ или отчёт.")
     static let action = ReviewAction.confirm
-    @Argument(help: "Номер объекта.") var item: Int64
+    @Argument(help: "Номер документа.") var item: Int64
     @Option(name: .long, help: "Комментарий.") var comment: String?
     @Option(name: .long, help: "Редакция, которую вы проверили (из medk show); иначе текущая.") var revision: Int?
 }
@@ -211,7 +211,7 @@ struct Confirm: TransitionCommand {
 struct Return: TransitionCommand {
     static let configuration = CommandConfiguration(abstract: "Вернуть на доработку (комментарий обязателен).")
     static let action = ReviewAction.return
-    @Argument(help: "Номер объекта.") var item: Int64
+    @Argument(help: "Номер документа.") var item: Int64
     @Option(name: .long, help: "Что исправить (обязательно).") var comment: String?
     @Option(name: .long, help: "Редакция, которую вы проверили (из medk show); иначе текущая.") var revision: Int?
 
@@ -225,7 +225,7 @@ struct Return: TransitionCommand {
 struct Submit: TransitionCommand {
     static let configuration = CommandConfiguration(abstract: "Отправить на проверку куратору.")
     static let action = ReviewAction.submit
-    @Argument(help: "Номер объекта.") var item: Int64
+    @Argument(help: "Номер документа.") var item: Int64
     @Option(name: .long, help: "Комментарий.") var comment: String?
     @Option(name: .long, help: "Ожидаемая редакция; иначе текущая.") var revision: Int?
 }
@@ -233,7 +233,7 @@ struct Submit: TransitionCommand {
 struct Withdraw: TransitionCommand {
     static let configuration = CommandConfiguration(abstract: "Отозвать с проверки (пока куратор не принял решение).")
     static let action = ReviewAction.withdraw
-    @Argument(help: "Номер объекта.") var item: Int64
+    @Argument(help: "Номер документа.") var item: Int64
     @Option(name: .long, help: "Комментарий.") var comment: String?
     @Option(name: .long, help: "Ожидаемая редакция; иначе текущая.") var revision: Int?
 }
@@ -241,14 +241,14 @@ struct Withdraw: TransitionCommand {
 struct Reopen: TransitionCommand {
     static let configuration = CommandConfiguration(abstract: "Начать новую редакцию подтверждённого документа (комментарий обязателен).")
     static let action = ReviewAction.reopen
-    @Argument(help: "Номер объекта.") var item: Int64
+    @Argument(help: "Номер документа.") var item: Int64
     @Option(name: .long, help: "Зачем нужна новая редакция (обязательно).") var comment: String?
     @Option(name: .long, help: "Ожидаемая редакция; иначе текущая.") var revision: Int?
 }
 
 struct Comment: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Оставить комментарий к объекту (состояние не меняется).")
-    @Argument(help: "Номер объекта.") var item: Int64
+    static let configuration = CommandConfiguration(abstract: "Оставить комментарий к документу (состояние не меняется).")
+    @Argument(help: "Номер документа.") var item: Int64
     @Option(name: .long, help: "Текст комментария.") var text: String
 
     func run() async throws {

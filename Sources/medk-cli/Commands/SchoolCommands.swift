@@ -80,7 +80,7 @@ struct Create: AsyncParsableCommand {
 
 struct Upload: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Загрузить новую версию файла (PDF, DOCX, XLSX, ODT, DOC, XLS, JPEG, PNG).")
-    @Argument(help: "Номер объекта.") var item: Int64
+    @Argument(help: "Номер документа.") var item: Int64
     @Argument(help: "Файл.") var file: String
 
     func run() async throws {
@@ -98,7 +98,7 @@ struct Upload: AsyncParsableCommand {
 
 struct Download: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Скачать версию файла (по умолчанию последнюю).")
-    @Argument(help: "Номер объекта.") var item: Int64
+    @Argument(help: "Номер документа.") var item: Int64
     @Option(name: .long, help: "Номер версии.") var version: Int?
     @Option(name: .long, help: "Куда сохранить; по умолчанию — исходное имя в текущем каталоге.") var output: String?
 
@@ -106,7 +106,7 @@ struct Download: AsyncParsableCommand {
         let client = try APIClient.saved()
         let detail = try await client.get("/api/v1/items/\(item)", as: ItemDetail.self)
         guard let file = version.map({ wanted in detail.files.first { $0.version == wanted } }) ?? detail.files.last else {
-            throw MEDKError.notFound("Файл объекта №\(item)")
+            throw MEDKError.notFound("Файл документа №\(item)")
         }
         let (data, _) = try await client.raw("GET", "/api/v1/items/\(item)/files/\(file.version)", body: nil)
         let destination = output ?? file.fileName
@@ -123,7 +123,7 @@ struct RiskProfile: AsyncParsableCommand {
         commandName: "risk-profile",
         abstract: "Записать выбор рискового профиля: значимость факторов и выбранные для работы.",
         discussion: "Пример: medk risk-profile 12 --significance 1=низкая,2=высокая,3=high --choose 2,3")
-    @Argument(help: "Номер объекта «Выбор рискового профиля».") var item: Int64
+    @Argument(help: "Номер документа «Выбор рискового профиля».") var item: Int64
     @Option(name: .long, help: "Значимость: НОМЕР=high|medium|low (или высокая/средняя/низкая) через запятую.") var significance: String = ""
     @Option(name: .long, help: "Номера факторов, выбранных для работы, через запятую (без него выбранные раньше остаются).") var choose: String = ""
 
