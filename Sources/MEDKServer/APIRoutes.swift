@@ -223,9 +223,16 @@ enum APIRoutes {
             }
             let year = try request.typedQuery("year").map { try parseInt($0, "year") }
             let expected = try request.typedQuery("expectedRevision").map { try parseInt($0, "expectedRevision") }
+            // `replace=true` is the older spelling of `mode=replace`.
             let replace = try request.typedQuery("replace").map { try parseBool($0, "replace") } ?? false
+            let mode = try request.typedQuery("mode").map { text in
+                guard let mode = MeasureImportMode(rawValue: text) else {
+                    throw MEDKError.invalid("invalid_parameter", "Параметр mode — add, new или replace, а не «\(text)».")
+                }
+                return mode
+            } ?? (replace ? .replace : .add)
             let result = try await service.importMeasures(roadmapID: try context.parameters.id(), fileName: fileName,
-                                                          programmeYear: year, replacing: replace, expectedRevision: expected,
+                                                          programmeYear: year, mode: mode, expectedRevision: expected,
                                                           by: actor) {
                 let buffer = try await request.body.collect(upTo: TableImportLimits().maximumFileBytes)
                 return Data(buffer.readableBytesView)

@@ -30,7 +30,7 @@ struct CommitmentTests {
         #expect(try await OpenMeasureDaysTests.agree(world) == 0)
 
         world.clock.set(TestWorld.instant("2026-06-02 10:00", zone: "Asia/Chita"))
-        let sent = try await world.act(.submit, on: draft, by: "school-A")
+        let sent = try await world.act(.submit, on: draft, by: "school-A", acceptFindings: true)
         world.clock.advance(by: 60)
         #expect(try await Self.overdueIDs(world).count == 2)
         #expect(try await Self.schoolOverdue(world) == 2)
@@ -49,7 +49,7 @@ struct CommitmentTests {
         #expect(try await OpenMeasureDaysTests.agree(world) == 2)
 
         returned = try await world.service.item(returned.item.id, for: owner)
-        _ = try await world.act(.submit, on: returned, by: "school-A")
+        _ = try await world.act(.submit, on: returned, by: "school-A", acceptFindings: true)
         world.clock.advance(by: 60)
         #expect(try await Self.overdueIDs(world).contains(added.id))
         #expect(try await Self.schoolOverdue(world) == 3)
@@ -72,7 +72,7 @@ struct CommitmentTests {
         #expect(try await Self.overdueIDs(world).isEmpty, "311 days late on a plan nobody sent is not late")
         let region = try await world.service.deadlines(DeadlinesQuery(regionCode: "R1"), for: try await world.actor("reg-R1"))
         #expect(region.parts.first { $0.code == "M1" }?.municipalRoadmap?.measures.overdue == 0)
-        _ = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: coordinator), by: "mun-M1")
+        _ = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: coordinator), by: "mun-M1", acceptFindings: true)
         world.clock.advance(by: 60)
         #expect(try await Self.overdueIDs(world).count == 3)
     }
@@ -81,7 +81,7 @@ struct CommitmentTests {
     func eachMeasureOnce() async throws {
         let world = try await TestWorld(start: TestWorld.instant("2026-06-01 10:00", zone: "Asia/Chita"))
         let roadmap = try await OverdueMeasuresTests.roadmap(world, school: "A", due: ["2026-05-01", "2026-05-02", "2026-05-03"], left: .draft)
-        _ = try await world.act(.confirm, on: try await world.act(.submit, on: roadmap, by: "school-A"), by: "curator1")
+        _ = try await world.act(.confirm, on: try await world.act(.submit, on: roadmap, by: "school-A", acceptFindings: true), by: "curator1")
         // Reports on two of them: a measure with a report item is still one measure.
         let owner = try await world.actor("school-A")
         for measure in try #require(try await world.service.item(roadmap.item.id, for: owner).measures).prefix(2) {
@@ -114,7 +114,7 @@ struct CommitmentTests {
             task: "Задача", title: "Позже", dueDate: CalendarDate("2026-05-12")!, responsible: "Директор", expectedResult: "Результат",
             indicator: "Показатель", plannedValue: "1", riskFactorNumber: 1), by: owner)
         world.clock.set(TestWorld.instant("2026-05-05 10:00", zone: "Asia/Chita"))
-        _ = try await world.act(.submit, on: try await world.service.item(sent.item.id, for: owner), by: "school-A")
+        _ = try await world.act(.submit, on: try await world.service.item(sent.item.id, for: owner), by: "school-A", acceptFindings: true)
         let queue = try ItemTalliesTests.openBeside(world.directory.appendingPathComponent("medk.sqlite").path)
         let kept = try await queue.read { db in try Row.fetchAll(db, sql: "SELECT CAST(id AS TEXT), committed_at FROM measures ORDER BY id").map { [$0[0], $0[1]] as [String?] } }
         try await queue.write { db in

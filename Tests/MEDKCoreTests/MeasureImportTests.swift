@@ -43,6 +43,43 @@ struct MeasureImportTests {
         #expect(fields.allSatisfy { $0.track == .addressSupport })
     }
 
+    @Test("a school's measures filed under a factor heading get that risk factor; other roadmaps ignore it")
+    func riskFactorMapping() throws {
+        var measure = Self.imported(title: "Проектная неделя", dates: ["2023-05-31"])
+        (measure.riskFactor, measure.riskFactorNumber) = ("Низкая учебная мотивация обучающихся", 10)
+        let school = try MeasureImportPlan.fields([measure], owner: .school, riskFactorIDs: [10: 710])
+        #expect(school[0].riskFactorID == 710)
+        let municipal = try MeasureImportPlan.fields([measure], owner: .municipality, riskFactorIDs: [10: 710])
+        #expect(municipal[0].riskFactorID == nil)
+        (measure.riskFactorNumber, measure.track) = (nil, nil)
+        let unknown = try MeasureImportPlan.fields([measure], owner: .school, riskFactorIDs: [10: 710])
+        #expect(unknown[0].riskFactorID == nil && unknown[0].imported?.section == "Низкая учебная мотивация обучающихся",
+                "an unmatched factor is left for the person, its heading kept")
+    }
+
+    @Test("a school table written by factor, without a task column, imports with each measure's factor, task and target")
+    func schoolTableByFactor() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        let school = try await world.actor("school-A")
+        let table = """
+            №;Мероприятие;Срок;Ответственный;Ожидаемый результат;Показатель реализации
+            Фактор 2. Дефицит педагогических кадров;;;;;
+            Закрыть вакансии;;;;;
+            1;Привлечение молодых специалистов;до 30 августа;Директор;Вакансии закрыты;Доля вакансий — 0 %
+            Низкая учебная мотивация обучающихся;;;;;
+            2;Проектная неделя;ноябрь;Заместитель директора;Неделя проведена;Новости на сайте: не менее 1 в месяц
+            """
+        let result = try await world.service.importMeasures(roadmapID: id, fileName: "карта.csv", by: school) { Data(table.utf8) }
+        let factors = try await world.service.campaign(id: world.campaignID).riskFactors
+        #expect(result.measures.map(\.riskFactorID) == [factors.first { $0.number == 2 }?.id, factors.first { $0.number == 10 }?.id])
+        #expect(result.measures.map(\.plannedValue) == ["0 %", "не менее 1 в месяц"])
+        let detail = try await world.service.item(id, for: school)
+        #expect(result.measures.map(\.task) == ["Закрыть вакансии", ""], "a section row under the factor is the task")
+        #expect(detail.completenessProblems == [] && detail.completenessFindings == ["Мероприятие №2 «Проектная неделя»: не указана задача."],
+                "factor and planned value came from the table; only the task the table lacks is left to the school")
+    }
+
     @Test("a school roadmap keeps a track heading as the section, not as a municipal track")
     func schoolTrackHeading() throws {
         let fields = try MeasureImportPlan.fields([Self.imported(title: "Посещение уроков", dates: ["2023-01-31"])], owner: .school)
@@ -73,7 +110,7 @@ struct MeasureImportTests {
         let monthly = measures.filter { $0.series?.recurrence == .monthly }
         #expect(monthly.count == 12 && Set(monthly.map(\.series?.id)).count == 1)
         #expect(monthly.map(\.series?.occurrence) == Array(1...12))
-        #expect(monthly.first?.deadlineText == "Ежемесячно" && monthly.first?.section == "Работа с педагогами")
+        #expect(monthly.first?.deadlineText == "Ежемесячно" && monthly.first?.task == "Работа с педагогами")
         let webinars = measures.filter { $0.title == "Участие в вебинарах ФИОКО" }
         #expect(webinars.map(\.dueDate?.description) == ["2023-04-21", "2023-10-31"])
         #expect(webinars.map { $0.series?.russian } == ["срок 1 из 2", "срок 2 из 2"])
@@ -145,8 +182,13 @@ struct MeasureImportTests {
             task: visits.task, title: visits.title, dueDate: CalendarDate("2023-12-15")!, responsible: visits.responsible,
             expectedResult: visits.expectedResult, indicator: visits.indicator, plannedValue: visits.plannedValue,
             track: visits.track, regionalMeasure: visits.regionalMeasure), by: coordinator)
-        #expect(try await world.service.item(id, for: coordinator).completenessProblems == [])
-        let submitted = try await world.service.transition(itemID: id, TransitionRequest(action: .submit, expectedState: .draft), by: coordinator)
+        let dated = try await world.service.item(id, for: coordinator)
+        #expect(dated.completenessProblems == [])
+        // A 2023 order imported in 2026: every date has passed, which the sender is told and accepts.
+        #expect(dated.completenessFindings?.count == 1
+                && dated.completenessFindings?.first?.hasPrefix("Срок уже прошёл у 10 мероприятий: ") == true)
+        let submitted = try await world.service.transition(itemID: id, TransitionRequest(action: .submit, expectedState: .draft,
+                                                                                          acceptFindings: true), by: coordinator)
         #expect(submitted.item.state == .submitted)
     }
 
@@ -188,18 +230,48 @@ struct MeasureImportTests {
         #expect(try await world.service.item(id, for: school).measures?.isEmpty == true)
     }
 
+    /// The school's table with one more row, as a table extended since it was first imported.
+    static let extendedCSV: Data = schoolCSV + "7;Родительское собрание;31.05.2023;Директор;Протокол;Проведено;;\r\n"
+        .data(using: .windowsCP1251)!
+
+    @Test("the same table imported again never doubles the roadmap: adding is refused, only new rows or a replacement are taken")
+    func importingAgain() async throws {
+        let world = try await TestWorld()
+        let id = try await Self.roadmap(world)
+        let school = try await world.actor("school-A")
+        _ = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) { Self.schoolCSV }
+        let again = await #expect(throws: MEDKError.self) {
+            try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) { Self.schoolCSV }
+        }
+        #expect(again?.code == "import_duplicates" && again?.message.contains("уже есть 18 из 18") == true)
+        #expect(try await world.service.item(id, for: school).measures?.count == 18, "refused, nothing added")
+
+        let staged = try await world.service.stageMeasureImport(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) {
+            Self.extendedCSV
+        }
+        #expect(staged.existingMeasures == 18 && staged.alreadyPresent == 18 && staged.preview.occurrenceCount == 19,
+                "the preview says how much of the table the roadmap already has")
+        let nothingNew = await #expect(throws: MEDKError.self) {
+            try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, mode: .addNew, by: school) {
+                Self.schoolCSV
+            }
+        }
+        #expect(nothingNew?.code == "nothing_new")
+        let extended = try await world.service.importStagedMeasures(roadmapID: id, token: staged.token, fileName: "план.csv",
+                                                                    programmeYear: 2023, mode: .addNew, by: school)
+        #expect(extended.measuresCreated == 1 && extended.skipped == 18 && extended.measures.map(\.title) == ["Родительское собрание"])
+        #expect(try await world.service.item(id, for: school).measures?.count == 19)
+    }
+
     @Test("a corrected table imported again replaces the measures, unless one is already being reported on")
     func replacing() async throws {
         let world = try await TestWorld()
         let id = try await Self.roadmap(world)
         let school = try await world.actor("school-A")
-        _ = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) { Self.schoolCSV }
-        let added = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) { Self.schoolCSV }
-        let both = try await world.service.item(id, for: school).measures?.count
-        #expect(added.replaced == 0 && both == 36, "without replacing, a table adds")
-        let replaced = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, replacing: true,
+        _ = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) { Self.extendedCSV }
+        let replaced = try await world.service.importMeasures(roadmapID: id, fileName: "план.csv", programmeYear: 2023, mode: .replace,
                                                               by: school) { Self.schoolCSV }
-        #expect(replaced.replaced == 36 && replaced.measuresCreated == 18)
+        #expect(replaced.replaced == 19 && replaced.measuresCreated == 18)
         let measures = try #require(try await world.service.item(id, for: school).measures)
         #expect(measures.count == 18 && measures.map(\.position) == Array(1...18))
         #expect(try await SchoolProgressTests.rebuiltEqualsStored(world.service) > 0)
@@ -207,13 +279,13 @@ struct MeasureImportTests {
         // Another school's roadmap, confirmed and reported on, then reopened: its measures stay.
         let roadmap = try await OverdueMeasuresTests.roadmap(world, school: "B", due: ["2026-09-01"], left: .draft)
         let owner = try await world.actor("school-B")
-        let submitted = try await world.act(.submit, on: roadmap, by: "school-B")
+        let submitted = try await world.act(.submit, on: roadmap, by: "school-B", acceptFindings: true)
         let confirmed = try await world.act(.confirm, on: submitted, by: "curator1")
         _ = try await world.service.reportMeasure(try #require(roadmap.measures?.first).id, actualValue: "1", by: owner)
         _ = try await world.act(.reopen, on: confirmed, by: "school-B", comment: "Добавим мероприятия из таблицы")
         do {
             _ = try await world.service.importMeasures(roadmapID: roadmap.item.id, fileName: "план.csv", programmeYear: 2023,
-                                                       replacing: true, by: owner) { Self.schoolCSV }
+                                                       mode: .replace, by: owner) { Self.schoolCSV }
             Issue.record("measures being reported on were replaced")
         } catch let error as MEDKError {
             #expect(error.code == "measure_reported" && error.message.contains("«Мероприятие B-0»"))

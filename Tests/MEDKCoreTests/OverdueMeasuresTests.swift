@@ -22,7 +22,7 @@ struct OverdueMeasuresTests {
         }
         let drafted = try await world.service.item(roadmap.item.id, for: owner)
         guard left != .draft else { return drafted }
-        let sent = try await world.act(.submit, on: drafted, by: "school-\(school)")
+        let sent = try await world.act(.submit, on: drafted, by: "school-\(school)", acceptFindings: true)
         guard left == .returned else { return sent }
         return try await world.act(.return, on: sent, by: ["A", "B"].contains(school) ? "curator1" : "curator2", comment: "Уточните сроки.")
     }
@@ -48,7 +48,7 @@ struct OverdueMeasuresTests {
         let world = try await TestWorld(start: TestWorld.instant("2026-05-10 10:00", zone: "Asia/Chita"))
         let owner = try await world.actor("school-A")
         var roadmap = try await Self.roadmap(world, school: "A", due: ["2026-06-01", "2026-06-10"], left: .draft)
-        roadmap = try await world.act(.submit, on: roadmap, by: "school-A")
+        roadmap = try await world.act(.submit, on: roadmap, by: "school-A", acceptFindings: true)
         _ = try await world.act(.confirm, on: roadmap, by: "curator1")
         let measures = try #require(try await world.service.item(roadmap.item.id, for: owner).measures)
         var report = try await world.service.reportMeasure(measures[0].id, actualValue: "1", by: owner)

@@ -98,7 +98,7 @@ struct RegionalRoadmapTests {
         #expect(twoOwners?.code == "one_owner")
     }
 
-    @Test("a regional measure takes a stage and a normative document, which it needs before review, and no track, risk factor or link to a regional measure")
+    @Test("a regional measure takes a stage and a normative document, which FIOCO looks for before review, and no track, risk factor or link to a regional measure")
     func regionalMeasureFields() async throws {
         let world = try await TestWorld()
         let roadmap = try await Self.start(world)
@@ -115,14 +115,15 @@ struct RegionalRoadmapTests {
         let added = try await world.service.addMeasure(roadmapID: roadmap.item.id, input, by: coordinator)
         #expect(added.stage == "Первый этап: 2026 – 2027 гг." && added.normativeDocument == nil)
         var detail = try await world.service.item(roadmap.item.id, for: coordinator)
-        #expect(detail.completenessProblems == ["Мероприятие №1 «Семинар для директоров»: не указан нормативный документ, на котором основано мероприятие."])
+        #expect(detail.completenessProblems == [])
+        #expect(detail.completenessFindings == ["Мероприятие №1 «Семинар для директоров»: не указан нормативный документ, на котором основано мероприятие."])
 
         input.stage = nil  // not sent: the stage stays as it was
         input.normativeDocument = "Распоряжение правительства края № 45-р"
         let edited = try await world.service.updateMeasure(added.id, input, by: coordinator)
         #expect(edited.stage == "Первый этап: 2026 – 2027 гг." && edited.normativeDocument == "Распоряжение правительства края № 45-р")
         detail = try await world.service.item(roadmap.item.id, for: coordinator)
-        #expect(detail.completenessProblems == [])
+        #expect(detail.completenessProblems == [] && detail.completenessFindings == [])
 
         let school = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap, schoolID: try await world.schoolID("A")),
                                                         by: try await world.actor("school-A"))

@@ -73,8 +73,8 @@ struct RoadmapTableReaderTests {
         #expect(preview.measures.count == 2)
         #expect(preview.measures[0].title == "Анализ рискового профиля и обсуждение на совете")
         #expect(preview.measures[0].responsible == "Заместитель директора педсовет")
-        #expect(preview.measures[0].section == "Организационно-управленческая деятельность")
-        #expect(preview.measures[1].section == "Работа с педагогами" && preview.measures[1].number == "2.")
+        #expect(preview.measures[0].task == "Организационно-управленческая деятельность")
+        #expect(preview.measures[1].task == "Работа с педагогами" && preview.measures[1].number == "2.")
         #expect(preview.measures[1].recurrence == .monthly && preview.measures[1].dueDates.count == 12)
     }
 
@@ -150,5 +150,89 @@ struct RoadmapTableReaderTests {
     ])
     func headers(_ header: String, _ field: RoadmapField) {
         #expect(RoadmapField.named(header) == field)
+    }
+
+    static let catalogue = Dictionary(uniqueKeysWithValues: RiskFactorCatalogue.fioco.enumerated().map { ($0.offset + 1, $0.element) })
+
+    /// A school's anti-risk roadmap as schools write it: factor headings, no task column, targets inside the indicator.
+    static let schoolByFactor: [SourceTable.Row] = [
+        row(1, ["№", "Мероприятие", "Срок", "Ответственный", "Показатель реализации"]),
+        row(2, ["Фактор 2. Дефицит педагогических кадров", "", "", "", ""], spans: true),
+        row(3, ["1", "Привлечение молодых специалистов", "до 30 августа", "Директор", "Доля вакансий — 0 %"]),
+        row(4, ["Низкая учебная мотивация обучающихся", "", "", "", ""], spans: true),
+        row(5, ["2", "Проектная неделя", "май 2023", "Заместитель директора", "Новости на сайте школы: не менее 1 в месяц"]),
+        row(6, ["Фактор 11. Нехватка спортзала", "", "", "", ""], spans: true),
+        row(7, ["3", "Ремонт спортзала", "июль 2023", "Завхоз", "Проведён ремонт"]),
+    ]
+
+    @Test("a school's factor headings file the measures under the campaign's risk factors, by number or by name")
+    func riskFactorsFromHeadings() throws {
+        let preview = try RoadmapTableReader.preview([SourceTable(name: "таблица 1", rows: Self.schoolByFactor)], format: .docx,
+                                                     context: Self.context, owner: .school, riskFactors: Self.catalogue)
+        #expect(preview.measures.map(\.riskFactorNumber) == [2, 10, nil])
+        #expect(preview.measures[0].outline == ["Фактор 2. Дефицит педагогических кадров"])
+        #expect(preview.measures[1].outline == ["Фактор риска: Низкая учебная мотивация обучающихся"])
+        #expect(preview.measures[2].notes.map(\.code).contains("risk_factor_unknown"), "a factor the catalogue lacks is named, not guessed")
+        let other = try Self.read(Self.schoolByFactor)
+        #expect(other.measures.allSatisfy { $0.riskFactorNumber == nil && $0.riskFactor == nil },
+                "without a catalogue (a municipality's or region's table) a factor heading is a plain section")
+    }
+
+    @Test("an indicator that states its target gives the planned value, and says so")
+    func targetsInsideIndicators() throws {
+        let preview = try Self.read(Self.schoolByFactor)
+        #expect(preview.measures.map(\.plannedValue) == ["0 %", "не менее 1 в месяц", ""])
+        #expect(preview.measures[1].notes.map(\.code).contains("planned_value_from_indicator"))
+        #expect(IndicatorTarget.read("Проведён семинар") == nil, "no number, no target")
+        #expect(IndicatorTarget.read("Доля школ не ниже 80 % к маю") == "не ниже 80 % к маю")
+        #expect(IndicatorTarget.read("Доля от общего числа учителей, 100 %") == "Доля от общего числа учителей, 100 %",
+                "«от» not followed by a number opens nothing; the text with a number is the target as written")
+    }
+
+    @Test("a track column and track names as municipalities write them give FIOCO's track")
+    func tracks() throws {
+        #expect(OutlineNames.track(in: "Трек 3") == .failurePrevention)
+        #expect(OutlineNames.track(in: "2") == .riskZone)
+        #expect(OutlineNames.track(in: "Профилактика учебной неуспешности") == .failurePrevention)
+        #expect(OutlineNames.track(in: "Методическая работа") == nil)
+        let preview = try RoadmapTableReader.preview([SourceTable(name: "Лист1", rows: [
+            Self.row(1, ["Трек", "Мероприятие", "Срок", "Ответственные"]),
+            Self.row(2, ["Адресная поддержка ШНОР", "Выезды в школы", "май 2023", "Координатор"]),
+            Self.row(3, ["4", "Семинар", "июнь 2023", "Координатор"]),
+        ])], format: .xlsx, context: Self.context, owner: .municipality)
+        #expect(preview.measures.map(\.trackNumber) == [.addressSupport, nil])
+        #expect(preview.measures[1].notes.map(\.code) == ["track_unknown"])
+    }
+
+    @Test("text only in a data column continues the measure above; a numbered section over «2.1», «2.2» is a heading")
+    func continuationsAndNumberedSections() throws {
+        let preview = try Self.read([
+            Self.row(1, ["№", "Мероприятие", "Срок", "Ответственные", "Показатель реализации"]),
+            Self.row(2, ["1.", "Организационные мероприятия", "", "", ""]),
+            Self.row(3, ["1.1", "Совещание с директорами", "май 2023", "Управление образования", "Проведено совещание,"]),
+            Self.row(4, ["", "", "", "", "протокол размещён на сайте"]),
+            Self.row(5, ["1.2", "Выезды в школы", "июнь 2023", "Управление образования", "Справки"]),
+            Self.row(6, ["2", "Итоговый семинар", "", "", ""]),
+        ])
+        #expect(preview.measures.map(\.title) == ["Совещание с директорами", "Выезды в школы", "Итоговый семинар"])
+        #expect(preview.measures[0].indicator == "Проведено совещание, протокол размещён на сайте")
+        #expect(preview.measures[0].notes.map(\.code).contains("row_continues_measure"))
+        #expect(preview.measures[0].task == "Организационные мероприятия" && preview.measures[1].task == "Организационные мероприятия",
+                "the numbered section is the task of the measures under it")
+        #expect(preview.measures[2].number == "2", "a numbered row with nothing under it is a measure")
+    }
+
+    @Test("a date already past on the day of the import is flagged, once per row")
+    func pastDates() throws {
+        let context = DeadlineContext(programmeYear: 2023, today: CalendarDate("2023-06-15")!)
+        let preview = try RoadmapTableReader.preview([SourceTable(name: "Лист1", rows: [
+            Self.row(1, ["Мероприятие", "Срок", "Ответственные"]),
+            Self.row(2, ["Семинар", "30 января", "Директор"]),
+            Self.row(3, ["Посещение уроков", "Ежеквартально", "Завуч"]),
+            Self.row(4, ["Итоговый совет", "декабрь", "Директор"]),
+        ])], format: .xlsx, context: context)
+        #expect(preview.measures.map(\.pastDueDates.count) == [1, 1, 0])
+        #expect(preview.pastCount == 2 && preview.measures[0].isFlagged && !preview.measures[2].isFlagged)
+        #expect(preview.measures[1].notes.contains { $0.code == "deadline_past" && $0.message.hasPrefix("Сроки 31.03.2023 уже прошли (1 из 4)") })
     }
 }

@@ -10,23 +10,23 @@ struct RoadmapTests {
                      indicator: "Показатель", plannedValue: "100 %", riskFactorNumber: risk)
     }
 
-    @Test("the system checks FIOCO's completeness criteria before a roadmap goes to review")
-    func completeness() async throws {
+    @Test("a roadmap goes to review only with a date and someone responsible for every measure")
+    func blockingCompleteness() async throws {
         let world = try await TestWorld()
         let school = try await world.actor("school-A")
         let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
                                                                  schoolID: try await world.schoolID("A")), by: school)
         let empty = await #expect(throws: MEDKError.self) { try await world.act(.submit, on: roadmap, by: "school-A") }
         #expect(empty?.details == ["В дорожной карте нет ни одного мероприятия."])
-        let incomplete = try await world.service.addMeasure(roadmapID: roadmap.item.id, Self.measure("Без ответственных", risk: nil, responsible: " "), by: school)
+        let incomplete = try await world.service.addMeasure(roadmapID: roadmap.item.id, Self.measure("Без ответственных", responsible: " "), by: school)
         let refused = await #expect(throws: MEDKError.self) {
-            try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: school), by: "school-A")
+            try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: school), by: "school-A", acceptFindings: true)
         }
-        #expect(refused?.details == ["Мероприятие №1 «Без ответственных»: не указаны ответственные.",
-                                     "Мероприятие №1 «Без ответственных»: не указан фактор риска (антирисковая программа)."])
+        #expect(refused?.code == "incomplete", "seeing the findings does not send a roadmap nobody is responsible for")
+        #expect(refused?.details == ["Мероприятие №1 «Без ответственных»: не указаны ответственные."])
         _ = try await world.service.updateMeasure(incomplete.id, Self.measure("Курсы повышения квалификации"), by: school)
         let ready = try await world.service.item(roadmap.item.id, for: school)
-        #expect(ready.completenessProblems == [])
+        #expect(ready.completenessProblems == [] && ready.completenessFindings == [])
         #expect(try await world.act(.submit, on: ready, by: "school-A").item.state == .submitted)
     }
 
@@ -87,7 +87,8 @@ struct RoadmapTests {
         #expect(measure.overdue == false)
         world.clock.set(TestWorld.instant("2026-05-01 00:00", zone: "Asia/Chita"))
         #expect(try await world.service.measure(measure.id, for: school).overdue == false, "a draft is a plan, not yet a promise")
-        _ = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: school), by: "school-A")
+        // Sent with its date just past, which the school was shown as a finding and accepted.
+        _ = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: school), by: "school-A", acceptFindings: true)
         world.clock.advance(by: 1)
         #expect(try await world.service.measure(measure.id, for: school).overdue)
     }

@@ -115,7 +115,8 @@ struct APIDocumentTypesTests {
                        minimal: LoginRequest(login: "a", password: "b"))
         try Self.check("CommentRequest", complete: CommentRequest(text: "Уточните"), minimal: CommentRequest(text: "Уточните"))
         try Self.check("TransitionRequest",
-                       complete: TransitionRequest(action: .return, expectedState: .submitted, expectedRevision: 2, comment: "Нет подписи"),
+                       complete: TransitionRequest(action: .submit, expectedState: .draft, expectedRevision: 2, comment: "Готово",
+                                                   acceptFindings: true),
                        minimal: TransitionRequest(action: .submit, expectedState: .draft))
         try Self.check("NewItem",
                        complete: NewItem(campaignID: 1, kind: .antiriskProgramme, schoolID: 2, municipalityID: 3, regionID: 5, riskFactorID: 4, title: "П"),

@@ -238,18 +238,25 @@ struct MeasureReportPageTests {
         return measure.id
     }
 
+    /// School A signed in, its report on the measure opened: the page, the report form's address and the revision it shows.
+    static func openReport(_ client: any TestClientProtocol, measureID: Int64) async throws
+        -> (school: Browser, page: Browser.Page, path: String, revision: String) {
+        let school = try await Browser.signedIn(client, "school-A")
+        _ = try await school.get("/items")
+        let opened = try await school.follow(try await school.post("/measures/\(measureID)/report", [:]))
+        let path = try #require(Browser.firstMatch(#"action="(/items/\d+/report)""#, in: opened.html))
+        let revision = try #require(Browser.firstMatch(#"name="expectedRevision" value="(\d+)""#, in: opened.html))
+        return (school, opened, path, revision)
+    }
+
     @Test("value, evidence and «Отправить на проверку» go together; a report without a value is refused whole, the value field named and the file asked for again")
     func oneForm() async throws {
         let world = try await TestWorld()
         let measureID = try await Self.confirmedMeasure(world)
         try await withWeb(world) { client in
-            let school = try await Browser.signedIn(client, "school-A")
-            _ = try await school.get("/items")
-            let opened = try await school.follow(try await school.post("/measures/\(measureID)/report", [:]))
-            let reportPath = try #require(Browser.firstMatch(#"action="(/items/\d+/report)""#, in: opened.html))
+            let (school, opened, reportPath, revision) = try await Self.openReport(client, measureID: measureID)
             #expect(!opened.html.contains("Сохранить значение") && opened.html.components(separatedBy: "Отправить на проверку").count == 2,
                     "one form, one button to send")
-            let revision = try #require(Browser.firstMatch(#"name="expectedRevision" value="(\d+)""#, in: opened.html))
             // The obvious path with the value forgotten: nothing is kept but what was typed.
             let refused = try await school.follow(try await school.upload(reportPath, fileName: "протокол.pdf", bytes: TestWorld.pdf("p"),
                                                                            fields: ["actualValue": "", "comment": "Все новости на сайте",
@@ -258,13 +265,13 @@ struct MeasureReportPageTests {
             #expect(refused.html.contains("Файл «протокол.pdf» не сохранён: выберите его снова."))
             #expect(refused.html.contains(">Все новости на сайте</textarea>"))
             let reportID = try #require(Int64(reportPath.split(separator: "/")[1]))
-            let school_ = try await world.actor("school-A")
-            #expect(try await world.service.item(reportID, for: school_).files.isEmpty, "no file was kept for a refused report")
+            let team = try await world.actor("school-A")
+            #expect(try await world.service.item(reportID, for: team).files.isEmpty, "no file was kept for a refused report")
             // Everything at once: sent.
             let sent = try await school.follow(try await school.upload(reportPath, fileName: "протокол.pdf", bytes: TestWorld.pdf("p"),
                                                                         fields: ["actualValue": "85 %", "intent": "submit", "expectedRevision": revision]))
             #expect(sent.html.contains("Отчёт отправлен на проверку куратору"))
-            let report = try await world.service.item(reportID, for: school_)
+            let report = try await world.service.item(reportID, for: team)
             #expect(report.item.state == .submitted && report.files.count == 1 && report.measure?.actualValue == "85 %")
         }
     }
@@ -274,11 +281,7 @@ struct MeasureReportPageTests {
         let world = try await TestWorld()
         let measureID = try await Self.confirmedMeasure(world)
         try await withWeb(world) { client in
-            let school = try await Browser.signedIn(client, "school-A")
-            _ = try await school.get("/items")
-            let opened = try await school.follow(try await school.post("/measures/\(measureID)/report", [:]))
-            let reportPath = try #require(Browser.firstMatch(#"action="(/items/\d+/report)""#, in: opened.html))
-            let revision = try #require(Browser.firstMatch(#"name="expectedRevision" value="(\d+)""#, in: opened.html))
+            let (school, _, reportPath, revision) = try await Self.openReport(client, measureID: measureID)
             let saved = try await school.follow(try await school.post(reportPath, ["actualValue": "60 %", "intent": "save", "expectedRevision": revision]))
             #expect(saved.html.contains("Отчёт сохранён, но ещё не отправлен") && saved.html.contains(#"value="60 %""#))
             let report = try await world.service.item(try #require(Int64(reportPath.split(separator: "/")[1])), for: try await world.actor("school-A"))

@@ -129,10 +129,13 @@ public final class TestWorld: Sendable {
             by: try await actor("school-\(school)"))
     }
 
-    public func act(_ action: ReviewAction, on item: ItemDetail, by login: String, comment: String? = nil) async throws -> ItemDetail {
+    /// - Parameter acceptFindings: a roadmap is sent with the FIOCO findings its sender has seen.
+    public func act(_ action: ReviewAction, on item: ItemDetail, by login: String, comment: String? = nil,
+                    acceptFindings: Bool? = nil) async throws -> ItemDetail {
         try await service.transition(
             itemID: item.item.id,
-            TransitionRequest(action: action, expectedState: item.item.state, expectedRevision: item.item.revision, comment: comment),
+            TransitionRequest(action: action, expectedState: item.item.state, expectedRevision: item.item.revision, comment: comment,
+                              acceptFindings: acceptFindings),
             by: try await actor(login))
     }
 

@@ -5,10 +5,14 @@ import Foundation
 public struct DeadlineContext: Sendable, Hashable {
     public var programmeYear: Int
     public var period: ClosedRange<CalendarDate>
+    /// The day of the import in the roadmap's zone, when known: a date before it is flagged, as it
+    /// would be overdue the moment the roadmap is sent.
+    public var today: CalendarDate?
 
     /// The calendar year of the programme unless a period is given.
-    public init(programmeYear: Int, period: ClosedRange<CalendarDate>? = nil) {
+    public init(programmeYear: Int, period: ClosedRange<CalendarDate>? = nil, today: CalendarDate? = nil) {
         self.programmeYear = programmeYear
+        self.today = today
         self.period = period ?? CalendarDate(year: programmeYear, month: 1, day: 1)!...CalendarDate(year: programmeYear, month: 12, day: 31)!
     }
 }

@@ -71,6 +71,8 @@ public struct Measure: Codable, Sendable, Hashable {
     public var reportState: ReviewState?
     /// Due date passed in the owner's zone and the report is not confirmed.
     public var overdue: Bool
+    /// A commitment: its roadmap has been sent to review with it (see `MeasureRules`).
+    public var committed: Bool = false
 
     /// «30.04.2023», or «без срока» for a measure still waiting for its date.
     public var russianDueDate: String { dueDate?.russian ?? "без срока" }
@@ -141,8 +143,11 @@ public struct ItemDetail: Codable, Sendable, Hashable {
     public var historyTotal: Int
     public var riskProfile: [RiskProfileEntry]?
     public var measures: [Measure]?
-    /// For a roadmap: what FIOCO's completeness criteria still miss.
+    /// For a roadmap: what keeps it from review (a measure without a date or anyone responsible).
     public var completenessProblems: [String]?
+    /// For a roadmap: what FIOCO's criteria miss that does not keep it from review — shown to the
+    /// submitter before sending and to the reviewer (see `RoadmapCheck`).
+    public var completenessFindings: [String]?
     /// For a measure report: the measure being reported.
     public var measure: Measure?
     /// What the requesting user may do now, for clients to show the right buttons.

@@ -12,6 +12,10 @@ public enum RoadmapField: String, Sendable, Codable, CaseIterable {
     case plannedValue
     case normativeDocument
     case regionalMeasure
+    /// School roadmaps: the risk factor (anti-risk programme) a measure works on.
+    case riskFactor
+    /// Municipal roadmaps: FIOCO's track.
+    case track
 
     public var russianName: String {
         switch self {
@@ -25,6 +29,8 @@ public enum RoadmapField: String, Sendable, Codable, CaseIterable {
         case .plannedValue: "Плановое значение"
         case .normativeDocument: "Нормативный документ"
         case .regionalMeasure: "Региональная мера"
+        case .riskFactor: "Фактор риска"
+        case .track: "Трек"
         }
     }
 
@@ -43,6 +49,8 @@ public enum RoadmapField: String, Sendable, Codable, CaseIterable {
         if has("ответствен") || has("исполнител") || has("соисполнител") { return .responsible }
         if has("нормативн") || has("основани") || has("правов") { return .normativeDocument }
         if has("региональн") && (has("мер") || has("комплекс")) { return .regionalMeasure }
+        if has("фактор") { return .riskFactor }
+        if has("трек") || words.first == "направление" && words.count <= 2 { return .track }
         if has("задач") { return .task }
         if has("планов") || has("целев") && has("значени") { return .plannedValue }
         if has("результат") { return .result }

@@ -39,9 +39,15 @@ public struct ImportedMeasure: Sendable, Hashable, Codable {
     public var normativeDocument: String
     public var regionalMeasure: String
     public var notes: [ImportNote]
+    /// School roadmaps: the risk factor as the table named it (a heading «Фактор 2. …» or a column),
+    /// and its number in the campaign's catalogue when recognised.
+    public var riskFactor: String?
+    public var riskFactorNumber: Int?
+    /// Due dates already past on the day of the import: overdue the moment the roadmap is sent.
+    public var pastDueDates: [CalendarDate] = []
 
-    /// The person must look at it: it has no due date or no title.
-    public var isFlagged: Bool { dueDates.isEmpty || title.isEmpty }
+    /// The person must look at it: it has no due date, no title, or a date already past.
+    public var isFlagged: Bool { dueDates.isEmpty || title.isEmpty || !pastDueDates.isEmpty }
 
     /// A row without a title cannot be saved: importing refuses the table until it is fixed.
     public var isUntitled: Bool { title.isBlank }
@@ -57,9 +63,10 @@ public struct ImportedMeasure: Sendable, Hashable, Codable {
     /// Where the measure sits, one line a level, for people: «Этап: …», or the heading as written when
     /// it names itself («Трек 1. …», «Цель: …»).
     public var outline: [String] {
-        [("Этап", stage), ("Трек", track), ("Цель", goal), ("Раздел", section), ("Задача", task)].compactMap { label, value in
+        [("Этап", stage), ("Трек", track), ("Фактор", riskFactor), ("Цель", goal), ("Раздел", section), ("Задача", task)].compactMap { label, value in
             guard let value else { return nil }
-            return value.lowercased().hasPrefix(label.lowercased()) ? value : "\(label): \(value)"
+            guard !value.lowercased().hasPrefix(label.lowercased()) else { return value }
+            return "\(label == "Фактор" ? "Фактор риска" : label): \(value)"
         }
     }
 }
@@ -77,6 +84,9 @@ public struct RoadmapImportPreview: Sendable, Hashable, Codable {
     public var problems: [ImportNote]
 
     public var flaggedCount: Int { measures.filter(\.isFlagged).count }
+
+    /// Rows with a due date already past on the day of the import.
+    public var pastCount: Int { measures.filter { !$0.pastDueDates.isEmpty }.count }
 
     /// Measures importing the table saves, counting every occurrence of a recurring row.
     public var occurrenceCount: Int { measures.reduce(0) { $0 + $1.occurrenceCount } }

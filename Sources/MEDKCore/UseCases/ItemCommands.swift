@@ -32,12 +32,17 @@ public struct TransitionRequest: Codable, Sendable, Hashable {
     /// The revision the actor saw, if known: guards against content changed meanwhile.
     public var expectedRevision: Int?
     public var comment: String?
+    /// Submitting a roadmap: the submitter has seen its findings (FIOCO's criteria it misses, dates
+    /// already past) and sends it anyway. Without it a roadmap with findings is refused, listing them.
+    public var acceptFindings: Bool?
 
-    public init(action: ReviewAction, expectedState: ReviewState, expectedRevision: Int? = nil, comment: String? = nil) {
+    public init(action: ReviewAction, expectedState: ReviewState, expectedRevision: Int? = nil, comment: String? = nil,
+                acceptFindings: Bool? = nil) {
         self.action = action
         self.expectedState = expectedState
         self.expectedRevision = expectedRevision
         self.comment = comment
+        self.acceptFindings = acceptFindings
     }
 }
 
@@ -286,11 +291,19 @@ extension MEDKService {
             throw MEDKError.staleRevision(expected: expected, actual: item.revision)
         }
         let next = try ReviewStateMachine.transition(request.action, from: item.state)
+        var acceptedFindings = 0
         if request.action == .submit {
-            let problems = try submissionProblems(store, item)
-            guard problems.isEmpty else {
-                throw MEDKError.rejected("incomplete", "Нельзя отправить на проверку: не всё заполнено.", details: problems)
+            let check = try submissionCheck(store, item, at: now)
+            guard check.blocking.isEmpty else {
+                throw MEDKError.rejected("incomplete", "Нельзя отправить на проверку: не всё заполнено.", details: check.blocking)
             }
+            guard check.findings.isEmpty || request.acceptFindings == true else {
+                throw MEDKError.rejected("findings_not_accepted", """
+                    В дорожной карте есть замечания по критериям ФИОКО (\(check.findings.count)). Их можно исправить или \
+                    отправить дорожную карту с ними: проверяющий их увидит.
+                    """, details: check.findings)
+            }
+            acceptedFindings = check.findings.count
         }
         // The item was read in this transaction, with its latest file version.
         let confirmedVersion = request.action == .confirm ? item.summary.latestVersion : item.confirmedVersion
@@ -301,6 +314,7 @@ extension MEDKService {
         }
         var details = ["revision": String(change.revision)]
         if let version = confirmedVersion, request.action == .confirm { details["confirmed_version"] = String(version) }
+        if acceptedFindings > 0 { details["accepted_findings"] = String(acceptedFindings) }
         try store.appendAudit(AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
                               AuditRecord(action: .transition(request.action), entityType: .item, entityID: itemID,
                                           fromState: item.state.rawValue, toState: next.rawValue,
@@ -312,7 +326,17 @@ extension MEDKService {
         return item.applying(change, byLogin: actor.login)
     }
 
-    /// What must be in place before an item can go to review.
+    /// What must be in place before an item can go to review (blocking), and what a roadmap's
+    /// submitter must have seen (findings).
+    static func submissionCheck(_ store: any StoreReading, _ item: StoredItem, at now: Date) throws -> RoadmapCheck {
+        guard item.kind == .roadmap else { return RoadmapCheck(blocking: try submissionProblems(store, item)) }
+        let calendar = try item.calendar()
+        // Completeness does not depend on time; any instant will do for the overdue flag.
+        let measures = try store.measures(roadmapID: item.id, calendar: calendar, at: .distantPast)
+        return RoadmapCompleteness.check(measures, owner: item.owner, today: calendar.date(of: now))
+    }
+
+    /// What must be in place before an item other than a roadmap can go to review.
     static func submissionProblems(_ store: any StoreReading, _ item: StoredItem) throws -> [String] {
         let hasFile = item.summary.latestVersion != nil
         switch item.kind {
@@ -328,10 +352,6 @@ extension MEDKService {
                 problems.append("Не выбран ни один фактор риска для работы.")
             }
             return problems
-        case .roadmap:
-            // Completeness does not depend on time; any instant will do for the overdue flag.
-            let measures = try store.measures(roadmapID: item.id, calendar: try item.calendar(), at: .distantPast)
-            return RoadmapCompleteness.problems(measures, owner: item.owner)
         case .measureReport:
             var problems: [String] = []
             let measure = try item.measureID.flatMap { try store.measure(id: $0, calendar: try item.calendar(), at: .distantPast) }

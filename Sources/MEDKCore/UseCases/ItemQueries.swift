@@ -98,7 +98,7 @@ extension MEDKService {
         var detail = ItemDetail(
             item: item.summary, files: try store.files(itemID: item.id), confirmedVersion: item.confirmedVersion,
             history: history.items.reversed(), historyTotal: history.total, riskProfile: nil, measures: nil,
-            completenessProblems: nil, measure: nil, allowedActions: allowedActions(actor, item),
+            completenessProblems: nil, completenessFindings: nil, measure: nil, allowedActions: allowedActions(actor, item),
             mayComment: Policy.allows(actor, .comment(item.scope)),
             mayReportMeasures: item.kind == .roadmap && item.firstConfirmedAt != nil && Policy.allows(actor, .ownItem(item.scope)))
         switch item.kind {
@@ -107,7 +107,10 @@ extension MEDKService {
         case .roadmap:
             let measures = try store.measures(roadmapID: item.id, calendar: calendar, at: now)
             detail.measures = measures
-            detail.completenessProblems = RoadmapCompleteness.problems(measures, owner: item.owner)
+            // Dates already past matter only while the measures are not yet promised.
+            let check = RoadmapCompleteness.check(measures, owner: item.owner, today: calendar.date(of: now))
+            detail.completenessProblems = check.blocking
+            detail.completenessFindings = check.findings
         case .measureReport:
             detail.measure = try item.measureID.flatMap { try store.measure(id: $0, calendar: calendar, at: now) }
         default:

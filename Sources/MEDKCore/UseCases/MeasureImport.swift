@@ -1,6 +1,18 @@
 import Crypto
 import Foundation
 
+/// What a table does to a roadmap that already has measures. Importing the same table twice never
+/// doubles a roadmap silently: adding rows the roadmap already has (same title, same due date) is
+/// refused unless the person chose to add only the new ones or to replace.
+public enum MeasureImportMode: String, Codable, Sendable, CaseIterable {
+    /// Every row is added; refused if any is already in the roadmap.
+    case add
+    /// Only the rows the roadmap does not have yet are added (a table extended since the last import).
+    case addNew = "new"
+    /// The table's measures replace the roadmap's (a corrected table imported again).
+    case replace
+}
+
 /// What applying a roadmap table did.
 public struct MeasureImportResult: Codable, Sendable, Hashable {
     public var roadmapID: Int64
@@ -16,6 +28,8 @@ public struct MeasureImportResult: Codable, Sendable, Hashable {
     public var undated: Int
     /// Measures the roadmap had before and the import replaced (when asked to).
     public var replaced: Int
+    /// Measures of the table the roadmap already had, left out (when asked to add only new ones).
+    public var skipped: Int
     /// The saved measures, in the table's order.
     public var measures: [Measure]
     /// What concerned the whole file, as the preview said it.
@@ -31,6 +45,8 @@ public struct StagedMeasureImport: Sendable, Hashable {
     public var roadmapRevision: Int
     /// Measures the roadmap already has: importing adds to them, or replaces them when asked.
     public var existingMeasures: Int
+    /// Measures the table would add that the roadmap already has (same title and due date).
+    public var alreadyPresent: Int
 }
 
 extension MEDKService {
@@ -54,19 +70,19 @@ extension MEDKService {
     /// keeps the roadmap from review until a person dates it. One audit record names the file by
     /// its hash and what was added.
     ///
-    /// - Parameter replacing: the table replaces the roadmap's measures instead of adding to them (a
-    ///   corrected table imported again) — refused if any of them is being reported on.
-    public func importMeasures(roadmapID: Int64, fileName: String, programmeYear: Int? = nil, replacing: Bool = false,
+    /// - Parameter mode: add every row (refused if any is already there), only the new ones, or
+    ///   replace the roadmap's measures (refused if any of them is being reported on).
+    public func importMeasures(roadmapID: Int64, fileName: String, programmeYear: Int? = nil, mode: MeasureImportMode = .add,
                                expectedRevision: Int? = nil, by actor: Actor,
                                file: () async throws -> Data) async throws -> MeasureImportResult {
         let read = try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
                                         expectedRevision: expectedRevision, by: actor, file: file)
         let preview = read.preview
         let now = now()
-        let (ids, revision, replaced) = try await write { store in
+        let (ids, revision, replaced, skipped) = try await write { store in
             let roadmap = try Self.loadRoadmap(store, roadmapID)
             let auditActor = try Self.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
-            let replaced = replacing ? try Self.removeAllMeasures(store, of: roadmap, at: now) : 0
+            let replaced = mode == .replace ? try Self.removeAllMeasures(store, of: roadmap, at: now) : 0
             // Counted before the occurrences are made: a long table of monthly rows over years is refused
             // without building them. The roadmap's own limit bounds an import; a table is one change.
             let existing = try store.measureCount(roadmapID: roadmapID)
@@ -76,7 +92,25 @@ extension MEDKService {
                     \(existing); всего может быть не более \(Self.maximumMeasuresPerRoadmap).
                     """)
             }
-            let fields = try MeasureImportPlan.fields(preview.measures, owner: roadmap.owner)
+            let factorIDs = roadmap.owner == .school
+                ? Dictionary(try store.riskFactors(campaignID: roadmap.campaignID).map { ($0.number, $0.id) }) { first, _ in first } : [:]
+            var fields = try MeasureImportPlan.fields(preview.measures, owner: roadmap.owner, riskFactorIDs: factorIDs)
+            var skipped = 0
+            if mode != .replace, existing > 0 {
+                let present = MeasureImportPlan.keys(try store.measures(roadmapID: roadmapID, calendar: try roadmap.calendar(), at: now))
+                let new = fields.filter { !present.contains(MeasureImportPlan.key($0.title, $0.dueDate)) }
+                skipped = fields.count - new.count
+                if mode == .add && skipped > 0 {
+                    throw MEDKError(.conflict, code: "import_duplicates", message: """
+                        В дорожной карте уже есть \(skipped) из \(fields.count) мероприятий этой таблицы (то же название и тот же \
+                        срок). Чтобы не задвоить дорожную карту, выберите: добавить только новые или заменить мероприятия таблицей.
+                        """)
+                }
+                guard !new.isEmpty else {
+                    throw MEDKError.rejected("nothing_new", "Все мероприятия таблицы уже есть в дорожной карте: добавлять нечего.")
+                }
+                fields = new
+            }
             let ids = try store.insertMeasures(roadmap: roadmap, position: try store.nextMeasurePosition(roadmapID: roadmapID),
                                                fields, at: now)
             try store.touchItem(id: roadmapID, at: now)
@@ -84,14 +118,16 @@ extension MEDKService {
                 "file_name": read.fileName, "sha256": read.sha256, "format": preview.format.rawValue,
                 "rows": String(preview.measures.count), "measures": String(ids.count),
                 "undated": String(fields.filter { $0.dueDate == nil }.count), "replaced": String(replaced),
+                "mode": mode.rawValue, "skipped": String(skipped),
                 "first_measure_id": String(ids.first ?? 0), "last_measure_id": String(ids.last ?? 0)]))
-            return (ids, roadmap.revision + 1, replaced)
+            return (ids, roadmap.revision + 1, replaced, skipped)
         }
         let saved = Set(ids)
         let measures = (try await item(roadmapID, for: actor).measures ?? []).filter { saved.contains($0.id) }
         return MeasureImportResult(roadmapID: roadmapID, revision: revision, fileName: read.fileName, sha256: read.sha256,
                                    rows: preview.measures.count, measuresCreated: ids.count,
-                                   undated: measures.filter { $0.dueDate == nil }.count, replaced: replaced, measures: measures,
+                                   undated: measures.filter { $0.dueDate == nil }.count, replaced: replaced, skipped: skipped,
+                                   measures: measures,
                                    problems: preview.problems)
     }
 
@@ -118,30 +154,43 @@ extension MEDKService {
                                    file: () async throws -> Data) async throws -> StagedMeasureImport {
         let read = try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
                                         expectedRevision: nil, by: actor, file: file)
-        let (revision, existing) = try await self.read { store in
-            (try Self.loadRoadmap(store, roadmapID).revision, try store.measureCount(roadmapID: roadmapID))
-        }
         let token = try files.stageImport(read.data, owner: actor.userID, now: now())
-        return StagedMeasureImport(token: token, fileName: read.fileName, preview: read.preview, roadmapRevision: revision,
-                                   existingMeasures: existing)
+        return try await staged(read, token: token, roadmapID: roadmapID)
     }
 
-    /// The preview of a table staged by `stageMeasureImport` — only its own user's — read again
-    /// from the kept file, for a download of what the page showed; nothing is saved.
-    public func stagedMeasureImportPreview(roadmapID: Int64, token: String, fileName: String, programmeYear: Int? = nil,
-                                           by actor: Actor) async throws -> RoadmapImportPreview {
+    /// A table staged by `stageMeasureImport` — only its own user's — read again from the kept file,
+    /// against the roadmap as it is now: for the preview page a browser may reload or come back to.
+    public func stagedMeasureImport(roadmapID: Int64, token: String, fileName: String, programmeYear: Int? = nil,
+                                    by actor: Actor) async throws -> StagedMeasureImport {
         let data = try files.stagedImport(token, owner: actor.userID, now: now())
-        return try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
-                                    expectedRevision: nil, by: actor) { data }.preview
+        let read = try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
+                                        expectedRevision: nil, by: actor) { data }
+        return try await staged(read, token: token, roadmapID: roadmapID)
+    }
+
+    /// The staged table beside the roadmap: its revision, its measures, and which of the table's it already has.
+    private func staged(_ read: ReadImport, token: String, roadmapID: Int64) async throws -> StagedMeasureImport {
+        let now = now()
+        let (revision, existing) = try await self.read { store in
+            let roadmap = try Self.loadRoadmap(store, roadmapID)
+            return (roadmap.revision, try store.measures(roadmapID: roadmapID, calendar: try roadmap.calendar(), at: now))
+        }
+        let present = MeasureImportPlan.keys(existing)
+        let alreadyPresent = read.preview.measures.reduce(0) { count, measure in
+            let dates: [CalendarDate?] = measure.dueDates.isEmpty ? [nil] : measure.dueDates
+            return count + dates.filter { present.contains(MeasureImportPlan.key(measure.title, $0)) }.count
+        }
+        return StagedMeasureImport(token: token, fileName: read.fileName, preview: read.preview, roadmapRevision: revision,
+                                   existingMeasures: existing.count, alreadyPresent: alreadyPresent)
     }
 
     /// Applies a table staged by `stageMeasureImport` — only its own user's — and forgets it.
     public func importStagedMeasures(roadmapID: Int64, token: String, fileName: String, programmeYear: Int? = nil,
-                                     replacing: Bool = false, expectedRevision: Int? = nil,
+                                     mode: MeasureImportMode = .add, expectedRevision: Int? = nil,
                                      by actor: Actor) async throws -> MeasureImportResult {
         let data = try files.stagedImport(token, owner: actor.userID, now: now())
         let result = try await importMeasures(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
-                                              replacing: replacing, expectedRevision: expectedRevision, by: actor) { data }
+                                              mode: mode, expectedRevision: expectedRevision, by: actor) { data }
         files.discardStagedImport(token, owner: actor.userID)
         return result
     }
@@ -161,19 +210,24 @@ extension MEDKService {
             throw MEDKError.rejected("invalid_year", "Год программы — от 2000 до 2100, а указан \(programmeYear).")
         }
         let fileName = try Validation.fileName(rawName)
-        let campaignYear = try await read { store in
+        let now = now()
+        let (campaignYear, owner, riskFactors, today) = try await read { store in
             let roadmap = try Self.loadRoadmap(store, roadmapID)
             _ = try Self.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
             guard let campaign = try store.campaign(id: roadmap.campaignID) else { throw MEDKError.notVisible }
-            return campaign.year
+            // Only a school's roadmap is filed by risk factor: elsewhere «Фактор …» is just a section.
+            let factors = roadmap.owner == .school ? try store.riskFactors(campaignID: campaign.id) : []
+            return (campaign.year, roadmap.owner, Dictionary(factors.map { ($0.number, $0.title) }) { first, _ in first },
+                    try roadmap.calendar().date(of: now))
         }
         let data = try await file()
         let temporaryDirectory = files.temporaryDirectory
-        let context = DeadlineContext(programmeYear: programmeYear ?? campaignYear)
+        let context = DeadlineContext(programmeYear: programmeYear ?? campaignYear, today: today)
         // Unpacking and parsing a workbook is CPU work of up to a second or two: off the request threads.
         return try await tableWork.run {
             let (format, tables) = try TableFileReader.tables(data, fileName: fileName, temporaryDirectory: temporaryDirectory)
-            let preview = try RoadmapTableReader.preview(tables, format: format, context: context)
+            let preview = try RoadmapTableReader.preview(tables, format: format, context: context, owner: owner,
+                                                         riskFactors: riskFactors)
             return ReadImport(preview: preview, fileName: fileName, sha256: SHA256.hash(data: data).hexString, data: data)
         }
     }
@@ -185,7 +239,8 @@ enum MeasureImportPlan {
     /// Longest text a measure's field may hold, as for measures typed in.
     static let maximumFieldLength = 2_000
 
-    static func fields(_ measures: [ImportedMeasure], owner: OwnerLevel) throws -> [MeasureFields] {
+    /// - Parameter riskFactorIDs: a school's catalogue, number to stored factor, for the factors the table named.
+    static func fields(_ measures: [ImportedMeasure], owner: OwnerLevel, riskFactorIDs: [Int: Int64] = [:]) throws -> [MeasureFields] {
         var fields: [MeasureFields] = []
         var problems: [String] = []
         for (index, measure) in measures.enumerated() {
@@ -194,7 +249,7 @@ enum MeasureImportPlan {
                 problems += rowProblems.map { "Строка \(measure.line): \($0)" }
                 continue
             }
-            fields += occurrences(measure, seriesKey: index, owner: owner)
+            fields += occurrences(measure, seriesKey: index, owner: owner, riskFactorIDs: riskFactorIDs)
         }
         guard problems.isEmpty else {
             throw MEDKError.rejected("invalid_import", "Таблицу нельзя импортировать: исправьте строки и загрузите её снова.",
@@ -204,6 +259,21 @@ enum MeasureImportPlan {
         return fields
     }
 
+    /// What makes two measures the same one: the title as a person reads it (case and spacing aside)
+    /// and the due date.
+    struct Key: Hashable {
+        var title: String
+        var dueDate: CalendarDate?
+    }
+
+    static func key(_ title: String, _ dueDate: CalendarDate?) -> Key {
+        Key(title: title.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " "), dueDate: dueDate)
+    }
+
+    static func keys(_ measures: [Measure]) -> Set<Key> {
+        Set(measures.map { key($0.title, $0.dueDate) })
+    }
+
     static func problems(_ measure: ImportedMeasure) -> [String] {
         var problems: [String] = []
         if measure.isUntitled { problems.append("нет названия мероприятия.") }
@@ -211,7 +281,8 @@ enum MeasureImportPlan {
                      (measure.result, "результат"), (measure.indicator, "показатель"), (measure.plannedValue, "плановое значение"),
                      (measure.deadlineText, "срок"), (measure.normativeDocument, "нормативный документ"),
                      (measure.regionalMeasure, "региональное мероприятие"), (measure.stage ?? "", "этап"),
-                     (measure.goal ?? "", "цель"), (measure.section ?? "", "раздел"), (measure.track ?? "", "трек")]
+                     (measure.goal ?? "", "цель"), (measure.section ?? "", "раздел"), (measure.track ?? "", "трек"),
+                     (measure.riskFactor ?? "", "фактор риска")]
         for (text, name) in texts where text.count > maximumFieldLength {
             problems.append("поле «\(name)» длиннее \(maximumFieldLength) символов.")
         }
@@ -219,19 +290,22 @@ enum MeasureImportPlan {
     }
 
     /// One stored measure per due date; a row with no understood date is kept, undated.
-    static func occurrences(_ measure: ImportedMeasure, seriesKey: Int, owner: OwnerLevel) -> [MeasureFields] {
+    static func occurrences(_ measure: ImportedMeasure, seriesKey: Int, owner: OwnerLevel,
+                            riskFactorIDs: [Int: Int64] = [:]) -> [MeasureFields] {
         let isMunicipal = owner == .municipality
         let dates: [CalendarDate?] = measure.dueDates.isEmpty ? [nil] : measure.dueDates
         assert(dates.count == measure.occurrenceCount)
         let isSeries = dates.count > 1 || measure.recurrence != nil
         // Only a municipal roadmap has FIOCO's tracks: elsewhere a track heading above the rows is kept as their section.
-        let section = measure.section ?? (isMunicipal ? nil : measure.track)
+        // A factor heading the catalogue does not know stays, as the section, for the person to match.
+        let unfiledFactor = owner == .school && measure.riskFactorNumber != nil ? nil : measure.riskFactor
+        let section = measure.section ?? (isMunicipal ? nil : measure.track) ?? unfiledFactor
         let imported = ImportedMeasureFields(
             deadlineText: measure.deadlineText, recurrence: measure.recurrence, seriesKey: isSeries ? seriesKey : nil,
             stage: measure.stage.nonBlank, goal: measure.goal.nonBlank, section: section.nonBlank,
             normativeDocument: Optional(measure.normativeDocument).nonBlank)
         return dates.map { date in
-            MeasureFields(riskFactorID: nil, track: isMunicipal ? measure.trackNumber : nil, task: measure.task ?? "",
+            MeasureFields(riskFactorID: owner == .school ? measure.riskFactorNumber.flatMap { riskFactorIDs[$0] } : nil, track: isMunicipal ? measure.trackNumber : nil, task: measure.task ?? "",
                           title: measure.title, dueDate: date, responsible: measure.responsible, expectedResult: measure.result,
                           indicator: measure.indicator, plannedValue: measure.plannedValue,
                           regionalMeasure: isMunicipal ? Optional(measure.regionalMeasure).nonBlank : nil, imported: imported)

@@ -59,8 +59,8 @@ extension MEDKService {
             if isEmpty(.order) && isEmpty(.meetingProtocol) { gaps.append("Нет управленческих решений: ни приказа, ни протокола.") }
             if let roadmap = parts.first(where: { $0.kind == .roadmap })?.items.first {
                 let calendar = try RegionCalendar.cached(roadmap.timeZone)
-                gaps += RoadmapCompleteness.problems(try store.measures(roadmapID: roadmap.id, calendar: calendar, at: now),
-                                                     owner: .municipality).map { "Дорожная карта: \($0)" }
+                gaps += RoadmapCompleteness.check(try store.measures(roadmapID: roadmap.id, calendar: calendar, at: now),
+                                                  owner: .municipality).all.map { "Дорожная карта: \($0)" }
                 if roadmap.state != .confirmed {
                     gaps.append("Дорожная карта ещё не подтверждена региональным координатором (сейчас — «\(roadmap.stateName)»).")
                 }

@@ -10,8 +10,10 @@ public struct RegionalRoadmap: Codable, Sendable, Hashable {
     public var roadmap: ItemSummary?
     /// Its measures counted today in the region's zone.
     public var measures: MeasureTotals
-    /// What FIOCO's completeness criteria still miss (empty when nothing is missing or nothing started).
+    /// What keeps it from review (empty when nothing is missing or nothing started).
     public var problems: [String]
+    /// What FIOCO's criteria miss that does not keep it from review (see `RoadmapCheck`).
+    public var findings: [String]
     /// The actor keeps it (the region's coordinator) and may start it now.
     public var canStart: Bool
 }
@@ -31,13 +33,15 @@ extension MEDKService {
                                           ItemListFilter(campaignID: campaign.id, regionalOwnID: region.id, kind: .roadmap),
                                           page: PageRequest(limit: 1, countsTotal: false)).items.first
             var totals = MeasureTotals()
-            var problems: [String] = []
+            var check = RoadmapCheck()
             if let roadmap {
-                let measures = try store.measures(roadmapID: roadmap.id, calendar: try RegionCalendar.cached(region.timeZone), at: now)
+                let calendar = try RegionCalendar.cached(region.timeZone)
+                let measures = try store.measures(roadmapID: roadmap.id, calendar: calendar, at: now)
                 totals = MeasureTotals(counting: measures)
-                problems = RoadmapCompleteness.problems(measures, owner: .region)
+                check = RoadmapCompleteness.check(measures, owner: .region, today: calendar.date(of: now))
             }
-            return RegionalRoadmap(region: region, campaign: campaign, roadmap: roadmap, measures: totals, problems: problems,
+            return RegionalRoadmap(region: region, campaign: campaign, roadmap: roadmap, measures: totals, problems: check.blocking,
+                                   findings: check.findings,
                                    canStart: roadmap == nil && Policy.allows(actor, .ownItem(scope)))
         }
     }

@@ -107,7 +107,7 @@ enum ItemPages {
             }
             let item = try await request.service.transitionSummary(itemID: id, TransitionRequest(
                 action: action, expectedState: expected, expectedRevision: form["expectedRevision"].flatMap(Int.init),
-                comment: form["comment"]), by: actor)
+                comment: form["comment"], acceptFindings: form["acceptFindings"] == "1"), by: actor)
             let done = "«\(item.title)»: \(action.russianName) — теперь «\(item.stateName)»."
             // A reviewer's decision leads on to what waits next, oldest first, as the queue orders it.
             if action == .confirm || action == .return {
@@ -178,42 +178,54 @@ enum ItemPages {
             }
             let staged = try await request.service.stageMeasureImport(roadmapID: id, fileName: file.fileName,
                                                                       programmeYear: year, by: actor) { try file.contents() }
-            return await request.page("measure_import", title: "Импорт мероприятий: проверка",
-                                      MeasureImportPage(roadmapID: id, staged, year: year))
+            // Post, redirect, get: reloading the preview or coming Back to it never sends the file again.
+            return request.redirect(MeasureImportPage.href(roadmapID: id, token: staged.token, fileName: staged.fileName,
+                                                           year: year, suffix: ""))
+        }
+
+        // The preview of a staged table, read again against the roadmap as it is now.
+        web.get("/items/{id}/measures/import/preview") { request in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            let (token, fileName, year) = try stagedTable(request.query)
+            do {
+                let staged = try await request.service.stagedMeasureImport(roadmapID: id, token: token, fileName: fileName,
+                                                                           programmeYear: year, by: actor)
+                return await request.page("measure_import", title: "Импорт мероприятий: проверка",
+                                          MeasureImportPage(roadmapID: id, staged, year: year))
+            } catch let error as MEDKError where error.code == "staged_import_gone" {
+                // Back after applying: the table is in the roadmap, and the preview is gone with it.
+                return request.redirect("/items/\(id)#measures", error: """
+                    Эта проверка таблицы больше не действует: таблица уже импортирована или прошло слишком много времени. \
+                    Чтобы импортировать снова, загрузите файл ещё раз.
+                    """)
+            }
         }
 
         // What the preview page showed, as a workbook to keep or send on; read again from the staged file.
         web.get("/items/{id}/measures/import/preview.xlsx") { request in
             let actor = try request.actor()
             let id = try request.context.parameters.id()
-            guard let token = request.query("token"), let fileName = request.query("fileName") else {
-                throw MEDKError.invalid("token_required", "Не указана проверенная таблица. Загрузите файл снова.")
-            }
-            let year = try request.query("year").map { text in
-                guard let number = Int(text) else { throw MEDKError.rejected("invalid_year", "Год программы — число, например 2023.") }
-                return number
-            }
-            let preview = try await request.service.stagedMeasureImportPreview(roadmapID: id, token: token, fileName: fileName,
-                                                                              programmeYear: year, by: actor)
-            return try Downloads.xlsx(ImportPreviewTable.table(preview, fileName: fileName), name: "import-preview-\(id).xlsx")
+            let (token, fileName, year) = try stagedTable(request.query)
+            let staged = try await request.service.stagedMeasureImport(roadmapID: id, token: token, fileName: fileName,
+                                                                       programmeYear: year, by: actor)
+            return try Downloads.xlsx(ImportPreviewTable.table(staged.preview, fileName: fileName), name: "import-preview-\(id).xlsx")
         }
 
         // The table the person just checked, saved into the roadmap as they saw it.
         web.post("/items/{id}/measures/import/apply") { request, form in
             let actor = try request.actor()
             let id = try request.context.parameters.id()
-            guard let token = form["token"], let fileName = form["fileName"] else {
-                throw MEDKError.invalid("token_required", "Не указана проверенная таблица. Загрузите файл снова.")
-            }
-            let year = try form["year"].flatMap { $0.isEmpty ? nil : $0 }.map { text in
-                guard let number = Int(text) else { throw MEDKError.rejected("invalid_year", "Год программы — число, например 2023.") }
-                return number
+            let (token, fileName, year) = try stagedTable { form[$0] }
+            guard let mode = form["mode"].map({ MeasureImportMode(rawValue: $0) }) ?? .add else {
+                throw MEDKError.invalid("invalid_form", "Не выбрано, что делать с мероприятиями, которые уже есть в дорожной карте.")
             }
             let result = try await request.service.importStagedMeasures(
-                roadmapID: id, token: token, fileName: fileName, programmeYear: year, replacing: form["replace"] == "1",
+                roadmapID: id, token: token, fileName: fileName, programmeYear: year, mode: mode,
                 expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
             var message = "Импортировано мероприятий: \(result.measuresCreated) (строк таблицы: \(result.rows))."
             if result.replaced > 0 { message += " Прежние заменены: \(result.replaced)." }
+            if result.skipped > 0 { message += " Уже были в дорожной карте и не добавлены: \(result.skipped)." }
             if result.undated > 0 { message += " Без срока: \(result.undated) — укажите срок у отмеченных мероприятий." }
             return request.redirect("/items/\(id)#measures", success: message)
         }
@@ -345,7 +357,7 @@ enum ItemPages {
             seenSeq: detail.history.last?.seq ?? 0,
             historyNote: detail.historyTotal > detail.history.count
                 ? "Показаны последние \(detail.history.count) записей из \(detail.historyTotal)." : nil,
-            problems: detail.completenessProblems ?? [],
+            problems: detail.completenessProblems ?? [], findings: detail.completenessFindings ?? [],
             isRiskProfile: item.kind == .riskProfile, risks: riskRows,
             isRoadmap: item.kind == .roadmap,
             isMunicipalRoadmap: item.kind == .roadmap && item.owner == .municipality,
@@ -365,6 +377,18 @@ enum ItemPages {
         // The report's own form sends it: the actions card is left for what else may be done.
         if view.isReportForm { view.hasActions = !actions.subtracting([.edit, .submit]).isEmpty }
         return view
+    }
+
+    /// Which staged table a preview link or the apply form names: its token, file name and programme year.
+    static func stagedTable(_ value: (String) -> String?) throws -> (token: String, fileName: String, year: Int?) {
+        guard let token = value("token"), let fileName = value("fileName") else {
+            throw MEDKError.invalid("token_required", "Не указана проверенная таблица. Загрузите файл снова.")
+        }
+        let year = try value("year").flatMap { $0.isEmpty ? nil : $0 }.map { text in
+            guard let number = Int(text) else { throw MEDKError.rejected("invalid_year", "Год программы — число, например 2023.") }
+            return number
+        }
+        return (token, fileName, year)
     }
 
     static func kindOptions(selected: ItemKind?) -> [SelectOption] {

@@ -217,6 +217,9 @@ struct ItemPageView: Sendable {
     /// Said when the page shows only the most recent part of a long history.
     var historyNote: String?
     var problems: [String]
+    /// FIOCO's criteria the roadmap misses without being kept from review: the submitter sends
+    /// with them only by saying so, the reviewer sees them beside the decision.
+    var findings: [String] = []
     var isRiskProfile: Bool
     var risks: [RiskRowView]
     var isRoadmap: Bool

@@ -43,10 +43,26 @@ struct MeasureImportPage: Sendable {
     var roadmapRevision: Int
     /// The same preview as a workbook, from the staged file.
     var xlsxHref: String
-    /// «В дорожной карте уже 12 мероприятий» — then the person chooses to add or to replace.
+    /// «В дорожной карте уже 12 мероприятий» — then the person chooses what happens to them.
     var existingNote: String?
+    /// What applying does to a roadmap that has measures: add only the new rows (chosen when some
+    /// are already there), replace, or add all (offered only when none is there yet).
+    var modes: [SelectOption]
+    /// «Срок уже прошёл у 5 строк»: measures overdue the moment the roadmap is sent.
+    var pastNote: String?
     /// «Строки 12, 40: нет названия» — applying is refused until the table is fixed.
     var untitledNote: String?
+
+    /// The preview page of a staged table (`suffix` ".xlsx" for its workbook). Each value encoded
+    /// whole: URLComponents leaves «&» and «=» of a file name as they are.
+    static func href(roadmapID: Int64, token: String, fileName: String, year: Int?, suffix: String) -> String {
+        func encoded(_ value: String) -> String {
+            value.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn:
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
+        }
+        return "/items/\(roadmapID)/measures/import/preview\(suffix)?token=\(encoded(token))&fileName=\(encoded(fileName))"
+            + (year.map { "&year=\($0)" } ?? "")
+    }
 
     init(roadmapID: Int64, _ staged: StagedMeasureImport, year: Int?) {
         let preview = staged.preview
@@ -56,14 +72,26 @@ struct MeasureImportPage: Sendable {
         fileName = staged.fileName
         self.year = year.map(String.init) ?? ""
         roadmapRevision = staged.roadmapRevision
-        // Each value encoded whole: URLComponents leaves «&» and «=» of a file name as they are.
-        func encoded(_ value: String) -> String {
-            value.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn:
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
-        }
-        xlsxHref = "/items/\(roadmapID)/measures/import/preview.xlsx?token=\(encoded(staged.token))&fileName=\(encoded(staged.fileName))"
-            + (year.map { "&year=\($0)" } ?? "")
-        existingNote = staged.existingMeasures == 0 ? nil : "В дорожной карте уже есть мероприятий: \(staged.existingMeasures)."
+        xlsxHref = Self.href(roadmapID: roadmapID, token: staged.token, fileName: staged.fileName, year: year, suffix: ".xlsx")
+        let existing = staged.existingMeasures
+        let present = staged.alreadyPresent
+        existingNote = existing == 0 ? nil
+            : "В дорожной карте уже есть мероприятий: \(existing)"
+                + (present == 0 ? "; ни одного из этой таблицы среди них нет." : "; из них в этой таблице — \(present) (то же название и срок).")
+        modes = existing == 0 ? [] : [
+            SelectOption(value: MeasureImportMode.addNew.rawValue,
+                         label: present == 0 ? "Добавить строки таблицы к имеющимся"
+                             : "Добавить только новые строки (\(max(preview.occurrenceCount - present, 0)) из \(preview.occurrenceCount))",
+                         selected: true),
+            SelectOption(value: MeasureImportMode.replace.rawValue,
+                         label: "Заменить все \(existing) мероприятий дорожной карты мероприятиями таблицы (если по какому-то уже начат отчёт, замены не будет)",
+                         selected: false),
+        ]
+        let past = preview.pastCount
+        pastNote = past == 0 ? nil : """
+            Срок уже прошёл у \(past) \(RussianPlural.word(past, "строки", "строк", "строк")) таблицы: после отправки дорожной карты \
+            на проверку эти мероприятия сразу станут просроченными. Проверьте год программы и сроки — они отмечены ниже.
+            """
         let untitled = preview.untitledLines
         untitledNote = untitled.isEmpty ? nil
             : "Строки без названия мероприятия (\(untitled.map(String.init).joined(separator: ", "))) сохранить нельзя: "

@@ -54,6 +54,7 @@ struct RegionalRoadmapPage: Sendable {
     var roadmap: ItemRowView?
     var measuresSummary: String
     var problems: [String]
+    var findings: [String]
     var canStart: Bool
 
     init(_ view: RegionalRoadmap) {
@@ -65,6 +66,7 @@ struct RegionalRoadmapPage: Sendable {
         roadmap = view.roadmap.map(ItemRowView.init)
         measuresSummary = view.measures.summary
         problems = view.problems
+        findings = view.findings
         canStart = view.canStart
     }
 }

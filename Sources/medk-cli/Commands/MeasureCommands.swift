@@ -81,12 +81,16 @@ struct MeasureCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Только показать, как будет прочитана таблица, ничего не сохраняя.") var dryRun = false
         @Flag(name: .long, help: "Заменить мероприятия, которые уже есть в дорожной карте (исправленная таблица загружается снова).")
         var replace = false
+        @Flag(name: .customLong("new-only"),
+              help: "Добавить только строки, которых ещё нет в дорожной карте (то же название и срок) — для дополненной таблицы.")
+        var newOnly = false
         @Option(name: .long, help: "Год программы для сроков без года; по умолчанию — год кампании.") var year: Int?
         @Option(name: .long, help: "Вывод: table или json; с --dry-run ещё xlsx — как прочитана таблица, книгой Excel (с --output).")
         var format: TableOutputFormat = .table
         @Option(name: .long, help: "Файл для --format xlsx.") var output: String?
 
         func validate() throws {
+            if replace && newOnly { throw ValidationError("--replace и --new-only вместе не указываются: выберите одно.") }
             if format == .csv { throw ValidationError("--format: table, json или (с --dry-run) xlsx.") }
             if format == .xlsx && !dryRun { throw ValidationError("--format xlsx — только с --dry-run: книга показывает, как прочитана таблица.") }
             try format.requireFile(output)
@@ -111,7 +115,9 @@ struct MeasureCommand: AsyncParsableCommand {
                 }
                 return print(Self.describe(preview), terminator: "")
             }
-            if replace { query["replace"] = "true" }
+            // Without either, rows the roadmap already has make the server refuse rather than double it.
+            if replace { query["mode"] = MeasureImportMode.replace.rawValue }
+            if newOnly { query["mode"] = MeasureImportMode.addNew.rawValue }
             let (body, _) = try await client.raw("POST", "/api/v1/items/\(roadmap)/measures/import", query: query,
                                                  body: data, contentType: "application/octet-stream")
             let result = try APIClient.decoder.decode(MeasureImportResult.self, from: body)
@@ -124,6 +130,7 @@ struct MeasureCommand: AsyncParsableCommand {
             var out = "Импортировано в дорожную карту №\(result.roadmapID) из «\(result.fileName)»: строк таблицы \(result.rows), "
                 + "мероприятий \(result.measuresCreated) (повторяющиеся сроки — отдельными мероприятиями).\n"
             if result.replaced > 0 { out += "Прежние мероприятия заменены: \(result.replaced).\n" }
+            if result.skipped > 0 { out += "Уже были в дорожной карте и не добавлены: \(result.skipped).\n" }
             for problem in result.problems { out += "! \(problem.message)\n" }
             if result.undated > 0 {
                 out += "! Без срока: \(result.undated). Укажите срок (medk show \(result.roadmapID) покажет их), "
@@ -141,13 +148,15 @@ struct MeasureCommand: AsyncParsableCommand {
                 + "год программы \(preview.programmeYear).\n"
             out += "Столбцы: " + preview.recognisedColumns.joined(separator: "; ") + ".\n"
             for problem in preview.problems { out += "! \(problem.message)\n" }
-            out += "Мероприятий: \(preview.measures.count), требуют внимания: \(preview.flaggedCount).\n"
+            out += "Мероприятий: \(preview.measures.count), требуют внимания: \(preview.flaggedCount)"
+                + (preview.pastCount > 0 ? " (срок уже прошёл: \(preview.pastCount))" : "") + ".\n"
             for measure in preview.measures {
                 out += "\n" + (measure.isFlagged ? "! " : "") + "Строка \(measure.line)"
                     + (measure.number.map { " № \($0)" } ?? "") + ": «\(measure.title)»\n"
                 for line in measure.outline { out += "  \(line)\n" }
                 out += "  Срок: «\(measure.deadlineText)» → \(measure.russianDueDates)"
                     + (measure.recurrence.map { " (\($0.russianName))" } ?? "") + "\n"
+                if let factor = measure.riskFactorNumber { out += "  Фактор риска: № \(factor)\n" }
                 for (label, value) in [("Ответственные", measure.responsible), ("Показатель", measure.indicator),
                                        ("Результат", measure.result), ("Плановое значение", measure.plannedValue),
                                        ("Нормативный документ", measure.normativeDocument),

@@ -164,7 +164,11 @@ enum ItemPrinter {
             out += "\nМероприятия:\n" + Output.table([["№", "id", "Мероприятие", "Срок", "Ответственные", "Показатель (план)", "Отчёт", ""]] + rows)
         }
         if let problems = detail.completenessProblems, !problems.isEmpty {
-            out += "\nНе хватает для отправки на проверку:\n" + problems.map { "  • \($0)\n" }.joined()
+            out += "\nБез этого отправить на проверку нельзя:\n" + problems.map { "  • \($0)\n" }.joined()
+        }
+        if let findings = detail.completenessFindings, !findings.isEmpty {
+            out += "\nЗамечания по критериям ФИОКО (отправить можно с --with-findings; проверяющий их увидит):\n"
+                + findings.map { "  • \($0)\n" }.joined()
         }
         if let measure = detail.measure {
             out += "\nМероприятие: \(measure.title), срок \(measure.russianDueDate)\(measure.overdue ? " — ПРОСРОЧЕНО" : "")\n"
@@ -186,15 +190,20 @@ protocol TransitionCommand: AsyncParsableCommand {
     var item: Int64 { get }
     var comment: String? { get }
     var revision: Int? { get }
+    /// Submitting a roadmap with FIOCO findings the person has seen.
+    var acceptsFindings: Bool { get }
 }
 
 extension TransitionCommand {
+    var acceptsFindings: Bool { false }
+
     func run() async throws {
         let client = try APIClient.saved()
         // The decision applies to the revision the user saw: --revision from `show`, else the current one.
         let current = try await client.get("/api/v1/items/\(item)", as: ItemDetail.self)
         let request = TransitionRequest(action: Self.action, expectedState: current.item.state,
-                                        expectedRevision: revision ?? current.item.revision, comment: comment)
+                                        expectedRevision: revision ?? current.item.revision, comment: comment,
+                                        acceptFindings: acceptsFindings ? true : nil)
         let updated = try await client.send("POST", "/api/v1/items/\(item)/transitions", json: request, as: ItemDetail.self)
         print("№\(item) «\(updated.item.title)»: \(current.item.stateName) → \(updated.item.stateName).")
     }
@@ -228,6 +237,10 @@ struct Submit: TransitionCommand {
     @Argument(help: "Номер документа.") var item: Int64
     @Option(name: .long, help: "Комментарий.") var comment: String?
     @Option(name: .long, help: "Ожидаемая редакция; иначе текущая.") var revision: Int?
+    @Flag(name: .customLong("with-findings"),
+          help: "Отправить дорожную карту с замечаниями по критериям ФИОКО (их список — в medk show).") var withFindings = false
+
+    var acceptsFindings: Bool { withFindings }
 }
 
 struct Withdraw: TransitionCommand {

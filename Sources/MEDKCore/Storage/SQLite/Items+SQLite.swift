@@ -202,14 +202,16 @@ extension SQLiteTransaction {
         let due = try row.decodeIfPresent(CalendarDate.self, at: 7)
         let confirmed = !(row[16] as DatabaseValue).isNull
         let seriesID: Int64? = row[19]
-        let measure = Measure(
+        let committedAt = try row.instantIfPresent(26)
+        var measure = Measure(
             id: row[0], roadmapID: row[1], position: row[2], riskFactorID: row[3],
             track: (row[4] as Int?).flatMap(MunicipalTrack.init(rawValue:)), task: row[5], title: row[6], dueDate: due,
             deadlineText: row[17], series: nil, responsible: row[8], expectedResult: row[9], indicator: row[10],
             plannedValue: row[11], actualValue: row[12], regionalMeasure: row[13], stage: row[20], goal: row[21], section: row[22],
             normativeDocument: row[23], regionalMeasureID: row[24], regionalMeasureTitle: row[25], reportItemID: row[14], reportState: try row.decodeIfPresent(ReviewState.self, at: 15),
             overdue: try due.map { MeasureRules.isOverdue(deadline: calendar.endOfDay($0), everConfirmed: confirmed,
-                                                          committedAt: try row.instantIfPresent(26), at: moment) } ?? false)
+                                                          committedAt: committedAt, at: moment) } ?? false)
+        measure.committed = committedAt != nil
         return (measure, seriesID)
     }
 
