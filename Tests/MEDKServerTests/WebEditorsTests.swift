@@ -87,6 +87,39 @@ struct WebEditorsTests {
         }
     }
 
+    @Test("a school ticks measures and gives them a risk factor in one step; «и у всех, где не указано» takes the rest")
+    func groupingOnThePage() async throws {
+        let world = try await TestWorld()
+        let owner = try await world.actor("school-A")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 schoolID: try await world.schoolID("A")), by: owner)
+        for title in ["Курсы", "Наставничество", "Собрание"] {
+            _ = try await world.service.addMeasure(roadmapID: roadmap.item.id, MeasureInput(
+                task: "Задача", title: title, dueDate: CalendarDate("2026-11-30")!, responsible: "Завуч", expectedResult: "Готово",
+                indicator: "Доля", plannedValue: "100 %"), by: owner)
+        }
+        let ids = try #require(try await world.service.item(roadmap.item.id, for: owner).measures).map(\.id)
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            var page = try await school.get("/items/\(roadmap.item.id)")
+            #expect(page.html.contains(#"form="group-form" name="measure" value="\#(ids[0])""#))
+            #expect(page.html.contains(#"<option value="factor:2">2. Дефицит педагогических кадров</option>"#))
+            page = try await school.follow(try await school.post("/items/\(roadmap.item.id)/measures/group", [:], multi: [
+                ("set", "factor:2"), ("measure", String(ids[0])), ("measure", String(ids[2])), ("expectedRevision", revision(page))]))
+            #expect(page.html.contains("Изменено мероприятий: 2 — фактор риска № 2."))
+            page = try await school.follow(try await school.post("/items/\(roadmap.item.id)/measures/group", [:], multi: [
+                ("set", "factor:5"), ("missing", "1"), ("expectedRevision", revision(page))]))
+            #expect(page.html.contains("Изменено мероприятий: 1 — фактор риска № 5."))
+            let refused = try await school.follow(try await school.post("/items/\(roadmap.item.id)/measures/group", [:], multi: [
+                ("set", "factor:5"), ("expectedRevision", revision(page))]))
+            #expect(refused.html.contains("Отметьте мероприятия, которым нужно указать фактор риска."))
+            #expect(refused.html.contains(#"<option value="factor:5" selected>"#), "the choice is kept on the refused form")
+        }
+        let factors = try await world.service.campaign(id: world.campaignID).riskFactors
+        let number = Dictionary(uniqueKeysWithValues: factors.map { ($0.id, $0.number) })
+        #expect(try await world.service.item(roadmap.item.id, for: owner).measures?.map { $0.riskFactorID.flatMap { number[$0] } } == [2, 5, 2])
+    }
+
     @Test("a confirmed document is reopened from its page with the reason; the federal operator reads it without a comment form")
     func reopenAndComment() async throws {
         let world = try await TestWorld()

@@ -400,7 +400,9 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.browser.find_element(By.ID, "im-year").send_keys("2023")
         self.click_button("Проверить, как прочитается")
         text = self.text()
-        self.assertIn("Мероприятий: 6, требуют внимания: 1.", text)
+        # A 2023 order read today: its dated rows are already past, and the preview says so before anything is saved.
+        self.assertIn("Мероприятий: 6, требуют внимания: 6.", text)
+        self.assertIn("Срок уже прошёл у 5 строк таблицы", text)
         self.assertIn("21.04.2023, 31.10.2023", text)
         flagged = self.browser.find_element(By.CSS_SELECTOR, "tr.import-flagged")
         self.assertIn("Выезды в школы", flagged.text)
@@ -430,9 +432,12 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         fixed = self.browser.find_element(By.XPATH, "//article[contains(@class, 'measure')][.//h3[contains(., 'Выезды в школы')]]")
         self.browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", fixed)
         self.shot("roadmap-imported")
-        # Nothing is missing any more, so she sends the roadmap to the region for review.
+        # Nothing blocks it any more; the dates already past are a finding she sees and accepts before sending.
         self.assertNotIn("Что нужно дополнить перед отправкой", text)
+        self.assertIn("Замечания по критериям ФИОКО (1)", text)
+        self.assertIn("Срок уже прошёл у 10 мероприятий", text)
         roadmap_url = self.browser.current_url.split("#")[0]
+        self.browser.find_element(By.ID, "accept-findings").click()
         self.click_button("Отправить на проверку")
         self.assertEqual(self.state(), "на проверке")
 

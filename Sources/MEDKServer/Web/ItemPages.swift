@@ -166,6 +166,27 @@ enum ItemPages {
             return request.redirect("/items/\(id)#measures", success: "Мероприятие добавлено.")
         }
 
+        // Several measures filed at once under a track, a risk factor or a regional measure.
+        web.post("/items/{id}/measures/group") { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            guard let change = form["set"].flatMap(MeasureGroupOption.change) else {
+                throw MEDKError.rejected("invalid_form", "Выберите, что указать у отмеченных мероприятий.",
+                                         fields: ["set": "Выберите, что указать."])
+            }
+            var ids = form.all("measure").compactMap { Int64($0) }
+            if form["missing"] == "1" {
+                // «And every measure that has none yet»: read from the roadmap as it is now.
+                let measures = try await request.service.item(id, for: actor).measures ?? []
+                ids += measures.filter { MeasureGroupOption.lacks(change, $0) }.map(\.id)
+            }
+            let count = try await request.service.measureGrouping.apply(change, to: ids, roadmapID: id,
+                                                                        expectedRevision: form["expectedRevision"].flatMap(Int.init),
+                                                                        by: actor)
+            return request.redirect("/items/\(id)#measures", success: "Изменено мероприятий: \(count) — "
+                + "\(MeasureGroupOption.describe(change)).")
+        }
+
         // A roadmap table read the way importing it would, shown row by row; nothing is saved.
         web.post("/items/{id}/measures/import", limits: .upload(fileBytes: Int64(TableImportLimits().maximumFileBytes))) { request, form in
             let actor = try request.actor()
@@ -372,6 +393,9 @@ enum ItemPages {
             newMeasureRegionalOptions: MeasureRowView.regionalOptions(regionalChoices, selected: nil),
             measure: detail.measure.map { MeasureRowView($0, risks: risks) },
             ownerHref: item.schoolCode.map { "/schools/\($0)" })
+        if item.kind == .roadmap && editable && (detail.measures?.count ?? 0) > 1 {
+            view.groupOptions = MeasureGroupOption.groups(owner: item.owner, risks: risks, regionalChoices: regionalChoices)
+        }
         view.isReportForm = item.kind == .measureReport && editable
         view.attachedFileName = detail.files.last?.fileName
         // The report's own form sends it: the actions card is left for what else may be done.

@@ -185,6 +185,73 @@ struct MeasureRowView: Sendable {
     }
 }
 
+/// A choice of the roadmap's «указать у отмеченных» form: «track:2», «factor:5», «regional:17», or
+/// the same with nothing after the colon to clear it.
+enum MeasureGroupOption {
+    struct Group: Sendable {
+        var label: String
+        var options: [SelectOption]
+    }
+
+    static func change(_ value: String) -> MeasureGroupChange? {
+        let parts = value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        let argument = parts[1].isEmpty ? nil : String(parts[1])
+        switch parts[0] {
+        case "track":
+            guard let argument else { return .track(nil) }
+            return Int(argument).flatMap(MunicipalTrack.init(rawValue:)).map { .track($0) }
+        case "factor":
+            guard let argument else { return .riskFactor(number: nil) }
+            return Int(argument).map { .riskFactor(number: $0) }
+        case "regional":
+            guard let argument else { return .regionalMeasure(id: nil) }
+            return Int64(argument).map { .regionalMeasure(id: $0) }
+        default:
+            return nil
+        }
+    }
+
+    /// The measure has nothing yet where the change writes.
+    static func lacks(_ change: MeasureGroupChange, _ measure: Measure) -> Bool {
+        switch change {
+        case .track: measure.track == nil
+        case .riskFactor: measure.riskFactorID == nil
+        case .regionalMeasure: measure.regionalMeasureID == nil
+        }
+    }
+
+    static func describe(_ change: MeasureGroupChange) -> String {
+        switch change {
+        case .track(let track): track.map { "трек \($0.rawValue) «\($0.russianName)»" } ?? "трек снят"
+        case .riskFactor(let number): number.map { "фактор риска № \($0)" } ?? "фактор риска снят"
+        case .regionalMeasure(let id): id.map { "региональное мероприятие № \($0)" } ?? "связь с региональным мероприятием снята"
+        }
+    }
+
+    /// What a school's or a municipality's roadmap may set at once; nothing for a region's.
+    static func groups(owner: OwnerLevel, risks: [RiskFactor], regionalChoices: [RegionalMeasureChoice]) -> [Group] {
+        switch owner {
+        case .school:
+            return [Group(label: "Фактор риска", options: risks.sorted { $0.number < $1.number }.map {
+                SelectOption(value: "factor:\($0.number)", label: "\($0.number). \($0.title)", selected: false)
+            } + [SelectOption(value: "factor:", label: "— снять фактор риска —", selected: false)])]
+        case .municipality:
+            var groups = [Group(label: "Трек", options: MunicipalTrack.allCases.map {
+                SelectOption(value: "track:\($0.rawValue)", label: "Трек \($0.rawValue). \($0.russianName)", selected: false)
+            } + [SelectOption(value: "track:", label: "— снять трек —", selected: false)])]
+            if !regionalChoices.isEmpty {
+                groups.append(Group(label: "Мероприятие региональной дорожной карты", options: regionalChoices.map {
+                    SelectOption(value: "regional:\($0.id)", label: $0.label, selected: false)
+                } + [SelectOption(value: "regional:", label: "— снять связь —", selected: false)]))
+            }
+            return groups
+        case .region:
+            return []
+        }
+    }
+}
+
 /// The item page: the document, its versions, the decision buttons, the history.
 struct ItemPageView: Sendable {
     var item: ItemRowView
@@ -234,6 +301,8 @@ struct ItemPageView: Sendable {
     var measures: [MeasureRowView]
     /// Measures still without a due date, said above the list so they are fixed before submitting.
     var undatedNote: String?
+    /// «Указать у отмеченных»: what many measures can be filed under at once (owner, while editable).
+    var groupOptions: [MeasureGroupOption.Group] = []
     var newMeasureRiskOptions: [SelectOption]
     var newMeasureTrackOptions: [SelectOption]
     var newMeasureRegionalOptions: [SelectOption]

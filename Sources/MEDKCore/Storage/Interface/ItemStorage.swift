@@ -207,5 +207,15 @@ protocol ItemWriting {
     func insertMeasures(roadmap: StoredItem, position: Int, _ fields: [MeasureFields], at: Date) throws -> [Int64]
     func updateMeasure(id: Int64, roadmap: StoredItem, _ fields: MeasureFields, at: Date) throws
     func deleteMeasure(id: Int64, roadmap: StoredItem) throws
+    /// Files measures of one roadmap under a track, a risk factor or a regional measure, leaving
+    /// their other fields as they are.
+    func groupMeasures(ids: [Int64], _ grouping: MeasureGroupingColumn, at: Date) throws
     func setActualValue(measureID: Int64, _ value: String, at: Date) throws
+}
+
+/// What grouping several measures at once writes: one column, to the value (nil clears it).
+enum MeasureGroupingColumn: Sendable, Hashable {
+    case track(MunicipalTrack?)
+    case riskFactor(id: Int64?)
+    case regionalMeasure(id: Int64?)
 }

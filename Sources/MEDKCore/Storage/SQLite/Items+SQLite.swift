@@ -442,6 +442,18 @@ extension SQLiteTransaction {
         }
     }
 
+    func groupMeasures(ids: [Int64], _ grouping: MeasureGroupingColumn, at: Date) throws {
+        let (column, value): (String, DatabaseValueConvertible?) = switch grouping {
+        case .track(let track): ("track", track?.rawValue)
+        case .riskFactor(let id): ("risk_factor_id", id)
+        case .regionalMeasure(let id): ("regional_measure_id", id)
+        }
+        try guarded {
+            let update = try statement("UPDATE measures SET \(column) = ?, updated_at = ? WHERE id = ?")
+            for id in ids { try update.execute(arguments: [value, at.sql, id]) }
+        }
+    }
+
     func deleteMeasure(id: Int64, roadmap: StoredItem) throws {
         try guarded {
             try statement("DELETE FROM measures WHERE id = ?").execute(arguments: [id])
