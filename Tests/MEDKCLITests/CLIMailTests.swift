@@ -71,7 +71,7 @@ struct CLIMailTests {
         defer { server.stop() }
         let page = try await URLSession.shared.data(from: URL(string: server.url + link)!)
         #expect((page.1 as? HTTPURLResponse)?.statusCode == 200)
-        #expect(String(decoding: page.0, as: UTF8.self).contains("отписаться от писем «напоминания о приближении сроков мероприятий»"))
+        #expect(String(decoding: page.0, as: UTF8.self).contains("отписаться от писем «напоминания о приближении сроков документов и мероприятий»"))
         // A kind written into the address is not listened to: the link turns off what it came in.
         var post = URLRequest(url: URL(string: server.url + link + "&kind=item_returned")!)
         post.httpMethod = "POST"

@@ -98,6 +98,20 @@ struct ReminderRulesTests {
         #expect(throws: MEDKError.self) { try ReminderSettings.validated(daysBefore: [3], reviewWorkingDays: 5, escalationDays: [3, 10]) }
     }
 
+    @Test("a day's letter names its documents and measures in the subject")
+    func subjects() {
+        let rendering = MailRendering(publicURL: "https://medk.example.ru")
+        let document = MeasuresLetter.DocumentLine(title: "Итоговый отчёт", campaignName: "500+", dueDate: Self.date("2026-12-15"),
+                                                   daysLeft: 3, statusName: "срок не наступил", schoolCode: "A")
+        let measure = MeasuresLetter.Line(roadmapID: 1, measureTitle: "Семинар", dueDate: Self.date("2026-12-26"), daysLeft: 14)
+        #expect(rendering.subject(.measures(MeasuresLetter(schoolName: "Школа А", missed: false, lines: [measure], documents: [document])))
+            == "МЭДК: через 3 дня срок — документ «Итоговый отчёт» и 1 мероприятие, Школа А")
+        #expect(rendering.subject(.measures(MeasuresLetter(schoolName: "Школа А", missed: true, lines: [], documents: [document, document])))
+            == "МЭДК: пропущен срок — 2 документа, Школа А")
+        #expect(rendering.subject(.measures(MeasuresLetter(schoolName: "Школа А", missed: false, lines: [measure])))
+            == "МЭДК: через 14 дней срок — 1 мероприятие, Школа А", "a letter kept from before documents were reminded of reads as it did")
+    }
+
     @Test("Russian plurals of days, measures and documents", arguments: [
         (1, "1 день"), (2, "2 дня"), (5, "5 дней"), (11, "11 дней"), (14, "14 дней"), (21, "21 день"), (22, "22 дня"),
     ])
@@ -144,6 +158,43 @@ struct MailOutboxTests {
         #expect(try await world.service.deliverMail(transport, Self.configuration).touched == 0)
         let audit = try await world.auditTrail().filter { $0.action == .mailSent }
         #expect(audit.count == 1 && audit.first?.details.contains("team-a@school.example.ru") == true)
+    }
+
+    @Test("a school hears of a campaign document due in 14 days with its measures in one letter, not once it is sent, and the day after one is missed")
+    func campaignDocuments() async throws {
+        // 16 June 2026: the interim report (30 June) is 14 days away, as is a measure of the roadmap.
+        let world = try await Self.world(at: TestWorld.instant("2026-06-16 09:00", zone: "Asia/Chita"))
+        _ = try await OverdueMeasuresTests.roadmap(world, school: "A", due: ["2026-06-30"])
+        #expect(try await world.service.planReminders().messages == 1, "one letter a day, documents and measures together")
+        let transport = RecordingTransport()
+        _ = try await world.service.deliverMail(transport, Self.configuration)
+        let text = try #require(transport.texts.first)
+        #expect(text.contains("Приближаются сроки документов кампании (Школа А):"))
+        #expect(text.contains("• Промежуточный мониторинг («500+ 2026») — срок 30.06.2026, через 14 дней; сейчас: срок не наступил\n"
+                              + "  https://medk.example.ru/schools/A"))
+        #expect(text.contains("• Мероприятие A-0 — срок 30.06.2026, через 14 дней"))
+
+        // Sent for review before the last reminder: nothing more is said of it.
+        let owner = try await world.actor("school-A")
+        let report = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .interimReport,
+                                                                schoolID: try await world.schoolID("A")), by: owner)
+        let uploaded = try await world.service.upload(itemID: report.item.id, fileName: "отчёт.pdf",
+                                                      chunks: OneChunk(bytes: TestWorld.pdf("отчёт")), by: owner)
+        _ = try await world.act(.submit, on: uploaded, by: "school-A")
+        world.clock.set(TestWorld.instant("2026-06-27 09:00", zone: "Asia/Chita"))
+        let lettersBefore = try await Self.outbox(world).values.reduce(0, +)
+        _ = try await world.service.planReminders()
+        #expect(try await Self.outbox(world).values.reduce(0, +) == lettersBefore + 1, "only the measure, due in 3 days")
+
+        // The final report (15 December) missed: the team hears of it on the 16th.
+        world.clock.set(TestWorld.instant("2026-12-16 09:00", zone: "Asia/Chita"))
+        #expect(try await world.service.planReminders().messages == 1)
+        let later = RecordingTransport()
+        _ = try await world.service.deliverMail(later, Self.configuration)
+        let missed = try #require(later.texts.last)
+        #expect(missed.contains("Вчера истёк срок документов кампании (Школа А), которых ещё нет:"))
+        #expect(missed.contains("• Итоговый отчёт («500+ 2026») — срок был 15.12.2026; сейчас: не представлено"))
+        #expect(missed.contains("Загрузите документ и отправьте его на проверку"))
     }
 
     @Test("nothing is planned before 08:00 in the region, and a day already planned is not planned again")

@@ -15,8 +15,8 @@ public enum MailKind: String, Codable, Sendable, CaseIterable, Comparable {
 
     public var russianName: String {
         switch self {
-        case .measureDue: "напоминания о приближении сроков мероприятий"
-        case .measureMissed: "сообщения о пропущенных сроках мероприятий"
+        case .measureDue: "напоминания о приближении сроков документов и мероприятий"
+        case .measureMissed: "сообщения о пропущенных сроках документов и мероприятий"
         case .reviewWaiting: "напоминания о документах, которые долго ждут проверки"
         case .itemReturned: "сообщения о возврате документов на доработку"
         case .escalation: "сообщения о мероприятиях, просроченных дольше допустимого (эскалация)"

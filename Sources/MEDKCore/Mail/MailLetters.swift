@@ -26,6 +26,8 @@ public enum MailLetter: Codable, Sendable, Hashable {
     }
 }
 
+/// A school's deadlines of one day: the campaign's documents due (or missed) and the roadmap's
+/// measures. One letter a day, however many of each.
 public struct MeasuresLetter: Codable, Sendable, Hashable {
     public struct Line: Codable, Sendable, Hashable {
         public var roadmapID: Int64
@@ -33,9 +35,41 @@ public struct MeasuresLetter: Codable, Sendable, Hashable {
         public var dueDate: CalendarDate
         public var daysLeft: Int
     }
+    /// A milestone of the campaign whose document is not yet there.
+    public struct DocumentLine: Codable, Sendable, Hashable {
+        public var title: String
+        public var campaignName: String
+        public var dueDate: CalendarDate
+        /// -1 for a missed deadline.
+        public var daysLeft: Int
+        /// «срок не наступил», «на доработке», «не представлено».
+        public var statusName: String
+        public var schoolCode: String
+    }
     public var schoolName: String
     public var missed: Bool
     public var lines: [Line]
+    /// Absent in letters written before documents were reminded of.
+    public var documents: [DocumentLine]?
+
+    public init(schoolName: String, missed: Bool, lines: [Line], documents: [DocumentLine]? = nil) {
+        self.schoolName = schoolName
+        self.missed = missed
+        self.lines = lines
+        self.documents = documents
+    }
+
+    /// «2 мероприятия и 1 документ», «документ «Рисковый профиль»».
+    var russianCount: String {
+        let documents = documents ?? []
+        let measures = lines.isEmpty ? nil : MailRendering.measures(lines.count)
+        let papers: String? = switch documents.count {
+        case 0: nil
+        case 1: "документ «\(documents[0].title)»"
+        default: RussianPlural.count(documents.count, "документ", "документа", "документов")
+        }
+        return [papers, measures].compactMap { $0 }.joined(separator: " и ")
+    }
 }
 
 public struct ReviewWaitingLetter: Codable, Sendable, Hashable {
@@ -120,10 +154,10 @@ public struct MailRendering: Sendable {
         switch letter {
         case .measures(let letter):
             if letter.missed {
-                return "\(productName): пропущен срок — \(Self.measures(letter.lines.count)), \(letter.schoolName)"
+                return "\(productName): пропущен срок — \(letter.russianCount), \(letter.schoolName)"
             }
-            let soonest = letter.lines.map(\.daysLeft).min() ?? 0
-            return "\(productName): через \(Self.days(soonest)) срок — \(Self.measures(letter.lines.count)), \(letter.schoolName)"
+            let soonest = (letter.lines.map(\.daysLeft) + (letter.documents ?? []).map(\.daysLeft)).min() ?? 0
+            return "\(productName): через \(Self.days(soonest)) срок — \(letter.russianCount), \(letter.schoolName)"
         case .reviewWaiting(let letter):
             return "\(productName): \(Self.documents(letter.lines.count)) ждут вашей проверки дольше \(Self.workingDays(letter.reviewWorkingDays))"
         case .itemReturned(let letter):
@@ -140,6 +174,24 @@ public struct MailRendering: Sendable {
         var text = "Здравствуйте, \(recipientName)!\n\n"
         switch letter {
         case .measures(let letter):
+            let documents = letter.documents ?? []
+            if !documents.isEmpty {
+                text += letter.missed
+                    ? "Вчера истёк срок документов кампании (\(letter.schoolName)), которых ещё нет:\n\n"
+                    : "Приближаются сроки документов кампании (\(letter.schoolName)):\n\n"
+                for line in documents.sorted(by: { ($0.dueDate, $0.title) < ($1.dueDate, $1.title) }) {
+                    let when = letter.missed ? "срок был \(line.dueDate.russian)" : "срок \(line.dueDate.russian), через \(Self.days(line.daysLeft))"
+                    text += "• \(line.title) («\(line.campaignName)») — \(when); сейчас: \(line.statusName)\n"
+                    text += "  \(publicURL)/schools/\(line.schoolCode)\n"
+                }
+                if !letter.lines.isEmpty { text += "\n" }
+            }
+            if letter.lines.isEmpty {
+                text += letter.missed
+                    ? "\nЗагрузите документ и отправьте его на проверку или согласуйте с куратором перенос срока.\n"
+                    : "\nСроки указаны по времени вашего региона.\n"
+                break
+            }
             if letter.missed {
                 text += "Вчера истёк срок мероприятий дорожной карты (\(letter.schoolName)), по которым нет подтверждённого отчёта:\n\n"
             } else {

@@ -102,13 +102,23 @@ extension MEDKService {
         let missed = ReminderRules.missedDueDate(on: today)
         let daysLeft = Dictionary(uniqueKeysWithValues: soon.map { ($0.dueDate, $0.daysLeft) })
         let measures = try store.openMeasures(regionID: regionID, dueOn: soon.map(\.dueDate) + [missed])
+        let documents = try MilestoneReminders.plan(store, regionID: regionID, soon: soon.map { ($0.dueDate, $0.daysLeft) },
+                                                    missed: missed, calendar: calendar, at: now)
         let expires = calendar.endOfDay(today.adding(days: 1))
         var count = 0
-        for (group, lines) in Dictionary(grouping: measures, by: { MeasureGroup(owner: $0.owner, missed: $0.dueDate == missed) }) {
+        var groups = Dictionary(grouping: measures, by: { MeasureGroup(owner: $0.owner, missed: $0.dueDate == missed) })
+        // A school with only documents due gets the same daily letter, with no measures in it.
+        for key in documents.lines.keys {
+            let group = MeasureGroup(owner: documents.owners[key.schoolID]!, missed: key.missed)
+            if groups[group] == nil { groups[group] = [] }
+        }
+        for (group, lines) in groups {
             let kind: MailKind = group.missed ? .measureMissed : .measureDue
+            let schoolDocuments = group.owner.schoolID.flatMap { documents.lines[MilestoneReminders.Key(schoolID: $0, missed: group.missed)] }
             let letter = MailLetter.measures(MeasuresLetter(
                 schoolName: group.owner.name, missed: group.missed,
-                lines: lines.map { .init(roadmapID: $0.roadmapID, measureTitle: $0.title, dueDate: $0.dueDate, daysLeft: daysLeft[$0.dueDate] ?? -1) }))
+                lines: lines.map { .init(roadmapID: $0.roadmapID, measureTitle: $0.title, dueDate: $0.dueDate, daysLeft: daysLeft[$0.dueDate] ?? -1) },
+                documents: schoolDocuments))
             for recipient in try store.recipients(role: group.owner.role, organisationID: group.owner.organisationID) where recipient.wants(kind) {
                 let key = "\(kind.rawValue):\(group.owner.role.rawValue):\(group.owner.organisationID):\(today):\(recipient.userID)"
                 if try store.enqueueMail(key: key, userID: recipient.userID, letter: letter, at: now, expiresAt: expires) { count += 1 }
