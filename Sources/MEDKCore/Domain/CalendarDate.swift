@@ -170,6 +170,12 @@ public struct RegionCalendar: Sendable {
     }
 
     /// «30.04.2026 23:30 (Asia/Chita)», the way every time is shown to people.
+    /// «07.12.2026 09:14»: for a page that names the zone once, not beside every time.
+    public func wallTime(_ instant: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        return String(format: "%02d.%02d.%04d %02d:%02d", parts.day!, parts.month!, parts.year!, parts.hour!, parts.minute!)
+    }
+
     public func format(_ instant: Date) -> String {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
         return String(format: "%02d.%02d.%04d %02d:%02d", parts.day!, parts.month!, parts.year!, parts.hour!, parts.minute!)

@@ -16,7 +16,11 @@ struct ItemRowView: Sendable {
     var submittedAt: String?
     var latestVersion: Int?
 
-    init(_ item: ItemSummary) {
+    /// - Parameter zoneOnPage: the page names the region's zone once (a school's page), so the
+    ///   times here do not repeat it; lists that span regions keep it beside every time.
+    init(_ item: ItemSummary) { self.init(item, zoneOnPage: false) }
+
+    init(_ item: ItemSummary, zoneOnPage: Bool) {
         id = item.id
         href = "/items/\(item.id)"
         title = item.title
@@ -27,8 +31,9 @@ struct ItemRowView: Sendable {
         schoolCode = item.schoolCode
         // Under the owner: its municipality, or for the region's own roadmap what it is.
         municipalityName = item.municipalityName ?? (item.schoolID == nil ? "региональный уровень" : "")
-        updatedAt = Presentation.time(item.updatedAt, zone: item.timeZone)
-        submittedAt = Presentation.time(item.submittedAt, zone: item.timeZone)
+        let time = zoneOnPage ? Presentation.wallTime : Presentation.time
+        updatedAt = time(item.updatedAt, item.timeZone)
+        submittedAt = time(item.submittedAt, item.timeZone)
         latestVersion = item.latestVersion
     }
 }

@@ -291,10 +291,9 @@ enum MonitoringPages {
         web.get("/schools/{code}") { request in
             let actor = try request.actor()
             guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Школа") }
-            let overview = try await request.service.schoolOverview(schoolCode: code, campaignCode: request.query("campaign"), for: actor)
-            // One school's items in a campaign: its documents and a report per measure, a few dozen.
-            let items = try await request.service.items(for: actor, filter: ItemFilter(campaignID: overview.campaign.id, schoolCode: code),
-                                                        page: PageRequest(limit: PageRequest.maximumLimit)).items
+            let agenda = try await request.service.schoolAgendas.agenda(schoolCode: code, campaignCode: request.query("campaign"), for: actor)
+            let overview = agenda.overview
+            let items = agenda.items
             let detail = try await request.service.campaign(id: overview.campaign.id)
             let canCreate = Policy.allows(actor, .ownItem(ItemScope(campaignID: overview.campaign.id, path: overview.path)))
             var chosenRisks: Set<Int64> = []
@@ -302,7 +301,7 @@ enum MonitoringPages {
                 let entries = try await request.service.item(profile.id, for: actor).riskProfile ?? []
                 chosenRisks = Set(entries.filter(\.chosen).map(\.riskFactorID))
             }
-            let view = SchoolPages.schoolPage(overview, items: items, campaign: detail, chosenRisks: chosenRisks, canCreate: canCreate)
+            let view = SchoolPages.schoolPage(agenda, campaign: detail, chosenRisks: chosenRisks, canCreate: canCreate)
             return await request.page("school", title: overview.school.schoolName, view)
         }
     }

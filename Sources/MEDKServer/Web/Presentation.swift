@@ -4,6 +4,12 @@ import MEDKCore
 /// Small formatting rules shared by the pages. Times are always shown in the owner's
 /// region zone with the zone named; states always as words, colour only in addition.
 enum Presentation {
+    /// «20.04.2026 10:00», for pages that name the zone once.
+    static func wallTime(_ instant: Date?, zone: String) -> String? {
+        guard let instant, let calendar = try? RegionCalendar.cached(zone) else { return nil }
+        return calendar.wallTime(instant)
+    }
+
     static func time(_ instant: Date?, zone: String) -> String? {
         guard let instant else { return nil }
         guard let calendar = try? RegionCalendar(timeZoneIdentifier: zone) else { return nil }

@@ -31,6 +31,6 @@ protocol Store: Sendable {
 }
 
 typealias StoreReading = OrganisationReading & UserReading & CampaignReading & ItemReading & MonitoringReading & AuditReading
-    & EvaluationReading & ReviewRoundReading & MailReading & DashboardReading & SignInReading & DraftReading
+    & EvaluationReading & ReviewRoundReading & MailReading & DashboardReading & SignInReading & DraftReading & AgendaReading
 typealias StoreWriting = StoreReading & OrganisationWriting & UserWriting & CampaignWriting & ItemWriting & AuditWriting
     & EvaluationWriting & MailWriting & SignInWriting & DraftWriting

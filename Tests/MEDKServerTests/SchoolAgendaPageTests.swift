@@ -1,0 +1,41 @@
+import Foundation
+import HummingbirdTesting
+import MEDKCore
+import MEDKServer
+import MEDKTestSupport
+import Testing
+
+@Suite("The school's first page says what to do now")
+struct SchoolAgendaPageTests {
+    /// 20 April 2026, 10:00 in Chita: the concept (30 April) is ten days away.
+    static let april20 = TestWorld.instant("2026-04-20 10:00", zone: "Asia/Chita")
+    @Test("the team sees the curator's remark, the missed and coming deadlines, that nobody gets reminders, and the anti-risk row's «Начать»")
+    func cabinet() async throws {
+        let world = try await TestWorld(start: Self.april20)
+        let owner = try await world.actor("school-A")
+        let created = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .developmentConcept,
+                                                                 schoolID: try await world.schoolID("A")), by: owner)
+        let uploaded = try await world.service.upload(itemID: created.item.id, fileName: "концепция.pdf",
+                                                      chunks: OneChunk(bytes: TestWorld.pdf("концепция")), by: owner)
+        let concept = try await world.act(.submit, on: uploaded, by: "school-A")
+        _ = try await world.act(.return, on: concept, by: "curator1", comment: "Нет подписи директора на титульном листе.")
+        let profile = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .riskProfile,
+                                                                 schoolID: try await world.schoolID("A")), by: try await world.actor("school-A"))
+        _ = try await world.service.setRiskProfile(itemID: profile.item.id, entries: (1...10).map {
+            RiskProfileInput(number: $0, significance: $0 == 2 ? .high : .low, chosen: $0 == 2)
+        }, by: try await world.actor("school-A"))
+        try await withWeb(world) { client in
+            let school = try await Browser.signedIn(client, "school-A")
+            let page = try await school.get("/schools/A")
+            #expect(page.html.contains("Что сделать сейчас"))
+            #expect(page.html.contains("Вернули на доработку — исправьте и отправьте снова"))
+            #expect(page.html.contains("Нет подписи директора на титульном листе."))
+            #expect(page.html.contains("Кто вернул: Куратор Первый, 20.04.2026"))
+            #expect(page.html.contains("Сроки в ближайшие 21 день"))
+            #expect(page.html.contains("(осталось 10 дней) — документ <a href=\"/items/\(concept.item.id)\">"))
+            #expect(page.html.contains("У вас не указан адрес электронной почты, и напоминаний о сроках не получает никто из команды школы."))
+            #expect(page.html.contains(##"<a href="#new-risk" class="button-link">Начать: выберите фактор</a>"##))
+            #expect(!page.html.contains("(UTC+9, Asia/Chita)"), "the zone is named once, at the top")
+        }
+    }
+}
