@@ -38,4 +38,20 @@ struct SchoolAgendaPageTests {
             #expect(!page.html.contains("(UTC+9, Asia/Chita)"), "the zone is named once, at the top")
         }
     }
+
+    @Test("a curator's first page lists their own schools with where each stands, in words, across regions")
+    func curatorsSchools() async throws {
+        let world = try await TestWorld(start: Self.april20)
+        let curated = try await world.service.curatedSchools(for: try await world.actor("curator2"))
+        #expect(curated.schools.map(\.schoolCode).sorted() == ["C", "D", "E"], "a curator's schools in two regions")
+        #expect(try await world.service.curatedSchools(for: try await world.actor("school-A")).schools.isEmpty)
+        try await withWeb(world) { client in
+            let curator = try await Browser.signedIn(client, "curator1")
+            let page = try await curator.get("/queue")
+            #expect(page.html.contains("Мои школы — 500+ 2026"))
+            #expect(page.html.contains(#"<a href="/schools/A">Школа А</a>"#) && page.html.contains(#"<a href="/schools/B">"#))
+            #expect(!page.html.contains(#"<a href="/schools/C">"#), "another curator's school is not listed")
+            #expect(page.html.contains("<strong>не представлено: 1</strong>"), "the risk profile missed on 1 March, in words")
+        }
+    }
 }

@@ -197,6 +197,33 @@ extension MEDKService {
     }
 }
 
+/// The schools a curator reviews in a campaign, each as the compliance report sees it.
+public struct CuratedSchools: Sendable, Hashable {
+    public var campaign: Campaign
+    /// By municipality and name.
+    public var schools: [SchoolCompliance]
+}
+
+extension MEDKService {
+    /// The curator's own schools in a campaign (the latest unless named): a curator cannot see the
+    /// territory's monitoring, but sees here where each of their schools stands. Empty for anyone
+    /// who curates no school in it.
+    public func curatedSchools(campaignCode: String? = nil, for actor: Actor) async throws -> CuratedSchools {
+        let now = now()
+        return try await read { store in
+            let campaign = try Self.campaignForReport(store, code: campaignCode)
+            let ids = actor.curatedSchools.filter { $0.campaignID == campaign.id }.map(\.schoolID).sorted()
+            guard !ids.isEmpty else { return CuratedSchools(campaign: campaign, schools: []) }
+            // A curator has about a dozen schools, possibly in more than one region: each judged on its own.
+            let builder = try ComplianceBuilder(store: store, campaign: campaign, territory: Territory(scope: .country, name: "", code: nil),
+                                                asOf: nil, now: now)
+            let schools = try ids.compactMap { try builder.school($0) }
+                .sorted { ($0.municipalityName, $0.schoolName) < ($1.municipalityName, $1.schoolName) }
+            return CuratedSchools(campaign: campaign, schools: schools)
+        }
+    }
+}
+
 /// Region clocks by region id, made on first use (a municipality's report needs one).
 private final class RegionClocks {
     let judge: ComplianceJudge

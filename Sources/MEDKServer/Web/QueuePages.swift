@@ -10,8 +10,22 @@ enum QueuePages {
         var selectValue: String
     }
 
+    /// One of the curator's schools: where it stands, in words.
+    struct SchoolRow: Sendable {
+        var code: String
+        var name: String
+        var href: String
+        var municipality: String
+        var attention: String
+        var needsAttention: Bool
+        var waiting: Int
+        var overdue: Int
+    }
+
     struct QueuePage: Sendable {
         var rows: [QueueRow]
+        var mySchools: [SchoolRow]
+        var campaignName: String
         var pagination: Pagination
         var school: SchoolFilterView
         var kindOptions: [SelectOption]
@@ -30,8 +44,10 @@ enum QueuePages {
                 QueueRow(item: ItemRowView(entry.item), waiting: "ждёт " + Presentation.hours(entry.waitingHours),
                          waitingLong: entry.waitingHours >= 72, selectValue: "\(entry.item.id):\(entry.item.revision)")
             }
+            let curated = actor.holds(.curator) ? try await request.service.curatedSchools(for: actor) : nil
             return await request.page("queue", title: "Очередь проверки", QueuePage(
-                rows: rows, pagination: Pagination.of(page, request: request),
+                rows: rows, mySchools: (curated?.schools ?? []).map(Self.schoolRow), campaignName: curated?.campaign.name ?? "",
+                pagination: Pagination.of(page, request: request),
                 school: try await SchoolFilterView.make(request, actor: actor, selected: school, id: "q-school"),
                 kindOptions: ItemPages.kindOptions(selected: kind), total: Pagination.totalText(page),
                 back: request.request.uri.description))
@@ -56,6 +72,21 @@ enum QueuePages {
             }.joined(separator: " ")
             return request.redirect(back, error: "Подтверждено документов: \(confirmed) из \(outcomes.count). Не подтверждено: \(reasons)")
         }
+    }
+}
+
+extension QueuePages {
+    /// «не представлено: 2 · на доработке: 1», or «всё в порядке».
+    static func schoolRow(_ school: SchoolCompliance) -> SchoolRow {
+        var parts: [String] = []
+        for status in [MilestoneStatus.missing, .returned, .late] {
+            let count = school.milestones.filter { $0.status == status }.count
+            if count > 0 { parts.append("\(status.russianName): \(count)") }
+        }
+        return SchoolRow(code: school.schoolCode, name: school.schoolName, href: "/schools/\(school.schoolCode)", municipality: school.municipalityName,
+                         attention: parts.isEmpty ? "в срок" : parts.joined(separator: " · "),
+                         needsAttention: !parts.isEmpty || school.measures.overdue > 0,
+                         waiting: school.waiting, overdue: school.measures.overdue)
     }
 }
 
