@@ -22,6 +22,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium_axe_python import Axe
 
 ROOT = Path(__file__).resolve().parents[2]
 MEDK = Path(os.environ.get("MEDK_BIN", ROOT / ".build" / "debug" / "medk"))
@@ -165,6 +166,9 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         cls.downloads = cls.files / "downloads"
         cls.downloads.mkdir()
         cls.browser = chromium(cls.downloads)
+        # Every page the stories reach is checked by axe-core once per width (ids in paths aside).
+        cls.audited = {}
+        cls.violations = []
         if SCREENSHOTS is not None:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -178,6 +182,28 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
 
     def open(self, path):
         self.browser.get(self.server.url + path)
+        self.audit()
+
+    def audit(self):
+        """Runs axe-core on the page now shown, once per kind of page and window width; keeps the
+        serious and critical violations for `test_99_accessibility`."""
+        url = self.browser.current_url
+        if not url.startswith(self.server.url):
+            return
+        import re
+        path = url[len(self.server.url):].split("#")[0]
+        width = self.browser.get_window_size()["width"]
+        key = (re.sub(r"\d+", "N", path.split("?")[0]), width)
+        if key in self.audited or self.browser.execute_script("return document.contentType") != "text/html":
+            return
+        axe = Axe(self.browser)
+        axe.inject()
+        result = axe.run()
+        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        self.audited[key] = len(serious)
+        for violation in serious:
+            self.violations.append(f"{path} at {width} px: {violation['id']} ({violation['impact']}) — "
+                                   f"{violation['help']}: {[node['target'] for node in violation['nodes'][:3]]}")
 
     def login(self, login):
         self.browser.delete_all_cookies()
@@ -206,6 +232,7 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
                 return False  # the page is being replaced right now
 
         WebDriverWait(self.browser, 15).until(next_page_loaded)
+        self.audit()
 
     def click_button(self, label):
         for button in self.browser.find_elements(By.CSS_SELECTOR, "button"):
@@ -572,18 +599,56 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.assertIn(name, self.text())
         self.assertIn("Школы, дальше всех от сроков", self.text())
 
+    def assertFitsPhone(self, what):
+        width = self.browser.execute_script("return document.documentElement.scrollWidth")
+        wide = self.browser.execute_script(
+            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 400 && !e.closest('.table-wrap'))"
+            ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))")
+        self.assertLessEqual(width, 400, f"{what} scrolls sideways on a phone: {wide}")
+
     def test_5_phone_width_is_readable(self):
+        # A school's team and a curator do their work on a phone: nothing they need is off-screen.
         self.login("school-1")
         self.browser.set_window_size(390, 844)
         try:
-            width = self.browser.execute_script("return document.documentElement.scrollWidth")
-            wide = self.browser.execute_script(
-                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 400 && !e.closest('.table-wrap'))"
-                ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))")
-            self.assertLessEqual(width, 400, f"the cabinet scrolls sideways on a phone: {wide}")
-            self.shot("school-cabinet-phone")
+            self.audit()
+            self.assertFitsPhone("the cabinet")
+            self.assertIn("Что сделать сейчас", self.text())
+            self.shot("school-cabinet-phone", full_page=True)
+            for link in self.browser.find_elements(By.CSS_SELECTOR, "a[href^='/items/']")[:1]:
+                self.open(link.get_attribute("href")[len(self.server.url):])
+                self.assertFitsPhone("a document")
+            self.login("curator-ivanova")
+            self.audit()
+            self.assertFitsPhone("the queue")
+            self.shot("curator-queue-phone", full_page=True)
         finally:
             self.browser.set_window_size(1280, 1000)
+
+    def test_98_every_role_at_desktop_and_phone_width(self):
+        # Each person's own sections, as the menu offers them, at 1280 and at 390 px: checked by
+        # axe-core (test_99); a school's team and a curator need nothing off-screen on a phone.
+        try:
+            for login in ("school-1", "curator-ivanova", "mun-baley", "region75", "fioco", "admin"):
+                self.login(login)
+                sections = [link.get_attribute("href")[len(self.server.url):]
+                            for link in self.browser.find_elements(By.CSS_SELECTOR, "nav.nav a")]
+                for width in (1280, 390):
+                    self.browser.set_window_size(width, 900)
+                    for path in sections[:8]:
+                        self.open(path)
+                        if width == 390 and login in ("school-1", "curator-ivanova"):
+                            self.assertFitsPhone(f"{path} for {login}")
+        finally:
+            self.browser.set_window_size(1280, 1000)
+
+    def test_99_accessibility(self):
+        """axe-core finds no serious or critical violation on any page the stories reached."""
+        widths = sorted({width for _, width in self.audited})
+        print(f"\naxe-core: {len(self.audited)} pages checked at widths {widths} px; "
+              f"serious or critical violations: {len(self.violations)}", file=sys.stderr)
+        self.assertGreater(len(self.audited), 20, "the stories reach the main pages of every role")
+        self.assertEqual(self.violations, [], "\n".join(self.violations))
 
 
 if __name__ == "__main__":
