@@ -239,6 +239,21 @@ CREATE TABLE regions (
     time_zone TEXT NOT NULL
 );
 
+CREATE TABLE remarks (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    text TEXT NOT NULL,
+    returned_at TEXT NOT NULL,
+    returned_by INTEGER NOT NULL REFERENCES users(id),
+    answer TEXT CHECK (answer IN ('done', 'declined')),
+    answer_text TEXT,
+    answered_at TEXT,
+    answered_by INTEGER REFERENCES users(id),
+    closed_at TEXT,
+    closed_by INTEGER REFERENCES users(id),
+    CHECK ((answer IS NULL) = (answered_at IS NULL))
+);
+
 CREATE TABLE reminder_plans (
     region_id INTEGER NOT NULL REFERENCES regions(id),
     plan_date TEXT NOT NULL,
@@ -408,6 +423,8 @@ CREATE INDEX measures_school ON measures(school_id, campaign_id);
 CREATE INDEX municipalities_region ON municipalities(region_id);
 
 CREATE INDEX package_evaluations_region ON package_evaluations(campaign_id, region_id, municipality_id, version);
+
+CREATE INDEX remarks_item ON remarks(item_id, id);
 
 CREATE INDEX review_rounds_closed
     ON review_rounds(closed_at, campaign_id, outcome, closed_by, wait_seconds, region_id) WHERE closed_at IS NOT NULL;

@@ -27,6 +27,17 @@ public struct CommentRequest: Codable, Sendable, Hashable {
     public init(text: String) { self.text = text }
 }
 
+/// `POST /api/v1/items/{id}/remarks`: the owner's answers to the reviewer's remarks.
+public struct RemarkAnswersRequest: Codable, Sendable, Hashable {
+    public var answers: [RemarkAnswerInput]
+    public var expectedRevision: Int?
+
+    public init(answers: [RemarkAnswerInput], expectedRevision: Int? = nil) {
+        self.answers = answers
+        self.expectedRevision = expectedRevision
+    }
+}
+
 /// `PUT /api/v1/items/{id}/risk-profile`.
 public struct RiskProfileRequest: Codable, Sendable, Hashable {
     public var entries: [RiskProfileInput]

@@ -162,6 +162,12 @@ enum APIRoutes {
             return EditedResponse(status: .created, response: try await service.comment(itemID: try context.parameters.id(),
                                                                                          text: body.text, by: actor))
         }
+        table.on(.post, "\(prefix)/items/{id}/remarks") { request, context -> ItemDetail in
+            let actor = try context.requireActor()
+            let body = try await request.decodeJSON(as: RemarkAnswersRequest.self, context: context)
+            return try await service.remarkAnswers.answer(itemID: try context.parameters.id(), body.answers,
+                                                          expectedRevision: body.expectedRevision, by: actor)
+        }
         table.on(.put, "\(prefix)/items/{id}/risk-profile") { request, context -> ItemDetail in
             let actor = try context.requireActor()
             let body = try await request.decodeJSON(as: RiskProfileRequest.self, context: context)

@@ -18,7 +18,7 @@ struct MEDKCommand: AsyncParsableCommand {
         subcommands: [
             Serve.self, Initialize.self, Migrate.self, Import.self, Users.self, Campaigns.self, Backup.self, Audit.self, RepairProgress.self,
             Login.self, Logout.self, WhoAmI.self, Queue.self, Items.self, Show.self,
-            Confirm.self, Return.self, Submit.self, Withdraw.self, Reopen.self, Comment.self,
+            Confirm.self, Return.self, Answer.self, Submit.self, Withdraw.self, Reopen.self, Comment.self,
             Create.self, Upload.self, Download.self, RiskProfile.self, MeasureCommand.self, Deadlines.self, Overdue.self, ReviewTimes.self,
             Assign.self, ShiftDeadline.self, Package.self, EvaluationCommand.self, Generate.self, Notify.self,
         ])

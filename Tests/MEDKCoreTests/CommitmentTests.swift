@@ -49,7 +49,7 @@ struct CommitmentTests {
         #expect(try await OpenMeasureDaysTests.agree(world) == 2)
 
         returned = try await world.service.item(returned.item.id, for: owner)
-        _ = try await world.act(.submit, on: returned, by: "school-A", acceptFindings: true)
+        _ = try await world.act(.submit, on: try await world.answerRemarks(returned, by: "school-A"), by: "school-A", acceptFindings: true)
         world.clock.advance(by: 60)
         #expect(try await Self.overdueIDs(world).contains(added.id))
         #expect(try await Self.schoolOverdue(world) == 3)
@@ -114,7 +114,7 @@ struct CommitmentTests {
             task: "Задача", title: "Позже", dueDate: CalendarDate("2026-05-12")!, responsible: "Директор", expectedResult: "Результат",
             indicator: "Показатель", plannedValue: "1", riskFactorNumber: 1), by: owner)
         world.clock.set(TestWorld.instant("2026-05-05 10:00", zone: "Asia/Chita"))
-        _ = try await world.act(.submit, on: try await world.service.item(sent.item.id, for: owner), by: "school-A", acceptFindings: true)
+        _ = try await world.act(.submit, on: try await world.answerRemarks(try await world.service.item(sent.item.id, for: owner), by: "school-A"), by: "school-A", acceptFindings: true)
         let queue = try ItemTalliesTests.openBeside(world.directory.appendingPathComponent("medk.sqlite").path)
         let kept = try await queue.read { db in try Row.fetchAll(db, sql: "SELECT CAST(id AS TEXT), committed_at FROM measures ORDER BY id").map { [$0[0], $0[1]] as [String?] } }
         try await queue.write { db in

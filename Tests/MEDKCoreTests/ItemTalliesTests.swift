@@ -79,7 +79,7 @@ struct ItemTalliesTests {
 
         let returned = try await world.act(.return, on: concept, by: "curator1", comment: "Исправьте")
         _ = try await world.act(.confirm, on: moscow, by: "curator2")
-        let resubmitted = try await world.act(.submit, on: returned, by: "school-A")
+        let resubmitted = try await world.act(.submit, on: try await world.answerRemarks(returned, by: "school-A"), by: "school-A")
         _ = try await world.act(.confirm, on: resubmitted, by: "curator1")
         try await Self.agree(world)
 

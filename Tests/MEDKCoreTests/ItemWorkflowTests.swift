@@ -24,12 +24,12 @@ struct ItemWorkflowTests {
                                                    chunks: OneChunk(bytes: TestWorld.pdf("v2")), by: school)
         #expect(fixed.item.state == .returned)
         #expect(fixed.files.map(\.version) == [1, 2])
-        let resubmitted = try await world.act(.submit, on: fixed, by: "school-A")
+        let resubmitted = try await world.act(.submit, on: try await world.answerRemarks(fixed, by: "school-A"), by: "school-A")
         let confirmed = try await world.act(.confirm, on: resubmitted, by: "curator1")
         #expect(confirmed.item.state == .confirmed)
         #expect(confirmed.confirmedVersion == 2)
         #expect(confirmed.history.map(\.action) == [.itemCreate, .itemUpload, .itemSubmit, .itemReturn,
-                                                    .itemUpload, .itemSubmit, .itemConfirm])
+                                                    .itemUpload, .remarkAnswer, .itemSubmit, .itemConfirm])
         #expect(confirmed.history.last?.actorName == "Куратор Первый" && confirmed.history.last?.actor == "curator1",
                 "people are named as others know them, the login kept beside")
         #expect(confirmed.history.first?.actorName == "Команда А")

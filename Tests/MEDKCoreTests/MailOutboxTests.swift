@@ -427,7 +427,7 @@ struct MailOutboxTests {
         var note = try await world.submittedDocument(.analyticalNote, school: "B")
         for round in 1...3 {
             note = try await world.act(.return, on: note, by: "curator1", comment: "Круг \(round)")
-            if round < 3 { note = try await world.act(.submit, on: note, by: "school-B") }
+            if round < 3 { note = try await world.act(.submit, on: try await world.answerRemarks(note, by: "school-B"), by: "school-B") }
         }
         _ = try await OverdueMeasuresTests.roadmap(world, school: "A", due: ["2026-06-03", "2026-06-05", "2026-06-12"])
         // Monday 8 June, 09:00 in Chita: the regional coordinator's day; the municipal one chose Tuesday.

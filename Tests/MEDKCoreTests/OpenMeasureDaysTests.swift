@@ -72,7 +72,7 @@ struct OpenMeasureDaysTests {
         #expect(try await Self.agree(world) == 4, "a removed measure leaves the day it shared with another")
 
         // A report confirmed for the first time closes its measure for good.
-        var roadmap = try await world.act(.submit, on: try await world.service.item(roadmaps["A"]!.item.id, for: ownerA), by: "school-A")
+        var roadmap = try await world.act(.submit, on: try await world.answerRemarks(try await world.service.item(roadmaps["A"]!.item.id, for: ownerA), by: "school-A"), by: "school-A")
         roadmap = try await world.act(.confirm, on: roadmap, by: "curator1")
         var report = try await world.service.reportMeasure(measuresA[1].id, actualValue: "1", by: ownerA)
         report = try await world.service.upload(itemID: report.item.id, fileName: "приказ.pdf", chunks: OneChunk(bytes: TestWorld.pdf("п")),

@@ -18,7 +18,7 @@ struct ReviewTimesTests {
         world.clock.advance(by: day)
         a = try await world.act(.return, on: a, by: "curator1", comment: "Уточните цели.")
         world.clock.advance(by: 3600)
-        a = try await world.act(.submit, on: a, by: "school-A")
+        a = try await world.act(.submit, on: try await world.answerRemarks(a, by: "school-A"), by: "school-A")
         var b = try await world.submittedDocument(school: "B")
         var c = try await world.submittedDocument(school: "C")
         world.clock.advance(by: 2 * day)

@@ -69,7 +69,7 @@ struct RoadmapTests {
         report = try await world.act(.submit, on: report, by: "school-A")
         report = try await world.act(.return, on: report, by: "curator1", comment: "Приложите сертификаты.")
         report = try await world.service.upload(itemID: report.item.id, fileName: "сертификаты.pdf", chunks: OneChunk(bytes: TestWorld.pdf("s")), by: school)
-        report = try await world.act(.submit, on: report, by: "school-A")
+        report = try await world.act(.submit, on: try await world.answerRemarks(report, by: "school-A"), by: "school-A")
         report = try await world.act(.confirm, on: report, by: "curator1")
         #expect(report.measure?.reportState == .confirmed)
         #expect(report.measure?.overdue == false)

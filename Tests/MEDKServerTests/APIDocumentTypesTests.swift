@@ -116,8 +116,12 @@ struct APIDocumentTypesTests {
         try Self.check("CommentRequest", complete: CommentRequest(text: "Уточните"), minimal: CommentRequest(text: "Уточните"))
         try Self.check("TransitionRequest",
                        complete: TransitionRequest(action: .submit, expectedState: .draft, expectedRevision: 2, comment: "Готово",
-                                                   acceptFindings: true),
+                                                   acceptFindings: true, remarks: ["Нет подписи"], keepOpen: [3]),
                        minimal: TransitionRequest(action: .submit, expectedState: .draft))
+        try Self.check("RemarkAnswersRequest",
+                       complete: RemarkAnswersRequest(answers: [RemarkAnswerInput(remarkID: 1, answer: .declined, text: "Нельзя")],
+                                                      expectedRevision: 4),
+                       minimal: RemarkAnswersRequest(answers: [RemarkAnswerInput(remarkID: 1, answer: .done)]))
         try Self.check("NewItem",
                        complete: NewItem(campaignID: 1, kind: .antiriskProgramme, schoolID: 2, municipalityID: 3, regionID: 5, riskFactorID: 4, title: "П"),
                        minimal: NewItem(campaignID: 1, kind: .order))
@@ -146,7 +150,7 @@ struct APIDocumentTypesTests {
                        minimal: PackageEvaluationRequest(scores: scores))
     }
 
-    @Test("the error, empty and health answers are the ones the document describes")
+    @Test("the error, empty, health and remark answers are the ones the document describes")
     func smallResponses() throws {
         try Self.check("Error", complete: APIErrorBody(MEDKError.rejected("incomplete", "Не всё заполнено.", details: ["нет файла"],
                                                                          fields: ["title": "Не указано, что за мероприятие."])),
@@ -155,6 +159,10 @@ struct APIDocumentTypesTests {
         let reminders = ReminderSettingsBody(RegionReminderSettings(regionCode: "75", regionName: "Забайкальский край", settings: .standard, isDefault: true))
         try Self.check("ReminderSettings", complete: reminders, minimal: reminders, isRequest: false)
         try Self.check("HealthResponse", complete: HealthResponse(status: "ok"), minimal: HealthResponse(status: "ok"), isRequest: false)
+        let at = Date(timeIntervalSince1970: 1_780_000_000)
+        try Self.check("Remark", complete: Remark(id: 1, itemID: 2, text: "Нет подписи", returnedAt: at, returnedBy: "Куратор", answer: .declined,
+                                                  answerText: "Нельзя", answeredAt: at, answeredBy: "Школа", closedAt: at),
+                       minimal: Remark(id: 1, itemID: 2, text: "Нет подписи", returnedAt: at, returnedBy: "Куратор"), isRequest: false)
     }
 
     /// The values an enumeration schema lists.
@@ -183,6 +191,7 @@ struct APIDocumentTypesTests {
         same("ComplianceLevel", ComplianceLevel.self)
         same("EvaluationPosition", EvaluationPosition.self)
         same("MailKind", MailKind.self)
+        same("RemarkAnswer", RemarkAnswer.self)
         // A new item may be any kind the core creates directly; the document excludes the others.
         let kind = (Self.schemas["NewItem"] as! [String: Any])["properties"].flatMap { ($0 as! [String: Any])["kind"] } as! [String: Any]
         let excluded = (kind["allOf"] as! [[String: Any]]).compactMap { ($0["not"] as? [String: Any])?["const"] as? String }

@@ -63,6 +63,14 @@ struct APIStoryTests {
             #expect(seenBySchool.item.stateName == "на доработке")
             let v2 = try await school.upload(concept.item.id, name: "Концепция развития v2.pdf", bytes: TestWorld.pdf("концепция v2"))
             concept = try APISession.decoder.decode(ItemDetail.self, from: Data(buffer: v2.body))
+            // The return's comment is one remark; the school cannot send again before answering it.
+            #expect(concept.remarks.map(\.text) == ["Свяжите цели с фактором 3."] && concept.remarks.first?.state == .open)
+            let unanswered = try await school.refusal(.post, "/api/v1/items/\(concept.item.id)/transitions", concept.transition(.submit))
+            #expect(unanswered.0 == .unprocessableContent && unanswered.1.details?.first?.hasPrefix("Нет ответа на замечание") == true)
+            concept = try await school.send(.post, "/api/v1/items/\(concept.item.id)/remarks", RemarkAnswersRequest(answers: [
+                RemarkAnswerInput(remarkID: concept.remarks[0].id, answer: .done, text: "Цели раздела 2 связаны с фактором 3."),
+            ], expectedRevision: concept.item.revision))
+            #expect(concept.remarks.first?.state == .answered)
             concept = try await school.send(.post, "/api/v1/items/\(concept.item.id)/transitions", concept.transition(.submit))
             concept = try await curator.send(.post, "/api/v1/items/\(concept.item.id)/transitions", concept.transition(.confirm))
             #expect(concept.item.state == .confirmed)

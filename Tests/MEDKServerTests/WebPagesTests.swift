@@ -235,15 +235,27 @@ struct WebPagesTests {
             #expect(Self.state(try await curator.get(itemPath)) == "на доработке", "the state badge, not a flash message, says so")
 
             page = try await school.get(itemPath)
-            #expect(page.html.contains("Замечания куратора"))
+            #expect(page.html.contains("Замечания проверяющего (1)"))
             #expect(page.html.contains("Свяжите цели с выбранными рисками."))
             page = try await school.follow(try await school.upload("\(itemPath)/files", fileName: "Концепция v2.pdf",
                                                                    bytes: TestWorld.pdf("v2"), fields: ["expectedRevision": revision(page)]))
             #expect(page.html.contains("Предыдущая версия 1"))
+            // An answer written without saying whether the remark was fixed is refused and kept.
+            let remark = try #require(Browser.firstMatch(#"name="remark" value="(\d+)""#, in: page.html))
+            page = try await school.follow(try await school.post("\(itemPath)/remarks", [
+                "remark": remark, "text_\(remark)": "Цели связаны с фактором 3.", "expectedRevision": revision(page)]))
+            #expect(page.html.contains("Отметьте, исправлено ли это замечание."))
+            #expect(page.html.contains(">Цели связаны с фактором 3.</textarea>"), "what was typed is still there")
+            page = try await school.follow(try await school.post("\(itemPath)/remarks", [
+                "remark": remark, "answer_\(remark)": "done", "text_\(remark)": "Цели связаны с фактором 3.",
+                "expectedRevision": revision(page)]))
+            #expect(page.html.contains("На все замечания есть ответ"))
             page = try await school.follow(try await school.post("\(itemPath)/transitions", ["action": "submit", "expectedState": "returned", "expectedRevision": revision(page)]))
             #expect(Self.state(page) == "на проверке", "the state badge, not a flash message, says so")
 
             page = try await curator.get(itemPath)
+            #expect(page.html.contains("Ответ: исправлено") && page.html.contains("Цели связаны с фактором 3."))
+            #expect(page.html.contains("name=\"keepOpen\" value=\"\(remark)\""), "the return form offers to keep it open")
             page = try await curator.follow(try await curator.post("\(itemPath)/transitions", [
                 "action": "confirm", "expectedState": "submitted", "expectedRevision": revision(page)]))
             #expect(Self.state(try await curator.get(itemPath)) == "подтверждено", "the state badge, not a flash message, says so")

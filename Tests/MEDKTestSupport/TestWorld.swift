@@ -139,6 +139,15 @@ public final class TestWorld: Sendable {
             by: try await actor(login))
     }
 
+    /// The owner answers every open remark of a returned item as fixed, as it must before sending it again.
+    public func answerRemarks(_ item: ItemDetail, by login: String) async throws -> ItemDetail {
+        let open = try await service.item(item.item.id, for: try await actor(login)).remarks.filter { $0.state == .open }
+        guard !open.isEmpty else { return item }
+        return try await service.remarkAnswers.answer(itemID: item.item.id, open.map {
+            RemarkAnswerInput(remarkID: $0.id, answer: .done, text: "Исправлено.")
+        }, by: try await actor(login))
+    }
+
     /// A small distinct PDF.
     public static func pdf(_ marker: String) -> [UInt8] {
         DemoData.samplePDF("test \(marker)")

@@ -184,16 +184,17 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.browser.get(self.server.url + path)
         self.audit()
 
-    def audit(self):
-        """Runs axe-core on the page now shown, once per kind of page and window width; keeps the
-        serious and critical violations for `test_99_accessibility`."""
+    def audit(self, variant=""):
+        """Runs axe-core on the page now shown, once per kind of page (and variant of it, such as a
+        document with remarks to answer) and window width; keeps the serious and critical violations
+        for `test_99_accessibility`."""
         url = self.browser.current_url
         if not url.startswith(self.server.url):
             return
         import re
         path = url[len(self.server.url):].split("#")[0]
         width = self.browser.get_window_size()["width"]
-        key = (re.sub(r"\d+", "N", path.split("?")[0]), width)
+        key = (re.sub(r"\d+", "N", path.split("?")[0]) + variant, width)
         if key in self.audited or self.browser.execute_script("return document.contentType") != "text/html":
             return
         axe = Axe(self.browser)
@@ -308,26 +309,46 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.browser.find_element(By.LINK_TEXT, "Концепция развития").click()
         self.assertTrue(self.browser.find_elements(By.CSS_SELECTOR, "iframe.preview"), "a PDF has an inline preview")
         self.browser.find_element(By.ID, "return-comment").send_keys(
-            "Цели концепции не связаны с выбранными рисками. Уточните задачи по каждому фактору.")
+            "- Цели концепции не связаны с выбранными рисками.\n- Уточните задачи по каждому фактору.")
         self.click_button("Вернуть на доработку")
         self.assertDecided("на доработке")
 
-        # The school sees the comment, uploads a second version and submits again.
+        # The school sees each remark, cannot send again before answering them, answers one as
+        # fixed and one as not (saying why), and sends the second version.
         self.login("school-1")
         self.browser.get(concept_url)
-        self.assertIn("Замечания куратора", self.text())
+        self.assertIn("Замечания проверяющего (2)", self.text())
         self.assertIn("Цели концепции не связаны с выбранными рисками", self.text())
         self.shot("school-item-returned", full_page=True)
+        self.audit(" remarks to answer")
         self.upload("Концепция развития v2.pdf", "Concept v2")
         self.assertIn("загружен как версия 2", self.text())
         self.click_button("Отправить на проверку")
+        self.assertIn("Нет ответа на замечание «Цели концепции", self.text())
+        self.assertEqual(self.state(), "на доработке")
+        remarks = self.browser.find_elements(By.CSS_SELECTOR, "ol.remarks > li")
+        self.assertEqual(len(remarks), 2)
+        remarks[0].find_element(By.XPATH, ".//label[normalize-space()='Исправлено']").click()
+        remarks[1].find_element(By.XPATH, ".//label[normalize-space()='Не исправлено']").click()
+        self.click_button("Сохранить ответы")
+        self.assertIn("Напишите, почему замечание не исправлено", self.text())
+        remarks = self.browser.find_elements(By.CSS_SELECTOR, "ol.remarks > li")
+        self.assertTrue(remarks[1].find_element(By.XPATH, ".//input[@value='declined']").is_selected(),
+                        "the refused form keeps what was chosen")
+        remarks[1].find_element(By.TAG_NAME, "textarea").send_keys("Задачи по каждому фактору — в разделе 3, с. 7.")
+        self.click_button("Сохранить ответы")
+        self.assertIn("На все замечания есть ответ", self.text())
+        self.click_button("Отправить на проверку")
         self.assertEqual(self.state(), "на проверке")
 
-        # The curator sees the previous version next to the new one, and confirms.
+        # The curator sees the answers and the previous version next to the new one, and confirms.
         self.login("curator-ivanova")
         self.browser.get(concept_url)
+        self.assertIn("Задачи по каждому фактору — в разделе 3, с. 7.", self.text())
+        self.assertIn("Оставить открытым: «Уточните задачи по каждому фактору.»", self.text())
         self.assertIn("Предыдущая версия 1", self.text())
         self.shot("curator-item", full_page=True)
+        self.audit(" answers to decide on")
         self.click_button("Подтвердить")
         self.assertDecided("подтверждено")
 
@@ -547,8 +568,13 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         text = self.text()
         self.assertIn("Мероприятие изменено.", text)
         self.assertIn("№1. Региональный семинар для управленческих команд", text)
-        # She reads the regional coordinator's remark and sends the roadmap back for review.
+        # She reads the regional coordinator's remark, answers it and sends the roadmap back for review.
         self.assertIn("Свяжите мероприятия с региональной дорожной картой", text)
+        remark = self.browser.find_element(By.CSS_SELECTOR, "ol.remarks > li")
+        remark.find_element(By.XPATH, ".//label[normalize-space()='Исправлено']").click()
+        remark.find_element(By.TAG_NAME, "textarea").send_keys("Выезды в школы связаны с региональной мерой №1.")
+        self.click_button("Сохранить ответы")
+        self.assertIn("На все замечания есть ответ", self.text())
         self.click_button("Отправить на проверку")
         self.assertEqual(self.state(), "на проверке")
 

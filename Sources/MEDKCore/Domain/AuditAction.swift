@@ -50,6 +50,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case mailPreferences = "mail.preferences"
     /// A region's reminder days and review time.
     case reminderSettings = "region.reminder_settings"
+    /// The owner's answer to a reviewer's remark (done, or why not).
+    case remarkAnswer = "remark.answer"
 
     /// The audit action of a step through the review state machine.
     public static func transition(_ action: ReviewAction) -> AuditAction {
@@ -114,6 +116,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .mailUncertain: return "судьба письма неизвестна"
         case .mailPreferences: return "настройки писем"
         case .reminderSettings: return "настройки напоминаний региона"
+        case .remarkAnswer: return "ответ на замечание"
         case .itemSubmit, .itemConfirm, .itemReturn, .itemWithdraw, .itemReopen: return rawValue
         }
     }

@@ -148,6 +148,8 @@ public struct ItemDetail: Codable, Sendable, Hashable {
     /// For a roadmap: what FIOCO's criteria miss that does not keep it from review — shown to the
     /// submitter before sending and to the reviewer (see `RoadmapCheck`).
     public var completenessFindings: [String]?
+    /// The reviewers' remarks of the returns, oldest first, with the owner's answers.
+    public var remarks: [Remark] = []
     /// For a measure report: the measure being reported.
     public var measure: Measure?
     /// What the requesting user may do now, for clients to show the right buttons.

@@ -538,6 +538,13 @@ final class DatasetGenerator: @unchecked Sendable {
             } else {
                 try upload(index, ref, id: item.id, at: at)
             }
+            // The school says what it fixed before sending again, as it must.
+            let open = try store.remarks(itemID: item.id).filter { $0.state == .open }
+            if !open.isEmpty {
+                try RemarkAnswering.apply(store, itemID: item.id, open.map {
+                    RemarkAnswerInput(remarkID: $0.id, answer: .done, text: "Исправлено в новой версии.")
+                }, expectedRevision: nil, by: actor, at: at.addingTimeInterval(60))
+            }
         case .report(let position):
             let measure = schools[index].measures[position]
             let value = measure.template.planned

@@ -152,7 +152,11 @@ public enum DemoData {
             try await decide(profile2, .confirm, by: curator, daysAgo: 78, comment: nil)
             let concept2 = try await document(.developmentConcept, school: "750010002", by: s2, daysAgo: 30, hour: 16)
             try await decide(concept2, .return, by: curator, daysAgo: 25,
-                             comment: "Цели концепции не связаны с выбранными рисками. Уточните задачи по фактору «Низкий уровень вовлеченности родителей».")
+                             comment: """
+                                 Исправьте, пожалуйста:
+                                 1. Цели концепции не связаны с выбранными рисками.
+                                 2. Уточните задачи по фактору «Низкий уровень вовлеченности родителей».
+                                 """)
 
             // 750010003: profile sent after its deadline, still waiting for the curator.
             let s3 = try await actor("school-750010003")

@@ -35,14 +35,22 @@ public struct TransitionRequest: Codable, Sendable, Hashable {
     /// Submitting a roadmap: the submitter has seen its findings (FIOCO's criteria it misses, dates
     /// already past) and sends it anyway. Without it a roadmap with findings is refused, listing them.
     public var acceptFindings: Bool?
+    /// Returning: the remarks the owner is to answer one by one; without them, the comment's list
+    /// items (or the whole comment) are the remarks (`RemarkList`).
+    public var remarks: [String]?
+    /// Returning: remarks of earlier returns the owner answered that stay open (the answer did not
+    /// settle them); the others are closed.
+    public var keepOpen: [Int64]?
 
     public init(action: ReviewAction, expectedState: ReviewState, expectedRevision: Int? = nil, comment: String? = nil,
-                acceptFindings: Bool? = nil) {
+                acceptFindings: Bool? = nil, remarks: [String]? = nil, keepOpen: [Int64]? = nil) {
         self.action = action
         self.expectedState = expectedState
         self.expectedRevision = expectedRevision
         self.comment = comment
         self.acceptFindings = acceptFindings
+        self.remarks = remarks
+        self.keepOpen = keepOpen
     }
 }
 
@@ -315,6 +323,18 @@ extension MEDKService {
         var details = ["revision": String(change.revision)]
         if let version = confirmedVersion, request.action == .confirm { details["confirmed_version"] = String(version) }
         if acceptedFindings > 0 { details["accepted_findings"] = String(acceptedFindings) }
+        switch request.action {
+        case .return:
+            let (texts, kept) = try Self.remarksOfReturn(store, item, request, comment: comment)
+            try store.closeRemarks(itemID: item.id, keepingOpen: kept, by: actor.userID, at: now)
+            try store.insertRemarks(itemID: item.id, texts: texts, by: actor.userID, at: now)
+            details["remarks"] = String(texts.count)
+            if !kept.isEmpty { details["kept_open"] = kept.sorted().map(String.init).joined(separator: ",") }
+        case .confirm:
+            try store.closeRemarks(itemID: item.id, keepingOpen: [], by: actor.userID, at: now)
+        default:
+            break
+        }
         try store.appendAudit(AuditActor(userID: actor.userID, login: actor.login, role: role), at: now,
                               AuditRecord(action: .transition(request.action), entityType: .item, entityID: itemID,
                                           fromState: item.state.rawValue, toState: next.rawValue,
@@ -327,13 +347,37 @@ extension MEDKService {
     }
 
     /// What must be in place before an item can go to review (blocking), and what a roadmap's
-    /// submitter must have seen (findings).
+    /// submitter must have seen (findings). A remark of the reviewer not yet answered blocks any item.
     static func submissionCheck(_ store: any StoreReading, _ item: StoredItem, at now: Date) throws -> RoadmapCheck {
-        guard item.kind == .roadmap else { return RoadmapCheck(blocking: try submissionProblems(store, item)) }
+        let unanswered = try store.remarks(itemID: item.id).filter { $0.state == .open }.map {
+            "Нет ответа на замечание «\($0.text.count > 120 ? String($0.text.prefix(120)) + "…" : $0.text)»: отметьте, исправлено ли оно, или напишите, почему нет."
+        }
+        guard item.kind == .roadmap else { return RoadmapCheck(blocking: unanswered + (try submissionProblems(store, item))) }
         let calendar = try item.calendar()
         // Completeness does not depend on time; any instant will do for the overdue flag.
         let measures = try store.measures(roadmapID: item.id, calendar: calendar, at: .distantPast)
-        return RoadmapCompleteness.check(measures, owner: item.owner, today: calendar.date(of: now))
+        var check = RoadmapCompleteness.check(measures, owner: item.owner, today: calendar.date(of: now))
+        check.blocking = unanswered + check.blocking
+        return check
+    }
+
+    /// A return's remarks, each within bounds, and which earlier answered remarks stay open.
+    static func remarksOfReturn(_ store: any StoreReading, _ item: StoredItem, _ request: TransitionRequest,
+                                comment: String?) throws -> (texts: [String], keptOpen: Set<Int64>) {
+        let texts = request.remarks.map { $0.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty } }
+            ?? RemarkList.split(comment ?? "")
+        guard texts.count <= RemarkList.maximumCount else {
+            throw MEDKError.rejected("too_many_remarks", "В одном возврате может быть не более \(RemarkList.maximumCount) замечаний.")
+        }
+        if let long = texts.first(where: { $0.count > 2000 }) {
+            throw MEDKError.rejected("remark_too_long", "Замечание «\(long.prefix(60))…» длиннее 2000 символов: сократите его.")
+        }
+        let answered = Set(try store.remarks(itemID: item.id).filter { $0.state == .answered }.map(\.id))
+        let kept = Set(request.keepOpen ?? [])
+        if let stranger = kept.subtracting(answered).first {
+            throw MEDKError.rejected("unknown_remark", "Замечание №\(stranger) не ждёт решения по этому документу: обновите страницу.")
+        }
+        return (texts, kept)
     }
 
     /// What must be in place before an item other than a roadmap can go to review.

@@ -101,6 +101,7 @@ extension MEDKService {
             completenessProblems: nil, completenessFindings: nil, measure: nil, allowedActions: allowedActions(actor, item),
             mayComment: Policy.allows(actor, .comment(item.scope)),
             mayReportMeasures: item.kind == .roadmap && item.firstConfirmedAt != nil && Policy.allows(actor, .ownItem(item.scope)))
+        detail.remarks = try store.remarks(itemID: item.id)
         switch item.kind {
         case .riskProfile:
             detail.riskProfile = try store.riskProfile(itemID: item.id)

@@ -10,6 +10,8 @@ public struct SchoolAgenda: Sendable {
         public var remark: String?
         public var returnedBy: String?
         public var returnedAt: Date?
+        /// The reviewer's remarks still waiting for the school's answer.
+        public var unansweredRemarks: Int = 0
     }
 
     /// Something with a date within the horizon, not yet done.
@@ -93,7 +95,8 @@ public struct SchoolAgendas: Sendable {
                 let history = try store.history(itemID: item.id, page: PageRequest(limit: 50, countsTotal: false)).items
                 let last = history.first { $0.action == .itemReturn }
                 returned.append(SchoolAgenda.Returned(item: item, remark: last?.comment, returnedBy: last?.actorName ?? last?.actor,
-                                                      returnedAt: last?.at))
+                                                      returnedAt: last?.at,
+                                                      unansweredRemarks: try store.remarks(itemID: item.id).filter { $0.state == .open }.count))
             }
             var dueSoon: [SchoolAgenda.Deadline] = []
             for cell in overview.school.milestones where [.notDue, .returned].contains(cell.status) && cell.dueDate <= horizon {

@@ -209,7 +209,8 @@ enum FormRestorer {
                     let value = tag.attribute("value") ?? "on"
                     var changes = invalid(name)
                     changes["checked"] = chosenValues.contains(value) ? "" : String?.none
-                    edits.append((tag.range, tag.written(setting: changes)))
+                    // A group's problem goes before its first box: after it would split a box from its label.
+                    edits.append((tag.range, errorNote(name) + tag.written(setting: changes)))
                 default:
                     guard let value = next(name) else { continue }
                     var changes = invalid(name)

@@ -107,13 +107,14 @@ enum ItemPages {
             }
             let item = try await request.service.transitionSummary(itemID: id, TransitionRequest(
                 action: action, expectedState: expected, expectedRevision: form["expectedRevision"].flatMap(Int.init),
-                comment: form["comment"], acceptFindings: form["acceptFindings"] == "1"), by: actor)
+                comment: form["comment"], acceptFindings: form["acceptFindings"] == "1",
+                keepOpen: action == .return ? form.all("keepOpen").compactMap { Int64($0) } : nil), by: actor)
             let done = "«\(item.title)»: \(action.russianName) — теперь «\(item.stateName)»."
             // A reviewer's decision leads on to what waits next, oldest first, as the queue orders it.
             if action == .confirm || action == .return {
                 let next = try await request.service.queue(for: actor, page: PageRequest(limit: 2, countsTotal: true))
                 if let following = next.items.first(where: { $0.item.id != id }) {
-                    let left = max((next.total ?? 1) - 1, 1)
+                    let left = max(next.total - 1, 1)
                     return request.redirect("/items/\(following.item.id)", success: done
                         + " Следующий в очереди — «\(following.item.title)» (\(following.item.ownerName)); "
                         + "в очереди \(RussianPlural.count(left, "документ", "документа", "документов")).")
@@ -121,6 +122,37 @@ enum ItemPages {
                 return request.redirect("/queue", success: done + " Очередь проверки пуста.")
             }
             return request.redirect("/items/\(id)", success: done)
+        }
+
+        // The owner's answers to the reviewer's remarks, all in one form: a remark without a choice is
+        // left for later, unless something was written for it (that would otherwise be lost).
+        web.post("/items/{id}/remarks") { request, form in
+            let actor = try request.actor()
+            let id = try request.context.parameters.id()
+            var answers: [RemarkAnswerInput] = []
+            var fields: [String: String] = [:]
+            let listed = form.all("remark").compactMap { Int64($0) }
+            for remarkID in listed {
+                let text = form["text_\(remarkID)"]
+                guard let answer = form["answer_\(remarkID)"].flatMap(RemarkAnswer.init(rawValue:)) else {
+                    if let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                        fields["answer_\(remarkID)"] = "Отметьте, исправлено ли это замечание."
+                    }
+                    continue
+                }
+                answers.append(RemarkAnswerInput(remarkID: remarkID, answer: answer, text: text))
+            }
+            guard fields.isEmpty else {
+                throw MEDKError.rejected("invalid_answer", "Ответы не сохранены: у замечания с текстом ответа не отмечено, исправлено ли оно.",
+                                         fields: fields)
+            }
+            let detail = try await request.service.remarkAnswers.answer(itemID: id, answers,
+                                                                        expectedRevision: form["expectedRevision"].flatMap(Int.init), by: actor)
+            let waiting = detail.remarks.filter { $0.state == .open }.count
+            let next = waiting == 0
+                ? "На все замечания есть ответ: загрузите исправленный файл, если он нужен, и отправьте документ на проверку."
+                : "Ещё без ответа: \(waiting)."
+            return request.redirect("/items/\(id)#remarks", success: "Ответы сохранены (\(answers.count)). " + next)
         }
 
         web.post("/items/{id}/comments") { request, form in
@@ -393,6 +425,13 @@ enum ItemPages {
             newMeasureRegionalOptions: MeasureRowView.regionalOptions(regionalChoices, selected: nil),
             measure: detail.measure.map { MeasureRowView($0, risks: risks) },
             ownerHref: item.schoolCode.map { "/schools/\($0)" })
+        let remarks = detail.remarks.map { RemarkRowView($0, zone: zone) }
+        view.remarks = remarks.filter { $0.isOpen || $0.isAnswered }
+        view.closedRemarks = remarks.filter { !$0.isOpen && !$0.isAnswered }
+        view.canAnswerRemarks = editable && !view.remarks.isEmpty
+        view.answeredRemarks = actions.contains(.return) ? remarks.filter(\.isAnswered) : []
+        // Documents returned before remarks were tracked show the return's comment as before.
+        if !view.remarks.isEmpty { view.lastReturnComment = nil }
         if item.kind == .roadmap && editable && (detail.measures?.count ?? 0) > 1 {
             view.groupOptions = MeasureGroupOption.groups(owner: item.owner, risks: risks, regionalChoices: regionalChoices)
         }

@@ -84,9 +84,52 @@ struct HistoryRowView: Sendable {
         }
         comment = entry.comment
         isReturn = entry.action == .itemReturn
+        if entry.action == .remarkAnswer, let answer = entry.details["answer"].flatMap(RemarkAnswer.init(rawValue:)) {
+            action += " — " + answer.russianName
+            comment = entry.details["text"]
+        }
         if let version = entry.details["version"], entry.action == .itemUpload {
             action += " (версия \(version)" + (entry.details["file_name"].map { ", «\($0)»" } ?? "") + ")"
         }
+    }
+}
+
+/// One remark of a return as its page shows it: to answer, with its answer, or closed.
+struct RemarkRowView: Sendable {
+    var id: Int64
+    var text: String
+    /// The remark's first words, for a checkbox that names it.
+    var shortText: String
+    var returned: String
+    var stateName: String
+    var stateClass: String
+    var isOpen: Bool
+    var isAnswered: Bool
+    var answerName: String?
+    var answerText: String?
+    var answered: String?
+    var done: Bool
+    var declined: Bool
+
+    init(_ remark: Remark, zone: String) {
+        id = remark.id
+        text = remark.text
+        let line = remark.text.split(whereSeparator: \.isNewline).first.map(String.init) ?? remark.text
+        shortText = line.count > 90 ? String(line.prefix(90)) + "…" : line
+        returned = remark.returnedBy + ", " + (Presentation.time(remark.returnedAt, zone: zone) ?? "")
+        stateName = remark.state.russianName
+        stateClass = switch remark.state {
+        case .open: "state-returned"
+        case .answered: "state-submitted"
+        case .closed: "state-confirmed"
+        }
+        isOpen = remark.state == .open
+        isAnswered = remark.state == .answered
+        answerName = remark.answer?.russianName
+        answerText = remark.answerText
+        answered = remark.answeredAt.map { [remark.answeredBy, Presentation.time($0, zone: zone)].compactMap { $0 }.joined(separator: ", ") }
+        done = remark.answer == .done
+        declined = remark.answer == .declined
     }
 }
 
@@ -279,6 +322,14 @@ struct ItemPageView: Sendable {
     var canReport: Bool
     var maxUpload: String
     var lastReturnComment: String?
+    /// The reviewers' remarks still open or answered, oldest first; the owner answers them in one
+    /// form while the document is theirs to change.
+    var remarks: [RemarkRowView] = []
+    var canAnswerRemarks: Bool = false
+    /// Remarks the owner answered: the return form offers to keep each open.
+    var answeredRemarks: [RemarkRowView] = []
+    /// Remarks already settled, for the record.
+    var closedRemarks: [RemarkRowView] = []
     var history: [HistoryRowView]
     /// The newest line of the history the page shows: its forms send it, so that a refusal for a
     /// change made meanwhile can show what changed since.

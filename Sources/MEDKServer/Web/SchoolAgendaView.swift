@@ -9,6 +9,7 @@ struct SchoolAgendaView: Sendable {
         var title: String
         var byLine: String?
         var remark: String?
+        var unanswered: String?
     }
 
     struct Missing: Sendable {
@@ -65,7 +66,9 @@ struct SchoolAgendaView: Sendable {
         returned = agenda.returned.map { entry in
             Returned(href: "/items/\(entry.item.id)", title: entry.item.title,
                      byLine: entry.returnedBy.map { "Кто вернул: \($0)" + (time(entry.returnedAt).map { ", \($0)" } ?? "") },
-                     remark: entry.remark)
+                     remark: entry.remark,
+                     unanswered: entry.unansweredRemarks == 0 ? nil : "Без ответа: "
+                         + RussianPlural.count(entry.unansweredRemarks, "замечание", "замечания", "замечаний"))
         }
         missing = agenda.missing.map { cell in
             Missing(title: cell.title, dueDate: cell.dueDate.russian, href: byKind[cell.kind].map { "/items/\($0.id)" })

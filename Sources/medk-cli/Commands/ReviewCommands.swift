@@ -170,6 +170,14 @@ enum ItemPrinter {
             out += "\nЗамечания по критериям ФИОКО (отправить можно с --with-findings; проверяющий их увидит):\n"
                 + findings.map { "  • \($0)\n" }.joined()
         }
+        let remarks = detail.remarks.filter { $0.state != .closed }
+        if !remarks.isEmpty {
+            out += "\nЗамечания проверяющего (ответ — medk answer \(item.id) НОМЕР done|declined --text …):\n"
+                + Output.table([["№", "Замечание", "Состояние", "Ответ"]] + remarks.map {
+                    [String($0.id), $0.text, $0.state.russianName,
+                     [$0.answer?.russianName, $0.answerText].compactMap { $0 }.joined(separator: ": ")]
+                })
+        }
         if let measure = detail.measure {
             out += "\nМероприятие: \(measure.title), срок \(measure.russianDueDate)\(measure.overdue ? " — ПРОСРОЧЕНО" : "")\n"
             out += "Показатель: \(measure.indicator), план \(measure.plannedValue), факт \(measure.actualValue ?? "—")\n"
@@ -192,10 +200,13 @@ protocol TransitionCommand: AsyncParsableCommand {
     var revision: Int? { get }
     /// Submitting a roadmap with FIOCO findings the person has seen.
     var acceptsFindings: Bool { get }
+    /// Returning: answered remarks of earlier returns that stay open.
+    var remarksKeptOpen: [Int64] { get }
 }
 
 extension TransitionCommand {
     var acceptsFindings: Bool { false }
+    var remarksKeptOpen: [Int64] { [] }
 
     func run() async throws {
         let client = try APIClient.saved()
@@ -203,7 +214,8 @@ extension TransitionCommand {
         let current = try await client.get("/api/v1/items/\(item)", as: ItemDetail.self)
         let request = TransitionRequest(action: Self.action, expectedState: current.item.state,
                                         expectedRevision: revision ?? current.item.revision, comment: comment,
-                                        acceptFindings: acceptsFindings ? true : nil)
+                                        acceptFindings: acceptsFindings ? true : nil,
+                                        keepOpen: remarksKeptOpen.isEmpty ? nil : remarksKeptOpen)
         let updated = try await client.send("POST", "/api/v1/items/\(item)/transitions", json: request, as: ItemDetail.self)
         print("№\(item) «\(updated.item.title)»: \(current.item.stateName) → \(updated.item.stateName).")
     }
@@ -218,11 +230,20 @@ struct Confirm: TransitionCommand {
 }
 
 struct Return: TransitionCommand {
-    static let configuration = CommandConfiguration(abstract: "Вернуть на доработку (комментарий обязателен).")
+    static let configuration = CommandConfiguration(
+        abstract: "Вернуть на доработку (комментарий обязателен).",
+        discussion: """
+            Каждый пункт списка в комментарии («- …», «1. …») — отдельное замечание, на которое школа ответит; \
+            без списка весь комментарий — одно замечание. Прежние замечания с ответом снимаются, кроме названных в --keep-open.
+            """)
     static let action = ReviewAction.return
     @Argument(help: "Номер документа.") var item: Int64
     @Option(name: .long, help: "Что исправить (обязательно).") var comment: String?
     @Option(name: .long, help: "Редакция, которую вы проверили (из medk show); иначе текущая.") var revision: Int?
+    @Option(name: .customLong("keep-open"), help: "Номер прежнего замечания, которое остаётся открытым; можно несколько раз.")
+    var keepOpen: [Int64] = []
+
+    var remarksKeptOpen: [Int64] { keepOpen }
 
     func validate() throws {
         guard let comment, !comment.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -258,6 +279,28 @@ struct Reopen: TransitionCommand {
     @Option(name: .long, help: "Зачем нужна новая редакция (обязательно).") var comment: String?
     @Option(name: .long, help: "Ожидаемая редакция; иначе текущая.") var revision: Int?
 }
+
+struct Answer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ответить на замечание проверяющего: исправлено (done) или нет (declined, с объяснением в --text).",
+        discussion: "Номера замечаний — в medk show. Пока на замечание нет ответа, документ не отправить на проверку.")
+    @Argument(help: "Номер документа.") var item: Int64
+    @Argument(help: "Номер замечания.") var remark: Int64
+    @Argument(help: "done — исправлено, declined — не исправлено.") var answer: RemarkAnswer
+    @Option(name: .long, help: "Что сделано или почему не исправлено (для declined обязательно).") var text: String?
+    @Option(name: .long, help: "Ожидаемая редакция; иначе текущая.") var revision: Int?
+
+    func run() async throws {
+        let request = RemarkAnswersRequest(answers: [RemarkAnswerInput(remarkID: remark, answer: answer, text: text)],
+                                           expectedRevision: revision)
+        let updated = try await APIClient.saved().send("POST", "/api/v1/items/\(item)/remarks", json: request, as: ItemDetail.self)
+        let waiting = updated.remarks.filter { $0.state == .open }.count
+        print("Ответ на замечание №\(remark) сохранён: \(answer.russianName)."
+              + (waiting == 0 ? " На все замечания есть ответ: документ можно отправить (medk submit \(item))." : " Ещё без ответа: \(waiting)."))
+    }
+}
+
+extension RemarkAnswer: ExpressibleByArgument {}
 
 struct Comment: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Оставить комментарий к документу (состояние не меняется).")

@@ -31,6 +31,6 @@ protocol Store: Sendable {
 }
 
 typealias StoreReading = OrganisationReading & UserReading & CampaignReading & ItemReading & MonitoringReading & AuditReading
-    & EvaluationReading & ReviewRoundReading & MailReading & DashboardReading & SignInReading & DraftReading & AgendaReading
+    & EvaluationReading & ReviewRoundReading & MailReading & DashboardReading & SignInReading & DraftReading & AgendaReading & RemarkReading
 typealias StoreWriting = StoreReading & OrganisationWriting & UserWriting & CampaignWriting & ItemWriting & AuditWriting
-    & EvaluationWriting & MailWriting & SignInWriting & DraftWriting
+    & EvaluationWriting & MailWriting & SignInWriting & DraftWriting & RemarkWriting

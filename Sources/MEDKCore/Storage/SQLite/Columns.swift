@@ -83,6 +83,7 @@ extension MEDKError {
 extension Role: DatabaseValueConvertible {}
 extension ReviewState: DatabaseValueConvertible {}
 extension ItemKind: DatabaseValueConvertible {}
+extension RemarkAnswer: DatabaseValueConvertible {}
 extension Significance: DatabaseValueConvertible {}
 extension AuditAction: DatabaseValueConvertible {}
 extension AuditEntity: DatabaseValueConvertible {}

@@ -61,6 +61,9 @@ enum Migrations {
             try db.execute(sql: v16Backfill)
             try db.execute(sql: v16)
         }
+        migrator.registerMigration("v17_remarks") { db in
+            try db.execute(sql: v17)
+        }
         return migrator
     }
 
@@ -964,5 +967,26 @@ enum Migrations {
     DROP INDEX measures_confirmed;
     CREATE INDEX measures_confirmed ON measures(region_id, campaign_id, report_first_confirmed_at, due_date, municipality_id,
         committed_at) WHERE report_first_confirmed_at IS NOT NULL;
+    """
+
+    /// A reviewer's return holds remarks, each answered by the owner (done, or why not) and closed by
+    /// the reviewer (at the next confirmation, or at a return that does not keep it open). Documents
+    /// returned before have none: their comment is shown as before and they are sent again without answers.
+    static let v17 = """
+    CREATE TABLE remarks (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        text TEXT NOT NULL,
+        returned_at TEXT NOT NULL,
+        returned_by INTEGER NOT NULL REFERENCES users(id),
+        answer TEXT CHECK (answer IN ('done', 'declined')),
+        answer_text TEXT,
+        answered_at TEXT,
+        answered_by INTEGER REFERENCES users(id),
+        closed_at TEXT,
+        closed_by INTEGER REFERENCES users(id),
+        CHECK ((answer IS NULL) = (answered_at IS NULL))
+    );
+    CREATE INDEX remarks_item ON remarks(item_id, id);
     """
 }
