@@ -35,7 +35,7 @@ struct MeasureGroupingTests {
         #expect(after.item.revision == roadmap.item.revision + 1)
         let audit = try await world.service.auditLog(AuditQuery(entityType: .item, entityID: roadmap.item.id),
                                                      by: .user(try await world.actor("federal")))
-        #expect(audit.items.filter { $0.action == .measureUpdate && $0.details.contains(#""track":"2""#) }.count == 2)
+        #expect(audit.items.filter { $0.action == .measureUpdate && $0.details.contains(#""changed":"track""#) }.count == 2)
     }
 
     @Test("a stale page, a measure of another roadmap, a factor on a municipal roadmap and an empty choice change nothing")

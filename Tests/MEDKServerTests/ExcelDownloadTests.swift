@@ -104,7 +104,7 @@ struct ExcelDownloadTests {
         }
     }
 
-    @Test("a document's history downloads from its page as a workbook: each step with its time, person, states and comment")
+    @Test("a document's history downloads from its page as a workbook: each step with its time, person, states, comment and details in words")
     func history() async throws {
         let world = try await TestWorld()
         let submitted = try await world.submittedDocument(school: "A")
@@ -123,6 +123,8 @@ struct ExcelDownloadTests {
             #expect(returned[1]?["type"] == "datetime" && returned[2]?["value"] == "curator1" && returned[3]?["value"] == "Куратор Первый")
             #expect(returned[6]?["value"] == "на проверке" && returned[7]?["value"] == "на доработке")
             #expect(returned[8]?["value"] == "Уточните цели; поле «задачи» пусто.")
+            #expect(returned[9]?["value"] == "замечаний: 1", "details in words")
+            #expect(steps[1][9]?["value"]?.hasPrefix("версия 1, «концепция.pdf», ") == true, "no media types or checksums: \(steps[1])")
             let stranger = try await Browser.signedIn(client, "school-B")
             #expect(try await stranger.get("/items/\(submitted.item.id)/history.xlsx").status == .notFound, "another school's history is not there")
         }

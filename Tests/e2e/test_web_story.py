@@ -577,6 +577,23 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.assertIn("На все замечания есть ответ", self.text())
         self.click_button("Отправить на проверку")
         self.assertEqual(self.state(), "на проверке")
+        roadmap_url = self.browser.current_url.split("#")[0]
+
+        # The regional coordinator sees what changed since her return — the measure's field from what
+        # to what, the answer — and decides at the top, above a compact table of the measures.
+        self.login("region75")
+        self.browser.get(roadmap_url)
+        text = self.text()
+        self.assertIn("Что изменилось после возврата на доработку", text)
+        self.assertIn("→ «Региональный семинар для управленческих команд»", text)
+        self.assertIn("Выезды в школы связаны с региональной мерой №1.", text)
+        decision = self.browser.find_element(By.ID, "actions-heading").location["y"]
+        table = self.browser.find_element(By.CSS_SELECTOR, "table.measures-table").location["y"]
+        self.assertLess(decision, table, "the decision is above the measures")
+        row = self.browser.find_element(By.XPATH, "//table[contains(@class, 'measures-table')]//tr[th[contains(., 'Выезды в школы')]]")
+        self.assertIn("изменено", row.text)
+        self.shot("roadmap-review", full_page=True)
+        self.audit(" sent again")
 
     def test_8_mail_settings_and_the_regions_reminders(self):
         # A school's team gives its address and turns off the weekly digest it does not need.

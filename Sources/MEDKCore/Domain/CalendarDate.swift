@@ -184,13 +184,17 @@ public struct RegionCalendar: Sendable {
 
     /// «30.04.2026 23:30 (UTC+9, Asia/Chita)»: the offset tells people far from the region what time that was.
     public func formatWithOffset(_ instant: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        return String(format: "%02d.%02d.%04d %02d:%02d", parts.day!, parts.month!, parts.year!, parts.hour!, parts.minute!)
+            + " (\(zoneName(at: instant)))"
+    }
+
+    /// «UTC+9, Asia/Chita»: the zone as a page names it once.
+    public func zoneName(at instant: Date) -> String {
         let seconds = timeZone.secondsFromGMT(for: instant)
         let sign = seconds < 0 ? "−" : "+"
         let hours = abs(seconds) / 3600, minutes = abs(seconds) % 3600 / 60
-        let offset = "UTC\(sign)\(hours)" + (minutes == 0 ? "" : String(format: ":%02d", minutes))
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
-        return String(format: "%02d.%02d.%04d %02d:%02d", parts.day!, parts.month!, parts.year!, parts.hour!, parts.minute!)
-            + " (\(offset), \(timeZone.identifier))"
+        return "UTC\(sign)\(hours)" + (minutes == 0 ? "" : String(format: ":%02d", minutes)) + ", \(timeZone.identifier)"
     }
 
     /// One calendar per zone for the life of the process: building a time zone and a calendar

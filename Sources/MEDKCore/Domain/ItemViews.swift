@@ -150,6 +150,8 @@ public struct ItemDetail: Codable, Sendable, Hashable {
     public var completenessFindings: [String]?
     /// The reviewers' remarks of the returns, oldest first, with the owner's answers.
     public var remarks: [Remark] = []
+    /// For a document sent again after a decision: what its owner changed since.
+    public var changesSinceDecision: ChangesSinceDecision?
     /// For a measure report: the measure being reported.
     public var measure: Measure?
     /// What the requesting user may do now, for clients to show the right buttons.

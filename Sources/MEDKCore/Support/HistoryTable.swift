@@ -14,8 +14,12 @@ public enum HistoryTable {
                  entry.actorName.map { .text($0) } ?? .empty, entry.role.map { .text($0.russianName) } ?? .empty,
                  .text(entry.action.russianName), entry.fromState.map { .text($0.russianName) } ?? .empty,
                  entry.toState.map { .text($0.russianName) } ?? .empty, entry.comment.map { .text($0) } ?? .empty,
-                 entry.details.isEmpty ? .empty
-                    : .text(entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))]
+                 Self.words(entry)]
             })
+    }
+
+    static func words(_ entry: HistoryEntry) -> ExportTable.Cell {
+        let words = HistoryWords.details(entry)
+        return words.isEmpty ? .empty : .text(words)
     }
 }

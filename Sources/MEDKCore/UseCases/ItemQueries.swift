@@ -102,6 +102,9 @@ extension MEDKService {
             mayComment: Policy.allows(actor, .comment(item.scope)),
             mayReportMeasures: item.kind == .roadmap && item.firstConfirmedAt != nil && Policy.allows(actor, .ownItem(item.scope)))
         detail.remarks = try store.remarks(itemID: item.id)
+        if item.state == .submitted {
+            detail.changesSinceDecision = try ChangesSinceDecision.read(store, itemID: item.id, files: detail.files)
+        }
         switch item.kind {
         case .riskProfile:
             detail.riskProfile = try store.riskProfile(itemID: item.id)

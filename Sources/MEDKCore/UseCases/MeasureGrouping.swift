@@ -43,7 +43,8 @@ public struct MeasureGrouping: Sendable {
         return try await service.write { store in
             let roadmap = try MEDKService.loadRoadmap(store, roadmapID)
             let auditActor = try MEDKService.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
-            let measures = Dictionary(uniqueKeysWithValues: try store.measures(roadmapID: roadmapID, calendar: try roadmap.calendar(), at: now)
+            let calendar = try roadmap.calendar()
+            let measures = Dictionary(uniqueKeysWithValues: try store.measures(roadmapID: roadmapID, calendar: calendar, at: now)
                 .map { ($0.id, $0) })
             let strangers = ids.filter { measures[$0] == nil }
             guard strangers.isEmpty else {
@@ -54,17 +55,20 @@ public struct MeasureGrouping: Sendable {
             }
             let column = try Self.column(change, for: roadmap, store)
             try store.groupMeasures(ids: ids, column, at: now)
-            try store.touchItem(id: roadmapID, at: now)
-            for id in ids {
-                var details = ["measure_id": String(id), "title": measures[id]!.title]
-                switch change {
-                case .track(let track): details["track"] = track.map { String($0.rawValue) } ?? ""
-                case .riskFactor(let number): details["risk_factor"] = number.map(String.init) ?? ""
-                case .regionalMeasure(let linked): details["regional_measure_id"] = linked.map(String.init) ?? ""
-                }
+            // Each measure's history line says what it had before; one that had it already has none.
+            let chosen = Set(ids)
+            var changed = 0
+            for after in try store.measures(roadmapID: roadmapID, calendar: calendar, at: now) where chosen.contains(after.id) {
+                let changes = try MEDKService.measureChanges(store, measures[after.id]!, after)
+                guard !changes.isEmpty else { continue }
+                changed += 1
+                var details = MeasureChanges.details(changes)
+                details["measure_id"] = String(after.id)
+                details["title"] = after.title
                 try store.appendAudit(auditActor, at: now, .item(.measureUpdate, roadmapID, details: details))
             }
-            return ids.count
+            if changed > 0 { try store.touchItem(id: roadmapID, at: now) }
+            return changed
         }
     }
 

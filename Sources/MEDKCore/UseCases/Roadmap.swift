@@ -112,12 +112,30 @@ extension MEDKService {
         try await write { store in
             let roadmap = try Self.roadmap(ofMeasure: measureID, store)
             let auditActor = try Self.requireEditable(roadmap, by: actor, expectedRevision: expectedRevision)
+            let calendar = try roadmap.calendar()
+            guard let before = try store.measure(id: measureID, calendar: calendar, at: now) else { throw MEDKError.notVisible }
             try store.updateMeasure(id: measureID, roadmap: roadmap, try Self.validate(store, input, roadmap: roadmap), at: now)
+            guard let after = try store.measure(id: measureID, calendar: calendar, at: now) else { throw MEDKError.notVisible }
+            let changes = try Self.measureChanges(store, before, after)
+            // Saving the form unchanged is no change: no new revision, nothing in the history.
+            guard !changes.isEmpty else { return }
             try store.touchItem(id: roadmap.id, at: now)
-            try store.appendAudit(auditActor, at: now, .item(.measureUpdate, roadmap.id, details: [
-                "measure_id": String(measureID), "title": input.title, "due_date": input.dueDate.description]))
+            var details = MeasureChanges.details(changes)
+            details["measure_id"] = String(measureID)
+            details["title"] = after.title
+            details["due_date"] = after.dueDate?.description ?? ""
+            try store.appendAudit(auditActor, at: now, .item(.measureUpdate, roadmap.id, details: details))
         }
         return try await measure(measureID, for: actor)
+    }
+
+    /// What changed in a measure, each field as a person reads it.
+    static func measureChanges(_ store: any StoreReading, _ before: Measure, _ after: Measure) throws -> [MeasureFieldChange] {
+        var factors: [Int64: String] = [:]
+        for id in [before.riskFactorID, after.riskFactorID].compactMap({ $0 }) where factors[id] == nil {
+            factors[id] = try store.riskFactor(id: id).map { "\($0.number). \($0.title)" } ?? ""
+        }
+        return MeasureChanges.between(before, after) { id in id.flatMap { factors[$0] } ?? "" }
     }
 
     public func removeMeasure(_ measureID: Int64, expectedRevision: Int? = nil, by actor: Actor) async throws {

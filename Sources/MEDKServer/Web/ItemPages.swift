@@ -397,7 +397,7 @@ enum ItemPages {
             item.state == .confirmed ? nil : "Действует подтверждённая версия \(version); новая версия готовится."
         }
         var view = ItemPageView(
-            item: ItemRowView(item), revision: item.revision, state: item.state.rawValue, zone: zone,
+            item: ItemRowView(item, zoneOnPage: true), revision: item.revision, state: item.state.rawValue, zone: zone,
             submittedBy: item.submittedBy, files: files, latest: files.first, previous: files.dropFirst().first,
             confirmedNote: confirmedNote, canEdit: editable,
             canSubmit: actions.contains(.submit), canWithdraw: actions.contains(.withdraw),
@@ -430,6 +430,12 @@ enum ItemPages {
         view.closedRemarks = remarks.filter { !$0.isOpen && !$0.isAnswered }
         view.canAnswerRemarks = editable && !view.remarks.isEmpty
         view.answeredRemarks = actions.contains(.return) ? remarks.filter(\.isAnswered) : []
+        view.zoneName = (try? RegionCalendar.cached(zone))?.zoneName(at: item.updatedAt) ?? zone
+        view.changes = ChangesView(detail.changesSinceDecision, itemID: item.id, latestVersion: detail.files.last?.version, zone: zone)
+        let marks = ChangesView.marks(detail.changesSinceDecision)
+        for index in view.measures.indices { view.measures[index].changeMark = marks[view.measures[index].id] }
+        view.compactMeasures = item.kind == .roadmap && !editable
+        view.decisionFirst = item.kind == .roadmap && actions.contains(.confirm)
         // Documents returned before remarks were tracked show the return's comment as before.
         if !view.remarks.isEmpty { view.lastReturnComment = nil }
         if item.kind == .roadmap && editable && (detail.measures?.count ?? 0) > 1 {

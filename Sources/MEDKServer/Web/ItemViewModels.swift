@@ -55,7 +55,7 @@ struct FileRowView: Sendable {
         fileName = file.fileName
         size = Presentation.size(file.size)
         uploadedBy = file.uploadedBy
-        uploadedAt = Presentation.time(file.uploadedAt, zone: zone) ?? ""
+        uploadedAt = Presentation.wallTime(file.uploadedAt, zone: zone) ?? ""
         downloadHref = "/items/\(itemID)/files/\(file.version)"
         let preview = Presentation.previewKind(file.mediaType)
         previewHref = preview.map { _ in "/items/\(itemID)/files/\(file.version)/preview" }
@@ -73,9 +73,11 @@ struct HistoryRowView: Sendable {
     var change: String?
     var comment: String?
     var isReturn: Bool
+    /// For a measure's change: each field from what to what.
+    var fieldChanges: [String] = []
 
     init(_ entry: HistoryEntry, zone: String) {
-        at = Presentation.time(entry.at, zone: zone) ?? ""
+        at = Presentation.wallTime(entry.at, zone: zone) ?? ""
         actor = entry.actorName ?? entry.actor
         role = entry.role?.russianName
         action = entry.action.russianName
@@ -84,6 +86,10 @@ struct HistoryRowView: Sendable {
         }
         comment = entry.comment
         isReturn = entry.action == .itemReturn
+        if [.measureAdd, .measureUpdate, .measureRemove].contains(entry.action), let title = entry.details["title"] {
+            action += " «\(title)»"
+            fieldChanges = MeasureChanges.parse(entry.details).map(\.russian)
+        }
         if entry.action == .remarkAnswer, let answer = entry.details["answer"].flatMap(RemarkAnswer.init(rawValue:)) {
             action += " — " + answer.russianName
             comment = entry.details["text"]
@@ -91,6 +97,53 @@ struct HistoryRowView: Sendable {
         if let version = entry.details["version"], entry.action == .itemUpload {
             action += " (версия \(version)" + (entry.details["file_name"].map { ", «\($0)»" } ?? "") + ")"
         }
+    }
+}
+
+/// What the owner changed since the reviewer's last decision, as the reviewer reads it.
+struct ChangesView: Sendable {
+    var heading: String
+    var rows: [HistoryRowView]
+    var note: String?
+    /// The file as it was at the decision and as it is now, to open side by side.
+    var versionThen: Int?
+    var versionNow: Int?
+    var itemID: Int64
+
+    init?(_ changes: ChangesSinceDecision?, itemID: Int64, latestVersion: Int?, zone: String) {
+        guard let changes else { return nil }
+        let decision = changes.decision
+        let what = switch decision.action {
+        case .itemReturn: "возврата на доработку"
+        case .itemReopen: "начала новой редакции"
+        default: "подтверждения"
+        }
+        heading = "Что изменилось после \(what) \(Presentation.wallTime(decision.at, zone: zone) ?? "")"
+            + " (\(decision.actorName ?? decision.actor))"
+        // The answers to remarks are shown with their remarks, just above.
+        rows = changes.changes.filter { $0.action != .remarkAnswer }.map { HistoryRowView($0, zone: zone) }
+        note = changes.changes.isEmpty ? "Ничего не изменено: документ отправлен снова в том же виде."
+            : rows.isEmpty ? "Сам документ не изменён — есть только ответы на замечания (выше)."
+            : changes.truncated ? "Показаны первые \(changes.changes.count) изменений; все — в истории ниже." : nil
+        if let then = changes.versionAtDecision, let now = latestVersion, then != now {
+            versionThen = then
+            versionNow = now
+        }
+        self.itemID = itemID
+    }
+
+    /// The measures added or changed since the decision, by id.
+    static func marks(_ changes: ChangesSinceDecision?) -> [Int64: String] {
+        var marks: [Int64: String] = [:]
+        for entry in changes?.changes ?? [] {
+            guard let id = entry.details["measure_id"].flatMap(Int64.init) else { continue }
+            switch entry.action {
+            case .measureAdd: marks[id] = "новое"
+            case .measureUpdate: if marks[id] == nil { marks[id] = "изменено" }
+            default: break
+            }
+        }
+        return marks
     }
 }
 
@@ -116,7 +169,7 @@ struct RemarkRowView: Sendable {
         text = remark.text
         let line = remark.text.split(whereSeparator: \.isNewline).first.map(String.init) ?? remark.text
         shortText = line.count > 90 ? String(line.prefix(90)) + "…" : line
-        returned = remark.returnedBy + ", " + (Presentation.time(remark.returnedAt, zone: zone) ?? "")
+        returned = remark.returnedBy + ", " + (Presentation.wallTime(remark.returnedAt, zone: zone) ?? "")
         stateName = remark.state.russianName
         stateClass = switch remark.state {
         case .open: "state-returned"
@@ -127,7 +180,7 @@ struct RemarkRowView: Sendable {
         isAnswered = remark.state == .answered
         answerName = remark.answer?.russianName
         answerText = remark.answerText
-        answered = remark.answeredAt.map { [remark.answeredBy, Presentation.time($0, zone: zone)].compactMap { $0 }.joined(separator: ", ") }
+        answered = remark.answeredAt.map { [remark.answeredBy, Presentation.wallTime($0, zone: zone)].compactMap { $0 }.joined(separator: ", ") }
         done = remark.answer == .done
         declined = remark.answer == .declined
     }
@@ -178,6 +231,8 @@ struct MeasureRowView: Sendable {
     var indicatorShown: String
     var responsibleShown: String
     var expectedResultShown: String
+    /// For a reviewer of a roadmap sent again: «новое» or «изменено» since the last decision.
+    var changeMark: String?
 
     init(_ measure: Measure, risks: [RiskFactor], regionalChoices: [RegionalMeasureChoice] = []) {
         id = measure.id
@@ -330,6 +385,14 @@ struct ItemPageView: Sendable {
     var answeredRemarks: [RemarkRowView] = []
     /// Remarks already settled, for the record.
     var closedRemarks: [RemarkRowView] = []
+    /// A document sent again: what changed since the last decision.
+    var changes: ChangesView?
+    /// A roadmap read, not edited: one table row per measure rather than a card.
+    var compactMeasures: Bool = false
+    /// A roadmap's reviewer decides at the top of the page, above its measures.
+    var decisionFirst: Bool = false
+    /// «UTC+9, Asia/Chita»: every time on the page is the owner's wall time, the zone named once.
+    var zoneName: String = ""
     var history: [HistoryRowView]
     /// The newest line of the history the page shows: its forms send it, so that a refusal for a
     /// change made meanwhile can show what changed since.

@@ -170,6 +170,16 @@ enum ItemPrinter {
             out += "\nЗамечания по критериям ФИОКО (отправить можно с --with-findings; проверяющий их увидит):\n"
                 + findings.map { "  • \($0)\n" }.joined()
         }
+        if let changes = detail.changesSinceDecision {
+            let decision = changes.decision
+            out += "\nЧто изменилось после решения (\(decision.action.russianName), \(Output.time(decision.at, zone: zone)), "
+                + "\(decision.actorName ?? decision.actor)):\n"
+            out += changes.changes.isEmpty ? "  ничего: отправлено в том же виде\n" : changes.changes.map { entry in
+                let words = HistoryWords.details(entry)
+                return "  • \(entry.action.russianName)" + (words.isEmpty ? "" : ": \(words)") + "\n"
+            }.joined()
+            if changes.truncated { out += "  … и другие — в истории ниже\n" }
+        }
         let remarks = detail.remarks.filter { $0.state != .closed }
         if !remarks.isEmpty {
             out += "\nЗамечания проверяющего (ответ — medk answer \(item.id) НОМЕР done|declined --text …):\n"

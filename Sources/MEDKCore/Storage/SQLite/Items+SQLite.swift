@@ -5,7 +5,7 @@ import GRDB
 private enum ItemSQL {
     static let select = """
         i.id, i.campaign_id, i.kind, i.title, i.state, i.revision, i.school_id, s.code, s.name, i.municipality_id, m.name,
-        i.region_id, r.time_zone, i.risk_factor_id, i.measure_id, i.submitted_at, u.login, i.updated_at,
+        i.region_id, r.time_zone, i.risk_factor_id, i.measure_id, i.submitted_at, coalesce(u.full_name, u.login), i.updated_at,
         (SELECT max(version) FROM item_files f WHERE f.item_id = i.id),
         i.created_by, i.first_submitted_at, i.submitted_by, i.decided_at, i.decided_by, i.first_confirmed_at, i.confirmed_version, r.name
         """
@@ -145,7 +145,7 @@ extension SQLiteTransaction {
 
     func files(itemID: Int64) throws -> [FileVersion] {
         try Row.fetchAll(statement("""
-            SELECT f.version, f.file_name, f.media_type, f.size, f.sha256, u.login, f.uploaded_at
+            SELECT f.version, f.file_name, f.media_type, f.size, f.sha256, coalesce(u.full_name, u.login), f.uploaded_at
             FROM item_files f JOIN users u ON u.id = f.uploaded_by WHERE f.item_id = ? ORDER BY f.version
             """), arguments: [itemID]).map { row in
             FileVersion(version: row[0], fileName: row[1], mediaType: row[2], size: row[3], sha256: row[4], uploadedBy: row[5],
