@@ -113,7 +113,7 @@ enum APIRoutes {
             guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
             let format = try request.typedQuery("format").map { try parseEnum(TableFormat.self, $0, "format") } ?? .json
             let report = try await service.regionEvaluations(regionCode: code, campaignCode: request.query("campaign"), for: actor)
-            return try reportResponse(report, format: format, name: EvaluationPages.fileName(report), request: request, context: context) {
+            return try reportResponse(report, format: format, name: EvaluationPages.fileStem(report), request: request, context: context) {
                 EvaluationTable.table(report)
             }
         }
@@ -275,7 +275,7 @@ enum APIRoutes {
                                campaignCode: request.query("campaign"), asOf: try request.typedQuery("asOf").map(parseDate),
                                page: try pageRequest(request), allSchools: format != .json, onlyLagging: lagging),
                 for: actor)
-            let name = "deadlines-\(report.campaignCode)-\(report.scopeCode ?? "RU")"
+            let name = ComplianceTable.fileStem(report)
             return try reportResponse(report, format: format, name: name, request: request, context: context) {
                 report.level == .country ? ComplianceTable.territoryTable(report) : ComplianceTable.schoolsTable(report, onlyLagging: lagging)
             }
@@ -441,7 +441,10 @@ enum ContentDisposition {
     static func inline(_ fileName: String) -> String { header("inline", fileName) }
 
     private static func header(_ type: String, _ fileName: String) -> String {
-        let fallback = String(fileName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
+        // Clients without RFC 5987 get an ASCII name: the real one if it is ASCII, else a neutral one
+        // with the same extension (a row of underscores tells nobody anything).
+        let plain = fileName.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 && $0.value < 0x7F }
+        let fallback = plain ? fileName : "medk" + (fileName.split(separator: ".").count > 1 ? "." + fileName.split(separator: ".").last!.filter(\.isASCII) : "")
         let allowed = CharacterSet.alphanumerics.subtracting(CharacterSet(charactersIn: "\u{80}"..."\u{10FFFF}"))
             .union(CharacterSet(charactersIn: "-._~"))
         let encoded = fileName.addingPercentEncoding(withAllowedCharacters: allowed) ?? fallback

@@ -63,7 +63,7 @@ enum Downloads {
         }
         return try await pagedWorkbook(
             ExportTable(sheetName: "Просрочено", title: "Просроченные мероприятия", notes: notes, header: ComplianceTable.overdueHeader, rows: []),
-            name: "overdue-\(list.campaignCode).xlsx", temporaryDirectory: temporaryDirectory, first: list.measures,
+            name: DownloadName.make(["Просроченные мероприятия", list.campaignCode], ext: "xlsx"), temporaryDirectory: temporaryDirectory, first: list.measures,
             cells: ComplianceTable.overdueCells) { cursor in
                 page.page = PageRequest(limit: PageRequest.maximumLimit, after: cursor, countsTotal: false)
                 return try await service.overdueMeasures(page, for: actor).measures
@@ -77,7 +77,7 @@ enum Downloads {
             ExportTable(sheetName: "Документы", title: "Документы", notes: ItemTable.notes(filter, total: first.total,
                                                                                           totalIsLowerBound: first.totalIsLowerBound),
                         header: ItemTable.header, rows: []),
-            name: "items.xlsx", temporaryDirectory: temporaryDirectory, first: first, cells: ItemTable.cells) { cursor in
+            name: DownloadName.make(["Документы"], ext: "xlsx"), temporaryDirectory: temporaryDirectory, first: first, cells: ItemTable.cells) { cursor in
                 try await service.items(for: actor, filter: filter,
                                         page: PageRequest(limit: PageRequest.maximumLimit, after: cursor, countsTotal: false))
             }
@@ -143,7 +143,7 @@ enum Downloads {
                                  page: PageRequest(limit: PageRequest.maximumLimit))
         // The first page is read before answering, so that a refusal is an error, not a broken download.
         let opening = try await service.overdueMeasures(first, for: actor)
-        let name = "overdue-\(opening.campaignCode).csv"
+        let name = DownloadName.make(["Просроченные мероприятия", opening.campaignCode], ext: "csv")
         let body = ResponseBody { writer in
             var header = true
             let cut = try await exportPages(first: opening.measures, next: { cursor in

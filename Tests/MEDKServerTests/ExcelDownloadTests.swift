@@ -26,7 +26,11 @@ struct ExcelDownloadTests {
             #expect(page.html.contains("href=\"/monitoring.xlsx?region=R1&amp;table=parts\"") || page.html.contains("/monitoring.xlsx?region=R1&table=parts"))
             let download = try await region.get("/monitoring.xlsx?region=R1&table=parts")
             #expect(download.status == .ok && download.headers[.contentType] == XLSXWriter.mediaType)
-            #expect(download.headers[.contentDisposition]?.contains("deadlines-C2026-R1-territories.xlsx") == true)
+            // RFC 6266: the Russian name percent-encoded, an ASCII stand-in for old clients.
+            let expected = "Сроки — C2026 — Забайкальский край — по муниципалитетам.xlsx"
+            let disposition = download.headers[.contentDisposition] ?? ""
+            #expect(disposition.hasPrefix("attachment; filename=\"medk.xlsx\"; filename*=UTF-8''"), "\(disposition)")
+            #expect(disposition.components(separatedBy: "UTF-8''").last?.removingPercentEncoding == expected)
             let workbook = try Self.read(download.bytes)
             #expect(workbook.rows[0].first??["value"] == "Соблюдение сроков: Забайкальский край")
             #expect(workbook.rows[1].first??["value"] == "Кампания: 500+ 2026 (C2026); территория: Забайкальский край.")

@@ -92,7 +92,8 @@ struct WebEvaluationTests {
             #expect(String(buffer: csv.body).contains("M2;Город Чита;2;2;2;2;2;2;2;14;14;1;"))
             let xlsx = try await region.raw(.get, "/api/v1/regions/R1/evaluations?format=xlsx")
             #expect(xlsx.status == .ok && xlsx.headers[.contentType] == XLSXWriter.mediaType)
-            #expect(xlsx.headers[.contentDisposition]?.contains("evaluations-C2026-R1.xlsx") == true)
+            #expect(xlsx.headers[.contentDisposition]?.components(separatedBy: "UTF-8''").last?.removingPercentEncoding
+                    == "Оценки пакетов муниципалитетов — C2026 — Забайкальский край.xlsx")
             #expect(Array(xlsx.body.readableBytesView.prefix(2)) == Array("PK".utf8), "a zip container")
         }
     }

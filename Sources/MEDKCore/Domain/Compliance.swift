@@ -322,6 +322,8 @@ public struct ComplianceReport: Codable, Sendable, Hashable {
     public var scopeCode: String?
     public var asOf: CalendarDate?
     public var generatedAt: Date
+    /// The zone the report's moment is told in: its region's, or Moscow's for the country.
+    public var timeZone: String = ComplianceReport.countryTimeZone
     public var totals: TerritoryCompliance
     /// Regions of the country, or municipalities of a region; empty for a municipality.
     public var parts: [TerritoryCompliance]
@@ -333,6 +335,9 @@ public struct ComplianceReport: Codable, Sendable, Hashable {
     public var municipalRoadmap: MunicipalRoadmapStatus? = nil
     /// A region's report today: the region's own roadmap (the regional complex of measures) above its municipalities.
     public var regionalRoadmap: MunicipalRoadmapStatus? = nil
+
+    /// Federal reports are read in Moscow time, as the ministry's deadlines are set.
+    public static let countryTimeZone = "Europe/Moscow"
 }
 
 /// A territory's own roadmap as its compliance report shows it (a municipality's, or the region's: the

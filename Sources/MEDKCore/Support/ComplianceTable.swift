@@ -62,11 +62,18 @@ public enum ComplianceTable {
                            notes: notes(report, onlyLagging: false), header: header, rows: rows)
     }
 
+    /// «Сроки — C2026 — Забайкальский край» (and «— по муниципалитетам» for the table of parts), without the extension.
+    public static func fileStem(_ report: ComplianceReport, byTerritory: Bool = false) -> String {
+        DownloadName.stem(["Сроки", report.campaignCode, report.scope, report.asOf.map { "на \($0.russian)" },
+                           byTerritory ? (report.level == .country ? "по регионам" : "по муниципалитетам") : nil])
+    }
+
     /// What the table is of: the campaign, the moment, the filter.
     static func notes(_ report: ComplianceReport, onlyLagging: Bool) -> [String] {
         var notes = ["Кампания: \(report.campaignName) (\(report.campaignCode)); территория: \(report.scope)."]
         notes.append(report.asOf.map { "Состояние на конец \($0.russian) по времени каждой школы." }
-            ?? "Состояние на момент выгрузки: \(ExportTable.wallClockText(report.generatedAt, zone: "UTC")) UTC.")
+            ?? "Состояние на момент выгрузки: \(ExportTable.wallClockText(report.generatedAt, zone: report.timeZone)) "
+                + "(\((try? RegionCalendar.cached(report.timeZone))?.zoneName(at: report.generatedAt) ?? report.timeZone)).")
         if onlyLagging { notes.append("Только школы с отставанием.") }
         return notes
     }

@@ -26,7 +26,7 @@ public enum ReviewTimesTable {
 
     /// «review-times-C2026-75-2026-11-07-2026-12-06», without the extension.
     public static func fileName(_ report: ReviewTimesReport) -> String {
-        "review-times-\(report.campaign.code)-\(report.municipalityCode ?? report.regionCode ?? "RU")-\(report.from)-\(report.to)"
+        DownloadName.stem(["Сроки проверки", report.campaign.code, report.territoryName, "\(report.from.russian)–\(report.to.russian)"])
     }
 
     /// What the table covers and the figures for everyone together, one line each.

@@ -279,8 +279,11 @@ private struct ComplianceBuilder {
             page = try Self.page(schools, query.allSchools ? PageRequest(limit: max(schools.count, 1)) : query.page)
             curators = try curatorLoads(tally.waitingBySchool)
         }
+        // A region's schools share its zone; the country is read in Moscow time.
+        let zone = level == .country ? nil : tally.schools.first?.timeZone
         return ComplianceReport(campaignCode: campaign.code, campaignName: campaign.name, level: level, scope: territory.name,
-                                scopeCode: territory.code, asOf: judge.asOf, generatedAt: judge.now, totals: tally.totals,
+                                scopeCode: territory.code, asOf: judge.asOf, generatedAt: judge.now,
+                                timeZone: zone ?? ComplianceReport.countryTimeZone, totals: tally.totals,
                                 parts: tally.parts.values.sorted { $0.code < $1.code }, schools: page, curators: curators)
     }
 

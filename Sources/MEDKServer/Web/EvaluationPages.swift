@@ -35,12 +35,12 @@ enum EvaluationPages {
 
         web.get("/regions/{code}/evaluations.csv") { request in
             let report = try await regionReport(request)
-            return Downloads.csv(CSV.write(EvaluationTable.table(report).textRows), name: "\(fileName(report)).csv")
+            return Downloads.csv(CSV.write(EvaluationTable.table(report).textRows), name: fileName(report, ext: "csv"))
         }
 
         web.get("/regions/{code}/evaluations.xlsx") { request in
             let report = try await regionReport(request)
-            return try Downloads.xlsx(EvaluationTable.table(report), name: "\(fileName(report)).xlsx")
+            return try Downloads.xlsx(EvaluationTable.table(report), name: fileName(report, ext: "xlsx"))
         }
     }
 
@@ -51,7 +51,11 @@ enum EvaluationPages {
     }
 
     /// «evaluations-500plus-2026-75», as the API names the same download.
-    static func fileName(_ report: RegionEvaluations) -> String { "evaluations-\(report.campaign.code)-\(report.regionCode)" }
+    static func fileName(_ report: RegionEvaluations, ext: String) -> String { fileStem(report) + "." + ext }
+
+    static func fileStem(_ report: RegionEvaluations) -> String {
+        DownloadName.stem(["Оценки пакетов муниципалитетов", report.campaign.code, report.regionName])
+    }
 }
 
 struct EvaluationPage: Sendable {

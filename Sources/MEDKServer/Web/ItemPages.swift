@@ -75,7 +75,7 @@ enum ItemPages {
                 guard let cursor = next.nextCursor else { break }
                 page = PageRequest(limit: PageRequest.maximumLimit, after: cursor)
             }
-            return try Downloads.xlsx(HistoryTable.table(entries.sorted { $0.seq < $1.seq }, item: item), name: "history-\(id).xlsx")
+            return try Downloads.xlsx(HistoryTable.table(entries.sorted { $0.seq < $1.seq }, item: item), name: DownloadName.make(["История", "\(item.title) (№\(id))"], ext: "xlsx"))
         }
 
         web.post("/items/{id}/files", limits: .upload(fileBytes: web.service.files.maxBytes)) { request, form in

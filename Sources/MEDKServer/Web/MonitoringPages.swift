@@ -219,7 +219,7 @@ enum MonitoringPages {
 
         web.get("/monitoring.csv") { request in
             let (table, name) = try await complianceDownload(request)
-            return Downloads.csv(CSV.write(table.textRows), name: "\(name).csv")
+            return Downloads.csv(CSV.write(table.textRows), name: name + ".csv")
         }
 
         web.get("/monitoring.xlsx") { request in
@@ -314,7 +314,7 @@ enum MonitoringPages {
         let report = try await request.service.deadlines(query, for: try request.actor())
         let parts = report.level == .country || request.query("table") == "parts"
         let table = parts ? ComplianceTable.territoryTable(report) : ComplianceTable.schoolsTable(report, onlyLagging: query.onlyLagging)
-        return (table, "deadlines-\(report.campaignCode)-\(report.scopeCode ?? "RU")\(parts ? "-territories" : "")")
+        return (table, ComplianceTable.fileStem(report, byTerritory: parts))
     }
 
     /// The code of the organisation the signed-in user holds `role` in (their school, their municipality).
