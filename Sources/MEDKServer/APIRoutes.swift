@@ -340,6 +340,16 @@ enum APIRoutes {
                                   regionID: region)
             return try await service.users(query, page: try pageRequest(request), by: .user(actor))
         }
+        table.on(.get, "\(prefix)/users/{login}") { _, context -> UserInfo in
+            let login = try context.parameters.require("login")
+            return try await service.userAccounts.user(login: login.removingPercentEncoding ?? login, by: .user(try context.requireActor()))
+        }
+        table.on(.patch, "\(prefix)/users/{login}") { request, context -> UserInfo in
+            let actor = try context.requireActor()
+            let login = try context.parameters.require("login")
+            let body = try await request.decodeJSON(as: UserEdit.self, context: context)
+            return try await service.userAccounts.edit(login: login.removingPercentEncoding ?? login, body, by: .user(actor))
+        }
         table.on(.get, "\(prefix)/curator-assignments") { request, context -> Page<CuratorAssignment> in
             let actor = try context.requireActor()
             return try await service.curatorAssignments(campaignCode: request.query("campaign"), page: try pageRequest(request), for: actor)

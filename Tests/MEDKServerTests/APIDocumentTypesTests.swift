@@ -122,6 +122,10 @@ struct APIDocumentTypesTests {
                        complete: RemarkAnswersRequest(answers: [RemarkAnswerInput(remarkID: 1, answer: .declined, text: "Нельзя")],
                                                       expectedRevision: 4),
                        minimal: RemarkAnswersRequest(answers: [RemarkAnswerInput(remarkID: 1, answer: .done)]))
+        try Self.check("UserEdit",
+                       complete: UserEdit(fullName: "Иванова", email: "", active: false, addRoles: [RoleChange(role: .curator, scope: "75")],
+                                          removeRoles: [RoleChange(role: .municipal, scope: "M1")]),
+                       minimal: UserEdit())
         try Self.check("NewItem",
                        complete: NewItem(campaignID: 1, kind: .antiriskProgramme, schoolID: 2, municipalityID: 3, regionID: 5, riskFactorID: 4, title: "П"),
                        minimal: NewItem(campaignID: 1, kind: .order))

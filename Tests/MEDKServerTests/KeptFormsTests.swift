@@ -185,6 +185,28 @@ struct KeptFormsTests {
         }
     }
 
+    @Test("an administrator edits a user on their own page: a refused role keeps the typed name; deactivation is said and done")
+    func userEditPage() async throws {
+        let world = try await TestWorld()
+        let session = try await world.service.login("mun-M1", password: TestWorld.password)
+        try await withWeb(world) { client in
+            let admin = try await Browser.signedIn(client, "admin")
+            let list = try await admin.get("/admin/users?q=mun-M1")
+            #expect(list.html.contains(#"<a href="/admin/users/mun-M1">mun-M1</a>"#))
+            var page = try await admin.get("/admin/users/mun-M1")
+            #expect(page.html.contains(#"name="removeRole" value="municipal:M1""#))
+            page = try await admin.follow(try await admin.post("/admin/users/mun-M1", [
+                "fullName": "Кузнецов Олег Петрович", "email": "", "active": "1", "addRole": "curator", "addScope": "R9"]))
+            #expect(page.html.contains("Нет организации (регион) с кодом «R9»."))
+            #expect(page.html.contains(#"value="Кузнецов Олег Петрович""#), "the typed name is still there")
+            page = try await admin.follow(try await admin.post("/admin/users/mun-M1", [
+                "fullName": "Кузнецов Олег Петрович", "email": "", "addRole": ""]))
+            #expect(page.html.contains("учётная запись отключена, его сеансы закрыты"))
+            #expect(page.html.contains("отключён — войти не может"))
+        }
+        await #expect(throws: MEDKError.self) { try await world.service.authenticate(token: session.token) }
+    }
+
     @Test("a sign-in that ends while a comment is written keeps the comment: after signing in the person is back on the document with it")
     func sessionEndedWhileWriting() async throws {
         let world = try await TestWorld()

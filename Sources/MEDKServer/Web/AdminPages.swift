@@ -6,10 +6,29 @@ import MEDKCore
 enum AdminPages {
     struct UserRow: Sendable {
         var login: String
+        var href: String
         var fullName: String
         var email: String?
         var roles: String
         var active: Bool
+    }
+
+    /// One account, to edit: name, address, roles, whether it may sign in, its password.
+    struct UserEditPage: Sendable {
+        struct Grant: Sendable {
+            var value: String
+            var label: String
+            var id: String
+        }
+        var login: String
+        var fullName: String
+        var email: String?
+        var active: Bool
+        var grants: [Grant]
+        var roleOptions: [SelectOption]
+        var passwordMinimum = PasswordHasher.minimumLength
+        var actionPath: String
+        var isSelf: Bool
     }
 
     struct UsersPage: Sendable {
@@ -94,6 +113,15 @@ enum AdminPages {
         registerReminders(web)
     }
 
+    static func userPath(_ login: String) -> String {
+        "/admin/users/" + (login.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? login)
+    }
+
+    private static func login(_ request: WebRequest) throws -> String {
+        guard let raw = request.context.parameters.get("login") else { throw MEDKError.notFound("Пользователь") }
+        return raw.removingPercentEncoding ?? raw
+    }
+
     private static func requireAdmin(_ request: WebRequest) throws -> Actor {
         let actor = try request.actor()
         _ = try Policy.authorize(actor, .administer)
@@ -107,7 +135,7 @@ enum AdminPages {
                                                        by: .user(actor))
             return await request.page("admin_users", title: "Пользователи", UsersPage(
                 rows: page.items.map { user in
-                    UserRow(login: user.login, fullName: user.fullName, email: user.email,
+                    UserRow(login: user.login, href: userPath(user.login), fullName: user.fullName, email: user.email,
                             roles: user.grants.map { grant in
                                 grant.organisationName.map { "\(grant.role.russianName) — \($0)" } ?? grant.role.russianName
                             }.joined(separator: "; "), active: user.isActive)
@@ -129,13 +157,48 @@ enum AdminPages {
                                     success: "Пользователь «\(login)» создан.")
         }
 
+        web.get("/admin/users/{login}") { request in
+            let actor = try requireAdmin(request)
+            let user = try await request.service.userAccounts.user(login: try login(request), by: .user(actor))
+            return await request.page("admin_user", title: "Пользователь \(user.login)", UserEditPage(
+                login: user.login, fullName: user.fullName, email: user.email, active: user.isActive,
+                grants: user.grants.enumerated().map { index, grant in
+                    UserEditPage.Grant(value: grant.role.rawValue + (grant.organisationCode.map { ":" + $0 } ?? ""),
+                                       label: grant.organisationName.map { "\(grant.role.russianName) — \($0) (\(grant.organisationCode ?? ""))" }
+                                           ?? grant.role.russianName,
+                                       id: "grant-\(index)")
+                },
+                roleOptions: [SelectOption(value: "", label: "— не добавлять —", selected: true)]
+                    + Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.russianName, selected: false) },
+                actionPath: userPath(user.login), isSelf: user.id == actor.userID))
+        }
+
+        web.post("/admin/users/{login}") { request, form in
+            let actor = try requireAdmin(request)
+            let login = try login(request)
+            var add: [RoleChange] = []
+            if let role = form["addRole"], !role.isEmpty {
+                guard let parsed = Role(rawValue: role) else { throw MEDKError.rejected("invalid_role", "Неизвестная роль.") }
+                add.append(RoleChange(role: parsed, scope: form["addScope"]))
+            }
+            let remove = form.all("removeRole").compactMap { value -> RoleChange? in
+                let parts = value.split(separator: ":", maxSplits: 1).map(String.init)
+                return parts.first.flatMap(Role.init(rawValue:)).map { RoleChange(role: $0, scope: parts.count > 1 ? parts[1] : nil) }
+            }
+            let edit = UserEdit(fullName: form["fullName"], email: form["email"] ?? "", active: form["active"] == "1",
+                                addRoles: add, removeRoles: remove)
+            let user = try await request.service.userAccounts.edit(login: login, edit, by: .user(actor))
+            return request.redirect(userPath(user.login), success: "Изменения пользователя «\(user.fullName)» сохранены"
+                + (user.isActive ? "." : "; учётная запись отключена, его сеансы закрыты."))
+        }
+
         web.post("/admin/users/password") { request, form in
             let actor = try requireAdmin(request)
             guard let login = form["login"], let password = form.fields["password"]?.first, !password.isEmpty else {
                 throw MEDKError.invalid("invalid_form", "Укажите логин и новый пароль.")
             }
             try await request.service.setPassword(by: .user(actor), login: login, password: password)
-            return request.redirect("/admin/users", success: "Пароль пользователя «\(login)» изменён.")
+            return request.redirect(userPath(login), success: "Пароль пользователя «\(login)» изменён; его сеансы закрыты.")
         }
     }
 

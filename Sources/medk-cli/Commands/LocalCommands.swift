@@ -108,8 +108,8 @@ struct ImportKindArgument: ExpressibleByArgument {
 
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Пользователи: список, добавление, смена пароля.",
-        subcommands: [List.self, Add.self, Password.self])
+        abstract: "Пользователи: список, добавление, изменение, смена пароля.",
+        subcommands: [List.self, Add.self, Edit.self, Password.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Список пользователей и их ролей.")
@@ -163,6 +163,36 @@ struct Users: AsyncParsableCommand {
             let password = withPassword ? try Terminal.password(prompt: "Пароль для \(login): ", confirm: true) : nil
             let user = try await service.createUser(by: .local, login: login, fullName: name, email: email, grants: grants, password: password)
             print("Пользователь \(user.login) создан" + (password == nil ? "; задайте пароль: medk users passwd \(login)" : "."))
+        }
+    }
+
+    struct Edit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Изменить пользователя: ФИО, почту, роли; отключить (все его сессии закрываются) или включить.",
+            discussion: "Роль — как в medk users add: school:КОД_ОО, curator:КОД_РЕГИОНА, municipal:КОД_МО, regional:КОД_РЕГИОНА, federal, admin.")
+        @OptionGroup var data: DataDirectory
+        @Argument(help: "Логин.") var login: String
+        @Option(name: .long, help: "Новое ФИО.") var name: String?
+        @Option(name: .long, help: "Новая почта; пустая строка удаляет адрес.") var email: String?
+        @Option(name: .customLong("add-role"), help: "Добавить роль; можно несколько раз.") var addRole: [String] = []
+        @Option(name: .customLong("remove-role"), help: "Снять роль; можно несколько раз.") var removeRole: [String] = []
+        @Flag(name: .long, help: "Отключить учётную запись.") var deactivate = false
+        @Flag(name: .long, help: "Включить учётную запись снова.") var activate = false
+
+        func validate() throws {
+            if deactivate && activate { throw ValidationError("Укажите что-то одно: --deactivate или --activate.") }
+        }
+
+        func run() async throws {
+            func changes(_ texts: [String]) throws -> [RoleChange]? {
+                texts.isEmpty ? nil : try texts.map { let (role, code) = try RoleArgument.parse($0); return RoleChange(role: role, scope: code) }
+            }
+            let edit = UserEdit(fullName: name, email: email, active: deactivate ? false : activate ? true : nil,
+                                addRoles: try changes(addRole), removeRoles: try changes(removeRole))
+            let user = try await data.openExisting().userAccounts.edit(login: login, edit, by: .local)
+            print("Пользователь \(user.login) (\(user.fullName)) изменён: \(user.isActive ? "действует" : "отключён"); роли: "
+                  + (user.grants.isEmpty ? "нет" : user.grants.map { "\($0.role.rawValue)\($0.organisationCode.map { ":" + $0 } ?? "")" }
+                      .joined(separator: ", ")) + ".")
         }
     }
 

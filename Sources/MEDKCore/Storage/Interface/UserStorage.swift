@@ -34,6 +34,10 @@ protocol UserReading {
     /// every request starts with this.
     func sessionActor(tokenHash: String, at moment: Date, idleSince: Date) throws -> (actor: Actor, lastSeen: Date)?
     func users(_ query: UserQuery, page: PageRequest) throws -> Page<UserInfo>
+    /// Active accounts holding the administrator's role: there must always be one.
+    func activeAdministratorCount() throws -> Int
+    /// Schools the user curates in any campaign.
+    func curatorAssignmentCount(curatorID: Int64) throws -> Int
 }
 
 extension UserReading {
@@ -53,6 +57,8 @@ protocol UserWriting {
     func insertUser(login: String, fullName: String, email: String?, passwordHash: String?, at: Date) throws -> Int64
     func updateUser(id: Int64, fullName: String, email: String?) throws
     func insertGrant(userID: Int64, _ grant: RoleGrant) throws
+    func deleteGrant(userID: Int64, _ grant: RoleGrant) throws
+    func setUserActive(id: Int64, _ active: Bool) throws
     /// Sets the password and clears failed attempts and any lock.
     func setPasswordHash(userID: Int64, _ hash: String) throws
     func insertSession(tokenHash: String, userID: Int64, createdAt: Date, expiresAt: Date) throws

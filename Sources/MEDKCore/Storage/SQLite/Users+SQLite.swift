@@ -92,17 +92,43 @@ extension SQLiteTransaction {
     }
 
     func insertGrant(userID: Int64, _ grant: RoleGrant) throws {
-        var region: Int64?, municipality: Int64?, school: Int64?
-        switch grant.role.scopeKind {
-        case .region: region = grant.organisationID
-        case .municipality: municipality = grant.organisationID
-        case .school: school = grant.organisationID
-        case nil: break
-        }
+        let (region, municipality, school) = Self.columns(grant)
         try guarded {
             try statement("INSERT INTO user_roles (user_id, role, region_id, municipality_id, school_id) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [userID, grant.role, region, municipality, school])
         }
+    }
+
+    func deleteGrant(userID: Int64, _ grant: RoleGrant) throws {
+        let (region, municipality, school) = Self.columns(grant)
+        try statement("""
+            DELETE FROM user_roles WHERE user_id = ? AND role = ? AND ifnull(region_id, 0) = ? AND ifnull(municipality_id, 0) = ?
+                AND ifnull(school_id, 0) = ?
+            """).execute(arguments: [userID, grant.role, region ?? 0, municipality ?? 0, school ?? 0])
+    }
+
+    /// The organisation column a grant's scope is kept in.
+    private static func columns(_ grant: RoleGrant) -> (region: Int64?, municipality: Int64?, school: Int64?) {
+        switch grant.role.scopeKind {
+        case .region: (grant.organisationID, nil, nil)
+        case .municipality: (nil, grant.organisationID, nil)
+        case .school: (nil, nil, grant.organisationID)
+        case nil: (nil, nil, nil)
+        }
+    }
+
+    func setUserActive(id: Int64, _ active: Bool) throws {
+        try statement("UPDATE users SET is_active = ? WHERE id = ?").execute(arguments: [active, id])
+    }
+
+    func activeAdministratorCount() throws -> Int {
+        try Int.fetchOne(statement("""
+            SELECT count(DISTINCT u.id) FROM users u JOIN user_roles ur ON ur.user_id = u.id WHERE ur.role = 'admin' AND u.is_active = 1
+            """)) ?? 0
+    }
+
+    func curatorAssignmentCount(curatorID: Int64) throws -> Int {
+        try Int.fetchOne(statement("SELECT count(*) FROM curator_assignments WHERE curator_id = ?"), arguments: [curatorID]) ?? 0
     }
 
     func setPasswordHash(userID: Int64, _ hash: String) throws {
