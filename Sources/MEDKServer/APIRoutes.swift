@@ -327,11 +327,17 @@ enum APIRoutes {
                                              regionCode: body.regionCode, dueDate: body.dueDate, reason: body.reason)
             return EmptyResponse()
         }
-        table.on(.get, "\(prefix)/audit") { request, context -> Page<AuditEntry> in
+        table.on(.get, "\(prefix)/audit") { request, context -> Response in
             let actor = try context.requireActor()
             let item = try request.typedQuery("item").map { try parseID($0, "item") }
-            let query = AuditQuery(entityType: item == nil ? nil : .item, entityID: item)
-            return try await service.auditLog(query, page: try pageRequest(request), by: .user(actor))
+            let query = try AuditExtract.query(item: item, from: try request.typedQuery("from").map(parseDate),
+                                               through: try request.typedQuery("to").map(parseDate))
+            if let format = try request.typedQuery("format").map({ try parseEnum(AuditDownloads.Format.self, $0, "format") }), format != .json {
+                return try await AuditDownloads.extract(service, query, format: format, temporaryDirectory: service.files.temporaryDirectory,
+                                                        for: actor)
+            }
+            let page = try await service.auditLog(query, page: try pageRequest(request), by: .user(actor))
+            return try context.responseEncoder.encode(page, from: request, context: context)
         }
         table.on(.get, "\(prefix)/users") { request, context -> Page<UserInfo> in
             let actor = try context.requireActor()

@@ -99,7 +99,11 @@ enum Downloads {
             stream.discard()
             throw error
         }
-        // The workbook lives in its stream's own directory, removed once it is sent (or the sending fails).
+        return sendFile(file, contentType: XLSXWriter.mediaType, name: name)
+    }
+
+    /// Sends a finished temporary file; it lives in its own directory, removed once it is sent (or the sending fails).
+    static func sendFile(_ file: URL, contentType: String, name: String) -> Response {
         let directory = file.deletingLastPathComponent()
         let body = ResponseBody { writer in
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -111,7 +115,7 @@ enum Downloads {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [
-            .contentType: XLSXWriter.mediaType,
+            .contentType: contentType,
             .contentDisposition: ContentDisposition.attachment(name),
             .cacheControl: "no-store",
         ], body: body)

@@ -66,6 +66,13 @@ struct CLIListingsTests {
         let confirmation = try #require(auditRows.first { $0.count > 4 && $0[4]?.value == "подтверждение" })
         #expect(confirmation[0]?.type == "number" && confirmation[1]?.type == "datetime" && confirmation[2]?.value == "curator1")
         #expect(confirmation[5]?.value == "документ" && confirmation[7]?.value == "на проверке → подтверждено")
+
+        // The whole trail as JSON Lines on standard output, oldest first, each row with its hash.
+        let lines = try MEDKProcess().run(["audit", "log", "--data-dir", world.directory.path, "--format", "jsonl"])
+        #expect(lines.status == 0, "\(lines)")
+        let entries = try lines.stdout.split(separator: "\n").map { try JSONDecoder().decode(AuditEntry.self, from: Data($0.utf8)) }
+        #expect(entries.map(\.seq) == Array(1...Int64(entries.count)), "every row once, in order")
+        #expect(entries.count == (try await world.auditTrail().count) && entries.count > 50, "the whole trail, not one page")
     }
 
     @Test("an administrator's CSV import and a roadmap table's preview are reports to keep as workbooks")

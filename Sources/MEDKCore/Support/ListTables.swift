@@ -35,18 +35,34 @@ public enum UserTable {
 
 public enum AuditTable {
     public static func table(_ entries: [AuditEntry], filter: [String]) -> ExportTable {
-        ExportTable(
-            sheetName: "Журнал", title: "Журнал аудита: кто, что и когда сделал",
-            notes: [ExportTable.filterNote(filter)]
-                + ["Записей: \(entries.count). Время — UTC; каждая запись заверена хешем предыдущей (medk audit verify)."],
-            header: ["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Номер объекта", "Переход", "Комментарий", "Подробности"],
-            rows: entries.map { entry in
-                [.number(Int(entry.seq)), Timestamp.date(entry.at).map { .dateTime($0, zone: "UTC") } ?? .text(entry.at),
-                 .text(entry.actorLogin), entry.actorRole.map { .text($0.russianName) } ?? .empty, .text(entry.action.russianName),
-                 .text(entry.entityType.russianName), entry.entityID.map { .number(Int($0)) } ?? .empty,
-                 entry.fromState == nil && entry.toState == nil ? .empty : .text("\(state(entry.fromState)) → \(state(entry.toState))"),
-                 entry.comment.map { .text($0) } ?? .empty, entry.details == "{}" ? .empty : .text(entry.details)]
-            })
+        ExportTable(sheetName: "Журнал", title: title, notes: notes(filter: filter, count: entries.count), header: header,
+                    rows: entries.map(cells))
+    }
+
+    public static let title = "Журнал аудита: кто, что и когда сделал"
+    public static let header = ["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Номер объекта", "Переход", "Комментарий",
+                                "Подробности", "Хеш"]
+
+    /// The filter, and the count when it is known before the rows are written (a streamed extract says it at the end).
+    public static func notes(filter: [String], count: Int?) -> [String] {
+        [ExportTable.filterNote(filter)]
+            + [(count.map { "Записей: \($0). " } ?? "") + "Время — UTC; каждая запись заверена хешем предыдущей (medk audit verify)."]
+    }
+
+    public static func cells(_ entry: AuditEntry) -> [ExportTable.Cell] {
+        [.number(Int(entry.seq)), Timestamp.date(entry.at).map { .dateTime($0, zone: "UTC") } ?? .text(entry.at),
+         .text(entry.actorLogin), entry.actorRole.map { .text($0.russianName) } ?? .empty, .text(entry.action.russianName),
+         .text(entry.entityType.russianName), entry.entityID.map { .number(Int($0)) } ?? .empty,
+         entry.fromState == nil && entry.toState == nil ? .empty : .text("\(state(entry.fromState)) → \(state(entry.toState))"),
+         entry.comment.map { .text($0) } ?? .empty, entry.details == "{}" ? .empty : .text(entry.details), .text(entry.hash)]
+    }
+
+    /// The same row as text, for CSV.
+    public static func textCells(_ entry: AuditEntry) -> [String] {
+        [String(entry.seq), entry.at, entry.actorLogin, entry.actorRole?.russianName ?? "", entry.action.russianName,
+         entry.entityType.russianName, entry.entityID.map(String.init) ?? "",
+         entry.fromState == nil && entry.toState == nil ? "" : "\(state(entry.fromState)) → \(state(entry.toState))",
+         entry.comment ?? "", entry.details == "{}" ? "" : entry.details, entry.hash]
     }
 
     /// A review state by its Russian name; anything else (a milestone's old and new date) as written.

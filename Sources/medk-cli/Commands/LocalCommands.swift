@@ -298,37 +298,113 @@ struct Audit: AsyncParsableCommand {
     }
 
     struct Log: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Кто, что и когда сделал.")
+        static let configuration = CommandConfiguration(
+            abstract: "Кто, что и когда сделал.",
+            discussion: """
+                table и json — страница, новые первыми (продолжение: --cursor). jsonl, csv и xlsx — вся выборка \
+                (период, документ или весь журнал) по порядку записей, потоком: память не растёт с размером журнала. \
+                Записи несут свои хеши: выгрузку можно сверить с журналом.
+                """)
         @OptionGroup var data: DataDirectory
         @Option(name: .long, help: "Только записи об этом документе.") var item: Int64?
-        @Option(name: .long, help: "Сколько последних записей показать (до 500).") var limit: Int = 100
+        @Option(name: .long, help: "С этого дня (ГГГГ-ММ-ДД, по UTC).") var from: String?
+        @Option(name: .long, help: "По этот день включительно (ГГГГ-ММ-ДД, по UTC).") var to: String?
+        @Option(name: .long, help: "Сколько последних записей показать (до 500; для table и json).") var limit: Int = 100
         @Option(name: .long, help: "Продолжить с этого места (значение «Далее: --cursor …»).") var cursor: String?
-        @Option(name: .long, help: "Формат вывода: table, json, csv, xlsx (с --output; записи этой страницы).")
-        var format: TableOutputFormat = .table
-        @Option(name: .long, help: "Файл для --format xlsx.") var output: String?
+        @Option(name: .long, help: "Формат: table, json (страница); jsonl, csv, xlsx (вся выборка).") var format: AuditLogFormat = .table
+        @Option(name: .long, help: "Файл (для xlsx обязателен; jsonl и csv без него — в стандартный вывод).") var output: String?
+
+        enum AuditLogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+            case table, json, jsonl, csv, xlsx
+        }
 
         func validate() throws {
-            try format.requireFile(output)
+            if format == .xlsx && output == nil { throw ValidationError("Для --format xlsx укажите файл: --output ФАЙЛ.xlsx.") }
+            for (name, value) in [("--from", from), ("--to", to)] where value != nil && CalendarDate(value!) == nil {
+                throw ValidationError("\(name) «\(value!)»: нужна дата ГГГГ-ММ-ДД.")
+            }
         }
 
         func run() async throws {
-            let page = try await data.openExisting().auditLog(
-                AuditQuery(entityType: item == nil ? nil : .item, entityID: item),
-                page: try PageRequest.validated(limit: limit, after: cursor), by: .local)
+            let service = try await data.openExisting()
+            let query = try AuditExtract.query(item: item, from: from.flatMap { CalendarDate($0) }, through: to.flatMap { CalendarDate($0) })
+            switch format {
+            case .table, .json: try await page(service, query)
+            case .jsonl, .csv: try await text(service, query)
+            case .xlsx: try await workbook(service, query, to: output!)
+            }
+        }
+
+        func page(_ service: MEDKService, _ query: AuditQuery) async throws {
+            let page = try await service.auditLog(query, page: try PageRequest.validated(limit: limit, after: cursor), by: .local)
             let entries = page.items
-            if format == .json { return try Output.json(entries) }
-            if format == .xlsx, let output {
-                let filter = [item.map { "документ №\($0)" }, cursor.map { "продолжение с \($0)" }].compactMap { $0 }
-                return try Output.save(try XLSXWriter.workbook(AuditTable.table(entries, filter: filter)), to: output)
+            if format == .json {
+                try Output.json(entries)
+                if let next = page.nextCursor { FileHandle.standardError.write(Data("Далее: --cursor \(next)\n".utf8)) }
+                return
             }
             Output.print(rows: [["№", "Время (UTC)", "Кто", "Роль", "Действие", "Объект", "Переход", "Комментарий"]] + entries.map { entry in
                 [String(entry.seq), entry.at, entry.actorLogin, entry.actorRole?.rawValue ?? "—", entry.action.russianName,
                  "\(entry.entityType.russianName) \(entry.entityID.map { String($0) } ?? "")",
                  entry.fromState == nil && entry.toState == nil ? "" : "\(entry.fromState ?? "∅") → \(entry.toState ?? "∅")",
                  entry.comment ?? ""]
-            }, format: format == .csv ? .csv : .table)
+            }, format: .table)
             Paging.footer(shown: entries.count, total: Paging.total(page), next: page.nextCursor?.description)
         }
+
+        /// JSON Lines or CSV, batch by batch, to the file or standard output.
+        func text(_ service: MEDKService, _ query: AuditQuery) async throws {
+            let handle: FileHandle
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: nil) else {
+                    throw ValidationError("Не удалось создать файл «\(output)».")
+                }
+                handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            } else {
+                handle = .standardOutput
+            }
+            defer { if output != nil { try? handle.close() } }
+            if format == .csv { handle.write(Data(CSV.write([AuditTable.header], bom: true).utf8)) }
+            let count = try await service.auditExtract.forEachBatch(query, by: .local) { entries in
+                let text = format == .csv ? CSV.write(entries.map(AuditTable.textCells), bom: false)
+                    : try entries.map(AuditExtract.jsonLine).joined()
+                handle.write(Data(text.utf8))
+            }
+            if let output { FileHandle.standardError.write(Data("Записей: \(count) → \(output)\n".utf8)) }
+        }
+
+        /// The whole selection as a workbook, written row by row to a temporary file, then moved to `path`.
+        func workbook(_ service: MEDKService, _ query: AuditQuery, to path: String) async throws {
+            let stream = try XLSXSheetStream(ExportTable(sheetName: "Журнал", title: AuditTable.title,
+                                                         notes: AuditTable.notes(filter: AuditExtract.filter(query), count: nil),
+                                                         header: AuditTable.header, rows: []),
+                                             in: FileManager.default.temporaryDirectory)
+            let file: URL
+            var count = 0
+            do {
+                try await service.auditExtract.forEachBatch(query, by: .local) { entries in
+                    // A sheet holds 1 048 576 rows; the rest would be lost silently, so the extract says where it stopped.
+                    guard count < Self.sheetRows else { return }
+                    let room = Self.sheetRows - count
+                    try stream.append(entries.prefix(room).map(AuditTable.cells))
+                    count += min(entries.count, room)
+                }
+                if count >= Self.sheetRows {
+                    try stream.append([[.text("Лист Excel вмещает \(Self.sheetRows) записей: остальное выгрузите в jsonl или csv, или сузьте период.")]])
+                }
+                file = try stream.finish()
+            } catch {
+                stream.discard()
+                throw error
+            }
+            let target = URL(fileURLWithPath: path)
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.moveItem(at: file, to: target)
+            try? FileManager.default.removeItem(at: file.deletingLastPathComponent())
+            print("Записей: \(count) → \(path)")
+        }
+
+        static let sheetRows = 1_048_000
     }
 }
 

@@ -23,10 +23,15 @@ public struct AuditActor: Sendable {
 public struct AuditQuery: Sendable, Hashable {
     public var entityType: AuditEntity?
     public var entityID: Int64?
+    /// The period, from this moment (inclusive) to `to` (exclusive).
+    public var from: Date?
+    public var to: Date?
 
-    public init(entityType: AuditEntity? = nil, entityID: Int64? = nil) {
+    public init(entityType: AuditEntity? = nil, entityID: Int64? = nil, from: Date? = nil, to: Date? = nil) {
         self.entityType = entityType
         self.entityID = entityID
+        self.from = from
+        self.to = to
     }
 }
 
@@ -40,6 +45,8 @@ protocol AuditReading {
     func auditKeys() throws -> AuditKeyRing
     /// The trail, newest first.
     func auditEntries(_ query: AuditQuery, page: PageRequest) throws -> Page<AuditEntry>
+    /// The trail oldest first, after row `seq`, at most `limit` rows: an extract read batch by batch.
+    func auditEntries(_ query: AuditQuery, after seq: Int64, limit: Int) throws -> [AuditEntry]
 }
 
 protocol AuditWriting {

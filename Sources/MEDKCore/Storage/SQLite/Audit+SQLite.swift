@@ -94,12 +94,10 @@ extension SQLiteTransaction {
     }
 
     func auditEntries(_ query: AuditQuery, page: PageRequest) throws -> Page<AuditEntry> {
-        var conditions = SQLConditions()
-        if let type = query.entityType { conditions.append("a.entity_type = ?", type) }
-        if let id = query.entityID { conditions.append("a.entity_id = ?", String(id)) }
+        let conditions = try auditConditions(query)
         // The chain numbers its rows 1, 2, 3… without gaps (verification insists), so the whole
         // trail's length is its last number: no need to count twelve million rows.
-        let known: Int? = query.entityType == nil && query.entityID == nil
+        let known: Int? = query.entityType == nil && query.entityID == nil && query.from == nil && query.to == nil
             ? try Int.fetchOne(statement("SELECT ifnull(max(seq), 0) FROM audit_log")) : nil
         return try KeysetPage.fetch(db, select: AuditSQL.select, from: "audit_log a", total: known, conditions,
                                     order: [.integer("a.seq", descending: true)], page: page) { row in
@@ -108,5 +106,52 @@ extension SQLiteTransaction {
             }
             return entry
         }
+    }
+
+    func auditEntries(_ query: AuditQuery, after seq: Int64, limit: Int) throws -> [AuditEntry] {
+        var conditions = try auditConditions(query)
+        conditions.append("a.seq > ?", seq)
+        return try Row.fetchAll(statement("SELECT \(AuditSQL.select) FROM audit_log a WHERE \(conditions.sql) ORDER BY a.seq LIMIT ?"),
+                                arguments: conditions.arguments + [limit]).map { row in
+            guard let entry = AuditSQL.entry(row) else {
+                throw MEDKError.corruptValue(column: "audit_log", value: "seq \(row[0] as Int64)")
+            }
+            return entry
+        }
+    }
+
+    /// The query as SQL. A period is found by the rows' numbers first: rows are written in time
+    /// order, so the first row at or after a moment is found by bisecting the numbers (a few dozen
+    /// key lookups, where the log has no index by time); a margin around it absorbs the few
+    /// milliseconds by which concurrent writers may commit out of order, and the time itself is
+    /// still compared, so the period is exact.
+    private func auditConditions(_ query: AuditQuery) throws -> SQLConditions {
+        var conditions = SQLConditions()
+        if let type = query.entityType { conditions.append("a.entity_type = ?", type) }
+        if let id = query.entityID { conditions.append("a.entity_id = ?", String(id)) }
+        let margin: Int64 = 10_000
+        if let from = query.from {
+            conditions.append("a.seq >= ?", try firstAuditRow(atOrAfter: from) - margin)
+            conditions.append("a.at >= ?", Timestamp.string(from))
+        }
+        if let to = query.to {
+            conditions.append("a.seq < ?", try firstAuditRow(atOrAfter: to) + margin)
+            conditions.append("a.at < ?", Timestamp.string(to))
+        }
+        return conditions
+    }
+
+    /// The number of the first row written at or after `moment` (one past the last row if none).
+    private func firstAuditRow(atOrAfter moment: Date) throws -> Int64 {
+        let bound = Timestamp.string(moment)
+        let last = try Int64.fetchOne(statement("SELECT ifnull(max(seq), 0) FROM audit_log")) ?? 0
+        let at = try statement("SELECT at FROM audit_log WHERE seq = ?")
+        var low: Int64 = 1, high = last + 1
+        while low < high {
+            let middle = low + (high - low) / 2
+            let text = try String.fetchOne(at, arguments: [middle]) ?? ""
+            if text < bound { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
