@@ -51,7 +51,7 @@ struct WebEvaluationTests {
 
             // The region's deadline table carries each municipality's evaluation beside its roadmap.
             let monitoring = try await region.get("/monitoring?region=R1")
-            #expect(monitoring.html.contains("<a href=\"/municipalities/M1/evaluation?campaign=C2026\">12 из 14</a>"))
+            #expect(monitoring.html.contains("<a href=\"/municipalities/M1/evaluation?campaign=C2026\">оценка: 12 из 14</a>"))
             #expect(monitoring.html.contains("href=\"/regions/R1/evaluations?campaign=C2026\""))
             #expect(try await region.get("/evaluations").location == "/regions/R1/evaluations")
 

@@ -46,6 +46,16 @@ struct WebMonitoringTests {
             #expect(municipality.html.contains("Вся доступная территория"), "a way back up")
             let lagging = try await federal.get(municipalityLink.replacingOccurrences(of: "&amp;", with: "&") + "&lagging=1")
             #expect(lagging.html.contains("Школы с отставанием"))
+            // Every count opens what it counts: a municipality's late concepts list the school that sent it late.
+            let tally = try #require(Browser.firstMatch(
+                #"<a href="(/monitoring\?kind=development_concept&amp;municipality=M1&amp;status=late[^"]*)" class="badge status-late"#,
+                in: region.html))
+            let filtered = try await federal.get(tally.replacingOccurrences(of: "&amp;", with: "&"))
+            #expect(filtered.html.contains("Только школы, у которых «Концепция развития» — с опозданием."))
+            #expect(filtered.html.contains(#"<a href="/schools/B">Школа Б</a>"#) && !filtered.html.contains(#"<a href="/schools/A">Школа А</a>"#))
+            // A school's cell opens its document and says where it stands now.
+            #expect(Browser.firstMatch(#"<td class="cell status-late"><a href="(/items/\d+)">с опозданием</a><div class="cell-state">сейчас: на проверке</div>"#,
+                                       in: filtered.html) != nil)
             let parts = try await federal.get("/monitoring.csv?region=R1&table=parts")
             #expect(parts.html.contains("Балейский округ"))
             #expect(parts.html.hasPrefix("\u{FEFF}Муниципалитет;Код;Школ;С отставанием"))
@@ -64,6 +74,8 @@ struct WebMonitoringTests {
             #expect(page.html.contains("63 дня"), "30 June to 1 September in Chita")
             #expect(page.html.contains("отчёт не начат"))
             #expect(try await region.get("/monitoring/overdue?curator=curator2").html.contains("Ничего не найдено"))
+            #expect(page.html.contains(#"<option value="A">Школа А, Балейский округ</option>"#), "schools are offered by name")
+            #expect(page.html.contains(#"<option value="curator1">Куратор Первый</option>"#), "curators too")
             #expect(try await region.get("/monitoring/overdue?school=A&sort=recent").html.contains("Курсы учителей 1"))
             let csv = try await region.get("/monitoring/overdue.csv")
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")

@@ -268,7 +268,8 @@ struct WebPagesTests {
             let coordinator = try await Browser.signedIn(client, "mun-M1")
             let monitoring = try await coordinator.get("/monitoring")
             let row = try #require(Browser.firstMatch(#"(<th scope="row"><a href="/schools/A">[\s\S]*?</tr>)"#, in: monitoring.html))
-            #expect(row.contains(#"class="cell status-ok">в срок"#))
+            #expect(row.contains(#"class="cell status-ok"><a href="/items/\#(id)">в срок</a><div class="cell-state">сейчас: подтверждено</div>"#),
+                    "the cell opens the document and says where it stands now")
             let csv = try await coordinator.get("/monitoring.csv")
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.html.contains("Школа А"))

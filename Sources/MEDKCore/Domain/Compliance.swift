@@ -146,6 +146,10 @@ public struct MilestoneCell: Codable, Sendable, Hashable {
     public var status: MilestoneStatus
     public var statusName: String
     public var firstSubmittedAt: Date?
+    /// The milestone's document, when it has exactly one (an anti-risk milestone may have several):
+    /// the cell opens it, and says where it stands now beside how it met the deadline.
+    public var itemID: Int64? = nil
+    public var state: ReviewState? = nil
 }
 
 public struct MeasureTotals: Codable, Sendable, Hashable {
@@ -465,13 +469,19 @@ public struct ComplianceJudge: Sendable {
         cells.reserveCapacity(milestones.count)
         for (index, milestone) in milestones.enumerated() {
             var verdict = MilestoneVerdict(deadline: clock.deadlines[index], asOf: cutoff)
+            var found: [(id: Int64, state: ReviewState)] = []
             for (position, item) in progress.items.enumerated() where item.kind == milestone.kind {
-                if let snapshot = snapshots[position] { verdict.add(snapshot) }
+                if let snapshot = snapshots[position] {
+                    verdict.add(snapshot)
+                    found.append((item.id, snapshot.state))
+                }
             }
             let expected = milestone.kind == .antiriskProgramme ? max(progress.chosenRiskCount, 1) : 1
             let status = verdict.status(expectedCount: expected)
-            cells.append(MilestoneCell(kind: milestone.kind, title: milestone.title, dueDate: clock.dueDates[index], status: status,
-                                       statusName: status.russianName, firstSubmittedAt: verdict.firstSubmittedAt))
+            var cell = MilestoneCell(kind: milestone.kind, title: milestone.title, dueDate: clock.dueDates[index], status: status,
+                                     statusName: status.russianName, firstSubmittedAt: verdict.firstSubmittedAt)
+            if found.count == 1 { (cell.itemID, cell.state) = (found[0].id, found[0].state) }
+            cells.append(cell)
         }
         var totals = MeasureTotals()
         // A school has one roadmap a campaign: its measures are commitments from its submissions.

@@ -12,6 +12,8 @@ public struct DeadlinesQuery: Sendable, Hashable {
     public var allSchools: Bool
     /// Only schools with something missing, late, returned or overdue.
     public var onlyLagging: Bool
+    /// Only schools whose milestone of this kind stands so: what a count in a territory's row is of.
+    public var milestone: MilestoneFilter?
 
     public init(regionCode: String? = nil, municipalityCode: String? = nil, campaignCode: String? = nil, asOf: CalendarDate? = nil,
                 page: PageRequest = .first, allSchools: Bool = false, onlyLagging: Bool = false) {
@@ -22,6 +24,17 @@ public struct DeadlinesQuery: Sendable, Hashable {
         self.page = page
         self.allSchools = allSchools
         self.onlyLagging = onlyLagging
+    }
+}
+
+/// Schools whose milestone of `kind` stands at `status`.
+public struct MilestoneFilter: Sendable, Hashable {
+    public var kind: ItemKind
+    public var status: MilestoneStatus
+
+    public init(kind: ItemKind, status: MilestoneStatus) {
+        self.kind = kind
+        self.status = status
     }
 }
 
@@ -276,6 +289,9 @@ private struct ComplianceBuilder {
         if level != .country {
             schools.sort { ($0.municipalityCode, $0.schoolCode) < ($1.municipalityCode, $1.schoolCode) }
             if query.onlyLagging { schools.removeAll { !$0.lagging } }
+            if let filter = query.milestone {
+                schools.removeAll { school in !school.milestones.contains { $0.kind == filter.kind && $0.status == filter.status } }
+            }
             page = try Self.page(schools, query.allSchools ? PageRequest(limit: max(schools.count, 1)) : query.page)
             curators = try curatorLoads(tally.waitingBySchool)
         }

@@ -82,7 +82,7 @@ enum DashboardPages {
                 territoryLabel: territory.label, territoryName: territory.name, territoryOptions: territory.options,
                 statusNames: statusOrder.map(\.russianName),
                 legend: statusOrder.map { LegendEntry(name: $0.russianName, statusClass: Presentation.statusClass($0)) },
-                bars: milestoneBars(report.totals.milestones), barsHeight: 10 + 34 * report.totals.milestones.count,
+                bars: milestoneBars(report.totals.milestones), barsHeight: 8 + barRowHeight * report.totals.milestones.count,
                 columns: columns(dashboard.trend), trendAxisY: 190,
                 trendRows: dashboard.trend.reversed().map { Row(name: $0.date.russian, href: nil, figures: [String($0.overdue)]) },
                 trendChange: trendChange(dashboard.trend),
@@ -108,22 +108,25 @@ enum DashboardPages {
         return report.level == .municipality ? "&municipality=\(code)" : "&region=\(code)"
     }
 
-    /// One stacked bar a milestone, 600 units wide for all the territory's schools.
+    /// One stacked bar a milestone, the chart's whole width for all the territory's schools, its name
+    /// on a line of its own above it (beside the bar a long name was cut at the chart's edge).
     static func milestoneBars(_ milestones: [MilestoneTally]) -> [MilestoneBar] {
         milestones.enumerated().map { index, milestone in
             let counts = statusOrder.map { milestone.counts[$0] }
             let total = max(1, counts.reduce(0, +))
-            var x = 240
+            var x = 0
             var segments: [Segment] = []
             for (status, count) in zip(statusOrder, counts) where count > 0 {
-                let width = max(1, Int((Double(count) / Double(total) * 600).rounded()))
+                let width = max(1, Int((Double(count) / Double(total) * 860).rounded()))
                 segments.append(Segment(x: x, width: width, statusClass: Presentation.statusClass(status)))
                 x += width
             }
-            let y = 6 + index * 34
-            return MilestoneBar(y: y, textY: y + 15, title: String(milestone.title.prefix(32)), segments: segments, counts: counts)
+            let top = 4 + index * barRowHeight
+            return MilestoneBar(y: top + 22, textY: top + 16, title: milestone.title, segments: segments, counts: counts)
         }
     }
+
+    static let barRowHeight = 52
 
     /// Columns of the weekly trend, 160 units tall at the largest value.
     static func columns(_ trend: [OverduePoint]) -> [Column] {

@@ -9,6 +9,10 @@ enum MonitoringPages {
         var statusName: String
         var statusClass: String
         var dueDate: String
+        /// The document the cell is about, or the school's milestones.
+        var href: String? = nil
+        /// Where the document stands now, when that says more than the status («с опозданием» — «на доработке»).
+        var stateName: String? = nil
     }
 
     struct SchoolRow: Sendable {
@@ -32,6 +36,8 @@ enum MonitoringPages {
         var count: Int
         var statusName: String
         var statusClass: String
+        /// The territory's schools that stand so.
+        var href: String
     }
 
     struct PartCell: Sendable {
@@ -81,6 +87,9 @@ enum MonitoringPages {
         var partsTitle: String?
         var parts: [PartRow]
         var schoolsTitle: String?
+        /// «Только школы, у которых …» with the way back to all, when a count was followed.
+        var filterNote: String? = nil
+        var clearFilterHref: String? = nil
         var rows: [SchoolRow]
         var pagination: Pagination?
         var showCurators: Bool
@@ -176,18 +185,22 @@ enum MonitoringPages {
         var school: String?
         var curator: String?
         var filtered: Bool
+        /// The territory's schools and curators by name, offered as one types (a code or a login alone says little).
+        var schoolChoices: [SelectOption] = []
+        var curatorChoices: [SelectOption] = []
     }
 
     static func register(_ web: WebRoutes) {
         web.get("/monitoring") { request in
             let actor = try request.actor()
-            let report = try await request.service.deadlines(try query(request), for: actor)
+            let query = try query(request)
+            let report = try await request.service.deadlines(query, for: actor)
             let territory = try await territoryFilter(request, actor: actor)
-            let view = MonitoringPage(
+            var view = MonitoringPage(
                 campaignName: report.campaignName, scope: report.scope, breadcrumbs: breadcrumbs(request, report),
                 asOfNote: report.asOf.map { "Состояние на конец дня \($0.russian) по времени каждой школы." },
                 summary: summary(report.totals),
-                headers: report.totals.milestones.map { Header(title: $0.title, dueDate: $0.dueDate.map { "до \($0.russian)" } ?? "сроки различаются") },
+                headers: report.totals.milestones.map { Header(title: Presentation.hyphenated($0.title), dueDate: $0.dueDate.map { "до \($0.russian)" } ?? "сроки различаются") },
                 partsTitle: report.parts.isEmpty ? nil : (report.level == .country ? "По регионам" : "По муниципалитетам"),
                 parts: report.parts.map { partRow($0, report: report, request: request) },
                 schoolsTitle: report.schools == nil ? nil : (request.query("lagging") == "1" ? "Школы с отставанием" : "Школы"),
@@ -214,6 +227,11 @@ enum MonitoringPages {
                 ownRoadmap: report.municipalRoadmap.map { OwnRoadmapView(municipal: $0, code: report.scopeCode ?? "") }
                     ?? report.regionalRoadmap.map { OwnRoadmapView(regional: $0, code: report.scopeCode ?? "", campaign: report.campaignCode) },
                 showRoadmaps: report.parts.contains { $0.municipalRoadmap != nil })
+            if let filter = query.milestone {
+                let title = report.totals.milestones.first { $0.kind == filter.kind }?.title ?? filter.kind.russianName
+                view.filterNote = "Только школы, у которых «\(title)» — \(filter.status.russianName)."
+                view.clearFilterHref = link(request, path: "/monitoring", dropping: ["cursor", "from", "kind", "status"]) + "#schools"
+            }
             return await request.page("monitoring", title: "Мониторинг сроков", view)
         }
 
@@ -232,7 +250,7 @@ enum MonitoringPages {
             let list = try await request.service.overdueMeasures(try overdueQuery(request, page: try Pagination.request(request)), for: actor)
             let territory = try await territoryFilter(request, actor: actor)
             let sort = list.sort
-            return await request.page("overdue", title: "Просроченные мероприятия", OverduePage(
+            var page = OverduePage(
                 campaignName: list.campaignName, scope: list.scope,
                 rows: list.measures.items.map(overdueRow), pagination: Pagination.of(list.measures, request: request),
                 csvHref: link(request, path: "/monitoring/overdue.csv", dropping: ["cursor", "from"]),
@@ -242,7 +260,21 @@ enum MonitoringPages {
                 territoryLabel: territory.label, territoryName: territory.name, territoryOptions: territory.options,
                 school: request.query("school"), curator: request.query("curator"),
                 filtered: request.query("school") != nil || request.query("curator") != nil
-                    || request.query("region") != nil || request.query("municipality") != nil))
+                    || request.query("region") != nil || request.query("municipality") != nil)
+            // A region's or municipality's schools and curators, as the compliance report knows them;
+            // the country's 40 000 schools are chosen by drilling down instead.
+            if request.query("region") != nil || request.query("municipality") != nil || !Policy.allows(actor, .viewMonitoring(.country)) {
+                var names = DeadlinesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
+                                           campaignCode: list.campaignCode, allSchools: true)
+                names.page = PageRequest(limit: 1)
+                if let report = try? await request.service.deadlines(names, for: actor), report.level != .country {
+                    page.schoolChoices = (report.schools?.items ?? []).map {
+                        SelectOption(value: $0.schoolCode, label: "\($0.schoolName), \($0.municipalityName)", selected: false)
+                    }
+                    page.curatorChoices = report.curators.map { SelectOption(value: $0.login, label: $0.fullName, selected: false) }
+                }
+            }
+            return await request.page("overdue", title: "Просроченные мероприятия", page)
         }
 
         web.get("/monitoring/overdue.csv") { request in
@@ -326,9 +358,13 @@ enum MonitoringPages {
 
     static func query(_ request: WebRequest) throws -> DeadlinesQuery {
         let asOf = try request.query("asOf").map(WebForm.date)
-        return DeadlinesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
-                              campaignCode: request.query("campaign"), asOf: asOf, page: try Pagination.request(request),
-                              onlyLagging: request.query("lagging") == "1")
+        var query = DeadlinesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
+                                   campaignCode: request.query("campaign"), asOf: asOf, page: try Pagination.request(request),
+                                   onlyLagging: request.query("lagging") == "1")
+        if let kind = request.query("kind").flatMap(ItemKind.init(rawValue:)), let status = request.query("status").flatMap(MilestoneStatus.init(rawValue:)) {
+            query.milestone = MilestoneFilter(kind: kind, status: status)
+        }
+        return query
     }
 
     static func overdueQuery(_ request: WebRequest, page: PageRequest) throws -> OverdueQuery {
@@ -355,8 +391,14 @@ enum MonitoringPages {
                          municipalityName: school.municipalityName,
                          municipalityHref: link(request, path: "/monitoring", dropping: ["cursor", "from", "region", "municipality"],
                                                 adding: ["municipality": school.municipalityCode]),
-                         cells: school.milestones.map { Cell(statusName: $0.statusName, statusClass: Presentation.statusClass($0.status),
-                                                             dueDate: $0.dueDate.russian) },
+                         cells: school.milestones.map { cell in
+                             Cell(statusName: cell.statusName, statusClass: Presentation.statusClass(cell.status), dueDate: cell.dueDate.russian,
+                                  href: cell.itemID.map { "/items/\($0)" } ?? "/schools/\(school.schoolCode)#milestones",
+                                  stateName: cell.state.flatMap { state in
+                                      // «с опозданием» says when it came; the state says what became of it.
+                                      cell.status == .late || cell.status == .onTime ? state.russianName : nil
+                                  })
+                         },
                          measures: totals.total == 0 ? "нет мероприятий" : measures, measuresOverdue: totals.overdue > 0)
     }
 
@@ -369,7 +411,10 @@ enum MonitoringPages {
             cells: part.milestones.map { tally in
                 PartCell(tallies: MilestoneStatus.allCases.compactMap { status in
                     let count = tally.counts[status]
-                    return count == 0 ? nil : Tally(count: count, statusName: status.russianName, statusClass: Presentation.statusClass(status))
+                    return count == 0 ? nil : Tally(
+                        count: count, statusName: status.russianName, statusClass: Presentation.statusClass(status),
+                        href: link(request, path: "/monitoring", dropping: ["cursor", "from", "region", "municipality", "lagging"],
+                                   adding: [key: part.code, "kind": tally.kind.rawValue, "status": status.rawValue]) + "#schools")
                 })
             },
             measures: measures.total == 0 ? "нет" : "\(measures.confirmed) из \(measures.total), просрочено \(measures.overdue)",
