@@ -89,7 +89,7 @@ struct CLIListingsTests {
         let importRows = try Self.cells(importFile)
         #expect(importRows.contains { $0.first??.value.hasPrefix("Проверка: ничего не записано. Создано: 0, изменено: 0, без изменений: 5") == true })
         let school = try #require(importRows.first { $0.count > 2 && $0[1]?.value == "A" })
-        #expect(school[0]?.type == "number" && school[0]?.value == "2" && school[2]?.value == "без изменений")
+        #expect(school[0]?.type == "number" && school[0]?.value == "2" && school[2]?.value == "Школа А" && school[3]?.value == "без изменений")
 
         let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
                                                                  schoolID: try await world.schoolID("A")),

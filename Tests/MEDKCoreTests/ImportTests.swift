@@ -85,6 +85,30 @@ struct ImportTests {
         #expect(zone?.details.first?.contains("MSK") == true)
     }
 
+    @Test("Russian headings as a template writes them (or as people do), in Windows-1251, with names in the check")
+    func russianHeadings() async throws {
+        let world = try await TestWorld()
+        let text = """
+            Код;Наименование;Код МО;ШНОР;ШНСУ;Годы программы:
+            N1;Новая школа 1;M1;да;нет;2026
+            """
+        let report = try await world.service.importCSV(.schools, text: text, dryRun: true, by: .local)
+        #expect(report.rows.map(\.name) == ["Новая школа 1"] && report.rows.first?.outcome == .created)
+        // The template's own headings come back as the same columns.
+        let template = try await world.service.importCSV(.regions, text: ImportKind.regions.template, dryRun: true, by: .local)
+        #expect(template.rows.map(\.key) == ["75"])
+        // Windows-1251 bytes, as Russian Excel saves a CSV, read as the same text.
+        let cp1251 = Data([0xCA, 0xEE, 0xE4, 0x3B, 0xD4, 0xC8, 0xCE]) // «Код;ФИО»
+        #expect(TableFileReader.decodeText(cp1251) == "Код;ФИО")
+        let assigned = try await world.service.importCSV(.assignments, text: "Кампания;Код ОО;Куратор\nC2026;C;curator2", dryRun: true,
+                                                         by: .local)
+        #expect(assigned.rows.first?.name == "Школа В — Куратор Второй", "an assignment reads as the school and the curator")
+        let unknown = await #expect(throws: MEDKError.self) {
+            try await world.service.importCSV(.regions, text: "Код;Цвет\nR9;красный", dryRun: true, by: .local)
+        }
+        #expect(unknown?.message.contains("«Цвет»") == true && unknown?.message.contains("Код;Название;Часовой пояс") == true)
+    }
+
     @Test("users get roles scoped to organisations by code; curators are assigned per campaign")
     func usersAndAssignments() async throws {
         let world = try await TestWorld()

@@ -379,3 +379,25 @@ enum OverdueMeasuresTestsBridge {
         return roadmap.item.id
     }
 }
+
+@Suite("The administrator's CSV import page")
+struct ImportPageTests {
+    @Test("a refused file lists every bad row in a table, keeps the chosen kind and downloads the list; a template per kind")
+    func refusedFile() async throws {
+        let world = try await TestWorld()
+        try await withWeb(world) { client in
+            let admin = try await Browser.signedIn(client, "admin")
+            _ = try await admin.get("/admin/import")
+            let csv = "Код;Название;Код МО\nN1;Новая школа;M9\nN2;Вторая;M1\n;Без кода;M1"
+            let page = try await admin.upload("/admin/import", fileName: "школы.csv", bytes: Array(csv.utf8), fields: ["kind": "schools"])
+            #expect(page.html.contains("Школы из «школы.csv»: файл не принят"))
+            #expect(page.html.contains("<tr><td>2</td><td>нет муниципалитета с кодом «M9».</td></tr>"), "each bad row in its own table row")
+            #expect(page.html.contains("<tr><td>4</td>"))
+            #expect(page.html.contains(#"<option value="schools" selected>Школы</option>"#), "the chosen kind is kept")
+            let problems = try await admin.post("/admin/import", ["kind": "schools", "format": "problems", "fileName": "школы.csv", "csv": csv])
+            #expect(problems.headers[.contentType] == XLSXWriter.mediaType)
+            let template = try await admin.get("/admin/import/template/schools")
+            #expect(template.html.hasPrefix("\u{FEFF}Код;Название;Код муниципалитета;ШНОР;ШНСУ;Годы программы\r\n"))
+        }
+    }
+}

@@ -83,19 +83,26 @@ public enum CSV {
         return out
     }
 
+    private static let skipped: Set<Unicode.Scalar> = ["\t", "\r", "\n", " "]
+    private static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@"]
+
     static func escape(_ value: String, separator: Character) -> String {
         // A cell a spreadsheet could run as a formula (OWASP «CSV injection»: = + - @, also after
         // the tabs, line breaks and spaces spreadsheets skip, and a leading tab or line break itself)
         // gets an apostrophe in front so it stays text. A plain number such as «-5» stays as it is.
         var value = value
-        let skipped: Set<Unicode.Scalar> = ["\t", "\r", "\n", " "]
         let scalars = value.unicodeScalars
-        let startsSkipped = scalars.first.map { skipped.contains($0) && $0 != " " } ?? false
-        let formula = scalars.first { !skipped.contains($0) }.map { "=+-@".unicodeScalars.contains($0) } ?? false
-        if startsSkipped || (formula && (scalars.first == " " || Double(value) == nil)) { value = "'" + value }
-        guard value.contains(separator) || value.contains("\"") || value.contains("\n") || value.contains("\r") else {
-            return value
+        // Most cells start with a letter or a digit: only the others need the closer look.
+        if let first = scalars.first, skipped.contains(first) || formulaStarts.contains(first) {
+            let startsSkipped = first != " " && skipped.contains(first)
+            let formula = scalars.first { !skipped.contains($0) }.map { formulaStarts.contains($0) } ?? false
+            if startsSkipped || (formula && (first == " " || Double(value) == nil)) { value = "'" + value }
         }
+        // One pass over the bytes (the separator is ASCII) rather than four searches by character.
+        let separatorByte = separator.asciiValue
+        let needsQuotes = value.utf8.contains { $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == separatorByte }
+            || (separatorByte == nil && value.contains(separator))
+        guard needsQuotes else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

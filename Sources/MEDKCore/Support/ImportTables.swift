@@ -8,11 +8,21 @@ public enum ImportReportTable {
             ? [.created: "будет создано", .updated: "будет изменено", .unchanged: "без изменений"]
             : [.created: "создано", .updated: "изменено", .unchanged: "без изменений"]
         return ExportTable(
-            sheetName: "Импорт", title: (report.dryRun ? "Проверка импорта" : "Импорт") + " «\(report.kind.rawValue)» из «\(fileName)»",
+            sheetName: "Импорт", title: (report.dryRun ? "Проверка импорта" : "Импорт") + " «\(report.kind.russianName)» из «\(fileName)»",
             notes: [(report.dryRun ? "Проверка: ничего не записано. " : "")
                     + "Создано: \(report.count(.created)), изменено: \(report.count(.updated)), без изменений: \(report.count(.unchanged))."],
-            header: ["Строка файла", "Ключ", "Результат"],
-            rows: report.rows.map { [.number($0.line), .text($0.key), .text(outcome[$0.outcome] ?? $0.outcome.rawValue)] })
+            header: ["Строка файла", "Ключ", "Название", "Результат"],
+            rows: report.rows.map {
+                [.number($0.line), .text($0.key), $0.name.map { .text($0) } ?? .empty, .text(outcome[$0.outcome] ?? $0.outcome.rawValue)]
+            })
+    }
+
+    /// A refused import's rows and what is wrong with each, to fix the file by.
+    public static func problems(_ problems: [ImportProblem], kind: ImportKind, fileName: String) -> ExportTable {
+        ExportTable(sheetName: "Ошибки", title: "Ошибки импорта «\(kind.russianName)» из «\(fileName)»",
+                    notes: ["Импорт отклонён, ничего не изменено. Исправьте строки и загрузите файл снова."],
+                    header: ["Строка файла", "Что не так"],
+                    rows: problems.map { [$0.line > 0 ? .number($0.line) : .empty, .text($0.message)] })
     }
 }
 

@@ -1,6 +1,8 @@
 import Foundation
 
-/// What a CSV import file holds; see docs/import.md for the columns.
+/// What a CSV import file holds; see docs/import.md for the columns. Headings may be the English
+/// names or the Russian ones a template writes (and a few others people use); files may be UTF-8 or
+/// Windows-1251, as Russian Excel saves them.
 public enum ImportKind: String, Codable, Sendable, CaseIterable {
     case regions, municipalities, schools, users, assignments
 
@@ -22,11 +24,91 @@ public enum ImportKind: String, Codable, Sendable, CaseIterable {
         default: []
         }
     }
+
+    public var russianName: String {
+        switch self {
+        case .regions: "Регионы"
+        case .municipalities: "Муниципалитеты"
+        case .schools: "Школы"
+        case .users: "Пользователи"
+        case .assignments: "Назначения кураторов"
+        }
+    }
+
+    /// Each column's heading in Russian, as a template writes it and as people name it in their tables.
+    public var russianColumns: [String] {
+        columns.map { Self.russianHeading[$0] ?? $0 }
+    }
+
+    static let russianHeading: [String: String] = [
+        "code": "Код", "name": "Название", "time_zone": "Часовой пояс", "region_code": "Код региона",
+        "municipality_code": "Код муниципалитета", "low_results": "ШНОР", "hard_social": "ШНСУ", "programme_years": "Годы программы",
+        "login": "Логин", "full_name": "ФИО", "email": "Эл. почта", "role": "Роль", "scope_code": "Код организации",
+        "campaign_code": "Код кампании", "school_code": "Код школы", "curator_login": "Логин куратора",
+    ]
+
+    /// Other headings people write for a column (compared after `normalizedHeading`).
+    static let aliases: [String: String] = [
+        "наименование": "name", "полное наименование": "name", "краткое наименование": "name", "пояс": "time_zone",
+        "код субъекта": "region_code", "регион": "region_code", "код мо": "municipality_code", "мо": "municipality_code",
+        "муниципалитет": "municipality_code", "школа с низкими результатами": "low_results",
+        "школа в сложных социальных условиях": "hard_social", "годы": "programme_years",
+        "фамилия имя отчество": "full_name", "почта": "email", "электронная почта": "email", "e-mail": "email", "email": "email",
+        "организация": "scope_code", "код оо": "school_code", "кампания": "campaign_code", "школа": "school_code",
+        "куратор": "curator_login",
+    ]
+
+    /// The column a heading names, in English or Russian; nil for one this kind does not know.
+    func column(forHeading heading: String) -> String? {
+        let name = Self.normalizedHeading(heading)
+        if columns.contains(name) { return name }
+        let byRussian = Dictionary(uniqueKeysWithValues: columns.map { (Self.normalizedHeading(Self.russianHeading[$0] ?? $0), $0) })
+        if let column = byRussian[name] ?? Self.aliases[name], columns.contains(column) { return column }
+        return nil
+    }
+
+    /// Lower case, «ё» as «е», one space between words, no trailing colon or asterisk («Код школы*:»).
+    static func normalizedHeading(_ heading: String) -> String {
+        var text = heading.lowercased().replacingOccurrences(of: "ё", with: "е")
+        while let last = text.last, last == ":" || last == "*" || last.isWhitespace { text.removeLast() }
+        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// A file to fill in: the Russian headings and one example row, UTF-8 with a BOM and «;», as Excel opens it.
+    public var template: String {
+        let example: [String] = switch self {
+        case .regions: ["75", "Забайкальский край", "Asia/Chita"]
+        case .municipalities: ["75001", "Балейский муниципальный округ", "75"]
+        case .schools: ["750010001", "МОУ «Балейская СОШ № 1»", "75001", "да", "нет", "2025-2026"]
+        case .users: ["ivanova", "Иванова Елена Николаевна", "ivanova@example.ru", "curator", "75"]
+        case .assignments: ["500plus-2026", "750010001", "ivanova"]
+        }
+        return CSV.write([russianColumns, example])
+    }
+}
+
+/// A row an import refused, and why.
+public struct ImportProblem: Sendable, Hashable {
+    public var line: Int
+    public var message: String
+
+    /// The problems a refused import names in its details («строка 5: …»), back as rows of a table.
+    public static func parse(_ details: [String]) -> [ImportProblem] {
+        details.map { text in
+            guard text.hasPrefix("строка "), let colon = text.firstIndex(of: ":"),
+                  let line = Int(text[text.index(text.startIndex, offsetBy: 7)..<colon]) else {
+                return ImportProblem(line: 0, message: text)
+            }
+            return ImportProblem(line: line, message: text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+    }
 }
 
 public struct ImportRowResult: Codable, Sendable, Hashable {
     public var line: Int
     public var key: String
+    /// What the key names, for reading the check: a school's or a person's name, a curator's school.
+    public var name: String?
     public var outcome: UpsertOutcome
 }
 
@@ -46,14 +128,19 @@ extension MEDKService {
         guard let header = records.first else {
             throw MEDKError.rejected("empty_file", "Файл пуст: нужна строка заголовка (\(kind.columns.joined(separator: ";"))).")
         }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        // Headings in English or Russian, in any order; an empty heading is a column nobody filled.
+        let headings = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let unknown = headings.filter { !$0.isEmpty && kind.column(forHeading: $0) == nil }
+        guard unknown.isEmpty else {
+            throw MEDKError.rejected("unknown_columns", "Неизвестные столбцы в заголовке: \(unknown.map { "«\($0)»" }.joined(separator: ", ")). "
+                                     + "Ожидается: \(kind.russianColumns.joined(separator: ";")) (или \(kind.columns.joined(separator: ";"))).")
+        }
+        let names = headings.map { kind.column(forHeading: $0) ?? "" }
         let missing = kind.columns.filter { !names.contains($0) && !kind.optionalColumns.contains($0) }
         guard missing.isEmpty else {
-            throw MEDKError.rejected("missing_columns", "В заголовке (строка \(header.line)) нет столбцов: \(missing.joined(separator: ", ")). Ожидается: \(kind.columns.joined(separator: ";")).")
-        }
-        let unknown = names.filter { !kind.columns.contains($0) && !$0.isEmpty }
-        guard unknown.isEmpty else {
-            throw MEDKError.rejected("unknown_columns", "Неизвестные столбцы в заголовке: \(unknown.joined(separator: ", ")). Ожидается: \(kind.columns.joined(separator: ";")).")
+            let shown = missing.map { "«\(ImportKind.russianHeading[$0] ?? $0)»" }
+            throw MEDKError.rejected("missing_columns", "В заголовке (строка \(header.line)) нет столбцов: \(shown.joined(separator: ", ")). "
+                                     + "Ожидается: \(kind.russianColumns.joined(separator: ";")).")
         }
         let rows = records.dropFirst().map { record in
             ImportRow(line: record.line, fieldCount: record.fields.count, headerCount: names.count,
@@ -135,7 +222,19 @@ private struct Importer {
             throw MEDKError.rejected("duplicate_row", "«\(key)» уже встречается в строке \(first).")
         }
         seen[key] = row.line
-        return ImportRowResult(line: row.line, key: key, outcome: outcome)
+        return ImportRowResult(line: row.line, key: key, name: try name(row), outcome: outcome)
+    }
+
+    /// What a row is about in words, beside its key.
+    private func name(_ row: ImportRow) throws -> String? {
+        switch kind {
+        case .regions, .municipalities, .schools: return row.optional("name")
+        case .users: return row.optional("full_name")
+        case .assignments:
+            let school = try row.optional("school_code").flatMap { try store.school(code: $0) }?.name
+            let curator = try row.optional("curator_login").flatMap { try store.user(login: $0) }?.fullName
+            return [school, curator].compactMap { $0 }.joined(separator: " — ")
+        }
     }
 
     private func applyValues(_ row: ImportRow) throws -> (String, UpsertOutcome) {

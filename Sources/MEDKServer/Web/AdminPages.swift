@@ -84,14 +84,37 @@ enum AdminPages {
     struct ImportRow: Sendable {
         var line: Int
         var key: String
+        var name: String?
         var outcome: String
         var outcomeClass: String
     }
 
+    /// What each kind of file holds, with its template.
+    struct ImportFormat: Sendable {
+        var name: String
+        var columns: String
+        var templateHref: String
+    }
+
+    /// A refused file: its rows and what is wrong with each, as a table to fix it by.
+    struct ImportRefusal: Sendable {
+        struct Problem: Sendable {
+            var line: String
+            var message: String
+        }
+        var kind: String
+        var kindName: String
+        var fileName: String
+        var csv: String
+        var message: String
+        var problems: [Problem]
+    }
+
     struct ImportPage: Sendable {
         var kindOptions: [SelectOption]
-        var formats: [String]
+        var formats: [ImportFormat]
         var preview: ImportPreview?
+        var refusal: ImportRefusal? = nil
     }
 
     struct ImportPreview: Sendable {
@@ -359,6 +382,15 @@ enum AdminPages {
             return await request.page("admin_import", title: "Импорт CSV", ImportPage(kindOptions: importKindOptions(nil), formats: formats, preview: nil))
         }
 
+        // A file to fill in: Russian headings and an example row.
+        web.get("/admin/import/template/{kind}") { request in
+            _ = try requireAdmin(request)
+            guard let kind = request.context.parameters.get("kind").flatMap(ImportKind.init(rawValue:)) else {
+                throw MEDKError.notFound("Шаблон")
+            }
+            return Downloads.csv(kind.template, name: DownloadName.make(["Шаблон импорта", kind.russianName], ext: "csv"))
+        }
+
         // A whole country's schools travel as a file and back as the preview's text: up to 32 MB each.
         web.post("/admin/import", limits: .upload(fileBytes: 32 << 20, fieldBytes: 32 << 20)) { request, form in
             let actor = try requireAdmin(request)
@@ -368,10 +400,8 @@ enum AdminPages {
             let text: String
             var fileName = form["fileName"] ?? "CSV"
             if let file = form.files["file"] {
-                guard let decoded = String(data: try file.contents(), encoding: .utf8) else {
-                    throw MEDKError.invalid("not_utf8", "Файл не в кодировке UTF-8. Сохраните его из таблицы как «CSV UTF-8».")
-                }
-                text = decoded
+                // UTF-8 or Windows-1251, as Russian Excel saves «CSV (разделители — точки с запятой)».
+                text = TableFileReader.decodeText(try file.contents())
                 fileName = file.fileName
             } else if let csv = form.fields["csv"]?.first, !csv.isEmpty {
                 text = csv
@@ -379,18 +409,35 @@ enum AdminPages {
                 throw MEDKError.invalid("file_required", "Выберите CSV-файл.")
             }
             let apply = form["apply"] == "1"
-            let report = try await request.service.importCSV(kind, text: text, dryRun: !apply, by: .user(actor))
+            let report: ImportReport
+            do {
+                report = try await request.service.importCSV(kind, text: text, dryRun: !apply, by: .user(actor))
+            } catch let error as MEDKError where error.code == "import_rejected" {
+                // Every refused row in a table on the page (and as a workbook), the kind still chosen.
+                let problems = ImportProblem.parse(error.details)
+                if form["format"] == "problems" {
+                    return try Downloads.xlsx(ImportReportTable.problems(problems, kind: kind, fileName: fileName),
+                                              name: DownloadName.make(["Ошибки импорта", kind.russianName, fileName], ext: "xlsx"))
+                }
+                let refusal = ImportRefusal(kind: kind.rawValue, kindName: kind.russianName, fileName: fileName, csv: text, message: error.message,
+                                            problems: problems.map { .init(line: $0.line > 0 ? String($0.line) : "—", message: $0.message) })
+                return await request.page("admin_import", title: "Импорт CSV: ошибки", ImportPage(
+                    kindOptions: importKindOptions(kind), formats: formats, preview: nil, refusal: refusal))
+            }
             // The check, as a workbook to read or pass on before applying (the import is checked again, nothing changes).
             if form["format"] == "xlsx", !apply {
-                return try Downloads.xlsx(ImportReportTable.table(report, fileName: fileName), name: "импорт-\(kind.rawValue)-проверка.xlsx")
+                return try Downloads.xlsx(ImportReportTable.table(report, fileName: fileName),
+                                          name: DownloadName.make(["Проверка импорта", kind.russianName, fileName], ext: "xlsx"))
             }
             let summary = "Новых: \(report.count(.created)), изменённых: \(report.count(.updated)), без изменений: \(report.count(.unchanged))."
             if apply {
                 return request.redirect("/admin/import", success: "Импорт выполнен. " + summary)
             }
             let preview = ImportPreview(
-                kind: kind.rawValue, kindName: importKindName(kind), fileName: fileName, csv: text,
-                rows: report.rows.map { ImportRow(line: $0.line, key: $0.key, outcome: outcomeName($0.outcome), outcomeClass: "outcome-\($0.outcome.rawValue)") },
+                kind: kind.rawValue, kindName: kind.russianName, fileName: fileName, csv: text,
+                rows: report.rows.map {
+                    ImportRow(line: $0.line, key: $0.key, name: $0.name, outcome: outcomeName($0.outcome), outcomeClass: "outcome-\($0.outcome.rawValue)")
+                },
                 summary: summary, changes: report.count(.created) + report.count(.updated) > 0)
             return await request.page("admin_import", title: "Импорт CSV: проверка", ImportPage(
                 kindOptions: importKindOptions(kind), formats: formats, preview: preview))
@@ -405,19 +452,11 @@ enum AdminPages {
         }
     }
 
-    static func importKindName(_ kind: ImportKind) -> String {
-        switch kind {
-        case .regions: "Регионы"
-        case .municipalities: "Муниципалитеты"
-        case .schools: "Школы"
-        case .users: "Пользователи"
-        case .assignments: "Назначения кураторов"
-        }
-    }
-
     static func importKindOptions(_ selected: ImportKind?) -> [SelectOption] {
-        ImportKind.allCases.map { SelectOption(value: $0.rawValue, label: importKindName($0), selected: $0 == selected) }
+        ImportKind.allCases.map { SelectOption(value: $0.rawValue, label: $0.russianName, selected: $0 == selected) }
     }
 
-    static let formats: [String] = ImportKind.allCases.map { "\(importKindName($0)): \($0.columns.joined(separator: ";"))" }
+    static let formats: [ImportFormat] = ImportKind.allCases.map {
+        ImportFormat(name: $0.russianName, columns: $0.russianColumns.joined(separator: "; "), templateHref: "/admin/import/template/\($0.rawValue)")
+    }
 }

@@ -56,7 +56,7 @@ struct Migrate: AsyncParsableCommand {
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Импорт из CSV (UTF-8, разделитель «;» или «,»): regions, municipalities, schools, users, assignments.",
+        abstract: "Импорт из CSV (UTF-8 или Windows-1251, разделитель «;» или «,»): regions, municipalities, schools, users, assignments.",
         discussion: "Файл с любой ошибочной строкой не меняет ничего; перечисляются все ошибочные строки с номерами. Формат столбцов — docs/import.md.")
 
     @OptionGroup var data: DataDirectory
@@ -75,9 +75,8 @@ struct Import: AsyncParsableCommand {
         guard let bytes = FileManager.default.contents(atPath: file) else {
             throw MEDKError.invalid("file_not_found", "Не удалось прочитать файл «\(file)».")
         }
-        guard let text = String(data: bytes, encoding: .utf8) else {
-            throw MEDKError.invalid("not_utf8", "Файл «\(file)» не в кодировке UTF-8. Сохраните его как «CSV UTF-8».")
-        }
+        // UTF-8 or Windows-1251, as Russian Excel saves «CSV (разделители — точки с запятой)».
+        let text = TableFileReader.decodeText(bytes)
         let service = try await data.openExisting()
         let report = try await service.importCSV(kind.value, text: text, dryRun: dryRun, by: .local)
         if format == .json { return try Output.json(report) }
@@ -89,8 +88,8 @@ struct Import: AsyncParsableCommand {
         }
         let names: [UpsertOutcome: String] = [.created: "будет создано", .updated: "будет изменено", .unchanged: "без изменений"]
         let done: [UpsertOutcome: String] = [.created: "создано", .updated: "изменено", .unchanged: "без изменений"]
-        Output.print(rows: [["Строка", "Ключ", "Результат"]] + report.rows.map {
-            [String($0.line), $0.key, (dryRun ? names : done)[$0.outcome]!]
+        Output.print(rows: [["Строка", "Ключ", "Название", "Результат"]] + report.rows.map {
+            [String($0.line), $0.key, $0.name ?? "", (dryRun ? names : done)[$0.outcome]!]
         }, format: format == .csv ? .csv : .table)
         Terminal.info((dryRun ? "Проверка (ничего не записано): " : "Импорт выполнен: ")
             + "создано \(report.count(.created)), изменено \(report.count(.updated)), без изменений \(report.count(.unchanged)).")
