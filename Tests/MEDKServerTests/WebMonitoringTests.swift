@@ -56,6 +56,15 @@ struct WebMonitoringTests {
             // A school's cell opens its document and says where it stands now.
             #expect(Browser.firstMatch(#"<td class="cell status-late"><a href="(/items/\d+)">с опозданием</a><div class="cell-state">сейчас: на проверке</div>"#,
                                        in: filtered.html) != nil)
+            // Column headings order the tables: the schools by a milestone, furthest behind first.
+            let byConcept = try await federal.get("/monitoring?region=R1&sort=development_concept")
+            #expect(byConcept.html.contains(#"aria-sort="other"><a href="/monitoring?region=R1&amp;sort=development_concept#schools">"#))
+            let at = { (code: String) in byConcept.html.range(of: #"<a href="/schools/\#(code)">"#)?.lowerBound }
+            let (a, b, c) = (try #require(at("A")), try #require(at("B")), try #require(at("C")))
+            #expect(a < c && c < b, "missing concepts (A, C by place) before the late one (B)")
+            #expect(byConcept.html.contains("Сначала школы, у которых «Концепция развития» дальше всего от срока"))
+            let byLagging = try await federal.get("/monitoring?region=R1&order=lagging")
+            #expect(byLagging.html.contains(#"aria-sort="descending"><a href="/monitoring?region=R1&amp;order=lagging#parts">"#))
             let parts = try await federal.get("/monitoring.csv?region=R1&table=parts")
             #expect(parts.html.contains("Балейский округ"))
             #expect(parts.html.hasPrefix("\u{FEFF}Муниципалитет;Код;Школ;С отставанием"))

@@ -14,6 +14,8 @@ public struct DeadlinesQuery: Sendable, Hashable {
     public var onlyLagging: Bool
     /// Only schools whose milestone of this kind stands so: what a count in a territory's row is of.
     public var milestone: MilestoneFilter?
+    /// The order of the territory's schools.
+    public var sort: ComplianceSort = .place
 
     public init(regionCode: String? = nil, municipalityCode: String? = nil, campaignCode: String? = nil, asOf: CalendarDate? = nil,
                 page: PageRequest = .first, allSchools: Bool = false, onlyLagging: Bool = false) {
@@ -24,6 +26,53 @@ public struct DeadlinesQuery: Sendable, Hashable {
         self.page = page
         self.allSchools = allSchools
         self.onlyLagging = onlyLagging
+    }
+}
+
+/// How a territory's schools are ordered: by municipality and code (as the table has always been),
+/// by name, by overdue measures (most first), or by one milestone, the furthest behind first.
+public enum ComplianceSort: Hashable, Sendable {
+    case place
+    case name
+    case overdueMeasures
+    case milestone(ItemKind)
+
+    /// As a page's address writes it: «name», «overdue», «roadmap»…; nil for anything else.
+    public init?(parameter: String) {
+        switch parameter {
+        case "place": self = .place
+        case "name": self = .name
+        case "overdue": self = .overdueMeasures
+        default:
+            guard let kind = ItemKind(rawValue: parameter) else { return nil }
+            self = .milestone(kind)
+        }
+    }
+
+    public var parameter: String {
+        switch self {
+        case .place: "place"
+        case .name: "name"
+        case .overdueMeasures: "overdue"
+        case .milestone(let kind): kind.rawValue
+        }
+    }
+
+    /// Whether `a` comes before `b`; ties fall back to the municipality and the code, so pages never shuffle.
+    func precedes(_ a: SchoolCompliance, _ b: SchoolCompliance) -> Bool {
+        let place = { (a.municipalityCode, a.schoolCode) < (b.municipalityCode, b.schoolCode) }
+        switch self {
+        case .place:
+            return place()
+        case .name:
+            let order = a.schoolName.localizedStandardCompare(b.schoolName)
+            return order == .orderedSame ? place() : order == .orderedAscending
+        case .overdueMeasures:
+            return a.measures.overdue == b.measures.overdue ? place() : a.measures.overdue > b.measures.overdue
+        case .milestone(let kind):
+            let severity = { (school: SchoolCompliance) in school.milestones.first { $0.kind == kind }?.status.severity ?? Int.max }
+            return severity(a) == severity(b) ? place() : severity(a) < severity(b)
+        }
     }
 }
 
@@ -287,7 +336,8 @@ private struct ComplianceBuilder {
         var page: Page<SchoolCompliance>?
         var curators: [CuratorLoad] = []
         if level != .country {
-            schools.sort { ($0.municipalityCode, $0.schoolCode) < ($1.municipalityCode, $1.schoolCode) }
+            let order = query.sort
+            schools.sort { order.precedes($0, $1) }
             if query.onlyLagging { schools.removeAll { !$0.lagging } }
             if let filter = query.milestone {
                 schools.removeAll { school in !school.milestones.contains { $0.kind == filter.kind && $0.status == filter.status } }

@@ -29,6 +29,15 @@ enum MonitoringPages {
     struct Header: Sendable {
         var title: String
         var dueDate: String
+        /// The table ordered by this column, and whether it is (for `aria-sort`).
+        var sortHref: String? = nil
+        var ariaSort: String = "none"
+    }
+
+    /// A column heading that orders its table.
+    struct SortLink: Sendable {
+        var href: String
+        var ariaSort: String
     }
 
     /// How many schools of a territory stand one way against a milestone.
@@ -87,6 +96,16 @@ enum MonitoringPages {
         var partsTitle: String?
         var parts: [PartRow]
         var schoolsTitle: String?
+        /// The schools' table ordered by a column, and the territories' table by another.
+        var schoolHeaders: [Header] = []
+        var sortByName: SortLink? = nil
+        var sortByOverdue: SortLink? = nil
+        var partsByName: SortLink? = nil
+        var partsByLagging: SortLink? = nil
+        var partsByOverdue: SortLink? = nil
+        var partsByWaiting: SortLink? = nil
+        var sortNote: String? = nil
+        var unsortHref: String? = nil
         /// «Только школы, у которых …» with the way back to all, when a count was followed.
         var filterNote: String? = nil
         var clearFilterHref: String? = nil
@@ -227,6 +246,44 @@ enum MonitoringPages {
                 ownRoadmap: report.municipalRoadmap.map { OwnRoadmapView(municipal: $0, code: report.scopeCode ?? "") }
                     ?? report.regionalRoadmap.map { OwnRoadmapView(regional: $0, code: report.scopeCode ?? "", campaign: report.campaignCode) },
                 showRoadmaps: report.parts.contains { $0.municipalRoadmap != nil })
+            // Column headings order the tables; the territories' table is ordered here, it is short.
+            func sortLink(_ key: String, _ value: String, active: Bool, direction: String, anchor: String) -> SortLink {
+                SortLink(href: link(request, path: "/monitoring", dropping: ["cursor", "from", key], adding: [key: value]) + anchor,
+                         ariaSort: active ? direction : "none")
+            }
+            let sort = query.sort
+            view.schoolHeaders = report.totals.milestones.map { tally in
+                let active = sort == .milestone(tally.kind)
+                return Header(title: Presentation.hyphenated(tally.title), dueDate: tally.dueDate.map { "до \($0.russian)" } ?? "сроки различаются",
+                              sortHref: sortLink("sort", tally.kind.rawValue, active: active, direction: "other", anchor: "#schools").href,
+                              ariaSort: active ? "other" : "none")
+            }
+            view.sortByName = sortLink("sort", "name", active: sort == .name, direction: "ascending", anchor: "#schools")
+            view.sortByOverdue = sortLink("sort", "overdue", active: sort == .overdueMeasures, direction: "descending", anchor: "#schools")
+            if sort != .place {
+                view.sortNote = switch sort {
+                case .name: "Школы по названию."
+                case .overdueMeasures: "Сначала школы с наибольшим числом просроченных мероприятий."
+                case .milestone(let kind): "Сначала школы, у которых «\(report.totals.milestones.first { $0.kind == kind }?.title ?? kind.russianName)» "
+                    + "дальше всего от срока: не представлено, с опозданием, на доработке, на проверке."
+                case .place: nil
+                }
+                view.unsortHref = link(request, path: "/monitoring", dropping: ["cursor", "from", "sort"]) + "#schools"
+            }
+            let partsOrder = request.query("order")
+            view.partsByName = sortLink("order", "name", active: partsOrder == "name", direction: "ascending", anchor: "#parts")
+            view.partsByLagging = sortLink("order", "lagging", active: partsOrder == "lagging", direction: "descending", anchor: "#parts")
+            view.partsByOverdue = sortLink("order", "overdue", active: partsOrder == "overdue", direction: "descending", anchor: "#parts")
+            view.partsByWaiting = sortLink("order", "waiting", active: partsOrder == "waiting", direction: "descending", anchor: "#parts")
+            let parts = report.parts
+            let ordered: [TerritoryCompliance] = switch partsOrder {
+            case "name": parts.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+            case "lagging": parts.sorted { ($0.laggingSchools, $1.code) > ($1.laggingSchools, $0.code) }
+            case "overdue": parts.sorted { ($0.measures.overdue, $1.code) > ($1.measures.overdue, $0.code) }
+            case "waiting": parts.sorted { ($0.waiting, $1.code) > ($1.waiting, $0.code) }
+            default: parts
+            }
+            view.parts = ordered.map { partRow($0, report: report, request: request) }
             if let filter = query.milestone {
                 let title = report.totals.milestones.first { $0.kind == filter.kind }?.title ?? filter.kind.russianName
                 view.filterNote = "Только школы, у которых «\(title)» — \(filter.status.russianName)."
@@ -361,6 +418,7 @@ enum MonitoringPages {
         var query = DeadlinesQuery(regionCode: request.query("region"), municipalityCode: request.query("municipality"),
                                    campaignCode: request.query("campaign"), asOf: asOf, page: try Pagination.request(request),
                                    onlyLagging: request.query("lagging") == "1")
+        if let order = request.query("sort").flatMap(ComplianceSort.init(parameter:)) { query.sort = order }
         if let kind = request.query("kind").flatMap(ItemKind.init(rawValue:)), let status = request.query("status").flatMap(MilestoneStatus.init(rawValue:)) {
             query.milestone = MilestoneFilter(kind: kind, status: status)
         }
