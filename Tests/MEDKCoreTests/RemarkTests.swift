@@ -28,6 +28,21 @@ struct RemarkTests {
         return try await world.act(.return, on: sent, by: "curator1", comment: comment)
     }
 
+    @Test("a comment listing more than can be answered one by one is one remark, never a refusal; explicit remarks are bounded")
+    func longLists() async throws {
+        let world = try await TestWorld()
+        let comment = (1...31).map { "\($0). Пункт \($0)" }.joined(separator: "\n")
+        let returned = try await Self.returned(world, comment: comment)
+        #expect(returned.remarks.map(\.text) == [comment])
+        let resent = try await world.act(.submit, on: try await world.answerRemarks(returned, by: "school-A"), by: "school-A")
+        let tooMany = await #expect(throws: MEDKError.self) {
+            try await world.service.transition(itemID: resent.item.id, TransitionRequest(
+                action: .return, expectedState: .submitted, comment: "Исправьте", remarks: (1...31).map { "Пункт \($0)" }),
+                by: try await world.actor("curator1"))
+        }
+        #expect(tooMany?.code == "too_many_remarks")
+    }
+
     @Test("the school cannot send again until it answered every remark; a declined one says why")
     func answerBeforeSending() async throws {
         let world = try await TestWorld()

@@ -68,6 +68,8 @@ public struct Remark: Codable, Sendable, Hashable {
 /// An introduction before the list ending in a colon («Исправьте:») is not a remark of its own.
 public enum RemarkList {
     public static let maximumCount = 30
+    /// As long as a return's whole comment may be.
+    public static let maximumLength = 5_000
 
     public static func split(_ comment: String) -> [String] {
         let lines = comment.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

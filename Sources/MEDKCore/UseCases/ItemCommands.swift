@@ -364,13 +364,20 @@ extension MEDKService {
     /// A return's remarks, each within bounds, and which earlier answered remarks stay open.
     static func remarksOfReturn(_ store: any StoreReading, _ item: StoredItem, _ request: TransitionRequest,
                                 comment: String?) throws -> (texts: [String], keptOpen: Set<Int64>) {
-        let texts = request.remarks.map { $0.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty } }
-            ?? RemarkList.split(comment ?? "")
-        guard texts.count <= RemarkList.maximumCount else {
-            throw MEDKError.rejected("too_many_remarks", "В одном возврате может быть не более \(RemarkList.maximumCount) замечаний.")
-        }
-        if let long = texts.first(where: { $0.count > 2000 }) {
-            throw MEDKError.rejected("remark_too_long", "Замечание «\(long.prefix(60))…» длиннее 2000 символов: сократите его.")
+        let texts: [String]
+        if let explicit = request.remarks {
+            texts = explicit.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            guard texts.count <= RemarkList.maximumCount else {
+                throw MEDKError.rejected("too_many_remarks", "В одном возврате может быть не более \(RemarkList.maximumCount) замечаний.")
+            }
+            if let long = texts.first(where: { $0.count > RemarkList.maximumLength }) {
+                throw MEDKError.rejected("remark_too_long", "Замечание «\(long.prefix(60))…» длиннее \(RemarkList.maximumLength) символов: сократите его.")
+            }
+        } else {
+            // A reviewer's comment is never refused for how it is split: a list too long to answer
+            // item by item is one remark, as a comment without a list is.
+            let split = RemarkList.split(comment ?? "")
+            texts = split.count <= RemarkList.maximumCount ? split : [comment ?? ""].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         }
         let answered = Set(try store.remarks(itemID: item.id).filter { $0.state == .answered }.map(\.id))
         let kept = Set(request.keepOpen ?? [])

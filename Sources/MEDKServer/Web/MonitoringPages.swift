@@ -216,7 +216,7 @@ enum MonitoringPages {
             let report = try await request.service.deadlines(query, for: actor)
             let territory = try await territoryFilter(request, actor: actor)
             var view = MonitoringPage(
-                campaignName: report.campaignName, scope: report.scope, breadcrumbs: breadcrumbs(request, report),
+                campaignName: report.campaignName, scope: report.scope, breadcrumbs: try await breadcrumbs(request, report, actor: actor),
                 asOfNote: report.asOf.map { "Состояние на конец дня \($0.russian) по времени каждой школы." },
                 summary: summary(report.totals),
                 headers: report.totals.milestones.map { Header(title: Presentation.hyphenated($0.title), dueDate: $0.dueDate.map { "до \($0.russian)" } ?? "сроки различаются") },
@@ -497,11 +497,14 @@ enum MonitoringPages {
                    responsible: measure.responsible)
     }
 
-    static func breadcrumbs(_ request: WebRequest, _ report: ComplianceReport) -> [Link] {
+    /// The way up from a territory, only as far as the person may go (a municipality's coordinator
+    /// is not led to the region's page, which would answer «Нет доступа»).
+    static func breadcrumbs(_ request: WebRequest, _ report: ComplianceReport, actor: Actor) async throws -> [Link] {
         guard report.level != .country || request.query("region") != nil else { return [] }
         let campaign = "campaign=\(report.campaignCode)" + (request.query("asOf").map { "&asOf=\($0)" } ?? "")
         var links = [Link(href: "/monitoring?\(campaign)", label: "Вся доступная территория")]
-        if report.level == .municipality, let school = report.schools?.items.first {
+        if report.level == .municipality, let school = report.schools?.items.first,
+           let region = try? await request.service.region(code: school.regionCode), Policy.allows(actor, .viewMonitoring(.region(region.id))) {
             links.append(Link(href: "/monitoring?\(campaign)&region=\(school.regionCode)", label: school.regionName))
         }
         return links
