@@ -55,4 +55,30 @@ struct SchoolAgendaPageTests {
             #expect(page.html.contains("<strong>не представлено: 1</strong>"), "the risk profile missed on 1 March, in words")
         }
     }
+
+    @Test("a curator's queue says what their schools did since the curator's previous visit, not what the curator did")
+    func curatorsChanges() async throws {
+        let world = try await TestWorld(start: Self.april20)
+        let first = try await world.service.login("curator1", password: TestWorld.password)
+        _ = try await world.service.authenticate(token: first.token)
+        world.clock.advance(by: 86_400)
+        let sent = try await world.submittedDocument(school: "B")
+        _ = try await world.act(.return, on: try await world.submittedDocument(.midtermProgramme, school: "A"), by: "curator1", comment: "Нет подписи")
+        _ = try await world.submittedDocument(school: "C")
+        world.clock.advance(by: 3600)
+        let recent = try await world.service.curatorChanges.changes(for: try await world.actor("curator1"))
+        #expect(recent.sinceIsPreviousVisit == false, "no sign-in since the first one: the last week")
+        _ = try await world.service.login("curator1", password: TestWorld.password)
+        let since = try await world.service.curatorChanges.changes(for: try await world.actor("curator1"))
+        #expect(since.sinceIsPreviousVisit)
+        let lines = since.changes.map { "\($0.entry.action.rawValue) \($0.itemTitle)" }
+        #expect(lines.contains("item.submit Концепция развития — Школа Б") && lines.contains { $0.hasPrefix("item.submit Среднесрочная") })
+        #expect(!lines.contains { $0.hasPrefix("item.return") }, "the curator's own return is not news to them")
+        #expect(!lines.contains { $0.hasSuffix("Школа В") }, "another curator's school is not theirs")
+        #expect(since.changes.first?.itemID != nil && sent.item.id > 0)
+        try await withWeb(world) { client in
+            let page = try await Browser.signedIn(client, "curator1").get("/queue")
+            #expect(page.html.contains("Что изменилось в ваших школах с вашего прошлого визита"))
+        }
+    }
 }

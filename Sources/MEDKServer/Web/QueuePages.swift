@@ -25,6 +25,10 @@ enum QueuePages {
     struct QueuePage: Sendable {
         var rows: [QueueRow]
         var mySchools: [SchoolRow]
+        /// What the curator's schools did since the curator's previous visit.
+        var showChanges = false
+        var changesHeading = ""
+        var changes: [SchoolAgendaView.Change] = []
         var campaignName: String
         var pagination: Pagination
         var school: SchoolFilterView
@@ -45,12 +49,23 @@ enum QueuePages {
                          waitingLong: entry.waitingHours >= 72, selectValue: "\(entry.item.id):\(entry.item.revision)")
             }
             let curated = actor.holds(.curator) ? try await request.service.curatedSchools(for: actor) : nil
-            return await request.page("queue", title: "Очередь проверки", QueuePage(
+            var recent: RecentChanges?
+            if curated?.schools.isEmpty == false { recent = try await request.service.curatorChanges.changes(for: actor) }
+            var view = QueuePage(
                 rows: rows, mySchools: (curated?.schools ?? []).map(Self.schoolRow), campaignName: curated?.campaign.name ?? "",
                 pagination: Pagination.of(page, request: request),
                 school: try await SchoolFilterView.make(request, actor: actor, selected: school, id: "q-school"),
                 kindOptions: ItemPages.kindOptions(selected: kind), total: Pagination.totalText(page),
-                back: request.request.uri.description))
+                back: request.request.uri.description)
+            if let recent {
+                // A curator's schools may lie in several regions: the times are told in the first school's zone, named.
+                let time = { (instant: Date?) in Presentation.time(instant, zone: curated?.schools.first?.timeZone ?? "UTC") }
+                view.changesHeading = SchoolAgendaView.changesHeading(since: time(recent.since), sinceIsPreviousVisit: recent.sinceIsPreviousVisit,
+                                                                     place: "в ваших школах")
+                view.changes = SchoolAgendaView.changeRows(recent.changes, time: time)
+                view.showChanges = true
+            }
+            return await request.page("queue", title: "Очередь проверки", view)
         }
 
         web.post("/queue/confirm") { request, form in

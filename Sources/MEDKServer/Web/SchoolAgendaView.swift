@@ -110,15 +110,26 @@ struct SchoolAgendaView: Sendable {
             remindersNote = nil
             remindersWarning = false
         }
-        changesHeading = agenda.sinceIsPreviousVisit
-            ? "Что изменилось с вашего прошлого визита (\(time(agenda.since) ?? ""))"
-            : "Что изменилось за последнюю неделю"
-        changes = agenda.changes.map { change in
+        changesHeading = Self.changesHeading(since: time(agenda.since), sinceIsPreviousVisit: agenda.sinceIsPreviousVisit)
+        changes = Self.changeRows(agenda.changes, time: time)
+    }
+
+    /// - Parameter place: where, for a page that follows more than one school («в ваших школах»).
+    static func changesHeading(since: String?, sinceIsPreviousVisit: Bool, place: String? = nil) -> String {
+        "Что изменилось" + (place.map { " " + $0 } ?? "")
+            + (sinceIsPreviousVisit ? " с вашего прошлого визита (\(since ?? ""))" : " за последнюю неделю")
+    }
+
+    /// The lines of «что изменилось», each with what happened, to which document, by whom and when.
+    static func changeRows(_ changes: [SchoolAgenda.Change], time: (Date?) -> String?) -> [Change] {
+        changes.map { change in
             var action = change.entry.action.russianName
             if let from = change.entry.fromState, let to = change.entry.toState, from != to {
                 action += ": \(from.russianName) → \(to.russianName)"
             }
-            return Change(at: time(change.entry.at) ?? "", actor: change.entry.actorName ?? change.entry.actor, action: action,
+            let words = HistoryWords.details(change.entry)
+            return Change(at: time(change.entry.at) ?? "", actor: change.entry.actorName ?? change.entry.actor,
+                          action: action + (words.isEmpty ? "" : " (\(words))"),
                           itemTitle: change.itemTitle, href: "/items/\(change.itemID)", comment: change.entry.comment)
         }
     }
