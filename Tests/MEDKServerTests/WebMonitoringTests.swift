@@ -65,6 +65,8 @@ struct WebMonitoringTests {
             #expect(byConcept.html.contains("Сначала школы, у которых «Концепция развития» дальше всего от срока"))
             let byLagging = try await federal.get("/monitoring?region=R1&order=lagging")
             #expect(byLagging.html.contains(#"aria-sort="descending"><a href="/monitoring?region=R1&amp;order=lagging#parts">"#))
+            let byWaiting = try await federal.get("/monitoring?region=R1&curators=waiting")
+            #expect(byWaiting.html.contains(#"aria-sort="descending"><a href="/monitoring?region=R1&amp;curators=waiting#curators">Ждут решения</a>"#))
             let parts = try await federal.get("/monitoring.csv?region=R1&table=parts")
             #expect(parts.html.contains("Балейский округ"))
             #expect(parts.html.hasPrefix("\u{FEFF}Муниципалитет;Код;Школ;С отставанием"))

@@ -104,6 +104,10 @@ enum MonitoringPages {
         var partsByLagging: SortLink? = nil
         var partsByOverdue: SortLink? = nil
         var partsByWaiting: SortLink? = nil
+        var curatorsByName: SortLink? = nil
+        var curatorsBySchools: SortLink? = nil
+        var curatorsByWaiting: SortLink? = nil
+        var curatorsByOldest: SortLink? = nil
         var sortNote: String? = nil
         var unsortHref: String? = nil
         /// «Только школы, у которых …» with the way back to all, when a count was followed.
@@ -226,12 +230,7 @@ enum MonitoringPages {
                 rows: (report.schools?.items ?? []).map { schoolRow($0, request: request) },
                 pagination: report.schools.map { Pagination.of($0, request: request) },
                 showCurators: report.level != .country,
-                curators: report.curators.map { load in
-                    CuratorRow(fullName: load.fullName, login: load.login, schools: load.schools, waiting: load.waiting,
-                               oldestWait: load.oldestWaitHours.map { "ждёт " + Presentation.hours($0) },
-                               waitingLong: (load.oldestWaitHours ?? 0) >= 72,
-                               overdueHref: "/monitoring/overdue?campaign=\(report.campaignCode)&curator=\(load.login)")
-                },
+                curators: report.curators.map { curatorRow($0, campaign: report.campaignCode) },
                 campaignOptions: try await campaignOptions(request, selected: report.campaignCode),
                 territoryLabel: territory.label, territoryName: territory.name, territoryOptions: territory.options,
                 asOf: request.query("asOf"), lagging: request.query("lagging") == "1",
@@ -284,6 +283,19 @@ enum MonitoringPages {
             default: parts
             }
             view.parts = ordered.map { partRow($0, report: report, request: request) }
+            let curatorsOrder = request.query("curators")
+            view.curatorsByName = sortLink("curators", "name", active: curatorsOrder == "name", direction: "ascending", anchor: "#curators")
+            view.curatorsBySchools = sortLink("curators", "schools", active: curatorsOrder == "schools", direction: "descending", anchor: "#curators")
+            view.curatorsByWaiting = sortLink("curators", "waiting", active: curatorsOrder == "waiting", direction: "descending", anchor: "#curators")
+            view.curatorsByOldest = sortLink("curators", "oldest", active: curatorsOrder == "oldest", direction: "descending", anchor: "#curators")
+            let loads: [CuratorLoad] = switch curatorsOrder {
+            case "name": report.curators.sorted { $0.fullName.localizedStandardCompare($1.fullName) == .orderedAscending }
+            case "schools": report.curators.sorted { ($0.schools, $1.login) > ($1.schools, $0.login) }
+            case "waiting": report.curators.sorted { ($0.waiting, $1.login) > ($1.waiting, $0.login) }
+            case "oldest": report.curators.sorted { ($0.oldestWaitHours ?? -1, $1.login) > ($1.oldestWaitHours ?? -1, $0.login) }
+            default: report.curators
+            }
+            view.curators = loads.map { curatorRow($0, campaign: report.campaignCode) }
             if let filter = query.milestone {
                 let title = report.totals.milestones.first { $0.kind == filter.kind }?.title ?? filter.kind.russianName
                 view.filterNote = "Только школы, у которых «\(title)» — \(filter.status.russianName)."
@@ -484,6 +496,13 @@ enum MonitoringPages {
             roadmapOverdue: (part.municipalRoadmap?.measures.overdue ?? 0) > 0 || part.municipalRoadmap.map { $0.roadmapID == nil } == true,
             evaluation: part.packageEvaluation?.russian,
             evaluationHref: "/municipalities/\(part.code)/evaluation?campaign=\(report.campaignCode)")
+    }
+
+    static func curatorRow(_ load: CuratorLoad, campaign: String) -> CuratorRow {
+        CuratorRow(fullName: load.fullName, login: load.login, schools: load.schools, waiting: load.waiting,
+                   oldestWait: load.oldestWaitHours.map { "ждёт " + Presentation.hours($0) },
+                   waitingLong: (load.oldestWaitHours ?? 0) >= 72,
+                   overdueHref: "/monitoring/overdue?campaign=\(campaign)&curator=\(load.login)")
     }
 
     static func overdueRow(_ measure: OverdueMeasure) -> OverdueRow {
