@@ -380,6 +380,10 @@ CREATE UNIQUE INDEX items_single_per_region ON items(campaign_id, region_id, kin
 CREATE UNIQUE INDEX items_single_per_school ON items(campaign_id, school_id, kind)
     WHERE school_id IS NOT NULL AND kind IN ('risk_profile','development_concept','midterm_programme','roadmap','interim_report','final_report');
 
+CREATE INDEX items_title ON items(title, id);
+
+CREATE INDEX items_updated ON items(updated_at, id);
+
 CREATE INDEX login_devices_user ON login_devices(user_id, last_signed_in_ms);
 
 CREATE INDEX login_failures_address ON login_failures(address, at_ms);

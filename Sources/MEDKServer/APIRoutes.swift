@@ -375,7 +375,8 @@ enum APIRoutes {
         ItemFilter(campaignID: try request.typedQuery("campaign").map { try parseID($0, "campaign") },
                    schoolCode: request.query("school"),
                    state: try request.typedQuery("state").map { try parseEnum(ReviewState.self, $0, "state") },
-                   kind: try request.typedQuery("kind").map { try parseEnum(ItemKind.self, $0, "kind") })
+                   kind: try request.typedQuery("kind").map { try parseEnum(ItemKind.self, $0, "kind") },
+                   sort: try request.typedQuery("sort").map { try parseEnum(ItemSort.self, $0, "sort") } ?? .newest)
     }
 
     /// A report as JSON, or its table as CSV or a workbook named `name`; the table is built only for a download.

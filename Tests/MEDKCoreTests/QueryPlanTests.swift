@@ -182,6 +182,12 @@ struct HotPaths {
         let school = try await actor("school-A")
         let schoolID = try await service.school(code: "A").id
         let roadmapID = try #require(try await service.items(for: school, filter: ItemFilter(kind: .roadmap)).items.first?.id)
+        // The documents list in each of its orders, for the country, a region and a school.
+        for login in ["federal", "reg-R1", "school-A"] {
+            for sort in ItemSort.allCases {
+                _ = try await service.items(for: try await actor(login), filter: ItemFilter(sort: sort))
+            }
+        }
         let measures = try #require(try await service.item(roadmapID, for: school).measures)
 
         // A school's document through review.

@@ -65,6 +65,10 @@ struct WebMonitoringTests {
             #expect(byConcept.html.contains("Сначала школы, у которых «Концепция развития» дальше всего от срока"))
             let byLagging = try await federal.get("/monitoring?region=R1&order=lagging")
             #expect(byLagging.html.contains(#"aria-sort="descending"><a href="/monitoring?region=R1&amp;order=lagging#parts">"#))
+            // The documents list orders by its columns too; choosing the order in force again goes back to newest first.
+            let byTitle = try await federal.get("/items?sort=title")
+            #expect(byTitle.html.contains(#"aria-sort="ascending"><a href="/items">Документ</a>"#))
+            #expect(byTitle.html.contains(#"aria-sort="none"><a href="/items?sort=updated">Изменён</a>"#))
             let byWaiting = try await federal.get("/monitoring?region=R1&curators=waiting")
             #expect(byWaiting.html.contains(#"aria-sort="descending"><a href="/monitoring?region=R1&amp;curators=waiting#curators">Ждут решения</a>"#))
             let parts = try await federal.get("/monitoring.csv?region=R1&table=parts")

@@ -5,13 +5,23 @@ public struct ItemFilter: Sendable, Hashable {
     public var schoolCode: String?
     public var state: ReviewState?
     public var kind: ItemKind?
+    public var sort: ItemSort
 
-    public init(campaignID: Int64? = nil, schoolCode: String? = nil, state: ReviewState? = nil, kind: ItemKind? = nil) {
+    public init(campaignID: Int64? = nil, schoolCode: String? = nil, state: ReviewState? = nil, kind: ItemKind? = nil,
+                sort: ItemSort = .newest) {
         self.campaignID = campaignID
         self.schoolCode = schoolCode
         self.state = state
         self.kind = kind
+        self.sort = sort
     }
+}
+
+/// The order of a list of documents: newest first (as they were created), last changed first, or by title.
+public enum ItemSort: String, Codable, Sendable, CaseIterable {
+    case newest
+    case updated
+    case title
 }
 
 extension MEDKService {
@@ -71,7 +81,7 @@ extension MEDKService {
             guard let school = try store.school(code: code) else { return nil }
             schoolID = school.id
         }
-        return ItemListFilter(campaignID: filter.campaignID, schoolID: schoolID, state: filter.state, kind: filter.kind)
+        return ItemListFilter(campaignID: filter.campaignID, schoolID: schoolID, state: filter.state, kind: filter.kind, sort: filter.sort)
     }
 
     /// Everything about one item, with its files, recent history and what the actor may do next.

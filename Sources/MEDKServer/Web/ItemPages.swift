@@ -14,6 +14,9 @@ enum ItemPages {
         var filtered: Bool
         /// The whole filtered list as Excel.
         var xlsxHref: String
+        /// Column headings that order the list: by title, by the last change, or newest first.
+        var byTitle: MonitoringPages.SortLink? = nil
+        var byUpdated: MonitoringPages.SortLink? = nil
     }
 
     static func register(_ web: WebRoutes) {
@@ -21,12 +24,22 @@ enum ItemPages {
             let actor = try request.actor()
             let filter = listFilter(request)
             let page = try await request.service.items(for: actor, filter: filter, page: try Pagination.request(request))
-            return await request.page("items", title: "Документы", ListPage(
+            var view = ListPage(
                 rows: page.items.map(ItemRowView.init), pagination: Pagination.of(page, request: request),
                 school: try await SchoolFilterView.make(request, actor: actor, selected: filter.schoolCode),
                 kindOptions: kindOptions(selected: filter.kind), stateOptions: stateOptions(selected: filter.state),
                 filtered: filter.schoolCode != nil || filter.kind != nil || filter.state != nil,
-                xlsxHref: MonitoringPages.link(request, path: "/items.xlsx", dropping: ["cursor", "from"])))
+                xlsxHref: MonitoringPages.link(request, path: "/items.xlsx", dropping: ["cursor", "from"]))
+            func sortLink(_ sort: ItemSort, _ direction: String) -> MonitoringPages.SortLink {
+                // Choosing the order in force again goes back to newest first.
+                let next = filter.sort == sort ? ItemSort.newest : sort
+                return MonitoringPages.SortLink(href: MonitoringPages.link(request, path: "/items", dropping: ["cursor", "from", "sort"],
+                                                                           adding: next == .newest ? [:] : ["sort": next.rawValue]),
+                                                ariaSort: filter.sort == sort ? direction : "none")
+            }
+            view.byTitle = sortLink(.title, "ascending")
+            view.byUpdated = sortLink(.updated, "descending")
+            return await request.page("items", title: "Документы", view)
         }
 
         web.get("/items.xlsx") { request in
@@ -327,7 +340,8 @@ enum ItemPages {
     /// The documents list's filter as the page's form sends it (what it does not know is ignored).
     static func listFilter(_ request: WebRequest) -> ItemFilter {
         ItemFilter(schoolCode: request.query("school"), state: request.query("state").flatMap(ReviewState.init(rawValue:)),
-                   kind: request.query("kind").flatMap(ItemKind.init(rawValue:)))
+                   kind: request.query("kind").flatMap(ItemKind.init(rawValue:)),
+                   sort: request.query("sort").flatMap(ItemSort.init(rawValue:)) ?? .newest)
     }
 
     static func measureInput(_ form: WebForm) throws -> MeasureInput {

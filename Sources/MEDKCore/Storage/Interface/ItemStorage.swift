@@ -135,6 +135,7 @@ struct ItemListFilter: Sendable, Hashable {
     var regionalOwnID: Int64?
     var state: ReviewState?
     var kind: ItemKind?
+    var sort: ItemSort = .newest
 }
 
 /// A measure of a region's confirmed roadmap, as a municipal measure chooses the one it implements.

@@ -42,8 +42,18 @@ extension SQLiteTransaction {
         guard !visibility.isNothing else { return Page(items: [], total: 0, nextCursor: nil) }
         return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i",
                                     total: page.countsTotal ? tally(visibility, filter) : nil, id: "i.id",
-                                    conditions(visibility, filter), order: [.integer("i.id", descending: true)], page: page,
+                                    conditions(visibility, filter), order: Self.order(filter.sort), page: page,
                                     decode: ItemSQL.summary)
+    }
+
+    /// The keys of a documents list's order, each ending in the id so that pages never tie
+    /// (indexes `items_updated` and `items_title`, migration v18).
+    static func order(_ sort: ItemSort) -> [SortKey] {
+        switch sort {
+        case .newest: [.integer("i.id", descending: true)]
+        case .updated: [.text("i.updated_at", descending: true), .integer("i.id", descending: true)]
+        case .title: [.text("i.title"), .integer("i.id")]
+        }
     }
 
     /// The exact number of items in `visibility` matching `filter`, summed from `item_tallies`, when

@@ -64,6 +64,9 @@ enum Migrations {
         migrator.registerMigration("v17_remarks") { db in
             try db.execute(sql: v17)
         }
+        migrator.registerMigration("v18_item_orders") { db in
+            try db.execute(sql: v18)
+        }
         return migrator
     }
 
@@ -988,5 +991,11 @@ enum Migrations {
         CHECK ((answer IS NULL) = (answered_at IS NULL))
     );
     CREATE INDEX remarks_item ON remarks(item_id, id);
+    """
+
+    /// Documents lists ordered by the last change or by title, a page at a time at the country's size.
+    static let v18 = """
+    CREATE INDEX items_updated ON items(updated_at, id);
+    CREATE INDEX items_title ON items(title, id);
     """
 }
