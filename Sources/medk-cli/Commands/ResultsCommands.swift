@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import MEDKCore
+
+/// Identification of schools from results and social context (issue 23; more subcommands follow
+/// as the data gets its storage).
+struct ResultsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "results",
+        abstract: "Результаты школ: идентификация ШНОР/ШНСУ по индексам результатов и социального благополучия.",
+        subcommands: [Bench.self])
+
+    struct Bench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Замер: идентификация синтетического набора школ (как у региона или всей страны) по методике seed 000.",
+            discussion: "Данные создаются в памяти по зерну и в замер не входят; печатается время одного прогона (медиана и худший) и группы.")
+        @Option(name: .long, help: "Сколько школ (регион — около 1 700, страна — около 40 000).") var schools: Int = 40_000
+        @Option(name: .long, help: "Год идентификации; окно — три года до него включительно.") var year: Int = 2026
+        @Option(name: .long, help: "Зерно данных.") var seed: UInt64 = 1
+        @Option(name: .long, help: "Сколько прогонов.") var runs: Int = 5
+
+        func validate() throws {
+            guard (1...200_000).contains(schools), (1...50).contains(runs) else { throw ValidationError("--schools 1…200000, --runs 1…50.") }
+        }
+
+        func run() async throws {
+            let method = IdentificationMethod.seed000
+            let data = SyntheticResults.schools(count: schools, years: (year - method.windowYears + 1)...year, seed: seed)
+            var times: [Double] = []
+            var last: IdentificationRun?
+            for _ in 0..<runs {
+                let started = DispatchTime.now().uptimeNanoseconds
+                last = Identification.run(method, year: year, schools: data)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
+            }
+            times.sort()
+            guard let run = last else { return }
+            let counts = Dictionary(grouping: run.placements.compactMap(\.group), by: { $0 }).mapValues(\.count)
+            print("Школ: \(schools), лет: \(method.windowYears), компонентов: \(method.components.count); "
+                  + "прогон: медиана \(String(format: "%.1f", times[times.count / 2])) мс, худший \(String(format: "%.1f", times.last!)) мс.")
+            print(SchoolGroup.allCases.map { "\($0.russianName): \(counts[$0] ?? 0)" }.joined(separator: "; ")
+                  + "; недостаточно данных: \(run.placements.filter { $0.group == nil }.count)"
+                  + "; размещены без уверенности: \(run.placements.filter(\.uncertain).count).")
+        }
+    }
+}
