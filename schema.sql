@@ -301,6 +301,24 @@ CREATE TABLE school_progress (
     UNIQUE (campaign_id, school_id)
 );
 
+CREATE TABLE school_results (
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    exam TEXT NOT NULL CHECK (exam IN ('ege', 'oge', 'vpr4')),
+    subject TEXT NOT NULL CHECK (subject IN ('russian', 'mathematics')),
+    mean REAL NOT NULL,
+    participants INTEGER NOT NULL CHECK (participants >= 0),
+    PRIMARY KEY (school_id, year, exam, subject)
+) WITHOUT ROWID;
+
+CREATE TABLE school_social (
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    indicator TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (school_id, year, indicator)
+) WITHOUT ROWID;
+
 CREATE TABLE schools (
     id INTEGER PRIMARY KEY,
     municipality_id INTEGER NOT NULL REFERENCES municipalities(id),

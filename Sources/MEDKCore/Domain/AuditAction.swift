@@ -16,6 +16,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case measureReportValue = "measure.report_value"
     /// A roadmap table's measures added at once; the details name the file and its hash.
     case measureImport = "measure.import"
+    case resultsImport = "results.import"
     case login = "auth.login"
     case loginFailed = "auth.login_failed"
     /// Sign-in attempts refused unchecked because the login or address was throttled.
@@ -93,6 +94,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .measureRemove: return "удаление мероприятия"
         case .measureReportValue: return "фактическое значение показателя"
         case .measureImport: return "импорт мероприятий из таблицы"
+        case .resultsImport: return "импорт результатов школ"
         case .login: return "вход"
         case .loginFailed: return "неудачный вход"
         case .loginThrottled: return "вход отклонён: слишком много попыток"

@@ -8,7 +8,50 @@ struct ResultsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results",
         abstract: "Результаты школ: идентификация ШНОР/ШНСУ по индексам результатов и социального благополучия.",
-        subcommands: [Bench.self])
+        subcommands: [ImportFile.self, Identify.self, Bench.self])
+
+    struct ImportFile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Загрузить результаты школ: components — средние баллы ЕГЭ/ОГЭ/ВПР-4 (Код школы;Год;Экзамен;Предмет;Средний балл;Участников), "
+                + "social — показатели социального контекста (Код школы;Год;Показатель;Значение).",
+            discussion: "CSV в UTF-8 или Windows-1251; файл с ошибочной строкой не меняет ничего. Повторная загрузка исправляет значения.")
+        @OptionGroup var data: DataDirectory
+        @Argument(help: "Что в файле: components или social.") var kind: String
+        @Argument(help: "CSV-файл.") var file: String
+        @Flag(name: .long, help: "Только проверить.") var dryRun = false
+
+        func run() async throws {
+            guard let kind = ResultsFileKind(rawValue: kind) else { throw ValidationError("Вид файла: components или social.") }
+            guard let bytes = FileManager.default.contents(atPath: file) else {
+                throw MEDKError.invalid("file_not_found", "Не удалось прочитать файл «\(file)».")
+            }
+            let report = try await data.openExisting().resultsData.importFile(
+                kind, text: TableFileReader.decodeText(bytes), fileName: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun, by: .local)
+            print((dryRun ? "Проверка (ничего не записано): " : "Загружено: ")
+                  + "новых значений \(report.created), исправленных \(report.updated), без изменений \(report.unchanged).")
+        }
+    }
+
+    struct Identify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Разместить школы региона по четырём группам (методика seed 000) по загруженным данным; ничего не меняет.")
+        @OptionGroup var data: DataDirectory
+        @Option(name: .long, help: "Код региона.") var region: String
+        @Option(name: .long, help: "Год идентификации (окно — три года до него включительно).") var year: Int
+        @Option(name: .long, help: "Формат: table или json.") var format: OutputFormat = .table
+
+        func run() async throws {
+            let run = try await data.openExisting().resultsData.identify(regionCode: region, year: year, by: .local)
+            if format == .json { return try Output.json(run) }
+            let number = { (value: Double?) in value.map { String(format: "%.2f", $0) } ?? "—" }
+            print("Пороги: результаты \(number(run.resultsCut)), социальное благополучие \(number(run.socialCut)).")
+            Output.print(rows: [["Школа", "Индекс результатов", "Индекс благополучия", "Группа", "Участников", ""]] + run.placements.map {
+                [$0.schoolCode, number($0.resultsIndex), number($0.socialIndex), $0.group?.russianName ?? "недостаточно данных",
+                 String($0.participants), $0.uncertain ? "без уверенности" : ""]
+            }, format: .table)
+        }
+    }
 
     struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

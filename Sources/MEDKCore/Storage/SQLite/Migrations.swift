@@ -67,6 +67,9 @@ enum Migrations {
         migrator.registerMigration("v18_item_orders") { db in
             try db.execute(sql: v18)
         }
+        migrator.registerMigration("v19_school_results") { db in
+            try db.execute(sql: v19)
+        }
         return migrator
     }
 
@@ -997,5 +1000,26 @@ enum Migrations {
     static let v18 = """
     CREATE INDEX items_updated ON items(updated_at, id);
     CREATE INDEX items_title ON items(title, id);
+    """
+
+    /// What identification rests on (issue 23): each school's exam means per year, and its social
+    /// indicators per year. A correction replaces the value; the import's audit record keeps the file's hash.
+    static let v19 = """
+    CREATE TABLE school_results (
+        school_id INTEGER NOT NULL REFERENCES schools(id),
+        year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+        exam TEXT NOT NULL CHECK (exam IN ('ege', 'oge', 'vpr4')),
+        subject TEXT NOT NULL CHECK (subject IN ('russian', 'mathematics')),
+        mean REAL NOT NULL,
+        participants INTEGER NOT NULL CHECK (participants >= 0),
+        PRIMARY KEY (school_id, year, exam, subject)
+    ) WITHOUT ROWID;
+    CREATE TABLE school_social (
+        school_id INTEGER NOT NULL REFERENCES schools(id),
+        year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+        indicator TEXT NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (school_id, year, indicator)
+    ) WITHOUT ROWID;
     """
 }

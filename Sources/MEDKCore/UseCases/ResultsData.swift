@@ -1,0 +1,146 @@
+import Crypto
+import Foundation
+
+/// What a results file holds: exam means per school and year, or social indicators per school and year.
+public enum ResultsFileKind: String, Codable, Sendable, CaseIterable {
+    case components
+    case social
+
+    /// Each column with its Russian heading (and the English name, also accepted).
+    var columns: [(name: String, russian: String)] {
+        switch self {
+        case .components: [("school_code", "Код школы"), ("year", "Год"), ("exam", "Экзамен"), ("subject", "Предмет"),
+                           ("mean", "Средний балл"), ("participants", "Участников")]
+        case .social: [("school_code", "Код школы"), ("year", "Год"), ("indicator", "Показатель"), ("value", "Значение")]
+        }
+    }
+
+    func column(_ heading: String) -> String? {
+        let name = ImportKind.normalizedHeading(heading)
+        return columns.first { $0.name == name || ImportKind.normalizedHeading($0.russian) == name }?.name
+            ?? (["число участников": "participants", "количество участников": "participants", "балл": "mean", "код оо": "school_code"][name]
+                .flatMap { alias in columns.contains { $0.name == alias } ? alias : nil })
+    }
+}
+
+public struct ResultsImportReport: Codable, Sendable, Hashable {
+    public var kind: ResultsFileKind
+    public var dryRun: Bool
+    public var created: Int
+    public var updated: Int
+    public var unchanged: Int
+}
+
+/// Loads the data identification rests on and identifies a region's schools by a method (issue 23).
+/// A file is applied whole or not at all, every bad row named with its line; the import is one audit
+/// record with the file's hash and counts. For now the operator's console and administrators load
+/// and identify; regional coordinators and the pages come with the draft lists.
+public struct ResultsData: Sendable {
+    let service: MEDKService
+
+    public func importFile(_ kind: ResultsFileKind, text: String, fileName: String, dryRun: Bool, by op: Operator) async throws -> ResultsImportReport {
+        let records = try CSV.parse(text)
+        guard let header = records.first else { throw MEDKError.rejected("empty_file", "Файл пуст: нужна строка заголовка.") }
+        let names = header.fields.map { kind.column($0.trimmingCharacters(in: .whitespaces)) }
+        let missing = kind.columns.filter { column in !names.contains(column.name) }.map { "«\($0.russian)»" }
+        guard missing.isEmpty else {
+            throw MEDKError.rejected("missing_columns", "В заголовке нет столбцов: \(missing.joined(separator: ", ")). "
+                                     + "Ожидается: \(kind.columns.map(\.russian).joined(separator: ";")).")
+        }
+        let hash = SHA256.hash(data: Data(text.utf8)).hexString
+        let now = service.now()
+        return try await service.write(dryRun: dryRun) { store in
+            let actor = try op.authorize(.administer)
+            var report = ResultsImportReport(kind: kind, dryRun: dryRun, created: 0, updated: 0, unchanged: 0)
+            var problems: [String] = []
+            var schools: [String: Int64] = [:]
+            for record in records.dropFirst() {
+                var values: [String: String] = [:]
+                for (name, field) in zip(names, record.fields) { if let name { values[name] = field.trimmingCharacters(in: .whitespaces) } }
+                do {
+                    guard let code = values["school_code"], !code.isEmpty else { throw MEDKError.rejected("missing_value", "не указан код школы.") }
+                    let schoolID: Int64
+                    if let known = schools[code] { schoolID = known } else {
+                        guard let school = try store.school(code: code) else { throw MEDKError.rejected("unknown_school", "нет школы с кодом «\(code)».") }
+                        schools[code] = school.id
+                        schoolID = school.id
+                    }
+                    guard let year = values["year"].flatMap({ Int($0) }), (2000...2100).contains(year) else {
+                        throw MEDKError.rejected("invalid_year", "год «\(values["year"] ?? "")» — нужен четырёхзначный год.")
+                    }
+                    let outcome: UpsertOutcome
+                    switch kind {
+                    case .components:
+                        let exam = try Self.exam(values["exam"] ?? ""), subject = try Self.subject(values["subject"] ?? "")
+                        let mean = try Self.number(values["mean"], "средний балл")
+                        guard let participants = values["participants"].flatMap({ Int($0) }), participants >= 0 else {
+                            throw MEDKError.rejected("invalid_participants", "число участников «\(values["participants"] ?? "")» — целое неотрицательное число.")
+                        }
+                        outcome = try store.upsertResult(schoolID: schoolID, ComponentResult(ComponentKey(exam: exam, subject: subject), year: year,
+                                                                                             mean: mean, participants: participants))
+                    case .social:
+                        guard let indicator = values["indicator"], !indicator.isEmpty else {
+                            throw MEDKError.rejected("missing_value", "не указан показатель.")
+                        }
+                        outcome = try store.upsertSocial(schoolID: schoolID, year: year, indicator: indicator,
+                                                         value: try Self.number(values["value"], "значение"))
+                    }
+                    switch outcome {
+                    case .created: report.created += 1
+                    case .updated: report.updated += 1
+                    case .unchanged: report.unchanged += 1
+                    }
+                } catch let error as MEDKError {
+                    problems.append("строка \(record.line): \(error.message)")
+                }
+            }
+            guard problems.isEmpty else {
+                throw MEDKError.rejected("import_rejected", "Импорт отклонён: ошибок в строках — \(problems.count). Ничего не изменено.",
+                                         details: problems)
+            }
+            try store.appendAudit(actor, at: now, AuditRecord(action: .resultsImport, entityType: .school, details: [
+                "kind": kind.rawValue, "file_name": fileName, "sha256": hash, "created": String(report.created),
+                "updated": String(report.updated), "unchanged": String(report.unchanged)]))
+            return report
+        }
+    }
+
+    /// A region's schools placed for `year` by `method`, from the data loaded.
+    public func identify(regionCode: String, year: Int, method: IdentificationMethod = .seed000, by op: Operator) async throws -> IdentificationRun {
+        let inputs = try await service.read { store in
+            _ = try op.authorize(.administer)
+            guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
+            return try store.resultsInputs(regionID: region.id, years: (year - method.windowYears + 1)...year, socialYear: year)
+        }
+        return Identification.run(method, year: year, schools: inputs)
+    }
+
+    static func exam(_ text: String) throws -> ExamKind {
+        switch ImportKind.normalizedHeading(text).replacingOccurrences(of: "-", with: " ") {
+        case "ege", "егэ": return .ege
+        case "oge", "огэ": return .oge
+        case "vpr4", "впр", "впр 4", "впр 4 класс", "впр, 4 класс": return .vpr4
+        default: throw MEDKError.rejected("unknown_exam", "экзамен «\(text)» — нужен ЕГЭ, ОГЭ или ВПР-4.")
+        }
+    }
+
+    static func subject(_ text: String) throws -> ExamSubject {
+        let name = ImportKind.normalizedHeading(text)
+        if name.hasPrefix("рус") || name == "russian" { return .russian }
+        if name.hasPrefix("мат") || name == "mathematics" { return .mathematics }
+        throw MEDKError.rejected("unknown_subject", "предмет «\(text)» — нужен русский язык или математика.")
+    }
+
+    /// «4,25» as Russian tables write it, or «4.25».
+    static func number(_ text: String?, _ what: String) throws -> Double {
+        guard let text, let value = Double(text.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")),
+              value.isFinite else {
+            throw MEDKError.rejected("invalid_number", "\(what) «\(text ?? "")» — нужно число.")
+        }
+        return value
+    }
+}
+
+extension MEDKService {
+    public var resultsData: ResultsData { ResultsData(service: self) }
+}
