@@ -16,51 +16,29 @@ enum AuditDownloads {
         let extract = service.auditExtract
         let first = try await extract.batch(query, after: 0, by: .user(actor))
         let stem = DownloadName.stem(["Журнал аудита"] + AuditExtract.filter(query))
-        /// The batches after the first, in order.
-        @Sendable func rest(_ write: ([AuditEntry]) async throws -> Void) async throws {
-            var batch = first
-            while let last = batch.last {
-                try await write(batch)
-                batch = try await extract.batch(query, after: last.seq, by: .user(actor))
-            }
-        }
         switch format {
         case .json:
             throw MEDKError.invalid("invalid_parameter", "Постранично журнал отдаётся без format; целиком — format=jsonl, csv или xlsx.")
         case .jsonl:
             return stream(contentType: "application/jsonl; charset=utf-8", name: stem + ".jsonl") { writer in
-                try await rest { entries in try await writer.write(ByteBuffer(string: try entries.map(AuditExtract.jsonLine).joined())) }
+                try await extract.forEachBatch(query, first: first, by: .user(actor)) { entries in
+                    try await writer.write(ByteBuffer(string: try entries.map(AuditExtract.jsonLine).joined()))
+                }
             }
         case .csv:
             return stream(contentType: "text/csv; charset=utf-8", name: stem + ".csv") { writer in
                 try await writer.write(ByteBuffer(string: CSV.write([AuditTable.header], bom: true)))
-                try await rest { entries in try await writer.write(ByteBuffer(string: CSV.write(entries.map(AuditTable.textCells), bom: false))) }
+                try await extract.forEachBatch(query, first: first, by: .user(actor)) { entries in
+                    try await writer.write(ByteBuffer(string: CSV.write(entries.map(AuditTable.textCells), bom: false)))
+                }
             }
         case .xlsx:
             // Built in a temporary file first (a workbook cannot be sent before it is finished), within the
             // bound every download keeps; the rest is for jsonl or csv.
-            let stream = try XLSXSheetStream(ExportTable(sheetName: "Журнал", title: AuditTable.title,
-                                                         notes: AuditTable.notes(filter: AuditExtract.filter(query), count: nil),
-                                                         header: AuditTable.header, rows: []), in: temporaryDirectory)
-            let file: URL
-            do {
-                var written = 0
-                var batch = first
-                while let last = batch.last, written < Downloads.exportRowLimit {
-                    let rows = batch.prefix(Downloads.exportRowLimit - written)
-                    try stream.append(rows.map(AuditTable.cells))
-                    written += rows.count
-                    batch = try await extract.batch(query, after: last.seq, by: .user(actor))
-                }
-                if !batch.isEmpty {
-                    try stream.append([[.text("Выгрузка ограничена \(Downloads.exportRowLimit) записями: остальное — format=jsonl или csv, "
-                                              + "или сузьте период.")]])
-                }
-                file = try stream.finish()
-            } catch {
-                stream.discard()
-                throw error
-            }
+            let (file, _) = try await extract.workbook(
+                query, first: first, limit: Downloads.exportRowLimit,
+                cutNote: "Выгрузка ограничена \(Downloads.exportRowLimit) записями: остальное — format=jsonl или csv, или сузьте период.",
+                in: temporaryDirectory, by: .user(actor))
             return Downloads.sendFile(file, contentType: XLSXWriter.mediaType, name: stem + ".xlsx")
         }
     }

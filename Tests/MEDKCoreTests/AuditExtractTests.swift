@@ -34,6 +34,18 @@ struct AuditExtractTests {
         #expect(ofItem.map(\.action) == [.itemCreate, .itemUpload, .itemSubmit, .itemReturn])
         #expect(ofItem.first.map { try? AuditExtract.jsonLine($0) }??.hasSuffix("}\n") == true)
 
+        // A workbook stops at its limit and says so in its last line, even when the cut falls inside the last batch.
+        let directory = FileManager.default.temporaryDirectory
+        let cut = try await world.service.auditExtract.workbook(AuditQuery(entityType: .item, entityID: second.item.id), limit: 3,
+                                                                cutNote: "Выгрузка ограничена", in: directory, by: .local)
+        let whole = try await world.service.auditExtract.workbook(AuditQuery(entityType: .item, entityID: second.item.id), limit: 4,
+                                                                  cutNote: "Выгрузка ограничена", in: directory, by: .local)
+        defer { for file in [cut.file, whole.file] { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) } }
+        let lastLine = { (file: URL) in try WorkbookCells.read(file).rows.last?.first??["value"] }
+        let (cutLast, wholeLast) = (try lastLine(cut.file), try lastLine(whole.file))
+        #expect(cut.rows == 3 && cutLast == "Выгрузка ограничена")
+        #expect(whole.rows == 4 && wholeLast != "Выгрузка ограничена", "four rows fit a limit of four")
+
         let backwards = await #expect(throws: MEDKError.self) {
             try AuditExtract.query(item: nil, from: CalendarDate("2026-11-05"), through: CalendarDate("2026-11-03"))
         }

@@ -21,16 +21,53 @@ public struct AuditExtract: Sendable {
     }
 
     /// Calls `write` with each batch in order, until the extract ends; returns how many rows it had.
+    /// - Parameter first: the first batch, when the caller read it already (a server answers a refusal
+    ///   as an error only before it starts sending).
     @discardableResult
-    public func forEachBatch(_ query: AuditQuery, by op: Operator, _ write: ([AuditEntry]) async throws -> Void) async throws -> Int {
-        var last: Int64 = 0
+    public func forEachBatch(_ query: AuditQuery, first: [AuditEntry]? = nil, by op: Operator,
+                             _ write: ([AuditEntry]) async throws -> Void) async throws -> Int {
+        var entries = try await opening(query, first, by: op)
         var count = 0
-        while true {
-            let entries = try await batch(query, after: last, by: op)
-            guard let tail = entries.last else { return count }
+        while let tail = entries.last {
             try await write(entries)
             count += entries.count
-            last = tail.seq
+            entries = try await batch(query, after: tail.seq, by: op)
+        }
+        return count
+    }
+
+    private func opening(_ query: AuditQuery, _ first: [AuditEntry]?, by op: Operator) async throws -> [AuditEntry] {
+        if let first { return first }
+        return try await batch(query, after: 0, by: op)
+    }
+
+    /// The extract as a workbook written batch by batch to a file of its own in `directory`, at most
+    /// `limit` rows (a sheet holds 1 048 576): past them the last line is `cutNote` and nothing more
+    /// is read. Returns the file and how many rows it holds.
+    public func workbook(_ query: AuditQuery, first: [AuditEntry]? = nil, limit: Int, cutNote: String, in directory: URL,
+                         by op: Operator) async throws -> (file: URL, rows: Int) {
+        let stream = try XLSXSheetStream(ExportTable(sheetName: "Журнал", title: AuditTable.title,
+                                                     notes: AuditTable.notes(filter: Self.filter(query), count: nil),
+                                                     header: AuditTable.header, rows: []), in: directory)
+        do {
+            var entries = try await opening(query, first, by: op)
+            var written = 0
+            while let tail = entries.last {
+                let room = limit - written
+                if entries.count > room {
+                    try stream.append(entries.prefix(room).map(AuditTable.cells))
+                    written += room
+                    try stream.append([[.text(cutNote)]])
+                    break
+                }
+                try stream.append(entries.map(AuditTable.cells))
+                written += entries.count
+                entries = try await batch(query, after: tail.seq, by: op)
+            }
+            return (try stream.finish(), written)
+        } catch {
+            stream.discard()
+            throw error
         }
     }
 

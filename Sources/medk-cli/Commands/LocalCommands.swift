@@ -374,28 +374,11 @@ struct Audit: AsyncParsableCommand {
 
         /// The whole selection as a workbook, written row by row to a temporary file, then moved to `path`.
         func workbook(_ service: MEDKService, _ query: AuditQuery, to path: String) async throws {
-            let stream = try XLSXSheetStream(ExportTable(sheetName: "Журнал", title: AuditTable.title,
-                                                         notes: AuditTable.notes(filter: AuditExtract.filter(query), count: nil),
-                                                         header: AuditTable.header, rows: []),
-                                             in: FileManager.default.temporaryDirectory)
-            let file: URL
-            var count = 0
-            do {
-                try await service.auditExtract.forEachBatch(query, by: .local) { entries in
-                    // A sheet holds 1 048 576 rows; the rest would be lost silently, so the extract says where it stopped.
-                    guard count < Self.sheetRows else { return }
-                    let room = Self.sheetRows - count
-                    try stream.append(entries.prefix(room).map(AuditTable.cells))
-                    count += min(entries.count, room)
-                }
-                if count >= Self.sheetRows {
-                    try stream.append([[.text("Лист Excel вмещает \(Self.sheetRows) записей: остальное выгрузите в jsonl или csv, или сузьте период.")]])
-                }
-                file = try stream.finish()
-            } catch {
-                stream.discard()
-                throw error
-            }
+            // A sheet holds 1 048 576 rows; the rest would be lost silently, so the extract says where it stopped.
+            let (file, count) = try await service.auditExtract.workbook(
+                query, limit: Self.sheetRows,
+                cutNote: "Лист Excel вмещает \(Self.sheetRows) записей: остальное выгрузите в jsonl или csv, или сузьте период.",
+                in: FileManager.default.temporaryDirectory, by: .local)
             let target = URL(fileURLWithPath: path)
             try? FileManager.default.removeItem(at: target)
             try FileManager.default.moveItem(at: file, to: target)
