@@ -219,18 +219,22 @@ enum MonitoringPages {
             let query = try query(request)
             let report = try await request.service.deadlines(query, for: actor)
             let territory = try await territoryFilter(request, actor: actor)
+            let headers = report.totals.milestones.map {
+                Header(title: Presentation.hyphenated($0.title), dueDate: $0.dueDate.map { "до \($0.russian)" } ?? "сроки различаются")
+            }
+            let partsOrder = request.query("order"), curatorsOrder = request.query("curators")
             var view = MonitoringPage(
                 campaignName: report.campaignName, scope: report.scope, breadcrumbs: try await breadcrumbs(request, report, actor: actor),
                 asOfNote: report.asOf.map { "Состояние на конец дня \($0.russian) по времени каждой школы." },
                 summary: summary(report.totals),
-                headers: report.totals.milestones.map { Header(title: Presentation.hyphenated($0.title), dueDate: $0.dueDate.map { "до \($0.russian)" } ?? "сроки различаются") },
+                headers: headers,
                 partsTitle: report.parts.isEmpty ? nil : (report.level == .country ? "По регионам" : "По муниципалитетам"),
-                parts: report.parts.map { partRow($0, report: report, request: request) },
+                parts: orderedParts(report.parts, by: partsOrder).map { partRow($0, report: report, request: request) },
                 schoolsTitle: report.schools == nil ? nil : (request.query("lagging") == "1" ? "Школы с отставанием" : "Школы"),
                 rows: (report.schools?.items ?? []).map { schoolRow($0, request: request) },
                 pagination: report.schools.map { Pagination.of($0, request: request) },
                 showCurators: report.level != .country,
-                curators: report.curators.map { curatorRow($0, campaign: report.campaignCode) },
+                curators: orderedCurators(report.curators, by: curatorsOrder).map { curatorRow($0, campaign: report.campaignCode) },
                 campaignOptions: try await campaignOptions(request, selected: report.campaignCode),
                 territoryLabel: territory.label, territoryName: territory.name, territoryOptions: territory.options,
                 asOf: request.query("asOf"), lagging: request.query("lagging") == "1",
@@ -251,11 +255,11 @@ enum MonitoringPages {
                          ariaSort: active ? direction : "none")
             }
             let sort = query.sort
-            view.schoolHeaders = report.totals.milestones.map { tally in
-                let active = sort == .milestone(tally.kind)
-                return Header(title: Presentation.hyphenated(tally.title), dueDate: tally.dueDate.map { "до \($0.russian)" } ?? "сроки различаются",
-                              sortHref: sortLink("sort", tally.kind.rawValue, active: active, direction: "other", anchor: "#schools").href,
-                              ariaSort: active ? "other" : "none")
+            view.schoolHeaders = zip(headers, report.totals.milestones).map { header, tally in
+                let link = sortLink("sort", tally.kind.rawValue, active: sort == .milestone(tally.kind), direction: "other", anchor: "#schools")
+                var sortable = header
+                (sortable.sortHref, sortable.ariaSort) = (link.href, link.ariaSort)
+                return sortable
             }
             view.sortByName = sortLink("sort", "name", active: sort == .name, direction: "ascending", anchor: "#schools")
             view.sortByOverdue = sortLink("sort", "overdue", active: sort == .overdueMeasures, direction: "descending", anchor: "#schools")
@@ -269,33 +273,14 @@ enum MonitoringPages {
                 }
                 view.unsortHref = link(request, path: "/monitoring", dropping: ["cursor", "from", "sort"]) + "#schools"
             }
-            let partsOrder = request.query("order")
             view.partsByName = sortLink("order", "name", active: partsOrder == "name", direction: "ascending", anchor: "#parts")
             view.partsByLagging = sortLink("order", "lagging", active: partsOrder == "lagging", direction: "descending", anchor: "#parts")
             view.partsByOverdue = sortLink("order", "overdue", active: partsOrder == "overdue", direction: "descending", anchor: "#parts")
             view.partsByWaiting = sortLink("order", "waiting", active: partsOrder == "waiting", direction: "descending", anchor: "#parts")
-            let parts = report.parts
-            let ordered: [TerritoryCompliance] = switch partsOrder {
-            case "name": parts.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
-            case "lagging": parts.sorted { ($0.laggingSchools, $1.code) > ($1.laggingSchools, $0.code) }
-            case "overdue": parts.sorted { ($0.measures.overdue, $1.code) > ($1.measures.overdue, $0.code) }
-            case "waiting": parts.sorted { ($0.waiting, $1.code) > ($1.waiting, $0.code) }
-            default: parts
-            }
-            view.parts = ordered.map { partRow($0, report: report, request: request) }
-            let curatorsOrder = request.query("curators")
             view.curatorsByName = sortLink("curators", "name", active: curatorsOrder == "name", direction: "ascending", anchor: "#curators")
             view.curatorsBySchools = sortLink("curators", "schools", active: curatorsOrder == "schools", direction: "descending", anchor: "#curators")
             view.curatorsByWaiting = sortLink("curators", "waiting", active: curatorsOrder == "waiting", direction: "descending", anchor: "#curators")
             view.curatorsByOldest = sortLink("curators", "oldest", active: curatorsOrder == "oldest", direction: "descending", anchor: "#curators")
-            let loads: [CuratorLoad] = switch curatorsOrder {
-            case "name": report.curators.sorted { $0.fullName.localizedStandardCompare($1.fullName) == .orderedAscending }
-            case "schools": report.curators.sorted { ($0.schools, $1.login) > ($1.schools, $0.login) }
-            case "waiting": report.curators.sorted { ($0.waiting, $1.login) > ($1.waiting, $0.login) }
-            case "oldest": report.curators.sorted { ($0.oldestWaitHours ?? -1, $1.login) > ($1.oldestWaitHours ?? -1, $0.login) }
-            default: report.curators
-            }
-            view.curators = loads.map { curatorRow($0, campaign: report.campaignCode) }
             if let filter = query.milestone {
                 let title = report.totals.milestones.first { $0.kind == filter.kind }?.title ?? filter.kind.russianName
                 view.filterNote = "Только школы, у которых «\(title)» — \(filter.status.russianName)."
@@ -496,6 +481,27 @@ enum MonitoringPages {
             roadmapOverdue: (part.municipalRoadmap?.measures.overdue ?? 0) > 0 || part.municipalRoadmap.map { $0.roadmapID == nil } == true,
             evaluation: part.packageEvaluation?.russian,
             evaluationHref: "/municipalities/\(part.code)/evaluation?campaign=\(report.campaignCode)")
+    }
+
+    /// A region's municipalities (or the country's regions) in the order a heading chose; by code otherwise.
+    static func orderedParts(_ parts: [TerritoryCompliance], by order: String?) -> [TerritoryCompliance] {
+        switch order {
+        case "name": parts.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+        case "lagging": parts.sorted { ($0.laggingSchools, $1.code) > ($1.laggingSchools, $0.code) }
+        case "overdue": parts.sorted { ($0.measures.overdue, $1.code) > ($1.measures.overdue, $0.code) }
+        case "waiting": parts.sorted { ($0.waiting, $1.code) > ($1.waiting, $0.code) }
+        default: parts
+        }
+    }
+
+    static func orderedCurators(_ loads: [CuratorLoad], by order: String?) -> [CuratorLoad] {
+        switch order {
+        case "name": loads.sorted { $0.fullName.localizedStandardCompare($1.fullName) == .orderedAscending }
+        case "schools": loads.sorted { ($0.schools, $1.login) > ($1.schools, $0.login) }
+        case "waiting": loads.sorted { ($0.waiting, $1.login) > ($1.waiting, $0.login) }
+        case "oldest": loads.sorted { ($0.oldestWaitHours ?? -1, $1.login) > ($1.oldestWaitHours ?? -1, $0.login) }
+        default: loads
+        }
     }
 
     static func curatorRow(_ load: CuratorLoad, campaign: String) -> CuratorRow {
