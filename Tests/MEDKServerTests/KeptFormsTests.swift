@@ -196,8 +196,9 @@ struct KeptFormsTests {
             var page = try await admin.get("/admin/users/mun-M1")
             #expect(page.html.contains(#"name="removeRole" value="municipal:M1""#))
             page = try await admin.follow(try await admin.post("/admin/users/mun-M1", [
-                "fullName": "Кузнецов Олег Петрович", "email": "", "active": "1", "addRole": "curator", "addScope": "R9"]))
-            #expect(page.html.contains("Нет организации (регион) с кодом «R9»."))
+                "fullName": "Кузнецов Олег Петрович", "email": "", "active": "1", "addRole": "curator", "scope": "R9"]))
+            #expect(page.html.contains(#"<p class="field-error" id="draft-error-scope">Нет организации (регион) с кодом «R9».</p>"#),
+                    "the problem beside the organisation's field")
             #expect(page.html.contains(#"value="Кузнецов Олег Петрович""#), "the typed name is still there")
             page = try await admin.follow(try await admin.post("/admin/users/mun-M1", [
                 "fullName": "Кузнецов Олег Петрович", "email": "", "addRole": ""]))

@@ -202,7 +202,8 @@ enum AdminPages {
             var add: [RoleChange] = []
             if let role = form["addRole"], !role.isEmpty {
                 guard let parsed = Role(rawValue: role) else { throw MEDKError.rejected("invalid_role", "Неизвестная роль.") }
-                add.append(RoleChange(role: parsed, scope: form["addScope"]))
+                // Named «scope» as the core names the field, so that a refusal is shown beside it.
+                add.append(RoleChange(role: parsed, scope: form["scope"]))
             }
             let remove = form.all("removeRole").compactMap { value -> RoleChange? in
                 let parts = value.split(separator: ":", maxSplits: 1).map(String.init)
