@@ -52,6 +52,71 @@ CREATE TABLE form_drafts (
     body TEXT NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE identification_entries (
+    list_id INTEGER NOT NULL REFERENCES identification_lists(id),
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    results_index REAL,
+    social_index REAL,
+    results_noise REAL,
+    school_group TEXT CHECK (school_group IN ('effective', 'struggling', 'deprived', 'resilient')),
+    low_results INTEGER CHECK (low_results IN (0, 1)),
+    uncertain INTEGER NOT NULL CHECK (uncertain IN (0, 1)),
+    participants INTEGER NOT NULL,
+    decision TEXT NOT NULL,
+    social_decision TEXT NOT NULL,
+    low_before INTEGER NOT NULL CHECK (low_before IN (0, 1)),
+    hard_before INTEGER NOT NULL CHECK (hard_before IN (0, 1)),
+    low_proposed INTEGER NOT NULL CHECK (low_proposed IN (0, 1)),
+    hard_proposed INTEGER NOT NULL CHECK (hard_proposed IN (0, 1)),
+    PRIMARY KEY (list_id, school_id)
+) WITHOUT ROWID;
+
+CREATE TABLE identification_lists (
+    id INTEGER PRIMARY KEY,
+    region_id INTEGER NOT NULL REFERENCES regions(id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    method_id INTEGER NOT NULL REFERENCES identification_methods(id),
+    rules TEXT NOT NULL,
+    data_batch INTEGER NOT NULL,
+    inputs_sha256 TEXT NOT NULL,
+    run_sha256 TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('draft', 'approved', 'discarded')),
+    objections_until TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by INTEGER REFERENCES users(id),
+    decided_at TEXT,
+    decided_by INTEGER REFERENCES users(id),
+    CHECK ((state = 'draft') = (decided_at IS NULL))
+);
+
+CREATE TABLE identification_methods (
+    id INTEGER PRIMARY KEY,
+    region_id INTEGER NOT NULL REFERENCES regions(id),
+    version INTEGER NOT NULL CHECK (version > 0),
+    definition TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by INTEGER REFERENCES users(id),
+    UNIQUE (region_id, version),
+    UNIQUE (region_id, sha256)
+);
+
+CREATE TABLE identification_objections (
+    id INTEGER PRIMARY KEY,
+    list_id INTEGER NOT NULL REFERENCES identification_lists(id),
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    author_id INTEGER REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    low_wanted INTEGER NOT NULL CHECK (low_wanted IN (0, 1)),
+    hard_wanted INTEGER NOT NULL CHECK (hard_wanted IN (0, 1)),
+    state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected')),
+    decided_at TEXT,
+    decided_by INTEGER REFERENCES users(id),
+    decision_comment TEXT,
+    CHECK ((state = 'pending') = (decided_at IS NULL))
+);
+
 CREATE TABLE item_files (
     id INTEGER PRIMARY KEY,
     item_id INTEGER NOT NULL REFERENCES items(id),
@@ -261,6 +326,15 @@ CREATE TABLE reminder_plans (
     PRIMARY KEY (region_id, plan_date)
 ) WITHOUT ROWID;
 
+CREATE TABLE results_imports (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('components', 'social')),
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by INTEGER REFERENCES users(id)
+);
+
 CREATE TABLE review_rounds (
     item_id INTEGER NOT NULL REFERENCES items(id),
     round INTEGER NOT NULL CHECK (round > 0),
@@ -308,7 +382,10 @@ CREATE TABLE school_results (
     subject TEXT NOT NULL CHECK (subject IN ('russian', 'mathematics')),
     mean REAL NOT NULL,
     participants INTEGER NOT NULL CHECK (participants >= 0),
-    PRIMARY KEY (school_id, year, exam, subject)
+    valid_from INTEGER NOT NULL REFERENCES results_imports(id),
+    valid_to INTEGER REFERENCES results_imports(id),
+    PRIMARY KEY (school_id, year, exam, subject, valid_from),
+    CHECK (valid_to IS NULL OR valid_to > valid_from)
 ) WITHOUT ROWID;
 
 CREATE TABLE school_social (
@@ -316,7 +393,10 @@ CREATE TABLE school_social (
     year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
     indicator TEXT NOT NULL,
     value REAL NOT NULL,
-    PRIMARY KEY (school_id, year, indicator)
+    valid_from INTEGER NOT NULL REFERENCES results_imports(id),
+    valid_to INTEGER REFERENCES results_imports(id),
+    PRIMARY KEY (school_id, year, indicator, valid_from),
+    CHECK (valid_to IS NULL OR valid_to > valid_from)
 ) WITHOUT ROWID;
 
 CREATE TABLE schools (
@@ -369,6 +449,12 @@ CREATE INDEX curator_assignments_school ON curator_assignments(school_id, campai
 CREATE INDEX form_drafts_created ON form_drafts(created_at);
 
 CREATE INDEX form_drafts_user ON form_drafts(user_id, created_at);
+
+CREATE UNIQUE INDEX identification_lists_one_draft ON identification_lists(region_id) WHERE state = 'draft';
+
+CREATE INDEX identification_lists_region ON identification_lists(region_id, year, id);
+
+CREATE INDEX identification_objections_list ON identification_objections(list_id, school_id, id);
 
 CREATE INDEX item_tallies_municipality ON item_tallies(municipality_id);
 
@@ -456,6 +542,10 @@ CREATE INDEX review_rounds_open
 
 CREATE INDEX review_rounds_region_closed
     ON review_rounds(region_id, closed_at, municipality_id, campaign_id, outcome, closed_by, wait_seconds) WHERE closed_at IS NOT NULL;
+
+CREATE UNIQUE INDEX school_results_current ON school_results(school_id, year, exam, subject) WHERE valid_to IS NULL;
+
+CREATE UNIQUE INDEX school_social_current ON school_social(school_id, year, indicator) WHERE valid_to IS NULL;
 
 CREATE INDEX schools_municipality ON schools(municipality_id);
 

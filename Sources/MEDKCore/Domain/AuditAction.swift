@@ -56,6 +56,14 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case reminderSettings = "region.reminder_settings"
     /// The owner's answer to a reviewer's remark (done, or why not).
     case remarkAnswer = "remark.answer"
+    /// A draft list of ШНОР/ШНСУ made from the data by a method.
+    case identificationDraft = "identification.draft"
+    case identificationObject = "identification.object"
+    case identificationDecideObjection = "identification.decide_objection"
+    /// The list approved: it is frozen and the schools' flags follow it (one `school.programme_flags` each).
+    case identificationApprove = "identification.approve"
+    case identificationDiscard = "identification.discard"
+    case schoolProgrammeFlags = "school.programme_flags"
 
     /// The audit action of a step through the review state machine.
     public static func transition(_ action: ReviewAction) -> AuditAction {
@@ -95,6 +103,12 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .measureReportValue: return "фактическое значение показателя"
         case .measureImport: return "импорт мероприятий из таблицы"
         case .resultsImport: return "импорт результатов школ"
+        case .identificationDraft: return "проект списка ШНОР/ШНСУ"
+        case .identificationObject: return "возражение к проекту списка"
+        case .identificationDecideObjection: return "решение по возражению"
+        case .identificationApprove: return "утверждение списка ШНОР/ШНСУ"
+        case .identificationDiscard: return "отмена проекта списка"
+        case .schoolProgrammeFlags: return "изменение статуса ШНОР/ШНСУ"
         case .login: return "вход"
         case .loginFailed: return "неудачный вход"
         case .loginThrottled: return "вход отклонён: слишком много попыток"
@@ -137,6 +151,8 @@ public enum AuditEntity: String, Codable, Sendable, CaseIterable {
     case audit
     /// A message of the outbox.
     case mail
+    /// A list of ШНОР/ШНСУ made by identification.
+    case identificationList = "identification_list"
 
     public var russianName: String {
         switch self {
@@ -149,6 +165,7 @@ public enum AuditEntity: String, Codable, Sendable, CaseIterable {
         case .milestone: "контрольная точка"
         case .audit: "журнал аудита"
         case .mail: "письмо"
+        case .identificationList: "список ШНОР/ШНСУ"
         }
     }
 }

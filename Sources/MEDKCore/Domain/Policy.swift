@@ -75,6 +75,11 @@ public enum Permission: Sendable, Hashable {
     case viewAudit
     /// Score a municipality's package against FIOCO's positions: its region's coordinator, or FIOCO.
     case evaluatePackage(regionID: Int64)
+    /// Load a region's results data, draw up its identification list, decide objections and approve:
+    /// the region's coordinator, FIOCO for any region, the administrator.
+    case identifySchools(regionID: Int64)
+    /// Object to a school's line in a draft list: the coordinator of the school's municipality.
+    case objectToPlacement(municipalityID: Int64)
 }
 
 extension Permission {
@@ -167,6 +172,10 @@ public enum Policy {
             return grant.role == .admin || grant.role == .federal
         case .evaluatePackage(let region):
             return (grant.role == .regional && grant.organisationID == region) || grant.role == .federal
+        case .identifySchools(let region):
+            return (grant.role == .regional && grant.organisationID == region) || grant.role == .federal || grant.role == .admin
+        case .objectToPlacement(let municipality):
+            return grant.role == .municipal && grant.organisationID == municipality
         }
     }
 
@@ -261,6 +270,11 @@ public enum Policy {
             return .forbidden("Журнал аудита доступен администратору и федеральному оператору.")
         case .evaluatePackage:
             return .forbidden("Оценивает пакет муниципалитета региональный координатор его региона или федеральный оператор (ФИОКО).")
+        case .identifySchools:
+            return .forbidden("Данные о результатах школ загружает, списки ШНОР/ШНСУ составляет и утверждает региональный координатор "
+                + "своего региона, федеральный оператор (ФИОКО) или администратор.")
+        case .objectToPlacement:
+            return .forbidden("Возразить против строки проекта списка может муниципальный координатор муниципалитета, где находится школа.")
         }
     }
 }

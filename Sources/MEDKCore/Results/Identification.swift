@@ -62,6 +62,10 @@ public struct Placement: Codable, Sendable, Hashable {
     public var socialIndex: Double?
     /// Nil when either index is missing («недостаточно данных»).
     public var group: SchoolGroup?
+    /// Below the results cut, known whenever the results index is (even without social data).
+    public var lowResults: Bool?
+    /// Below the social cut (hard conditions), known whenever the social index is.
+    public var hardConditions: Bool?
     /// How far the results index may be off by chance at the school's size (one standard error).
     public var resultsNoise: Double?
     /// Near a cut within twice its noise: the group could be the neighbouring one by chance.
@@ -69,11 +73,13 @@ public struct Placement: Codable, Sendable, Hashable {
     public var participants: Int
 
     public init(schoolCode: String, resultsIndex: Double?, socialIndex: Double?, group: SchoolGroup?, resultsNoise: Double?,
-                uncertain: Bool, participants: Int) {
+                uncertain: Bool, participants: Int, lowResults: Bool? = nil, hardConditions: Bool? = nil) {
         self.schoolCode = schoolCode
         self.resultsIndex = resultsIndex
         self.socialIndex = socialIndex
         self.group = group
+        self.lowResults = lowResults ?? group?.lowResults
+        self.hardConditions = hardConditions ?? group?.hardConditions
         self.resultsNoise = resultsNoise
         self.uncertain = uncertain
         self.participants = participants
@@ -150,18 +156,20 @@ public enum Identification {
             let result = results[index], context = social[index]
             var group: SchoolGroup?
             var uncertain = false
-            if let result, let context, let resultsCut, let socialCut {
-                let high = result >= resultsCut, favourable = context >= socialCut
-                group = switch (high, favourable) {
-                case (true, true): .effective
-                case (false, true): .struggling
-                case (false, false): .deprived
-                case (true, false): .resilient
+            let low = result.flatMap { result in resultsCut.map { result < $0 } }
+            let hard = context.flatMap { context in socialCut.map { context < $0 } }
+            if let low, let hard {
+                group = switch (low, hard) {
+                case (false, false): .effective
+                case (true, false): .struggling
+                case (true, true): .deprived
+                case (false, true): .resilient
                 }
-                if let noise = noises[index] { uncertain = abs(result - resultsCut) < 2 * noise }
             }
+            if let result, let resultsCut, let noise = noises[index] { uncertain = abs(result - resultsCut) < 2 * noise }
             return Placement(schoolCode: schools[index].schoolCode, resultsIndex: result, socialIndex: context, group: group,
-                             resultsNoise: noises[index], uncertain: uncertain, participants: participants[index])
+                             resultsNoise: noises[index], uncertain: uncertain, participants: participants[index],
+                             lowResults: low, hardConditions: hard)
         }
         return IdentificationRun(year: year, method: method, resultsCut: resultsCut, socialCut: socialCut, placements: placements)
     }

@@ -139,3 +139,41 @@ public struct IdentificationMethod: Codable, Sendable, Hashable {
         ],
         resultsCut: .percentile(0.25), socialCut: .percentile(0.25))
 }
+
+extension IdentificationMethod {
+    /// Refuses a method that cannot place anybody sensibly, naming what is wrong.
+    public func validate() throws(MEDKError) {
+        var problems: [String] = []
+        if components.isEmpty { problems.append("нет ни одного компонента индекса результатов") }
+        if components.contains(where: { !($0.weight > 0 && $0.weight.isFinite) }) || social.contains(where: { !($0.weight > 0 && $0.weight.isFinite) }) {
+            problems.append("веса компонентов должны быть положительными числами")
+        }
+        if social.contains(where: { $0.name.trimmingCharacters(in: .whitespaces).isEmpty }) { problems.append("у показателя контекста нет названия") }
+        if !(1...10).contains(windowYears) { problems.append("окно — от 1 до 10 лет") }
+        if !(0...10_000).contains(minimumParticipants) { problems.append("минимальное число участников — от 0 до 10 000") }
+        for cut in [resultsCut, socialCut] {
+            if case .percentile(let share) = cut, !(0...1).contains(share) { problems.append("процентиль порога — от 0 до 100") }
+            if case .value(let value) = cut, !value.isFinite { problems.append("значение порога должно быть числом") }
+        }
+        if !(withinToBetweenRatio > 0 && withinToBetweenRatio.isFinite) { problems.append("отношение разбросов должно быть положительным") }
+        guard problems.isEmpty else {
+            throw MEDKError.rejected("invalid_method", "Методика не принята: \(problems.joined(separator: "; ")).", details: problems)
+        }
+    }
+
+    /// The definition as stored and hashed: JSON with sorted keys.
+    func canonicalJSON() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
+
+extension ProgrammeRules {
+    public func validate() throws(MEDKError) {
+        guard (1...10).contains(entryWindow), (1...entryWindow).contains(entryYears), (1...10).contains(exitYears) else {
+            throw MEDKError.rejected("invalid_rules", "Правила не приняты: вход — «ниже порога N лет из M» при 1 ≤ N ≤ M ≤ 10, "
+                                     + "выход — от 1 до 10 лет подряд выше порога.")
+        }
+    }
+}

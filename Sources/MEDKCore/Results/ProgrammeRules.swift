@@ -43,22 +43,40 @@ public enum ProgrammeDecision: String, Codable, Sendable, Hashable {
 }
 
 extension ProgrammeRules {
-    /// The decision for a school from its placements, oldest year first (the last is the year
-    /// decided), and whether it is in the programme now. A year without a placement counts neither
-    /// low nor high.
+    /// The ШНОР decision for a school from its placements, oldest year first (the last is the year
+    /// decided), and whether it is in the programme now. Only the results axis counts: a year
+    /// without a results index counts neither low nor high. Leaving also needs the index to grow.
     public func decide(_ history: [Placement?], inProgramme: Bool) -> ProgrammeDecision {
-        if inProgramme {
-            let recent = history.suffix(exitYears)
-            guard recent.count == exitYears, recent.allSatisfy({ $0?.group != nil }) else { return .stays }
-            let high = recent.allSatisfy { $0?.group?.lowResults == false }
+        decide(history.map { $0?.lowResults }, flagged: inProgramme) {
             let indices = history.compactMap { $0?.resultsIndex }
-            let improving = indices.count >= 2 && indices[indices.count - 1] > indices[indices.count - 2]
-            return high && improving ? .leaves : .stays
+            return indices.count >= 2 && indices[indices.count - 1] > indices[indices.count - 2]
         }
-        let recent = history.suffix(entryWindow)
-        let placed = recent.filter { $0?.group != nil }
+    }
+
+    /// The ШНСУ decision by the same rule on the social axis: enter when in hard conditions in
+    /// `entryYears` of the last `entryWindow` years, leave when favourable `exitYears` years running.
+    public func decideConditions(_ history: [Placement?], flagged: Bool) -> ProgrammeDecision {
+        decide(history.map { $0?.hardConditions }, flagged: flagged) { true }
+    }
+
+    /// `below`: per year, whether the school was below the cut (nil when not placed on that axis).
+    private func decide(_ below: [Bool?], flagged: Bool, leavingAlsoNeeds: () -> Bool) -> ProgrammeDecision {
+        if flagged {
+            let recent = below.suffix(exitYears)
+            guard recent.count == exitYears, recent.allSatisfy({ $0 == false }) else { return .stays }
+            return leavingAlsoNeeds() ? .leaves : .stays
+        }
+        let placed = below.suffix(entryWindow).compactMap { $0 }
         guard placed.count >= entryYears else { return .insufficientData }
-        let low = placed.filter { $0?.group?.lowResults == true }.count
-        return low >= entryYears ? .enters : .outside
+        return placed.filter { $0 }.count >= entryYears ? .enters : .outside
+    }
+
+    /// Whether the school should carry the flag after the decision (kept as it is without data).
+    public static func flag(after decision: ProgrammeDecision, now: Bool) -> Bool {
+        switch decision {
+        case .enters, .stays: true
+        case .leaves, .outside: false
+        case .insufficientData: now
+        }
     }
 }

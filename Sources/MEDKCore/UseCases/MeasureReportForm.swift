@@ -80,6 +80,3 @@ extension MEDKService {
     public var measureReports: MeasureReportFiling { MeasureReportFiling(service: self) }
 }
 
-private extension String {
-    var nonEmpty: String? { isEmpty ? nil : self }
-}

@@ -33,8 +33,9 @@ public struct ResultsImportReport: Codable, Sendable, Hashable {
 
 /// Loads the data identification rests on and identifies a region's schools by a method (issue 23).
 /// A file is applied whole or not at all, every bad row named with its line; the import is one audit
-/// record with the file's hash and counts. For now the operator's console and administrators load
-/// and identify; regional coordinators and the pages come with the draft lists.
+/// record with the file's hash and counts, and its values are versions numbered by the import, so a
+/// correction keeps what it corrects for the lists made before it. A region's coordinator loads and
+/// identifies their region's schools; FIOCO, administrators and the operator's console, any region's.
 public struct ResultsData: Sendable {
     let service: MEDKService
 
@@ -50,10 +51,14 @@ public struct ResultsData: Sendable {
         let hash = SHA256.hash(data: Data(text.utf8)).hexString
         let now = service.now()
         return try await service.write(dryRun: dryRun) { store in
-            let actor = try op.authorize(.administer)
+            var auditActor: AuditActor?
+            if case .local = op { auditActor = try op.authorize(.administer) }
+            let userID: Int64? = if case .user(let actor) = op { actor.userID } else { nil }
+            let batch = try store.insertResultsImport(kind: kind, fileName: fileName, sha256: hash, at: now, by: userID)
             var report = ResultsImportReport(kind: kind, dryRun: dryRun, created: 0, updated: 0, unchanged: 0)
             var problems: [String] = []
             var schools: [String: Int64] = [:]
+            var allowedRegions: Set<Int64> = []
             for record in records.dropFirst() {
                 var values: [String: String] = [:]
                 for (name, field) in zip(names, record.fields) { if let name { values[name] = field.trimmingCharacters(in: .whitespaces) } }
@@ -61,9 +66,21 @@ public struct ResultsData: Sendable {
                     guard let code = values["school_code"], !code.isEmpty else { throw MEDKError.rejected("missing_value", "не указан код школы.") }
                     let schoolID: Int64
                     if let known = schools[code] { schoolID = known } else {
-                        guard let school = try store.school(code: code) else { throw MEDKError.rejected("unknown_school", "нет школы с кодом «\(code)».") }
-                        schools[code] = school.id
-                        schoolID = school.id
+                        guard let place = try store.school(code: code).flatMap({ try store.schoolPlace(schoolID: $0.id) }) else {
+                            throw MEDKError.rejected("unknown_school", "нет школы с кодом «\(code)».")
+                        }
+                        // A regional coordinator loads their own region's schools only.
+                        if !allowedRegions.contains(place.path.regionID) {
+                            do {
+                                let allowed = try op.authorize(.identifySchools(regionID: place.path.regionID))
+                                auditActor = auditActor ?? allowed
+                                allowedRegions.insert(place.path.regionID)
+                            } catch {
+                                throw MEDKError.rejected("foreign_school", "школа «\(code)» в другом регионе (\(place.regionName)): её данные загружает тот регион.")
+                            }
+                        }
+                        schools[code] = place.school.id
+                        schoolID = place.school.id
                     }
                     guard let year = values["year"].flatMap({ Int($0) }), (2000...2100).contains(year) else {
                         throw MEDKError.rejected("invalid_year", "год «\(values["year"] ?? "")» — нужен четырёхзначный год.")
@@ -77,13 +94,13 @@ public struct ResultsData: Sendable {
                             throw MEDKError.rejected("invalid_participants", "число участников «\(values["participants"] ?? "")» — целое неотрицательное число.")
                         }
                         outcome = try store.upsertResult(schoolID: schoolID, ComponentResult(ComponentKey(exam: exam, subject: subject), year: year,
-                                                                                             mean: mean, participants: participants))
+                                                                                             mean: mean, participants: participants), batch: batch)
                     case .social:
                         guard let indicator = values["indicator"], !indicator.isEmpty else {
                             throw MEDKError.rejected("missing_value", "не указан показатель.")
                         }
                         outcome = try store.upsertSocial(schoolID: schoolID, year: year, indicator: indicator,
-                                                         value: try Self.number(values["value"], "значение"))
+                                                         value: try Self.number(values["value"], "значение"), batch: batch)
                     }
                     switch outcome {
                     case .created: report.created += 1
@@ -98,8 +115,11 @@ public struct ResultsData: Sendable {
                 throw MEDKError.rejected("import_rejected", "Импорт отклонён: ошибок в строках — \(problems.count). Ничего не изменено.",
                                          details: problems)
             }
-            try store.appendAudit(actor, at: now, AuditRecord(action: .resultsImport, entityType: .school, details: [
-                "kind": kind.rawValue, "file_name": fileName, "sha256": hash, "created": String(report.created),
+            guard let auditActor else {
+                throw MEDKError.rejected("empty_file", "В файле нет ни одной строки с данными — только заголовок.")
+            }
+            try store.appendAudit(auditActor, at: now, AuditRecord(action: .resultsImport, entityType: .school, details: [
+                "kind": kind.rawValue, "file_name": fileName, "sha256": hash, "batch": String(batch), "created": String(report.created),
                 "updated": String(report.updated), "unchanged": String(report.unchanged)]))
             return report
         }
@@ -107,12 +127,13 @@ public struct ResultsData: Sendable {
 
     /// A region's schools placed for `year` by `method`, from the data loaded.
     public func identify(regionCode: String, year: Int, method: IdentificationMethod = .seed000, by op: Operator) async throws -> IdentificationRun {
-        let inputs = try await service.read { store in
-            _ = try op.authorize(.administer)
+        try method.validate()
+        let histories = try await service.read { store in
             guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
-            return try store.resultsInputs(regionID: region.id, years: (year - method.windowYears + 1)...year, socialYear: year)
+            _ = try op.authorize(.identifySchools(regionID: region.id))
+            return try store.resultsHistories(regionID: region.id, years: (year - method.windowYears + 1)...year, asOf: try store.latestResultsBatch())
         }
-        return Identification.run(method, year: year, schools: inputs)
+        return Identification.run(method, year: year, schools: histories.map { $0.input(for: year, windowYears: method.windowYears) })
     }
 
     static func exam(_ text: String) throws -> ExamKind {

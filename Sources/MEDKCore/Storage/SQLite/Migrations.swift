@@ -70,6 +70,9 @@ enum Migrations {
         migrator.registerMigration("v19_school_results") { db in
             try db.execute(sql: v19)
         }
+        migrator.registerMigration("v20_identification_lists", foreignKeyChecks: .deferred) { db in
+            try db.execute(sql: v20)
+        }
         return migrator
     }
 
@@ -1021,5 +1024,120 @@ enum Migrations {
         value REAL NOT NULL,
         PRIMARY KEY (school_id, year, indicator)
     ) WITHOUT ROWID;
+    """
+
+    /// Identification made reproducible (issue 23). Results and social data become versions: each
+    /// import is a numbered batch, a correction closes the old value at that batch and opens the new
+    /// one, so a list that names the batch it was made from reads exactly the data it was made from.
+    /// Methods are stored per region with a version and the hash of their definition; a list keeps
+    /// its method, rules, data batch and the hashes of its inputs and run; municipal coordinators'
+    /// objections are kept with the region's decision on each.
+    static let v20 = """
+    CREATE TABLE results_imports (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('components', 'social')),
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        imported_by INTEGER REFERENCES users(id)
+    );
+    INSERT INTO results_imports (id, kind, file_name, sha256, imported_at)
+        SELECT 1, 'components', '', '', strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE EXISTS (SELECT 1 FROM school_results);
+    INSERT INTO results_imports (id, kind, file_name, sha256, imported_at)
+        SELECT 2, 'social', '', '', strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE EXISTS (SELECT 1 FROM school_social);
+    ALTER TABLE school_results RENAME TO school_results_v19;
+    ALTER TABLE school_social RENAME TO school_social_v19;
+    CREATE TABLE school_results (
+        school_id INTEGER NOT NULL REFERENCES schools(id),
+        year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+        exam TEXT NOT NULL CHECK (exam IN ('ege', 'oge', 'vpr4')),
+        subject TEXT NOT NULL CHECK (subject IN ('russian', 'mathematics')),
+        mean REAL NOT NULL,
+        participants INTEGER NOT NULL CHECK (participants >= 0),
+        valid_from INTEGER NOT NULL REFERENCES results_imports(id),
+        valid_to INTEGER REFERENCES results_imports(id),
+        PRIMARY KEY (school_id, year, exam, subject, valid_from),
+        CHECK (valid_to IS NULL OR valid_to > valid_from)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX school_results_current ON school_results(school_id, year, exam, subject) WHERE valid_to IS NULL;
+    INSERT INTO school_results SELECT school_id, year, exam, subject, mean, participants, 1, NULL FROM school_results_v19;
+    DROP TABLE school_results_v19;
+    CREATE TABLE school_social (
+        school_id INTEGER NOT NULL REFERENCES schools(id),
+        year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+        indicator TEXT NOT NULL,
+        value REAL NOT NULL,
+        valid_from INTEGER NOT NULL REFERENCES results_imports(id),
+        valid_to INTEGER REFERENCES results_imports(id),
+        PRIMARY KEY (school_id, year, indicator, valid_from),
+        CHECK (valid_to IS NULL OR valid_to > valid_from)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX school_social_current ON school_social(school_id, year, indicator) WHERE valid_to IS NULL;
+    INSERT INTO school_social SELECT school_id, year, indicator, value, 2, NULL FROM school_social_v19;
+    DROP TABLE school_social_v19;
+    CREATE TABLE identification_methods (
+        id INTEGER PRIMARY KEY,
+        region_id INTEGER NOT NULL REFERENCES regions(id),
+        version INTEGER NOT NULL CHECK (version > 0),
+        definition TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id),
+        UNIQUE (region_id, version),
+        UNIQUE (region_id, sha256)
+    );
+    CREATE TABLE identification_lists (
+        id INTEGER PRIMARY KEY,
+        region_id INTEGER NOT NULL REFERENCES regions(id),
+        year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+        method_id INTEGER NOT NULL REFERENCES identification_methods(id),
+        rules TEXT NOT NULL,
+        data_batch INTEGER NOT NULL,
+        inputs_sha256 TEXT NOT NULL,
+        run_sha256 TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('draft', 'approved', 'discarded')),
+        objections_until TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id),
+        decided_at TEXT,
+        decided_by INTEGER REFERENCES users(id),
+        CHECK ((state = 'draft') = (decided_at IS NULL))
+    );
+    CREATE UNIQUE INDEX identification_lists_one_draft ON identification_lists(region_id) WHERE state = 'draft';
+    CREATE INDEX identification_lists_region ON identification_lists(region_id, year, id);
+    CREATE TABLE identification_entries (
+        list_id INTEGER NOT NULL REFERENCES identification_lists(id),
+        school_id INTEGER NOT NULL REFERENCES schools(id),
+        results_index REAL,
+        social_index REAL,
+        results_noise REAL,
+        school_group TEXT CHECK (school_group IN ('effective', 'struggling', 'deprived', 'resilient')),
+        low_results INTEGER CHECK (low_results IN (0, 1)),
+        uncertain INTEGER NOT NULL CHECK (uncertain IN (0, 1)),
+        participants INTEGER NOT NULL,
+        decision TEXT NOT NULL,
+        social_decision TEXT NOT NULL,
+        low_before INTEGER NOT NULL CHECK (low_before IN (0, 1)),
+        hard_before INTEGER NOT NULL CHECK (hard_before IN (0, 1)),
+        low_proposed INTEGER NOT NULL CHECK (low_proposed IN (0, 1)),
+        hard_proposed INTEGER NOT NULL CHECK (hard_proposed IN (0, 1)),
+        PRIMARY KEY (list_id, school_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE identification_objections (
+        id INTEGER PRIMARY KEY,
+        list_id INTEGER NOT NULL REFERENCES identification_lists(id),
+        school_id INTEGER NOT NULL REFERENCES schools(id),
+        author_id INTEGER REFERENCES users(id),
+        created_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        low_wanted INTEGER NOT NULL CHECK (low_wanted IN (0, 1)),
+        hard_wanted INTEGER NOT NULL CHECK (hard_wanted IN (0, 1)),
+        state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected')),
+        decided_at TEXT,
+        decided_by INTEGER REFERENCES users(id),
+        decision_comment TEXT,
+        CHECK ((state = 'pending') = (decided_at IS NULL))
+    );
+    CREATE INDEX identification_objections_list ON identification_objections(list_id, school_id, id);
     """
 }

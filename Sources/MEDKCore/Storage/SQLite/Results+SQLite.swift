@@ -1,56 +1,78 @@
 import Foundation
 import GRDB
 
-/// Exam means and social indicators per school and year.
+/// Exam means and social indicators per school and year, as versions: each import is a batch, a
+/// value is current from the batch that wrote it until the batch that corrected it.
 extension SQLiteTransaction {
-    func resultsInputs(regionID: Int64, years: ClosedRange<Int>, socialYear: Int) throws -> [SchoolResultsInput] {
-        var byCode: [String: SchoolResultsInput] = [:]
+    func resultsHistories(regionID: Int64, years: ClosedRange<Int>, asOf batch: Int64) throws -> [SchoolResultsHistory] {
+        var results: [String: [ComponentResult]] = [:]
+        var social: [String: [SocialValue]] = [:]
         let rows = try Row.fetchCursor(statement("""
             SELECT s.code, r.year, r.exam, r.subject, r.mean, r.participants
             FROM schools s JOIN municipalities m ON m.id = s.municipality_id JOIN school_results r ON r.school_id = s.id
-            WHERE m.region_id = ? AND r.year BETWEEN ? AND ?
-            """), arguments: [regionID, years.lowerBound, years.upperBound])
+            WHERE m.region_id = ? AND r.year BETWEEN ? AND ? AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)
+            """), arguments: [regionID, years.lowerBound, years.upperBound, batch, batch])
         while let row = try rows.next() {
             let code: String = row[0]
             guard let exam = ExamKind(rawValue: row[2]), let subject = ExamSubject(rawValue: row[3]) else {
                 throw MEDKError.corruptValue(column: "school_results", value: "\(code) \(row[2] as String) \(row[3] as String)")
             }
-            byCode[code, default: SchoolResultsInput(schoolCode: code, results: [], social: [:])].results.append(
-                ComponentResult(ComponentKey(exam: exam, subject: subject), year: row[1], mean: row[4], participants: row[5]))
+            results[code, default: []].append(ComponentResult(ComponentKey(exam: exam, subject: subject), year: row[1], mean: row[4],
+                                                              participants: row[5]))
         }
-        let social = try Row.fetchCursor(statement("""
-            SELECT s.code, c.indicator, c.value
+        let socialRows = try Row.fetchCursor(statement("""
+            SELECT s.code, c.year, c.indicator, c.value
             FROM schools s JOIN municipalities m ON m.id = s.municipality_id JOIN school_social c ON c.school_id = s.id
-            WHERE m.region_id = ? AND c.year = ?
-            """), arguments: [regionID, socialYear])
-        while let row = try social.next() {
-            let code: String = row[0]
-            byCode[code, default: SchoolResultsInput(schoolCode: code, results: [], social: [:])].social[row[1]] = row[2]
+            WHERE m.region_id = ? AND c.year <= ? AND c.valid_from <= ? AND (c.valid_to IS NULL OR c.valid_to > ?)
+            """), arguments: [regionID, years.upperBound, batch, batch])
+        while let row = try socialRows.next() {
+            social[row[0], default: []].append(SocialValue(year: row[1], indicator: row[2], value: row[3]))
         }
-        return byCode.values.sorted { $0.schoolCode < $1.schoolCode }
+        return Set(results.keys).union(social.keys).sorted().map { code in
+            SchoolResultsHistory(schoolCode: code, results: results[code] ?? [], social: social[code] ?? [])
+        }
     }
 
-    func upsertResult(schoolID: Int64, _ result: ComponentResult) throws -> UpsertOutcome {
+    func latestResultsBatch() throws -> Int64 {
+        try Int64.fetchOne(statement("SELECT coalesce(max(id), 0) FROM results_imports")) ?? 0
+    }
+
+    func insertResultsImport(kind: ResultsFileKind, fileName: String, sha256: String, at moment: Date, by userID: Int64?) throws -> Int64 {
+        try statement("INSERT INTO results_imports (kind, file_name, sha256, imported_at, imported_by) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [kind.rawValue, fileName, sha256, moment.sql, userID])
+        return db.lastInsertedRowID
+    }
+
+    func upsertResult(schoolID: Int64, _ result: ComponentResult, batch: Int64) throws -> UpsertOutcome {
+        let key: StatementArguments = [schoolID, result.year, result.key.exam.rawValue, result.key.subject.rawValue]
         let old = try Row.fetchOne(statement("""
-            SELECT mean, participants FROM school_results WHERE school_id = ? AND year = ? AND exam = ? AND subject = ?
-            """), arguments: [schoolID, result.year, result.key.exam.rawValue, result.key.subject.rawValue])
+            SELECT mean, participants FROM school_results
+            WHERE school_id = ? AND year = ? AND exam = ? AND subject = ? AND valid_to IS NULL
+            """), arguments: key)
         if let old, (old[0] as Double) == result.mean, (old[1] as Int) == result.participants { return .unchanged }
+        if old != nil {
+            try statement("""
+                UPDATE school_results SET valid_to = ? WHERE school_id = ? AND year = ? AND exam = ? AND subject = ? AND valid_to IS NULL
+                """).execute(arguments: [batch] + key)
+        }
         try statement("""
-            INSERT INTO school_results (school_id, year, exam, subject, mean, participants) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (school_id, year, exam, subject) DO UPDATE SET mean = excluded.mean, participants = excluded.participants
-            """).execute(arguments: [schoolID, result.year, result.key.exam.rawValue, result.key.subject.rawValue, result.mean,
-                                     result.participants])
+            INSERT INTO school_results (school_id, year, exam, subject, mean, participants, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: key + [result.mean, result.participants, batch])
         return old == nil ? .created : .updated
     }
 
-    func upsertSocial(schoolID: Int64, year: Int, indicator: String, value: Double) throws -> UpsertOutcome {
-        let old = try Double.fetchOne(statement("SELECT value FROM school_social WHERE school_id = ? AND year = ? AND indicator = ?"),
-                                      arguments: [schoolID, year, indicator])
+    func upsertSocial(schoolID: Int64, year: Int, indicator: String, value: Double, batch: Int64) throws -> UpsertOutcome {
+        let key: StatementArguments = [schoolID, year, indicator]
+        let old = try Double.fetchOne(statement("""
+            SELECT value FROM school_social WHERE school_id = ? AND year = ? AND indicator = ? AND valid_to IS NULL
+            """), arguments: key)
         if old == value { return .unchanged }
-        try statement("""
-            INSERT INTO school_social (school_id, year, indicator, value) VALUES (?, ?, ?, ?)
-            ON CONFLICT (school_id, year, indicator) DO UPDATE SET value = excluded.value
-            """).execute(arguments: [schoolID, year, indicator, value])
+        if old != nil {
+            try statement("UPDATE school_social SET valid_to = ? WHERE school_id = ? AND year = ? AND indicator = ? AND valid_to IS NULL")
+                .execute(arguments: [batch] + key)
+        }
+        try statement("INSERT INTO school_social (school_id, year, indicator, value, valid_from) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: key + [value, batch])
         return old == nil ? .created : .updated
     }
 }
