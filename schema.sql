@@ -80,6 +80,8 @@ CREATE TABLE identification_lists (
     data_batch INTEGER NOT NULL,
     inputs_sha256 TEXT NOT NULL,
     run_sha256 TEXT NOT NULL,
+    results_cut REAL,
+    social_cut REAL,
     state TEXT NOT NULL CHECK (state IN ('draft', 'approved', 'discarded')),
     objections_until TEXT NOT NULL,
     created_at TEXT NOT NULL,

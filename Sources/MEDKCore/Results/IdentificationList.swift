@@ -113,6 +113,8 @@ public struct IdentificationListSummary: Codable, Sendable, Hashable {
     public var regionID: Int64
     public var regionCode: String
     public var regionName: String
+    /// The region's zone: the objection period's last day ends at its midnight.
+    public var timeZone: String
     public var year: Int
     public var methodVersion: Int
     public var method: IdentificationMethod
@@ -128,7 +130,23 @@ public struct IdentificationListSummary: Codable, Sendable, Hashable {
     public var createdBy: String?
     public var decidedAt: Date?
     public var decidedBy: String?
+    /// The cut points of the list's year, as values of the indices (for drawing them).
+    public var resultsCut: Double?
+    public var socialCut: Double?
     public var counts: ListCounts
+}
+
+/// How much of a region's data is loaded for a year.
+public struct ResultsCoverage: Codable, Sendable, Hashable {
+    public var year: Int
+    public var schoolsWithResults: Int
+    public var schoolsWithSocial: Int
+
+    public init(year: Int, schoolsWithResults: Int, schoolsWithSocial: Int) {
+        self.year = year
+        self.schoolsWithResults = schoolsWithResults
+        self.schoolsWithSocial = schoolsWithSocial
+    }
 }
 
 public enum ObjectionState: String, Codable, Sendable, CaseIterable, Hashable {
@@ -170,6 +188,8 @@ public struct IdentificationListView: Codable, Sendable, Hashable {
     public var objections: [PlacementObjection]
     /// Whether the reader may object now (a municipal coordinator within the period).
     public var canObject: Bool
+    /// A draft whose objection period has not ended (in the region's calendar).
+    public var objectionsOpen: Bool
     /// Whether the reader decides objections and approves (the region's coordinator, FIOCO, the administrator).
     public var canDecide: Bool
 }

@@ -9,6 +9,8 @@ public struct ExportTable: Sendable, Hashable {
         case number(Int)
         /// A number shown with one decimal: «3,5» in text, a number formatted 0.0 in Excel.
         case tenths(Double)
+        /// A number shown with two decimals (an index in standard deviations): «−0,42».
+        case hundredths(Double)
         case date(CalendarDate)
         /// A moment shown as the wall-clock time of `zone` (a region's).
         case dateTime(Date, zone: String)
@@ -20,6 +22,7 @@ public struct ExportTable: Sendable, Hashable {
             case .text(let value): value
             case .number(let value): String(value)
             case .tenths(let value): ExportTable.tenthsText(value)
+            case .hundredths(let value): ExportTable.hundredthsText(value)
             case .date(let value): value.russian
             case .dateTime(let value, let zone): ExportTable.wallClockText(value, zone: zone)
             case .empty: ""
@@ -47,6 +50,14 @@ public struct ExportTable: Sendable, Hashable {
     static func tenthsText(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         return "\(tenths < 0 ? "-" : "")\(abs(tenths) / 10),\(abs(tenths) % 10)"
+    }
+
+    /// «-0,42», «1,05»: two decimals with the decimal comma Russian Excel reads (a hyphen for the sign, so a CSV stays numbers).
+    public static func hundredthsText(_ value: Double) -> String {
+        guard value.isFinite else { return "" }
+        let hundredths = Int((value * 100).rounded())
+        let fraction = abs(hundredths) % 100
+        return "\(hundredths < 0 ? "-" : "")\(abs(hundredths) / 100),\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// Header and rows as text, for CSV and the terminal (the title and notes are the file's name and the caller's).

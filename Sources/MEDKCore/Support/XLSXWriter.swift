@@ -25,7 +25,7 @@ public enum XLSXWriter {
     // MARK: The sheet
 
     /// Styles by index in `styles`: 0 plain, 1 bold (header), 2 date, 3 date and time, 4 bold and larger (title), 5 one decimal.
-    enum Style: Int { case plain = 0, header, date, dateTime, title, tenths }
+    enum Style: Int { case plain = 0, header, date, dateTime, title, tenths, hundredths }
 
     /// One `<row>`, its cells from column A.
     static func row(_ number: Int, _ cells: [(ExportTable.Cell, Style)]) -> String {
@@ -67,6 +67,9 @@ public enum XLSXWriter {
         case .tenths(let value):
             guard value.isFinite else { return nil }
             return "<c r=\"\(reference)\" s=\"\(Style.tenths.rawValue)\"><v>\((value * 10).rounded() / 10)</v></c>"
+        case .hundredths(let value):
+            guard value.isFinite else { return nil }
+            return "<c r=\"\(reference)\" s=\"\(Style.hundredths.rawValue)\"><v>\((value * 100).rounded() / 100)</v></c>"
         case .date(let date):
             return "<c r=\"\(reference)\" s=\"\(Style.date.rawValue)\"><v>\(serial(date))</v></c>"
         case .dateTime(let instant, let zone):
@@ -157,19 +160,20 @@ public enum XLSXWriter {
     static let styles = """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
-        <numFmts count="3"><numFmt numFmtId="164" formatCode="dd\\.mm\\.yyyy"/><numFmt numFmtId="165" formatCode="dd\\.mm\\.yyyy\\ hh:mm"/>\
-        <numFmt numFmtId="166" formatCode="0.0"/></numFmts>\
+        <numFmts count="4"><numFmt numFmtId="164" formatCode="dd\\.mm\\.yyyy"/><numFmt numFmtId="165" formatCode="dd\\.mm\\.yyyy\\ hh:mm"/>\
+        <numFmt numFmtId="166" formatCode="0.0"/><numFmt numFmtId="167" formatCode="0.00"/></numFmts>\
         <fonts count="3"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font>\
         <font><b/><sz val="13"/><name val="Calibri"/></font></fonts>\
         <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
         <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
         <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-        <cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+        <cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
         <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
         <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
         <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
         <xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
-        <xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
+        <xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="167" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
         <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
         </styleSheet>
         """

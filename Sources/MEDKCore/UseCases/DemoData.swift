@@ -93,8 +93,47 @@ public enum DemoData {
         let campaign = try await service.createCampaign(by: .local, code: campaignCode, name: "500+ \(year)", year: year,
                                                         milestones: milestones(around: today))
         _ = try await service.importCSV(.assignments, text: assignments(campaignCode), dryRun: false, by: .local)
-        try await History(service: service, campaignID: campaign.campaign.id, today: today, calendar: calendar).play()
+        let history = History(service: service, campaignID: campaign.campaign.id, today: today, calendar: calendar)
+        try await history.play()
+        try await history.results()
         return true
+    }
+
+    /// The rest of the region's schools, outside the campaign: identification needs a region's
+    /// worth of schools for its chart and cut points to mean anything.
+    static let otherMunicipalities: [(code: String, name: String, places: [String])] = [
+        ("75001", "Балейский муниципальный округ", ["Казаковская", "Нижнегирюнинская", "Ильинская", "Подойницынская", "Матусовская"]),
+        ("75002", "Городской округ «Город Чита»", []),
+        ("75003", "Читинский район", ["Смоленская", "Верх-Читинская", "Домнинская", "Новокукинская", "Сивяковская", "Арахлейская", "Ленинская", "Засопкинская"]),
+        ("75004", "Краснокаменский муниципальный округ", ["Краснокаменская", "Ковылинская", "Капцегайтуйская", "Юбилейнинская"]),
+        ("75005", "Нерчинский район", ["Нерчинская", "Знаменская", "Олинская", "Зюльзинская", "Бишигинская", "Савватеевская"]),
+        ("75006", "Агинский район", ["Агинская", "Новоорловская", "Амитхашинская", "Цокто-Хангильская", "Хойто-Агинская"]),
+    ]
+
+    /// Codes and CSV rows of the region's other schools: Chita's numbered city schools, and village
+    /// schools (a numbered one where a place has several) elsewhere.
+    static func otherSchools() -> (municipalities: String, schools: String, codes: [String]) {
+        var municipalities = ["code;name;region_code"]
+        var schools = ["code;name;municipality_code;low_results;hard_social;programme_years"]
+        var codes: [String] = []
+        for (code, name, places) in otherMunicipalities {
+            if !["75001", "75002"].contains(code) { municipalities.append("\(code);\(name);75") }
+            var names: [String] = []
+            if code == "75002" {
+                names = (1...52).filter { ![7, 21].contains($0) }.map { "МБОУ «СОШ № \($0)» г. Читы" }
+            } else {
+                for (index, place) in places.enumerated() {
+                    let count = index == 0 ? 4 : 1 + index % 3
+                    names += (1...count).map { count == 1 ? "МОУ «\(place) СОШ»" : "МОУ «\(place) СОШ № \($0)»" }
+                }
+            }
+            for (index, schoolName) in names.enumerated() {
+                let schoolCode = "\(code)\(String(format: "%04d", 100 + index))"
+                schools.append("\(schoolCode);\(schoolName);\(code);нет;нет;")
+                codes.append(schoolCode)
+            }
+        }
+        return (municipalities.joined(separator: "\n"), schools.joined(separator: "\n"), codes)
     }
 
     /// The campaign's calendar around `today`: the risk profile and the concept documents behind,
@@ -126,6 +165,44 @@ public enum DemoData {
         }
 
         func actor(_ login: String) async throws -> Actor { try await service.actor(login: login) }
+
+        /// Four years of results for the whole region; last year's list approved by the region, this
+        /// year's draft open for objections with one from Baley waiting for the region's decision.
+        func results() async throws {
+            let others = DemoData.otherSchools()
+            _ = try await service.importCSV(.municipalities, text: others.municipalities, dryRun: false, by: .local)
+            _ = try await service.importCSV(.schools, text: others.schools, dryRun: false, by: .local)
+            let programme = ["750010001", "750010002", "750010003", "750020001", "750020002"]
+            let files = SyntheticResults.files(codes: programme + others.codes, years: (today.year - 4)...today.year, seed: 75,
+                                               struggling: Set(programme))
+            let region = Operator.user(try await actor("region75"))
+            _ = try await at(70, 10).resultsData.importFile(.components, text: files.components, fileName: "Результаты ЕГЭ ОГЭ ВПР.csv",
+                                                            dryRun: false, by: region)
+            _ = try await at(70, 10, 5).resultsData.importFile(.social, text: files.social, fileName: "Социальный контекст.csv",
+                                                               dryRun: false, by: region)
+            let lastYear = try await at(60, 11).identificationLists.prepare(
+                regionCode: "75", year: today.year - 1, objectionsUntil: today.adding(days: -50), by: region)
+            _ = try await at(45, 12).identificationLists.approve(listID: lastYear.id, by: region)
+            let draft = try await at(3, 11).identificationLists.prepare(regionCode: "75", year: today.year,
+                                                                        objectionsUntil: today.adding(days: 7), by: region)
+            let baley = try await actor("mun-baley")
+            let view = try await at(1, 15).identificationLists.allEntries(listID: draft.id, by: .user(baley)).1
+            // Baley asks to keep in the programme a school the rules would let go, or to take in one placed without certainty.
+            let outside = view.filter { !$0.proposed.lowResults && $0.placement.resultsIndex != nil }
+            if let line = view.first(where: { $0.changesFlags && !$0.proposed.lowResults }) ?? view.first(where: \.changesFlags)
+                ?? outside.first(where: \.placement.uncertain) ?? outside.min(by: { $0.placement.resultsIndex! < $1.placement.resultsIndex! }) {
+                var wanted = line.proposed
+                wanted.lowResults.toggle()
+                _ = try await at(1, 15).identificationLists.object(
+                    listID: draft.id, schoolCode: line.schoolCode, wanted: wanted,
+                    reason: wanted.lowResults
+                        ? "Результаты школы у порога и держатся за счёт двух сильных классов; в остальных — отток учителей математики. "
+                            + "Просим \(line.before.lowResults ? "оставить школу в программе" : "включить школу в программу"): "
+                            + "без поддержки она опустится ниже порога."
+                        : "Рост результатов — заслуга программы прошлых лет; просим вывести школу, чтобы поддержка пошла тем, кому она нужнее.",
+                    by: baley)
+            }
+        }
 
         func schoolID(_ code: String) async throws -> Int64 {
             try await service.school(code: code).id

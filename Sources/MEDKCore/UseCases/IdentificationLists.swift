@@ -59,7 +59,8 @@ public struct IdentificationLists: Sendable {
                 ?? store.insertIdentificationMethod(regionID: region.id, definition: definition, sha256: methodHash, at: now, by: actor.userID)
             let listID = try store.insertIdentificationList(
                 NewIdentificationList(regionID: region.id, year: year, methodID: stored.id, rules: rules, dataBatch: batch,
-                                      inputsHash: draft.inputsHash, runHash: draft.runHash, objectionsUntil: objectionsUntil,
+                                      inputsHash: draft.inputsHash, runHash: draft.runHash, resultsCut: draft.runs.last?.resultsCut,
+                                      socialCut: draft.runs.last?.socialCut, objectionsUntil: objectionsUntil,
                                       createdAt: now, createdBy: actor.userID), entries: draft.entries)
             let counts = ListCounts(draft.entries)
             _ = try store.appendAudit(actor, at: now, AuditRecord(
@@ -90,8 +91,7 @@ public struct IdentificationLists: Sendable {
         return try await service.read { store in
             guard let summary = try store.identificationList(id: listID) else { throw MEDKError.notFound("Список №\(listID)") }
             let reach = try Self.reach(store, regionID: summary.regionID, requested: municipalityID, by: op)
-            let region = try store.region(id: summary.regionID)
-            let today = try RegionCalendar.cached(region?.timeZone ?? "Europe/Moscow").date(of: now)
+            let today = try RegionCalendar.cached(summary.timeZone).date(of: now)
             var canObject = false
             if case .user(let actor) = op, summary.state == .draft, today <= summary.objectionsUntil, let municipality = reach.municipalityID {
                 canObject = Policy.allows(actor, .objectToPlacement(municipalityID: municipality))
@@ -100,7 +100,8 @@ public struct IdentificationLists: Sendable {
                 summary: summary, counts: try store.listCounts(listID: listID, municipalityID: reach.municipalityID),
                 entries: try store.listEntries(listID: listID, municipalityID: reach.municipalityID, filter: filter, page: page),
                 objections: try store.objections(listID: listID, municipalityID: reach.municipalityID),
-                canObject: canObject, canDecide: summary.state == .draft && reach.decides)
+                canObject: canObject, objectionsOpen: summary.state == .draft && today <= summary.objectionsUntil,
+                canDecide: summary.state == .draft && reach.decides)
         }
     }
 
@@ -132,8 +133,7 @@ public struct IdentificationLists: Sendable {
             guard summary.state == .draft else {
                 throw MEDKError(.conflict, code: "list_not_draft", message: "Список №\(listID) \(summary.state.russianName): возражения больше не принимаются.")
             }
-            let region = try store.region(id: summary.regionID)
-            let today = try RegionCalendar.cached(region?.timeZone ?? "Europe/Moscow").date(of: now)
+            let today = try RegionCalendar.cached(summary.timeZone).date(of: now)
             guard today <= summary.objectionsUntil else {
                 throw MEDKError.rejected("objection_period_over", "Срок возражений закончился \(summary.objectionsUntil.russian).")
             }
@@ -202,8 +202,7 @@ public struct IdentificationLists: Sendable {
                 throw MEDKError.rejected("objections_pending", "Возражений ждут решения: \(summary.counts.pendingObjections). "
                                          + "Примите или отклоните каждое, затем утвердите список.")
             }
-            let region = try store.region(id: summary.regionID)
-            let today = try RegionCalendar.cached(region?.timeZone ?? "Europe/Moscow").date(of: now)
+            let today = try RegionCalendar.cached(summary.timeZone).date(of: now)
             guard today > summary.objectionsUntil || closingObjectionsEarly else {
                 throw MEDKError.rejected("objection_period_open", "Срок возражений идёт до \(summary.objectionsUntil.russian) включительно. "
                                          + "Утвердите после него или завершите приём возражений досрочно.")

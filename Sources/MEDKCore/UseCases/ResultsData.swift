@@ -15,6 +15,25 @@ public enum ResultsFileKind: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    public var russianName: String {
+        switch self {
+        case .components: "Средние баллы (ЕГЭ, ОГЭ, ВПР-4)"
+        case .social: "Показатели социального контекста"
+        }
+    }
+
+    /// A file to fill in: the Russian headings and an example row.
+    public var template: String {
+        let example = switch self {
+        case .components: "000001;2026;ОГЭ;математика;3,85;64"
+        case .social: "000001;2026;\(IdentificationMethod.seed000.social[0].name);0,42"
+        }
+        // A BOM, so that Excel opens the Cyrillic headings as UTF-8.
+        return "\u{FEFF}" + columns.map(\.russian).joined(separator: ";") + "\r\n" + example + "\r\n"
+    }
+
+    public var russianColumns: [String] { columns.map(\.russian) }
+
     func column(_ heading: String) -> String? {
         let name = ImportKind.normalizedHeading(heading)
         return columns.first { $0.name == name || ImportKind.normalizedHeading($0.russian) == name }?.name
@@ -39,16 +58,45 @@ public struct ResultsImportReport: Codable, Sendable, Hashable {
 public struct ResultsData: Sendable {
     let service: MEDKService
 
+    /// A region's file holds up to three years of six components for ~1,700 schools: 30,000 rows.
+    public static var limits: TableImportLimits {
+        var limits = TableImportLimits()
+        limits.maximumFileBytes = 16 << 20
+        limits.maximumRows = 100_000
+        limits.maximumColumns = 30
+        return limits
+    }
+
+    /// A CSV text (the console's and the API's way).
     public func importFile(_ kind: ResultsFileKind, text: String, fileName: String, dryRun: Bool, by op: Operator) async throws -> ResultsImportReport {
-        let records = try CSV.parse(text)
-        guard let header = records.first else { throw MEDKError.rejected("empty_file", "Файл пуст: нужна строка заголовка.") }
-        let names = header.fields.map { kind.column($0.trimmingCharacters(in: .whitespaces)) }
+        let rows = try CSV.parse(text).map { SourceTable.Row(line: $0.line, cells: $0.fields) }
+        return try await importRows(kind, rows, fileName: fileName, hash: SHA256.hash(data: Data(text.utf8)).hexString, dryRun: dryRun, by: op)
+    }
+
+    /// A file as uploaded: CSV (UTF-8 or Windows-1251) or an Excel workbook's first sheet; a title
+    /// above the header is skipped.
+    public func importFile(_ kind: ResultsFileKind, data: Data, fileName: String, dryRun: Bool, by op: Operator) async throws -> ResultsImportReport {
+        let (format, tables) = try TableFileReader.tables(data, fileName: fileName, limits: Self.limits)
+        guard format != .docx, let table = tables.first else {
+            throw MEDKError.rejected("unsupported_file", "Результаты загружаются таблицей CSV или XLSX, не документом Word.")
+        }
+        return try await importRows(kind, table.rows, fileName: fileName, hash: SHA256.hash(data: data).hexString, dryRun: dryRun, by: op)
+    }
+
+    func importRows(_ kind: ResultsFileKind, _ allRows: [SourceTable.Row], fileName: String, hash: String, dryRun: Bool,
+                    by op: Operator) async throws -> ResultsImportReport {
+        // The header is the first row that names the school code column (a workbook may have a title above it).
+        guard let headerIndex = allRows.prefix(20).firstIndex(where: { row in row.cells.contains { kind.column($0) == "school_code" } }) else {
+            throw MEDKError.rejected("missing_columns", "Не найдена строка заголовка со столбцом «Код школы». "
+                                     + "Ожидается: \(kind.columns.map(\.russian).joined(separator: ";")).")
+        }
+        let names = allRows[headerIndex].cells.map { kind.column($0.trimmingCharacters(in: .whitespaces)) }
         let missing = kind.columns.filter { column in !names.contains(column.name) }.map { "«\($0.russian)»" }
         guard missing.isEmpty else {
             throw MEDKError.rejected("missing_columns", "В заголовке нет столбцов: \(missing.joined(separator: ", ")). "
                                      + "Ожидается: \(kind.columns.map(\.russian).joined(separator: ";")).")
         }
-        let hash = SHA256.hash(data: Data(text.utf8)).hexString
+        let records = allRows[(headerIndex + 1)...].filter { row in row.cells.contains { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
         let now = service.now()
         return try await service.write(dryRun: dryRun) { store in
             var auditActor: AuditActor?
@@ -59,9 +107,9 @@ public struct ResultsData: Sendable {
             var problems: [String] = []
             var schools: [String: Int64] = [:]
             var allowedRegions: Set<Int64> = []
-            for record in records.dropFirst() {
+            for record in records {
                 var values: [String: String] = [:]
-                for (name, field) in zip(names, record.fields) { if let name { values[name] = field.trimmingCharacters(in: .whitespaces) } }
+                for (name, field) in zip(names, record.cells) { if let name { values[name] = field.trimmingCharacters(in: .whitespaces) } }
                 do {
                     guard let code = values["school_code"], !code.isEmpty else { throw MEDKError.rejected("missing_value", "не указан код школы.") }
                     let schoolID: Int64
@@ -82,7 +130,7 @@ public struct ResultsData: Sendable {
                         schools[code] = place.school.id
                         schoolID = place.school.id
                     }
-                    guard let year = values["year"].flatMap({ Int($0) }), (2000...2100).contains(year) else {
+                    guard let year = values["year"].flatMap(Self.whole), (2000...2100).contains(year) else {
                         throw MEDKError.rejected("invalid_year", "год «\(values["year"] ?? "")» — нужен четырёхзначный год.")
                     }
                     let outcome: UpsertOutcome
@@ -90,7 +138,7 @@ public struct ResultsData: Sendable {
                     case .components:
                         let exam = try Self.exam(values["exam"] ?? ""), subject = try Self.subject(values["subject"] ?? "")
                         let mean = try Self.number(values["mean"], "средний балл")
-                        guard let participants = values["participants"].flatMap({ Int($0) }), participants >= 0 else {
+                        guard let participants = values["participants"].flatMap(Self.whole), participants >= 0 else {
                             throw MEDKError.rejected("invalid_participants", "число участников «\(values["participants"] ?? "")» — целое неотрицательное число.")
                         }
                         outcome = try store.upsertResult(schoolID: schoolID, ComponentResult(ComponentKey(exam: exam, subject: subject), year: year,
@@ -150,6 +198,14 @@ public struct ResultsData: Sendable {
         if name.hasPrefix("рус") || name == "russian" { return .russian }
         if name.hasPrefix("мат") || name == "mathematics" { return .mathematics }
         throw MEDKError.rejected("unknown_subject", "предмет «\(text)» — нужен русский язык или математика.")
+    }
+
+    /// A whole number as a person or a workbook writes it: «2026», «2026.0», «1 200».
+    static func whole(_ text: String) -> Int? {
+        let cleaned = text.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{00A0}", with: "").replacingOccurrences(of: ",", with: ".")
+        if let value = Int(cleaned) { return value }
+        guard let value = Double(cleaned), value.rounded() == value, abs(value) < 1e9 else { return nil }
+        return Int(value)
     }
 
     /// «4,25» as Russian tables write it, or «4.25».

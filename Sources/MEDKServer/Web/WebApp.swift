@@ -227,6 +227,7 @@ extension MEDKServerApp {
         AdminPages.register(web)
         MailPages.register(web)
         DashboardPages.register(web)
+        ResultsPages.register(web)
     }
 }
 

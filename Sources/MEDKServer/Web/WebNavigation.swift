@@ -12,6 +12,7 @@ enum WebNavigation {
             links.append(("Мониторинг сроков", "/monitoring"))
             links.append(("Просрочено", "/monitoring/overdue"))
             links.append(("Сроки проверки", "/monitoring/reviewers"))
+            links.append(("Результаты", "/results"))
         }
         // After monitoring: a coordinator's day starts with the schools' deadlines.
         if actor.holds(.municipal) { links.append(("Пакет муниципалитета", "/municipality")) }

@@ -6,6 +6,10 @@ protocol ResultsReading {
     func resultsHistories(regionID: Int64, years: ClosedRange<Int>, asOf batch: Int64) throws -> [SchoolResultsHistory]
     /// The last results or social import (0 before the first).
     func latestResultsBatch() throws -> Int64
+    /// Per year, how many of a region's schools have current results and social data.
+    func resultsCoverage(regionID: Int64) throws -> [ResultsCoverage]
+    /// The names of the social indicators loaded for a region's schools, by name.
+    func socialIndicators(regionID: Int64) throws -> [String]
 }
 
 protocol ResultsWriting {
@@ -26,6 +30,9 @@ struct NewIdentificationList: Sendable {
     var dataBatch: Int64
     var inputsHash: String
     var runHash: String
+    /// The cut points of the list's year, as values of the indices.
+    var resultsCut: Double?
+    var socialCut: Double?
     var objectionsUntil: CalendarDate
     var createdAt: Date
     var createdBy: Int64?

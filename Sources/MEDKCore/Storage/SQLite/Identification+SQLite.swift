@@ -35,7 +35,8 @@ extension SQLiteTransaction {
 
     private static let listColumns = """
         SELECT l.id, l.region_id, r.code, r.name, l.year, im.version, im.definition, l.rules, l.state, l.objections_until, l.data_batch,
-               l.inputs_sha256, l.run_sha256, l.created_at, coalesce(cu.full_name, cu.login), l.decided_at, coalesce(du.full_name, du.login)
+               l.inputs_sha256, l.run_sha256, l.created_at, coalesce(cu.full_name, cu.login), l.decided_at, coalesce(du.full_name, du.login),
+               l.results_cut, l.social_cut, r.time_zone
         FROM identification_lists l JOIN regions r ON r.id = l.region_id JOIN identification_methods im ON im.id = l.method_id
         LEFT JOIN users cu ON cu.id = l.created_by LEFT JOIN users du ON du.id = l.decided_by
         """
@@ -45,12 +46,13 @@ extension SQLiteTransaction {
         let definition: String = row[6], rules: String = row[7]
         let id: Int64 = row[0]
         return IdentificationListSummary(
-            id: id, regionID: row[1], regionCode: row[2], regionName: row[3], year: row[4], methodVersion: row[5],
+            id: id, regionID: row[1], regionCode: row[2], regionName: row[3], timeZone: row[19], year: row[4], methodVersion: row[5],
             method: try decoder.decode(IdentificationMethod.self, from: Data(definition.utf8)),
             rules: try decoder.decode(ProgrammeRules.self, from: Data(rules.utf8)),
             state: try row.decode(IdentificationListState.self, at: 8), objectionsUntil: try row.decode(CalendarDate.self, at: 9),
             dataBatch: row[10], inputsHash: row[11], runHash: row[12], createdAt: try row.instant(13), createdBy: row[14],
-            decidedAt: try row.instantIfPresent(15), decidedBy: row[16], counts: try listCounts(listID: id, municipalityID: nil))
+            decidedAt: try row.instantIfPresent(15), decidedBy: row[16], resultsCut: row[17], socialCut: row[18],
+            counts: try listCounts(listID: id, municipalityID: nil))
     }
 
     func identificationList(id: Int64) throws -> IdentificationListSummary? {
@@ -212,11 +214,12 @@ extension SQLiteTransaction {
         encoder.outputFormatting = [.sortedKeys]
         try guarded {
             try statement("""
-                INSERT INTO identification_lists (region_id, year, method_id, rules, data_batch, inputs_sha256, run_sha256, state,
-                                                  objections_until, created_at, created_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)
+                INSERT INTO identification_lists (region_id, year, method_id, rules, data_batch, inputs_sha256, run_sha256, results_cut,
+                                                  social_cut, state, objections_until, created_at, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)
                 """).execute(arguments: [list.regionID, list.year, list.methodID, String(decoding: try encoder.encode(list.rules), as: UTF8.self),
-                                         list.dataBatch, list.inputsHash, list.runHash, list.objectionsUntil, list.createdAt.sql, list.createdBy])
+                                         list.dataBatch, list.inputsHash, list.runHash, list.resultsCut, list.socialCut, list.objectionsUntil,
+                                         list.createdAt.sql, list.createdBy])
         }
         let id = db.lastInsertedRowID
         let insert = try statement("""

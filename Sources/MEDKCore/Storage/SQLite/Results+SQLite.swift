@@ -76,3 +76,29 @@ extension SQLiteTransaction {
         return old == nil ? .created : .updated
     }
 }
+
+extension SQLiteTransaction {
+    func resultsCoverage(regionID: Int64) throws -> [ResultsCoverage] {
+        var byYear: [Int: ResultsCoverage] = [:]
+        for (table, isResults) in [("school_results", true), ("school_social", false)] {
+            for row in try Row.fetchAll(statement("""
+                SELECT r.year, count(DISTINCT r.school_id)
+                FROM \(table) r JOIN schools s ON s.id = r.school_id JOIN municipalities m ON m.id = s.municipality_id
+                WHERE m.region_id = ? AND r.valid_to IS NULL GROUP BY r.year
+                """), arguments: [regionID]) {
+                let year: Int = row[0], count: Int = row[1]
+                var coverage = byYear[year] ?? ResultsCoverage(year: year, schoolsWithResults: 0, schoolsWithSocial: 0)
+                if isResults { coverage.schoolsWithResults = count } else { coverage.schoolsWithSocial = count }
+                byYear[year] = coverage
+            }
+        }
+        return byYear.values.sorted { $0.year < $1.year }
+    }
+
+    func socialIndicators(regionID: Int64) throws -> [String] {
+        try String.fetchAll(statement("""
+            SELECT DISTINCT c.indicator FROM school_social c JOIN schools s ON s.id = c.school_id
+            JOIN municipalities m ON m.id = s.municipality_id WHERE m.region_id = ? AND c.valid_to IS NULL ORDER BY c.indicator
+            """), arguments: [regionID])
+    }
+}

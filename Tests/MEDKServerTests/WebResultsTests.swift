@@ -1,0 +1,115 @@
+import Foundation
+import HummingbirdTesting
+import MEDKCore
+import MEDKTestSupport
+import Testing
+
+/// The «Результаты» pages as their people use them: the region loads the data and draws up a draft,
+/// a municipality objects, the region decides and approves; the chart and the downloads show it.
+@Suite("Results pages: from data to an approved list")
+struct WebResultsTests {
+    static let components = """
+        Код школы;Год;Экзамен;Предмет;Средний балл;Участников
+        A;2024;ОГЭ;математика;4,0;120
+        B;2024;ОГЭ;математика;3,0;80
+        C;2024;ОГЭ;математика;3,1;90
+        D;2024;ОГЭ;математика;4,4;60
+        A;2025;ОГЭ;математика;4,2;120
+        B;2025;ОГЭ;математика;3,0;80
+        C;2025;ОГЭ;математика;3,2;90
+        D;2025;ОГЭ;математика;4,3;60
+        A;2026;ОГЭ;математика;4,6;120
+        B;2026;ОГЭ;математика;3,1;80
+        C;2026;ОГЭ;математика;3,0;90
+        D;2026;ОГЭ;математика;4,5;60
+        """
+    static let social = """
+        Код школы;Год;Показатель;Значение
+        A;2024;Доля из неполных семей;0,10
+        B;2024;Доля из неполных семей;0,12
+        C;2024;Доля из неполных семей;0,60
+        D;2024;Доля из неполных семей;0,55
+        """
+
+    /// Checks a file on the page, then applies what was checked.
+    func load(_ region: Browser, _ kind: String, _ text: String) async throws {
+        let checked = try await region.upload("/results/import", fileName: "\(kind).csv", bytes: Array(text.utf8),
+                                              fields: ["kind": kind, "region": "R1"])
+        #expect(checked.status == .ok && checked.html.contains("ничего ещё не записано"), "\(checked.html.prefix(300))")
+        let content = try #require(Browser.firstMatch(#"<textarea name="content" hidden aria-hidden="true">([^<]*)</textarea>"#, in: checked.html))
+        let applied = try await region.post("/results/import", ["kind": kind, "region": "R1", "apply": "1", "fileName": "\(kind).csv",
+                                                                "content": content])
+        #expect(applied.status == .seeOther)
+    }
+
+    @Test("the region loads, drafts and approves; a municipality objects (a refused objection keeps what was chosen); the chart and downloads follow")
+    func wholeStory() async throws {
+        let world = try await TestWorld()
+        try await withWeb(world) { client in
+            let region = try await Browser.signedIn(client, "reg-R1")
+            let empty = try await region.get("/results")
+            #expect(empty.status == .ok && empty.html.contains("Начните с данных"))
+            try await load(region, "components", Self.components)
+            try await load(region, "social", Self.social)
+            let loaded = try await region.get("/results")
+            #expect(loaded.html.contains("Составьте проект списка") && loaded.html.contains("Доля из неполных семей"))
+
+            let drafted = try await region.post("/results/lists", ["region": "R1", "year": "2026", "objectionsUntil": "2026-03-22",
+                                                                   "resultsCut": "50", "socialCut": "50", "minimumParticipants": "15"],
+                                                multi: [("indicator", "Доля из неполных семей")])
+            #expect(drafted.status == .seeOther)
+            let listPath = try #require(drafted.location)
+            #expect(listPath.hasPrefix("/results/lists/"))
+            let chart = try await region.get("/results")
+            #expect(chart.html.contains("<svg") && chart.html.contains("href=\"/schools/A\""), "every school a point linking to it")
+
+            let municipality = try await Browser.signedIn(client, "mun-M1")
+            let own = try await municipality.get(listPath + "?filter=all")
+            #expect(own.html.contains("Возразить против строки проекта") && own.html.contains("Школа А") && !own.html.contains("Школа Г"),
+                    "a municipality sees its own schools only")
+            let refused = try await municipality.post(listPath + "/objections", ["school": "A", "wantLowResults": "1", "reason": "  "])
+            #expect(refused.location?.contains("draft=") == true)
+            let kept = try await municipality.follow(refused)
+            #expect(kept.html.contains("Напишите, почему"))
+            #expect(kept.html.contains(#"<option value="A" selected"#) && kept.html.contains(#"name="wantLowResults" value="1" checked"#),
+                    "the chosen school and status come back")
+            let objected = try await municipality.post(listPath + "/objections", ["school": "A", "wantLowResults": "1",
+                                                                                  "reason": "Рост за один год — смена состава выпускников."])
+            #expect(objected.status == .seeOther)
+
+            let waiting = try await region.get(listPath + "?filter=objected")
+            let objection = try #require(Browser.firstMatch(#"action="/results/objections/(\d+)""#, in: waiting.html))
+            let early = try await region.post(listPath + "/approve", ["closeEarly": "1"])
+            #expect(early.location?.contains("draft=") == true, "approval waits for the objection")
+            #expect(try await region.post("/results/objections/\(objection)", ["decision": "accept"]).status == .seeOther)
+            let approved = try await region.post(listPath + "/approve", ["closeEarly": "1"])
+            #expect(approved.status == .seeOther && approved.location?.hasPrefix("/results?region=R1") == true)
+            let school = try await world.service.school(code: "A")
+            #expect(school.lowResults, "the accepted objection kept A in ШНОР")
+
+            let csv = try await region.get(listPath + ".csv")
+            #expect(csv.status == .ok && csv.html.contains("Код школы;Школа;Муниципалитет;Индекс результатов"))
+            let xlsx = try await region.get(listPath + ".xlsx")
+            #expect(xlsx.status == .ok && xlsx.bytes.starts(with: [0x50, 0x4B]))
+        }
+    }
+
+    @Test("a curator and a school have no «Результаты»; a coordinator of another region cannot open this region's list")
+    func reach() async throws {
+        let world = try await TestWorld()
+        let region = Operator.user(try await world.actor("reg-R1"))
+        _ = try await world.service.resultsData.importFile(.components, text: Self.components, fileName: "c.csv", dryRun: false, by: region)
+        _ = try await world.service.resultsData.importFile(.social, text: Self.social, fileName: "s.csv", dryRun: false, by: region)
+        let list = try await world.service.identificationLists.prepare(regionCode: "R1", year: 2026,
+                                                                       objectionsUntil: CalendarDate(year: 2026, month: 3, day: 22)!, by: region)
+        try await withWeb(world) { client in
+            for login in ["curator1", "school-A"] {
+                let browser = try await Browser.signedIn(client, login)
+                #expect(try await browser.get("/results").status == .forbidden, "\(login)")
+            }
+            let other = try await Browser.signedIn(client, "reg-R2")
+            #expect(try await other.get("/results/lists/\(list.id)").status == .forbidden)
+            #expect(try await other.get("/results?region=R1").status == .forbidden)
+        }
+    }
+}
