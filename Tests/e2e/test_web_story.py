@@ -391,6 +391,71 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.assertNotIn("самый медленный", self.text(), "one curator has nobody to be slower than")
         self.shot("review-times", full_page=True)
 
+    def test_10_results_from_data_to_an_approved_list(self):
+        # The region loads its schools' results and social context, draws up a draft list; the
+        # municipality objects to a line; the region accepts and approves; the chart shows them.
+        components = ["Код школы;Год;Экзамен;Предмет;Средний балл;Участников"]
+        for year, means in ((2025, (3.2, 3.9, 4.4)), (2026, (3.1, 4.0, 4.5)), (2027, (3.0, 4.1, 4.3))):
+            for code, mean in zip(("750010001", "750010002", "750020001"), means):
+                components.append(f"{code};{year};ОГЭ;математика;{mean:.1f}".replace(".", ",") + ";48")
+        social = ["Код школы;Год;Показатель;Значение"] + [
+            f"{code};2025;Доля обучающихся из неполных семей;{value}" for code, value in
+            (("750010001", "0,41"), ("750010002", "0,18"), ("750020001", "0,22"))]
+        self.login("region75")
+        self.open("/results")
+        self.assertIn("Начните с данных", self.text())
+        for kind, lines in (("components", components), ("social", social)):
+            path = self.files / f"{kind}.csv"
+            path.write_bytes("\r\n".join(lines).encode("cp1251"))
+            self.browser.find_element(By.CSS_SELECTOR, f"input[name=kind][value={kind}]").click()
+            self.browser.find_element(By.ID, "rs-file").send_keys(str(path))
+            self.click_button("Проверить")
+            self.assertIn("ничего ещё не записано", self.text())
+            self.click_button("Загрузить")
+            self.assertIn("Загружено", self.browser.find_element(By.CSS_SELECTOR, ".flash-ok").text)
+        self.browser.find_element(By.ID, "dr-year").clear()
+        self.browser.find_element(By.ID, "dr-year").send_keys("2027")
+        for field in ("dr-rcut", "dr-scut"):
+            self.browser.find_element(By.ID, field).clear()
+            self.browser.find_element(By.ID, field).send_keys("50")
+        self.click_button("Составить проект")
+        self.assertIn("Проект списка составлен", self.browser.find_element(By.CSS_SELECTOR, ".flash-ok").text)
+        list_path = self.browser.current_url[len(self.server.url):].split("?")[0]
+        self.open("/results")
+        self.assertEqual(len(self.browser.find_elements(By.CSS_SELECTOR, "figure.quadrant circle.pt")), 3, "every school is a point")
+        self.shot("results", full_page=True)
+
+        self.login("mun-baley")
+        self.open(list_path + "?filter=all")
+        self.assertNotIn("СОШ № 7", self.text(), "a municipality sees its own schools only")
+        self.browser.find_element(By.PARTIAL_LINK_TEXT, "Возразить").click()
+        self.audit("objection")
+        self.browser.find_element(By.ID, "ob-reason").send_keys("В школе сменилась администрация, результаты 2027 года — случайность.")
+        wanted = self.browser.find_element(By.CSS_SELECTOR, "input[name=wantLowResults]")
+        if wanted.is_selected():
+            wanted.click()
+        self.browser.find_element(By.CSS_SELECTOR, "input[name=wantHardSocial]").click()
+        self.click_button("Отправить возражение")
+        flash = self.browser.find_elements(By.CSS_SELECTOR, ".flash-ok")
+        if not flash:
+            # The rules may already propose what was asked: the refusal says so and keeps the reason.
+            self.assertIn("В школе сменилась администрация", self.browser.find_element(By.ID, "ob-reason").get_attribute("value"))
+            self.browser.find_element(By.CSS_SELECTOR, "input[name=wantLowResults]").click()
+            self.click_button("Отправить возражение")
+            flash = self.browser.find_elements(By.CSS_SELECTOR, ".flash-ok")
+        self.assertIn("отправлено региону", flash[0].text)
+
+        self.login("region75")
+        self.open(list_path + "?filter=objected")
+        self.browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=accept]").click()
+        self.click_button("Сохранить решение")
+        self.assertIn("принято", self.browser.find_element(By.CSS_SELECTOR, ".flash-ok").text)
+        self.shot("results-list", full_page=True)
+        self.browser.find_element(By.CSS_SELECTOR, "input[name=closeEarly]").click()
+        self.click_button("Утвердить список")
+        self.assertIn("утверждён", self.browser.find_element(By.CSS_SELECTOR, ".flash-ok").text)
+        self.assertIn("утверждён", self.text())
+
     def test_2_form_without_csrf_changes_nothing(self):
         self.login("school-2")
         row = self.browser.find_element(By.XPATH, "//tr[th[contains(., 'Концепция развития')]]")

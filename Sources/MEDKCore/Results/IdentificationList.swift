@@ -90,6 +90,17 @@ public enum ListEntryFilter: String, Codable, Sendable, CaseIterable, Hashable {
         case .all: "все школы"
         }
     }
+
+    /// Whether a line belongs (the storage's query says the same in SQL).
+    public func matches(_ entry: ListEntry) -> Bool {
+        switch self {
+        case .changes: entry.changesFlags
+        case .uncertain: entry.placement.uncertain
+        case .insufficientData: entry.decision == .insufficientData
+        case .objected: entry.objections > 0
+        case .all: true
+        }
+    }
 }
 
 /// How many schools of a list (or of a municipality's part of it) stand how.

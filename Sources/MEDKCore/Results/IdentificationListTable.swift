@@ -63,7 +63,7 @@ public enum IdentificationListTable {
     public static func notes(_ summary: IdentificationListSummary) -> [String] {
         ["Регион: \(summary.regionName) (\(summary.regionCode)); методика — версия \(summary.methodVersion)."]
             + summary.method.russianLines + [summary.rules.russian,
-            "Данные — по загрузку №\(summary.dataBatch); SHA-256 данных \(summary.inputsHash), расчёта \(summary.runHash)."]
+            "Данные — на момент загрузки №\(summary.dataBatch); SHA-256 данных \(summary.inputsHash), расчёта \(summary.runHash)."]
     }
 
     public static func fileName(_ summary: IdentificationListSummary, ext: String) -> String {

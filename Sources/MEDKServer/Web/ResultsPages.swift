@@ -96,7 +96,7 @@ enum ResultsPages {
             objectionsUntil: summary.objectionsUntil.russian,
             methodLines: ["Методика — версия \(summary.methodVersion)."] + summary.method.russianLines, rules: summary.rules.russian,
             provenance: "Составлен \(ExportTable.Cell.dateTime(summary.createdAt, zone: summary.timeZone).text) (\(summary.timeZone))"
-                + (summary.createdBy.map { ", \($0)" } ?? "") + ". Данные — по загрузку №\(summary.dataBatch); SHA-256 данных "
+                + (summary.createdBy.map { ", \($0)" } ?? "") + ". Данные — на момент загрузки №\(summary.dataBatch); SHA-256 данных "
                 + String(summary.inputsHash.prefix(16)) + "…, расчёта " + String(summary.runHash.prefix(16)) + "…"
                 + (summary.decidedBy.map { ". \(summary.state == .approved ? "Утвердил" : "Отменил"): \($0)" } ?? "") + ".",
             counts: [

@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import MEDKCore
 
-/// Identification of schools from results and social context (issue 23; more subcommands follow
-/// as the data gets its storage).
+/// Identification of schools from results and social context (issue 23): data, identification,
+/// and a region's lists of ШНОР/ШНСУ from draft to approval, as the machine's operator.
 struct ResultsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results",
         abstract: "Результаты школ: идентификация ШНОР/ШНСУ по индексам результатов и социального благополучия.",
-        subcommands: [ImportFile.self, Identify.self, Bench.self])
+        subcommands: [ImportFile.self, Identify.self, Draft.self, Lists.self, Show.self, Decide.self, Approve.self, Discard.self, Verify.self,
+                      Bench.self])
 
     struct ImportFile: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -18,7 +19,7 @@ struct ResultsCommand: AsyncParsableCommand {
             discussion: "CSV в UTF-8 или Windows-1251; файл с ошибочной строкой не меняет ничего. Повторная загрузка исправляет значения.")
         @OptionGroup var data: DataDirectory
         @Argument(help: "Что в файле: components или social.") var kind: String
-        @Argument(help: "CSV-файл.") var file: String
+        @Argument(help: "Файл CSV или XLSX.") var file: String
         @Flag(name: .long, help: "Только проверить.") var dryRun = false
 
         func run() async throws {
@@ -27,7 +28,7 @@ struct ResultsCommand: AsyncParsableCommand {
                 throw MEDKError.invalid("file_not_found", "Не удалось прочитать файл «\(file)».")
             }
             let report = try await data.openExisting().resultsData.importFile(
-                kind, text: TableFileReader.decodeText(bytes), fileName: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun, by: .local)
+                kind, data: bytes, fileName: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun, by: .local)
             print((dryRun ? "Проверка (ничего не записано): " : "Загружено: ")
                   + "новых значений \(report.created), исправленных \(report.updated), без изменений \(report.unchanged).")
         }
@@ -84,6 +85,129 @@ struct ResultsCommand: AsyncParsableCommand {
             print(SchoolGroup.allCases.map { "\($0.russianName): \(counts[$0] ?? 0)" }.joined(separator: "; ")
                   + "; недостаточно данных: \(run.placements.filter { $0.group == nil }.count)"
                   + "; размещены без уверенности: \(run.placements.filter(\.uncertain).count).")
+        }
+    }
+
+    struct Draft: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Составить проект списка ШНОР/ШНСУ региона по загруженным данным (методика seed 000; статусы школ не меняются).")
+        @OptionGroup var data: DataDirectory
+        @Option(name: .long, help: "Код региона.") var region: String
+        @Option(name: .long, help: "Год списка.") var year: Int
+        @Option(name: .long, help: "Последний день возражений муниципалитетов (ГГГГ-ММ-ДД).") var objectionsUntil: String
+        @Option(name: .long, help: "Порог результатов, процентиль (1–99).") var resultsCut: Double = 25
+        @Option(name: .long, help: "Порог благополучия, процентиль (1–99).") var socialCut: Double = 25
+        @Option(name: .long, help: "Меньше участников за окно — «недостаточно данных».") var minimumParticipants: Int = 15
+        @Option(name: .long, help: "Показатель социального контекста (можно несколько); по умолчанию — показатели seed 000.") var indicator: [String] = []
+        @Flag(name: .long, help: "Заменить открытый проект региона.") var replace = false
+
+        func run() async throws {
+            guard let until = CalendarDate(objectionsUntil) else { throw ValidationError("Дата — ГГГГ-ММ-ДД.") }
+            var method = IdentificationMethod.seed000
+            method.resultsCut = .percentile(resultsCut / 100)
+            method.socialCut = .percentile(socialCut / 100)
+            method.minimumParticipants = minimumParticipants
+            if !indicator.isEmpty { method.social = indicator.map { SocialComponent($0) } }
+            let list = try await data.openExisting().identificationLists.prepare(
+                regionCode: region, year: year, method: method, objectionsUntil: until, replacingDraft: replace, by: .local)
+            print("Проект списка №\(list.id) (\(list.year), методика версии \(list.methodVersion)): входят в ШНОР \(list.counts.entering), "
+                  + "выходят \(list.counts.leaving), меняется статус \(list.counts.changes). Возражения — до \(list.objectionsUntil.russian).")
+        }
+    }
+
+    struct Lists: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Списки ШНОР/ШНСУ региона, новые сверху.")
+        @OptionGroup var data: DataDirectory
+        @Option(name: .long, help: "Код региона.") var region: String
+        @Option(name: .long, help: "Формат: table или json.") var format: OutputFormat = .table
+
+        func run() async throws {
+            let lists = try await data.openExisting().identificationLists.lists(regionCode: region, by: .local)
+            if format == .json { return try Output.json(lists) }
+            Output.print(rows: [["№", "Год", "Состояние", "Методика", "Меняется статус", "Ждут возражения"]] + lists.map {
+                [String($0.id), String($0.year), $0.state.russianName, "версия \($0.methodVersion)", String($0.counts.changes),
+                 String($0.counts.pendingObjections)]
+            }, format: .table)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Строки списка: школы, индексы, решения по правилам, статус до и по списку; возражения.")
+        @OptionGroup var data: DataDirectory
+        @Argument(help: "Номер списка.") var list: Int64
+        @Option(name: .long, help: "Какие школы: changes, uncertain, insufficientData, objected, all.") var filter: String = "changes"
+        @Option(name: .long, help: "Формат: table, csv или json.") var format: OutputFormat = .table
+
+        func run() async throws {
+            guard let filter = ListEntryFilter(rawValue: filter) else { throw ValidationError("--filter: changes, uncertain, insufficientData, objected, all.") }
+            let lists = try await data.openExisting().identificationLists
+            let (summary, entries) = try await lists.allEntries(listID: list, by: .local)
+            let view = try await lists.view(listID: list, filter: filter, page: PageRequest(limit: 1), by: .local)
+            let shown = entries.filter(filter.matches)
+            if format == .json { return try Output.json(shown) }
+            let table = IdentificationListTable.table(summary, shown)
+            if format == .csv { return print(CSV.write(table.textRows), terminator: "") }
+            print(table.title)
+            table.notes.forEach { print($0) }
+            Output.print(rows: table.textRows, format: .table)
+            for objection in view.objections {
+                print("Возражение №\(objection.id) (\(objection.state.russianName)): \(objection.schoolName) — просит «\(objection.wanted.russian)»; "
+                      + "\(objection.author ?? "—"): \(objection.reason)" + (objection.decisionComment.map { " Ответ: \($0)" } ?? ""))
+            }
+        }
+    }
+
+    struct Decide: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Решить возражение муниципалитета: accept — принять, reject — отклонить (с --comment).")
+        @OptionGroup var data: DataDirectory
+        @Argument(help: "Номер возражения.") var objection: Int64
+        @Argument(help: "accept или reject.") var decision: String
+        @Option(name: .long, help: "Ответ муниципалитету (при отклонении обязателен).") var comment: String?
+
+        func run() async throws {
+            guard ["accept", "reject"].contains(decision) else { throw ValidationError("Решение: accept или reject.") }
+            let decided = try await data.openExisting().identificationLists.decide(objectionID: objection, accept: decision == "accept",
+                                                                                  comment: comment, by: .local)
+            print("Возражение №\(decided.id) по школе «\(decided.schoolName)»: \(decided.state.russianName).")
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Утвердить список: статусы ШНОР/ШНСУ школ меняются по нему, список закрепляется с методикой и данными.")
+        @OptionGroup var data: DataDirectory
+        @Argument(help: "Номер списка.") var list: Int64
+        @Flag(name: .long, help: "Завершить приём возражений досрочно.") var closeObjections = false
+
+        func run() async throws {
+            let approved = try await data.openExisting().identificationLists.approve(listID: list, closingObjectionsEarly: closeObjections, by: .local)
+            print("Список №\(approved.id) утверждён.")
+        }
+    }
+
+    struct Discard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Отменить проект списка (он остаётся в истории).")
+        @OptionGroup var data: DataDirectory
+        @Argument(help: "Номер списка.") var list: Int64
+
+        func run() async throws {
+            let discarded = try await data.openExisting().identificationLists.discard(listID: list, by: .local)
+            print("Проект №\(discarded.id) отменён.")
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Проверить, что список воспроизводится из своей методики и данных (сравнение хэшей SHA-256).")
+        @OptionGroup var data: DataDirectory
+        @Argument(help: "Номер списка.") var list: Int64
+
+        func run() async throws {
+            let check = try await data.openExisting().identificationLists.verify(listID: list, by: .local)
+            print("Данные: \(check.inputsHash) — \(check.reproducedInputsHash == check.inputsHash ? "совпадают" : "НЕ совпадают (\(check.reproducedInputsHash))")")
+            print("Расчёт: \(check.runHash) — \(check.reproducedRunHash == check.runHash ? "совпадает" : "НЕ совпадает (\(check.reproducedRunHash))")")
+            guard check.matches else { throw ExitCode(1) }
+            print("Список №\(list) воспроизводится бит в бит.")
         }
     }
 }
