@@ -147,6 +147,7 @@ final class DatasetGenerator: @unchecked Sendable {
         try await createTerritory(passwordHash: passwordHash, at: setupAt)
         progress("Территория: регионов \(regions.count), муниципалитетов \(regions.map(\.municipalities.count).reduce(0, +)), "
                  + "школ \(schools.count), кураторов \(curators.count).")
+        try await createResults(at: setupAt)
         for index in 0..<24 {
             blobs.append(try await service.files.store(bytes: DemoData.samplePDF("MEDK sample \(index)"), fileName: "образец.pdf"))
         }
