@@ -15,7 +15,8 @@ struct QueryPlanTests {
     /// Tables whose full scan at national size would block a request for seconds.
     static let large: Set<String> = ["items", "measures", "audit_log", "item_files", "users", "user_roles", "schools", "sessions",
                                      "school_progress", "curator_assignments", "campaign_schools", "risk_profile_entries",
-                                     "municipalities", "review_rounds"]
+                                     "municipalities", "review_rounds", "school_results", "school_social", "identification_entries",
+                                     "identification_objections"]
 
     /// Statements allowed to scan, and why.
     static let allowed: [(fragment: String, reason: String)] = [
@@ -247,6 +248,32 @@ struct HotPaths {
         _ = try await service.schools(OrganisationQuery(regionID: try await service.region(code: "R1").id))
         _ = try await service.auditLog(by: .user(federal))
         _ = try await service.auditLog(AuditQuery(entityType: .item, entityID: roadmapID), by: .user(federal))
+
+        // A region's results: loaded, a list drawn up, read by the region and a municipality, objected to, decided, approved.
+        let data = service.resultsData, lists = service.identificationLists
+        _ = try await data.importFile(.components, text: "Код школы;Год;Экзамен;Предмет;Средний балл;Участников\nA;2025;ОГЭ;математика;3,5;40\n"
+                                      + "B;2025;ОГЭ;математика;4,1;40\nA;2026;ОГЭ;математика;3,4;40\nB;2026;ОГЭ;математика;4,2;40",
+                                      fileName: "c.csv", dryRun: false, by: .user(regional))
+        _ = try await data.importFile(.social, text: "Код школы;Год;Показатель;Значение\nA;2025;x;0,4\nB;2025;x;0,1", fileName: "s.csv",
+                                      dryRun: false, by: .user(regional))
+        var method = IdentificationMethod.seed000
+        method.social = [SocialComponent("x")]
+        let list = try await lists.prepare(regionCode: "R1", year: 2026, method: method, objectionsUntil: CalendarDate("2026-12-31")!,
+                                           by: .user(regional))
+        _ = try await service.resultsOverviews.overview(regionCode: nil, by: .user(regional))
+        _ = try await service.resultsOverviews.overview(regionCode: nil, by: .user(municipal))
+        for filter in ListEntryFilter.allCases {
+            _ = try await lists.view(listID: list.id, filter: filter, page: PageRequest(limit: 1), by: .user(regional))
+        }
+        let page = try await lists.view(listID: list.id, filter: .all, page: PageRequest(limit: 1), by: .user(municipal))
+        _ = try await lists.view(listID: list.id, filter: .all, page: PageRequest(limit: 1, after: page.entries.nextCursor), by: .user(municipal))
+        let entry = try #require(page.entries.items.first)
+        let objection = try await lists.object(listID: list.id, schoolCode: entry.schoolCode,
+                                               wanted: ProgrammeFlags(lowResults: !entry.proposed.lowResults, hardSocialConditions: false),
+                                               reason: "Причина", by: municipal)
+        _ = try await lists.decide(objectionID: objection.id, accept: true, comment: nil, by: .user(regional))
+        _ = try await lists.approve(listID: list.id, closingObjectionsEarly: true, by: .user(regional))
+        _ = try await lists.verify(listID: list.id, by: .user(regional))
         try await service.logout(token: login.token)
     }
 }
