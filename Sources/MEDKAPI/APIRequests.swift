@@ -167,3 +167,56 @@ public struct ReminderSettingsBody: Codable, Sendable, Hashable {
         escalationDays = view.settings.escalationDays
     }
 }
+
+/// `POST /api/v1/regions/{code}/identification-lists`: a draft list for a year, by a method and rules
+/// (seed 000's and the standard ones when left out).
+public struct IdentificationDraftRequest: Codable, Sendable, Hashable {
+    public var year: Int
+    /// The last day (in the region's calendar) municipal coordinators may object.
+    public var objectionsUntil: CalendarDate
+    public var method: IdentificationMethod?
+    public var rules: ProgrammeRules?
+    /// Replace the region's open draft (it is kept, discarded).
+    public var replaceDraft: Bool?
+
+    public init(year: Int, objectionsUntil: CalendarDate, method: IdentificationMethod? = nil, rules: ProgrammeRules? = nil,
+                replaceDraft: Bool? = nil) {
+        self.year = year
+        self.objectionsUntil = objectionsUntil
+        self.method = method
+        self.rules = rules
+        self.replaceDraft = replaceDraft
+    }
+}
+
+/// `POST /api/v1/identification-lists/{id}/objections`: a municipal coordinator asks for other flags.
+public struct ObjectionRequest: Codable, Sendable, Hashable {
+    public var schoolCode: String
+    public var wanted: ProgrammeFlags
+    public var reason: String
+
+    public init(schoolCode: String, wanted: ProgrammeFlags, reason: String) {
+        self.schoolCode = schoolCode
+        self.wanted = wanted
+        self.reason = reason
+    }
+}
+
+/// `POST /api/v1/identification-objections/{id}/decision`: the region accepts or rejects (saying why).
+public struct ObjectionDecisionRequest: Codable, Sendable, Hashable {
+    public var accept: Bool
+    public var comment: String?
+
+    public init(accept: Bool, comment: String? = nil) {
+        self.accept = accept
+        self.comment = comment
+    }
+}
+
+/// `POST /api/v1/identification-lists/{id}/approval`.
+public struct ListApprovalRequest: Codable, Sendable, Hashable {
+    /// Approve before the objection period ends, closing it.
+    public var closeObjectionsEarly: Bool?
+
+    public init(closeObjectionsEarly: Bool? = nil) { self.closeObjectionsEarly = closeObjectionsEarly }
+}

@@ -14,6 +14,7 @@ enum APIRoutes {
         registerRoadmaps(table, service)
         registerMonitoring(table, service)
         registerAdministration(table, service)
+        registerResults(table, service)
     }
 
     private static func registerSession(_ table: RouteTable, _ service: MEDKService) {

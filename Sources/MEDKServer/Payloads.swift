@@ -29,3 +29,8 @@ extension MeasureImportResult: ResponseEncodable {}
 extension PackageEvaluationView: ResponseEncodable {}
 extension RegionEvaluations: ResponseEncodable {}
 extension MunicipalPackage: ResponseEncodable {}
+extension ResultsImportReport: ResponseEncodable {}
+extension IdentificationListSummary: ResponseEncodable {}
+extension IdentificationListView: ResponseEncodable {}
+extension PlacementObjection: ResponseEncodable {}
+extension ListReproduction: ResponseEncodable {}

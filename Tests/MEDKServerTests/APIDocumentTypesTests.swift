@@ -149,6 +149,18 @@ struct APIDocumentTypesTests {
         try Self.check("MilestoneShiftRequest", complete: MilestoneShiftRequest(campaignCode: "500plus-2026", kind: .finalReport, regionCode: "75",
                                                                             dueDate: CalendarDate("2026-12-25")!, reason: "Продлено приказом"),
                        minimal: shift)
+        var method = IdentificationMethod.seed000
+        method.resultsCut = .value(-0.5)
+        try Self.check("IdentificationDraftRequest",
+                       complete: IdentificationDraftRequest(year: 2026, objectionsUntil: CalendarDate("2026-12-20")!, method: method,
+                                                            rules: .standard, replaceDraft: true),
+                       minimal: IdentificationDraftRequest(year: 2026, objectionsUntil: CalendarDate("2026-12-20")!))
+        let flags = ProgrammeFlags(lowResults: true, hardSocialConditions: false)
+        try Self.check("ObjectionRequest", complete: ObjectionRequest(schoolCode: "750010001", wanted: flags, reason: "Рост случаен"),
+                       minimal: ObjectionRequest(schoolCode: "750010001", wanted: flags, reason: "Рост случаен"))
+        try Self.check("ObjectionDecisionRequest", complete: ObjectionDecisionRequest(accept: false, comment: "Данные трёх лет"),
+                       minimal: ObjectionDecisionRequest(accept: true))
+        try Self.check("ListApprovalRequest", complete: ListApprovalRequest(closeObjectionsEarly: true), minimal: ListApprovalRequest())
         let scores = [PositionScore(position: .deadlines, score: 1, comment: "Нет сроков у двух мероприятий")]
         try Self.check("PackageEvaluationRequest", complete: PackageEvaluationRequest(scores: scores, expectedVersion: 2),
                        minimal: PackageEvaluationRequest(scores: scores))
@@ -196,6 +208,16 @@ struct APIDocumentTypesTests {
         same("EvaluationPosition", EvaluationPosition.self)
         same("MailKind", MailKind.self)
         same("RemarkAnswer", RemarkAnswer.self)
+        same("ResultsFileKind", ResultsFileKind.self)
+        same("ExamKind", ExamKind.self)
+        same("ExamSubject", ExamSubject.self)
+        same("Standardisation", Standardisation.self)
+        same("CutPointKind", CutPoint.Kind.self)
+        same("SchoolGroup", SchoolGroup.self)
+        same("ProgrammeDecision", ProgrammeDecision.self)
+        same("IdentificationListState", IdentificationListState.self)
+        same("ObjectionState", ObjectionState.self)
+        same("ListEntryFilter", ListEntryFilter.self)
         // A new item may be any kind the core creates directly; the document excludes the others.
         let kind = (Self.schemas["NewItem"] as! [String: Any])["properties"].flatMap { ($0 as! [String: Any])["kind"] } as! [String: Any]
         let excluded = (kind["allOf"] as! [[String: Any]]).compactMap { ($0["not"] as? [String: Any])?["const"] as? String }

@@ -121,6 +121,12 @@ public enum Policy {
                        excludingSubmittedBy: right == .review ? actor.userID : nil)
     }
 
+    /// Whether the actor loads results data for some region (a region's coordinator, FIOCO, an
+    /// administrator): asked before an upload's body is read; each row is then held to its own region.
+    public static func mayLoadResults(_ actor: Actor) -> Bool {
+        actor.grants.contains { ($0.role == .regional && $0.organisationID != nil) || $0.role == .federal || $0.role == .admin }
+    }
+
     /// The territories whose monitoring the actor may open.
     public static func territories(_ actor: Actor) -> TerritoryReach {
         actor.grants.map(territory).reduce(into: TerritoryReach()) { union, reach in

@@ -30,8 +30,8 @@ public struct SchoolResultsInput: Codable, Sendable, Hashable {
     }
 }
 
-/// The four groups of seed 000.
-public enum SchoolGroup: String, Codable, Sendable, CaseIterable, Hashable {
+/// The four groups of seed 000 (a map keyed by group is a JSON object keyed by these names).
+public enum SchoolGroup: String, Codable, Sendable, CaseIterable, Hashable, CodingKeyRepresentable {
     /// High results, favourable conditions.
     case effective
     /// Low results, favourable conditions.

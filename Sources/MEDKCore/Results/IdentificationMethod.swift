@@ -71,14 +71,15 @@ public struct SocialComponent: Codable, Sendable, Hashable {
 }
 
 /// How school means are made comparable within a region before they are combined.
-public enum Standardisation: String, Codable, Sendable, Hashable {
+public enum Standardisation: String, Codable, Sendable, Hashable, CaseIterable {
     /// (value − regional mean) / regional standard deviation, per component and year.
     case zScore
     /// The share of the region's schools below the value, per component and year (0…1).
     case percentile
 }
 
-/// Where an axis is cut into low and high.
+/// Where an axis is cut into low and high. In JSON: `{"kind": "percentile", "value": 0.25}`,
+/// `{"kind": "value", "value": -0.5}` or `{"kind": "median"}`.
 public enum CutPoint: Codable, Sendable, Hashable {
     /// The value below which this share of the region's placed schools lies (0…1).
     case percentile(Double)
@@ -86,6 +87,34 @@ public enum CutPoint: Codable, Sendable, Hashable {
     case value(Double)
     /// The region's median.
     case median
+
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case percentile, value, median
+    }
+
+    private enum CodingKeys: String, CodingKey { case kind, value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(Kind.self, forKey: .kind) {
+        case .median: self = .median
+        case .percentile: self = .percentile(try container.decode(Double.self, forKey: .value))
+        case .value: self = .value(try container.decode(Double.self, forKey: .value))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .median: try container.encode(Kind.median, forKey: .kind)
+        case .percentile(let share):
+            try container.encode(Kind.percentile, forKey: .kind)
+            try container.encode(share, forKey: .value)
+        case .value(let value):
+            try container.encode(Kind.value, forKey: .kind)
+            try container.encode(value, forKey: .value)
+        }
+    }
 
     public var russian: String {
         switch self {

@@ -19,7 +19,7 @@ public struct ProgrammeRules: Codable, Sendable, Hashable {
 }
 
 /// What the rules say of a school this year.
-public enum ProgrammeDecision: String, Codable, Sendable, Hashable {
+public enum ProgrammeDecision: String, Codable, Sendable, Hashable, CaseIterable {
     /// Not in the programme and meets the entry rule.
     case enters
     /// In the programme and does not meet the exit rule.

@@ -8,8 +8,17 @@ public struct ListReproduction: Codable, Sendable, Hashable {
     public var runHash: String
     public var reproducedInputsHash: String
     public var reproducedRunHash: String
+    /// Both hashes agree (stored, so that the API's clients see it too).
+    public var matches: Bool
 
-    public var matches: Bool { inputsHash == reproducedInputsHash && runHash == reproducedRunHash }
+    public init(listID: Int64, inputsHash: String, runHash: String, reproducedInputsHash: String, reproducedRunHash: String) {
+        self.listID = listID
+        self.inputsHash = inputsHash
+        self.runHash = runHash
+        self.reproducedInputsHash = reproducedInputsHash
+        self.reproducedRunHash = reproducedRunHash
+        matches = inputsHash == reproducedInputsHash && runHash == reproducedRunHash
+    }
 }
 
 /// A region's list of ШНОР/ШНСУ from draft to approval (issue 23, seed 000 §4): the region's
