@@ -96,10 +96,13 @@ public enum CutPoint: Codable, Sendable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        // A missing value reads as NaN, which `IdentificationMethod.validate` refuses in words (422)
+        // rather than as malformed JSON.
+        let value = try container.decodeIfPresent(Double.self, forKey: .value) ?? .nan
         switch try container.decode(Kind.self, forKey: .kind) {
         case .median: self = .median
-        case .percentile: self = .percentile(try container.decode(Double.self, forKey: .value))
-        case .value: self = .value(try container.decode(Double.self, forKey: .value))
+        case .percentile: self = .percentile(value)
+        case .value: self = .value(value)
         }
     }
 
@@ -181,7 +184,7 @@ extension IdentificationMethod {
         if !(1...10).contains(windowYears) { problems.append("окно — от 1 до 10 лет") }
         if !(0...10_000).contains(minimumParticipants) { problems.append("минимальное число участников — от 0 до 10 000") }
         for cut in [resultsCut, socialCut] {
-            if case .percentile(let share) = cut, !(0...1).contains(share) { problems.append("процентиль порога — от 0 до 100") }
+            if case .percentile(let share) = cut, !(0...1).contains(share) { problems.append("процентиль порога — от 0 до 100 (доля от 0 до 1)") }
             if case .value(let value) = cut, !value.isFinite { problems.append("значение порога должно быть числом") }
         }
         if !(withinToBetweenRatio > 0 && withinToBetweenRatio.isFinite) { problems.append("отношение разбросов должно быть положительным") }
