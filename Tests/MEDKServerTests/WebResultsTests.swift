@@ -61,7 +61,7 @@ struct WebResultsTests {
             let listPath = try #require(drafted.location)
             #expect(listPath.hasPrefix("/results/lists/"))
             let chart = try await region.get("/results")
-            #expect(chart.html.contains("<svg") && chart.html.contains("href=\"/schools/A\""), "every school a point linking to it")
+            #expect(chart.html.contains("<svg") && chart.html.contains("href=\"/results/schools/A\""), "every school a point linking to it")
 
             let municipality = try await Browser.signedIn(client, "mun-M1")
             let own = try await municipality.get(listPath + "?filter=all")

@@ -95,6 +95,14 @@ public struct IdentificationRun: Codable, Sendable, Hashable {
     public var socialCut: Double?
     public var placements: [Placement]
 
+    public init(year: Int, method: IdentificationMethod, resultsCut: Double?, socialCut: Double?, placements: [Placement]) {
+        self.year = year
+        self.method = method
+        self.resultsCut = resultsCut
+        self.socialCut = socialCut
+        self.placements = placements
+    }
+
     /// SHA-256 of the run's canonical JSON: an approved list keeps it, and a rerun must match it.
     public func contentHash() throws -> String {
         let encoder = JSONEncoder()

@@ -72,7 +72,7 @@ struct QuadrantChart: Sendable {
             var classes = "pt g-" + (p.group?.rawValue ?? "none")
             if p.uncertain { classes += " uncertain" }
             if entry.before.lowResults { classes += " programme" }
-            svg += "<a href=\"/schools/\(FormRestorer.escape(code))\" tabindex=\"-1\"><circle cx=\"\(text(x(p.socialIndex!)))\" cy=\"\(text(y(p.resultsIndex!)))\" r=\""
+            svg += "<a href=\"/results/schools/\(FormRestorer.escape(code))\" tabindex=\"-1\"><circle cx=\"\(text(x(p.socialIndex!)))\" cy=\"\(text(y(p.resultsIndex!)))\" r=\""
                 + (entry.before.lowResults ? "5" : "3.5") + "\" class=\"\(classes)\"><title>\(FormRestorer.escape(label))</title></circle></a>"
         }
         pointsSVG = svg

@@ -74,7 +74,7 @@ struct ResultsListPage: Sendable {
         rows = view.entries.items.map { entry in
             let p = entry.placement
             return EntryRow(
-                schoolHref: "/schools/\(entry.schoolCode.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? entry.schoolCode)",
+                schoolHref: "/results/schools/\(entry.schoolCode.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? entry.schoolCode)",
                 schoolName: entry.schoolName, code: entry.schoolCode, municipality: entry.municipalityName,
                 results: p.resultsIndex.map(ExportTable.hundredthsText) ?? "—", social: p.socialIndex.map(ExportTable.hundredthsText) ?? "—",
                 participants: p.participants, group: p.group?.russianName ?? "недостаточно данных", uncertain: p.uncertain,

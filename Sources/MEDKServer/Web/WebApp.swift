@@ -228,6 +228,7 @@ extension MEDKServerApp {
         MailPages.register(web)
         DashboardPages.register(web)
         ResultsPages.register(web)
+        ResultsDynamicsPages.register(web)
     }
 }
 
