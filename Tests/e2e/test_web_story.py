@@ -455,6 +455,20 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.click_button("Утвердить список")
         self.assertIn("утверждён", self.browser.find_element(By.CSS_SELECTOR, ".flash-ok").text)
         self.assertIn("утверждён", self.text())
+        # The programme schools year by year, and one school's trajectory, at desktop and phone width.
+        try:
+            for width in (1280, 390):
+                self.browser.set_window_size(width, 900)
+                self.open("/results/dynamics")
+                self.assertIn("Доля с положи", self.text())
+                self.open("/results/schools/750010001")
+                self.assertIn("Индекс результатов по годам", self.text())
+                if width == 1280:
+                    self.shot("results-trajectory", full_page=True)
+                else:
+                    self.assertFitsPhone("a school's trajectory")
+        finally:
+            self.browser.set_window_size(1280, 1000)
 
     def test_2_form_without_csrf_changes_nothing(self):
         self.login("school-2")
