@@ -77,6 +77,22 @@ extension APIRoutes {
             let actor = try context.requireActor()
             return try await service.identificationLists.discard(listID: try context.parameters.id(), by: .user(actor))
         }
+        table.on(.get, "\(prefix)/regions/{code}/results-dynamics") { request, context -> Response in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+            let format = try request.typedQuery("format").map { try parseEnum(TableFormat.self, $0, "format") } ?? .json
+            let years = try request.typedQuery("years").map { try parseInt($0, "years") } ?? 4
+            guard (2...10).contains(years) else { throw MEDKError.invalid("invalid_parameter", "Параметр years — от 2 до 10 лет.") }
+            let municipality = try await request.query("municipality").asyncMap { try await service.municipality(code: $0).id }
+            let report = try await service.resultsDynamics.territory(regionCode: code, municipalityID: municipality, years: years, by: .user(actor))
+            return try reportResponse(report, format: format, name: ResultsDynamicsTable.fileStem(report),
+                                      request: request, context: context) { ResultsDynamicsTable.table(report) }
+        }
+        table.on(.get, "\(prefix)/schools/{code}/results-trajectory") { _, context -> SchoolTrajectory in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Школа") }
+            return try await service.resultsDynamics.school(code: code, by: .user(actor))
+        }
         table.on(.get, "\(prefix)/identification-lists/{id}/reproduction") { _, context -> ListReproduction in
             let actor = try context.requireActor()
             return try await service.identificationLists.verify(listID: try context.parameters.id(), by: .user(actor))

@@ -34,3 +34,4 @@ extension IdentificationListSummary: ResponseEncodable {}
 extension IdentificationListView: ResponseEncodable {}
 extension PlacementObjection: ResponseEncodable {}
 extension ListReproduction: ResponseEncodable {}
+extension SchoolTrajectory: ResponseEncodable {}

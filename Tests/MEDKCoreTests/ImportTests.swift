@@ -191,5 +191,7 @@ struct CSVTests {
         let read = try #require(try CSV.parse(out).first?.fields)
         #expect(read == cells.map { "'" + $0 }, "every cell starts with an apostrophe: \(read)")
         #expect(CSV.write([["-5", "+7", "обычный"]], bom: false) == "-5;+7;обычный\r\n")
+        #expect(CSV.write([["-0,55", "-1,2,3", "-1e3"]], bom: false) == "-0,55;'-1,2,3;-1e3\r\n",
+                "a negative number with a decimal comma stays a number; anything else after a minus is defused")
     }
 }

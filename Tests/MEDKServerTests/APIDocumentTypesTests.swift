@@ -218,6 +218,7 @@ struct APIDocumentTypesTests {
         same("IdentificationListState", IdentificationListState.self)
         same("ObjectionState", ObjectionState.self)
         same("ListEntryFilter", ListEntryFilter.self)
+        same("DynamicsChange", DynamicsChange.self)
         // A new item may be any kind the core creates directly; the document excludes the others.
         let kind = (Self.schemas["NewItem"] as! [String: Any])["properties"].flatMap { ($0 as! [String: Any])["kind"] } as! [String: Any]
         let excluded = (kind["allOf"] as! [[String: Any]]).compactMap { ($0["not"] as? [String: Any])?["const"] as? String }

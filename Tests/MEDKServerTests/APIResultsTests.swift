@@ -84,6 +84,13 @@ struct APIResultsTests {
             let csv = try await region.raw(.get, "/api/v1/identification-lists/\(list.id)?format=csv")
             #expect(csv.status == .ok && String(buffer: csv.body).contains("Код школы;Школа"))
             #expect(try await world.service.school(code: "A").lowResults, "the accepted objection kept A in ШНОР")
+            let dynamics = try await municipality.raw(.get, "/api/v1/regions/R1/results-dynamics?years=3")
+            #expect(dynamics.status == .ok)
+            try Self.conforms(dynamics, to: "TerritoryDynamics")
+            let trajectory = try await school.raw(.get, "/api/v1/schools/A/results-trajectory")
+            #expect(trajectory.status == .ok)
+            try Self.conforms(trajectory, to: "SchoolTrajectory")
+            #expect(try await school.raw(.get, "/api/v1/schools/B/results-trajectory").status == .forbidden)
             let other = try await APISession.login(client, "reg-R2")
             #expect(try await other.raw(.get, "/api/v1/identification-lists/\(list.id)").status == .forbidden)
         }

@@ -89,14 +89,16 @@ public enum CSV {
     static func escape(_ value: String, separator: Character) -> String {
         // A cell a spreadsheet could run as a formula (OWASP «CSV injection»: = + - @, also after
         // the tabs, line breaks and spaces spreadsheets skip, and a leading tab or line break itself)
-        // gets an apostrophe in front so it stays text. A plain number such as «-5» stays as it is.
+        // gets an apostrophe in front so it stays text. A plain number such as «-5» or «-0,55» (the
+        // decimal comma Russian Excel reads) stays as it is.
         var value = value
         let scalars = value.unicodeScalars
         // Most cells start with a letter or a digit: only the others need the closer look.
         if let first = scalars.first, skipped.contains(first) || formulaStarts.contains(first) {
             let startsSkipped = first != " " && skipped.contains(first)
             let formula = scalars.first { !skipped.contains($0) }.map { formulaStarts.contains($0) } ?? false
-            if startsSkipped || (formula && (first == " " || Double(value) == nil)) { value = "'" + value }
+            let number = Double(value) != nil || Double(value.replacingOccurrences(of: ",", with: ".")) != nil
+            if startsSkipped || (formula && (first == " " || !number)) { value = "'" + value }
         }
         // One pass over the bytes (the separator is ASCII) rather than four searches by character.
         let separatorByte = separator.asciiValue

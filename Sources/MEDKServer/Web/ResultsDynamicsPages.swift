@@ -57,11 +57,11 @@ enum ResultsDynamicsPages {
         }
         web.get("/results/dynamics.csv") { request in
             let report = try await territory(request)
-            return Downloads.csv(CSV.write(table(report).textRows), name: fileName(report, ext: "csv"))
+            return Downloads.csv(CSV.write(ResultsDynamicsTable.table(report).textRows), name: ResultsDynamicsTable.fileStem(report) + ".csv")
         }
         web.get("/results/dynamics.xlsx") { request in
             let report = try await territory(request)
-            return try Downloads.xlsx(table(report), name: fileName(report, ext: "xlsx"))
+            return try Downloads.xlsx(ResultsDynamicsTable.table(report), name: ResultsDynamicsTable.fileStem(report) + ".xlsx")
         }
         web.get("/results/schools/{code}") { request in
             guard let code = request.context.parameters.get("code") else { throw MEDKError.notFound("Школа") }
@@ -134,27 +134,6 @@ enum ResultsDynamicsPages {
             return SchoolRow(href: "/results/schools/\(code)", name: school.schoolName, code: school.schoolCode, municipality: school.municipalityName,
                              indices: indices, change: school.change.russianName, changeClass: "dyn-cell-\(school.change.rawValue)")
         }
-    }
-
-    /// Every school of the territory with its index each year and the last change.
-    static func table(_ report: TerritoryDynamics) -> ExportTable {
-        ExportTable(
-            sheetName: "Динамика", title: "Динамика индекса результатов — \(report.region.name)" + (report.municipalityName.map { ", \($0)" } ?? ""),
-            notes: ["Методика: " + (report.methodVersion.map { "версия \($0)" } ?? "seed 000") + "."] + report.method.russianLines
-                + report.changes.map { year in
-                    "\(year.year): ШНОР \(year.programmeSchools), рост \(year.improved), снижение \(year.declined), не различить \(year.unclear), "
-                        + "нет данных \(year.noData); вошли в зону низких результатов \(year.enteredLow.count), вышли \(year.leftLow.count)."
-                },
-            header: ["Код школы", "Школа", "Муниципалитет", "ШНОР"] + report.years.map { "ИОР \($0)" } + ["Изменение за последний год", "На сколько"],
-            rows: report.schools.map { school in
-                [.text(school.schoolCode), .text(school.schoolName), .text(school.municipalityName), .text(school.programme ? "да" : "нет")]
-                    + school.indices.map { $0.map { .hundredths($0) } ?? .empty }
-                    + [.text(school.change.russianName), school.delta.map { .hundredths($0) } ?? .empty]
-            })
-    }
-
-    static func fileName(_ report: TerritoryDynamics, ext: String) -> String {
-        DownloadName.make(["Динамика результатов", report.region.name, report.municipalityName, report.years.last.map(String.init)], ext: ext)
     }
 }
 

@@ -9,7 +9,7 @@ struct ResultsCommand: AsyncParsableCommand {
         commandName: "results",
         abstract: "Результаты школ: идентификация ШНОР/ШНСУ по индексам результатов и социального благополучия.",
         subcommands: [ImportFile.self, Identify.self, Draft.self, Lists.self, Show.self, Decide.self, Approve.self, Discard.self, Verify.self,
-                      Bench.self])
+                      DynamicsCommand.self, Bench.self])
 
     struct ImportFile: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -196,6 +196,34 @@ struct ResultsCommand: AsyncParsableCommand {
         }
     }
 
+    struct DynamicsCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dynamics",
+            abstract: "Динамика школ ШНОР по годам: рост, снижение, «не различить», доля с положительной динамикой; вошедшие и вышедшие из зоны низких результатов.")
+        @OptionGroup var data: DataDirectory
+        @Option(name: .long, help: "Код региона.") var region: String
+        @Option(name: .long, help: "Код муниципалитета.") var municipality: String?
+        @Option(name: .long, help: "Сколько последних лет (2–10).") var years: Int = 4
+        @Option(name: .long, help: "Формат: table, csv (все школы) или json.") var format: OutputFormat = .table
+
+        func run() async throws {
+            guard (2...10).contains(years) else { throw ValidationError("--years: от 2 до 10.") }
+            let service = try await data.openExisting()
+            let municipalityID = try await municipality.asyncMapCLI { try await service.municipality(code: $0).id }
+            let report = try await service.resultsDynamics.territory(regionCode: region, municipalityID: municipalityID, years: years, by: .local)
+            if format == .json { return try Output.json(report) }
+            if format == .csv { return print(CSV.write(ResultsDynamicsTable.table(report).textRows), terminator: "") }
+            print("Динамика: \(report.region.name)" + (report.municipalityName.map { ", \($0)" } ?? "")
+                  + "; методика — " + (report.methodVersion.map { "версия \($0)" } ?? "seed 000") + ".")
+            Output.print(rows: [["Год", "Школ ШНОР", "Рост", "Не различить", "Снижение", "Нет данных", "Доля с ростом", "Вошли в зону", "Вышли"]]
+                + report.changes.map { year in
+                    [String(year.year), String(year.programmeSchools), String(year.improved), String(year.unclear), String(year.declined),
+                     String(year.noData), year.improvedShare.map { "\(Int(($0 * 100).rounded())) %" } ?? "—",
+                     String(year.enteredLow.count), String(year.leftLow.count)]
+                }, format: .table)
+        }
+    }
+
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Проверить, что список воспроизводится из своей методики и данных (сравнение хэшей SHA-256).")
@@ -209,5 +237,12 @@ struct ResultsCommand: AsyncParsableCommand {
             guard check.matches else { throw ExitCode(1) }
             print("Список №\(list) воспроизводится бит в бит.")
         }
+    }
+}
+
+extension Optional {
+    func asyncMapCLI<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }
