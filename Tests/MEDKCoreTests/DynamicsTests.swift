@@ -44,7 +44,7 @@ struct DynamicsTests {
     func reach() async throws {
         let world = try await TestWorld()
         let region = Operator.user(try await world.actor("reg-R1"))
-        _ = try await world.service.resultsData.importFile(.components, text: IdentificationListTests.components, fileName: "c.csv",
+        _ = try await world.service.resultsData.importFile(.components, text: ResultsFixtures.components, fileName: "c.csv",
                                                            dryRun: false, by: region)
         let municipal = try await world.service.resultsDynamics.territory(regionCode: "R1", by: .user(try await world.actor("mun-M2")))
         #expect(municipal.schools.map(\.schoolCode) == ["D"] && municipal.years == [2023, 2024, 2025, 2026])

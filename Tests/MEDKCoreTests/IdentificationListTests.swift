@@ -3,32 +3,9 @@ import MEDKCore
 import MEDKTestSupport
 import Testing
 
-/// Region R1 of the test world: A (M1, ШНОР), B (M1, ШНОР and ШНСУ), C (M1, ШНСУ), D (M2, ШНОР).
-/// Over 2024–2026 A is high and rising, B and C low, D high but falling; C and D live in hard conditions.
+/// Region R1 of the test world with `ResultsFixtures`' data.
 @Suite("Lists of ШНОР/ШНСУ drawn up, objected to and approved")
 struct IdentificationListTests {
-    static let components = """
-        Код школы;Год;Экзамен;Предмет;Средний балл;Участников
-        A;2024;ОГЭ;математика;4,0;120
-        B;2024;ОГЭ;математика;3,0;80
-        C;2024;ОГЭ;математика;3,1;90
-        D;2024;ОГЭ;математика;4,4;60
-        A;2025;ОГЭ;математика;4,2;120
-        B;2025;ОГЭ;математика;3,0;80
-        C;2025;ОГЭ;математика;3,2;90
-        D;2025;ОГЭ;математика;4,3;60
-        A;2026;ОГЭ;математика;4,6;120
-        B;2026;ОГЭ;математика;3,1;80
-        C;2026;ОГЭ;математика;3,0;90
-        D;2026;ОГЭ;математика;4,5;60
-        """
-    static let social = """
-        Код школы;Год;Показатель;Значение
-        A;2024;Доля из неполных семей;0,10
-        B;2024;Доля из неполных семей;0,12
-        C;2024;Доля из неполных семей;0,60
-        D;2024;Доля из неполных семей;0,55
-        """
 
     static var method: IdentificationMethod {
         var method = IdentificationMethod.seed000
@@ -46,8 +23,8 @@ struct IdentificationListTests {
     func loaded() async throws -> TestWorld {
         let world = try await TestWorld()
         let region = Operator.user(try await world.actor("reg-R1"))
-        _ = try await world.service.resultsData.importFile(.components, text: Self.components, fileName: "огэ.csv", dryRun: false, by: region)
-        _ = try await world.service.resultsData.importFile(.social, text: Self.social, fileName: "контекст.csv", dryRun: false, by: region)
+        _ = try await world.service.resultsData.importFile(.components, text: ResultsFixtures.components, fileName: "огэ.csv", dryRun: false, by: region)
+        _ = try await world.service.resultsData.importFile(.social, text: ResultsFixtures.social, fileName: "контекст.csv", dryRun: false, by: region)
         return world
     }
 
@@ -91,7 +68,7 @@ struct IdentificationListTests {
     func foreignSchoolRefused() async throws {
         let world = try await TestWorld()
         let refused = await #expect(throws: MEDKError.self) {
-            try await world.service.resultsData.importFile(.components, text: Self.components + "\nE;2026;ОГЭ;математика;4;50",
+            try await world.service.resultsData.importFile(.components, text: ResultsFixtures.components + "\nE;2026;ОГЭ;математика;4;50",
                                                            fileName: "огэ.csv", dryRun: false, by: .user(try await world.actor("reg-R1")))
         }
         #expect(refused?.details.count == 1 && refused?.details.first?.contains("другом регионе") == true)
@@ -162,7 +139,7 @@ struct IdentificationListTests {
         let lists = world.service.identificationLists
         let list = try await lists.prepare(regionCode: "R1", year: 2026, method: Self.method, objectionsUntil: Self.until, by: .local)
         _ = try await lists.approve(listID: list.id, closingObjectionsEarly: true, by: .local)
-        _ = try await world.service.resultsData.importFile(.components, text: Self.components.replacingOccurrences(of: "4,6;120", with: "3,2;120"),
+        _ = try await world.service.resultsData.importFile(.components, text: ResultsFixtures.components.replacingOccurrences(of: "4,6;120", with: "3,2;120"),
                                                            fileName: "огэ-исправленный.csv", dryRun: false, by: .local)
         let again = try await lists.verify(listID: list.id, by: .local)
         #expect(again.matches, "the list reads the data as it stood when it was made")

@@ -27,9 +27,9 @@ struct APIResultsTests {
             let region = try await APISession.login(client, "reg-R1")
             let school = try await APISession.login(client, "school-A")
             let refused = try await school.raw(.post, "/api/v1/results/imports?kind=components&fileName=a.csv",
-                                               body: ByteBuffer(string: WebResultsTests.components), contentType: "application/octet-stream")
+                                               body: ByteBuffer(string: ResultsFixtures.components), contentType: "application/octet-stream")
             #expect(refused.status == .forbidden, "a school may not load results, and its file is not read")
-            for (kind, text) in [("components", WebResultsTests.components), ("social", WebResultsTests.social)] {
+            for (kind, text) in [("components", ResultsFixtures.components), ("social", ResultsFixtures.social)] {
                 let checked = try await region.raw(.post, "/api/v1/results/imports?kind=\(kind)&fileName=\(kind).csv&dryRun=true",
                                                    body: ByteBuffer(string: text), contentType: "application/octet-stream")
                 #expect(checked.status == .ok)

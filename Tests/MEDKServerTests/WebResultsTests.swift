@@ -8,28 +8,6 @@ import Testing
 /// a municipality objects, the region decides and approves; the chart and the downloads show it.
 @Suite("Results pages: from data to an approved list")
 struct WebResultsTests {
-    static let components = """
-        Код школы;Год;Экзамен;Предмет;Средний балл;Участников
-        A;2024;ОГЭ;математика;4,0;120
-        B;2024;ОГЭ;математика;3,0;80
-        C;2024;ОГЭ;математика;3,1;90
-        D;2024;ОГЭ;математика;4,4;60
-        A;2025;ОГЭ;математика;4,2;120
-        B;2025;ОГЭ;математика;3,0;80
-        C;2025;ОГЭ;математика;3,2;90
-        D;2025;ОГЭ;математика;4,3;60
-        A;2026;ОГЭ;математика;4,6;120
-        B;2026;ОГЭ;математика;3,1;80
-        C;2026;ОГЭ;математика;3,0;90
-        D;2026;ОГЭ;математика;4,5;60
-        """
-    static let social = """
-        Код школы;Год;Показатель;Значение
-        A;2024;Доля из неполных семей;0,10
-        B;2024;Доля из неполных семей;0,12
-        C;2024;Доля из неполных семей;0,60
-        D;2024;Доля из неполных семей;0,55
-        """
 
     /// Checks a file on the page, then applies what was checked.
     func load(_ region: Browser, _ kind: String, _ text: String) async throws {
@@ -49,8 +27,8 @@ struct WebResultsTests {
             let region = try await Browser.signedIn(client, "reg-R1")
             let empty = try await region.get("/results")
             #expect(empty.status == .ok && empty.html.contains("Начните с данных"))
-            try await load(region, "components", Self.components)
-            try await load(region, "social", Self.social)
+            try await load(region, "components", ResultsFixtures.components)
+            try await load(region, "social", ResultsFixtures.social)
             let loaded = try await region.get("/results")
             #expect(loaded.html.contains("Составьте проект списка") && loaded.html.contains("Доля из неполных семей"))
 
@@ -98,8 +76,8 @@ struct WebResultsTests {
     func reach() async throws {
         let world = try await TestWorld()
         let region = Operator.user(try await world.actor("reg-R1"))
-        _ = try await world.service.resultsData.importFile(.components, text: Self.components, fileName: "c.csv", dryRun: false, by: region)
-        _ = try await world.service.resultsData.importFile(.social, text: Self.social, fileName: "s.csv", dryRun: false, by: region)
+        _ = try await world.service.resultsData.importFile(.components, text: ResultsFixtures.components, fileName: "c.csv", dryRun: false, by: region)
+        _ = try await world.service.resultsData.importFile(.social, text: ResultsFixtures.social, fileName: "s.csv", dryRun: false, by: region)
         let list = try await world.service.identificationLists.prepare(regionCode: "R1", year: 2026,
                                                                        objectionsUntil: CalendarDate(year: 2026, month: 3, day: 22)!, by: region)
         try await withWeb(world) { client in

@@ -202,11 +202,7 @@ public struct IdentificationLists: Sendable {
     public func approve(listID: Int64, closingObjectionsEarly: Bool = false, by op: Operator) async throws -> IdentificationListSummary {
         let now = service.now()
         try await service.write { store in
-            guard let summary = try store.identificationList(id: listID) else { throw MEDKError.notFound("Список №\(listID)") }
-            let actor = try op.authorize(.identifySchools(regionID: summary.regionID))
-            guard summary.state == .draft else {
-                throw MEDKError(.conflict, code: "list_not_draft", message: "Список №\(listID) уже \(summary.state.russianName).")
-            }
+            let (summary, actor) = try Self.draftToDecide(store, listID, by: op)
             guard summary.counts.pendingObjections == 0 else {
                 throw MEDKError.rejected("objections_pending", "Возражений ждут решения: \(summary.counts.pendingObjections). "
                                          + "Примите или отклоните каждое, затем утвердите список.")
@@ -248,16 +244,22 @@ public struct IdentificationLists: Sendable {
     public func discard(listID: Int64, by op: Operator) async throws -> IdentificationListSummary {
         let now = service.now()
         try await service.write { store in
-            guard let summary = try store.identificationList(id: listID) else { throw MEDKError.notFound("Список №\(listID)") }
-            let actor = try op.authorize(.identifySchools(regionID: summary.regionID))
-            guard summary.state == .draft else {
-                throw MEDKError(.conflict, code: "list_not_draft", message: "Список №\(listID) уже \(summary.state.russianName).")
-            }
+            let (summary, actor) = try Self.draftToDecide(store, listID, by: op)
             try store.setListState(id: listID, .discarded, at: now, by: actor.userID)
             _ = try store.appendAudit(actor, at: now, AuditRecord(action: .identificationDiscard, entityType: .identificationList, entityID: listID,
                                                                   fromState: "draft", toState: "discarded", details: ["reason": "withdrawn"]))
         }
         return try await summary(listID)
+    }
+
+    /// A draft the region decides on, and who decides: refused when it is approved or discarded already.
+    static func draftToDecide(_ store: any StoreReading, _ listID: Int64, by op: Operator) throws -> (IdentificationListSummary, AuditActor) {
+        guard let summary = try store.identificationList(id: listID) else { throw MEDKError.notFound("Список №\(listID)") }
+        let actor = try op.authorize(.identifySchools(regionID: summary.regionID))
+        guard summary.state == .draft else {
+            throw MEDKError(.conflict, code: "list_not_draft", message: "Список №\(listID) уже \(summary.state.russianName).")
+        }
+        return (summary, actor)
     }
 
     /// Makes the list again from its stored method, rules and data batch and compares the hashes.

@@ -100,13 +100,15 @@ extension SQLiteTransaction {
         }
     }
 
+    /// A list's rows, or one municipality's: the SQL condition on `s` (the school) and its arguments.
+    private static func scope(_ listID: Int64, _ municipalityID: Int64?) -> (String, [any DatabaseValueConvertible]) {
+        guard let municipalityID else { return ("", [listID]) }
+        return (" AND s.municipality_id = ?", [listID, municipalityID])
+    }
+
     func listEntries(listID: Int64, municipalityID: Int64?, filter: ListEntryFilter, page: PageRequest) throws -> Page<ListEntry> {
-        var arguments: [any DatabaseValueConvertible] = [listID]
-        var scope = ""
-        if let municipalityID {
-            scope = " AND s.municipality_id = ?"
-            arguments.append(municipalityID)
-        }
+        let (scope, scoped) = Self.scope(listID, municipalityID)
+        var arguments = scoped
         let countArguments = arguments
         var after = ""
         if let cursor = page.after {
@@ -130,12 +132,7 @@ extension SQLiteTransaction {
     }
 
     func allListEntries(listID: Int64, municipalityID: Int64?) throws -> [ListEntry] {
-        var arguments: [any DatabaseValueConvertible] = [listID]
-        var scope = ""
-        if let municipalityID {
-            scope = " AND s.municipality_id = ?"
-            arguments.append(municipalityID)
-        }
+        let (scope, arguments) = Self.scope(listID, municipalityID)
         return try Row.fetchAll(statement(Self.entryColumns + " WHERE e.list_id = ?" + scope + " ORDER BY s.code"),
                                 arguments: StatementArguments(arguments)).map(entry)
     }
@@ -145,12 +142,7 @@ extension SQLiteTransaction {
     }
 
     func listCounts(listID: Int64, municipalityID: Int64?) throws -> ListCounts {
-        var arguments: [any DatabaseValueConvertible] = [listID]
-        var scope = ""
-        if let municipalityID {
-            scope = " AND s.municipality_id = ?"
-            arguments.append(municipalityID)
-        }
+        let (scope, arguments) = Self.scope(listID, municipalityID)
         var counts = ListCounts()
         let row = try Row.fetchOne(statement("""
             SELECT count(*),
@@ -195,12 +187,7 @@ extension SQLiteTransaction {
     }
 
     func objections(listID: Int64, municipalityID: Int64?) throws -> [PlacementObjection] {
-        var arguments: [any DatabaseValueConvertible] = [listID]
-        var scope = ""
-        if let municipalityID {
-            scope = " AND s.municipality_id = ?"
-            arguments.append(municipalityID)
-        }
+        let (scope, arguments) = Self.scope(listID, municipalityID)
         return try Row.fetchAll(statement(Self.objectionColumns + " WHERE o.list_id = ?" + scope
                                           + " ORDER BY o.state <> 'pending', o.id DESC"), arguments: StatementArguments(arguments)).map(objection)
     }
