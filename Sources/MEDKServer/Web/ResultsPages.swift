@@ -134,7 +134,7 @@ enum ResultsPages {
             guard let kind = form["kind"].flatMap(ResultsFileKind.init(rawValue:)) else {
                 throw MEDKError.rejected("invalid_form", "Выберите, что в файле.", fields: ["kind": "Выберите, что в файле."])
             }
-            let region = form["region"] ?? ""
+            let region = (form["region"] ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             let apply = form["apply"] == "1"
             var fileName = form["fileName"] ?? "файл"
             let data: Data
