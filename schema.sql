@@ -119,6 +119,23 @@ CREATE TABLE identification_objections (
     CHECK ((state = 'pending') = (decided_at IS NULL))
 );
 
+CREATE TABLE indicator_facts (
+    indicator_id INTEGER NOT NULL REFERENCES target_indicators(id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    value REAL NOT NULL,
+    comment TEXT,
+    entered_at TEXT NOT NULL,
+    entered_by INTEGER REFERENCES users(id),
+    PRIMARY KEY (indicator_id, year)
+) WITHOUT ROWID;
+
+CREATE TABLE indicator_plans (
+    indicator_id INTEGER NOT NULL REFERENCES target_indicators(id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    target TEXT NOT NULL,
+    PRIMARY KEY (indicator_id, year)
+) WITHOUT ROWID;
+
 CREATE TABLE item_files (
     id INTEGER PRIMARY KEY,
     item_id INTEGER NOT NULL REFERENCES items(id),
@@ -419,6 +436,17 @@ CREATE TABLE sessions (
     expires_at TEXT NOT NULL,
     revoked_at TEXT
 , last_seen_at TEXT);
+
+CREATE TABLE target_indicators (
+    id INTEGER PRIMARY KEY,
+    region_id INTEGER NOT NULL REFERENCES regions(id),
+    code TEXT NOT NULL,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('positiveDynamics', 'confirmedRoadmaps', 'leftLowResults', 'entered')),
+    created_at TEXT NOT NULL,
+    created_by INTEGER REFERENCES users(id),
+    UNIQUE (region_id, code)
+);
 
 CREATE TABLE user_roles (
     id INTEGER PRIMARY KEY,

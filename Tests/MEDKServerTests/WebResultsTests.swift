@@ -91,3 +91,43 @@ struct WebResultsTests {
         }
     }
 }
+
+@Suite("Results pages: target indicators")
+struct WebIndicatorsTests {
+    @Test("the region adopts the catalogue, sees a plan's reading before it is kept, enters a fact; a refused fact keeps what was typed")
+    func planAndFact() async throws {
+        let world = try await TestWorld()
+        _ = try await world.service.resultsData.importFile(.components, text: ResultsFixtures.components, fileName: "c.csv", dryRun: false,
+                                                           by: .user(try await world.actor("reg-R1")))
+        try await withWeb(world) { client in
+            let region = try await Browser.signedIn(client, "reg-R1")
+            let empty = try await region.get("/results/indicators?year=2026")
+            #expect(empty.status == .ok && empty.html.contains("Принять показатели концепции"))
+            #expect(try await region.post("/results/indicators/adopt", ["region": "R1"]).status == .seeOther)
+            let adopted = try await region.get("/results/indicators?year=2026")
+            let id = try #require(Browser.firstMatch(#"action="/results/indicators/(\d+)/plan""#, in: adopted.html))
+            let read = try await region.post("/results/indicators/\(id)/plan", ["region": "R1", "year": "2026", "wording": "не менее 11% школ"])
+            let check = try await region.follow(read)
+            #expect(check.html.contains("Прочитано как: <strong>не менее 11 % школ</strong>"), "the reading is shown before anything is kept")
+            #expect(try await world.service.targetIndicators.report(regionCode: "R1", year: 2026, by: .local).rows.allSatisfy { $0.plan == nil })
+            let kept = try await region.post("/results/indicators/\(id)/plan", ["region": "R1", "year": "2026", "wording": "не менее 11% школ",
+                                                                               "confirm": "1"])
+            #expect(kept.status == .seeOther)
+            let entered = try #require(try await world.service.targetIndicators.report(regionCode: "R1", year: 2026, by: .local).rows
+                .first { $0.indicator.source == .entered })
+            let refused = try await region.post("/results/indicators/\(entered.indicator.id)/fact", ["region": "R1", "year": "2026", "value": "72,5",
+                                                                                                    "comment": ""])
+            let back = try await region.follow(refused)
+            #expect(back.html.contains("Назовите, откуда факт") && back.html.contains(#"value="72,5""#), "the typed fact comes back")
+            #expect(try await region.post("/results/indicators/\(entered.indicator.id)/fact", ["region": "R1", "year": "2026", "value": "72,5",
+                                                                                               "comment": "Мониторинг ЦНППМ"]).status == .seeOther)
+            let page = try await region.get("/results/indicators?year=2026")
+            #expect(page.html.contains("72,5 %") && page.html.contains("Как получен факт"))
+            let xlsx = try await region.get("/results/indicators.xlsx?region=R1&year=2026")
+            #expect(xlsx.status == .ok && xlsx.bytes.starts(with: [0x50, 0x4B]))
+            let municipality = try await Browser.signedIn(client, "mun-M1")
+            let seen = try await municipality.get("/results/indicators?year=2026")
+            #expect(seen.status == .ok && !seen.html.contains("Задать план"), "a municipality sees plan and fact, and sets nothing")
+        }
+    }
+}

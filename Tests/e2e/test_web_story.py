@@ -455,12 +455,23 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.click_button("Утвердить список")
         self.assertIn("утверждён", self.browser.find_element(By.CSS_SELECTOR, ".flash-ok").text)
         self.assertIn("утверждён", self.text())
+        # The concept's indicators: a plan read back before it is kept.
+        self.open("/results/indicators?year=2027")
+        self.click_button("Принять показатели концепции")
+        self.browser.find_element(By.XPATH, "//summary[contains(., 'Задать план')]").click()
+        self.browser.find_element(By.CSS_SELECTOR, "input[name=wording]").send_keys("не менее 11% школ данной категории")
+        self.click_button("Прочитать план")
+        self.assertIn("не менее 11 % школ", self.browser.find_element(By.ID, "check").text)
+        self.click_button("Верно, сохранить план")
+        self.assertIn("не менее 11 % школ", self.browser.find_element(By.CSS_SELECTOR, ".flash-ok").text)
+        self.shot("results-indicators", full_page=True)
         # The programme schools year by year, and one school's trajectory, at desktop and phone width.
         try:
             for width in (1280, 390):
                 self.browser.set_window_size(width, 900)
                 self.open("/results/dynamics")
                 self.assertIn("Доля с положи", self.text())
+                self.open("/results/indicators?year=2027")
                 self.open("/results/schools/750010001")
                 self.assertIn("Индекс результатов по годам", self.text())
                 if width == 1280:

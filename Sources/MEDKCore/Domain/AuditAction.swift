@@ -64,6 +64,10 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case identificationApprove = "identification.approve"
     case identificationDiscard = "identification.discard"
     case schoolProgrammeFlags = "school.programme_flags"
+    /// A region adopted a catalogue indicator, set a year's plan, entered a fact.
+    case indicatorAdopt = "indicator.adopt"
+    case indicatorPlan = "indicator.plan"
+    case indicatorFact = "indicator.fact"
 
     /// The audit action of a step through the review state machine.
     public static func transition(_ action: ReviewAction) -> AuditAction {
@@ -109,6 +113,9 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
         case .identificationApprove: return "утверждение списка ШНОР/ШНСУ"
         case .identificationDiscard: return "отмена проекта списка"
         case .schoolProgrammeFlags: return "изменение статуса ШНОР/ШНСУ"
+        case .indicatorAdopt: return "целевой показатель принят"
+        case .indicatorPlan: return "план целевого показателя"
+        case .indicatorFact: return "факт целевого показателя"
         case .login: return "вход"
         case .loginFailed: return "неудачный вход"
         case .loginThrottled: return "вход отклонён: слишком много попыток"
@@ -153,6 +160,7 @@ public enum AuditEntity: String, Codable, Sendable, CaseIterable {
     case mail
     /// A list of ШНОР/ШНСУ made by identification.
     case identificationList = "identification_list"
+    case targetIndicator = "target_indicator"
 
     public var russianName: String {
         switch self {
@@ -166,6 +174,7 @@ public enum AuditEntity: String, Codable, Sendable, CaseIterable {
         case .audit: "журнал аудита"
         case .mail: "письмо"
         case .identificationList: "список ШНОР/ШНСУ"
+        case .targetIndicator: "целевой показатель"
         }
     }
 }

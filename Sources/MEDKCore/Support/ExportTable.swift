@@ -47,7 +47,7 @@ public struct ExportTable: Sendable, Hashable {
     }
 
     /// «3,5», «12,0»: one decimal, with the decimal comma Russian Excel reads.
-    static func tenthsText(_ value: Double) -> String {
+    public static func tenthsText(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         return "\(tenths < 0 ? "-" : "")\(abs(tenths) / 10),\(abs(tenths) % 10)"
     }

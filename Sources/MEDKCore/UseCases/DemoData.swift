@@ -185,6 +185,18 @@ public enum DemoData {
             _ = try await at(45, 12).identificationLists.approve(listID: lastYear.id, by: region)
             let draft = try await at(3, 11).identificationLists.prepare(regionCode: "75", year: today.year,
                                                                         objectionsUntil: today.adding(days: 7), by: region)
+            // The concept's indicators with this year's plans as a regional programme words them, and one fact entered.
+            let indicators = try await at(40, 10).targetIndicators.adoptCatalogue(regionCode: "75", by: region)
+            let plans = ["1.2": "не менее 20% школ данной категории", "1.3.1": "не менее 80% педагогов", "1.4.2": "для 50% школ",
+                         "М.1": "в 100% школ", "М.2": "не менее 3 школ в год"]
+            for indicator in indicators {
+                guard let wording = plans[indicator.code] else { continue }
+                _ = try await at(40, 11).targetIndicators.setPlan(indicatorID: indicator.id, year: today.year, wording: wording, by: region)
+            }
+            if let teachers = indicators.first(where: { $0.code == "1.3.1" }) {
+                try await at(5, 16).targetIndicators.enterFact(indicatorID: teachers.id, year: today.year, value: 64,
+                                                               comment: "Мониторинг ЦНППМ: диагностику прошли 412 из 644 педагогов ШНОР", by: region)
+            }
             let baley = try await actor("mun-baley")
             let view = try await at(1, 15).identificationLists.allEntries(listID: draft.id, by: .user(baley)).1
             // Baley asks to keep in the programme a school the rules would let go, or to take in one placed without certainty.

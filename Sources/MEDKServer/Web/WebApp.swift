@@ -229,6 +229,7 @@ extension MEDKServerApp {
         DashboardPages.register(web)
         ResultsPages.register(web)
         ResultsDynamicsPages.register(web)
+        IndicatorPages.register(web)
     }
 }
 

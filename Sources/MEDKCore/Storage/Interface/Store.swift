@@ -31,6 +31,6 @@ protocol Store: Sendable {
 }
 
 typealias StoreReading = OrganisationReading & UserReading & CampaignReading & ItemReading & MonitoringReading & AuditReading
-    & EvaluationReading & ReviewRoundReading & MailReading & DashboardReading & SignInReading & DraftReading & AgendaReading & RemarkReading & ResultsReading & IdentificationReading
+    & EvaluationReading & ReviewRoundReading & MailReading & DashboardReading & SignInReading & DraftReading & AgendaReading & RemarkReading & ResultsReading & IdentificationReading & IndicatorReading
 typealias StoreWriting = StoreReading & OrganisationWriting & UserWriting & CampaignWriting & ItemWriting & AuditWriting
-    & EvaluationWriting & MailWriting & SignInWriting & DraftWriting & RemarkWriting & ResultsWriting & IdentificationWriting
+    & EvaluationWriting & MailWriting & SignInWriting & DraftWriting & RemarkWriting & ResultsWriting & IdentificationWriting & IndicatorWriting

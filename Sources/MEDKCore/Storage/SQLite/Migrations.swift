@@ -73,6 +73,9 @@ enum Migrations {
         migrator.registerMigration("v20_identification_lists", foreignKeyChecks: .deferred) { db in
             try db.execute(sql: v20)
         }
+        migrator.registerMigration("v21_target_indicators") { db in
+            try db.execute(sql: v21)
+        }
         return migrator
     }
 
@@ -1141,5 +1144,35 @@ enum Migrations {
         CHECK ((state = 'pending') = (decided_at IS NULL))
     );
     CREATE INDEX identification_objections_list ON identification_objections(list_id, school_id, id);
+    """
+
+    /// A region's target indicators (issue 23): each with a plan per year (the wording and how it
+    /// was read, as JSON) and, for those the region enters, a fact per year.
+    static let v21 = """
+    CREATE TABLE target_indicators (
+        id INTEGER PRIMARY KEY,
+        region_id INTEGER NOT NULL REFERENCES regions(id),
+        code TEXT NOT NULL,
+        title TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('positiveDynamics', 'confirmedRoadmaps', 'leftLowResults', 'entered')),
+        created_at TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id),
+        UNIQUE (region_id, code)
+    );
+    CREATE TABLE indicator_plans (
+        indicator_id INTEGER NOT NULL REFERENCES target_indicators(id),
+        year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+        target TEXT NOT NULL,
+        PRIMARY KEY (indicator_id, year)
+    ) WITHOUT ROWID;
+    CREATE TABLE indicator_facts (
+        indicator_id INTEGER NOT NULL REFERENCES target_indicators(id),
+        year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+        value REAL NOT NULL,
+        comment TEXT,
+        entered_at TEXT NOT NULL,
+        entered_by INTEGER REFERENCES users(id),
+        PRIMARY KEY (indicator_id, year)
+    ) WITHOUT ROWID;
     """
 }
