@@ -220,3 +220,26 @@ public struct ListApprovalRequest: Codable, Sendable, Hashable {
 
     public init(closeObjectionsEarly: Bool? = nil) { self.closeObjectionsEarly = closeObjectionsEarly }
 }
+
+/// `PUT /api/v1/target-indicators/{id}/plans/{year}`: the plan as the programme words it; `confirmed`
+/// is the reading the client showed its person (or stated by hand when the wording has no number).
+public struct IndicatorPlanRequest: Codable, Sendable, Hashable {
+    public var wording: String
+    public var confirmed: PlanTarget?
+
+    public init(wording: String, confirmed: PlanTarget? = nil) {
+        self.wording = wording
+        self.confirmed = confirmed
+    }
+}
+
+/// `PUT /api/v1/target-indicators/{id}/facts/{year}`: a fact the region enters, naming its evidence.
+public struct IndicatorFactRequest: Codable, Sendable, Hashable {
+    public var value: Double
+    public var comment: String
+
+    public init(value: Double, comment: String) {
+        self.value = value
+        self.comment = comment
+    }
+}

@@ -6,6 +6,14 @@ import MEDKCore
 
 /// `/api/v1` for results and lists of ШНОР/ШНСУ (issue 23): the same use cases as the pages and the console.
 extension APIRoutes {
+    /// The `{year}` of a path: four digits, 2000–2100.
+    static func yearParameter(_ context: MEDKRequestContext) throws -> Int {
+        guard let text = context.parameters.get("year"), let year = Int(text), (2000...2100).contains(year) else {
+            throw MEDKError.invalid("invalid_parameter", "Год в адресе — от 2000 до 2100.")
+        }
+        return year
+    }
+
     static func registerResults(_ table: RouteTable, _ service: MEDKService) {
         table.on(.post, "\(prefix)/results/imports") { request, context -> EditedResponse<ResultsImportReport> in
             let actor = try context.requireActor()
@@ -92,6 +100,38 @@ extension APIRoutes {
             let actor = try context.requireActor()
             guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Школа") }
             return try await service.resultsDynamics.school(code: code, by: .user(actor))
+        }
+        table.on(.get, "\(prefix)/regions/{code}/target-indicators") { request, context -> Response in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+            let format = try request.typedQuery("format").map { try parseEnum(TableFormat.self, $0, "format") } ?? .json
+            guard let yearText = try request.typedQuery("year") else {
+                throw MEDKError.invalid("year_required", "Укажите год в параметре year.")
+            }
+            let year = try parseInt(yearText, "year")
+            guard (2000...2100).contains(year) else { throw MEDKError.invalid("invalid_parameter", "Параметр year — от 2000 до 2100.") }
+            let report = try await service.targetIndicators.report(regionCode: code, year: year, by: .user(actor))
+            return try reportResponse(report, format: format, name: IndicatorReportTable.fileStem(report), request: request, context: context) {
+                IndicatorReportTable.table(report)
+            }
+        }
+        table.on(.post, "\(prefix)/regions/{code}/target-indicators/catalogue") { _, context -> ListResponse<TargetIndicator> in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+            return ListResponse(items: try await service.targetIndicators.adoptCatalogue(regionCode: code, by: .user(actor)))
+        }
+        table.on(.put, "\(prefix)/target-indicators/{id}/plans/{year}") { request, context -> TargetIndicator in
+            let actor = try context.requireActor()
+            let body = try await request.decodeJSON(as: IndicatorPlanRequest.self, context: context)
+            return try await service.targetIndicators.setPlan(indicatorID: try context.parameters.id(), year: try yearParameter(context),
+                                                              wording: body.wording, confirmed: body.confirmed, by: .user(actor))
+        }
+        table.on(.put, "\(prefix)/target-indicators/{id}/facts/{year}") { request, context -> EmptyResponse in
+            let actor = try context.requireActor()
+            let body = try await request.decodeJSON(as: IndicatorFactRequest.self, context: context)
+            try await service.targetIndicators.enterFact(indicatorID: try context.parameters.id(), year: try yearParameter(context),
+                                                         value: body.value, comment: body.comment, by: .user(actor))
+            return EmptyResponse()
         }
         table.on(.get, "\(prefix)/identification-lists/{id}/reproduction") { _, context -> ListReproduction in
             let actor = try context.requireActor()

@@ -35,3 +35,4 @@ extension IdentificationListView: ResponseEncodable {}
 extension PlacementObjection: ResponseEncodable {}
 extension ListReproduction: ResponseEncodable {}
 extension SchoolTrajectory: ResponseEncodable {}
+extension TargetIndicator: ResponseEncodable {}

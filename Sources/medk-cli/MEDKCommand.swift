@@ -20,7 +20,7 @@ struct MEDKCommand: AsyncParsableCommand {
             Login.self, Logout.self, WhoAmI.self, Queue.self, Items.self, Show.self,
             Confirm.self, Return.self, Answer.self, Submit.self, Withdraw.self, Reopen.self, Comment.self,
             Create.self, Upload.self, Download.self, RiskProfile.self, MeasureCommand.self, Deadlines.self, Overdue.self, ReviewTimes.self,
-            Assign.self, ShiftDeadline.self, Package.self, EvaluationCommand.self, Generate.self, Notify.self, ResultsCommand.self,
+            Assign.self, ShiftDeadline.self, Package.self, EvaluationCommand.self, Generate.self, Notify.self, ResultsCommand.self, IndicatorsCommand.self,
         ])
 
     /// Runs the command and maps failures to the exit codes the help promises.

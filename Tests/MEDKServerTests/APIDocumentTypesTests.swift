@@ -160,6 +160,11 @@ struct APIDocumentTypesTests {
                        minimal: ObjectionRequest(schoolCode: "750010001", wanted: flags, reason: "Рост случаен"))
         try Self.check("ObjectionDecisionRequest", complete: ObjectionDecisionRequest(accept: false, comment: "Данные трёх лет"),
                        minimal: ObjectionDecisionRequest(accept: true))
+        let plan = try #require(PlanWording.read("не менее 6 мероприятий в год"))
+        try Self.check("IndicatorPlanRequest", complete: IndicatorPlanRequest(wording: "не менее 6 мероприятий в год", confirmed: plan),
+                       minimal: IndicatorPlanRequest(wording: "не менее 6 в год"))
+        try Self.check("IndicatorFactRequest", complete: IndicatorFactRequest(value: 64, comment: "Мониторинг"),
+                       minimal: IndicatorFactRequest(value: 64, comment: "Мониторинг"))
         try Self.check("ListApprovalRequest", complete: ListApprovalRequest(closeObjectionsEarly: true), minimal: ListApprovalRequest())
         let scores = [PositionScore(position: .deadlines, score: 1, comment: "Нет сроков у двух мероприятий")]
         try Self.check("PackageEvaluationRequest", complete: PackageEvaluationRequest(scores: scores, expectedVersion: 2),
@@ -219,6 +224,12 @@ struct APIDocumentTypesTests {
         same("ObjectionState", ObjectionState.self)
         same("ListEntryFilter", ListEntryFilter.self)
         same("DynamicsChange", DynamicsChange.self)
+        same("PlanKind", PlanKind.self)
+        same("PlanDirection", PlanDirection.self)
+        same("PlanPopulation", PlanPopulation.self)
+        same("PlanPeriod", PlanPeriod.self)
+        same("IndicatorSource", IndicatorSource.self)
+        same("IndicatorStatus", IndicatorStatus.self)
         // A new item may be any kind the core creates directly; the document excludes the others.
         let kind = (Self.schemas["NewItem"] as! [String: Any])["properties"].flatMap { ($0 as! [String: Any])["kind"] } as! [String: Any]
         let excluded = (kind["allOf"] as! [[String: Any]]).compactMap { ($0["not"] as? [String: Any])?["const"] as? String }

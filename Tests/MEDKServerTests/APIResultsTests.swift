@@ -91,6 +91,22 @@ struct APIResultsTests {
             #expect(trajectory.status == .ok)
             try Self.conforms(trajectory, to: "SchoolTrajectory")
             #expect(try await school.raw(.get, "/api/v1/schools/B/results-trajectory").status == .forbidden)
+            let adopted = try await region.raw(.post, "/api/v1/regions/R1/target-indicators/catalogue")
+            #expect(adopted.status == .ok)
+            let indicators = try APISession.decoder.decode(ListResponse<TargetIndicator>.self, from: Data(buffer: adopted.body)).items
+            let entered = try #require(indicators.first { $0.source == .entered })
+            let planned = try await region.raw(.put, "/api/v1/target-indicators/\(entered.id)/plans/2026",
+                                               body: try Self.json(IndicatorPlanRequest(wording: "не менее 80% педагогов")))
+            #expect(planned.status == .ok)
+            try Self.conforms(planned, to: "TargetIndicator")
+            let fact = try await region.raw(.put, "/api/v1/target-indicators/\(entered.id)/facts/2026",
+                                            body: try Self.json(IndicatorFactRequest(value: 81, comment: "Мониторинг ЦНППМ")))
+            #expect(fact.status == .ok)
+            let indicatorReport = try await municipality.raw(.get, "/api/v1/regions/R1/target-indicators?year=2026")
+            #expect(indicatorReport.status == .ok)
+            try Self.conforms(indicatorReport, to: "IndicatorReport")
+            let report = try APISession.decoder.decode(IndicatorReport.self, from: Data(buffer: indicatorReport.body))
+            #expect(report.rows.first { $0.indicator.id == entered.id }?.status == .met && !report.canEdit)
             let other = try await APISession.login(client, "reg-R2")
             #expect(try await other.raw(.get, "/api/v1/identification-lists/\(list.id)").status == .forbidden)
         }

@@ -81,7 +81,7 @@ public struct PlanTarget: Codable, Sendable, Hashable {
         let number = value.rounded() == value ? String(Int(value)) : String(value).replacingOccurrences(of: ".", with: ",")
         switch kind {
         case .share:
-            return "\(direction.russian) \(number) % \(population?.russianGenitive ?? "от целого")"
+            return "\(direction.russian) \(number) %" + (population.map { " " + $0.russianGenitive } ?? "")
         case .count:
             return "\(direction.russian) \(number) \(population?.russianGenitive ?? "")".trimmingCharacters(in: .whitespaces)
         case .countPerPeriod:
