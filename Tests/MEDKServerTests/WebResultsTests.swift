@@ -27,6 +27,15 @@ struct WebResultsTests {
             let region = try await Browser.signedIn(client, "reg-R1")
             let empty = try await region.get("/results")
             #expect(empty.status == .ok && empty.html.contains("Начните с данных"))
+            // The workbook template goes back in as it is: its example row names a school that does not exist, and says so.
+            let template = try await region.get("/results/template/components.xlsx")
+            #expect(template.status == .ok && template.bytes.starts(with: [0x50, 0x4B]))
+            let example = await #expect(throws: MEDKError.self) {
+                try await world.service.resultsData.importFile(.components, data: Data(template.bytes), fileName: "шаблон.xlsx",
+                                                               dryRun: true, by: .local)
+            }
+            #expect(example?.code == "import_rejected" && example?.details.first?.contains("000001") == true,
+                    "the header is found under the title; only the example school is unknown")
             try await load(region, "components", ResultsFixtures.components)
             try await load(region, "social", ResultsFixtures.social)
             let loaded = try await region.get("/results")

@@ -34,6 +34,18 @@ public enum ResultsFileKind: String, Codable, Sendable, CaseIterable {
 
     public var russianColumns: [String] { columns.map(\.russian) }
 
+    /// The same template as a workbook: a title and a hint above the header (the import finds the
+    /// header below them), the example row with its number as a number.
+    public var templateTable: ExportTable {
+        let example: [ExportTable.Cell] = switch self {
+        case .components: [.text("000001"), .number(2026), .text("ОГЭ"), .text("математика"), .hundredths(3.85), .number(64)]
+        case .social: [.text("000001"), .number(2026), .text(IdentificationMethod.seed000.social[0].name), .hundredths(0.42)]
+        }
+        return ExportTable(sheetName: "Шаблон", title: "Шаблон: \(russianName)",
+                           notes: ["Одна строка — одна школа, год и " + (self == .components ? "экзамен по предмету." : "показатель (доля от 0 до 1).")],
+                           header: russianColumns, rows: [example])
+    }
+
     func column(_ heading: String) -> String? {
         let name = ImportKind.normalizedHeading(heading)
         return columns.first { $0.name == name || ImportKind.normalizedHeading($0.russian) == name }?.name

@@ -69,6 +69,7 @@ enum ResultsPages {
         var label: String
         var columns: String
         var templateHref: String
+        var workbookHref: String
         var checked: Bool
     }
 
@@ -124,8 +125,11 @@ enum ResultsPages {
 
         web.get("/results/template/{kind}") { request in
             _ = try request.actor()
-            guard let kind = request.context.parameters.get("kind").flatMap(ResultsFileKind.init(rawValue:)) else { throw MEDKError.notFound("Шаблон") }
-            return Downloads.csv(kind.template, name: DownloadName.make(["Шаблон", kind.russianName], ext: "csv"))
+            guard let name = request.context.parameters.get("kind") else { throw MEDKError.notFound("Шаблон") }
+            let workbook = name.hasSuffix(".xlsx")
+            guard let kind = ResultsFileKind(rawValue: workbook ? String(name.dropLast(5)) : name) else { throw MEDKError.notFound("Шаблон") }
+            return workbook ? try Downloads.xlsx(kind.templateTable, name: DownloadName.make(["Шаблон", kind.russianName], ext: "xlsx"))
+                : Downloads.csv(kind.template, name: DownloadName.make(["Шаблон", kind.russianName], ext: "csv"))
         }
 
         // A region's file is a few megabytes; the check's preview carries it back as text.
@@ -303,7 +307,8 @@ enum ResultsPages {
             canIdentify: overview.canIdentify,
             kinds: ResultsFileKind.allCases.map {
                 KindOption(value: $0.rawValue, label: $0.russianName, columns: $0.russianColumns.joined(separator: "; "),
-                           templateHref: "/results/template/\($0.rawValue)", checked: $0 == .components)
+                           templateHref: "/results/template/\($0.rawValue)", workbookHref: "/results/template/\($0.rawValue).xlsx",
+                           checked: $0 == .components)
             },
             defaultYear: latestYear ?? overview.today.year, objectionsUntil: overview.today.adding(days: 7).description,
             // Seed 000's indicators are proposed when the region loaded them; otherwise every indicator it has.
