@@ -243,3 +243,14 @@ public struct IndicatorFactRequest: Codable, Sendable, Hashable {
         self.comment = comment
     }
 }
+
+/// `POST /api/v1/regions/{code}/target-indicators`: an indicator of the region's own programme (its fact entered).
+public struct IndicatorDefinitionRequest: Codable, Sendable, Hashable {
+    public var code: String
+    public var title: String
+
+    public init(code: String, title: String) {
+        self.code = code
+        self.title = title
+    }
+}

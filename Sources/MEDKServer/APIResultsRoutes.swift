@@ -115,6 +115,13 @@ extension APIRoutes {
                 IndicatorReportTable.table(report)
             }
         }
+        table.on(.post, "\(prefix)/regions/{code}/target-indicators") { request, context -> EditedResponse<TargetIndicator> in
+            let actor = try context.requireActor()
+            guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }
+            let body = try await request.decodeJSON(as: IndicatorDefinitionRequest.self, context: context)
+            return EditedResponse(status: .created, response: try await service.targetIndicators.define(regionCode: code, code: body.code,
+                                                                                                      title: body.title, by: .user(actor)))
+        }
         table.on(.post, "\(prefix)/regions/{code}/target-indicators/catalogue") { _, context -> ListResponse<TargetIndicator> in
             let actor = try context.requireActor()
             guard let code = context.parameters.get("code") else { throw MEDKError.notFound("Регион") }

@@ -67,4 +67,21 @@ struct TargetIndicatorTests {
         }
         #expect(other?.code == "forbidden", "a municipality sees the indicators but does not set them")
     }
+
+    @Test("a region adds an indicator of its own programme, entered by hand; a number it already has is refused")
+    func ownIndicator() async throws {
+        let (world, _) = try await adopted()
+        let region = Operator.user(try await world.actor("reg-R1"))
+        let own = try await world.service.targetIndicators.define(regionCode: "R1", code: "2.3", title: "Доля ШНОР с программой наставничества",
+                                                                  by: region)
+        #expect(own.source == .entered && own.code == "2.3")
+        let twice = await #expect(throws: MEDKError.self) {
+            try await world.service.targetIndicators.define(regionCode: "R1", code: "2.3", title: "Снова", by: region)
+        }
+        #expect(twice?.code == "indicator_exists")
+        let municipal = await #expect(throws: MEDKError.self) {
+            try await world.service.targetIndicators.define(regionCode: "R1", code: "9", title: "Своё", by: .user(try await world.actor("mun-M1")))
+        }
+        #expect(municipal?.code == "forbidden")
+    }
 }

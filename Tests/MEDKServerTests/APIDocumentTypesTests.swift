@@ -163,6 +163,8 @@ struct APIDocumentTypesTests {
         let plan = try #require(PlanWording.read("не менее 6 мероприятий в год"))
         try Self.check("IndicatorPlanRequest", complete: IndicatorPlanRequest(wording: "не менее 6 мероприятий в год", confirmed: plan),
                        minimal: IndicatorPlanRequest(wording: "не менее 6 в год"))
+        try Self.check("IndicatorDefinitionRequest", complete: IndicatorDefinitionRequest(code: "2.3", title: "Наставничество"),
+                       minimal: IndicatorDefinitionRequest(code: "2.3", title: "Наставничество"))
         try Self.check("IndicatorFactRequest", complete: IndicatorFactRequest(value: 64, comment: "Мониторинг"),
                        minimal: IndicatorFactRequest(value: 64, comment: "Мониторинг"))
         try Self.check("ListApprovalRequest", complete: ListApprovalRequest(closeObjectionsEarly: true), minimal: ListApprovalRequest())

@@ -95,6 +95,10 @@ struct APIResultsTests {
             #expect(adopted.status == .ok)
             let indicators = try APISession.decoder.decode(ListResponse<TargetIndicator>.self, from: Data(buffer: adopted.body)).items
             let entered = try #require(indicators.first { $0.source == .entered })
+            let own = try await region.raw(.post, "/api/v1/regions/R1/target-indicators",
+                                           body: try Self.json(IndicatorDefinitionRequest(code: "2.3", title: "Наставничество")))
+            #expect(own.status == .created)
+            try Self.conforms(own, to: "TargetIndicator")
             let planned = try await region.raw(.put, "/api/v1/target-indicators/\(entered.id)/plans/2026",
                                                body: try Self.json(IndicatorPlanRequest(wording: "не менее 80% педагогов")))
             #expect(planned.status == .ok)

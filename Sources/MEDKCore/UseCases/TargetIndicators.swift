@@ -24,6 +24,33 @@ public struct TargetIndicators: Sendable {
         }
     }
 
+    /// An indicator of the region's own programme, whose fact the region enters: a code as the
+    /// programme numbers it («2.3») and its title; a code the region already has is refused.
+    public func define(regionCode: String, code: String, title: String, by op: Operator) async throws -> TargetIndicator {
+        let code = code.trimmingCharacters(in: .whitespacesAndNewlines), title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        var fields: [String: String] = [:]
+        if code.isEmpty || code.count > 20 { fields["code"] = "Номер показателя в программе — до 20 символов." }
+        if title.isEmpty || title.count > 500 { fields["title"] = "Название показателя — до 500 символов." }
+        guard fields.isEmpty else {
+            throw MEDKError.rejected("invalid_indicator", "Показатель не добавлен: не всё заполнено.",
+                                     details: fields.sorted { $0.key < $1.key }.map(\.value), fields: fields)
+        }
+        let now = service.now()
+        return try await service.write { store in
+            guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
+            let actor = try op.authorize(.identifySchools(regionID: region.id))
+            guard try !store.targetIndicators(regionID: region.id).contains(where: { $0.code == code }) else {
+                throw MEDKError(.conflict, code: "indicator_exists", message: "У региона уже есть показатель с номером «\(code)».")
+            }
+            let id = try store.insertTargetIndicator(regionID: region.id, IndicatorDefinition(code: code, title: title, source: .entered),
+                                                     at: now, by: actor.userID)
+            _ = try store.appendAudit(actor, at: now, AuditRecord(action: .indicatorAdopt, entityType: .targetIndicator, entityID: id, comment: title,
+                                                                  details: ["region": region.code, "code": code, "source": "entered"]))
+            guard let indicator = try store.targetIndicator(id: id) else { throw MEDKError.notFound("Показатель") }
+            return indicator
+        }
+    }
+
     /// Sets a year's plan from its wording; `confirmed` is the reading the person saw (or stated by
     /// hand when the wording could not be read), so that what is stored is what they agreed to.
     public func setPlan(indicatorID: Int64, year: Int, wording: String, confirmed: PlanTarget? = nil, by op: Operator) async throws -> TargetIndicator {

@@ -59,6 +59,13 @@ enum IndicatorPages {
             _ = try await request.service.targetIndicators.adoptCatalogue(regionCode: region, by: .user(try request.actor()))
             return request.redirect("/results/indicators?region=\(escaped(region))", success: "Показатели концепции приняты: задайте план каждого.")
         }
+        web.post("/results/indicators/define") { request, form in
+            let region = form["region"] ?? ""
+            let indicator = try await request.service.targetIndicators.define(regionCode: region, code: form["code"] ?? "", title: form["title"] ?? "",
+                                                                              by: .user(try request.actor()))
+            return request.redirect("/results/indicators?region=\(escaped(region))#ind-\(indicator.id)",
+                                    success: "Показатель «\(indicator.title)» добавлен: задайте его план.")
+        }
         // A plan is kept only once its reading was shown and confirmed: the first post comes back with it.
         web.post("/results/indicators/{id}/plan") { request, form in
             let actor = try request.actor()

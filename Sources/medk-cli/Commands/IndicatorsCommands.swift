@@ -7,7 +7,7 @@ struct IndicatorsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "indicators",
         abstract: "Целевые показатели региона: план (как записан в программе) и факт — рассчитанный МЭДК или внесённый регионом.",
-        subcommands: [Report.self, Adopt.self, Plan.self, Fact.self])
+        subcommands: [Report.self, Adopt.self, Define.self, Plan.self, Fact.self])
 
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Показатели за год: план, факт, статус и как получен факт.")
@@ -41,6 +41,19 @@ struct IndicatorsCommand: AsyncParsableCommand {
             let indicators = try await data.openExisting().targetIndicators.adoptCatalogue(regionCode: region, by: .local)
             print("Показателей у региона: \(indicators.count).")
             indicators.forEach { print("  №\($0.id) \($0.code) \($0.title) — \($0.source.russianName)") }
+        }
+    }
+
+    struct Define: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Добавить показатель региональной программы (его факт вносит регион).")
+        @OptionGroup var data: DataDirectory
+        @Option(name: .long, help: "Код региона.") var region: String
+        @Option(name: .long, help: "Номер показателя в программе.") var code: String
+        @Option(name: .long, help: "Название.") var title: String
+
+        func run() async throws {
+            let indicator = try await data.openExisting().targetIndicators.define(regionCode: region, code: code, title: title, by: .local)
+            print("Показатель №\(indicator.id) «\(indicator.title)» добавлен: задайте план (medk indicators plan \(indicator.id) …).")
         }
     }
 
