@@ -72,6 +72,11 @@ struct IdentificationListTests {
                                                            fileName: "огэ.csv", dryRun: false, by: .user(try await world.actor("reg-R1")))
         }
         #expect(refused?.details.count == 1 && refused?.details.first?.contains("другом регионе") == true)
+        let municipal = await #expect(throws: MEDKError.self) {
+            try await world.service.resultsData.importFile(.components, text: ResultsFixtures.components, fileName: "огэ.csv", dryRun: true,
+                                                           by: .user(try await world.actor("mun-M1")))
+        }
+        #expect(municipal?.code == "forbidden", "a municipality does not load results at all")
         #expect(try await world.auditTrail().filter { $0.action == .resultsImport }.isEmpty)
     }
 

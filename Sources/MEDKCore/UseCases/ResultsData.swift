@@ -97,6 +97,9 @@ public struct ResultsData: Sendable {
 
     func importRows(_ kind: ResultsFileKind, _ allRows: [SourceTable.Row], fileName: String, hash: String, dryRun: Bool,
                     by op: Operator) async throws -> ResultsImportReport {
+        if case .user(let actor) = op, !Policy.mayLoadResults(actor) {
+            throw MEDKError.forbidden("Данные о результатах школ загружает региональный координатор своего региона, ФИОКО или администратор.")
+        }
         // The header is the first row that names the school code column (a workbook may have a title above it).
         guard let headerIndex = allRows.prefix(20).firstIndex(where: { row in row.cells.contains { kind.column($0) == "school_code" } }) else {
             throw MEDKError.rejected("missing_columns", "Не найдена строка заголовка со столбцом «Код школы». "
