@@ -58,8 +58,9 @@ public struct ResultsDynamicsReader: Sendable {
             let years = (last - min(max(count, 2), 10) + 1)...last
             let runs = try Self.runs(store, regionID: region.id, years: years, method: method)
             let programme = Set(standings.filter(\.flags.lowResults).map(\.code))
+            let trajectories = Dynamics.trajectories(standings.map(\.code), runs: runs)
             let rows = standings.map { school -> SchoolDynamicsRow in
-                let points = Dynamics.trajectory(school.code, runs: runs)
+                let points = trajectories[school.code] ?? []
                 return SchoolDynamicsRow(schoolCode: school.code, schoolName: school.name, municipalityName: school.municipalityName,
                                          programme: school.flags.lowResults, indices: points.map { $0.placement?.resultsIndex },
                                          change: points.last?.change ?? .noData, delta: points.last?.delta)
