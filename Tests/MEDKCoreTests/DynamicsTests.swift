@@ -61,4 +61,17 @@ struct DynamicsTests {
         }
         #expect(foreign?.code == "forbidden")
     }
+
+    @Test("a correction loaded after a page was read is in the next read: runs are kept by the data batch they come from")
+    func correctionSeen() async throws {
+        let world = try await TestWorld()
+        let region = Operator.user(try await world.actor("reg-R1"))
+        _ = try await world.service.resultsData.importFile(.components, text: ResultsFixtures.components, fileName: "c.csv", dryRun: false, by: region)
+        let before = try await world.service.resultsDynamics.territory(regionCode: "R1", by: region)
+        _ = try await world.service.resultsData.importFile(.components, text: ResultsFixtures.components.replacingOccurrences(of: "4,6;120", with: "2,6;120"),
+                                                           fileName: "c2.csv", dryRun: false, by: region)
+        let after = try await world.service.resultsDynamics.territory(regionCode: "R1", by: region)
+        let a = { (report: TerritoryDynamics) in report.schools.first { $0.schoolCode == "A" }?.indices.last ?? nil }
+        #expect(try #require(a(after)) < (try #require(a(before))), "A's corrected 2026 mean lowers its index at once")
+    }
 }

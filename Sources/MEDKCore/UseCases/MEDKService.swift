@@ -24,6 +24,8 @@ public final class MEDKService: Sendable {
     public let sessionIdleTimeout: TimeInterval
     public let dataDirectory: URL
     let logger: Logger
+    /// Identification runs of the data as it stands, shared by dynamics, trajectories and indicators.
+    let identificationRuns: IdentificationRunCache
 
     /// Opens (creating if needed) the data directory: `medk.sqlite` and `files/`.
     public convenience init(dataDirectory: URL, clock: any Clock = SystemClock(), hasher: PasswordHasher = .standard,
@@ -57,6 +59,7 @@ public final class MEDKService: Sendable {
         self.sessionLifetime = sessionLifetime
         self.sessionIdleTimeout = sessionIdleTimeout
         self.logger = logger
+        self.identificationRuns = IdentificationRunCache()
     }
 
     private init(sharing other: MEDKService, clock: any Clock) {
@@ -71,6 +74,7 @@ public final class MEDKService: Sendable {
         sessionIdleTimeout = other.sessionIdleTimeout
         dataDirectory = other.dataDirectory
         logger = other.logger
+        identificationRuns = other.identificationRuns
         self.clock = clock
     }
 

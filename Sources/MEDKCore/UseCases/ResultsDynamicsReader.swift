@@ -56,7 +56,7 @@ public struct ResultsDynamicsReader: Sendable {
                                          method: method, changes: [], schools: [])
             }
             let years = (last - min(max(count, 2), 10) + 1)...last
-            let runs = try Self.runs(store, regionID: region.id, years: years, method: method)
+            let runs = try Self.runs(store, regionID: region.id, years: years, method: method, cache: service.identificationRuns)
             let programme = Set(standings.filter(\.flags.lowResults).map(\.code))
             let trajectories = Dynamics.trajectories(standings.map(\.code), runs: runs)
             let rows = standings.map { school -> SchoolDynamicsRow in
@@ -90,7 +90,10 @@ public struct ResultsDynamicsReader: Sendable {
             }
             let (method, version) = try Self.method(store, regionID: place.path.regionID)
             let last = try store.resultsCoverage(regionID: place.path.regionID).last(where: { $0.schoolsWithResults > 0 })?.year
-            let runs = try last.map { try Self.runs(store, regionID: place.path.regionID, years: ($0 - min(max(count, 2), 10) + 1)...$0, method: method) } ?? []
+            let runs = try last.map {
+                try Self.runs(store, regionID: place.path.regionID, years: ($0 - min(max(count, 2), 10) + 1)...$0, method: method,
+                              cache: service.identificationRuns)
+            } ?? []
             return SchoolTrajectory(schoolCode: school.code, schoolName: school.name, municipalityName: place.municipalityName,
                                     regionName: place.regionName, regionCode: place.regionCode,
                                     flags: ProgrammeFlags(lowResults: school.lowResults, hardSocialConditions: school.hardSocialConditions),
@@ -106,11 +109,20 @@ public struct ResultsDynamicsReader: Sendable {
         return (approved.method, approved.methodVersion)
     }
 
-    /// Identification of every year, from the data as of the latest import.
-    static func runs(_ store: any StoreReading, regionID: Int64, years: ClosedRange<Int>, method: IdentificationMethod) throws -> [IdentificationRun] {
+    /// Identification of every year, from the data as of the latest import (kept in `cache`).
+    static func runs(_ store: any StoreReading, regionID: Int64, years: ClosedRange<Int>, method: IdentificationMethod,
+                     cache: IdentificationRunCache) throws -> [IdentificationRun] {
+        let batch = try store.latestResultsBatch()
+        let keys = try IdentificationRunCache.keys(regionID: regionID, batch: batch, method: method,
+                                                   schoolCodes: try store.schoolStandings(regionID: regionID).map(\.code), years: years)
+        if let cached = cache.runs(keys) { return cached }
         let histories = try store.resultsHistories(regionID: regionID, years: (years.lowerBound - method.windowYears + 1)...years.upperBound,
-                                                   asOf: try store.latestResultsBatch())
-        return years.map { year in Identification.run(method, year: year, schools: histories.map { $0.input(for: year, windowYears: method.windowYears) }) }
+                                                   asOf: batch)
+        let runs = years.map { year in
+            Identification.run(method, year: year, schools: histories.map { $0.input(for: year, windowYears: method.windowYears) })
+        }
+        cache.keep(Array(zip(keys, runs)))
+        return runs
     }
 }
 

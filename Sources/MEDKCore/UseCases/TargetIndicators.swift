@@ -127,7 +127,8 @@ public struct TargetIndicators: Sendable {
             var dynamics: [Int: YearDynamics] = [:]
             if indicators.contains(where: { $0.source == .positiveDynamics || $0.source == .leftLowResults }) {
                 let (method, _) = try ResultsDynamicsReader.method(store, regionID: region.id)
-                let runs = try ResultsDynamicsReader.runs(store, regionID: region.id, years: (years.lowerBound - 1)...year, method: method)
+                let runs = try ResultsDynamicsReader.runs(store, regionID: region.id, years: (years.lowerBound - 1)...year, method: method,
+                                                          cache: service.identificationRuns)
                 let programme = Set(try store.schoolStandings(regionID: region.id)
                     .filter { $0.flags.lowResults || $0.flags.hardSocialConditions }.map(\.code))
                 for change in Dynamics.years(runs, programme: programme) { dynamics[change.year] = change }
