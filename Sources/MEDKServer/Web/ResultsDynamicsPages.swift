@@ -43,6 +43,10 @@ enum ResultsDynamicsPages {
         var rows: [YearRow]
         var chartHeight: Int
         var schools: [SchoolRow]
+        /// «Школы 1–100 из 412», with links to the pages around (a region's programme schools run to hundreds).
+        var schoolsRange: String?
+        var previousHref: String?
+        var nextHref: String?
         var crossings: [String]
         var overviewHref: String
         var csvHref: String
@@ -113,6 +117,9 @@ enum ResultsDynamicsPages {
         }
         var query = "region=\(report.region.code)"
         if let municipality = report.municipalityID { query += "&municipality=\(municipality)" }
+        let programme = programmeRows(report)
+        let from = min(max(0, Int(request.query("from") ?? "") ?? 0), max(0, programme.count - 1))
+        let shown = from..<min(programme.count, from + pageSize)
         return Page(
             title: "Динамика результатов: \(report.region.name)" + (report.municipalityName.map { " · \($0)" } ?? ""),
             methodNote: (report.methodVersion.map { "По методике версии \($0) — той, по которой утверждён последний список региона." }
@@ -120,10 +127,16 @@ enum ResultsDynamicsPages {
                 + " ШНОР — школы с этим статусом сейчас. «Не различить» — изменение индекса меньше двух его случайных колебаний при таком числе участников.",
             years: report.years,
             rows: rows, chartHeight: 8 + rows.count * 34 + 6,
-            schools: programmeRows(report),
+            schools: Array(programme[shown]),
+            schoolsRange: programme.count > pageSize ? "Школы \(shown.lowerBound + 1)–\(shown.upperBound) из \(programme.count)" : nil,
+            previousHref: from > 0 ? "/results/dynamics?\(query)&from=\(max(0, from - pageSize))#schools-heading" : nil,
+            nextHref: shown.upperBound < programme.count ? "/results/dynamics?\(query)&from=\(shown.upperBound)#schools-heading" : nil,
             crossings: crossings, overviewHref: "/results?region=\(report.region.code)",
             csvHref: "/results/dynamics.csv?\(query)", xlsxHref: "/results/dynamics.xlsx?\(query)", empty: report.changes.isEmpty)
     }
+
+    /// Programme schools a page: a region's hundreds of rows would be most of the page's time.
+    static let pageSize = 100
 
     /// The programme schools, by municipality and name.
     static func programmeRows(_ report: TerritoryDynamics) -> [SchoolRow] {
