@@ -158,4 +158,26 @@ struct IdentificationListTests {
         let history = try await lists.lists(regionCode: "R1", by: .local)
         #expect(history.map(\.state) == [.draft, .discarded, .approved])
     }
+
+    @Test("a school below the cut in only one year of the three is placed without certainty, however large it is")
+    func oneYearBelow() throws {
+        func history(_ code: String, _ means: [Double]) -> SchoolResultsHistory {
+            SchoolResultsHistory(schoolCode: code, results: means.enumerated().map { offset, mean in
+                ComponentResult(ComponentKey(exam: .oge, subject: .mathematics), year: 2024 + offset, mean: mean, participants: 1000)
+            }, social: [])
+        }
+        var method = IdentificationMethod.seed000
+        method.components = [ResultComponent(.oge, .mathematics)]
+        method.windowYears = 1
+        method.resultsCut = .median
+        let flags = ProgrammeFlags(lowResults: false, hardSocialConditions: false)
+        let schools = ["X", "Y"].enumerated().map { index, code in
+            SchoolStanding(schoolID: Int64(index + 1), code: code, name: code, municipalityID: 1, municipalityName: "М", flags: flags)
+        }
+        let list = try DraftList.make(year: 2026, method: method, rules: .standard, schools: schools,
+                                      histories: [history("X", [4.0, 4.0, 3.0]), history("Y", [3.5, 3.5, 3.5])])
+        let x = try #require(list.entries.first { $0.schoolCode == "X" }), y = try #require(list.entries.first { $0.schoolCode == "Y" })
+        #expect(x.placement.uncertain && x.decision == .outside, "X fell below the cut this year only")
+        #expect(!y.placement.uncertain && y.decision == .enters, "Y was below two years of three, a thousand pupils each: certain")
+    }
 }

@@ -46,9 +46,12 @@ public struct DraftList: Sendable, Hashable {
             let social = rules.decideConditions(history, flagged: school.flags.hardSocialConditions)
             let proposed = ProgrammeFlags(lowResults: ProgrammeRules.flag(after: decision, now: school.flags.lowResults),
                                           hardSocialConditions: ProgrammeRules.flag(after: social, now: school.flags.hardSocialConditions))
-            let placement = history.last.flatMap { $0 }
+            var placement = history.last.flatMap { $0 }
                 ?? Placement(schoolCode: school.code, resultsIndex: nil, socialIndex: nil, group: nil, resultsNoise: nil,
                              uncertain: false, participants: 0)
+            // Below the cut in only one year of the window: one bad (or one good) year is what makes
+            // lists churn, so the placement is not vouched for, whatever the noise says.
+            if history.suffix(rules.entryWindow).compactMap({ $0?.lowResults }).filter({ $0 }).count == 1 { placement.uncertain = true }
             return ListEntry(schoolID: school.schoolID, schoolCode: school.code, schoolName: school.name,
                              municipalityID: school.municipalityID, municipalityName: school.municipalityName,
                              placement: placement, decision: decision, socialDecision: social, before: school.flags, proposed: proposed)
