@@ -1,6 +1,12 @@
 import Foundation
 import MEDKTestSupport
+import Synchronization
 import Testing
+
+/// Launches of child processes, one at a time: Foundation's `Process.run()` on Linux crashed in its
+/// own memcpy (SIGSEGV, 7 December 2026) when suites started `medk` processes from several threads
+/// at once; waiting for them stays concurrent.
+let processLaunch = Mutex<Void>(())
 
 /// Runs the built `medk` executable as a separate process, the way people and scripts do. Its
 /// configuration directory (the saved session) goes when the test is done with it.
@@ -54,7 +60,7 @@ final class MEDKProcess: Sendable {
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try processLaunch.withLock { _ in try process.run() }
         process.waitUntilExit()
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
@@ -76,7 +82,8 @@ final class RunningServer {
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
+        let child = process
+        try processLaunch.withLock { _ in try child.run() }
         let deadline = Date().addingTimeInterval(60)
         var found: String?
         while found == nil && Date() < deadline && process.isRunning {
