@@ -52,29 +52,7 @@ public struct ResultsOverviews: Sendable {
     public func overview(regionCode: String?, listID: Int64? = nil, by op: Operator) async throws -> ResultsOverview {
         let now = service.now()
         return try await service.read { store in
-            let all = try store.allRegions()
-            let choices: [Region]
-            switch op {
-            case .local: choices = all
-            case .user(let actor):
-                let reach = Policy.territories(actor)
-                var regionIDs = reach.regions
-                for id in reach.municipalities { if let municipality = try store.municipality(id: id) { regionIDs.insert(municipality.regionID) } }
-                choices = reach.everything ? all : all.filter { regionIDs.contains($0.id) }
-            }
-            guard !choices.isEmpty else {
-                throw MEDKError.forbidden("Результаты школ видят координаторы своей территории, ФИОКО и администратор.")
-            }
-            let region: Region
-            if let regionCode {
-                guard let chosen = choices.first(where: { $0.code == regionCode }) else {
-                    if all.contains(where: { $0.code == regionCode }) { throw MEDKError.forbidden("Нет доступа к результатам этого региона.") }
-                    throw MEDKError.notFound("Регион «\(regionCode)»")
-                }
-                region = chosen
-            } else {
-                region = choices[0]
-            }
+            let (region, choices) = try Self.region(store, code: regionCode, by: op)
             let reach = try IdentificationLists.reach(store, regionID: region.id, requested: nil, by: op)
             let lists = try store.identificationLists(regionID: region.id)
             let shown: IdentificationListSummary?
@@ -92,6 +70,47 @@ public struct ResultsOverviews: Sendable {
                 coverage: try store.resultsCoverage(regionID: region.id), indicators: try store.socialIndicators(regionID: region.id),
                 canIdentify: reach.decides, today: try RegionCalendar.cached(region.timeZone).date(of: now))
         }
+    }
+
+    /// The region a results page is about, and the regions the reader may choose among: a page that
+    /// needs only these (dynamics, indicators) reads no more than this.
+    /// `latestYear`: the last year with results, or the region's current year before any are loaded.
+    public func region(code regionCode: String?, by op: Operator) async throws -> (region: Region, latestYear: Int) {
+        let now = service.now()
+        return try await service.read { store in
+            let region = try Self.region(store, code: regionCode, by: op).region
+            let latest = try store.resultsCoverage(regionID: region.id).last(where: { $0.schoolsWithResults > 0 })?.year
+            let today = try RegionCalendar.cached(region.timeZone).date(of: now)
+            return (region, latest ?? today.year)
+        }
+    }
+
+    /// `regionCode` nil: the reader's own region (the first by code for FIOCO and administrators).
+    static func region(_ store: any StoreReading, code regionCode: String?, by op: Operator) throws -> (region: Region, choices: [Region]) {
+        let all = try store.allRegions()
+        let choices: [Region]
+        switch op {
+        case .local: choices = all
+        case .user(let actor):
+            let reach = Policy.territories(actor)
+            var regionIDs = reach.regions
+            for id in reach.municipalities { if let municipality = try store.municipality(id: id) { regionIDs.insert(municipality.regionID) } }
+            choices = reach.everything ? all : all.filter { regionIDs.contains($0.id) }
+        }
+        guard !choices.isEmpty else {
+            throw MEDKError.forbidden("Результаты школ видят координаторы своей территории, ФИОКО и администратор.")
+        }
+        let region: Region
+        if let regionCode {
+            guard let chosen = choices.first(where: { $0.code == regionCode }) else {
+                if all.contains(where: { $0.code == regionCode }) { throw MEDKError.forbidden("Нет доступа к результатам этого региона.") }
+                throw MEDKError.notFound("Регион «\(regionCode)»")
+            }
+            region = chosen
+        } else {
+            region = choices[0]
+        }
+        return (region, choices)
     }
 
     /// Per municipality, by name.

@@ -107,10 +107,9 @@ enum IndicatorPages {
 
     static func load(_ request: WebRequest) async throws -> (IndicatorReport, Page) {
         let actor = try request.actor()
-        let overview = try await request.service.resultsOverviews.overview(regionCode: request.query("region"), by: .user(actor))
-        let latest = overview.coverage.last(where: { $0.schoolsWithResults > 0 })?.year ?? overview.today.year
+        let (region, latest) = try await request.service.resultsOverviews.region(code: request.query("region"), by: .user(actor))
         let year = request.query("year").flatMap { Int($0) }.flatMap { (2000...2100).contains($0) ? $0 : nil } ?? latest
-        let report = try await request.service.targetIndicators.report(regionCode: overview.region.code, year: year, by: .user(actor))
+        let report = try await request.service.targetIndicators.report(regionCode: region.code, year: year, by: .user(actor))
         var check: Check?
         if let id = request.query("check").flatMap({ Int64($0) }), let wording = request.query("wording"),
            let row = report.rows.first(where: { $0.indicator.id == id }) {

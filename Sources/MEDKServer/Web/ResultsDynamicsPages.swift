@@ -76,12 +76,8 @@ enum ResultsDynamicsPages {
 
     static func territory(_ request: WebRequest) async throws -> TerritoryDynamics {
         let actor = try request.actor()
-        let regionCode: String
-        if let code = request.query("region"), !code.isEmpty {
-            regionCode = code
-        } else {
-            regionCode = try await request.service.resultsOverviews.overview(regionCode: nil, by: .user(actor)).region.code
-        }
+        let code = request.query("region").flatMap { $0.isEmpty ? nil : $0 }
+        let regionCode = try await request.service.resultsOverviews.region(code: code, by: .user(actor)).region.code
         return try await request.service.resultsDynamics.territory(
             regionCode: regionCode, municipalityID: request.query("municipality").flatMap { Int64($0) }, by: .user(actor))
     }
