@@ -125,7 +125,7 @@ CREATE TABLE indicator_facts (
     value REAL NOT NULL,
     comment TEXT,
     entered_at TEXT NOT NULL,
-    entered_by INTEGER REFERENCES users(id),
+    entered_by INTEGER REFERENCES users(id), evidence_item_id INTEGER REFERENCES items(id),
     PRIMARY KEY (indicator_id, year)
 ) WITHOUT ROWID;
 
@@ -502,6 +502,8 @@ CREATE INDEX items_municipality ON items(municipality_id, state, campaign_id);
 CREATE INDEX items_region ON items(region_id, state, campaign_id);
 
 CREATE INDEX items_region_newest ON items(region_id);
+
+CREATE INDEX items_regional_documents ON items(region_id, id) WHERE school_id IS NULL AND municipality_id IS NULL;
 
 CREATE INDEX items_school ON items(school_id, state, campaign_id);
 

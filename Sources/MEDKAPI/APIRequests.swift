@@ -237,10 +237,13 @@ public struct IndicatorPlanRequest: Codable, Sendable, Hashable {
 public struct IndicatorFactRequest: Codable, Sendable, Hashable {
     public var value: Double
     public var comment: String
+    /// The region's document (an item with a file) the fact rests on.
+    public var evidenceItemID: Int64
 
-    public init(value: Double, comment: String) {
+    public init(value: Double, comment: String, evidenceItemID: Int64) {
         self.value = value
         self.comment = comment
+        self.evidenceItemID = evidenceItemID
     }
 }
 

@@ -137,7 +137,8 @@ extension APIRoutes {
             let actor = try context.requireActor()
             let body = try await request.decodeJSON(as: IndicatorFactRequest.self, context: context)
             try await service.targetIndicators.enterFact(indicatorID: try context.parameters.id(), year: try yearParameter(context),
-                                                         value: body.value, comment: body.comment, by: .user(actor))
+                                                         value: body.value, comment: body.comment, evidenceItemID: body.evidenceItemID,
+                                                         by: .user(actor))
             return EmptyResponse()
         }
         table.on(.get, "\(prefix)/identification-lists/{id}/reproduction") { _, context -> ListReproduction in

@@ -47,4 +47,33 @@ struct CLIResultsTests {
         let listed = try medk.run(["results", "lists", "--region", "R1", "--format", "json", "--data-dir", directory])
         #expect(listed.status == 0 && listed.stdout.contains("\"state\" : \"approved\""), "\(listed)")
     }
+
+    @Test("medk indicators adopt, plan and fact: a plan is kept only with --yes, a fact only with the region's document")
+    func indicatorsFromTheConsole() async throws {
+        let world = try await TestWorld(start: Date())
+        let directory = world.directory.path
+        let reg = try await world.actor("reg-R1")
+        let regionID = try #require(try await world.service.regions().first { $0.code == "R1" }).id
+        let note = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .analyticalNote, regionID: regionID), by: reg)
+        _ = try await world.service.upload(itemID: note.item.id, fileName: "справка.pdf", chunks: OneChunk(bytes: TestWorld.pdf("n")), by: reg)
+        let medk = MEDKProcess()
+        let adopted = try medk.run(["indicators", "adopt", "--region", "R1", "--data-dir", directory])
+        #expect(adopted.status == 0 && adopted.stdout.contains("1.3.1"), "\(adopted)")
+        let teachers = try #require(try await world.service.targetIndicators.report(regionCode: "R1", year: 2026, by: .local).rows
+            .first { $0.indicator.code == "1.3.1" }).indicator.id
+        let read = try medk.run(["indicators", "plan", String(teachers), "--year", "2026", "--wording", "не менее 80% педагогов", "--data-dir", directory])
+        #expect(read.status == 0 && read.stdout.contains("Ничего не сохранено"), "\(read)")
+        #expect(try medk.run(["indicators", "plan", String(teachers), "--year", "2026", "--wording", "не менее 80% педагогов", "--yes",
+                              "--data-dir", directory]).status == 0)
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap, regionID: regionID), by: reg)
+        let refused = try medk.run(["indicators", "fact", String(teachers), "--year", "2026", "--value", "85", "--comment", "Мониторинг",
+                                    "--document", String(roadmap.item.id), "--data-dir", directory])
+        #expect(refused.status != 0 && refused.stderr.contains("evidence_document"), "\(refused)")
+        let entered = try medk.run(["indicators", "fact", String(teachers), "--year", "2026", "--value", "85", "--comment", "Мониторинг ЦНППМ",
+                                    "--document", String(note.item.id), "--data-dir", directory])
+        #expect(entered.status == 0, "\(entered)")
+        let listed = try medk.run(["indicators", "list", "--region", "R1", "--year", "2026", "--data-dir", directory])
+        #expect(listed.status == 0 && listed.stdout.contains("факт ждёт подтверждения документа") && listed.stdout.contains("черновик"),
+                "the fact waits for its document, still a draft: \(listed)")
+    }
 }

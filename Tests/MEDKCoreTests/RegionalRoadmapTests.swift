@@ -78,7 +78,7 @@ struct RegionalRoadmapTests {
         #expect(try await world.service.regionalRoadmap(regionCode: "R2", for: try await world.actor("federal")).canStart == false)
     }
 
-    @Test("only the region's own coordinator starts it, and a region keeps only a roadmap")
+    @Test("only the region's own coordinator starts it, and a region keeps no school's documents")
     func onlyTheRegionStartsOnlyARoadmap() async throws {
         let world = try await TestWorld()
         for login in ["reg-R2", "federal", "mun-M1"] {
@@ -86,11 +86,11 @@ struct RegionalRoadmapTests {
             #expect(error != nil, "\(login)")
         }
         let regionID = try await world.service.regions().first { $0.code == "R1" }!.id
-        let order = await #expect(throws: MEDKError.self) {
-            try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .order, regionID: regionID),
+        let concept = await #expect(throws: MEDKError.self) {
+            try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .developmentConcept, regionID: regionID),
                                                by: try await world.actor("reg-R1"))
         }
-        #expect(order?.code == "kind_not_for_region")
+        #expect(concept?.code == "kind_not_for_region")
         let twoOwners = await #expect(throws: MEDKError.self) {
             try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap, municipalityID: try await world.municipalityID("M1"),
                                                        regionID: regionID), by: try await world.actor("reg-R1"))

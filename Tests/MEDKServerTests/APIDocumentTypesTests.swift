@@ -165,8 +165,8 @@ struct APIDocumentTypesTests {
                        minimal: IndicatorPlanRequest(wording: "не менее 6 в год"))
         try Self.check("IndicatorDefinitionRequest", complete: IndicatorDefinitionRequest(code: "2.3", title: "Наставничество"),
                        minimal: IndicatorDefinitionRequest(code: "2.3", title: "Наставничество"))
-        try Self.check("IndicatorFactRequest", complete: IndicatorFactRequest(value: 64, comment: "Мониторинг"),
-                       minimal: IndicatorFactRequest(value: 64, comment: "Мониторинг"))
+        try Self.check("IndicatorFactRequest", complete: IndicatorFactRequest(value: 64, comment: "Мониторинг", evidenceItemID: 7),
+                       minimal: IndicatorFactRequest(value: 64, comment: "Мониторинг", evidenceItemID: 7))
         try Self.check("ListApprovalRequest", complete: ListApprovalRequest(closeObjectionsEarly: true), minimal: ListApprovalRequest())
         let scores = [PositionScore(position: .deadlines, score: 1, comment: "Нет сроков у двух мероприятий")]
         try Self.check("PackageEvaluationRequest", complete: PackageEvaluationRequest(scores: scores, expectedVersion: 2),

@@ -103,14 +103,29 @@ struct APIResultsTests {
                                                body: try Self.json(IndicatorPlanRequest(wording: "не менее 80% педагогов")))
             #expect(planned.status == .ok)
             try Self.conforms(planned, to: "TargetIndicator")
+            let reg = try await world.actor("reg-R1")
+            let regionID = try #require(try await world.service.regions().first { $0.code == "R1" }).id
+            let note = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .analyticalNote, regionID: regionID), by: reg)
+            _ = try await world.service.upload(itemID: note.item.id, fileName: "справка.pdf", chunks: OneChunk(bytes: TestWorld.pdf("n")), by: reg)
+            let withoutDocument = try await region.raw(.put, "/api/v1/target-indicators/\(entered.id)/facts/2026",
+                                                       body: ByteBuffer(string: #"{"value": 81, "comment": "Мониторинг ЦНППМ"}"#))
+            #expect(withoutDocument.status == .badRequest, "a fact without its document is refused")
             let fact = try await region.raw(.put, "/api/v1/target-indicators/\(entered.id)/facts/2026",
-                                            body: try Self.json(IndicatorFactRequest(value: 81, comment: "Мониторинг ЦНППМ")))
+                                            body: try Self.json(IndicatorFactRequest(value: 81, comment: "Мониторинг ЦНППМ", evidenceItemID: note.item.id)))
             #expect(fact.status == .ok)
-            let indicatorReport = try await municipality.raw(.get, "/api/v1/regions/R1/target-indicators?year=2026")
-            #expect(indicatorReport.status == .ok)
-            try Self.conforms(indicatorReport, to: "IndicatorReport")
-            let report = try APISession.decoder.decode(IndicatorReport.self, from: Data(buffer: indicatorReport.body))
-            #expect(report.rows.first { $0.indicator.id == entered.id }?.status == .met && !report.canEdit)
+            func indicatorRow() async throws -> IndicatorRow? {
+                let indicatorReport = try await municipality.raw(.get, "/api/v1/regions/R1/target-indicators?year=2026")
+                #expect(indicatorReport.status == .ok)
+                try Self.conforms(indicatorReport, to: "IndicatorReport")
+                let report = try APISession.decoder.decode(IndicatorReport.self, from: Data(buffer: indicatorReport.body))
+                #expect(!report.canEdit)
+                return report.rows.first { $0.indicator.id == entered.id }
+            }
+            #expect(try await indicatorRow()?.status == .unconfirmed, "the note is still a draft")
+            _ = try await world.service.transition(itemID: note.item.id, TransitionRequest(action: .submit, expectedState: .draft), by: reg)
+            _ = try await world.service.transition(itemID: note.item.id, TransitionRequest(action: .confirm, expectedState: .submitted),
+                                                   by: try await world.actor("federal"))
+            #expect(try await indicatorRow()?.status == .met)
             let other = try await APISession.login(client, "reg-R2")
             #expect(try await other.raw(.get, "/api/v1/identification-lists/\(list.id)").status == .forbidden)
         }

@@ -124,14 +124,24 @@ struct WebIndicatorsTests {
             #expect(kept.status == .seeOther)
             let entered = try #require(try await world.service.targetIndicators.report(regionCode: "R1", year: 2026, by: .local).rows
                 .first { $0.indicator.source == .entered })
-            let refused = try await region.post("/results/indicators/\(entered.indicator.id)/fact", ["region": "R1", "year": "2026", "value": "72,5",
-                                                                                                    "comment": ""])
+            let refused = try await region.upload("/results/indicators/\(entered.indicator.id)/fact", fileName: "справка.pdf",
+                                                  bytes: TestWorld.pdf("fact"), fields: ["region": "R1", "year": "2026", "value": "72,5", "comment": ""])
             let back = try await region.follow(refused)
             #expect(back.html.contains("Назовите, откуда факт") && back.html.contains(#"value="72,5""#), "the typed fact comes back")
-            #expect(try await region.post("/results/indicators/\(entered.indicator.id)/fact", ["region": "R1", "year": "2026", "value": "72,5",
-                                                                                               "comment": "Мониторинг ЦНППМ"]).status == .seeOther)
+            let noDocument = try await region.post("/results/indicators/\(entered.indicator.id)/fact",
+                                                   ["region": "R1", "year": "2026", "value": "72,5", "comment": "Мониторинг ЦНППМ"])
+            #expect(try await region.follow(noDocument).html.contains("приложите файл или выберите документ региона"))
+            #expect(try await region.upload("/results/indicators/\(entered.indicator.id)/fact", fileName: "справка ЦНППМ.pdf", bytes: TestWorld.pdf("fact"),
+                                            fields: ["region": "R1", "year": "2026", "value": "72,5", "comment": "Мониторинг ЦНППМ"]).status == .seeOther)
             let page = try await region.get("/results/indicators?year=2026")
             #expect(page.html.contains("72,5 %") && page.html.contains("Как получен факт"))
+            #expect(page.html.contains("факт учитывается, когда его подтвердит ФИОКО") && page.html.contains(">на проверке</span>"),
+                    "the fact is shown with its document in review, not counted yet")
+            let noteID = try #require(Browser.firstMatch(#"<dt>Документ</dt><dd><a href="/items/(\d+)""#, in: page.html))
+            let federal = try await Browser.signedIn(client, "federal")
+            #expect(try await federal.get("/items/\(noteID)").html.contains("Обоснование факта показателя"),
+                    "the federal operator opens the document like any other")
+            #expect(page.html.contains(#"<option value="\#(noteID)">"#), "the uploaded note can stand for another fact")
             let xlsx = try await region.get("/results/indicators.xlsx?region=R1&year=2026")
             #expect(xlsx.status == .ok && xlsx.bytes.starts(with: [0x50, 0x4B]))
             let municipality = try await Browser.signedIn(client, "mun-M1")

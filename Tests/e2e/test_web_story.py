@@ -464,6 +464,25 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
         self.assertIn("не менее 11 % школ", self.browser.find_element(By.ID, "check").text)
         self.click_button("Верно, сохранить план")
         self.assertIn("не менее 11 % школ", self.browser.find_element(By.CSS_SELECTOR, ".flash-ok").text)
+        # A fact the region enters rests on a document the federal operator reviews: a refused
+        # fact keeps what was typed, a file sends the note to review with it.
+        card = self.browser.find_element(By.XPATH, "//article[.//h2[contains(., '1.3.1')]]")
+        card.find_element(By.XPATH, ".//summary[contains(., 'Внести факт')]").click()
+        card.find_element(By.CSS_SELECTOR, "input[name=value]").send_keys("64")
+        card.find_element(By.CSS_SELECTOR, "textarea[name=comment]").send_keys("Мониторинг ЦНППМ: 412 из 644 педагогов")
+        self.submit(card.find_element(By.XPATH, ".//button[normalize-space()='Сохранить факт']"))
+        self.assertIn("приложите файл или выберите документ", self.text())
+        card = self.browser.find_element(By.XPATH, "//article[.//h2[contains(., '1.3.1')]]")
+        self.assertEqual("64", card.find_element(By.CSS_SELECTOR, "input[name=value]").get_attribute("value"))
+        fact_form = card.find_element(By.XPATH, ".//details[summary[contains(., 'Внести факт')]]")
+        if fact_form.get_attribute("open") is None:
+            fact_form.find_element(By.TAG_NAME, "summary").click()
+        evidence = self.files / "Справка ЦНППМ.pdf"
+        evidence.write_bytes(minimal_pdf("CNPPM"))
+        card.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(evidence))
+        self.submit(card.find_element(By.XPATH, ".//button[normalize-space()='Сохранить факт']"))
+        self.assertIn("отправлен на проверку ФИОКО", self.browser.find_element(By.CSS_SELECTOR, ".flash-ok").text)
+        self.assertIn("на проверке", self.browser.find_element(By.XPATH, "//article[.//h2[contains(., '1.3.1')]]").text)
         self.shot("results-indicators", full_page=True)
         # The programme schools year by year, and one school's trajectory, at desktop and phone width.
         try:

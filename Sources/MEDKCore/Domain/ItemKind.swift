@@ -49,8 +49,14 @@ public enum ItemKind: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// Kinds a region keeps itself: its regional roadmap (the regional complex of measures).
-    public var allowedForRegion: Bool { self == .roadmap }
+    /// Kinds a region keeps itself: its regional roadmap (the regional complex of measures) and the
+    /// documents its indicators' facts rest on (a note, an order, a protocol).
+    public var allowedForRegion: Bool {
+        switch self {
+        case .roadmap, .analyticalNote, .order, .meetingProtocol: true
+        default: false
+        }
+    }
 
     /// Measure reports are created by reporting a measure, not directly.
     public var isCreatedDirectly: Bool { self != .measureReport }

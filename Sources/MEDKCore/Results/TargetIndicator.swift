@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where an indicator's fact comes from: computed by MEDK from its own data, or entered by the
-/// region (with a comment naming its evidence).
+/// region with a document of its own as evidence, which the federal operator reviews like any other.
 public enum IndicatorSource: String, Codable, Sendable, CaseIterable, Hashable {
     /// The share of ШНОР and ШНСУ schools whose results index rose beyond its noise (seed 000 §3 1.2).
     case positiveDynamics
@@ -83,17 +83,46 @@ public struct IndicatorFact: Codable, Sendable, Hashable {
     public var trace: [String]
     public var enteredBy: String?
     public var enteredAt: Date?
+    /// An entered fact's document; the fact counts once the document is confirmed.
+    public var evidence: FactEvidence?
 
-    public init(value: Double, trace: [String], enteredBy: String? = nil, enteredAt: Date? = nil) {
+    public init(value: Double, trace: [String], enteredBy: String? = nil, enteredAt: Date? = nil, evidence: FactEvidence? = nil) {
         self.value = value
         self.trace = trace
         self.enteredBy = enteredBy
         self.enteredAt = enteredAt
+        self.evidence = evidence
     }
+
+    /// Computed facts stand on MEDK's data; an entered one on its document, once confirmed.
+    public var isConfirmed: Bool { enteredAt == nil || evidence?.state == .confirmed }
+}
+
+/// The region's document an entered fact rests on: an item of the region (an analytical note, an
+/// order, a protocol) that goes through review like every other document.
+public struct FactEvidence: Codable, Sendable, Hashable {
+    public var itemID: Int64
+    public var title: String
+    public var state: ReviewState
+
+    public init(itemID: Int64, title: String, state: ReviewState) {
+        self.itemID = itemID
+        self.title = title
+        self.state = state
+    }
+}
+
+/// What an entered fact rests on, as the person gives it: a document the region already keeps, or
+/// a new file that becomes the region's analytical note and goes to review with the fact.
+public enum FactEvidenceInput: Sendable {
+    case document(itemID: Int64)
+    case newFile(fileName: String)
 }
 
 public enum IndicatorStatus: String, Codable, Sendable, CaseIterable, Hashable {
     case met, notMet, notYet, noPlan
+    /// An entered fact whose document is not confirmed yet: it is shown, not counted.
+    case unconfirmed
 
     public var russianName: String {
         switch self {
@@ -101,13 +130,15 @@ public enum IndicatorStatus: String, Codable, Sendable, CaseIterable, Hashable {
         case .notMet: "не выполнено"
         case .notYet: "факта ещё нет"
         case .noPlan: "план не задан"
+        case .unconfirmed: "факт ждёт подтверждения документа"
         }
     }
 
-    /// The status of a plan against a fact.
+    /// The status of a plan against a fact: an entered fact counts only once its document is confirmed.
     public static func of(_ plan: PlanTarget?, _ fact: IndicatorFact?) -> IndicatorStatus {
         guard let plan else { return .noPlan }
         guard let fact else { return .notYet }
+        guard fact.isConfirmed else { return .unconfirmed }
         return plan.isMet(by: fact.value) ? .met : .notMet
     }
 }

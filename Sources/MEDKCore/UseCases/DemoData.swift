@@ -194,8 +194,10 @@ public enum DemoData {
                 _ = try await at(40, 11).targetIndicators.setPlan(indicatorID: indicator.id, year: today.year, wording: wording, by: region)
             }
             if let teachers = indicators.first(where: { $0.code == "1.3.1" }) {
-                try await at(5, 16).targetIndicators.enterFact(indicatorID: teachers.id, year: today.year, value: 64,
-                                                               comment: "Мониторинг ЦНППМ: диагностику прошли 412 из 644 педагогов ШНОР", by: region)
+                // Entered with the centre's note as evidence, now waiting in the federal operator's queue.
+                try await at(5, 16).targetIndicators.enterFact(
+                    indicatorID: teachers.id, year: today.year, value: 64, comment: "Мониторинг ЦНППМ: диагностику прошли 412 из 644 педагогов ШНОР",
+                    fileName: "Справка ЦНППМ о диагностике.pdf", chunks: OneChunk(bytes: samplePDF("CNPPM note")), by: try await actor("region75"))
             }
             let baley = try await actor("mun-baley")
             let view = try await at(1, 15).identificationLists.allEntries(listID: draft.id, by: .user(baley)).1

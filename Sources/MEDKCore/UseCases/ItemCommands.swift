@@ -100,7 +100,8 @@ extension MEDKService {
         if let regionID = request.regionID {
             guard try store.region(id: regionID) != nil else { throw MEDKError.notFound("Регион") }
             guard request.kind.allowedForRegion else {
-                throw MEDKError.rejected("kind_not_for_region", "Регион ведёт только свою дорожную карту, а не «\(request.kind.russianName)».")
+                throw MEDKError.rejected("kind_not_for_region", "Регион ведёт свою дорожную карту и документы к фактам показателей "
+                                         + "(справку, приказ, протокол), а не «\(request.kind.russianName)».")
             }
             return .region(regionID)
         }

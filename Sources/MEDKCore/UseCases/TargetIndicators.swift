@@ -91,9 +91,66 @@ public struct TargetIndicators: Sendable {
         return target
     }
 
-    /// Enters a fact for an indicator MEDK does not compute; the comment names its evidence.
-    public func enterFact(indicatorID: Int64, year: Int, value: Double, comment: String, by op: Operator) async throws {
+    /// Enters a fact for an indicator MEDK does not compute, resting on a document the region keeps
+    /// (an analytical note, an order, a protocol with a file): the fact counts once the federal
+    /// operator confirms that document, as any other.
+    public func enterFact(indicatorID: Int64, year: Int, value: Double, comment: String, evidenceItemID: Int64,
+                          by op: Operator) async throws {
+        let comment = try Self.validatedFact(year: year, value: value, comment: comment)
+        let now = service.now()
+        try await service.write { store in
+            let (indicator, actor) = try Self.enterable(store, indicatorID: indicatorID, by: op)
+            try Self.requireEvidence(store, itemID: evidenceItemID, of: indicator)
+            try Self.record(store, indicator, year: year, value: value, comment: comment, evidenceItemID: evidenceItemID, by: actor, at: now)
+        }
+    }
+
+    /// Enters a fact with a new file as its evidence, in one go: the file becomes the region's
+    /// analytical note on the fact, sent to review with it; all of it commits together or nothing does.
+    public func enterFact<Chunks: AsyncSequence & Sendable>(indicatorID: Int64, year: Int, value: Double, comment: String,
+                                                            fileName rawName: String, chunks: Chunks,
+                                                            by actor: Actor) async throws where Chunks.Element == [UInt8] {
+        let comment = try Self.validatedFact(year: year, value: value, comment: comment)
+        let fileName = try Validation.fileName(rawName)
+        let (indicator, campaign) = try await service.read { store in
+            let (indicator, _) = try Self.enterable(store, indicatorID: indicatorID, by: .user(actor))
+            // The document belongs to the campaign of the fact's year, or to the latest one.
+            let campaigns = try store.campaigns()
+            guard let campaign = campaigns.first(where: { $0.year == year }) ?? campaigns.max(by: { $0.year < $1.year }) else {
+                throw MEDKError.rejected("no_campaign", "В МЭДК ещё нет ни одной кампании: документу не к чему относиться.")
+            }
+            // Refused before a byte of the file is kept: only the region itself keeps its documents.
+            _ = try Policy.authorize(actor, .ownItem(ItemScope(campaignID: campaign.id, path: .region(indicator.regionID))))
+            return (indicator, campaign)
+        }
+        let blob = try await service.storeUpload(chunks, fileName: fileName)
+        let now = service.now()
+        try await service.write { store in
+            let (indicator, auditActor) = try Self.enterable(store, indicatorID: indicator.id, by: .user(actor))
+            let itemID = try MEDKService.createItem(store, NewItem(
+                campaignID: campaign.id, kind: .analyticalNote, regionID: indicator.regionID,
+                title: "Обоснование факта показателя \(indicator.code) за \(year) год"), by: actor, at: now)
+            try MEDKService.recordUpload(store, itemID: itemID, fileName: fileName, blob: blob, expectedRevision: nil, by: actor, at: now)
+            try MEDKService.applyTransition(store, itemID: itemID, TransitionRequest(action: .submit, expectedState: .draft, comment: comment),
+                                            comment: comment, by: actor, at: now)
+            try Self.record(store, indicator, year: year, value: value, comment: comment, evidenceItemID: itemID, by: auditActor, at: now)
+        }
+    }
+
+    /// The region's documents a fact may rest on, newest first.
+    public func evidenceDocuments(regionCode: String, by op: Operator) async throws -> [RegionDocument] {
+        try await service.read { store in
+            guard let region = try store.region(code: regionCode) else { throw MEDKError.notFound("Регион «\(regionCode)»") }
+            _ = try op.authorize(.identifySchools(regionID: region.id))
+            return try store.regionDocuments(regionID: region.id, limit: 200)
+        }
+    }
+
+    private static func validatedFact(year: Int, value: Double, comment: String) throws -> String {
         let comment = comment.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (2000...2100).contains(year) else {
+            throw MEDKError.rejected("invalid_year", "Год — четырёхзначное число.", fields: ["year": "Укажите год."])
+        }
         guard value.isFinite, value >= 0 else {
             throw MEDKError.rejected("invalid_fact", "Факт — неотрицательное число.", fields: ["value": "Укажите число."])
         }
@@ -101,18 +158,38 @@ public struct TargetIndicators: Sendable {
             let message = comment.isEmpty ? "Назовите, откуда факт: документ, приказ, мониторинг." : "Комментарий длиннее 2000 символов."
             throw MEDKError.rejected("evidence_required", message, fields: ["comment": message])
         }
-        let now = service.now()
-        try await service.write { store in
-            guard let indicator = try store.targetIndicator(id: indicatorID) else { throw MEDKError.notFound("Показатель №\(indicatorID)") }
-            let actor = try op.authorize(.identifySchools(regionID: indicator.regionID))
-            guard !indicator.source.isComputed else {
-                throw MEDKError(.conflict, code: "fact_computed", message: "Факт показателя «\(indicator.title)» рассчитывает МЭДК: вносить его не нужно.")
-            }
-            try store.setIndicatorFact(indicatorID: indicatorID, year: year, value: value, comment: comment, at: now, by: actor.userID)
-            _ = try store.appendAudit(actor, at: now, AuditRecord(
-                action: .indicatorFact, entityType: .targetIndicator, entityID: indicatorID, toState: String(value), comment: comment,
-                details: ["year": String(year), "code": indicator.code]))
+        return comment
+    }
+
+    /// The indicator, if the operator may enter its fact and MEDK does not compute it.
+    private static func enterable(_ store: any StoreReading, indicatorID: Int64, by op: Operator) throws -> (TargetIndicator, AuditActor) {
+        guard let indicator = try store.targetIndicator(id: indicatorID) else { throw MEDKError.notFound("Показатель №\(indicatorID)") }
+        let actor = try op.authorize(.identifySchools(regionID: indicator.regionID))
+        guard !indicator.source.isComputed else {
+            throw MEDKError(.conflict, code: "fact_computed", message: "Факт показателя «\(indicator.title)» рассчитывает МЭДК: вносить его не нужно.")
         }
+        return (indicator, actor)
+    }
+
+    /// A fact rests on a document of the indicator's own region with a file in it; a roadmap is no evidence.
+    private static func requireEvidence(_ store: any StoreReading, itemID: Int64, of indicator: TargetIndicator) throws {
+        let refusal = MEDKError.rejected("evidence_document", "Факт подтверждается документом региона (справкой, приказом, протоколом) "
+                                         + "с приложенным файлом: выберите такой документ или загрузите файл.",
+                                         fields: ["evidence": "Выберите документ региона или загрузите файл."])
+        guard let item = try store.item(id: itemID), item.path == .region(indicator.regionID), item.kind != .roadmap else { throw refusal }
+        guard item.summary.latestVersion != nil else {
+            throw MEDKError.rejected("evidence_without_file", "В документе «\(item.summary.title)» нет файла: загрузите его в документ или приложите файл здесь.",
+                                     fields: ["evidence": "В выбранном документе нет файла."])
+        }
+    }
+
+    private static func record(_ store: any StoreWriting, _ indicator: TargetIndicator, year: Int, value: Double, comment: String,
+                               evidenceItemID: Int64, by actor: AuditActor, at now: Date) throws {
+        try store.setIndicatorFact(indicatorID: indicator.id, year: year, value: value, comment: comment, evidenceItemID: evidenceItemID,
+                                   at: now, by: actor.userID)
+        _ = try store.appendAudit(actor, at: now, AuditRecord(
+            action: .indicatorFact, entityType: .targetIndicator, entityID: indicator.id, toState: String(value), comment: comment,
+            details: ["year": String(year), "code": indicator.code, "evidence_item": String(evidenceItemID)]))
     }
 
     /// Every indicator of the region for `year`: plan, fact (computed or entered) with its trace,
@@ -137,8 +214,15 @@ public struct TargetIndicators: Sendable {
                 switch indicator.source {
                 case .entered:
                     return entered[indicator.id]?.first { $0.year == year }.map { stored in
-                        IndicatorFact(value: stored.value, trace: ["Внесено: \(stored.comment ?? "")"], enteredBy: stored.enteredBy,
-                                      enteredAt: stored.enteredAt)
+                        var trace = ["Внесено: \(stored.comment ?? "")"]
+                        if let evidence = stored.evidence {
+                            trace.append("Документ «\(evidence.title)» — \(evidence.state.russianName)"
+                                         + (evidence.state == .confirmed ? "." : ": факт учитывается, когда его подтвердит ФИОКО."))
+                        } else {
+                            trace.append("Документ не приложен: факт не учитывается, пока его не подтвердит документ.")
+                        }
+                        return IndicatorFact(value: stored.value, trace: trace, enteredBy: stored.enteredBy, enteredAt: stored.enteredAt,
+                                             evidence: stored.evidence)
                     }
                 case .positiveDynamics:
                     guard let change = dynamics[year], let share = change.improvedShare else { return nil }
@@ -167,7 +251,10 @@ public struct TargetIndicators: Sendable {
             let rows = try indicators.map { indicator -> IndicatorRow in
                 let plan = indicator.plans.first { $0.year == year }?.target
                 let now = try fact(indicator, year)
-                let trend = try years.dropLast().compactMap { earlier in try fact(indicator, earlier).map { YearValue(year: earlier, value: $0.value) } }
+                // The trend shows what counts: earlier facts whose documents were not confirmed are left out.
+                let trend = try years.dropLast().compactMap { earlier in
+                    try fact(indicator, earlier).flatMap { $0.isConfirmed ? YearValue(year: earlier, value: $0.value) : nil }
+                }
                 return IndicatorRow(indicator: indicator, year: year, plan: plan, fact: now, status: IndicatorStatus.of(plan, now), trend: trend)
             }
             return IndicatorReport(region: region, year: year, rows: rows, canEdit: reach.decides)

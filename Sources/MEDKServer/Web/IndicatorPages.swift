@@ -19,6 +19,15 @@ enum IndicatorPages {
         var trace: [String]
         var trend: String?
         var factBy: String?
+        /// An entered fact's document, a link to it and its review state.
+        var evidence: Evidence?
+    }
+
+    struct Evidence: Sendable {
+        var href: String
+        var title: String
+        var state: String
+        var stateClass: String
     }
 
     struct Check: Sendable {
@@ -39,6 +48,8 @@ enum IndicatorPages {
         var check: Check?
         var csvHref: String
         var xlsxHref: String
+        /// The region's documents a fact may rest on, for the fact form.
+        var documents: [SelectOption]
     }
 
     static func register(_ web: WebRoutes) {
@@ -80,7 +91,9 @@ enum IndicatorPages {
             let reading = indicator.plans.first { $0.year == year }?.target.russian ?? ""
             return request.redirect("/results/indicators?region=\(region)&year=\(year)", success: "План «\(indicator.title)» на \(year): \(reading).")
         }
-        web.post("/results/indicators/{id}/fact") { request, form in
+        // A fact with its evidence: a document the region keeps, or a new file that becomes its
+        // analytical note and goes to review with the fact, all in one step.
+        web.post("/results/indicators/{id}/fact", limits: .upload(fileBytes: web.service.files.maxBytes)) { request, form in
             let actor = try request.actor()
             guard let id = request.context.parameters.get("id").flatMap({ Int64($0) }) else { throw MEDKError.notFound("Показатель") }
             let region = escaped(form["region"] ?? "")
@@ -88,9 +101,22 @@ enum IndicatorPages {
             guard let value = Double((form["value"] ?? "").replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")) else {
                 throw MEDKError.rejected("invalid_fact", "Факт — число (доля — в процентах).", fields: ["value": "Укажите число."])
             }
-            try await request.service.targetIndicators.enterFact(indicatorID: id, year: year, value: value, comment: form["comment"] ?? "",
-                                                                 by: .user(actor))
-            return request.redirect("/results/indicators?region=\(region)&year=\(year)", success: "Факт \(year) года сохранён.")
+            let comment = form["comment"] ?? ""
+            if let file = form.files["file"] {
+                try await request.service.targetIndicators.enterFact(indicatorID: id, year: year, value: value, comment: comment,
+                                                                     fileName: file.fileName, chunks: file.chunks, by: actor)
+                return request.redirect("/results/indicators?region=\(region)&year=\(year)#ind-\(id)",
+                                        success: "Факт \(year) года сохранён, файл «\(file.fileName)» отправлен на проверку ФИОКО: "
+                                            + "факт будет учтён, когда документ подтвердят.")
+            }
+            guard let document = form["document"].flatMap({ Int64($0) }) else {
+                throw MEDKError.rejected("evidence_required", "Факт не сохранён: приложите файл или выберите документ региона.",
+                                         fields: ["evidence": "Приложите файл или выберите документ."])
+            }
+            try await request.service.targetIndicators.enterFact(indicatorID: id, year: year, value: value, comment: comment,
+                                                                 evidenceItemID: document, by: .user(actor))
+            return request.redirect("/results/indicators?region=\(region)&year=\(year)#ind-\(id)",
+                                    success: "Факт \(year) года сохранён: он будет учтён, когда ФИОКО подтвердит документ.")
         }
     }
 
@@ -100,6 +126,7 @@ enum IndicatorPages {
         case .notMet: "status-late"
         case .notYet: "status-waiting"
         case .noPlan: "status-notdue"
+        case .unconfirmed: "status-waiting"
         }
     }
 
@@ -115,6 +142,8 @@ enum IndicatorPages {
            let row = report.rows.first(where: { $0.indicator.id == id }) {
             check = Check(indicatorID: id, title: row.indicator.title, wording: wording, reading: PlanWording.read(wording)?.russian)
         }
+        let documents = report.canEdit && report.rows.contains(where: { !$0.indicator.source.isComputed })
+            ? try await request.service.targetIndicators.evidenceDocuments(regionCode: report.region.code, by: .user(actor)) : []
         let query = "region=\(escaped(report.region.code))&year=\(year)"
         let page = Page(
             regionName: report.region.name, regionCode: report.region.code, year: year,
@@ -130,10 +159,18 @@ enum IndicatorPages {
                     statusClass: statusClass(row.status),
                     trace: row.fact?.trace ?? [],
                     trend: row.trend.isEmpty ? nil : row.trend.map { "\($0.year): \(PlanFormat.number($0.value))" }.joined(separator: "; "),
-                    factBy: row.fact?.enteredBy)
+                    factBy: row.fact?.enteredBy,
+                    evidence: row.fact?.evidence.map { evidence in
+                        Evidence(href: "/items/\(evidence.itemID)", title: evidence.title, state: evidence.state.russianName,
+                                 stateClass: evidence.state == .confirmed ? "status-ok" : evidence.state == .returned ? "status-late" : "status-waiting")
+                    })
             },
             canEdit: report.canEdit, adoptable: report.canEdit && report.rows.count < IndicatorCatalogue.seed000.count, check: check,
-            csvHref: "/results/indicators.csv?\(query)", xlsxHref: "/results/indicators.xlsx?\(query)")
+            csvHref: "/results/indicators.csv?\(query)", xlsxHref: "/results/indicators.xlsx?\(query)",
+            documents: documents.map { document in
+                SelectOption(value: String(document.itemID),
+                             label: "\(document.title) (№\(document.itemID), \(document.campaignYear), \(document.state.russianName))", selected: false)
+            })
         return (report, page)
     }
 }

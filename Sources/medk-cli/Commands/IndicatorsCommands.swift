@@ -77,16 +77,23 @@ struct IndicatorsCommand: AsyncParsableCommand {
     }
 
     struct Fact: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Внести факт показателя, который не рассчитывает МЭДК (доля — в процентах).")
+        static let configuration = CommandConfiguration(
+            abstract: "Внести факт показателя, который не рассчитывает МЭДК (доля — в процентах).",
+            discussion: """
+                Факт опирается на документ региона с файлом (справку, приказ, протокол), который загружают на сайте \
+                или через API; факт учитывается, когда ФИОКО подтвердит этот документ.
+                """)
         @OptionGroup var data: DataDirectory
         @Argument(help: "Номер показателя.") var indicator: Int64
         @Option(name: .long, help: "Год.") var year: Int
         @Option(name: .long, help: "Значение.") var value: Double
-        @Option(name: .long, help: "Откуда факт: документ, приказ, мониторинг.") var evidence: String
+        @Option(name: .long, help: "Откуда факт: мониторинг, отчёт, приказ.") var comment: String
+        @Option(name: .long, help: "Номер документа региона, на котором стоит факт.") var document: Int64
 
         func run() async throws {
-            try await data.openExisting().targetIndicators.enterFact(indicatorID: indicator, year: year, value: value, comment: evidence, by: .local)
-            print("Факт сохранён.")
+            try await data.openExisting().targetIndicators.enterFact(indicatorID: indicator, year: year, value: value, comment: comment,
+                                                                     evidenceItemID: document, by: .local)
+            print("Факт сохранён: он будет учтён, когда документ №\(document) подтвердит ФИОКО.")
         }
     }
 }

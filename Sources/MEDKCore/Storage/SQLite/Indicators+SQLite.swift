@@ -37,11 +37,25 @@ extension SQLiteTransaction {
 
     func enteredFacts(regionID: Int64) throws -> [StoredFact] {
         try Row.fetchAll(statement("""
-            SELECT f.indicator_id, f.year, f.value, f.comment, f.entered_at, coalesce(u.full_name, u.login)
+            SELECT f.indicator_id, f.year, f.value, f.comment, f.entered_at, coalesce(u.full_name, u.login), i.id, i.title, i.state
             FROM indicator_facts f JOIN target_indicators t ON t.id = f.indicator_id LEFT JOIN users u ON u.id = f.entered_by
+            LEFT JOIN items i ON i.id = f.evidence_item_id
             WHERE t.region_id = ? ORDER BY f.indicator_id, f.year
             """), arguments: [regionID]).map { row in
-            StoredFact(indicatorID: row[0], year: row[1], value: row[2], comment: row[3], enteredAt: try row.instant(4), enteredBy: row[5])
+            let evidenceID: Int64? = row[6]
+            return StoredFact(indicatorID: row[0], year: row[1], value: row[2], comment: row[3], enteredAt: try row.instant(4), enteredBy: row[5],
+                              evidence: try evidenceID.map { FactEvidence(itemID: $0, title: row[7], state: try row.decode(ReviewState.self, at: 8)) })
+        }
+    }
+
+    func regionDocuments(regionID: Int64, limit: Int) throws -> [RegionDocument] {
+        try Row.fetchAll(statement("""
+            SELECT i.id, i.kind, i.title, i.state, c.year FROM items i JOIN campaigns c ON c.id = i.campaign_id
+            WHERE i.region_id = ? AND i.school_id IS NULL AND i.municipality_id IS NULL AND i.kind <> 'roadmap'
+            ORDER BY i.id DESC LIMIT ?
+            """), arguments: [regionID, limit]).map { row in
+            RegionDocument(itemID: row[0], kind: try row.decode(ItemKind.self, at: 1), title: row[2],
+                           state: try row.decode(ReviewState.self, at: 3), campaignYear: row[4])
         }
     }
 
@@ -78,11 +92,12 @@ extension SQLiteTransaction {
             """).execute(arguments: [indicatorID, year, String(decoding: try encoder.encode(target), as: UTF8.self)])
     }
 
-    func setIndicatorFact(indicatorID: Int64, year: Int, value: Double, comment: String?, at moment: Date, by userID: Int64?) throws {
+    func setIndicatorFact(indicatorID: Int64, year: Int, value: Double, comment: String?, evidenceItemID: Int64?, at moment: Date,
+                          by userID: Int64?) throws {
         try statement("""
-            INSERT INTO indicator_facts (indicator_id, year, value, comment, entered_at, entered_by) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO indicator_facts (indicator_id, year, value, comment, entered_at, entered_by, evidence_item_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (indicator_id, year) DO UPDATE SET value = excluded.value, comment = excluded.comment,
-                entered_at = excluded.entered_at, entered_by = excluded.entered_by
-            """).execute(arguments: [indicatorID, year, value, comment, moment.sql, userID])
+                entered_at = excluded.entered_at, entered_by = excluded.entered_by, evidence_item_id = excluded.evidence_item_id
+            """).execute(arguments: [indicatorID, year, value, comment, moment.sql, userID, evidenceItemID])
     }
 }

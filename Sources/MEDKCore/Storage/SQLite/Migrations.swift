@@ -76,6 +76,9 @@ enum Migrations {
         migrator.registerMigration("v21_target_indicators") { db in
             try db.execute(sql: v21)
         }
+        migrator.registerMigration("v22_fact_evidence") { db in
+            try db.execute(sql: v22)
+        }
         return migrator
     }
 
@@ -1174,5 +1177,11 @@ enum Migrations {
         entered_by INTEGER REFERENCES users(id),
         PRIMARY KEY (indicator_id, year)
     ) WITHOUT ROWID;
+    """
+
+    /// An entered fact rests on a document of the region, reviewed like any other (issue 23).
+    static let v22 = """
+    ALTER TABLE indicator_facts ADD COLUMN evidence_item_id INTEGER REFERENCES items(id);
+    CREATE INDEX items_regional_documents ON items(region_id, id) WHERE school_id IS NULL AND municipality_id IS NULL;
     """
 }
