@@ -4,7 +4,7 @@
 # Safe to run repeatedly; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
-packages=(libsqlite3-dev sqlite3 tzdata libcurl4 ca-certificates "$@")
+packages=(libsqlite3-dev sqlite3 libpq-dev pkg-config tzdata libcurl4 ca-certificates "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

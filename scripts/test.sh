@@ -2,7 +2,7 @@
 # Runs the whole MEDK test suite: core, HTTP API and pages in-process, the CLI against a real
 # server, a few crash rounds (scripts/crash.py), Schemathesis against /openapi.yaml as four
 # people (scripts/schemathesis.py), and the web interface in a real browser (scripts/e2e.sh;
-# MEDK_SKIP_E2E=1 skips it).
+# MEDK_SKIP_E2E=1 skips it). The PostgreSQL store is tested against a throwaway cluster it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -13,6 +13,12 @@ python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install --quiet --dis
 # The mail tests send through a real SMTP server on a local port (scripts/smtp_sink.py).
 python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd>=1.4,<2"
 swift build --build-tests
+# The PostgreSQL store's tests run against a real PostgreSQL 15: a throwaway cluster on a free port,
+# removed afterwards (scripts/pg-cluster.sh); each test makes a database of its own in it.
+pg_dir=$(mktemp -d /tmp/medk-pg.XXXXXX)
+trap './scripts/pg-cluster.sh stop "$pg_dir"' EXIT
+MEDK_TEST_POSTGRES_URL=$(./scripts/pg-cluster.sh start "$pg_dir")
+export MEDK_TEST_POSTGRES_URL
 swift test --skip-build "$@"
 # Three rounds of SIGKILL during acknowledged writes (scripts/crash.sh --rounds 200 for the long run).
 python3 scripts/crash.py --rounds 3 --binary .build/debug/medk

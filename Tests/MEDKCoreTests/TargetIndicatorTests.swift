@@ -81,8 +81,8 @@ struct TargetIndicatorTests {
         try await world.service.targetIndicators.enterFact(indicatorID: teachers.id, year: 2026, value: 72.5, comment: "Мониторинг ЦНППМ",
                                                            fileName: "справка.pdf", chunks: OneChunk(bytes: TestWorld.pdf("fact")), by: reg)
         func row() async throws -> IndicatorRow {
-            try #require(try await world.service.targetIndicators.report(regionCode: "R1", year: 2026, by: .user(reg)).rows
-                .first { $0.indicator.id == teachers.id })
+            let report = try await world.service.targetIndicators.report(regionCode: "R1", year: 2026, by: .user(reg))
+            return try #require(report.rows.first { $0.indicator.id == teachers.id })
         }
         let sent = try await row()
         #expect(sent.status == .unconfirmed, "72.5 meets the plan, but its document is still in review")

@@ -1,0 +1,182 @@
+import CLibPQ
+import Foundation
+
+/// One connection to PostgreSQL through libpq, synchronous like the store's transactions: a
+/// transaction runs on one thread from start to commit, statement after statement, as it does on
+/// SQLite. Statements are prepared once per connection and executed by name afterwards, so a hot
+/// path pays parsing and planning once, not on every call.
+///
+/// Not thread-safe: a connection belongs to one transaction at a time (`PGConnectionPool` hands it
+/// out and takes it back).
+final class PGConnection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    /// SQL text → name of its prepared statement on this connection.
+    private var prepared: [String: String] = [:]
+
+    /// Opens a connection from a `postgres://` URL or a libpq connection string. The session speaks
+    /// UTF-8 and UTC whatever the server's defaults, so texts and times read the same everywhere.
+    init(url: String) throws {
+        guard let handle = PQconnectdb(url) else { throw PGError.connection("libpq could not allocate a connection") }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(handle)
+            throw PGError.connection(message)
+        }
+        self.handle = handle
+        try execute("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET DateStyle = 'ISO'")
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// False once the server went away or the connection broke: the pool drops it.
+    var isUsable: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Runs statements without parameters and results (transaction control, settings, DDL); several
+    /// may be separated by semicolons.
+    func execute(_ sql: String) throws {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+    }
+
+    /// Runs one statement with `$1 …` parameters and returns its rows.
+    @discardableResult
+    func query(_ sql: String, _ parameters: [PGValue] = []) throws -> [PGRow] {
+        try run(sql, parameters, Self.rows)
+    }
+
+    /// Runs one statement and returns how many rows it changed (from its command tag).
+    func update(_ sql: String, _ parameters: [PGValue] = []) throws -> Int {
+        try run(sql, parameters) { result in Int(String(cString: PQcmdTuples(result))) ?? 0 }
+    }
+
+    private func run<T>(_ sql: String, _ parameters: [PGValue], _ read: (OpaquePointer) -> T) throws -> T {
+        let name = try statementName(sql, parameterCount: parameters.count)
+        let result = withParameters(parameters) { values, lengths, formats in
+            PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 0)
+        }
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+        return read(result!)
+    }
+
+    private func statementName(_ sql: String, parameterCount: Int) throws -> String {
+        if let name = prepared[sql] { return name }
+        let name = "medk_\(prepared.count + 1)"
+        let result = PQprepare(handle, name, sql, 0, nil)
+        defer { PQclear(result) }
+        try check(result, sql: sql)
+        prepared[sql] = name
+        return name
+    }
+
+    /// Parameters go as text, except bytes, which go as binary (no escaping of large values).
+    private func withParameters<T>(_ parameters: [PGValue],
+                                   _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) throws -> T)
+    rethrows -> T {
+        var buffers: [[CChar]?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        buffers.reserveCapacity(parameters.count)
+        for parameter in parameters {
+            switch parameter {
+            case .null:
+                buffers.append(nil); lengths.append(0); formats.append(0)
+            case .bytes(let bytes):
+                buffers.append(bytes.map { CChar(bitPattern: $0) }); lengths.append(Int32(bytes.count)); formats.append(1)
+            default:
+                let text = parameter.text!
+                buffers.append(Array(text.utf8CString)); lengths.append(0); formats.append(0)
+            }
+        }
+        return try withPointers(buffers) { pointers in
+            try lengths.withUnsafeBufferPointer { lengthPointer in
+                try formats.withUnsafeBufferPointer { formatPointer in
+                    try pointers.withUnsafeBufferPointer { valuePointer in
+                        try body(valuePointer.baseAddress, lengthPointer.baseAddress, formatPointer.baseAddress)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pins every buffer for the duration of one libpq call.
+    private func withPointers<T>(_ buffers: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) throws -> T) rethrows -> T {
+        var pointers: [UnsafePointer<CChar>?] = []
+        pointers.reserveCapacity(buffers.count)
+        func pin(_ index: Int) throws -> T {
+            guard index < buffers.count else { return try body(pointers) }
+            guard let buffer = buffers[index] else {
+                pointers.append(nil)
+                return try pin(index + 1)
+            }
+            return try buffer.withUnsafeBufferPointer { pointer in
+                pointers.append(pointer.baseAddress)
+                return try pin(index + 1)
+            }
+        }
+        return try pin(0)
+    }
+
+    private func check(_ result: OpaquePointer?, sql: String) throws {
+        guard let result else {
+            throw PGError.connection(String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return
+        default:
+            func field(_ code: Int32) -> String? { PQresultErrorField(result, code).map { String(cString: $0) } }
+            throw PGError.server(sqlState: field(Int32(UInt8(ascii: "C"))) ?? "",
+                                 message: field(Int32(UInt8(ascii: "M"))) ?? String(cString: PQresultErrorMessage(result)),
+                                 detail: field(Int32(UInt8(ascii: "D"))), constraint: field(Int32(UInt8(ascii: "n"))), sql: sql)
+        }
+    }
+
+    /// Text-format results, read by each column's type.
+    private static func rows(_ result: OpaquePointer) -> [PGRow] {
+        let rowCount = Int(PQntuples(result)), columnCount = Int(PQnfields(result))
+        guard rowCount > 0 else { return [] }
+        let types = (0..<columnCount).map { PQftype(result, Int32($0)) }
+        var rows: [PGRow] = []
+        rows.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            var values: [PGValue] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<columnCount {
+                if PQgetisnull(result, Int32(row), Int32(column)) == 1 {
+                    values.append(.null)
+                    continue
+                }
+                let length = Int(PQgetlength(result, Int32(row), Int32(column)))
+                let pointer = PQgetvalue(result, Int32(row), Int32(column))!
+                let text = String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+                values.append(PGValue(text: text, type: types[column]))
+            }
+            rows.append(PGRow(values: values))
+        }
+        return rows
+    }
+}
+
+/// A failure PostgreSQL reported, with its SQLSTATE, or a connection that could not be made or broke.
+enum PGError: Error, CustomStringConvertible {
+    case connection(String)
+    case server(sqlState: String, message: String, detail: String?, constraint: String?, sql: String)
+
+    var sqlState: String? {
+        if case .server(let state, _, _, _, _) = self { return state }
+        return nil
+    }
+
+    /// Serialization failures and deadlocks: the transaction may simply run again.
+    var isRetryable: Bool { sqlState == "40001" || sqlState == "40P01" }
+
+    var description: String {
+        switch self {
+        case .connection(let message): "PostgreSQL connection: \(message)"
+        case .server(let state, let message, let detail, _, let sql):
+            "PostgreSQL \(state): \(message)" + (detail.map { " (\($0))" } ?? "") + " in: \(sql.prefix(200))"
+        }
+    }
+}
