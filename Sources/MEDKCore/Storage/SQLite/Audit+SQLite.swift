@@ -8,7 +8,7 @@ private enum AuditSQL {
         """
 
     /// Nil when a stored value is not one MEDK writes: only tampering produces that.
-    static func entry(_ row: Row) -> AuditEntry? {
+    static func entry(_ row: SQLRow) -> AuditEntry? {
         let role: Role?
         if let text = row[4] as String? {
             guard let parsed = Role(rawValue: text) else { return nil }
@@ -34,7 +34,7 @@ extension SQLiteTransaction {
     @discardableResult
     func appendAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws -> AuditEntry {
         if chain.last == nil {
-            chain.last = try Row.fetchOne(statement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
+            chain.last = try row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
                 .map { (seq: $0[0], hash: $0[1]) } ?? (seq: 0, hash: AuditEntry.genesisHash)
             chain.ring = try chain.keys.effectiveRing(db)
         }
@@ -45,11 +45,11 @@ extension SQLiteTransaction {
             fromState: record.fromState, toState: record.toState, comment: record.comment,
             details: AuditChain.canonicalJSON(record.details), prevHash: last.hash, hash: "")
         entry.hash = entry.computedHash(key: chain.ring?.key(for: entry.seq))
-        try statement("""
+        try execute("""
             INSERT INTO audit_log (seq, at, actor_id, actor_login, actor_role, action, entity_type, entity_id, from_state, to_state,
                                    comment, details, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [entry.seq, entry.at, entry.actorID, entry.actorLogin, entry.actorRole, entry.action,
+            """, [entry.seq, entry.at, entry.actorID, entry.actorLogin, entry.actorRole, entry.action,
                                      entry.entityType, entry.entityID.map { String($0) }, entry.fromState, entry.toState,
                                      entry.comment, entry.details, entry.prevHash, entry.hash])
         chain.last = (entry.seq, entry.hash)
@@ -62,20 +62,27 @@ extension SQLiteTransaction {
             return .broken(seq: checkpoint.seq, reason: "контрольная точка не подписана ключом этого журнала: она подделана или от другой установки")
         }
         var verifier = AuditChain.Verifier(keys: ring)
-        let cursor = try Row.fetchCursor(db, sql: "SELECT \(AuditSQL.select) FROM audit_log a ORDER BY a.seq")
         var reachedCheckpoint = false
-        while let row = try cursor.next() {
+        var outcome: AuditVerification?
+        try forEach("SELECT \(AuditSQL.select) FROM audit_log a ORDER BY a.seq", []) { row in
             guard let entry = AuditSQL.entry(row) else {
-                return .broken(seq: row[0], reason: "запись содержит значение, которого МЭДК не пишет: строка изменена")
+                outcome = .broken(seq: row[0], reason: "запись содержит значение, которого МЭДК не пишет: строка изменена")
+                return false
             }
-            if let broken = verifier.check(entry) { return broken }
+            if let broken = verifier.check(entry) {
+                outcome = broken
+                return false
+            }
             if let checkpoint, entry.seq == checkpoint.seq {
                 guard entry.hash == checkpoint.hash else {
-                    return .broken(seq: entry.seq, reason: "журнал не продолжает контрольную точку: запись №\(entry.seq) другая, журнал переписан")
+                    outcome = .broken(seq: entry.seq, reason: "журнал не продолжает контрольную точку: запись №\(entry.seq) другая, журнал переписан")
+                    return false
                 }
                 reachedCheckpoint = true
             }
+            return true
         }
+        if let outcome { return outcome }
         if let checkpoint, !reachedCheckpoint {
             return .broken(seq: checkpoint.seq, reason: "в журнале нет записи №\(checkpoint.seq) из контрольной точки: журнал укорочен")
         }
@@ -83,14 +90,14 @@ extension SQLiteTransaction {
     }
 
     func auditHead() throws -> (seq: Int64, hash: String)? {
-        try Row.fetchOne(statement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).map { (seq: $0[0], hash: $0[1]) }
+        try row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").map { (seq: $0[0], hash: $0[1]) }
     }
 
     func auditKeys() throws -> AuditKeyRing { try chain.keys.effectiveRing(db) }
 
     func addAuditKey(_ key: AuditKey) throws {
         try chain.keys.add(key)
-        try statement("INSERT INTO audit_keys (key_id, from_seq) VALUES (?, ?)").execute(arguments: [key.id, key.fromSeq])
+        try execute("INSERT INTO audit_keys (key_id, from_seq) VALUES (?, ?)", [key.id, key.fromSeq])
     }
 
     func auditEntries(_ query: AuditQuery, page: PageRequest) throws -> Page<AuditEntry> {
@@ -98,8 +105,8 @@ extension SQLiteTransaction {
         // The chain numbers its rows 1, 2, 3… without gaps (verification insists), so the whole
         // trail's length is its last number: no need to count twelve million rows.
         let known: Int? = query.entityType == nil && query.entityID == nil && query.from == nil && query.to == nil
-            ? try Int.fetchOne(statement("SELECT ifnull(max(seq), 0) FROM audit_log")) : nil
-        return try KeysetPage.fetch(db, select: AuditSQL.select, from: "audit_log a", total: known, conditions,
+            ? try value(Int.self, "SELECT coalesce(max(seq), 0) FROM audit_log") : nil
+        return try KeysetPage.fetch(self, select: AuditSQL.select, from: "audit_log a", total: known, conditions,
                                     order: [.integer("a.seq", descending: true)], page: page) { row in
             guard let entry = AuditSQL.entry(row) else {
                 throw MEDKError.corruptValue(column: "audit_log", value: "seq \(row[0] as Int64)")
@@ -111,8 +118,7 @@ extension SQLiteTransaction {
     func auditEntries(_ query: AuditQuery, after seq: Int64, limit: Int) throws -> [AuditEntry] {
         var conditions = try auditConditions(query)
         conditions.append("a.seq > ?", seq)
-        return try Row.fetchAll(statement("SELECT \(AuditSQL.select) FROM audit_log a WHERE \(conditions.sql) ORDER BY a.seq LIMIT ?"),
-                                arguments: conditions.arguments + [limit]).map { row in
+        return try rows("SELECT \(AuditSQL.select) FROM audit_log a WHERE \(conditions.sql) ORDER BY a.seq LIMIT ?", conditions.arguments + [limit]).map { row in
             guard let entry = AuditSQL.entry(row) else {
                 throw MEDKError.corruptValue(column: "audit_log", value: "seq \(row[0] as Int64)")
             }
@@ -144,12 +150,11 @@ extension SQLiteTransaction {
     /// The number of the first row written at or after `moment` (one past the last row if none).
     private func firstAuditRow(atOrAfter moment: Date) throws -> Int64 {
         let bound = Timestamp.string(moment)
-        let last = try Int64.fetchOne(statement("SELECT ifnull(max(seq), 0) FROM audit_log")) ?? 0
-        let at = try statement("SELECT at FROM audit_log WHERE seq = ?")
+        let last = try value(Int64.self, "SELECT coalesce(max(seq), 0) FROM audit_log") ?? 0
         var low: Int64 = 1, high = last + 1
         while low < high {
             let middle = low + (high - low) / 2
-            let text = try String.fetchOne(at, arguments: [middle]) ?? ""
+            let text = try value(String.self, "SELECT at FROM audit_log WHERE seq = ?", [middle]) ?? ""
             if text < bound { low = middle + 1 } else { high = middle }
         }
         return low

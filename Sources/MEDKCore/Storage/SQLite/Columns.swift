@@ -14,45 +14,45 @@ enum Columns {
 }
 
 extension Region {
-    init(row: Row, at offset: Int = 0) {
+    init(row: SQLRow, at offset: Int = 0) {
         self.init(id: row[offset], code: row[offset + 1], name: row[offset + 2], timeZone: row[offset + 3])
     }
 }
 
 extension Municipality {
-    init(row: Row, at offset: Int = 0) {
+    init(row: SQLRow, at offset: Int = 0) {
         self.init(id: row[offset], regionID: row[offset + 1], code: row[offset + 2], name: row[offset + 3])
     }
 }
 
 extension School {
-    init(row: Row, at offset: Int = 0) {
+    init(row: SQLRow, at offset: Int = 0) {
         self.init(id: row[offset], municipalityID: row[offset + 1], code: row[offset + 2], name: row[offset + 3],
                   lowResults: row[offset + 4], hardSocialConditions: row[offset + 5], programmeYears: row[offset + 6])
     }
 }
 
 extension Campaign {
-    init(row: Row) {
+    init(row: SQLRow) {
         self.init(id: row[0], code: row[1], name: row[2], year: row[3])
     }
 }
 
 extension Milestone {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         self.init(id: row[0], campaignID: row[1], kind: try row.decode(ItemKind.self, at: 2), title: row[3],
                   dueDate: try row.decode(CalendarDate.self, at: 4))
     }
 }
 
 extension RiskFactor {
-    init(row: Row) {
+    init(row: SQLRow) {
         self.init(id: row[0], campaignID: row[1], number: row[2], title: row[3])
     }
 }
 
 extension UserAccount {
-    init(row: Row) {
+    init(row: SQLRow) {
         self.init(id: row[0], login: row[1], fullName: row[2], email: row[3], passwordHash: row[4], isActive: row[5],
                   failedLogins: row[6], lockedUntil: (row[7] as String?).flatMap(Timestamp.columnDate))
     }
@@ -80,35 +80,13 @@ extension MEDKError {
     }
 }
 
-extension Role: DatabaseValueConvertible {}
-extension ReviewState: DatabaseValueConvertible {}
-extension ItemKind: DatabaseValueConvertible {}
-extension RemarkAnswer: DatabaseValueConvertible {}
-extension Significance: DatabaseValueConvertible {}
-extension AuditAction: DatabaseValueConvertible {}
-extension AuditEntity: DatabaseValueConvertible {}
 
 /// Due dates are stored as `YYYY-MM-DD` text: readable in `sqlite3`, and ordered as dates.
 extension CalendarDate: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { description.databaseValue }
 
-    /// Exactly ten ASCII characters `YYYY-MM-DD`, read digit by digit (lists read thousands).
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CalendarDate? {
-        guard let text = String.fromDatabaseValue(dbValue) else { return nil }
-        let utf8 = text.utf8
-        return utf8.withContiguousStorageIfAvailable { bytes -> CalendarDate? in
-            guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return nil }
-            func number(_ range: Range<Int>) -> Int? {
-                var value = 0
-                for index in range {
-                    guard bytes[index] >= 48 && bytes[index] <= 57 else { return nil }
-                    value = value * 10 + Int(bytes[index] - 48)
-                }
-                return value
-            }
-            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
-            return CalendarDate(year: year, month: month, day: day)
-        } ?? CalendarDate(text)
+        String.fromDatabaseValue(dbValue).flatMap(CalendarDate.parseColumn)
     }
 }
 

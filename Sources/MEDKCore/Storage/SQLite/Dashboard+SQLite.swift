@@ -5,35 +5,35 @@ extension SQLiteTransaction {
     func overdueTrendInputs(campaignID: Int64, regionID: Int64, municipalityID: Int64?, mornings: [TrendMorning]) throws -> OverdueTrendInputs {
         guard let first = mornings.first, let last = mornings.last else { return OverdueTrendInputs(openAt: [], confirmedAfter: []) }
         let territory = municipalityID == nil ? "m.region_id = ?" : "m.region_id = ? AND m.municipality_id = ?"
-        let place: [any DatabaseValueConvertible] = municipalityID.map { [regionID, $0] } ?? [regionID]
+        let place: [any SQLBindable] = municipalityID.map { [regionID, $0] } ?? [regionID]
         // A measure was overdue on a morning if it was a commitment by then, due before that day, and
         // not yet confirmed: one sum per morning over the open commitments (the open index holds the
         // commitment time) and one over those confirmed since the oldest morning.
-        let bounds: [any DatabaseValueConvertible] = mornings.flatMap { [$0.day.description, $0.morning.sql] as [any DatabaseValueConvertible] }
+        let bounds: [any SQLBindable] = mornings.flatMap { [$0.day.description, $0.morning.sql] as [any SQLBindable] }
         let openSums = mornings.map { _ in "coalesce(sum(m.due_date < ? AND m.committed_at < ?), 0)" }.joined(separator: ", ")
-        let open = try Row.fetchOne(statement("""
+        let open = try row("""
             SELECT \(openSums) FROM measures m
             WHERE \(territory) AND m.campaign_id = ? AND m.due_date < ? AND m.report_first_confirmed_at IS NULL
               AND m.committed_at IS NOT NULL
-            """), arguments: StatementArguments(bounds + place + [campaignID, last.day.description]))
+            """, SQLArguments(bounds + place + [campaignID, last.day.description]))
         let sums = mornings.map { _ in "coalesce(sum(m.due_date < ? AND m.committed_at < ? AND m.report_first_confirmed_at >= ?), 0)" }
             .joined(separator: ", ")
-        let confirmedBounds: [any DatabaseValueConvertible] = mornings.flatMap {
-            [$0.day.description, $0.morning.sql, $0.morning.sql] as [any DatabaseValueConvertible]
+        let confirmedBounds: [any SQLBindable] = mornings.flatMap {
+            [$0.day.description, $0.morning.sql, $0.morning.sql] as [any SQLBindable]
         }
-        let row = try Row.fetchOne(statement("""
+        let row = try self.row("""
             SELECT \(sums) FROM measures m
             WHERE \(territory) AND m.campaign_id = ? AND m.report_first_confirmed_at >= ? AND m.due_date IS NOT NULL
-            """), arguments: StatementArguments(confirmedBounds + place + [campaignID, first.morning.sql]))
+            """, SQLArguments(confirmedBounds + place + [campaignID, first.morning.sql]))
         return OverdueTrendInputs(openAt: mornings.indices.map { (open?[$0] as Int?) ?? 0 },
                                   confirmedAfter: mornings.indices.map { (row?[$0] as Int?) ?? 0 })
     }
 
     func openMeasureCount(regionID: Int64, dueFrom: CalendarDate, dueTo: CalendarDate) throws -> Int {
-        try Int.fetchOne(statement("""
+        try value(Int.self, """
             SELECT count(*) FROM measures m
             WHERE m.region_id = ? AND m.campaign_id IN (SELECT id FROM campaigns) AND m.due_date BETWEEN ? AND ?
               AND m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL
-            """), arguments: [regionID, dueFrom, dueTo]) ?? 0
+            """, [regionID, dueFrom, dueTo]) ?? 0
     }
 }

@@ -11,28 +11,28 @@ extension SQLiteTransaction {
         """
 
     func packageEvaluations(campaignID: Int64, municipalityID: Int64) throws -> [PackageEvaluation] {
-        try evaluations(Row.fetchAll(statement("""
+        try evaluations(rows("""
             \(Self.evaluationSelect) WHERE e.campaign_id = ? AND e.municipality_id = ? ORDER BY e.version DESC
-            """), arguments: [campaignID, municipalityID]))
+            """, [campaignID, municipalityID]))
     }
 
     func latestPackageEvaluations(campaignID: Int64, regionID: Int64) throws -> [Int64: PackageEvaluation] {
-        let rows = try Row.fetchAll(statement("""
+        let rows = try self.rows("""
             \(Self.evaluationSelect)
             WHERE e.campaign_id = ? AND e.region_id = ? AND e.version = (SELECT max(version) FROM package_evaluations l
                 WHERE l.campaign_id = e.campaign_id AND l.municipality_id = e.municipality_id)
-            """), arguments: [campaignID, regionID])
+            """, [campaignID, regionID])
         return Dictionary(uniqueKeysWithValues: zip(rows.map { $0[9] as Int64 }, try evaluations(rows)))
     }
 
-    private func evaluations(_ rows: [Row]) throws -> [PackageEvaluation] {
+    private func evaluations(_ rows: [SQLRow]) throws -> [PackageEvaluation] {
         guard !rows.isEmpty else { return [] }
         let ids = rows.map { $0[0] as Int64 }
         var scores: [Int64: [PositionScore]] = [:]
-        for row in try Row.fetchAll(statement("""
+        for row in try self.rows("""
             SELECT evaluation_id, position, score, comment FROM package_evaluation_scores
             WHERE evaluation_id IN (\(SQLList.placeholders(ids.count)))
-            """), arguments: StatementArguments(ids)) {
+            """, SQLArguments(ids)) {
             guard let position = EvaluationPosition(rawValue: row[1]) else { continue }
             scores[row[0], default: []].append(PositionScore(position: position, score: row[2], comment: row[3]))
         }
@@ -52,17 +52,17 @@ extension SQLiteTransaction {
                                  at: Date, scores: [PositionScore], findings: [PositionFinding]) throws {
         try guarded {
             let findingsJSON = String(decoding: try JSONEncoder().encode(findings), as: UTF8.self)
-            try statement("""
+            let insertedID = try insert("""
                 INSERT INTO package_evaluations (campaign_id, municipality_id, region_id, version, evaluated_at, evaluator_id,
                     evaluator_role, total, maximum, findings)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [campaignID, municipality.id, municipality.regionID, version, at.sql, evaluator.userID,
+                """, [campaignID, municipality.id, municipality.regionID, version, at.sql, evaluator.userID,
                                          evaluator.role?.rawValue, scores.reduce(0) { $0 + $1.score },
                                          scores.count * EvaluationScore.maximum, findingsJSON])
-            let id = db.lastInsertedRowID
-            let insert = try statement("INSERT INTO package_evaluation_scores (evaluation_id, position, score, comment) VALUES (?, ?, ?, ?)")
+            let id = insertedID
+            let insertScore = "INSERT INTO package_evaluation_scores (evaluation_id, position, score, comment) VALUES (?, ?, ?, ?)"
             for score in scores {
-                try insert.execute(arguments: [id, score.position.rawValue, score.score, score.comment])
+                try execute(insertScore, [id, score.position.rawValue, score.score, score.comment])
             }
         }
     }

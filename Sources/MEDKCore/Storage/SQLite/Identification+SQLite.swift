@@ -1,36 +1,34 @@
 import Foundation
 import GRDB
 
-extension ProgrammeDecision: DatabaseValueConvertible {}
-extension SchoolGroup: DatabaseValueConvertible {}
-extension IdentificationListState: DatabaseValueConvertible {}
-extension ObjectionState: DatabaseValueConvertible {}
+extension ProgrammeDecision: SQLBindable, SQLReadable {}
+extension SchoolGroup: SQLBindable, SQLReadable {}
+extension IdentificationListState: SQLBindable, SQLReadable {}
+extension ObjectionState: SQLBindable, SQLReadable {}
 
 /// Identification methods, lists with their lines, and objections.
 extension SQLiteTransaction {
     func schoolStandings(regionID: Int64) throws -> [SchoolStanding] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT s.id, s.code, s.name, m.id, m.name, s.low_results, s.hard_social
             FROM schools s JOIN municipalities m ON m.id = s.municipality_id WHERE m.region_id = ? ORDER BY s.code
-            """), arguments: [regionID]).map { row in
+            """, [regionID]).map { row in
             SchoolStanding(schoolID: row[0], code: row[1], name: row[2], municipalityID: row[3], municipalityName: row[4],
                            flags: ProgrammeFlags(lowResults: row[5], hardSocialConditions: row[6]))
         }
     }
 
     func identificationMethod(regionID: Int64, sha256: String) throws -> (id: Int64, version: Int)? {
-        try Row.fetchOne(statement("SELECT id, version FROM identification_methods WHERE region_id = ? AND sha256 = ?"),
-                         arguments: [regionID, sha256]).map { ($0[0], $0[1]) }
+        try row("SELECT id, version FROM identification_methods WHERE region_id = ? AND sha256 = ?", [regionID, sha256]).map { ($0[0], $0[1]) }
     }
 
     func insertIdentificationMethod(regionID: Int64, definition: String, sha256: String, at moment: Date, by userID: Int64?) throws
         -> (id: Int64, version: Int) {
-        let version = (try Int.fetchOne(statement("SELECT coalesce(max(version), 0) FROM identification_methods WHERE region_id = ?"),
-                                        arguments: [regionID]) ?? 0) + 1
-        try statement("""
+        let version = (try value(Int.self, "SELECT coalesce(max(version), 0) FROM identification_methods WHERE region_id = ?", [regionID]) ?? 0) + 1
+        let insertedID = try insert("""
             INSERT INTO identification_methods (region_id, version, definition, sha256, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [regionID, version, definition, sha256, moment.sql, userID])
-        return (db.lastInsertedRowID, version)
+            """, [regionID, version, definition, sha256, moment.sql, userID])
+        return (insertedID, version)
     }
 
     private static let listColumns = """
@@ -41,7 +39,7 @@ extension SQLiteTransaction {
         LEFT JOIN users cu ON cu.id = l.created_by LEFT JOIN users du ON du.id = l.decided_by
         """
 
-    private func listSummary(_ row: Row) throws -> IdentificationListSummary {
+    private func listSummary(_ row: SQLRow) throws -> IdentificationListSummary {
         let decoder = JSONDecoder()
         let definition: String = row[6], rules: String = row[7]
         let id: Int64 = row[0]
@@ -56,16 +54,16 @@ extension SQLiteTransaction {
     }
 
     func identificationList(id: Int64) throws -> IdentificationListSummary? {
-        try Row.fetchOne(statement(Self.listColumns + " WHERE l.id = ?"), arguments: [id]).map(listSummary)
+        try row(Self.listColumns + " WHERE l.id = ?", [id]).map(listSummary)
     }
 
     func identificationLists(regionID: Int64) throws -> [IdentificationListSummary] {
-        try Row.fetchAll(statement(Self.listColumns + " WHERE l.region_id = ? ORDER BY l.year DESC, l.id DESC"), arguments: [regionID])
+        try rows(Self.listColumns + " WHERE l.region_id = ? ORDER BY l.year DESC, l.id DESC", [regionID])
             .map(listSummary)
     }
 
     func draftListID(regionID: Int64) throws -> Int64? {
-        try Int64.fetchOne(statement("SELECT id FROM identification_lists WHERE region_id = ? AND state = 'draft'"), arguments: [regionID])
+        try value(Int64.self, "SELECT id FROM identification_lists WHERE region_id = ? AND state = 'draft'", [regionID])
     }
 
     private static let entryColumns = """
@@ -76,7 +74,7 @@ extension SQLiteTransaction {
         FROM identification_entries e JOIN schools s ON s.id = e.school_id JOIN municipalities m ON m.id = s.municipality_id
         """
 
-    private func entry(_ row: Row) throws -> ListEntry {
+    private func entry(_ row: SQLRow) throws -> ListEntry {
         let group = try row.decodeIfPresent(SchoolGroup.self, at: 8)
         let socialIndex: Double? = row[6]
         let low: Bool? = row[9]
@@ -101,7 +99,7 @@ extension SQLiteTransaction {
     }
 
     /// A list's rows, or one municipality's: the SQL condition on `s` (the school) and its arguments.
-    private static func scope(_ listID: Int64, _ municipalityID: Int64?) -> (String, [any DatabaseValueConvertible]) {
+    private static func scope(_ listID: Int64, _ municipalityID: Int64?) -> (String, [any SQLBindable]) {
         guard let municipalityID else { return ("", [listID]) }
         return (" AND s.municipality_id = ?", [listID, municipalityID])
     }
@@ -117,34 +115,33 @@ extension SQLiteTransaction {
             arguments += [key[0], key[1], try cursor.integer(at: 2)]
         }
         arguments.append(page.limit + 1)
-        let rows = try Row.fetchAll(statement(Self.entryColumns + " WHERE e.list_id = ?" + scope + Self.condition(filter) + after
-                                              + " ORDER BY m.name, s.name, e.school_id LIMIT ?"), arguments: StatementArguments(arguments))
+        let rows = try self.rows(Self.entryColumns + " WHERE e.list_id = ?" + scope + Self.condition(filter) + after
+                                              + " ORDER BY m.name, s.name, e.school_id LIMIT ?", SQLArguments(arguments))
         var entries = try rows.map(entry)
         var next: PageCursor?
         if entries.count > page.limit {
             entries.removeLast()
             next = entries.last.map { PageCursor(key: [$0.municipalityName, $0.schoolName, String($0.schoolID)]) }
         }
-        let total = page.countsTotal ? try Int.fetchOne(statement("""
+        let total = page.countsTotal ? try value(Int.self, """
             SELECT count(*) FROM identification_entries e JOIN schools s ON s.id = e.school_id WHERE e.list_id = ?
-            """ + scope + Self.condition(filter)), arguments: StatementArguments(countArguments)) ?? 0 : 0
+            """ + scope + Self.condition(filter), SQLArguments(countArguments)) ?? 0 : 0
         return Page(items: entries, total: total, nextCursor: next)
     }
 
     func allListEntries(listID: Int64, municipalityID: Int64?) throws -> [ListEntry] {
         let (scope, arguments) = Self.scope(listID, municipalityID)
-        return try Row.fetchAll(statement(Self.entryColumns + " WHERE e.list_id = ?" + scope + " ORDER BY s.code"),
-                                arguments: StatementArguments(arguments)).map(entry)
+        return try rows(Self.entryColumns + " WHERE e.list_id = ?" + scope + " ORDER BY s.code", SQLArguments(arguments)).map(entry)
     }
 
     func listEntry(listID: Int64, schoolID: Int64) throws -> ListEntry? {
-        try Row.fetchOne(statement(Self.entryColumns + " WHERE e.list_id = ? AND e.school_id = ?"), arguments: [listID, schoolID]).map(entry)
+        try row(Self.entryColumns + " WHERE e.list_id = ? AND e.school_id = ?", [listID, schoolID]).map(entry)
     }
 
     func listCounts(listID: Int64, municipalityID: Int64?) throws -> ListCounts {
         let (scope, arguments) = Self.scope(listID, municipalityID)
         var counts = ListCounts()
-        let row = try Row.fetchOne(statement("""
+        let row = try self.row("""
             SELECT count(*),
                    coalesce(sum(e.low_before = 0 AND e.low_proposed = 1), 0), coalesce(sum(e.low_before = 1 AND e.low_proposed = 0), 0),
                    coalesce(sum(e.low_before = 1 AND e.low_proposed = 1), 0),
@@ -155,7 +152,7 @@ extension SQLiteTransaction {
                    (SELECT count(*) FROM identification_objections o JOIN schools os ON os.id = o.school_id
                     WHERE o.list_id = ? AND o.state = 'pending'\(scope.replacingOccurrences(of: "s.", with: "os.")))
             FROM identification_entries e JOIN schools s ON s.id = e.school_id WHERE e.list_id = ?\(scope)
-            """), arguments: StatementArguments(arguments + arguments))
+            """, SQLArguments(arguments + arguments))
         guard let row else { return counts }
         counts.schools = row[0]
         counts.entering = row[1]
@@ -178,7 +175,7 @@ extension SQLiteTransaction {
         LEFT JOIN users au ON au.id = o.author_id LEFT JOIN users du ON du.id = o.decided_by
         """
 
-    private func objection(_ row: Row) throws -> PlacementObjection {
+    private func objection(_ row: SQLRow) throws -> PlacementObjection {
         PlacementObjection(id: row[0], listID: row[1], schoolID: row[2], schoolCode: row[3], schoolName: row[4], municipalityID: row[5],
                            author: row[6], createdAt: try row.instant(7), reason: row[8],
                            wanted: ProgrammeFlags(lowResults: row[9], hardSocialConditions: row[10]),
@@ -188,36 +185,35 @@ extension SQLiteTransaction {
 
     func objections(listID: Int64, municipalityID: Int64?) throws -> [PlacementObjection] {
         let (scope, arguments) = Self.scope(listID, municipalityID)
-        return try Row.fetchAll(statement(Self.objectionColumns + " WHERE o.list_id = ?" + scope
-                                          + " ORDER BY o.state <> 'pending', o.id DESC"), arguments: StatementArguments(arguments)).map(objection)
+        return try rows(Self.objectionColumns + " WHERE o.list_id = ?" + scope
+                                          + " ORDER BY o.state <> 'pending', o.id DESC", SQLArguments(arguments)).map(objection)
     }
 
     func objection(id: Int64) throws -> PlacementObjection? {
-        try Row.fetchOne(statement(Self.objectionColumns + " WHERE o.id = ?"), arguments: [id]).map(objection)
+        try row(Self.objectionColumns + " WHERE o.id = ?", [id]).map(objection)
     }
 
     func insertIdentificationList(_ list: NewIdentificationList, entries: [ListEntry]) throws -> Int64 {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try guarded {
-            try statement("""
+        let id = try guarded {
+            try insert("""
                 INSERT INTO identification_lists (region_id, year, method_id, rules, data_batch, inputs_sha256, run_sha256, results_cut,
                                                   social_cut, state, objections_until, created_at, created_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)
-                """).execute(arguments: [list.regionID, list.year, list.methodID, String(decoding: try encoder.encode(list.rules), as: UTF8.self),
+                """, [list.regionID, list.year, list.methodID, String(decoding: try encoder.encode(list.rules), as: UTF8.self),
                                          list.dataBatch, list.inputsHash, list.runHash, list.resultsCut, list.socialCut, list.objectionsUntil,
                                          list.createdAt.sql, list.createdBy])
         }
-        let id = db.lastInsertedRowID
-        let insert = try statement("""
+        let insertEntry = """
             INSERT INTO identification_entries (list_id, school_id, results_index, social_index, results_noise, school_group, low_results,
                                                 uncertain, participants, decision, social_decision, low_before, hard_before, low_proposed,
                                                 hard_proposed)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """
         for entry in entries {
             let p = entry.placement
-            try insert.execute(arguments: [id, entry.schoolID, p.resultsIndex, p.socialIndex, p.resultsNoise, p.group, p.lowResults,
+            try execute(insertEntry, [id, entry.schoolID, p.resultsIndex, p.socialIndex, p.resultsNoise, p.group, p.lowResults,
                                            p.uncertain, p.participants, entry.decision, entry.socialDecision, entry.before.lowResults,
                                            entry.before.hardSocialConditions, entry.proposed.lowResults, entry.proposed.hardSocialConditions])
         }
@@ -225,25 +221,22 @@ extension SQLiteTransaction {
     }
 
     func setListState(id: Int64, _ state: IdentificationListState, at moment: Date, by userID: Int64?) throws {
-        try statement("UPDATE identification_lists SET state = ?, decided_at = ?, decided_by = ? WHERE id = ?")
-            .execute(arguments: [state, state == .draft ? nil : moment.sql, state == .draft ? nil : userID, id])
+        try execute("UPDATE identification_lists SET state = ?, decided_at = ?, decided_by = ? WHERE id = ?", [state, state == .draft ? nil : moment.sql, state == .draft ? nil : userID, id])
     }
 
     func insertObjection(listID: Int64, schoolID: Int64, reason: String, wanted: ProgrammeFlags, at moment: Date, by userID: Int64?) throws -> Int64 {
-        try statement("""
+        let insertedID = try insert("""
             INSERT INTO identification_objections (list_id, school_id, author_id, created_at, reason, low_wanted, hard_wanted, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
-            """).execute(arguments: [listID, schoolID, userID, moment.sql, reason, wanted.lowResults, wanted.hardSocialConditions])
-        return db.lastInsertedRowID
+            """, [listID, schoolID, userID, moment.sql, reason, wanted.lowResults, wanted.hardSocialConditions])
+        return insertedID
     }
 
     func decideObjection(id: Int64, _ state: ObjectionState, comment: String?, at moment: Date, by userID: Int64?) throws {
-        try statement("UPDATE identification_objections SET state = ?, decision_comment = ?, decided_at = ?, decided_by = ? WHERE id = ?")
-            .execute(arguments: [state, comment, moment.sql, userID, id])
+        try execute("UPDATE identification_objections SET state = ?, decision_comment = ?, decided_at = ?, decided_by = ? WHERE id = ?", [state, comment, moment.sql, userID, id])
     }
 
     func setProposedFlags(listID: Int64, schoolID: Int64, _ flags: ProgrammeFlags) throws {
-        try statement("UPDATE identification_entries SET low_proposed = ?, hard_proposed = ? WHERE list_id = ? AND school_id = ?")
-            .execute(arguments: [flags.lowResults, flags.hardSocialConditions, listID, schoolID])
+        try execute("UPDATE identification_entries SET low_proposed = ?, hard_proposed = ? WHERE list_id = ? AND school_id = ?", [flags.lowResults, flags.hardSocialConditions, listID, schoolID])
     }
 }

@@ -1,19 +1,17 @@
 import Foundation
 import GRDB
 
-extension IndicatorSource: DatabaseValueConvertible {}
 
 /// Target indicators of regions: their plans by year and the facts regions entered.
 extension SQLiteTransaction {
     func targetIndicators(regionID: Int64) throws -> [TargetIndicator] {
-        let indicators = try Row.fetchAll(statement("SELECT id, region_id, code, title, source FROM target_indicators WHERE region_id = ? ORDER BY code"),
-                                          arguments: [regionID]).map(indicator)
+        let indicators = try rows("SELECT id, region_id, code, title, source FROM target_indicators WHERE region_id = ? ORDER BY code", [regionID]).map(indicator)
         var plans: [Int64: [YearPlan]] = [:]
         let decoder = JSONDecoder()
-        for row in try Row.fetchAll(statement("""
+        for row in try rows("""
             SELECT p.indicator_id, p.year, p.target FROM indicator_plans p JOIN target_indicators t ON t.id = p.indicator_id
             WHERE t.region_id = ? ORDER BY p.indicator_id, p.year
-            """), arguments: [regionID]) {
+            """, [regionID]) {
             let text: String = row[2]
             plans[row[0], default: []].append(YearPlan(year: row[1], target: try decoder.decode(PlanTarget.self, from: Data(text.utf8))))
         }
@@ -25,23 +23,23 @@ extension SQLiteTransaction {
     }
 
     func targetIndicator(id: Int64) throws -> TargetIndicator? {
-        guard let row = try Row.fetchOne(statement("SELECT id, region_id, code, title, source FROM target_indicators WHERE id = ?"), arguments: [id]) else {
+        guard let row = try self.row("SELECT id, region_id, code, title, source FROM target_indicators WHERE id = ?", [id]) else {
             return nil
         }
         return try targetIndicators(regionID: row[1]).first { $0.id == id }
     }
 
-    private func indicator(_ row: Row) throws -> TargetIndicator {
+    private func indicator(_ row: SQLRow) throws -> TargetIndicator {
         TargetIndicator(id: row[0], regionID: row[1], code: row[2], title: row[3], source: try row.decode(IndicatorSource.self, at: 4), plans: [])
     }
 
     func enteredFacts(regionID: Int64) throws -> [StoredFact] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT f.indicator_id, f.year, f.value, f.comment, f.entered_at, coalesce(u.full_name, u.login), i.id, i.title, i.state
             FROM indicator_facts f JOIN target_indicators t ON t.id = f.indicator_id LEFT JOIN users u ON u.id = f.entered_by
             LEFT JOIN items i ON i.id = f.evidence_item_id
             WHERE t.region_id = ? ORDER BY f.indicator_id, f.year
-            """), arguments: [regionID]).map { row in
+            """, [regionID]).map { row in
             let evidenceID: Int64? = row[6]
             return StoredFact(indicatorID: row[0], year: row[1], value: row[2], comment: row[3], enteredAt: try row.instant(4), enteredBy: row[5],
                               evidence: try evidenceID.map { FactEvidence(itemID: $0, title: row[7], state: try row.decode(ReviewState.self, at: 8)) })
@@ -49,11 +47,11 @@ extension SQLiteTransaction {
     }
 
     func regionDocuments(regionID: Int64, limit: Int) throws -> [RegionDocument] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT i.id, i.kind, i.title, i.state, c.year FROM items i JOIN campaigns c ON c.id = i.campaign_id
             WHERE i.region_id = ? AND i.school_id IS NULL AND i.municipality_id IS NULL AND i.kind <> 'roadmap'
             ORDER BY i.id DESC LIMIT ?
-            """), arguments: [regionID, limit]).map { row in
+            """, [regionID, limit]).map { row in
             RegionDocument(itemID: row[0], kind: try row.decode(ItemKind.self, at: 1), title: row[2],
                            state: try row.decode(ReviewState.self, at: 3), campaignYear: row[4])
         }
@@ -61,43 +59,43 @@ extension SQLiteTransaction {
 
     func confirmedRoadmaps(regionID: Int64, year: Int) throws -> (schools: Int, confirmed: Int) {
         // Without a campaign of the year there is nothing to have confirmed: no fact rather than 0 %.
-        guard try Bool.fetchOne(statement("SELECT EXISTS (SELECT 1 FROM campaigns WHERE year = ?)"), arguments: [year]) == true else {
+        guard try value(Bool.self, "SELECT EXISTS (SELECT 1 FROM campaigns WHERE year = ?)", [year]) == true else {
             return (0, 0)
         }
-        let row = try Row.fetchOne(statement("""
+        let row = try self.row("""
             SELECT count(*), coalesce(sum(EXISTS (
                 SELECT 1 FROM items i JOIN campaigns c ON c.id = i.campaign_id
                 WHERE i.school_id = s.id AND i.kind = 'roadmap' AND i.state = 'confirmed' AND c.year = ?)), 0)
             FROM municipalities m CROSS JOIN schools s ON s.municipality_id = m.id
             WHERE m.region_id = ? AND s.low_results = 1
-            """), arguments: [year, regionID])
+            """, [year, regionID])
         return (row?[0] ?? 0, row?[1] ?? 0)
     }
 
     func insertTargetIndicator(regionID: Int64, _ definition: IndicatorDefinition, at moment: Date, by userID: Int64?) throws -> Int64 {
-        try guarded {
-            try statement("""
+        let insertedID = try guarded {
+            try insert("""
                 INSERT INTO target_indicators (region_id, code, title, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [regionID, definition.code, definition.title, definition.source, moment.sql, userID])
+                """, [regionID, definition.code, definition.title, definition.source, moment.sql, userID])
         }
-        return db.lastInsertedRowID
+        return insertedID
     }
 
     func setIndicatorPlan(indicatorID: Int64, year: Int, _ target: PlanTarget) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try statement("""
+        try execute("""
             INSERT INTO indicator_plans (indicator_id, year, target) VALUES (?, ?, ?)
             ON CONFLICT (indicator_id, year) DO UPDATE SET target = excluded.target
-            """).execute(arguments: [indicatorID, year, String(decoding: try encoder.encode(target), as: UTF8.self)])
+            """, [indicatorID, year, String(decoding: try encoder.encode(target), as: UTF8.self)])
     }
 
     func setIndicatorFact(indicatorID: Int64, year: Int, value: Double, comment: String?, evidenceItemID: Int64?, at moment: Date,
                           by userID: Int64?) throws {
-        try statement("""
+        try execute("""
             INSERT INTO indicator_facts (indicator_id, year, value, comment, entered_at, entered_by, evidence_item_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (indicator_id, year) DO UPDATE SET value = excluded.value, comment = excluded.comment,
                 entered_at = excluded.entered_at, entered_by = excluded.entered_by, evidence_item_id = excluded.evidence_item_id
-            """).execute(arguments: [indicatorID, year, value, comment, moment.sql, userID, evidenceItemID])
+            """, [indicatorID, year, value, comment, moment.sql, userID, evidenceItemID])
     }
 }

@@ -16,7 +16,7 @@ private enum ItemSQL {
         LEFT JOIN regions r ON r.id = i.region_id LEFT JOIN users u ON u.id = i.submitted_by
         """
 
-    static func summary(_ row: Row) throws -> ItemSummary {
+    static func summary(_ row: SQLRow) throws -> ItemSummary {
         let kind = try row.decode(ItemKind.self, at: 2), state = try row.decode(ReviewState.self, at: 4)
         return ItemSummary(
             id: row[0], campaignID: row[1], kind: kind, kindName: kind.russianName, title: row[3], state: state,
@@ -26,7 +26,7 @@ private enum ItemSQL {
             latestVersion: row[18])
     }
 
-    static func stored(_ row: Row) throws -> StoredItem {
+    static func stored(_ row: SQLRow) throws -> StoredItem {
         StoredItem(summary: try summary(row), createdBy: row[19], firstSubmittedAt: try row.instantIfPresent(20), submittedByID: row[21],
                    decidedAt: try row.instantIfPresent(22), decidedBy: row[23], firstConfirmedAt: try row.instantIfPresent(24),
                    confirmedVersion: row[25])
@@ -35,12 +35,12 @@ private enum ItemSQL {
 
 extension SQLiteTransaction {
     func item(id: Int64) throws -> StoredItem? {
-        try Row.fetchOne(statement("SELECT \(ItemSQL.select) FROM \(ItemSQL.from) WHERE i.id = ?"), arguments: [id]).map(ItemSQL.stored)
+        try row("SELECT \(ItemSQL.select) FROM \(ItemSQL.from) WHERE i.id = ?", [id]).map(ItemSQL.stored)
     }
 
     func items(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary> {
         guard !visibility.isNothing else { return Page(items: [], total: 0, nextCursor: nil) }
-        return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i",
+        return try KeysetPage.fetch(self, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i",
                                     total: page.countsTotal ? tally(visibility, filter) : nil, id: "i.id",
                                     conditions(visibility, filter), order: Self.order(filter.sort), page: page,
                                     decode: ItemSQL.summary)
@@ -65,7 +65,7 @@ extension SQLiteTransaction {
             return nil
         }
         var reach: [String] = []
-        var arguments = StatementArguments()
+        var arguments = SQLArguments()
         for territory in visibility.reaches {
             switch territory {
             case .everything: reach.append("1")
@@ -83,15 +83,14 @@ extension SQLiteTransaction {
         if let campaign = filter.campaignID { conditions.append("campaign_id = ?", campaign) }
         if let state = filter.state { conditions.append("state = ?", state) }
         if let kind = filter.kind { conditions.append("kind = ?", kind) }
-        return try Int.fetchOne(statement("SELECT ifnull(sum(item_count), 0) FROM item_tallies WHERE \(conditions.sql)"),
-                                arguments: conditions.arguments) ?? 0
+        return try value(Int.self, "SELECT coalesce(sum(item_count), 0) FROM item_tallies WHERE \(conditions.sql)", conditions.arguments) ?? 0
     }
 
     func queue(_ visibility: ItemVisibility, _ filter: ItemListFilter, page: PageRequest) throws -> Page<ItemSummary> {
         guard !visibility.isNothing else { return Page(items: [], total: 0, nextCursor: nil) }
         var conditions = conditions(visibility, filter)
         conditions.append("i.state = ?", ReviewState.submitted)
-        return try KeysetPage.fetch(db, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", id: "i.id", conditions,
+        return try KeysetPage.fetch(self, select: ItemSQL.select, from: ItemSQL.from, countFrom: "items i", id: "i.id", conditions,
                                     order: [.text("i.submitted_at"), .integer("i.id")], page: page, decode: ItemSQL.summary)
     }
 
@@ -115,14 +114,14 @@ extension SQLiteTransaction {
 
     func municipalRoadmaps(campaignID: Int64, regionID: Int64, today: CalendarDate) throws -> [MunicipalRoadmapCount] {
         // Overdue as `MeasureRules` has it: a commitment due before today in the region's zone, its report never confirmed.
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT i.municipality_id, i.id, i.state, count(m.id),
-                   ifnull(sum(m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL AND m.due_date < ?), 0),
-                   ifnull(sum(report.state = 'confirmed'), 0)
+                   coalesce(sum(m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL AND m.due_date < ?), 0),
+                   coalesce(sum(report.state = 'confirmed'), 0)
             FROM items i LEFT JOIN measures m ON m.roadmap_id = i.id LEFT JOIN items report ON report.measure_id = m.id
             WHERE i.campaign_id = ? AND i.region_id = ? AND i.school_id IS NULL AND i.municipality_id IS NOT NULL AND i.kind = 'roadmap'
             GROUP BY i.id
-            """), arguments: [today, campaignID, regionID]).map { row in
+            """, [today, campaignID, regionID]).map { row in
             var totals = MeasureTotals()
             totals.total = row[3]
             totals.overdue = row[4]
@@ -133,19 +132,18 @@ extension SQLiteTransaction {
     }
 
     func roadmapHistory(roadmapID: Int64) throws -> RoadmapHistory? {
-        guard let created = try Row.fetchOne(statement("SELECT created_at FROM items WHERE id = ? AND kind = 'roadmap'"),
-                                             arguments: [roadmapID]) else { return nil }
+        guard let created = try row("SELECT created_at FROM items WHERE id = ? AND kind = 'roadmap'", [roadmapID]) else { return nil }
         let reviewActions = ReviewAction.allCases.filter { $0.resultingState != nil }.map { AuditAction.transition($0).rawValue }
-        let steps = try Row.fetchAll(statement("""
+        let steps = try rows("""
             SELECT action, at FROM audit_log WHERE entity_type = 'item' AND entity_id = ?
               AND action IN (\(reviewActions.map { "'\($0)'" }.joined(separator: ","))) ORDER BY seq
-            """), arguments: [String(roadmapID)]).compactMap { row -> StateChange? in
+            """, [String(roadmapID)]).compactMap { row -> StateChange? in
             guard let action = try row.decode(AuditAction.self, at: 0).reviewAction, let at = Timestamp.date(row[1]) else { return nil }
             return StateChange(at: at, action: action)
         }
-        let measures = try Row.fetchAll(statement("""
+        let measures = try rows("""
             SELECT id, title, due_date, created_at, committed_at, report_first_confirmed_at FROM measures WHERE roadmap_id = ? ORDER BY id
-            """), arguments: [roadmapID]).map { row in
+            """, [roadmapID]).map { row in
             RoadmapHistory.MeasureFacts(id: row[0], title: row[1], dueDate: try row.decodeIfPresent(CalendarDate.self, at: 2),
                                         createdAt: try row.instant(3), committedAt: try row.instantIfPresent(4),
                                         confirmedAt: try row.instantIfPresent(5))
@@ -154,23 +152,23 @@ extension SQLiteTransaction {
     }
 
     func files(itemID: Int64) throws -> [FileVersion] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT f.version, f.file_name, f.media_type, f.size, f.sha256, coalesce(u.full_name, u.login), f.uploaded_at
             FROM item_files f JOIN users u ON u.id = f.uploaded_by WHERE f.item_id = ? ORDER BY f.version
-            """), arguments: [itemID]).map { row in
+            """, [itemID]).map { row in
             FileVersion(version: row[0], fileName: row[1], mediaType: row[2], size: row[3], sha256: row[4], uploadedBy: row[5],
                         uploadedAt: try row.instant(6))
         }
     }
 
     func latestFileVersion(itemID: Int64) throws -> Int? {
-        try Int.fetchOne(statement("SELECT max(version) FROM item_files WHERE item_id = ?"), arguments: [itemID])
+        try value(Int.self, "SELECT max(version) FROM item_files WHERE item_id = ?", [itemID])
     }
 
     func history(itemID: Int64, page: PageRequest) throws -> Page<HistoryEntry> {
         var conditions = SQLConditions()
         conditions.append("a.entity_type = ? AND a.entity_id = ?", AuditEntity.item, String(itemID))
-        return try KeysetPage.fetch(db, select: """
+        return try KeysetPage.fetch(self, select: """
             a.seq, a.at, a.actor_login, a.actor_role, a.action, a.from_state, a.to_state, a.comment, a.details, u.full_name
             """, from: "audit_log a LEFT JOIN users u ON u.id = a.actor_id", conditions, order: [.integer("a.seq", descending: true)],
             page: page) { row in
@@ -183,20 +181,20 @@ extension SQLiteTransaction {
     }
 
     func riskProfile(itemID: Int64) throws -> [RiskProfileEntry] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT e.risk_factor_id, f.number, f.title, e.significance, e.chosen
             FROM risk_profile_entries e JOIN risk_factors f ON f.id = e.risk_factor_id WHERE e.item_id = ? ORDER BY f.number
-            """), arguments: [itemID]).map { row in
+            """, [itemID]).map { row in
             RiskProfileEntry(riskFactorID: row[0], number: row[1], title: row[2], significance: try row.decode(Significance.self, at: 3),
                              chosen: row[4])
         }
     }
 
     func isRiskChosen(campaignID: Int64, schoolID: Int64, riskFactorID: Int64) throws -> Bool {
-        try Bool.fetchOne(statement("""
+        try value(Bool.self, """
             SELECT EXISTS (SELECT 1 FROM risk_profile_entries e JOIN items i ON i.id = e.item_id
             WHERE i.school_id = ? AND i.campaign_id = ? AND i.kind = ? AND e.risk_factor_id = ? AND e.chosen = 1)
-            """), arguments: [schoolID, campaignID, ItemKind.riskProfile, riskFactorID]) ?? false
+            """, [schoolID, campaignID, ItemKind.riskProfile, riskFactorID]) ?? false
     }
 
     private static let measureSelect = """
@@ -208,9 +206,9 @@ extension SQLiteTransaction {
         """
 
     /// A measure as read; its series' place and size are filled in by the caller, who sees the series.
-    private static func measure(_ row: Row, calendar: RegionCalendar, at moment: Date) throws -> (Measure, seriesID: Int64?) {
+    private static func measure(_ row: SQLRow, calendar: RegionCalendar, at moment: Date) throws -> (Measure, seriesID: Int64?) {
         let due = try row.decodeIfPresent(CalendarDate.self, at: 7)
-        let confirmed = !(row[16] as DatabaseValue).isNull
+        let confirmed = !row.isNull(16)
         let seriesID: Int64? = row[19]
         let committedAt = try row.instantIfPresent(26)
         var measure = Measure(
@@ -244,7 +242,7 @@ extension SQLiteTransaction {
         }
     }
 
-    private static func recurrences(_ rows: [Row]) -> [Int64: DeadlineRecurrence?] {
+    private static func recurrences(_ rows: [SQLRow]) -> [Int64: DeadlineRecurrence?] {
         var result: [Int64: DeadlineRecurrence?] = [:]
         for row in rows {
             guard let series: Int64 = row[19] else { continue }
@@ -255,42 +253,40 @@ extension SQLiteTransaction {
     }
 
     func measures(roadmapID: Int64, calendar: RegionCalendar, at moment: Date) throws -> [Measure] {
-        let rows = try Row.fetchAll(statement("\(Self.measureSelect) WHERE ms.roadmap_id = ? ORDER BY ms.position, ms.id"),
-                                    arguments: [roadmapID])
+        let rows = try self.rows("\(Self.measureSelect) WHERE ms.roadmap_id = ? ORDER BY ms.position, ms.id", [roadmapID])
         return Self.numberingSeries(try rows.map { try Self.measure($0, calendar: calendar, at: moment) },
                                     recurrences: Self.recurrences(rows))
     }
 
     func measure(id: Int64, calendar: RegionCalendar, at moment: Date) throws -> Measure? {
-        guard let row = try Row.fetchOne(statement("\(Self.measureSelect) WHERE ms.id = ?"), arguments: [id]) else { return nil }
+        guard let row = try self.row("\(Self.measureSelect) WHERE ms.id = ?", [id]) else { return nil }
         guard let series: Int64 = row[19] else { return try Self.measure(row, calendar: calendar, at: moment).0 }
         // A series is a few dozen rows of one roadmap at most.
-        let rows = try Row.fetchAll(statement("\(Self.measureSelect) WHERE ms.roadmap_id = ? AND ms.series_id = ?"),
-                                    arguments: [row[1] as Int64, series])
+        let rows = try self.rows("\(Self.measureSelect) WHERE ms.roadmap_id = ? AND ms.series_id = ?", [row[1] as Int64, series])
         return Self.numberingSeries(try rows.map { try Self.measure($0, calendar: calendar, at: moment) },
                                     recurrences: Self.recurrences(rows)).first { $0.id == id }
     }
 
     func roadmapID(ofMeasure measureID: Int64) throws -> Int64? {
-        try Int64.fetchOne(statement("SELECT roadmap_id FROM measures WHERE id = ?"), arguments: [measureID])
+        try value(Int64.self, "SELECT roadmap_id FROM measures WHERE id = ?", [measureID])
     }
 
     func reportItemID(measureID: Int64) throws -> Int64? {
-        try Int64.fetchOne(statement("SELECT id FROM items WHERE measure_id = ?"), arguments: [measureID])
+        try value(Int64.self, "SELECT id FROM items WHERE measure_id = ?", [measureID])
     }
 
     // MARK: Writing
 
     func insertItem(_ draft: ItemDraft) throws -> Int64 {
         try guarded {
-            try statement("""
+            let insertedID = try insert("""
                 INSERT INTO items (campaign_id, kind, school_id, municipality_id, region_id, risk_factor_id, measure_id, title,
                                    state, revision, created_at, created_by, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
-                """).execute(arguments: [draft.campaignID, draft.kind, draft.path.schoolID, draft.path.municipalityID,
+                """, [draft.campaignID, draft.kind, draft.path.schoolID, draft.path.municipalityID,
                                          draft.path.regionID, draft.riskFactorID, draft.measureID, draft.title, ReviewState.draft,
                                          draft.createdAt.sql, draft.createdBy, draft.createdAt.sql])
-            let id = db.lastInsertedRowID
+            let id = insertedID
             if let school = draft.path.schoolID {
                 try updateProgress(campaignID: draft.campaignID, schoolID: school) { progress in
                     progress.itemCreated(id, kind: draft.kind, at: draft.createdAt)
@@ -304,18 +300,17 @@ extension SQLiteTransaction {
     func changeState(of item: StoredItem, _ change: ItemStateChange) throws -> Bool {
         let updated = item.applying(change, byLogin: "")
         // The guarded UPDATE is the last line of defence against a concurrent writer.
-        try statement("""
+        try execute("""
             UPDATE items SET state = ?, revision = ?, updated_at = ?, submitted_at = ?, submitted_by = ?, first_submitted_at = ?,
                 decided_at = ?, decided_by = ?, confirmed_version = ?, first_confirmed_at = ?
             WHERE id = ? AND revision = ? AND state = ?
-            """).execute(arguments: [updated.state, updated.revision, updated.summary.updatedAt.sql, updated.summary.submittedAt.sql,
+            """, [updated.state, updated.revision, updated.summary.updatedAt.sql, updated.summary.submittedAt.sql,
                                      updated.submittedByID, updated.firstSubmittedAt.sql, updated.decidedAt.sql, updated.decidedBy,
                                      updated.confirmedVersion, updated.firstConfirmedAt.sql, item.id, item.revision, item.state])
         guard db.changesCount == 1 else { return false }
         if let measure = item.measureID, item.firstConfirmedAt == nil, change.action == .confirm {
             // A confirmed report makes its measure a commitment at the latest now (one added to a revision not yet sent).
-            try statement("UPDATE measures SET report_first_confirmed_at = ?, committed_at = coalesce(committed_at, ?) WHERE id = ?")
-                .execute(arguments: [change.at.sql, change.at.sql, measure])
+            try execute("UPDATE measures SET report_first_confirmed_at = ?, committed_at = coalesce(committed_at, ?) WHERE id = ?", [change.at.sql, change.at.sql, measure])
         }
         if let school = item.schoolID {
             try updateProgress(campaignID: item.campaignID, schoolID: school) { $0.itemChanged(item.id, change.action, at: change.at) }
@@ -324,43 +319,42 @@ extension SQLiteTransaction {
     }
 
     func touchItem(id: Int64, at: Date) throws {
-        try statement("UPDATE items SET revision = revision + 1, updated_at = ? WHERE id = ?").execute(arguments: [at.sql, id])
+        try execute("UPDATE items SET revision = revision + 1, updated_at = ? WHERE id = ?", [at.sql, id])
     }
 
     func insertFileVersion(itemID: Int64, version: Int, fileName: String, mediaType: String, size: Int64, sha256: String,
                            uploadedBy: Int64, at: Date) throws {
         try guarded {
-            try statement("""
+            try execute("""
                 INSERT INTO item_files (item_id, version, file_name, media_type, size, sha256, uploaded_by, uploaded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [itemID, version, fileName, mediaType, size, sha256, uploadedBy, at.sql])
+                """, [itemID, version, fileName, mediaType, size, sha256, uploadedBy, at.sql])
         }
     }
 
     func saveRiskProfile(of item: StoredItem, _ choices: [RiskChoice]) throws {
         try guarded {
             for choice in choices {
-                try statement("""
+                try execute("""
                     INSERT INTO risk_profile_entries (item_id, risk_factor_id, significance, chosen) VALUES (?, ?, ?, ?)
                     ON CONFLICT (item_id, risk_factor_id) DO UPDATE SET significance = excluded.significance, chosen = excluded.chosen
-                    """).execute(arguments: [item.id, choice.riskFactorID, choice.significance, choice.chosen])
+                    """, [item.id, choice.riskFactorID, choice.significance, choice.chosen])
             }
             if let school = item.schoolID {
-                let chosen = try Int.fetchOne(statement("SELECT count(*) FROM risk_profile_entries WHERE item_id = ? AND chosen = 1"),
-                                              arguments: [item.id]) ?? 0
+                let chosen = try value(Int.self, "SELECT count(*) FROM risk_profile_entries WHERE item_id = ? AND chosen = 1", [item.id]) ?? 0
                 try updateProgress(campaignID: item.campaignID, schoolID: school) { $0.chosenRiskCount = chosen }
             }
         }
     }
 
     func regionalMeasureChoices(campaignID: Int64, regionID: Int64) throws -> [RegionalMeasureChoice] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT ms.id, ms.position, ms.stage, ms.task, ms.title, ms.due_date
             FROM items i JOIN measures ms ON ms.roadmap_id = i.id
             WHERE i.campaign_id = ? AND i.region_id = ? AND i.school_id IS NULL AND i.municipality_id IS NULL AND i.kind = 'roadmap'
               AND i.first_confirmed_at IS NOT NULL
             ORDER BY ms.position, ms.id
-            """), arguments: [campaignID, regionID]).map { row in
+            """, [campaignID, regionID]).map { row in
             RegionalMeasureChoice(id: row[0], position: row[1], stage: row[2], task: row[3], title: row[4],
                                   dueDate: try row.decodeIfPresent(CalendarDate.self, at: 5))
         }
@@ -372,33 +366,32 @@ extension SQLiteTransaction {
         // In slices, so that a roadmap of any size stays within SQLite's limit on parameters.
         for start in stride(from: 0, to: regionalMeasureIDs.count, by: 500) {
             let slice = Array(regionalMeasureIDs[start..<min(start + 500, regionalMeasureIDs.count)])
-            total += try Int.fetchOne(db, sql: "SELECT count(*) FROM measures WHERE regional_measure_id IN (\(SQLList.placeholders(slice.count)))",
-                                      arguments: StatementArguments(slice)) ?? 0
+            total += try value(Int.self, "SELECT count(*) FROM measures WHERE regional_measure_id IN (\(SQLList.placeholders(slice.count)))", SQLArguments(slice)) ?? 0
         }
         return total
     }
 
     func measureCount(roadmapID: Int64) throws -> Int {
-        try Int.fetchOne(statement("SELECT count(*) FROM measures WHERE roadmap_id = ?"), arguments: [roadmapID]) ?? 0
+        try value(Int.self, "SELECT count(*) FROM measures WHERE roadmap_id = ?", [roadmapID]) ?? 0
     }
 
     func nextMeasurePosition(roadmapID: Int64) throws -> Int {
-        (try Int.fetchOne(statement("SELECT max(position) FROM measures WHERE roadmap_id = ?"), arguments: [roadmapID]) ?? 0) + 1
+        (try value(Int.self, "SELECT max(position) FROM measures WHERE roadmap_id = ?", [roadmapID]) ?? 0) + 1
     }
 
     func insertMeasures(roadmap: StoredItem, position: Int, _ fields: [MeasureFields], at: Date) throws -> [Int64] {
         try guarded {
-            let insert = try statement("""
+            let insertMeasure = """
                 INSERT INTO measures (roadmap_id, campaign_id, school_id, municipality_id, region_id, position, risk_factor_id, track,
                     task, title, due_date, responsible, expected_result, indicator, planned_value, regional_measure, created_at, updated_at,
                     deadline_text, recurrence, stage, goal, section, normative_document, regional_measure_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+                """
             var ids: [Int64] = []
             var seriesIDs: [Int: Int64] = [:]
             for (offset, measure) in fields.enumerated() {
                 let imported = measure.imported
-                try insert.execute(arguments: [roadmap.id, roadmap.campaignID, roadmap.schoolID, roadmap.path.municipalityID,
+                let id = try insert(insertMeasure, [roadmap.id, roadmap.campaignID, roadmap.schoolID, roadmap.path.municipalityID,
                                                roadmap.path.regionID, position + offset, measure.riskFactorID, measure.track?.rawValue,
                                                measure.task, measure.title, measure.dueDate, measure.responsible, measure.expectedResult,
                                                measure.indicator, measure.plannedValue, measure.regionalMeasure, at.sql, at.sql,
@@ -407,12 +400,11 @@ extension SQLiteTransaction {
                                                imported?.section,
                                                measure.outline?.normativeDocument.map(\.nilIfEmpty) ?? imported?.normativeDocument,
                                                measure.regionalMeasureID])
-                let id = db.lastInsertedRowID
                 ids.append(id)
                 if let key = imported?.seriesKey {
                     let series = seriesIDs[key] ?? id
                     seriesIDs[key] = series
-                    try statement("UPDATE measures SET series_id = ? WHERE id = ?").execute(arguments: [series, id])
+                    try execute("UPDATE measures SET series_id = ? WHERE id = ?", [series, id])
                 }
             }
             if let school = roadmap.schoolID {
@@ -428,22 +420,22 @@ extension SQLiteTransaction {
 
     func updateMeasure(id: Int64, roadmap: StoredItem, _ fields: MeasureFields, at: Date) throws {
         try guarded {
-            try statement("""
+            try execute("""
                 UPDATE measures SET risk_factor_id = ?, track = ?, task = ?, title = ?, due_date = ?, responsible = ?,
                     expected_result = ?, indicator = ?, planned_value = ?, regional_measure = ?, regional_measure_id = ?, updated_at = ?
                 WHERE id = ?
-                """).execute(arguments: [fields.riskFactorID, fields.track?.rawValue, fields.task, fields.title, fields.dueDate,
+                """, [fields.riskFactorID, fields.track?.rawValue, fields.task, fields.title, fields.dueDate,
                                          fields.responsible, fields.expectedResult, fields.indicator, fields.plannedValue,
                                          fields.regionalMeasure, fields.regionalMeasureID, at.sql, id])
             if let stage = fields.outline?.stage {
-                try statement("UPDATE measures SET stage = ? WHERE id = ?").execute(arguments: [stage.nilIfEmpty, id])
+                try execute("UPDATE measures SET stage = ? WHERE id = ?", [stage.nilIfEmpty, id])
             }
             if let document = fields.outline?.normativeDocument {
-                try statement("UPDATE measures SET normative_document = ? WHERE id = ?").execute(arguments: [document.nilIfEmpty, id])
+                try execute("UPDATE measures SET normative_document = ? WHERE id = ?", [document.nilIfEmpty, id])
             }
             if let school = roadmap.schoolID {
                 // A measure counts from the moment it exists, also when it gets its first date later.
-                let created = try Row.fetchOne(statement("SELECT created_at FROM measures WHERE id = ?"), arguments: [id])
+                let created = try row("SELECT created_at FROM measures WHERE id = ?", [id])
                     .map { try $0.instant(0) } ?? at
                 try updateProgress(campaignID: roadmap.campaignID, schoolID: school) {
                     $0.measureRescheduled(id, dueDate: fields.dueDate, createdAt: created)
@@ -453,20 +445,20 @@ extension SQLiteTransaction {
     }
 
     func groupMeasures(ids: [Int64], _ grouping: MeasureGroupingColumn, at: Date) throws {
-        let (column, value): (String, DatabaseValueConvertible?) = switch grouping {
+        let (column, value): (String, (any SQLBindable)?) = switch grouping {
         case .track(let track): ("track", track?.rawValue)
         case .riskFactor(let id): ("risk_factor_id", id)
         case .regionalMeasure(let id): ("regional_measure_id", id)
         }
         try guarded {
-            let update = try statement("UPDATE measures SET \(column) = ?, updated_at = ? WHERE id = ?")
-            for id in ids { try update.execute(arguments: [value, at.sql, id]) }
+            let update = "UPDATE measures SET \(column) = ?, updated_at = ? WHERE id = ?"
+            for id in ids { try execute(update, [value, at.sql, id]) }
         }
     }
 
     func deleteMeasure(id: Int64, roadmap: StoredItem) throws {
         try guarded {
-            try statement("DELETE FROM measures WHERE id = ?").execute(arguments: [id])
+            try execute("DELETE FROM measures WHERE id = ?", [id])
             if let school = roadmap.schoolID {
                 try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { $0.measureRemoved(id) }
             }
@@ -474,7 +466,7 @@ extension SQLiteTransaction {
     }
 
     func setActualValue(measureID: Int64, _ value: String, at: Date) throws {
-        try statement("UPDATE measures SET actual_value = ?, updated_at = ? WHERE id = ?").execute(arguments: [value, at.sql, measureID])
+        try execute("UPDATE measures SET actual_value = ?, updated_at = ? WHERE id = ?", [value, at.sql, measureID])
     }
 }
 

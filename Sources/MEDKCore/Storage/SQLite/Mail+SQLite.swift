@@ -3,23 +3,21 @@ import GRDB
 
 extension SQLiteTransaction {
     func reminderSettings(regionID: Int64) throws -> ReminderSettings? {
-        try Row.fetchOne(statement("SELECT days_before, review_working_days, escalation_days FROM region_reminder_settings WHERE region_id = ?"),
-                         arguments: [regionID]).map { row in
+        try row("SELECT days_before, review_working_days, escalation_days FROM region_reminder_settings WHERE region_id = ?", [regionID]).map { row in
             ReminderSettings(daysBefore: (row[0] as String).split(separator: ",").compactMap { Int($0) }, reviewWorkingDays: row[1],
                              escalationDays: (row[2] as String).split(separator: ",").compactMap { Int($0) })
         }
     }
 
     func reminderPlanned(regionID: Int64, on date: CalendarDate) throws -> Bool {
-        try Bool.fetchOne(statement("SELECT 1 FROM reminder_plans WHERE region_id = ? AND plan_date = ?"),
-                          arguments: [regionID, date]) ?? false
+        try value(Bool.self, "SELECT 1 FROM reminder_plans WHERE region_id = ? AND plan_date = ?", [regionID, date]) ?? false
     }
 
     func openMeasures(regionID: Int64, dueOn dates: [CalendarDate]) throws -> [DueMeasure] {
         guard !dates.isEmpty else { return [] }
         // The campaign list lets the open-measure index be read by region, campaign and date alone.
         let marks = Array(repeating: "?", count: dates.count).joined(separator: ",")
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try self.rows("""
             SELECT m.roadmap_id, m.title, m.due_date, m.school_id, m.municipality_id, m.region_id, coalesce(s.name, mu.name, r.name),
                    m.campaign_id
             FROM measures m
@@ -28,23 +26,23 @@ extension SQLiteTransaction {
             JOIN regions r ON r.id = m.region_id
             WHERE m.region_id = ? AND m.campaign_id IN (SELECT id FROM campaigns) AND m.due_date IN (\(marks))
               AND m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL
-            """, arguments: StatementArguments([regionID] + dates.map(\.description)))
+            """, SQLArguments([regionID] + dates.map(\.description)))
         return try rows.map { row in
-            guard let due = row[2] as CalendarDate? else { throw MEDKError.corruptValue(column: "due_date", value: "\(row[2] as DatabaseValue)") }
+            guard let due = row[2] as CalendarDate? else { throw MEDKError.corruptValue(column: "due_date", value: "\(row.value(2))") }
             return DueMeasure(roadmapID: row[0], title: row[1], dueDate: due, campaignID: row[7],
                               owner: MailOwner(schoolID: row[3], municipalityID: row[4], regionID: row[5], name: row[6]))
         }
     }
 
     func waitingForCurators(regionID: Int64, submittedFrom from: Date, to: Date) throws -> [WaitingForCurator] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT ca.curator_id, rr.item_id, i.title, s.name, rr.submitted_at
             FROM review_rounds rr
             JOIN items i ON i.id = rr.item_id
             JOIN schools s ON s.id = rr.school_id
             JOIN curator_assignments ca ON ca.campaign_id = rr.campaign_id AND ca.school_id = rr.school_id
             WHERE rr.region_id = ? AND rr.submitted_at >= ? AND rr.submitted_at < ? AND rr.closed_at IS NULL
-            """), arguments: [regionID, from.sql, to.sql]).map { row in
+            """, [regionID, from.sql, to.sql]).map { row in
             WaitingForCurator(curatorID: row[0], itemID: row[1], title: row[2], ownerName: row[3], submittedAt: try row.instant(4))
         }
     }
@@ -53,7 +51,7 @@ extension SQLiteTransaction {
         u.id, u.full_name, u.email, u.is_active, p.disabled_kinds, coalesce(p.digest_weekday, 1)
         """
 
-    private static func recipient(_ row: Row) -> MailRecipient {
+    private static func recipient(_ row: SQLRow) -> MailRecipient {
         let disabled = (row[4] as String?).map { Set($0.split(separator: ",").compactMap { MailKind(rawValue: String($0)) }) } ?? []
         let email = (row[2] as String?).flatMap { $0.isEmpty ? nil : $0 }
         return MailRecipient(userID: row[0], fullName: row[1], email: email, isActive: row[3], disabled: disabled, digestWeekday: row[5])
@@ -66,25 +64,25 @@ extension SQLiteTransaction {
         case .region: "region_id"
         case nil: "region_id"
         }
-        return try Row.fetchAll(statement("""
+        return try rows("""
             SELECT DISTINCT \(Self.recipientColumns)
             FROM user_roles ur JOIN users u ON u.id = ur.user_id LEFT JOIN mail_preferences p ON p.user_id = u.id
             WHERE ur.role = ? AND ur.\(column) = ? AND u.is_active = 1
             ORDER BY u.id
-            """), arguments: [role.rawValue, organisationID]).map(Self.recipient)
+            """, [role.rawValue, organisationID]).map(Self.recipient)
     }
 
     func recipient(userID: Int64) throws -> MailRecipient? {
-        try Row.fetchOne(statement("""
+        try row("""
             SELECT \(Self.recipientColumns) FROM users u LEFT JOIN mail_preferences p ON p.user_id = u.id WHERE u.id = ?
-            """), arguments: [userID]).map(Self.recipient)
+            """, [userID]).map(Self.recipient)
     }
 
     func dueOutbox(at: Date, limit: Int) throws -> [OutboxMessage] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT id, kind, user_id, letter, attempts, expires_at FROM mail_outbox
             WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
-            """), arguments: [at.sql, limit]).map { row in
+            """, [at.sql, limit]).map { row in
             guard let kind = MailKind(rawValue: row[1]) else { throw MEDKError.corruptValue(column: "kind", value: row[1]) }
             let letter = try JSONDecoder().decode(MailLetter.self, from: Data((row[3] as String).utf8))
             return OutboxMessage(id: row[0], kind: kind, userID: row[2], letter: letter, attempts: row[4], expiresAt: try row.instant(5))
@@ -93,7 +91,7 @@ extension SQLiteTransaction {
 
     func outboxCounts() throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM mail_outbox GROUP BY state") { counts[row[0]] = row[1] }
+        for row in try rows("SELECT state, count(*) FROM mail_outbox GROUP BY state") { counts[row[0]] = row[1] }
         return counts
     }
 
@@ -101,74 +99,73 @@ extension SQLiteTransaction {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(letter), as: UTF8.self)
-        try statement("""
+        try execute("""
             INSERT INTO mail_outbox (dedupe_key, kind, user_id, letter, created_at, expires_at, next_attempt_at)
             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
-            """).execute(arguments: [key, letter.kind.rawValue, userID, json, at.sql, expiresAt.sql, at.sql])
+            """, [key, letter.kind.rawValue, userID, json, at.sql, expiresAt.sql, at.sql])
         return db.changesCount > 0
     }
 
     func markReminderPlanned(regionID: Int64, on date: CalendarDate, at: Date) throws {
-        try statement("INSERT OR IGNORE INTO reminder_plans (region_id, plan_date, planned_at) VALUES (?, ?, ?)")
-            .execute(arguments: [regionID, date, at.sql])
+        try execute("INSERT OR IGNORE INTO reminder_plans (region_id, plan_date, planned_at) VALUES (?, ?, ?)", [regionID, date, at.sql])
     }
 
     func claimMail(id: Int64, address: String, unsubscribeHash: String) throws -> Bool {
-        try statement("""
+        try execute("""
             UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1, address = ?, unsubscribe_hash = ?
             WHERE id = ? AND state = 'pending'
-            """).execute(arguments: [address, unsubscribeHash, id])
+            """, [address, unsubscribeHash, id])
         return db.changesCount > 0
     }
 
     func finishMail(id: Int64, _ outcome: OutboxOutcome, at: Date, address: String?, error: String?, retryAt: Date?) throws {
-        try statement("""
+        try execute("""
             UPDATE mail_outbox SET state = ?, address = coalesce(?, address), last_error = ?,
                 finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END, next_attempt_at = coalesce(?, next_attempt_at)
             WHERE id = ?
-            """).execute(arguments: [outcome.rawValue, address, error.map { String($0.prefix(500)) }, outcome.rawValue, at.sql,
+            """, [outcome.rawValue, address, error.map { String($0.prefix(500)) }, outcome.rawValue, at.sql,
                                      retryAt.sql, id])
     }
 
     func settleInterruptedMail(at: Date) throws -> [Int64] {
-        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM mail_outbox WHERE state = 'sending' ORDER BY id")
-        try db.execute(sql: """
+        let ids = try values(Int64.self, "SELECT id FROM mail_outbox WHERE state = 'sending' ORDER BY id")
+        try execute("""
             UPDATE mail_outbox SET state = 'uncertain', finished_at = ?,
                 last_error = 'the process stopped while sending: the message may have gone and is not sent again'
             WHERE state = 'sending'
-            """, arguments: [at.sql])
+            """, [at.sql])
         return ids
     }
 
     func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, digestWeekday: Int) throws {
-        try statement("""
+        try execute("""
             INSERT INTO mail_preferences (user_id, disabled_kinds, digest_weekday) VALUES (?, ?, ?)
             ON CONFLICT (user_id) DO UPDATE SET disabled_kinds = excluded.disabled_kinds, digest_weekday = excluded.digest_weekday
-            """).execute(arguments: [userID, disabled.sorted().map(\.rawValue).joined(separator: ","), digestWeekday])
+            """, [userID, disabled.sorted().map(\.rawValue).joined(separator: ","), digestWeekday])
     }
 
     func curators(campaignID: Int64, schoolID: Int64) throws -> [MailRecipient] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT \(Self.recipientColumns)
             FROM curator_assignments ca JOIN users u ON u.id = ca.curator_id LEFT JOIN mail_preferences p ON p.user_id = u.id
             WHERE ca.campaign_id = ? AND ca.school_id = ? AND u.is_active = 1 ORDER BY u.id
-            """), arguments: [campaignID, schoolID]).map(Self.recipient)
+            """, [campaignID, schoolID]).map(Self.recipient)
     }
 
     func coordinators(regionID: Int64) throws -> [(recipient: MailRecipient, grant: RoleGrant)] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT \(Self.recipientColumns), ur.role, coalesce(ur.municipality_id, ur.region_id)
             FROM user_roles ur JOIN users u ON u.id = ur.user_id LEFT JOIN mail_preferences p ON p.user_id = u.id
             WHERE u.is_active = 1 AND ((ur.role = 'regional' AND ur.region_id = ?)
                OR (ur.role = 'municipal' AND ur.municipality_id IN (SELECT id FROM municipalities WHERE region_id = ?)))
             ORDER BY u.id
-            """), arguments: [regionID, regionID]).map { row in
+            """, [regionID, regionID]).map { row in
             (Self.recipient(row), RoleGrant(role: try row.decode(Role.self, at: 6), organisationID: row[7]))
         }
     }
 
     func openMeasureCounts(regionID: Int64, dueFrom: CalendarDate, dueTo: CalendarDate) throws -> [DigestCount] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT coalesce(s.name, mu.name, r.name), s.code, mu.code, m.municipality_id, count(*)
             FROM measures m
             LEFT JOIN schools s ON s.id = m.school_id
@@ -178,20 +175,20 @@ extension SQLiteTransaction {
               AND m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL
             GROUP BY m.school_id, m.municipality_id
             ORDER BY count(*) DESC, 1
-            """), arguments: [regionID, dueFrom, dueTo]).map { row in
+            """, [regionID, dueFrom, dueTo]).map { row in
             DigestCount(name: row[0], schoolCode: row[1], municipalityCode: row[2], municipalityID: row[3], count: row[4])
         }
     }
 
     func curatorWaits(regionID: Int64, submittedBefore: Date) throws -> [CuratorWait] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT ca.curator_id, u.full_name, rr.municipality_id, count(*), min(rr.submitted_at)
             FROM review_rounds rr
             JOIN curator_assignments ca ON ca.campaign_id = rr.campaign_id AND ca.school_id = rr.school_id
             JOIN users u ON u.id = ca.curator_id
             WHERE rr.region_id = ? AND rr.submitted_at < ? AND rr.closed_at IS NULL
             GROUP BY ca.curator_id, rr.municipality_id
-            """), arguments: [regionID, submittedBefore.sql]).map { row in
+            """, [regionID, submittedBefore.sql]).map { row in
             CuratorWait(curatorID: row[0], name: row[1], municipalityID: row[2], count: row[3], oldest: try row.instant(4))
         }
     }
@@ -199,7 +196,7 @@ extension SQLiteTransaction {
     func returnedOften(regionID: Int64, atLeast returns: Int) throws -> [(item: DigestLetter.Returned, municipalityID: Int64?)] {
         // `closed_at IS NOT NULL` lets the partial index on decisions be read for the region alone
         // (without it, every review round of the country is scanned).
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT rr.item_id, i.title, coalesce(s.name, mu.name, r.name), count(*), i.municipality_id
             FROM review_rounds rr
             JOIN items i ON i.id = rr.item_id
@@ -209,24 +206,24 @@ extension SQLiteTransaction {
             WHERE rr.region_id = ? AND rr.closed_at IS NOT NULL AND rr.outcome = 'returned' AND i.state <> 'confirmed'
             GROUP BY rr.item_id HAVING count(*) >= ?
             ORDER BY count(*) DESC, rr.item_id
-            """), arguments: [regionID, returns]).map { row in
+            """, [regionID, returns]).map { row in
             (DigestLetter.Returned(itemID: row[0], title: row[1], ownerName: row[2], returns: row[3]), row[4])
         }
     }
 
     func unsubscribeLink(tokenHash: String) throws -> UnsubscribeLink? {
-        guard let row = try Row.fetchOne(statement("""
+        guard let row = try self.row("""
             SELECT user_id, kind, address, created_at FROM mail_outbox WHERE unsubscribe_hash = ? AND address IS NOT NULL
-            """), arguments: [tokenHash]), let kind = MailKind(rawValue: row[1]) else { return nil }
+            """, [tokenHash]), let kind = MailKind(rawValue: row[1]) else { return nil }
         return UnsubscribeLink(userID: row[0], kind: kind, address: row[2], createdAt: try row.instant(3))
     }
 
     func saveReminderSettings(regionID: Int64, _ settings: ReminderSettings) throws {
-        try statement("""
+        try execute("""
             INSERT INTO region_reminder_settings (region_id, days_before, review_working_days, escalation_days) VALUES (?, ?, ?, ?)
             ON CONFLICT (region_id) DO UPDATE SET days_before = excluded.days_before, review_working_days = excluded.review_working_days,
                 escalation_days = excluded.escalation_days
-            """).execute(arguments: [regionID, settings.daysBefore.map(String.init).joined(separator: ","), settings.reviewWorkingDays,
+            """, [regionID, settings.daysBefore.map(String.init).joined(separator: ","), settings.reviewWorkingDays,
                                      settings.escalationDays.map(String.init).joined(separator: ",")])
     }
 }

@@ -11,7 +11,7 @@ enum Migrations {
         // Tables are rebuilt, so foreign keys are checked once at the end rather than per statement.
         migrator.registerMigration("v2_scale", foreignKeyChecks: .deferred) { db in
             try db.execute(sql: v2)
-            try ProgressRebuild.rebuildAll(db)
+            try ProgressRebuild.rebuildAll(GRDBSession(db: db))
         }
         migrator.registerMigration("v3_plan_indexes") { db in
             try db.execute(sql: v3)

@@ -6,27 +6,26 @@ extension SQLiteTransaction {
     func updateProgress(campaignID: Int64, schoolID: Int64, _ change: (inout SchoolProgress) -> Void) throws {
         var progress = try storedProgress(campaignID: campaignID, schoolID: schoolID)
         change(&progress)
-        try statement("""
+        try execute("""
             INSERT INTO school_progress (campaign_id, school_id, digest) VALUES (?, ?, ?)
             ON CONFLICT (campaign_id, school_id) DO UPDATE SET digest = excluded.digest
-            """).execute(arguments: [campaignID, schoolID, Data(ProgressCodec.encode(progress))])
+            """, [campaignID, schoolID, Data(ProgressCodec.encode(progress))])
     }
 
     func storedProgress(campaignID: Int64, schoolID: Int64) throws -> SchoolProgress {
-        guard let row = try Row.fetchOne(statement("SELECT digest FROM school_progress WHERE campaign_id = ? AND school_id = ?"),
-                                         arguments: [campaignID, schoolID]) else { return .empty }
+        guard let row = try self.row("SELECT digest FROM school_progress WHERE campaign_id = ? AND school_id = ?", [campaignID, schoolID]) else { return .empty }
         return try Self.progress(row, at: 0)
     }
 
-    static func progress(_ row: Row, at index: Int) throws -> SchoolProgress {
-        try row.withUnsafeData(atIndex: index) { data in
-            guard let data else { return .empty }
-            return try data.withUnsafeBytes { try ProgressCodec.decode($0) }
+    static func progress(_ row: SQLRow, at index: Int) throws -> SchoolProgress {
+        try row.withBytes(index) { bytes in
+            guard let bytes else { return .empty }
+            return try ProgressCodec.decode(bytes)
         }
     }
 
     func rebuiltProgress(campaignID: Int64, schoolID: Int64) throws -> SchoolProgress {
-        try ProgressRebuild.progress(db, campaignID: campaignID, schoolID: schoolID)
+        try ProgressRebuild.progress(self, campaignID: campaignID, schoolID: schoolID)
     }
 
     func forEachParticipantBatch(campaignID: Int64, in territory: MonitoringScope, onlySchoolID: Int64?, batchSize: Int,
@@ -36,22 +35,22 @@ extension SQLiteTransaction {
         conditions.append(Self.territoryCondition(territory))
         if let only = onlySchoolID { conditions.append("s.id = ?", only) }
         // No ORDER BY: sorting would carry every digest through a temporary b-tree; callers sort what they keep.
-        let cursor = try Row.fetchCursor(db, sql: """
+        var batch: [StoredParticipant] = []
+        batch.reserveCapacity(batchSize)
+        try forEach("""
             SELECT \(Columns.school), m.region_id, m.code, m.name, r.code, r.name, r.time_zone, p.digest
             FROM campaign_schools cs JOIN schools s ON s.id = cs.school_id
             JOIN municipalities m ON m.id = s.municipality_id JOIN regions r ON r.id = m.region_id
             LEFT JOIN school_progress p ON p.campaign_id = cs.campaign_id AND p.school_id = cs.school_id
             WHERE \(conditions.sql)
-            """, arguments: conditions.arguments)
-        var batch: [StoredParticipant] = []
-        batch.reserveCapacity(batchSize)
-        while let row = try cursor.next() {
-            let progress = try row.withUnsafeData(atIndex: 13) { data in EncodedProgress(data.map { [UInt8]($0) } ?? []) }
+            """, conditions.arguments) { row in
+            let progress = try row.withBytes(13) { bytes in EncodedProgress(bytes.map { [UInt8]($0) } ?? []) }
             batch.append(StoredParticipant(school: ParticipantSchool(place: Self.schoolPlace(row)), progress: progress))
             if batch.count == batchSize {
                 try body(batch)
                 batch.removeAll(keepingCapacity: true)
             }
+            return true
         }
         if !batch.isEmpty { try body(batch) }
     }
@@ -60,15 +59,15 @@ extension SQLiteTransaction {
         var conditions = SQLConditions()
         conditions.append("ca.campaign_id = ?", campaignID)
         conditions.append(Self.territoryCondition(territory))
-        return try Row.fetchAll(db, sql: """
+        return try rows("""
             SELECT ca.school_id, u.login, u.full_name FROM curator_assignments ca JOIN users u ON u.id = ca.curator_id
             JOIN schools s ON s.id = ca.school_id JOIN municipalities m ON m.id = s.municipality_id
             WHERE \(conditions.sql) ORDER BY u.login
-            """, arguments: conditions.arguments).map { (schoolID: $0[0], login: $0[1], fullName: $0[2]) }
+            """, conditions.arguments).map { (schoolID: $0[0], login: $0[1], fullName: $0[2]) }
     }
 
     /// A territory as a condition on `m` (municipalities) joined to the schools listed.
-    private static func territoryCondition(_ territory: MonitoringScope) -> (sql: String, arguments: StatementArguments) {
+    private static func territoryCondition(_ territory: MonitoringScope) -> (sql: String, arguments: SQLArguments) {
         switch territory {
         case .country: ("1", [])
         case .region(let id): ("m.region_id = ?", [id])
@@ -98,20 +97,20 @@ extension SQLiteTransaction {
         conditions.append("m.due_date < ?", latest)
         if earliest < latest {
             var terms = ["m.due_date < ?"]
-            var values: [any DatabaseValueConvertible] = [earliest]
+            var values: [any SQLBindable] = [earliest]
             for (today, regions) in byToday.sorted(by: { $0.key < $1.key }) where today > earliest {
                 terms.append("(m.due_date < ? AND m.region_id IN (\(SQLList.placeholders(regions.count))))")
                 values.append(today)
                 values += regions
             }
-            conditions.append((sql: "(" + terms.joined(separator: " OR ") + ")", arguments: StatementArguments(values)))
+            conditions.append((sql: "(" + terms.joined(separator: " OR ") + ")", arguments: SQLArguments(values)))
         }
         let order: [SortKey] = switch query.sort {
         case .dueDate: [.text("m.due_date"), .integer("m.id")]
         case .recent: [.text("m.due_date", descending: true), .integer("m.id", descending: true)]
         // Grouped by territory, then school (municipal measures first in their municipality), as the
         // index measures_open_by_place keeps them.
-        case .school: [.integer("m.region_id"), .integer("ifnull(m.municipality_id, 0)"), .integer("ifnull(m.school_id, 0)"),
+        case .school: [.integer("m.region_id"), .integer("coalesce(m.municipality_id, 0)"), .integer("coalesce(m.school_id, 0)"),
                        .text("m.due_date"), .integer("m.id")]
         }
         // LEFT JOINs for the names, so that measures lead the plan in the list's own order. (Reading
@@ -124,7 +123,7 @@ extension SQLiteTransaction {
         // A page repeats a few municipalities and regions: their names are made into strings once.
         var municipalities: [Int64: (code: String?, name: String?)] = [:]
         var regions: [Int64: (code: String, name: String, zone: String)] = [:]
-        return try KeysetPage.fetch(db, select: """
+        return try KeysetPage.fetch(self, select: """
             m.id, m.roadmap_id, m.campaign_id, m.title, m.task, m.responsible, m.due_date, report.id, report.state,
             s.code, s.name, mu.code, mu.name, r.code, r.name, r.time_zone, m.region_id, m.municipality_id
             """, from: from, countFrom: "measures m", total: known, id: "m.id", conditions, order: order, page: page) { row in
@@ -166,17 +165,17 @@ extension SQLiteTransaction {
         }
         // `todayByRegion` names exactly the regions of the list: the visible ones within the territory.
         guard !query.todayByRegion.isEmpty else { return 0 }
-        var values: [any DatabaseValueConvertible] = []
+        var values: [any SQLBindable] = []
         for (region, today) in query.todayByRegion.sorted(by: { $0.key < $1.key }) {
             values.append(region)
             values.append(today)
         }
         values.append(query.campaignID)
         let places = Array(repeating: "(?, ?)", count: query.todayByRegion.count).joined(separator: ", ")
-        return try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT ifnull(sum(d.open_count), 0) FROM (VALUES \(places)) AS place
+        return try value(Int.self, """
+            SELECT coalesce(sum(d.open_count), 0) FROM (VALUES \(places)) AS place
             JOIN open_measure_days d ON d.campaign_id = ? AND d.region_id = place.column1 AND d.due_date < place.column2
-            """), arguments: StatementArguments(values)) ?? 0
+            """, SQLArguments(values)) ?? 0
     }
 }
 
@@ -184,50 +183,49 @@ extension SQLiteTransaction {
 /// trail (indexed by item), measures and the risk-profile selection. Used when migrating, to
 /// repair, and by the test that holds the incremental updates to it.
 enum ProgressRebuild {
-    static func progress(_ db: Database, campaignID: Int64, schoolID: Int64) throws -> SchoolProgress {
+    static func progress(_ session: any SQLSession, campaignID: Int64, schoolID: Int64) throws -> SchoolProgress {
         var progress = SchoolProgress()
-        let items = try Row.fetchAll(db, sql: """
+        let items = try session.rows("""
             SELECT id, kind, created_at FROM items WHERE campaign_id = ? AND school_id = ? ORDER BY id
-            """, arguments: [campaignID, schoolID])
+            """, [campaignID, schoolID])
         let reviewActions = ReviewAction.allCases.filter { $0.resultingState != nil }.map { AuditAction.transition($0) }
         for row in items {
             let id: Int64 = row[0]
             var item = ItemProgress(id: id, kind: try row.decode(ItemKind.self, at: 1), createdAt: SchoolProgress.kept(try row.instant(2)),
                                     changes: [])
-            for change in try Row.fetchAll(db.cachedStatement(sql: """
+            for change in try session.rows("""
                 SELECT action, at FROM audit_log WHERE entity_type = 'item' AND entity_id = ?
                   AND action IN (\(reviewActions.map { "'\($0.rawValue)'" }.joined(separator: ","))) ORDER BY seq
-                """), arguments: [String(id)]) {
+                """, [String(id)]) {
                 guard let action = try change.decode(AuditAction.self, at: 0).reviewAction,
                       let at = Timestamp.date(change[1]) else { continue }
                 item.changes.append(StateChange(at: SchoolProgress.kept(at), action: action))
             }
             progress.items.append(item)
         }
-        for row in try Row.fetchAll(db, sql: """
+        for row in try session.rows("""
             SELECT ms.id, ms.due_date, ms.created_at, report.id FROM measures ms LEFT JOIN items report ON report.measure_id = ms.id
             WHERE ms.campaign_id = ? AND ms.school_id = ? AND ms.due_date IS NOT NULL ORDER BY ms.id
-            """, arguments: [campaignID, schoolID]) {
+            """, [campaignID, schoolID]) {
             progress.measures.append(MeasureProgress(id: row[0], dueDate: try row.decode(CalendarDate.self, at: 1),
                                                      createdAt: SchoolProgress.kept(try row.instant(2)), reportItemID: row[3]))
         }
-        progress.chosenRiskCount = try Int.fetchOne(db, sql: """
+        progress.chosenRiskCount = try session.value(Int.self, """
             SELECT count(*) FROM risk_profile_entries e JOIN items i ON i.id = e.item_id
             WHERE i.campaign_id = ? AND i.school_id = ? AND i.kind = 'risk_profile' AND e.chosen = 1
-            """, arguments: [campaignID, schoolID]) ?? 0
+            """, [campaignID, schoolID]) ?? 0
         return progress
     }
 
     /// Rebuilds the stored progress of every school that has items; returns how many.
     @discardableResult
-    static func rebuildAll(_ db: Database) throws -> Int {
-        try db.execute(sql: "DELETE FROM school_progress")
-        for row in try Row.fetchAll(db, sql: "SELECT DISTINCT campaign_id, school_id FROM items WHERE school_id IS NOT NULL") {
+    static func rebuildAll(_ session: any SQLSession) throws -> Int {
+        try session.execute("DELETE FROM school_progress", [])
+        for row in try session.rows("SELECT DISTINCT campaign_id, school_id FROM items WHERE school_id IS NOT NULL") {
             let campaignID: Int64 = row[0], schoolID: Int64 = row[1]
-            let progress = try progress(db, campaignID: campaignID, schoolID: schoolID)
-            try db.execute(sql: "INSERT INTO school_progress (campaign_id, school_id, digest) VALUES (?, ?, ?)",
-                           arguments: [campaignID, schoolID, Data(ProgressCodec.encode(progress))])
+            let progress = try progress(session, campaignID: campaignID, schoolID: schoolID)
+            try session.execute("INSERT INTO school_progress (campaign_id, school_id, digest) VALUES (?, ?, ?)", [campaignID, schoolID, Data(ProgressCodec.encode(progress))])
         }
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM school_progress") ?? 0
+        return try session.value(Int.self, "SELECT count(*) FROM school_progress") ?? 0
     }
 }

@@ -36,45 +36,42 @@ extension SQLiteTransaction {
     }
 
     func latestResultsBatch() throws -> Int64 {
-        try Int64.fetchOne(statement("SELECT coalesce(max(id), 0) FROM results_imports")) ?? 0
+        try value(Int64.self, "SELECT coalesce(max(id), 0) FROM results_imports") ?? 0
     }
 
     func insertResultsImport(kind: ResultsFileKind, fileName: String, sha256: String, at moment: Date, by userID: Int64?) throws -> Int64 {
-        try statement("INSERT INTO results_imports (kind, file_name, sha256, imported_at, imported_by) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [kind.rawValue, fileName, sha256, moment.sql, userID])
-        return db.lastInsertedRowID
+        let insertedID = try insert("INSERT INTO results_imports (kind, file_name, sha256, imported_at, imported_by) VALUES (?, ?, ?, ?, ?)", [kind.rawValue, fileName, sha256, moment.sql, userID])
+        return insertedID
     }
 
     func upsertResult(schoolID: Int64, _ result: ComponentResult, batch: Int64) throws -> UpsertOutcome {
-        let key: StatementArguments = [schoolID, result.year, result.key.exam.rawValue, result.key.subject.rawValue]
-        let old = try Row.fetchOne(statement("""
+        let key: SQLArguments = [schoolID, result.year, result.key.exam.rawValue, result.key.subject.rawValue]
+        let old = try row("""
             SELECT mean, participants FROM school_results
             WHERE school_id = ? AND year = ? AND exam = ? AND subject = ? AND valid_to IS NULL
-            """), arguments: key)
+            """, key)
         if let old, (old[0] as Double) == result.mean, (old[1] as Int) == result.participants { return .unchanged }
         if old != nil {
-            try statement("""
+            try execute("""
                 UPDATE school_results SET valid_to = ? WHERE school_id = ? AND year = ? AND exam = ? AND subject = ? AND valid_to IS NULL
-                """).execute(arguments: [batch] + key)
+                """, [batch] + key)
         }
-        try statement("""
+        try execute("""
             INSERT INTO school_results (school_id, year, exam, subject, mean, participants, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: key + [result.mean, result.participants, batch])
+            """, key + [result.mean, result.participants, batch])
         return old == nil ? .created : .updated
     }
 
     func upsertSocial(schoolID: Int64, year: Int, indicator: String, value: Double, batch: Int64) throws -> UpsertOutcome {
-        let key: StatementArguments = [schoolID, year, indicator]
-        let old = try Double.fetchOne(statement("""
+        let key: SQLArguments = [schoolID, year, indicator]
+        let old = try self.value(Double.self, """
             SELECT value FROM school_social WHERE school_id = ? AND year = ? AND indicator = ? AND valid_to IS NULL
-            """), arguments: key)
+            """, key)
         if old == value { return .unchanged }
         if old != nil {
-            try statement("UPDATE school_social SET valid_to = ? WHERE school_id = ? AND year = ? AND indicator = ? AND valid_to IS NULL")
-                .execute(arguments: [batch] + key)
+            try execute("UPDATE school_social SET valid_to = ? WHERE school_id = ? AND year = ? AND indicator = ? AND valid_to IS NULL", [batch] + key)
         }
-        try statement("INSERT INTO school_social (school_id, year, indicator, value, valid_from) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: key + [value, batch])
+        try execute("INSERT INTO school_social (school_id, year, indicator, value, valid_from) VALUES (?, ?, ?, ?, ?)", key + [value, batch])
         return old == nil ? .created : .updated
     }
 }
@@ -83,13 +80,13 @@ extension SQLiteTransaction {
     func resultsCoverage(regionID: Int64) throws -> [ResultsCoverage] {
         var byYear: [Int: ResultsCoverage] = [:]
         for (table, isResults) in [("school_results", true), ("school_social", false)] {
-            for row in try Row.fetchAll(statement("""
+            for row in try rows("""
                 SELECT year, count(*) FROM (
                     SELECT r.school_id, r.year
                     FROM municipalities m CROSS JOIN schools s ON s.municipality_id = m.id CROSS JOIN \(table) r ON r.school_id = s.id
                     WHERE m.region_id = ? AND r.valid_to IS NULL GROUP BY r.school_id, r.year)
                 GROUP BY year
-                """), arguments: [regionID]) {
+                """, [regionID]) {
                 let year: Int = row[0], count: Int = row[1]
                 var coverage = byYear[year] ?? ResultsCoverage(year: year, schoolsWithResults: 0, schoolsWithSocial: 0)
                 if isResults { coverage.schoolsWithResults = count } else { coverage.schoolsWithSocial = count }
@@ -100,9 +97,9 @@ extension SQLiteTransaction {
     }
 
     func socialIndicators(regionID: Int64) throws -> [String] {
-        try String.fetchAll(statement("""
+        try values(String.self, """
             SELECT DISTINCT c.indicator
             FROM municipalities m CROSS JOIN schools s ON s.municipality_id = m.id CROSS JOIN school_social c ON c.school_id = s.id WHERE m.region_id = ? AND c.valid_to IS NULL ORDER BY c.indicator
-            """), arguments: [regionID])
+            """, [regionID])
     }
 }

@@ -11,11 +11,12 @@ extension SQLiteTransaction {
         conditions.append("rr.closed_at >= ? AND rr.closed_at < ?", from.sql, to.sql)
         conditions.append("rr.campaign_id = ?", campaignID)
         conditions.append("rr.outcome IN ('confirmed', 'returned')")
-        let cursor = try Row.fetchCursor(statement("""
-            SELECT rr.closed_by, rr.region_id, rr.wait_seconds, rr.outcome = 'returned' FROM review_rounds rr WHERE \(conditions.sql)
-            """), arguments: conditions.arguments)
-        while let row = try cursor.next() {
+        try forEach("""
+            SELECT rr.closed_by, rr.region_id, rr.wait_seconds, CAST(rr.outcome = 'returned' AS INTEGER) FROM review_rounds rr
+            WHERE \(conditions.sql)
+            """, conditions.arguments) { row in
             try body(ClosedReview(decider: row[0], regionID: row[1], waitSeconds: row[2] ?? 0, returned: row[3]))
+            return true
         }
     }
 
@@ -25,7 +26,7 @@ extension SQLiteTransaction {
         conditions.append("rr.closed_at IS NULL")
         conditions.append("rr.campaign_id = ?", campaignID)
         // -1: a school's document with no curator; -2: a municipality's or region's own document.
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try self.rows("""
             SELECT CASE WHEN rr.school_id IS NULL THEN -2 ELSE coalesce(ca.curator_id, -1) END AS reviewer,
                    count(*), min(rr.submitted_at), u.login, u.full_name
             FROM review_rounds rr
@@ -33,7 +34,7 @@ extension SQLiteTransaction {
             LEFT JOIN users u ON u.id = ca.curator_id
             WHERE \(conditions.sql)
             GROUP BY reviewer
-            """, arguments: conditions.arguments)
+            """, conditions.arguments)
         return try rows.map { row in
             let id: Int64 = row[0]
             let reviewer: WaitingReviews.Reviewer = switch id {
@@ -51,9 +52,9 @@ extension SQLiteTransaction {
         conditions.append("rr.closed_at IS NULL")
         conditions.append("rr.campaign_id = ?", campaignID)
         var result: [Int64: (count: Int, oldestSince: Date)] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        for row in try rows("""
             SELECT rr.region_id, count(*), min(rr.submitted_at) FROM review_rounds rr WHERE \(conditions.sql) GROUP BY rr.region_id
-            """, arguments: conditions.arguments) {
+            """, conditions.arguments) {
             result[row[0]] = (row[1], try row.instant(2))
         }
         return result
@@ -64,8 +65,7 @@ extension SQLiteTransaction {
         // In parts, within SQLite's limit on bound parameters.
         for start in stride(from: 0, to: ids.count, by: 500) {
             let part = Array(ids[start..<min(start + 500, ids.count)])
-            for row in try Row.fetchAll(db, sql: "SELECT id, login, full_name FROM users WHERE id IN (\(SQLList.placeholders(part.count)))",
-                                        arguments: StatementArguments(part)) {
+            for row in try rows("SELECT id, login, full_name FROM users WHERE id IN (\(SQLList.placeholders(part.count)))", SQLArguments(part)) {
                 names[row[0]] = (row[1], row[2])
             }
         }

@@ -4,14 +4,14 @@ import GRDB
 /// WHERE conditions and their arguments, built up in order.
 struct SQLConditions {
     private(set) var parts: [String] = []
-    private(set) var arguments = StatementArguments()
+    private(set) var arguments = SQLArguments()
 
-    mutating func append(_ sql: String, _ values: (any DatabaseValueConvertible)?...) {
+    mutating func append(_ sql: String, _ values: (any SQLBindable)?...) {
         parts.append(sql)
-        arguments += StatementArguments(values)
+        arguments += SQLArguments(values)
     }
 
-    mutating func append(_ condition: (sql: String, arguments: StatementArguments)) {
+    mutating func append(_ condition: (sql: String, arguments: SQLArguments)) {
         parts.append(condition.sql)
         arguments += condition.arguments
     }
@@ -23,7 +23,7 @@ struct SQLConditions {
         let pattern = "%" + SearchFolding.fold(text).replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
         parts.append("(" + columns.map { "\(SearchFolding.functionName)(\($0)) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
-        arguments += StatementArguments(Array(repeating: pattern, count: columns.count))
+        arguments += SQLArguments(Array(repeating: pattern, count: columns.count))
     }
 
     var sql: String { parts.isEmpty ? "1" : parts.joined(separator: " AND ") }
@@ -75,21 +75,21 @@ enum KeysetPage {
     ///   - id: the listed table's key (`i.id`): the page is then chosen on `countFrom` alone, from its
     ///     indexes, and only the page's rows are read with their joins (a deferred join; sorting a
     ///     curator's 600 items with all their names to keep 50 was most of a request's time).
-    static func fetch<T>(_ db: Database, select: String, from: String, countFrom: String? = nil, total known: Int? = nil,
+    static func fetch<T>(_ session: any SQLSession, select: String, from: String, countFrom: String? = nil, total known: Int? = nil,
                          id: String? = nil, _ conditions: SQLConditions, order: [SortKey], page: PageRequest,
-                         decode: (Row) throws -> T) throws -> Page<T> {
+                         decode: (SQLRow) throws -> T) throws -> Page<T> {
         precondition(!order.isEmpty && Set(order.map(\.descending)).count == 1, "one direction per list")
         let limit = Page<T>.countLimit
         let counting = known == nil && page.countsTotal
-        let counted = try known ?? (!counting ? 0 : Int.fetchOne(db.cachedStatement(sql: """
-            SELECT count(*) FROM (SELECT 1 FROM \(countFrom ?? from) WHERE \(conditions.sql) LIMIT \(limit + 1))
-            """), arguments: conditions.arguments) ?? 0)
+        let counted = try known ?? (!counting ? 0 : session.value(Int.self, """
+            SELECT count(*) FROM (SELECT 1 FROM \(countFrom ?? from) WHERE \(conditions.sql) LIMIT \(limit + 1)) AS counted
+            """, conditions.arguments) ?? 0)
         let total = known ?? min(counted, limit)
         let capped = known == nil && (!counting || counted > limit)
         var paged = conditions
         if let cursor = page.after {
             let parts = try cursor.parts(order.count)
-            var values: [any DatabaseValueConvertible] = []
+            var values: [any SQLBindable] = []
             for (index, key) in order.enumerated() {
                 switch key.kind {
                 case .integer:
@@ -101,47 +101,50 @@ enum KeysetPage {
             }
             let keys = order.map(\.expression).joined(separator: ", ")
             let comparison = order[0].descending ? "<" : ">"
-            paged.append((sql: "(\(keys)) \(comparison) (\(SQLList.placeholders(order.count)))", arguments: StatementArguments(values)))
+            paged.append((sql: "(\(keys)) \(comparison) (\(SQLList.placeholders(order.count)))", arguments: SQLArguments(values)))
         }
         let direction = order[0].descending ? " DESC" : ""
         let orderBy = order.map { $0.expression + direction }.joined(separator: ", ")
         let keyColumns = order.map(\.expression).joined(separator: ", ")
-        let statement: Statement
-        let arguments: StatementArguments
+        let sql: String
+        let arguments: SQLArguments
         if let id, let countFrom {
-            let ids = try Int64.fetchAll(db.cachedStatement(sql: """
+            let ids = try session.values(Int64.self, """
                 SELECT \(id) FROM \(countFrom) WHERE \(paged.sql) ORDER BY \(orderBy) LIMIT \(page.limit + 1)
-                """), arguments: paged.arguments)
+                """, paged.arguments)
             guard !ids.isEmpty else { return Page(items: [], total: total, totalIsLowerBound: capped, nextCursor: nil) }
-            statement = try db.cachedStatement(sql: """
+            sql = """
                 SELECT \(select), \(keyColumns) FROM \(from) WHERE \(id) IN (\(SQLList.placeholders(ids.count))) ORDER BY \(orderBy)
-                """)
-            arguments = StatementArguments(ids)
+                """
+            arguments = SQLArguments(ids)
         } else {
-            statement = try db.cachedStatement(sql: """
+            sql = """
                 SELECT \(select), \(keyColumns) FROM \(from) WHERE \(paged.sql) ORDER BY \(orderBy) LIMIT \(page.limit + 1)
-                """)
+                """
             arguments = paged.arguments
         }
-        // Rows are decoded where the cursor stands: `fetchAll` would first copy every row with its
-        // column names, which was a tenth of a page of 100 overdue measures.
+        // Rows are decoded where the cursor stands: copying every row with its column names first
+        // was a tenth of a page of 100 overdue measures.
         var items: [T] = []
         items.reserveCapacity(page.limit)
         var lastShownKey: [String] = []
         var next: PageCursor?
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
-        while let row = try rows.next() {
+        try session.forEach(sql, arguments) { row in
             guard items.count < page.limit else {
                 next = PageCursor(key: lastShownKey)
-                break
+                return false
             }
             items.append(try decode(row))
             if items.count == page.limit {
                 lastShownKey = (row.count - order.count..<row.count).map { index in
-                    let value = row[index] as DatabaseValue
-                    return String.fromDatabaseValue(value) ?? Int64.fromDatabaseValue(value).map(String.init) ?? ""
+                    switch row.value(index) {
+                    case .text(let text): text
+                    case .integer(let number): String(number)
+                    default: ""
+                    }
                 }
             }
+            return true
         }
         return Page(items: items, total: total, totalIsLowerBound: capped, nextCursor: next)
     }
@@ -162,13 +165,13 @@ struct ReachFilter {
     static let measures = ReachFilter(campaign: "m.campaign_id", school: "m.school_id", municipality: "m.municipality_id",
                                       region: "m.region_id", submittedBy: nil)
 
-    func condition(_ visibility: ItemVisibility) -> (sql: String, arguments: StatementArguments) {
+    func condition(_ visibility: ItemVisibility) -> (sql: String, arguments: SQLArguments) {
         guard !visibility.isNothing else { return ("0", []) }
         var terms: [String] = []
-        var arguments = StatementArguments()
-        func term(_ sql: String, _ values: [any DatabaseValueConvertible]) {
+        var arguments = SQLArguments()
+        func term(_ sql: String, _ values: [any SQLBindable]) {
             terms.append(sql)
-            arguments += StatementArguments(values)
+            arguments += SQLArguments(values)
         }
         var regions: [Int64] = [], municipalities: [Int64] = [], schools: [Int64] = []
         var municipalOf: [Int64] = [], municipalIn: [Int64] = [], regionalOf: [Int64] = []
@@ -211,7 +214,7 @@ struct ReachFilter {
     }
 
     /// A monitoring territory as a condition on the same columns.
-    func condition(_ territory: MonitoringScope) -> (sql: String, arguments: StatementArguments) {
+    func condition(_ territory: MonitoringScope) -> (sql: String, arguments: SQLArguments) {
         switch territory {
         case .country: ("1", [])
         case .region(let id): ("\(region) = ?", [id])

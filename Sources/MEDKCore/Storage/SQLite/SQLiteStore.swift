@@ -117,7 +117,7 @@ final class SQLiteStore: Store {
 
     func rebuildProgress() async throws -> Int {
         do {
-            return try await pool.write { db in try ProgressRebuild.rebuildAll(db) }
+            return try await pool.write { db in try ProgressRebuild.rebuildAll(GRDBSession(db: db)) }
         } catch {
             throw mapped(error)
         }

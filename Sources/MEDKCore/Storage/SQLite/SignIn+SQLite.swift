@@ -10,23 +10,23 @@ extension SQLiteTransaction {
     func recentLoginFailures(login: String, address: String, throttle: LoginThrottle, at now: Date) throws -> LoginThrottle.Failures {
         let nowMS = Self.milliseconds(now)
         var failures = LoginThrottle.Failures()
-        if let row = try Row.fetchOne(statement("""
+        if let row = try self.row("""
             SELECT count(*) FILTER (WHERE settled = 1), min(at_ms) FILTER (WHERE settled = 1), count(*) FILTER (WHERE settled = 0)
             FROM login_failures WHERE address = ? AND at_ms > ? AND device_id IS NULL
-            """), arguments: [address, nowMS - Self.milliseconds(throttle.addressWindow)]) {
+            """, [address, nowMS - Self.milliseconds(throttle.addressWindow)]) {
             failures.byAddress = row[0]
             failures.oldestByAddress = (row[1] as Int64?).map(Self.date)
             failures.pendingByAddress = row[2]
         }
-        if let row = try Row.fetchOne(statement("""
+        if let row = try self.row("""
             SELECT count(*), max(at_ms) FROM login_failures WHERE login = ? AND address = ? AND at_ms > ? AND device_id IS NULL
-            """), arguments: [login, address, nowMS - Self.milliseconds(throttle.pairWindow)]) {
+            """, [login, address, nowMS - Self.milliseconds(throttle.pairWindow)]) {
             failures.byPair = row[0]
             failures.latestByPair = (row[1] as Int64?).map(Self.date)
         }
-        if let row = try Row.fetchOne(statement("""
+        if let row = try self.row("""
             SELECT count(*), min(at_ms), max(at_ms) FROM login_failures WHERE login = ? AND at_ms > ? AND device_id IS NULL
-            """), arguments: [login, nowMS - Self.milliseconds(LoginThrottle.accountWindow)]) {
+            """, [login, nowMS - Self.milliseconds(LoginThrottle.accountWindow)]) {
             failures.byAccount = row[0]
             failures.oldestByAccount = (row[1] as Int64?).map(Self.date)
             failures.latestByAccount = (row[2] as Int64?).map(Self.date)
@@ -35,55 +35,52 @@ extension SQLiteTransaction {
     }
 
     func recentDeviceFailures(deviceID: Int64, window: TimeInterval, at moment: Date) throws -> LoginThrottle.DeviceFailures {
-        guard let row = try Row.fetchOne(statement("""
+        guard let row = try self.row("""
             SELECT count(*), min(at_ms) FROM login_failures WHERE device_id = ? AND at_ms > ?
-            """), arguments: [deviceID, Self.milliseconds(moment) - Self.milliseconds(window)]) else { return .init() }
+            """, [deviceID, Self.milliseconds(moment) - Self.milliseconds(window)]) else { return .init() }
         return LoginThrottle.DeviceFailures(count: row[0], oldest: (row[1] as Int64?).map(Self.date))
     }
 
     func knownDevice(tokenHash: String) throws -> KnownDevice? {
-        try Row.fetchOne(statement("SELECT id, user_id, last_signed_in_ms FROM login_devices WHERE token_hash = ?"),
-                         arguments: [tokenHash]).map {
+        try row("SELECT id, user_id, last_signed_in_ms FROM login_devices WHERE token_hash = ?", [tokenHash]).map {
             KnownDevice(id: $0[0], userID: $0[1], lastSignedIn: Self.date($0[2]))
         }
     }
 
     func insertLoginFailure(login: String, address: String, deviceID: Int64?, at: Date) throws -> Int64 {
-        try statement("INSERT INTO login_failures (login, address, device_id, at_ms) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [login, address, deviceID, Self.milliseconds(at)])
-        return db.lastInsertedRowID
+        let insertedID = try insert("INSERT INTO login_failures (login, address, device_id, at_ms) VALUES (?, ?, ?, ?)", [login, address, deviceID, Self.milliseconds(at)])
+        return insertedID
     }
 
     func settleLoginFailure(id: Int64) throws {
-        try statement("UPDATE login_failures SET settled = 1 WHERE id = ?").execute(arguments: [id])
+        try execute("UPDATE login_failures SET settled = 1 WHERE id = ?", [id])
     }
 
     func forgetLoginFailure(id: Int64) throws {
-        try statement("DELETE FROM login_failures WHERE id = ?").execute(arguments: [id])
+        try execute("DELETE FROM login_failures WHERE id = ?", [id])
     }
 
     func forgetLoginFailures(before moment: Date) throws {
-        try statement("DELETE FROM login_failures WHERE at_ms < ?").execute(arguments: [Self.milliseconds(moment)])
+        try execute("DELETE FROM login_failures WHERE at_ms < ?", [Self.milliseconds(moment)])
     }
 
     func forgetLoginFailures(login: String, address: String) throws {
-        try statement("DELETE FROM login_failures WHERE login = ? AND address = ? AND device_id IS NULL").execute(arguments: [login, address])
+        try execute("DELETE FROM login_failures WHERE login = ? AND address = ? AND device_id IS NULL", [login, address])
     }
 
     func forgetDeviceFailures(deviceID: Int64) throws {
-        try statement("DELETE FROM login_failures WHERE device_id = ?").execute(arguments: [deviceID])
+        try execute("DELETE FROM login_failures WHERE device_id = ?", [deviceID])
     }
 
     func rememberDevice(tokenHash: String, userID: Int64, replacing: Int64?, at moment: Date) throws {
         if let replacing {
-            try statement("DELETE FROM login_devices WHERE id = ?").execute(arguments: [replacing])
+            try execute("DELETE FROM login_devices WHERE id = ?", [replacing])
         }
-        try statement("INSERT INTO login_devices (token_hash, user_id, last_signed_in_ms) VALUES (?, ?, ?)")
-            .execute(arguments: [tokenHash, userID, Self.milliseconds(moment)])
-        try statement("""
+        try execute("INSERT INTO login_devices (token_hash, user_id, last_signed_in_ms) VALUES (?, ?, ?)", [tokenHash, userID, Self.milliseconds(moment)])
+        try execute("""
             DELETE FROM login_devices WHERE user_id = ? AND id NOT IN (
                 SELECT id FROM login_devices WHERE user_id = ? ORDER BY last_signed_in_ms DESC, id DESC LIMIT ?)
-            """).execute(arguments: [userID, userID, KnownDevice.perAccount])
+            """, [userID, userID, KnownDevice.perAccount])
     }
 
     private static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }

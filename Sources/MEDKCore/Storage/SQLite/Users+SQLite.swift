@@ -3,25 +3,25 @@ import GRDB
 
 extension SQLiteTransaction {
     func user(login: String) throws -> UserAccount? {
-        try Row.fetchOne(statement("SELECT \(Columns.user) FROM users u WHERE u.login = ?"), arguments: [login]).map(UserAccount.init)
+        try row("SELECT \(Columns.user) FROM users u WHERE u.login = ?", [login]).map(UserAccount.init)
     }
 
     func user(id: Int64) throws -> UserAccount? {
-        try Row.fetchOne(statement("SELECT \(Columns.user) FROM users u WHERE u.id = ?"), arguments: [id]).map(UserAccount.init)
+        try row("SELECT \(Columns.user) FROM users u WHERE u.id = ?", [id]).map(UserAccount.init)
     }
 
     func userCount() throws -> Int {
-        try Int.fetchOne(statement("SELECT count(*) FROM users")) ?? 0
+        try value(Int.self, "SELECT count(*) FROM users") ?? 0
     }
 
     func grants(userID: Int64) throws -> [RoleGrant] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT role, coalesce(region_id, municipality_id, school_id) FROM user_roles WHERE user_id = ? ORDER BY id
-            """), arguments: [userID]).map { RoleGrant(role: try $0.decode(Role.self, at: 0), organisationID: $0[1]) }
+            """, [userID]).map { RoleGrant(role: try $0.decode(Role.self, at: 0), organisationID: $0[1]) }
     }
 
     func grantInfos(userID: Int64) throws -> [GrantInfo] {
-        try Row.fetchAll(statement("""
+        try rows("""
             SELECT ur.role, coalesce(ur.region_id, ur.municipality_id, ur.school_id),
                    coalesce(r.code, m.code, s.code), coalesce(r.name, m.name, s.name)
             FROM user_roles ur
@@ -29,7 +29,7 @@ extension SQLiteTransaction {
             LEFT JOIN municipalities m ON m.id = ur.municipality_id
             LEFT JOIN schools s ON s.id = ur.school_id
             WHERE ur.user_id = ? ORDER BY ur.role, ur.id
-            """), arguments: [userID]).map { row in
+            """, [userID]).map { row in
             let role = try row.decode(Role.self, at: 0)
             return GrantInfo(role: role, organisationID: row[1], organisationKind: role.scopeKind,
                              organisationCode: row[2], organisationName: row[3])
@@ -37,21 +37,19 @@ extension SQLiteTransaction {
     }
 
     func curatedSchools(userID: Int64) throws -> Set<CampaignSchool> {
-        Set(try Row.fetchAll(statement("SELECT campaign_id, school_id FROM curator_assignments WHERE curator_id = ?"),
-                             arguments: [userID]).map { CampaignSchool(campaignID: $0[0], schoolID: $0[1]) })
+        Set(try rows("SELECT campaign_id, school_id FROM curator_assignments WHERE curator_id = ?", [userID]).map { CampaignSchool(campaignID: $0[0], schoolID: $0[1]) })
     }
 
     func session(tokenHash: String) throws -> StoredSession? {
-        try Row.fetchOne(statement("SELECT id, user_id, expires_at, revoked_at FROM sessions WHERE token_hash = ?"),
-                         arguments: [tokenHash]).map { StoredSession(id: $0[0], userID: $0[1], expiresAt: try $0.instant(2), revokedAt: try $0.instantIfPresent(3)) }
+        try row("SELECT id, user_id, expires_at, revoked_at FROM sessions WHERE token_hash = ?", [tokenHash]).map { StoredSession(id: $0[0], userID: $0[1], expiresAt: try $0.instant(2), revokedAt: try $0.instantIfPresent(3)) }
     }
 
     func sessionActor(tokenHash: String, at moment: Date, idleSince: Date) throws -> (actor: Actor, lastSeen: Date)? {
-        guard let row = try Row.fetchOne(statement("""
+        guard let row = try self.row("""
             SELECT u.id, u.login, coalesce(se.last_seen_at, se.created_at) FROM sessions se JOIN users u ON u.id = se.user_id
             WHERE se.token_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ? AND u.is_active = 1
               AND coalesce(se.last_seen_at, se.created_at) > ?
-            """), arguments: [tokenHash, moment.sql, idleSince.sql]) else { return nil }
+            """, [tokenHash, moment.sql, idleSince.sql]) else { return nil }
         let userID: Int64 = row[0]
         let grants = try grants(userID: userID)
         let curated = grants.contains { $0.role == .curator } ? try curatedSchools(userID: userID) : []
@@ -69,7 +67,7 @@ extension SQLiteTransaction {
                 conditions.append("u.id IN (SELECT user_id FROM user_roles WHERE role = ?)", role)
             }
         }
-        let accounts = try KeysetPage.fetch(db, select: Columns.user, from: "users u", conditions, order: [.text("u.login")],
+        let accounts = try KeysetPage.fetch(self, select: Columns.user, from: "users u", conditions, order: [.text("u.login")],
                                             page: page, decode: UserAccount.init)
         return try accounts.map { try userInfo($0) }
     }
@@ -78,33 +76,32 @@ extension SQLiteTransaction {
 
     func insertUser(login: String, fullName: String, email: String?, passwordHash: String?, at: Date) throws -> Int64 {
         try guarded {
-            try statement("""
+            let insertedID = try insert("""
                 INSERT INTO users (login, full_name, email, password_hash, is_active, failed_logins, created_at) VALUES (?, ?, ?, ?, 1, 0, ?)
-                """).execute(arguments: [login, fullName, email, passwordHash, at.sql])
-            return db.lastInsertedRowID
+                """, [login, fullName, email, passwordHash, at.sql])
+            return insertedID
         }
     }
 
     func updateUser(id: Int64, fullName: String, email: String?) throws {
         try guarded {
-            try statement("UPDATE users SET full_name = ?, email = ? WHERE id = ?").execute(arguments: [fullName, email, id])
+            try execute("UPDATE users SET full_name = ?, email = ? WHERE id = ?", [fullName, email, id])
         }
     }
 
     func insertGrant(userID: Int64, _ grant: RoleGrant) throws {
         let (region, municipality, school) = Self.columns(grant)
         try guarded {
-            try statement("INSERT INTO user_roles (user_id, role, region_id, municipality_id, school_id) VALUES (?, ?, ?, ?, ?)")
-                .execute(arguments: [userID, grant.role, region, municipality, school])
+            try execute("INSERT INTO user_roles (user_id, role, region_id, municipality_id, school_id) VALUES (?, ?, ?, ?, ?)", [userID, grant.role, region, municipality, school])
         }
     }
 
     func deleteGrant(userID: Int64, _ grant: RoleGrant) throws {
         let (region, municipality, school) = Self.columns(grant)
-        try statement("""
-            DELETE FROM user_roles WHERE user_id = ? AND role = ? AND ifnull(region_id, 0) = ? AND ifnull(municipality_id, 0) = ?
-                AND ifnull(school_id, 0) = ?
-            """).execute(arguments: [userID, grant.role, region ?? 0, municipality ?? 0, school ?? 0])
+        try execute("""
+            DELETE FROM user_roles WHERE user_id = ? AND role = ? AND coalesce(region_id, 0) = ? AND coalesce(municipality_id, 0) = ?
+                AND coalesce(school_id, 0) = ?
+            """, [userID, grant.role, region ?? 0, municipality ?? 0, school ?? 0])
     }
 
     /// The organisation column a grant's scope is kept in.
@@ -118,38 +115,36 @@ extension SQLiteTransaction {
     }
 
     func setUserActive(id: Int64, _ active: Bool) throws {
-        try statement("UPDATE users SET is_active = ? WHERE id = ?").execute(arguments: [active, id])
+        try execute("UPDATE users SET is_active = ? WHERE id = ?", [active, id])
     }
 
     func activeAdministratorCount() throws -> Int {
-        try Int.fetchOne(statement("""
+        try value(Int.self, """
             SELECT count(DISTINCT u.id) FROM users u JOIN user_roles ur ON ur.user_id = u.id WHERE ur.role = 'admin' AND u.is_active = 1
-            """)) ?? 0
+            """) ?? 0
     }
 
     func curatorAssignmentCount(curatorID: Int64) throws -> Int {
-        try Int.fetchOne(statement("SELECT count(*) FROM curator_assignments WHERE curator_id = ?"), arguments: [curatorID]) ?? 0
+        try value(Int.self, "SELECT count(*) FROM curator_assignments WHERE curator_id = ?", [curatorID]) ?? 0
     }
 
     func setPasswordHash(userID: Int64, _ hash: String) throws {
-        try statement("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?")
-            .execute(arguments: [hash, userID])
+        try execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?", [hash, userID])
     }
 
     func insertSession(tokenHash: String, userID: Int64, createdAt: Date, expiresAt: Date) throws {
-        try statement("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [tokenHash, userID, createdAt.sql, expiresAt.sql])
+        try execute("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)", [tokenHash, userID, createdAt.sql, expiresAt.sql])
     }
 
     func touchSession(tokenHash: String, at moment: Date) throws {
-        try statement("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").execute(arguments: [moment.sql, tokenHash])
+        try execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", [moment.sql, tokenHash])
     }
 
     func revokeSession(id: Int64, at: Date) throws {
-        try statement("UPDATE sessions SET revoked_at = ? WHERE id = ?").execute(arguments: [at.sql, id])
+        try execute("UPDATE sessions SET revoked_at = ? WHERE id = ?", [at.sql, id])
     }
 
     func revokeSessions(userID: Int64, at: Date) throws {
-        try statement("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").execute(arguments: [at.sql, userID])
+        try execute("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", [at.sql, userID])
     }
 }

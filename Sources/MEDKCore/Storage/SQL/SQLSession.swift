@@ -1,0 +1,70 @@
+import Foundation
+
+/// What the store's operations need from one transaction of a database: statements with `?`
+/// placeholders, in the SQL both SQLite and PostgreSQL speak (`coalesce`, `count(*) FILTER (WHERE …)`,
+/// `ON CONFLICT`, `RETURNING`); what differs is in `dialect`. GRDB implements it on SQLite, libpq on
+/// PostgreSQL; the operations above it (`*+SQL.swift`) are written once.
+protocol SQLSession {
+    var dialect: SQLDialect { get }
+    /// Every row of a statement, decoded by `decode` where the cursor stands.
+    func fetch<T>(_ sql: String, _ arguments: SQLArguments, _ decode: (SQLRow) throws -> T) throws -> [T]
+    /// The rows one by one until `body` returns false: for scans too large to hold (the audit log).
+    func forEach(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws
+    /// Runs a statement and returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int
+}
+
+extension SQLSession {
+    func rows(_ sql: String, _ arguments: SQLArguments = []) throws -> [SQLRow] {
+        try fetch(sql, arguments) { $0.copied() }
+    }
+
+    func row(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRow? {
+        var first: SQLRow?
+        try forEach(sql, arguments) { row in
+            first = row.copied()
+            return false
+        }
+        return first
+    }
+
+    /// The first column of the first row, nil when there is no row or the value is NULL.
+    func value<T: SQLReadable>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> T? {
+        var result: T?
+        try forEach(sql, arguments) { row in
+            if !row.isNull(0) { result = try row.decode(T.self, at: 0) }
+            return false
+        }
+        return result
+    }
+
+    /// The first column of every row.
+    func values<T: SQLReadable>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> [T] {
+        try fetch(sql, arguments) { try $0.decode(T.self, at: 0) }
+    }
+
+    /// Inserts one row and returns its new `id` (the statement is given without `RETURNING`).
+    func insert(_ sql: String, _ arguments: SQLArguments) throws -> Int64 {
+        guard let id = try value(Int64.self, sql + " RETURNING id", arguments) else {
+            throw MEDKError.internalFailure
+        }
+        return id
+    }
+}
+
+/// The few places where the two databases' SQL differs.
+struct SQLDialect: Sendable {
+    /// Seconds between two instants stored as column text.
+    var secondsBetween: @Sendable (_ later: String, _ earlier: String) -> String
+    /// An integer column kept out of the planner's choice of index (SQLite's unary `+`).
+    var withoutIndex: @Sendable (_ column: String) -> String
+
+    static let sqlite = SQLDialect(
+        secondsBetween: { later, earlier in "CAST(round((julianday(\(later)) - julianday(\(earlier))) * 86400) AS INTEGER)" },
+        withoutIndex: { "+\($0)" })
+
+    static let postgres = SQLDialect(
+        secondsBetween: { later, earlier in "CAST(round(extract(epoch FROM (\(later)::timestamp - \(earlier)::timestamp))) AS bigint)" },
+        withoutIndex: { "(\($0) + 0)" })
+}
