@@ -548,6 +548,10 @@ enum PGSchema {
 
     /// SQLite's triggers in PL/pgSQL, row for row the same effects.
     static let triggers = """
+    -- Searches fold case in any alphabet and ё to е, as `SearchFolding.fold` does on SQLite.
+    CREATE FUNCTION medk_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT replace(lower($1), 'ё', 'е')
+    $$;
     CREATE FUNCTION medk_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation';

@@ -59,12 +59,15 @@ struct SQLDialect: Sendable {
     var secondsBetween: @Sendable (_ later: String, _ earlier: String) -> String
     /// An integer column kept out of the planner's choice of index (SQLite's unary `+`).
     var withoutIndex: @Sendable (_ column: String) -> String
+    /// A join whose tables are read in the order written: SQLite's planner keeps a CROSS JOIN's
+    /// order (and takes an ON with it); PostgreSQL's chooses well by itself and allows no ON there.
+    var orderedJoin: String
 
     static let sqlite = SQLDialect(
         secondsBetween: { later, earlier in "CAST(round((julianday(\(later)) - julianday(\(earlier))) * 86400) AS INTEGER)" },
-        withoutIndex: { "+\($0)" })
+        withoutIndex: { "+\($0)" }, orderedJoin: "CROSS JOIN")
 
     static let postgres = SQLDialect(
         secondsBetween: { later, earlier in "CAST(round(extract(epoch FROM (\(later)::timestamp - \(earlier)::timestamp))) AS bigint)" },
-        withoutIndex: { "(\($0) + 0)" })
+        withoutIndex: { "(\($0) + 0)" }, orderedJoin: "JOIN")
 }

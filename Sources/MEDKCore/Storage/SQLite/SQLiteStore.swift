@@ -42,7 +42,7 @@ final class SQLiteStore: Store {
         }
         if migrate {
             try Migrations.migrator.migrate(pool)
-            try pool.write { db in try auditKeys.bootstrap(db) }
+            try pool.write { db in try auditKeys.bootstrap(GRDBSession(db: db)) }
         }
         self.auditKeys = auditKeys
         self.pool = pool
@@ -58,7 +58,7 @@ final class SQLiteStore: Store {
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
         let keys = auditKeys
         do {
-            return try await pool.read { db in try body(SQLiteTransaction(db: db, chain: ChainHead(keys: keys))) }
+            return try await pool.read { db in try body(SQLTransaction(session: GRDBSession(db: db), chain: ChainHead(keys: keys))) }
         } catch {
             throw mapped(error)
         }
@@ -68,7 +68,7 @@ final class SQLiteStore: Store {
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
         let keys = auditKeys
         do {
-            return try await batcher.write { db in try body(SQLiteTransaction(db: db, chain: ChainHead(keys: keys))) }
+            return try await batcher.write { db in try body(SQLTransaction(session: GRDBSession(db: db), chain: ChainHead(keys: keys))) }
         } catch {
             throw mapped(error)
         }
@@ -80,7 +80,7 @@ final class SQLiteStore: Store {
             return try await pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction {
-                    result = try body(SQLiteTransaction(db: db, chain: ChainHead(keys: keys)))
+                    result = try body(SQLTransaction(session: GRDBSession(db: db), chain: ChainHead(keys: keys)))
                     return dryRun ? .rollback : .commit
                 }
                 return result!
@@ -204,27 +204,5 @@ extension MEDKError {
         default:
             return nil
         }
-    }
-}
-
-/// The operations of one transaction. Write operations turn constraint failures into
-/// `MEDKError` at once, so a use case (an import checking every row) can report and go on.
-struct SQLiteTransaction: StoreWriting {
-    let db: Database
-    /// The audit chain's last row, once this transaction has read or written it.
-    let chain: ChainHead
-
-    /// Runs one statement's worth of work, mapping constraint failures to refusals.
-    func guarded<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as DatabaseError {
-            if let known = MEDKError.fromDatabase(error) { throw known }
-            throw error
-        }
-    }
-
-    func statement(_ sql: String) throws -> Statement {
-        try db.cachedStatement(sql: sql)
     }
 }

@@ -1,9 +1,8 @@
 import Foundation
-import GRDB
 
 
 /// Target indicators of regions: their plans by year and the facts regions entered.
-extension SQLiteTransaction {
+extension SQLTransaction {
     func targetIndicators(regionID: Int64) throws -> [TargetIndicator] {
         let indicators = try rows("SELECT id, region_id, code, title, source FROM target_indicators WHERE region_id = ? ORDER BY code", [regionID]).map(indicator)
         var plans: [Int64: [YearPlan]] = [:]
@@ -66,19 +65,16 @@ extension SQLiteTransaction {
             SELECT count(*), coalesce(sum(EXISTS (
                 SELECT 1 FROM items i JOIN campaigns c ON c.id = i.campaign_id
                 WHERE i.school_id = s.id AND i.kind = 'roadmap' AND i.state = 'confirmed' AND c.year = ?)), 0)
-            FROM municipalities m CROSS JOIN schools s ON s.municipality_id = m.id
+            FROM municipalities m \(dialect.orderedJoin) schools s ON s.municipality_id = m.id
             WHERE m.region_id = ? AND s.low_results = 1
             """, [year, regionID])
         return (row?[0] ?? 0, row?[1] ?? 0)
     }
 
     func insertTargetIndicator(regionID: Int64, _ definition: IndicatorDefinition, at moment: Date, by userID: Int64?) throws -> Int64 {
-        let insertedID = try guarded {
-            try insert("""
-                INSERT INTO target_indicators (region_id, code, title, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)
-                """, [regionID, definition.code, definition.title, definition.source, moment.sql, userID])
-        }
-        return insertedID
+        return try insert("""
+            INSERT INTO target_indicators (region_id, code, title, source, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)
+            """, [regionID, definition.code, definition.title, definition.source, moment.sql, userID])
     }
 
     func setIndicatorPlan(indicatorID: Int64, year: Int, _ target: PlanTarget) throws {

@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 
 /// What changed on a person's items since their previous visit.
-extension SQLiteTransaction {
+extension SQLTransaction {
     func changes(itemIDs: [Int64], since: Date, notBy userID: Int64, limit: Int) throws -> [ItemChange] {
         guard !itemIDs.isEmpty else { return [] }
         // By the entity index, item by item: a school has a few dozen items, a curator a few hundred.

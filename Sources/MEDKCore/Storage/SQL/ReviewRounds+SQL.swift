@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     /// Read from the covering index on decisions in order of time, without sorting: a country's
     /// year (two million decisions) is summed by the caller in about the time it takes to read.
     func forEachDecision(campaignID: Int64, in territory: MonitoringScope, from: Date, to: Date,

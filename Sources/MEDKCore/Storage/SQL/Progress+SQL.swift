@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     /// Applies one change to a school's stored progress, in the caller's transaction.
     func updateProgress(campaignID: Int64, schoolID: Int64, _ change: (inout SchoolProgress) -> Void) throws {
         var progress = try storedProgress(campaignID: campaignID, schoolID: schoolID)
@@ -145,7 +144,7 @@ extension SQLiteTransaction {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     /// The overdue total of a list that is whole regions — a regional or federal view of a region or
     /// the country, with no school or curator filter — summed from `open_measure_days` over each
     /// region's due dates before its own today: exact, and a few hundred rows a region instead of a

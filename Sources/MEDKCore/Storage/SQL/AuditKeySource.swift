@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Where the audit keys come from and which of them the log uses. The secrets are in a file
 /// outside the database (`audit.key`, 0600) or in `MEDK_AUDIT_KEY`; the database records only
@@ -62,9 +61,10 @@ final class AuditKeySource: @unchecked Sendable {
     }
 
     /// The keys the log uses, as `audit_keys` records them, with their secrets.
-    func effectiveRing(_ db: Database) throws -> AuditKeyRing {
-        let recorded = try Row.fetchAll(db.cachedStatement(sql: "SELECT key_id, from_seq FROM audit_keys ORDER BY from_seq"))
-            .map { (id: $0[0] as String, from: $0[1] as Int64) }
+    func effectiveRing(_ session: any SQLSession) throws -> AuditKeyRing {
+        let recorded = try session.fetch("SELECT key_id, from_seq FROM audit_keys ORDER BY from_seq", []) {
+            (id: $0[0] as String, from: $0[1] as Int64)
+        }
         guard !recorded.isEmpty else { return AuditKeyRing() }
         var ring = try ring()
         if recorded.contains(where: { ring.key(id: $0.id) == nil }) { ring = try self.ring(reload: true) }
@@ -78,11 +78,11 @@ final class AuditKeySource: @unchecked Sendable {
 
     /// Makes sure the log is keyed from now on: on a new database (or one from before keying) a
     /// key is created for the rows to come; a key the log names must be on hand.
-    func bootstrap(_ db: Database) throws {
-        let lastSeq = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM audit_log") ?? 0
-        let recorded = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_keys") ?? 0
+    func bootstrap(_ session: any SQLSession) throws {
+        let lastSeq = try session.value(Int64.self, "SELECT max(seq) FROM audit_log") ?? 0
+        let recorded = try session.value(Int.self, "SELECT count(*) FROM audit_keys") ?? 0
         if recorded > 0 {
-            _ = try effectiveRing(db)
+            _ = try effectiveRing(session)
             return
         }
         let key: AuditKey
@@ -93,7 +93,7 @@ final class AuditKeySource: @unchecked Sendable {
             key = AuditKey.generate(fromSeq: lastSeq + 1)
             try add(key)
         }
-        try db.execute(sql: "INSERT INTO audit_keys (key_id, from_seq) VALUES (?, ?)", arguments: [key.id, key.fromSeq])
+        try session.execute("INSERT INTO audit_keys (key_id, from_seq) VALUES (?, ?)", [key.id, key.fromSeq])
     }
 
     static func missing(_ id: String, file: URL) -> MEDKError {

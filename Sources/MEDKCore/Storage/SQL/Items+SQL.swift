@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// How items are read: the row with where it sits, in the order `StoredItem(row:)` decodes.
 private enum ItemSQL {
@@ -33,7 +32,7 @@ private enum ItemSQL {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func item(id: Int64) throws -> StoredItem? {
         try row("SELECT \(ItemSQL.select) FROM \(ItemSQL.from) WHERE i.id = ?", [id]).map(ItemSQL.stored)
     }
@@ -278,36 +277,34 @@ extension SQLiteTransaction {
     // MARK: Writing
 
     func insertItem(_ draft: ItemDraft) throws -> Int64 {
-        try guarded {
-            let insertedID = try insert("""
-                INSERT INTO items (campaign_id, kind, school_id, municipality_id, region_id, risk_factor_id, measure_id, title,
-                                   state, revision, created_at, created_by, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
-                """, [draft.campaignID, draft.kind, draft.path.schoolID, draft.path.municipalityID,
-                                         draft.path.regionID, draft.riskFactorID, draft.measureID, draft.title, ReviewState.draft,
-                                         draft.createdAt.sql, draft.createdBy, draft.createdAt.sql])
-            let id = insertedID
-            if let school = draft.path.schoolID {
-                try updateProgress(campaignID: draft.campaignID, schoolID: school) { progress in
-                    progress.itemCreated(id, kind: draft.kind, at: draft.createdAt)
-                    if let measure = draft.measureID { progress.measureReported(measure, reportItemID: id) }
-                }
+        let id = try insert("""
+            INSERT INTO items (campaign_id, kind, school_id, municipality_id, region_id, risk_factor_id, measure_id, title,
+                               state, revision, created_at, created_by, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+            """, [draft.campaignID, draft.kind, draft.path.schoolID, draft.path.municipalityID,
+                                     draft.path.regionID, draft.riskFactorID, draft.measureID, draft.title, ReviewState.draft,
+                                     draft.createdAt.sql, draft.createdBy, draft.createdAt.sql])
+        if let school = draft.path.schoolID {
+            try updateProgress(campaignID: draft.campaignID, schoolID: school) { progress in
+                progress.itemCreated(id, kind: draft.kind, at: draft.createdAt)
+                if let measure = draft.measureID { progress.measureReported(measure, reportItemID: id) }
             }
-            return id
         }
+        return id
+    
     }
 
     func changeState(of item: StoredItem, _ change: ItemStateChange) throws -> Bool {
         let updated = item.applying(change, byLogin: "")
         // The guarded UPDATE is the last line of defence against a concurrent writer.
-        try execute("""
+        let changed = try execute("""
             UPDATE items SET state = ?, revision = ?, updated_at = ?, submitted_at = ?, submitted_by = ?, first_submitted_at = ?,
                 decided_at = ?, decided_by = ?, confirmed_version = ?, first_confirmed_at = ?
             WHERE id = ? AND revision = ? AND state = ?
             """, [updated.state, updated.revision, updated.summary.updatedAt.sql, updated.summary.submittedAt.sql,
                                      updated.submittedByID, updated.firstSubmittedAt.sql, updated.decidedAt.sql, updated.decidedBy,
                                      updated.confirmedVersion, updated.firstConfirmedAt.sql, item.id, item.revision, item.state])
-        guard db.changesCount == 1 else { return false }
+        guard changed == 1 else { return false }
         if let measure = item.measureID, item.firstConfirmedAt == nil, change.action == .confirm {
             // A confirmed report makes its measure a commitment at the latest now (one added to a revision not yet sent).
             try execute("UPDATE measures SET report_first_confirmed_at = ?, committed_at = coalesce(committed_at, ?) WHERE id = ?", [change.at.sql, change.at.sql, measure])
@@ -324,27 +321,25 @@ extension SQLiteTransaction {
 
     func insertFileVersion(itemID: Int64, version: Int, fileName: String, mediaType: String, size: Int64, sha256: String,
                            uploadedBy: Int64, at: Date) throws {
-        try guarded {
-            try execute("""
-                INSERT INTO item_files (item_id, version, file_name, media_type, size, sha256, uploaded_by, uploaded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, [itemID, version, fileName, mediaType, size, sha256, uploadedBy, at.sql])
-        }
+        try execute("""
+            INSERT INTO item_files (item_id, version, file_name, media_type, size, sha256, uploaded_by, uploaded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [itemID, version, fileName, mediaType, size, sha256, uploadedBy, at.sql])
+    
     }
 
     func saveRiskProfile(of item: StoredItem, _ choices: [RiskChoice]) throws {
-        try guarded {
-            for choice in choices {
-                try execute("""
-                    INSERT INTO risk_profile_entries (item_id, risk_factor_id, significance, chosen) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (item_id, risk_factor_id) DO UPDATE SET significance = excluded.significance, chosen = excluded.chosen
-                    """, [item.id, choice.riskFactorID, choice.significance, choice.chosen])
-            }
-            if let school = item.schoolID {
-                let chosen = try value(Int.self, "SELECT count(*) FROM risk_profile_entries WHERE item_id = ? AND chosen = 1", [item.id]) ?? 0
-                try updateProgress(campaignID: item.campaignID, schoolID: school) { $0.chosenRiskCount = chosen }
-            }
+        for choice in choices {
+            try execute("""
+                INSERT INTO risk_profile_entries (item_id, risk_factor_id, significance, chosen) VALUES (?, ?, ?, ?)
+                ON CONFLICT (item_id, risk_factor_id) DO UPDATE SET significance = excluded.significance, chosen = excluded.chosen
+                """, [item.id, choice.riskFactorID, choice.significance, choice.chosen])
         }
+        if let school = item.schoolID {
+            let chosen = try value(Int.self, "SELECT count(*) FROM risk_profile_entries WHERE item_id = ? AND chosen = 1", [item.id]) ?? 0
+            try updateProgress(campaignID: item.campaignID, schoolID: school) { $0.chosenRiskCount = chosen }
+        }
+    
     }
 
     func regionalMeasureChoices(campaignID: Int64, regionID: Int64) throws -> [RegionalMeasureChoice] {
@@ -380,68 +375,66 @@ extension SQLiteTransaction {
     }
 
     func insertMeasures(roadmap: StoredItem, position: Int, _ fields: [MeasureFields], at: Date) throws -> [Int64] {
-        try guarded {
-            let insertMeasure = """
-                INSERT INTO measures (roadmap_id, campaign_id, school_id, municipality_id, region_id, position, risk_factor_id, track,
-                    task, title, due_date, responsible, expected_result, indicator, planned_value, regional_measure, created_at, updated_at,
-                    deadline_text, recurrence, stage, goal, section, normative_document, regional_measure_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-            var ids: [Int64] = []
-            var seriesIDs: [Int: Int64] = [:]
-            for (offset, measure) in fields.enumerated() {
-                let imported = measure.imported
-                let id = try insert(insertMeasure, [roadmap.id, roadmap.campaignID, roadmap.schoolID, roadmap.path.municipalityID,
-                                               roadmap.path.regionID, position + offset, measure.riskFactorID, measure.track?.rawValue,
-                                               measure.task, measure.title, measure.dueDate, measure.responsible, measure.expectedResult,
-                                               measure.indicator, measure.plannedValue, measure.regionalMeasure, at.sql, at.sql,
-                                               imported?.deadlineText, imported?.recurrence?.rawValue,
-                                               measure.outline?.stage.map(\.nilIfEmpty) ?? imported?.stage, imported?.goal,
-                                               imported?.section,
-                                               measure.outline?.normativeDocument.map(\.nilIfEmpty) ?? imported?.normativeDocument,
-                                               measure.regionalMeasureID])
-                ids.append(id)
-                if let key = imported?.seriesKey {
-                    let series = seriesIDs[key] ?? id
-                    seriesIDs[key] = series
-                    try execute("UPDATE measures SET series_id = ? WHERE id = ?", [series, id])
-                }
+        let insertMeasure = """
+            INSERT INTO measures (roadmap_id, campaign_id, school_id, municipality_id, region_id, position, risk_factor_id, track,
+                task, title, due_date, responsible, expected_result, indicator, planned_value, regional_measure, created_at, updated_at,
+                deadline_text, recurrence, stage, goal, section, normative_document, regional_measure_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        var ids: [Int64] = []
+        var seriesIDs: [Int: Int64] = [:]
+        for (offset, measure) in fields.enumerated() {
+            let imported = measure.imported
+            let id = try insert(insertMeasure, [roadmap.id, roadmap.campaignID, roadmap.schoolID, roadmap.path.municipalityID,
+                                           roadmap.path.regionID, position + offset, measure.riskFactorID, measure.track?.rawValue,
+                                           measure.task, measure.title, measure.dueDate, measure.responsible, measure.expectedResult,
+                                           measure.indicator, measure.plannedValue, measure.regionalMeasure, at.sql, at.sql,
+                                           imported?.deadlineText, imported?.recurrence?.rawValue,
+                                           measure.outline?.stage.map(\.nilIfEmpty) ?? imported?.stage, imported?.goal,
+                                           imported?.section,
+                                           measure.outline?.normativeDocument.map(\.nilIfEmpty) ?? imported?.normativeDocument,
+                                           measure.regionalMeasureID])
+            ids.append(id)
+            if let key = imported?.seriesKey {
+                let series = seriesIDs[key] ?? id
+                seriesIDs[key] = series
+                try execute("UPDATE measures SET series_id = ? WHERE id = ?", [series, id])
             }
-            if let school = roadmap.schoolID {
-                try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { progress in
-                    for (id, measure) in zip(ids, fields) {
-                        if let due = measure.dueDate { progress.measureAdded(id, dueDate: due, at: at) }
-                    }
-                }
-            }
-            return ids
         }
+        if let school = roadmap.schoolID {
+            try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { progress in
+                for (id, measure) in zip(ids, fields) {
+                    if let due = measure.dueDate { progress.measureAdded(id, dueDate: due, at: at) }
+                }
+            }
+        }
+        return ids
+    
     }
 
     func updateMeasure(id: Int64, roadmap: StoredItem, _ fields: MeasureFields, at: Date) throws {
-        try guarded {
-            try execute("""
-                UPDATE measures SET risk_factor_id = ?, track = ?, task = ?, title = ?, due_date = ?, responsible = ?,
-                    expected_result = ?, indicator = ?, planned_value = ?, regional_measure = ?, regional_measure_id = ?, updated_at = ?
-                WHERE id = ?
-                """, [fields.riskFactorID, fields.track?.rawValue, fields.task, fields.title, fields.dueDate,
-                                         fields.responsible, fields.expectedResult, fields.indicator, fields.plannedValue,
-                                         fields.regionalMeasure, fields.regionalMeasureID, at.sql, id])
-            if let stage = fields.outline?.stage {
-                try execute("UPDATE measures SET stage = ? WHERE id = ?", [stage.nilIfEmpty, id])
-            }
-            if let document = fields.outline?.normativeDocument {
-                try execute("UPDATE measures SET normative_document = ? WHERE id = ?", [document.nilIfEmpty, id])
-            }
-            if let school = roadmap.schoolID {
-                // A measure counts from the moment it exists, also when it gets its first date later.
-                let created = try row("SELECT created_at FROM measures WHERE id = ?", [id])
-                    .map { try $0.instant(0) } ?? at
-                try updateProgress(campaignID: roadmap.campaignID, schoolID: school) {
-                    $0.measureRescheduled(id, dueDate: fields.dueDate, createdAt: created)
-                }
+        try execute("""
+            UPDATE measures SET risk_factor_id = ?, track = ?, task = ?, title = ?, due_date = ?, responsible = ?,
+                expected_result = ?, indicator = ?, planned_value = ?, regional_measure = ?, regional_measure_id = ?, updated_at = ?
+            WHERE id = ?
+            """, [fields.riskFactorID, fields.track?.rawValue, fields.task, fields.title, fields.dueDate,
+                                     fields.responsible, fields.expectedResult, fields.indicator, fields.plannedValue,
+                                     fields.regionalMeasure, fields.regionalMeasureID, at.sql, id])
+        if let stage = fields.outline?.stage {
+            try execute("UPDATE measures SET stage = ? WHERE id = ?", [stage.nilIfEmpty, id])
+        }
+        if let document = fields.outline?.normativeDocument {
+            try execute("UPDATE measures SET normative_document = ? WHERE id = ?", [document.nilIfEmpty, id])
+        }
+        if let school = roadmap.schoolID {
+            // A measure counts from the moment it exists, also when it gets its first date later.
+            let created = try row("SELECT created_at FROM measures WHERE id = ?", [id])
+                .map { try $0.instant(0) } ?? at
+            try updateProgress(campaignID: roadmap.campaignID, schoolID: school) {
+                $0.measureRescheduled(id, dueDate: fields.dueDate, createdAt: created)
             }
         }
+    
     }
 
     func groupMeasures(ids: [Int64], _ grouping: MeasureGroupingColumn, at: Date) throws {
@@ -450,19 +443,17 @@ extension SQLiteTransaction {
         case .riskFactor(let id): ("risk_factor_id", id)
         case .regionalMeasure(let id): ("regional_measure_id", id)
         }
-        try guarded {
-            let update = "UPDATE measures SET \(column) = ?, updated_at = ? WHERE id = ?"
-            for id in ids { try execute(update, [value, at.sql, id]) }
-        }
+        let update = "UPDATE measures SET \(column) = ?, updated_at = ? WHERE id = ?"
+        for id in ids { try execute(update, [value, at.sql, id]) }
+    
     }
 
     func deleteMeasure(id: Int64, roadmap: StoredItem) throws {
-        try guarded {
-            try execute("DELETE FROM measures WHERE id = ?", [id])
-            if let school = roadmap.schoolID {
-                try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { $0.measureRemoved(id) }
-            }
+        try execute("DELETE FROM measures WHERE id = ?", [id])
+        if let school = roadmap.schoolID {
+            try updateProgress(campaignID: roadmap.campaignID, schoolID: school) { $0.measureRemoved(id) }
         }
+    
     }
 
     func setActualValue(measureID: Int64, _ value: String, at: Date) throws {

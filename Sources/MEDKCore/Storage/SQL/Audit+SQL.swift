@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 private enum AuditSQL {
     static let select = """
@@ -30,13 +29,13 @@ private enum AuditSQL {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     @discardableResult
     func appendAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws -> AuditEntry {
         if chain.last == nil {
             chain.last = try row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
                 .map { (seq: $0[0], hash: $0[1]) } ?? (seq: 0, hash: AuditEntry.genesisHash)
-            chain.ring = try chain.keys.effectiveRing(db)
+            chain.ring = try chain.keys.effectiveRing(self)
         }
         let last = chain.last!
         var entry = AuditEntry(
@@ -57,7 +56,7 @@ extension SQLiteTransaction {
     }
 
     func verifyAudit(extending checkpoint: AuditCheckpoint?) throws -> AuditVerification {
-        let ring = try chain.keys.effectiveRing(db)
+        let ring = try chain.keys.effectiveRing(self)
         if let checkpoint, !checkpoint.isSigned(by: ring) {
             return .broken(seq: checkpoint.seq, reason: "контрольная точка не подписана ключом этого журнала: она подделана или от другой установки")
         }
@@ -93,7 +92,7 @@ extension SQLiteTransaction {
         try row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").map { (seq: $0[0], hash: $0[1]) }
     }
 
-    func auditKeys() throws -> AuditKeyRing { try chain.keys.effectiveRing(db) }
+    func auditKeys() throws -> AuditKeyRing { try chain.keys.effectiveRing(self) }
 
     func addAuditKey(_ key: AuditKey) throws {
         try chain.keys.add(key)

@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 
 /// Refused forms, as JSON, by id and owner; a few per user, for an hour.
-extension SQLiteTransaction {
+extension SQLTransaction {
     func formDraft(id: String, userID: Int64, since: Date) throws -> FormDraft? {
         guard let body = try value(String.self, """
             SELECT body FROM form_drafts WHERE id = ? AND user_id = ? AND created_at >= ?

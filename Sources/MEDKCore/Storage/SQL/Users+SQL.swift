@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func user(login: String) throws -> UserAccount? {
         try row("SELECT \(Columns.user) FROM users u WHERE u.login = ?", [login]).map(UserAccount.init)
     }
@@ -75,25 +74,21 @@ extension SQLiteTransaction {
     // MARK: Writing
 
     func insertUser(login: String, fullName: String, email: String?, passwordHash: String?, at: Date) throws -> Int64 {
-        try guarded {
-            let insertedID = try insert("""
-                INSERT INTO users (login, full_name, email, password_hash, is_active, failed_logins, created_at) VALUES (?, ?, ?, ?, 1, 0, ?)
-                """, [login, fullName, email, passwordHash, at.sql])
-            return insertedID
-        }
+        return try insert("""
+            INSERT INTO users (login, full_name, email, password_hash, is_active, failed_logins, created_at) VALUES (?, ?, ?, ?, 1, 0, ?)
+            """, [login, fullName, email, passwordHash, at.sql])
+    
     }
 
     func updateUser(id: Int64, fullName: String, email: String?) throws {
-        try guarded {
-            try execute("UPDATE users SET full_name = ?, email = ? WHERE id = ?", [fullName, email, id])
-        }
+        try execute("UPDATE users SET full_name = ?, email = ? WHERE id = ?", [fullName, email, id])
+    
     }
 
     func insertGrant(userID: Int64, _ grant: RoleGrant) throws {
         let (region, municipality, school) = Self.columns(grant)
-        try guarded {
-            try execute("INSERT INTO user_roles (user_id, role, region_id, municipality_id, school_id) VALUES (?, ?, ?, ?, ?)", [userID, grant.role, region, municipality, school])
-        }
+        try execute("INSERT INTO user_roles (user_id, role, region_id, municipality_id, school_id) VALUES (?, ?, ?, ?, ?)", [userID, grant.role, region, municipality, school])
+    
     }
 
     func deleteGrant(userID: Int64, _ grant: RoleGrant) throws {

@@ -1,34 +1,33 @@
 import Foundation
-import GRDB
 
 /// Exam means and social indicators per school and year, as versions: each import is a batch, a
 /// value is current from the batch that wrote it until the batch that corrected it. Every region's
 /// query goes municipalities → schools → values by the primary key's school prefix (CROSS JOIN fixes
 /// that order): the planner would otherwise scan the country's 1.2 million values for one region.
-extension SQLiteTransaction {
+extension SQLTransaction {
     func resultsHistories(regionID: Int64, years: ClosedRange<Int>, asOf batch: Int64) throws -> [SchoolResultsHistory] {
         var results: [String: [ComponentResult]] = [:]
         var social: [String: [SocialValue]] = [:]
-        let rows = try Row.fetchCursor(statement("""
+        try forEach("""
             SELECT s.code, r.year, r.exam, r.subject, r.mean, r.participants
-            FROM municipalities m CROSS JOIN schools s ON s.municipality_id = m.id CROSS JOIN school_results r ON r.school_id = s.id
+            FROM municipalities m \(dialect.orderedJoin) schools s ON s.municipality_id = m.id \(dialect.orderedJoin) school_results r ON r.school_id = s.id
             WHERE m.region_id = ? AND r.year BETWEEN ? AND ? AND r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)
-            """), arguments: [regionID, years.lowerBound, years.upperBound, batch, batch])
-        while let row = try rows.next() {
+            """, [regionID, years.lowerBound, years.upperBound, batch, batch]) { row in
             let code: String = row[0]
             guard let exam = ExamKind(rawValue: row[2]), let subject = ExamSubject(rawValue: row[3]) else {
                 throw MEDKError.corruptValue(column: "school_results", value: "\(code) \(row[2] as String) \(row[3] as String)")
             }
             results[code, default: []].append(ComponentResult(ComponentKey(exam: exam, subject: subject), year: row[1], mean: row[4],
                                                               participants: row[5]))
+            return true
         }
-        let socialRows = try Row.fetchCursor(statement("""
+        try forEach("""
             SELECT s.code, c.year, c.indicator, c.value
-            FROM municipalities m CROSS JOIN schools s ON s.municipality_id = m.id CROSS JOIN school_social c ON c.school_id = s.id
+            FROM municipalities m \(dialect.orderedJoin) schools s ON s.municipality_id = m.id \(dialect.orderedJoin) school_social c ON c.school_id = s.id
             WHERE m.region_id = ? AND c.year <= ? AND c.valid_from <= ? AND (c.valid_to IS NULL OR c.valid_to > ?)
-            """), arguments: [regionID, years.upperBound, batch, batch])
-        while let row = try socialRows.next() {
+            """, [regionID, years.upperBound, batch, batch]) { row in
             social[row[0], default: []].append(SocialValue(year: row[1], indicator: row[2], value: row[3]))
+            return true
         }
         return Set(results.keys).union(social.keys).sorted().map { code in
             SchoolResultsHistory(schoolCode: code, results: results[code] ?? [], social: social[code] ?? [])
@@ -40,8 +39,7 @@ extension SQLiteTransaction {
     }
 
     func insertResultsImport(kind: ResultsFileKind, fileName: String, sha256: String, at moment: Date, by userID: Int64?) throws -> Int64 {
-        let insertedID = try insert("INSERT INTO results_imports (kind, file_name, sha256, imported_at, imported_by) VALUES (?, ?, ?, ?, ?)", [kind.rawValue, fileName, sha256, moment.sql, userID])
-        return insertedID
+        return try insert("INSERT INTO results_imports (kind, file_name, sha256, imported_at, imported_by) VALUES (?, ?, ?, ?, ?)", [kind.rawValue, fileName, sha256, moment.sql, userID])
     }
 
     func upsertResult(schoolID: Int64, _ result: ComponentResult, batch: Int64) throws -> UpsertOutcome {
@@ -76,14 +74,14 @@ extension SQLiteTransaction {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func resultsCoverage(regionID: Int64) throws -> [ResultsCoverage] {
         var byYear: [Int: ResultsCoverage] = [:]
         for (table, isResults) in [("school_results", true), ("school_social", false)] {
             for row in try rows("""
                 SELECT year, count(*) FROM (
                     SELECT r.school_id, r.year
-                    FROM municipalities m CROSS JOIN schools s ON s.municipality_id = m.id CROSS JOIN \(table) r ON r.school_id = s.id
+                    FROM municipalities m \(dialect.orderedJoin) schools s ON s.municipality_id = m.id \(dialect.orderedJoin) \(table) r ON r.school_id = s.id
                     WHERE m.region_id = ? AND r.valid_to IS NULL GROUP BY r.school_id, r.year)
                 GROUP BY year
                 """, [regionID]) {
@@ -99,7 +97,7 @@ extension SQLiteTransaction {
     func socialIndicators(regionID: Int64) throws -> [String] {
         try values(String.self, """
             SELECT DISTINCT c.indicator
-            FROM municipalities m CROSS JOIN schools s ON s.municipality_id = m.id CROSS JOIN school_social c ON c.school_id = s.id WHERE m.region_id = ? AND c.valid_to IS NULL ORDER BY c.indicator
+            FROM municipalities m \(dialect.orderedJoin) schools s ON s.municipality_id = m.id \(dialect.orderedJoin) school_social c ON c.school_id = s.id WHERE m.region_id = ? AND c.valid_to IS NULL ORDER BY c.indicator
             """, [regionID])
     }
 }

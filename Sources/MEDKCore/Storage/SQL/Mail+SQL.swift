@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func reminderSettings(regionID: Int64) throws -> ReminderSettings? {
         try row("SELECT days_before, review_working_days, escalation_days FROM region_reminder_settings WHERE region_id = ?", [regionID]).map { row in
             ReminderSettings(daysBefore: (row[0] as String).split(separator: ",").compactMap { Int($0) }, reviewWorkingDays: row[1],
@@ -99,23 +98,23 @@ extension SQLiteTransaction {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(letter), as: UTF8.self)
-        try execute("""
+        return try execute("""
             INSERT INTO mail_outbox (dedupe_key, kind, user_id, letter, created_at, expires_at, next_attempt_at)
             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
-            """, [key, letter.kind.rawValue, userID, json, at.sql, expiresAt.sql, at.sql])
-        return db.changesCount > 0
+            """, [key, letter.kind.rawValue, userID, json, at.sql, expiresAt.sql, at.sql]) > 0
     }
 
     func markReminderPlanned(regionID: Int64, on date: CalendarDate, at: Date) throws {
-        try execute("INSERT OR IGNORE INTO reminder_plans (region_id, plan_date, planned_at) VALUES (?, ?, ?)", [regionID, date, at.sql])
+        try execute("""
+            INSERT INTO reminder_plans (region_id, plan_date, planned_at) VALUES (?, ?, ?) ON CONFLICT (region_id, plan_date) DO NOTHING
+            """, [regionID, date, at.sql])
     }
 
     func claimMail(id: Int64, address: String, unsubscribeHash: String) throws -> Bool {
         try execute("""
             UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1, address = ?, unsubscribe_hash = ?
             WHERE id = ? AND state = 'pending'
-            """, [address, unsubscribeHash, id])
-        return db.changesCount > 0
+            """, [address, unsubscribeHash, id]) > 0
     }
 
     func finishMail(id: Int64, _ outcome: OutboxOutcome, at: Date, address: String?, error: String?, retryAt: Date?) throws {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension ProgrammeDecision: SQLBindable, SQLReadable {}
 extension SchoolGroup: SQLBindable, SQLReadable {}
@@ -7,7 +6,7 @@ extension IdentificationListState: SQLBindable, SQLReadable {}
 extension ObjectionState: SQLBindable, SQLReadable {}
 
 /// Identification methods, lists with their lines, and objections.
-extension SQLiteTransaction {
+extension SQLTransaction {
     func schoolStandings(regionID: Int64) throws -> [SchoolStanding] {
         try rows("""
             SELECT s.id, s.code, s.name, m.id, m.name, s.low_results, s.hard_social
@@ -25,10 +24,9 @@ extension SQLiteTransaction {
     func insertIdentificationMethod(regionID: Int64, definition: String, sha256: String, at moment: Date, by userID: Int64?) throws
         -> (id: Int64, version: Int) {
         let version = (try value(Int.self, "SELECT coalesce(max(version), 0) FROM identification_methods WHERE region_id = ?", [regionID]) ?? 0) + 1
-        let insertedID = try insert("""
+        return (try insert("""
             INSERT INTO identification_methods (region_id, version, definition, sha256, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)
-            """, [regionID, version, definition, sha256, moment.sql, userID])
-        return (insertedID, version)
+            """, [regionID, version, definition, sha256, moment.sql, userID]), version)
     }
 
     private static let listColumns = """
@@ -196,15 +194,13 @@ extension SQLiteTransaction {
     func insertIdentificationList(_ list: NewIdentificationList, entries: [ListEntry]) throws -> Int64 {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let id = try guarded {
-            try insert("""
-                INSERT INTO identification_lists (region_id, year, method_id, rules, data_batch, inputs_sha256, run_sha256, results_cut,
-                                                  social_cut, state, objections_until, created_at, created_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)
-                """, [list.regionID, list.year, list.methodID, String(decoding: try encoder.encode(list.rules), as: UTF8.self),
-                                         list.dataBatch, list.inputsHash, list.runHash, list.resultsCut, list.socialCut, list.objectionsUntil,
-                                         list.createdAt.sql, list.createdBy])
-        }
+        let id = try insert("""
+            INSERT INTO identification_lists (region_id, year, method_id, rules, data_batch, inputs_sha256, run_sha256, results_cut,
+                                              social_cut, state, objections_until, created_at, created_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)
+            """, [list.regionID, list.year, list.methodID, String(decoding: try encoder.encode(list.rules), as: UTF8.self),
+                                     list.dataBatch, list.inputsHash, list.runHash, list.resultsCut, list.socialCut, list.objectionsUntil,
+                                     list.createdAt.sql, list.createdBy])
         let insertEntry = """
             INSERT INTO identification_entries (list_id, school_id, results_index, social_index, results_noise, school_group, low_results,
                                                 uncertain, participants, decision, social_decision, low_before, hard_before, low_proposed,
@@ -225,11 +221,10 @@ extension SQLiteTransaction {
     }
 
     func insertObjection(listID: Int64, schoolID: Int64, reason: String, wanted: ProgrammeFlags, at moment: Date, by userID: Int64?) throws -> Int64 {
-        let insertedID = try insert("""
+        return try insert("""
             INSERT INTO identification_objections (list_id, school_id, author_id, created_at, reason, low_wanted, hard_wanted, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
             """, [listID, schoolID, userID, moment.sql, reason, wanted.lowResults, wanted.hardSocialConditions])
-        return insertedID
     }
 
     func decideObjection(id: Int64, _ state: ObjectionState, comment: String?, at moment: Date, by userID: Int64?) throws {

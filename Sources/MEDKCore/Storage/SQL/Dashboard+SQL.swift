@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func overdueTrendInputs(campaignID: Int64, regionID: Int64, municipalityID: Int64?, mornings: [TrendMorning]) throws -> OverdueTrendInputs {
         guard let first = mornings.first, let last = mornings.last else { return OverdueTrendInputs(openAt: [], confirmedAfter: []) }
         let territory = municipalityID == nil ? "m.region_id = ?" : "m.region_id = ? AND m.municipality_id = ?"

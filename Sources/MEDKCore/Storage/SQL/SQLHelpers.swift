@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// WHERE conditions and their arguments, built up in order.
 struct SQLConditions {
@@ -35,7 +34,8 @@ enum SQLList {
     }
 }
 
-/// The case folding behind searches, registered on every connection as an SQL function.
+/// The case folding behind searches: an SQL function `medk_fold` on both databases (registered on
+/// every SQLite connection, created by the PostgreSQL schema).
 enum SearchFolding {
     static let functionName = "medk_fold"
 
@@ -43,11 +43,6 @@ enum SearchFolding {
         text.lowercased().replacingOccurrences(of: "ё", with: "е")
     }
 
-    static func makeFunction() -> DatabaseFunction {
-        DatabaseFunction(functionName, argumentCount: 1, pure: true) { values in
-            String.fromDatabaseValue(values[0]).map(fold)
-        }
-    }
 }
 
 /// One key a list is ordered by; every key of one list runs the same way, so that the page

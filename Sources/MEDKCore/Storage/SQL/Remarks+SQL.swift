@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 
 /// Remarks of returned documents and their answers.
-extension SQLiteTransaction {
+extension SQLTransaction {
     func remarks(itemID: Int64) throws -> [Remark] {
         try rows("""
             SELECT r.id, r.item_id, r.text, r.returned_at, coalesce(ru.full_name, ru.login), r.answer, r.answer_text, r.answered_at,

@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func region(id: Int64) throws -> Region? {
         try row("SELECT \(Columns.region) FROM regions r WHERE r.id = ?", [id]).map { Region(row: $0) }
     }
@@ -115,63 +114,54 @@ extension SQLiteTransaction {
     // MARK: Writing
 
     func insertRegion(code: String, name: String, timeZone: String) throws -> Int64 {
-        try guarded {
-            let insertedID = try insert("INSERT INTO regions (code, name, time_zone) VALUES (?, ?, ?)", [code, name, timeZone])
-            return insertedID
-        }
+        return try insert("INSERT INTO regions (code, name, time_zone) VALUES (?, ?, ?)", [code, name, timeZone])
+    
     }
 
     func updateRegion(_ region: Region) throws {
-        try guarded {
-            try execute("UPDATE regions SET code = ?, name = ?, time_zone = ? WHERE id = ?", [region.code, region.name, region.timeZone, region.id])
-        }
+        try execute("UPDATE regions SET code = ?, name = ?, time_zone = ? WHERE id = ?", [region.code, region.name, region.timeZone, region.id])
+    
     }
 
     func insertMunicipality(code: String, name: String, regionID: Int64) throws -> Int64 {
-        try guarded {
-            let insertedID = try insert("INSERT INTO municipalities (region_id, code, name) VALUES (?, ?, ?)", [regionID, code, name])
-            return insertedID
-        }
+        return try insert("INSERT INTO municipalities (region_id, code, name) VALUES (?, ?, ?)", [regionID, code, name])
+    
     }
 
     func updateMunicipality(_ municipality: Municipality) throws {
-        try guarded {
-            let previous = try self.municipality(id: municipality.id)
-            try execute("UPDATE municipalities SET region_id = ?, code = ?, name = ? WHERE id = ?", [municipality.regionID, municipality.code, municipality.name, municipality.id])
-            if let previous, previous.regionID != municipality.regionID {
-                for table in ["items", "measures"] {
-                    try execute("UPDATE \(table) SET region_id = ? WHERE municipality_id = ?", [municipality.regionID, municipality.id])
-                }
+        let previous = try self.municipality(id: municipality.id)
+        try execute("UPDATE municipalities SET region_id = ?, code = ?, name = ? WHERE id = ?", [municipality.regionID, municipality.code, municipality.name, municipality.id])
+        if let previous, previous.regionID != municipality.regionID {
+            for table in ["items", "measures"] {
+                try execute("UPDATE \(table) SET region_id = ? WHERE municipality_id = ?", [municipality.regionID, municipality.id])
             }
         }
+    
     }
 
     func insertSchool(_ school: School) throws -> Int64 {
-        try guarded {
-            let insertedID = try insert("""
-                INSERT INTO schools (municipality_id, code, name, low_results, hard_social, programme_years) VALUES (?, ?, ?, ?, ?, ?)
-                """, [school.municipalityID, school.code, school.name, school.lowResults,
-                                         school.hardSocialConditions, school.programmeYears])
-            return insertedID
-        }
+        return try insert("""
+            INSERT INTO schools (municipality_id, code, name, low_results, hard_social, programme_years) VALUES (?, ?, ?, ?, ?, ?)
+            """, [school.municipalityID, school.code, school.name, school.lowResults,
+                                     school.hardSocialConditions, school.programmeYears])
+    
     }
 
     func updateSchool(_ school: School) throws {
-        try guarded {
-            let previous = try self.school(id: school.id)
-            try execute("""
-                UPDATE schools SET municipality_id = ?, code = ?, name = ?, low_results = ?, hard_social = ?, programme_years = ?
-                WHERE id = ?
-                """, [school.municipalityID, school.code, school.name, school.lowResults,
-                                         school.hardSocialConditions, school.programmeYears, school.id])
-            if let previous, previous.municipalityID != school.municipalityID {
-                for table in ["items", "measures"] {
-                    try execute("""
-                        UPDATE \(table) SET municipality_id = ?, region_id = (SELECT region_id FROM municipalities WHERE id = ?)
-                        WHERE school_id = ?
-                        """, [school.municipalityID, school.municipalityID, school.id])
-                }
+        let previous = try self.school(id: school.id)
+        try execute("""
+            UPDATE schools SET municipality_id = ?, code = ?, name = ?, low_results = ?, hard_social = ?, programme_years = ?
+            WHERE id = ?
+            """, [school.municipalityID, school.code, school.name, school.lowResults,
+                                     school.hardSocialConditions, school.programmeYears, school.id])
+        if let previous, previous.municipalityID != school.municipalityID {
+            for table in ["items", "measures"] {
+                try execute("""
+                    UPDATE \(table) SET municipality_id = ?, region_id = (SELECT region_id FROM municipalities WHERE id = ?)
+                    WHERE school_id = ?
+                    """, [school.municipalityID, school.municipalityID, school.id])
             }
         }
+    
     }
 }

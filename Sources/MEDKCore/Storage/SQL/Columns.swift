@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The columns each table's rows are read with, declared once; the decoders beside them read
 /// by position in this order, so no row goes through Codable or name lookups.
@@ -58,35 +57,9 @@ extension UserAccount {
     }
 }
 
-extension Row {
-    /// A typed value that must be there and valid; a corrupt value is an error, never a crash.
-    func decode<T: DatabaseValueConvertible>(_ type: T.Type, at index: Int) throws -> T {
-        guard let value = T.fromDatabaseValue(self[index] as DatabaseValue) else {
-            throw MEDKError.corruptValue(column: Array(columnNames)[index], value: "\(self[index] as DatabaseValue)")
-        }
-        return value
-    }
-
-    func decodeIfPresent<T: DatabaseValueConvertible>(_ type: T.Type, at index: Int) throws -> T? {
-        let raw = self[index] as DatabaseValue
-        if raw.isNull { return nil }
-        return try decode(type, at: index)
-    }
-}
-
 extension MEDKError {
     static func corruptValue(column: String, value: String) -> MEDKError {
         MEDKError(.internalFailure, code: "corrupt_value", message: "В базе данных неверное значение (\(column) = \(value.prefix(40))).")
-    }
-}
-
-
-/// Due dates are stored as `YYYY-MM-DD` text: readable in `sqlite3`, and ordered as dates.
-extension CalendarDate: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { description.databaseValue }
-
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CalendarDate? {
-        String.fromDatabaseValue(dbValue).flatMap(CalendarDate.parseColumn)
     }
 }
 
@@ -100,15 +73,3 @@ extension Optional where Wrapped == Date {
     var sql: String? { map(Timestamp.columnString) }
 }
 
-extension Row {
-    func instant(_ index: Int) throws -> Date {
-        guard let text = self[index] as String?, let date = Timestamp.columnDate(text) else {
-            throw MEDKError.corruptValue(column: Array(columnNames)[index], value: "\(self[index] as DatabaseValue)")
-        }
-        return date
-    }
-
-    func instantIfPresent(_ index: Int) throws -> Date? {
-        (self[index] as DatabaseValue).isNull ? nil : try instant(index)
-    }
-}

@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func campaign(id: Int64) throws -> Campaign? {
         try row("SELECT \(Columns.campaign) FROM campaigns c WHERE c.id = ?", [id]).map(Campaign.init)
     }
@@ -28,8 +27,8 @@ extension SQLiteTransaction {
     }
 
     func milestoneOverride(milestoneID: Int64, regionID: Int64) throws -> CalendarDate? {
-        try CalendarDate.fetchOne(statement("SELECT due_date FROM milestone_overrides WHERE milestone_id = ? AND region_id = ?"),
-                                  arguments: [milestoneID, regionID])
+        try value(CalendarDate.self, "SELECT due_date FROM milestone_overrides WHERE milestone_id = ? AND region_id = ?",
+                  [milestoneID, regionID])
     }
 
     func milestoneOverrides(campaignID: Int64) throws -> [Int64: [Int64: CalendarDate]] {
@@ -120,42 +119,35 @@ extension SQLiteTransaction {
     // MARK: Writing
 
     func insertCampaign(code: String, name: String, year: Int) throws -> Int64 {
-        try guarded {
-            let insertedID = try insert("INSERT INTO campaigns (code, name, year) VALUES (?, ?, ?)", [code, name, year])
-            return insertedID
-        }
+        return try insert("INSERT INTO campaigns (code, name, year) VALUES (?, ?, ?)", [code, name, year])
+    
     }
 
     func insertRiskFactor(campaignID: Int64, number: Int, title: String) throws {
-        try guarded {
-            try execute("INSERT INTO risk_factors (campaign_id, number, title) VALUES (?, ?, ?)", [campaignID, number, title])
-        }
+        try execute("INSERT INTO risk_factors (campaign_id, number, title) VALUES (?, ?, ?)", [campaignID, number, title])
+    
     }
 
     func insertMilestone(campaignID: Int64, _ milestone: MilestoneInput) throws {
-        try guarded {
-            try execute("INSERT INTO milestones (campaign_id, kind, title, due_date) VALUES (?, ?, ?, ?)", [campaignID, milestone.kind, milestone.title, milestone.dueDate])
-        }
+        try execute("INSERT INTO milestones (campaign_id, kind, title, due_date) VALUES (?, ?, ?, ?)", [campaignID, milestone.kind, milestone.title, milestone.dueDate])
+    
     }
 
     func saveMilestoneOverride(milestoneID: Int64, regionID: Int64, dueDate: CalendarDate) throws {
-        try guarded {
-            try execute("""
-                INSERT INTO milestone_overrides (milestone_id, region_id, due_date) VALUES (?, ?, ?)
-                ON CONFLICT (milestone_id, region_id) DO UPDATE SET due_date = excluded.due_date
-                """, [milestoneID, regionID, dueDate])
-        }
+        try execute("""
+            INSERT INTO milestone_overrides (milestone_id, region_id, due_date) VALUES (?, ?, ?)
+            ON CONFLICT (milestone_id, region_id) DO UPDATE SET due_date = excluded.due_date
+            """, [milestoneID, regionID, dueDate])
+    
     }
 
     func addParticipant(campaignID: Int64, schoolID: Int64) throws {
-        try guarded {
-            try execute("INSERT INTO campaign_schools (campaign_id, school_id) VALUES (?, ?)", [campaignID, schoolID])
-        }
+        try execute("INSERT INTO campaign_schools (campaign_id, school_id) VALUES (?, ?)", [campaignID, schoolID])
+    
     }
 
     func insertAssignment(campaignID: Int64, schoolID: Int64, curatorID: Int64, at: Date) throws {
-        try guarded {
-            try execute("INSERT INTO curator_assignments (campaign_id, school_id, curator_id, assigned_at) VALUES (?, ?, ?, ?)", [campaignID, schoolID, curatorID, at.sql])
-        }
+        try execute("INSERT INTO curator_assignments (campaign_id, school_id, curator_id, assigned_at) VALUES (?, ?, ?, ?)", [campaignID, schoolID, curatorID, at.sql])
+    
     }
 }

@@ -1,12 +1,11 @@
 import Foundation
-import GRDB
 
 /// Sign-in attempts, kept for as long as the throttle counts them (an hour): by login as typed
 /// (lower-cased), client address, time in milliseconds and — for a known device — the device. An
 /// attempt is written before its password is checked (`settled = 0`) and settled once it failed:
 /// every limit counts both, so parallel guesses are reserved one by one. A known device's attempts
 /// count against that device only; the limits of addresses and logins count unknown devices.
-extension SQLiteTransaction {
+extension SQLTransaction {
     func recentLoginFailures(login: String, address: String, throttle: LoginThrottle, at now: Date) throws -> LoginThrottle.Failures {
         let nowMS = Self.milliseconds(now)
         var failures = LoginThrottle.Failures()
@@ -48,8 +47,7 @@ extension SQLiteTransaction {
     }
 
     func insertLoginFailure(login: String, address: String, deviceID: Int64?, at: Date) throws -> Int64 {
-        let insertedID = try insert("INSERT INTO login_failures (login, address, device_id, at_ms) VALUES (?, ?, ?, ?)", [login, address, deviceID, Self.milliseconds(at)])
-        return insertedID
+        return try insert("INSERT INTO login_failures (login, address, device_id, at_ms) VALUES (?, ?, ?, ?)", [login, address, deviceID, Self.milliseconds(at)])
     }
 
     func settleLoginFailure(id: Int64) throws {

@@ -1,9 +1,8 @@
 import Foundation
-import GRDB
 
 /// Package evaluations: one row a version, its scores beside it; the system's findings of the
 /// moment are kept as JSON, as they were shown to the evaluator.
-extension SQLiteTransaction {
+extension SQLTransaction {
     private static let evaluationSelect = """
         SELECT e.id, e.version, e.evaluated_at, u.login, u.full_name, e.evaluator_role, e.total, e.maximum, e.findings,
                e.municipality_id
@@ -50,20 +49,18 @@ extension SQLiteTransaction {
 
     func insertPackageEvaluation(campaignID: Int64, municipality: Municipality, version: Int, by evaluator: AuditActor,
                                  at: Date, scores: [PositionScore], findings: [PositionFinding]) throws {
-        try guarded {
-            let findingsJSON = String(decoding: try JSONEncoder().encode(findings), as: UTF8.self)
-            let insertedID = try insert("""
-                INSERT INTO package_evaluations (campaign_id, municipality_id, region_id, version, evaluated_at, evaluator_id,
-                    evaluator_role, total, maximum, findings)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [campaignID, municipality.id, municipality.regionID, version, at.sql, evaluator.userID,
-                                         evaluator.role?.rawValue, scores.reduce(0) { $0 + $1.score },
-                                         scores.count * EvaluationScore.maximum, findingsJSON])
-            let id = insertedID
-            let insertScore = "INSERT INTO package_evaluation_scores (evaluation_id, position, score, comment) VALUES (?, ?, ?, ?)"
-            for score in scores {
-                try execute(insertScore, [id, score.position.rawValue, score.score, score.comment])
-            }
+        let findingsJSON = String(decoding: try JSONEncoder().encode(findings), as: UTF8.self)
+        let id = try insert("""
+            INSERT INTO package_evaluations (campaign_id, municipality_id, region_id, version, evaluated_at, evaluator_id,
+                evaluator_role, total, maximum, findings)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [campaignID, municipality.id, municipality.regionID, version, at.sql, evaluator.userID,
+                                     evaluator.role?.rawValue, scores.reduce(0) { $0 + $1.score },
+                                     scores.count * EvaluationScore.maximum, findingsJSON])
+        let insertScore = "INSERT INTO package_evaluation_scores (evaluation_id, position, score, comment) VALUES (?, ?, ?, ?)"
+        for score in scores {
+            try execute(insertScore, [id, score.position.rawValue, score.score, score.comment])
         }
+    
     }
 }
