@@ -4,7 +4,7 @@ import MEDKCore
 import MEDKTestSupport
 import Testing
 
-@Suite("The audit log is append-only and tamper-evident")
+@Suite("The audit log is append-only and tamper-evident", .enabled(if: TestWorld.onSQLite, "tampers with, reads or plans on the SQLite file itself"))
 struct AuditTamperTests {
     /// A world with some history, and a copy of its database (with its key file) to tamper with.
     /// The tampering gets the installation's audit keys, as an intruder who stole them would.

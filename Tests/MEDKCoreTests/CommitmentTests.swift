@@ -104,7 +104,7 @@ struct CommitmentTests {
         #expect(seen.count == 5 && total == 5)
     }
 
-    @Test("before the migration, a measure became a commitment at its roadmap's first submission after it was added")
+    @Test("before the migration, a measure became a commitment at its roadmap's first submission after it was added", .enabled(if: TestWorld.onSQLite, "reads the SQLite file directly"))
     func backfill() async throws {
         let world = try await TestWorld(start: TestWorld.instant("2026-05-01 10:00", zone: "Asia/Chita"))
         let sent = try await OverdueMeasuresTests.roadmap(world, school: "A", due: ["2026-05-10"], left: .returned)

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("The dashboard's trend of overdue measures")
 struct DashboardTrendTests {
-    @Test("a measure confirmed late counts as overdue on the mornings before its confirmation, not after")
+    @Test("a measure confirmed late counts as overdue on the mornings before its confirmation, not after", .enabled(if: TestWorld.onSQLite, "reads the SQLite file directly"))
     func confirmedLate() async throws {
         // Two measures of school A, its roadmap sent on 10 February; then 15 March 2026 in Chita.
         let world = try await TestWorld(start: TestWorld.instant("2026-02-10 10:00", zone: "Asia/Chita"))

@@ -63,7 +63,7 @@ struct ItemTalliesTests {
         return try DatabaseQueue(path: path, configuration: configuration)
     }
 
-    @Test("items created, submitted, confirmed and returned keep every territory's total equal to its list")
+    @Test("items created, submitted, confirmed and returned keep every territory's total equal to its list", .enabled(if: TestWorld.onSQLite, "reads the SQLite file directly"))
     func totalsFollowEveryChange() async throws {
         let world = try await TestWorld()
         let path = world.directory.appendingPathComponent("medk.sqlite").path
@@ -99,7 +99,7 @@ struct ItemTalliesTests {
         #expect(!tally.tallies.contains { $0[4] == "analytical_note" })
     }
 
-    @Test("the migration counts the items a database already holds")
+    @Test("the migration counts the items a database already holds", .enabled(if: TestWorld.onSQLite, "reads the SQLite file directly"))
     func migrationCountsExistingItems() async throws {
         let world = try await TestWorld()
         _ = try await world.submittedDocument(school: "B")

@@ -3,7 +3,7 @@ import MEDKCore
 import MEDKTestSupport
 import Testing
 
-@Suite("Data on disk is private to the account that runs MEDK")
+@Suite("Data on disk is private to the account that runs MEDK", .enabled(if: TestWorld.onSQLite, "tampers with, reads or plans on the SQLite file itself"))
 struct PrivateFilesTests {
     static func mode(_ path: String) throws -> Int {
         try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)

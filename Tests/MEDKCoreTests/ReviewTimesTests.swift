@@ -141,7 +141,7 @@ struct ReviewTimesTests {
         #expect(error?.code == "invalid_period")
     }
 
-    @Test("the rounds rebuilt from the audit trail (as the migration does) equal those kept as documents moved")
+    @Test("the rounds rebuilt from the audit trail (as the migration does) equal those kept as documents moved", .enabled(if: TestWorld.onSQLite, "reads the SQLite file directly"))
     func backfillAgreesWithTriggers() async throws {
         let world = try await Self.reviewedWorld()
         let database = try DatabaseQueue(path: world.directory.appendingPathComponent("medk.sqlite").path)

@@ -4,7 +4,7 @@ import MEDKCore
 import MEDKTestSupport
 import Testing
 
-@Suite("SQLite storage")
+@Suite("SQLite storage", .enabled(if: TestWorld.onSQLite, "tampers with, reads or plans on the SQLite file itself"))
 struct StorageTests {
     static let schemaFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("schema.sql")

@@ -1,5 +1,5 @@
 import Foundation
-import MEDKCore
+@testable import MEDKCore
 
 /// A small territory for tests, in a fresh temporary data directory, with a clock the test
 /// controls and cheap password hashing:
@@ -60,13 +60,31 @@ public final class TestWorld: Sendable {
         C2026;E;curator2
         """
 
+    /// The backend the tests run on: SQLite, or with MEDK_TEST_BACKEND=postgres a schema of its own
+    /// in the cluster MEDK_TEST_POSTGRES_URL names (scripts/test.sh starts one and removes it after).
+    public static var backend: String { ProcessInfo.processInfo.environment["MEDK_TEST_BACKEND"] ?? "sqlite" }
+    /// Tests of the SQLite file itself (its plans, its WAL, tampering with it) run on SQLite only.
+    public static var onSQLite: Bool { backend == "sqlite" }
+
+    public static func database() throws -> DatabaseChoice {
+        guard backend == "postgres" else { return .embedded }
+        guard let cluster = ProcessInfo.processInfo.environment["MEDK_TEST_POSTGRES_URL"] else {
+            throw MEDKError.invalid("no_test_cluster", "MEDK_TEST_BACKEND=postgres needs MEDK_TEST_POSTGRES_URL (scripts/test.sh sets both).")
+        }
+        let schema = "world_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try PGConnection(url: cluster).execute("CREATE SCHEMA \(schema)")
+        let separator = cluster.contains("?") ? "&" : "?"
+        return .postgres(url: cluster + separator + "options=-csearch_path%3D\(schema),public", connections: 4)
+    }
+
     /// 15 March 2026, 12:00 UTC unless said otherwise.
     public static let defaultStart = Date(timeIntervalSince1970: 1_773_576_000)
 
     public init(start: Date = TestWorld.defaultStart, maxUploadBytes: Int64 = FileStore.defaultMaxBytes) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("medk-test-\(UUID().uuidString)")
         clock = ManualClock(start)
-        service = try MEDKService(dataDirectory: directory, clock: clock, hasher: .fastForTests, maxUploadBytes: maxUploadBytes)
+        service = try MEDKService(dataDirectory: directory, database: try Self.database(), clock: clock, hasher: .fastForTests,
+                                  maxUploadBytes: maxUploadBytes)
         _ = try await service.initialize(adminLogin: "admin", fullName: "Администратор", password: Self.password)
         for (kind, text) in [(ImportKind.regions, Self.regions), (.municipalities, Self.municipalities),
                              (.schools, Self.schools), (.users, Self.users)] {

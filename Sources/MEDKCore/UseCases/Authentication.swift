@@ -36,6 +36,8 @@ extension MEDKService {
         }
         if let refusal = early { throw try await refuse(name, address: address, refusal, at: started) }
         let admission: (attempt: Int64, user: UserAccount?, device: Int64?, shown: Int?)? = try await write { store in
+            // Counted and admitted one at a time per login and per address, whichever server takes them.
+            try store.serializeSignIns(keys: [key, address])
             let judged = try Self.admission(store, key: key, address: address, shownDevices: shown, throttle: throttle, at: started)
             if judged.refusal != nil { return nil }
             try store.forgetLoginFailures(before: started.addingTimeInterval(-throttle.memory))

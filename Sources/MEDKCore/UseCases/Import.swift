@@ -156,7 +156,7 @@ extension MEDKService {
             var problems: [String] = []
             for row in rows {
                 do {
-                    results.append(try importer.apply(row))
+                    results.append(try store.attempt { try importer.apply(row) })
                 } catch let error as MEDKError {
                     problems.append("строка \(row.line): \(error.message)" + (error.details.isEmpty ? "" : " " + error.details.joined(separator: " ")))
                 }

@@ -27,18 +27,20 @@ public final class MEDKService: Sendable {
     /// Identification runs of the data as it stands, shared by dynamics, trajectories and indicators.
     let identificationRuns: IdentificationRunCache
 
-    /// Opens (creating if needed) the data directory: `medk.sqlite` and `files/`.
-    public convenience init(dataDirectory: URL, clock: any Clock = SystemClock(), hasher: PasswordHasher = .standard,
+    /// Opens (creating if needed) the data directory: `medk.sqlite` (or the PostgreSQL database
+    /// `database` names) and `files/`.
+    public convenience init(dataDirectory: URL, database: DatabaseChoice = .embedded, clock: any Clock = SystemClock(),
+                            hasher: PasswordHasher = .standard,
                             maxUploadBytes: Int64 = FileStore.defaultMaxBytes, sessionLifetime: TimeInterval = 12 * 3600,
                             sessionIdleTimeout: TimeInterval = 30 * 60, loginThrottle: LoginThrottle = .standard,
                             logger: Logger = Logger(label: "medk.core")) throws {
-        try self.init(dataDirectory: dataDirectory, clock: clock, hasher: hasher, maxUploadBytes: maxUploadBytes,
+        try self.init(dataDirectory: dataDirectory, database: database, clock: clock, hasher: hasher, maxUploadBytes: maxUploadBytes,
                       sessionLifetime: sessionLifetime, sessionIdleTimeout: sessionIdleTimeout, loginThrottle: loginThrottle,
                       logger: logger, statementTrace: nil)
     }
 
     /// The same, with every SQL statement reported to `statementTrace` (tests of query plans).
-    init(dataDirectory: URL, clock: any Clock = SystemClock(), hasher: PasswordHasher = .standard,
+    init(dataDirectory: URL, database: DatabaseChoice = .embedded, clock: any Clock = SystemClock(), hasher: PasswordHasher = .standard,
          maxUploadBytes: Int64 = FileStore.defaultMaxBytes, sessionLifetime: TimeInterval = 12 * 3600,
          sessionIdleTimeout: TimeInterval = 30 * 60, loginThrottle: LoginThrottle = .standard,
          logger: Logger = Logger(label: "medk.core"), statementTrace: (@Sendable (String) -> Void)?) throws {
@@ -47,8 +49,13 @@ public final class MEDKService: Sendable {
         let databasePath = dataDirectory.appendingPathComponent("medk.sqlite").path
         let auditKeys = try AuditKeySource(file: dataDirectory.appendingPathComponent("audit.key"),
                                            environmentText: ProcessInfo.processInfo.environment["MEDK_AUDIT_KEY"])
-        self.store = try SQLiteStore(path: databasePath, auditKeys: auditKeys, logger: logger, trace: statementTrace)
-        PrivateFiles.restrict(databasePath, databasePath + "-wal", databasePath + "-shm")
+        switch database {
+        case .embedded:
+            self.store = try SQLiteStore(path: databasePath, auditKeys: auditKeys, logger: logger, trace: statementTrace)
+            PrivateFiles.restrict(databasePath, databasePath + "-wal", databasePath + "-shm")
+        case .postgres(let url, let connections):
+            self.store = try PostgresStore(url: url, connections: connections, auditKeys: auditKeys, logger: logger, at: clock.now())
+        }
         self.files = try FileStore(root: dataDirectory.appendingPathComponent("files"), maxBytes: maxUploadBytes)
         self.clock = clock
         self.hasher = hasher

@@ -26,6 +26,9 @@ protocol SignInReading {
 }
 
 protocol SignInWriting {
+    /// Makes this transaction the only one admitting attempts for these keys (a login, an address)
+    /// until it ends, so that counting the attempts and admitting one is a single step.
+    func serializeSignIns(keys: [String]) throws
     /// Counts an attempt as failed until it is proven otherwise (then `forgetLoginFailures`);
     /// a known device's attempt is counted against that device only.
     func insertLoginFailure(login: String, address: String, deviceID: Int64?, at: Date) throws -> Int64

@@ -30,7 +30,14 @@ protocol Store: Sendable {
     func finishBulkLoad() async throws
 }
 
+/// A part of a transaction that may fail on its own: a refused row of an import is reported and
+/// the import goes on, without what the row did half (a savepoint on either database; PostgreSQL
+/// would otherwise refuse every statement after a failed one until the transaction ends).
+protocol AttemptWriting {
+    func attempt<T>(_ body: () throws -> T) throws -> T
+}
+
 typealias StoreReading = OrganisationReading & UserReading & CampaignReading & ItemReading & MonitoringReading & AuditReading
     & EvaluationReading & ReviewRoundReading & MailReading & DashboardReading & SignInReading & DraftReading & AgendaReading & RemarkReading & ResultsReading & IdentificationReading & IndicatorReading
-typealias StoreWriting = StoreReading & OrganisationWriting & UserWriting & CampaignWriting & ItemWriting & AuditWriting
+typealias StoreWriting = StoreReading & AttemptWriting & OrganisationWriting & UserWriting & CampaignWriting & ItemWriting & AuditWriting
     & EvaluationWriting & MailWriting & SignInWriting & DraftWriting & RemarkWriting & ResultsWriting & IdentificationWriting & IndicatorWriting

@@ -60,6 +60,41 @@ final class PGConnection: @unchecked Sendable {
         return read(result!)
     }
 
+    /// Runs one statement and hands its rows to `body` one at a time as they arrive (libpq's
+    /// single-row mode), so that a scan of millions of rows holds one at a time. When `body`
+    /// returns false the rest of the rows are read and dropped: the connection must be idle again
+    /// before its next statement.
+    func stream(_ sql: String, _ parameters: [PGValue], _ body: (PGRow) throws -> Bool) throws {
+        let name = try statementName(sql, parameterCount: parameters.count)
+        let sent = withParameters(parameters) { values, lengths, formats in
+            PQsendQueryPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 0)
+        }
+        guard sent == 1 else {
+            throw PGError.connection(String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        PQsetSingleRowMode(handle)
+        var wanted = true
+        var failure: (any Error)?
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            guard failure == nil else { continue }
+            switch PQresultStatus(result) {
+            case PGRES_SINGLE_TUPLE:
+                guard wanted, let row = Self.rows(result).first else { continue }
+                do {
+                    wanted = try body(row)
+                } catch {
+                    failure = error
+                }
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+                continue
+            default:
+                do { try check(result, sql: sql) } catch { failure = error }
+            }
+        }
+        if let failure { throw failure }
+    }
+
     private func statementName(_ sql: String, parameterCount: Int) throws -> String {
         if let name = prepared[sql] { return name }
         let name = "medk_\(prepared.count + 1)"

@@ -14,7 +14,7 @@ extension SQLTransaction {
             SELECT a.entity_id, a.seq, a.at, a.actor_login, a.actor_role, a.action, a.from_state, a.to_state, a.comment, a.details,
                    u.full_name
             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
-            WHERE a.entity_type = ? AND a.entity_id IN (\(placeholders)) AND a.at > ? AND a.actor_id IS NOT ?
+            WHERE a.entity_type = ? AND a.entity_id IN (\(placeholders)) AND a.at > ? AND a.actor_id IS DISTINCT FROM ?
             ORDER BY a.seq DESC LIMIT ?
             """, SQLArguments(arguments)).map { row in
             ItemChange(itemID: Int64(row[0] as String) ?? 0, entry: HistoryEntry(

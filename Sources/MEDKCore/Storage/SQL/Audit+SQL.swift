@@ -33,8 +33,14 @@ extension SQLTransaction {
     @discardableResult
     func appendAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws -> AuditEntry {
         if chain.last == nil {
-            chain.last = try row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                .map { (seq: $0[0], hash: $0[1]) } ?? (seq: 0, hash: AuditEntry.genesisHash)
+            if dialect.locksAuditHead {
+                // Locked until this transaction ends: a writer on another server waits here and
+                // then reads the head this one leaves, so the chain stays one chain.
+                chain.last = try row("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").map { (seq: $0[0], hash: $0[1]) }
+            } else {
+                chain.last = try row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                    .map { (seq: $0[0], hash: $0[1]) } ?? (seq: 0, hash: AuditEntry.genesisHash)
+            }
             chain.ring = try chain.keys.effectiveRing(self)
         }
         let last = chain.last!
@@ -52,6 +58,9 @@ extension SQLTransaction {
                                      entry.entityType, entry.entityID.map { String($0) }, entry.fromState, entry.toState,
                                      entry.comment, entry.details, entry.prevHash, entry.hash])
         chain.last = (entry.seq, entry.hash)
+        if dialect.locksAuditHead {
+            try execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [entry.seq, entry.hash])
+        }
         return entry
     }
 

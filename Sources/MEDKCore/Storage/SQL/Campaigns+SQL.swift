@@ -113,7 +113,7 @@ extension SQLTransaction {
         var values: [any SQLBindable] = []
         if !regions.isEmpty { terms.append("m.region_id IN (\(SQLList.placeholders(regions.count)))"); values += regions }
         if !municipalities.isEmpty { terms.append("m.id IN (\(SQLList.placeholders(municipalities.count)))"); values += municipalities }
-        conditions.append((sql: terms.isEmpty ? "0" : "(" + terms.joined(separator: " OR ") + ")", arguments: SQLArguments(values)))
+        conditions.append((sql: terms.isEmpty ? "FALSE" : "(" + terms.joined(separator: " OR ") + ")", arguments: SQLArguments(values)))
     }
 
     // MARK: Writing

@@ -9,13 +9,13 @@ extension SQLTransaction {
         // not yet confirmed: one sum per morning over the open commitments (the open index holds the
         // commitment time) and one over those confirmed since the oldest morning.
         let bounds: [any SQLBindable] = mornings.flatMap { [$0.day.description, $0.morning.sql] as [any SQLBindable] }
-        let openSums = mornings.map { _ in "coalesce(sum(m.due_date < ? AND m.committed_at < ?), 0)" }.joined(separator: ", ")
+        let openSums = mornings.map { _ in "count(*) FILTER (WHERE m.due_date < ? AND m.committed_at < ?)" }.joined(separator: ", ")
         let open = try row("""
             SELECT \(openSums) FROM measures m
             WHERE \(territory) AND m.campaign_id = ? AND m.due_date < ? AND m.report_first_confirmed_at IS NULL
               AND m.committed_at IS NOT NULL
             """, SQLArguments(bounds + place + [campaignID, last.day.description]))
-        let sums = mornings.map { _ in "coalesce(sum(m.due_date < ? AND m.committed_at < ? AND m.report_first_confirmed_at >= ?), 0)" }
+        let sums = mornings.map { _ in "count(*) FILTER (WHERE m.due_date < ? AND m.committed_at < ? AND m.report_first_confirmed_at >= ?)" }
             .joined(separator: ", ")
         let confirmedBounds: [any SQLBindable] = mornings.flatMap {
             [$0.day.description, $0.morning.sql, $0.morning.sql] as [any SQLBindable]

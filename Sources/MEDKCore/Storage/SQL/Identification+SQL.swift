@@ -141,12 +141,12 @@ extension SQLTransaction {
         var counts = ListCounts()
         let row = try self.row("""
             SELECT count(*),
-                   coalesce(sum(e.low_before = 0 AND e.low_proposed = 1), 0), coalesce(sum(e.low_before = 1 AND e.low_proposed = 0), 0),
-                   coalesce(sum(e.low_before = 1 AND e.low_proposed = 1), 0),
-                   coalesce(sum(e.low_before <> e.low_proposed OR e.hard_before <> e.hard_proposed), 0),
-                   coalesce(sum(e.uncertain), 0), coalesce(sum(e.decision = 'insufficientData'), 0),
-                   coalesce(sum(e.school_group = 'effective'), 0), coalesce(sum(e.school_group = 'struggling'), 0),
-                   coalesce(sum(e.school_group = 'deprived'), 0), coalesce(sum(e.school_group = 'resilient'), 0),
+                   count(*) FILTER (WHERE e.low_before = 0 AND e.low_proposed = 1), count(*) FILTER (WHERE e.low_before = 1 AND e.low_proposed = 0),
+                   count(*) FILTER (WHERE e.low_before = 1 AND e.low_proposed = 1),
+                   count(*) FILTER (WHERE e.low_before <> e.low_proposed OR e.hard_before <> e.hard_proposed),
+                   coalesce(sum(e.uncertain), 0), count(*) FILTER (WHERE e.decision = 'insufficientData'),
+                   count(*) FILTER (WHERE e.school_group = 'effective'), count(*) FILTER (WHERE e.school_group = 'struggling'),
+                   count(*) FILTER (WHERE e.school_group = 'deprived'), count(*) FILTER (WHERE e.school_group = 'resilient'),
                    (SELECT count(*) FROM identification_objections o JOIN schools os ON os.id = o.school_id
                     WHERE o.list_id = ? AND o.state = 'pending'\(scope.replacingOccurrences(of: "s.", with: "os.")))
             FROM identification_entries e JOIN schools s ON s.id = e.school_id WHERE e.list_id = ?\(scope)

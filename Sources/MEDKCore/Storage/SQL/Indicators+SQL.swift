@@ -62,9 +62,9 @@ extension SQLTransaction {
             return (0, 0)
         }
         let row = try self.row("""
-            SELECT count(*), coalesce(sum(EXISTS (
+            SELECT count(*), count(*) FILTER (WHERE EXISTS (
                 SELECT 1 FROM items i JOIN campaigns c ON c.id = i.campaign_id
-                WHERE i.school_id = s.id AND i.kind = 'roadmap' AND i.state = 'confirmed' AND c.year = ?)), 0)
+                WHERE i.school_id = s.id AND i.kind = 'roadmap' AND i.state = 'confirmed' AND c.year = ?))
             FROM municipalities m \(dialect.orderedJoin) schools s ON s.municipality_id = m.id
             WHERE m.region_id = ? AND s.low_results = 1
             """, [year, regionID])

@@ -67,7 +67,7 @@ extension SQLTransaction {
         var arguments = SQLArguments()
         for territory in visibility.reaches {
             switch territory {
-            case .everything: reach.append("1")
+            case .everything: reach.append("TRUE")
             case .region(let id): reach.append("region_id = ?"); arguments += [id]
             case .municipality(let id): reach.append("municipality_id = ?"); arguments += [id]
             case .municipalItemsOf(let id): reach.append("(owner = 1 AND municipality_id = ?)"); arguments += [id]
@@ -115,8 +115,8 @@ extension SQLTransaction {
         // Overdue as `MeasureRules` has it: a commitment due before today in the region's zone, its report never confirmed.
         try rows("""
             SELECT i.municipality_id, i.id, i.state, count(m.id),
-                   coalesce(sum(m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL AND m.due_date < ?), 0),
-                   coalesce(sum(report.state = 'confirmed'), 0)
+                   count(*) FILTER (WHERE m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL AND m.due_date < ?),
+                   count(*) FILTER (WHERE report.state = 'confirmed')
             FROM items i LEFT JOIN measures m ON m.roadmap_id = i.id LEFT JOIN items report ON report.measure_id = m.id
             WHERE i.campaign_id = ? AND i.region_id = ? AND i.school_id IS NULL AND i.municipality_id IS NOT NULL AND i.kind = 'roadmap'
             GROUP BY i.id

@@ -172,7 +172,7 @@ extension SQLTransaction {
             JOIN regions r ON r.id = m.region_id
             WHERE m.region_id = ? AND m.campaign_id IN (SELECT id FROM campaigns) AND m.due_date BETWEEN ? AND ?
               AND m.report_first_confirmed_at IS NULL AND m.committed_at IS NOT NULL
-            GROUP BY m.school_id, m.municipality_id
+            GROUP BY m.school_id, m.municipality_id, s.name, s.code, mu.name, mu.code, r.name
             ORDER BY count(*) DESC, 1
             """, [regionID, dueFrom, dueTo]).map { row in
             DigestCount(name: row[0], schoolCode: row[1], municipalityCode: row[2], municipalityID: row[3], count: row[4])
@@ -186,7 +186,7 @@ extension SQLTransaction {
             JOIN curator_assignments ca ON ca.campaign_id = rr.campaign_id AND ca.school_id = rr.school_id
             JOIN users u ON u.id = ca.curator_id
             WHERE rr.region_id = ? AND rr.submitted_at < ? AND rr.closed_at IS NULL
-            GROUP BY ca.curator_id, rr.municipality_id
+            GROUP BY ca.curator_id, u.full_name, rr.municipality_id
             """, [regionID, submittedBefore.sql]).map { row in
             CuratorWait(curatorID: row[0], name: row[1], municipalityID: row[2], count: row[3], oldest: try row.instant(4))
         }
@@ -203,7 +203,7 @@ extension SQLTransaction {
             LEFT JOIN municipalities mu ON mu.id = i.municipality_id
             JOIN regions r ON r.id = i.region_id
             WHERE rr.region_id = ? AND rr.closed_at IS NOT NULL AND rr.outcome = 'returned' AND i.state <> 'confirmed'
-            GROUP BY rr.item_id HAVING count(*) >= ?
+            GROUP BY rr.item_id, i.title, s.name, mu.name, r.name, i.municipality_id HAVING count(*) >= ?
             ORDER BY count(*) DESC, rr.item_id
             """, [regionID, returns]).map { row in
             (DigestLetter.Returned(itemID: row[0], title: row[1], ownerName: row[2], returns: row[3]), row[4])

@@ -68,7 +68,7 @@ extension SQLTransaction {
     /// A territory as a condition on `m` (municipalities) joined to the schools listed.
     private static func territoryCondition(_ territory: MonitoringScope) -> (sql: String, arguments: SQLArguments) {
         switch territory {
-        case .country: ("1", [])
+        case .country: ("TRUE", [])
         case .region(let id): ("m.region_id = ?", [id])
         case .municipality(_, let id): ("m.id = ?", [id])
         }
@@ -170,7 +170,7 @@ extension SQLTransaction {
             values.append(today)
         }
         values.append(query.campaignID)
-        let places = Array(repeating: "(?, ?)", count: query.todayByRegion.count).joined(separator: ", ")
+        let places = Array(repeating: "(CAST(? AS INTEGER), ?)", count: query.todayByRegion.count).joined(separator: ", ")
         return try value(Int.self, """
             SELECT coalesce(sum(d.open_count), 0) FROM (VALUES \(places)) AS place
             JOIN open_measure_days d ON d.campaign_id = ? AND d.region_id = place.column1 AND d.due_date < place.column2

@@ -82,7 +82,7 @@ extension SQLTransaction {
                 SELECT year, count(*) FROM (
                     SELECT r.school_id, r.year
                     FROM municipalities m \(dialect.orderedJoin) schools s ON s.municipality_id = m.id \(dialect.orderedJoin) \(table) r ON r.school_id = s.id
-                    WHERE m.region_id = ? AND r.valid_to IS NULL GROUP BY r.school_id, r.year)
+                    WHERE m.region_id = ? AND r.valid_to IS NULL GROUP BY r.school_id, r.year) AS per_school
                 GROUP BY year
                 """, [regionID]) {
                 let year: Int = row[0], count: Int = row[1]

@@ -32,7 +32,7 @@ extension SQLTransaction {
             LEFT JOIN curator_assignments ca ON ca.campaign_id = rr.campaign_id AND ca.school_id = rr.school_id
             LEFT JOIN users u ON u.id = ca.curator_id
             WHERE \(conditions.sql)
-            GROUP BY reviewer
+            GROUP BY reviewer, u.login, u.full_name
             """, conditions.arguments)
         return try rows.map { row in
             let id: Int64 = row[0]

@@ -25,7 +25,7 @@ struct SQLConditions {
         arguments += SQLArguments(Array(repeating: pattern, count: columns.count))
     }
 
-    var sql: String { parts.isEmpty ? "1" : parts.joined(separator: " AND ") }
+    var sql: String { parts.isEmpty ? "TRUE" : parts.joined(separator: " AND ") }
 }
 
 enum SQLList {
@@ -161,7 +161,7 @@ struct ReachFilter {
                                       region: "m.region_id", submittedBy: nil)
 
     func condition(_ visibility: ItemVisibility) -> (sql: String, arguments: SQLArguments) {
-        guard !visibility.isNothing else { return ("0", []) }
+        guard !visibility.isNothing else { return ("FALSE", []) }
         var terms: [String] = []
         var arguments = SQLArguments()
         func term(_ sql: String, _ values: [any SQLBindable]) {
@@ -173,7 +173,7 @@ struct ReachFilter {
         var curated: [Int64: [Int64]] = [:]
         for reach in visibility.reaches {
             switch reach {
-            case .everything: term("1", [])
+            case .everything: term("TRUE", [])
             case .region(let id): regions.append(id)
             case .municipality(let id): municipalities.append(id)
             case .school(let id): schools.append(id)
@@ -211,7 +211,7 @@ struct ReachFilter {
     /// A monitoring territory as a condition on the same columns.
     func condition(_ territory: MonitoringScope) -> (sql: String, arguments: SQLArguments) {
         switch territory {
-        case .country: ("1", [])
+        case .country: ("TRUE", [])
         case .region(let id): ("\(region) = ?", [id])
         // The region too, so that indexes led by the region serve a municipality's lists.
         case .municipality(let regionID, let id): ("\(region) = ? AND \(municipality) = ?", [regionID, id])

@@ -62,12 +62,19 @@ struct SQLDialect: Sendable {
     /// A join whose tables are read in the order written: SQLite's planner keeps a CROSS JOIN's
     /// order (and takes an ON with it); PostgreSQL's chooses well by itself and allows no ON there.
     var orderedJoin: String
+    /// Whether the audit chain's head is a row writers lock (`audit_head`): with several servers
+    /// writing at once the log's last row is not enough, while SQLite has one writer at a time.
+    var locksAuditHead: Bool
+    /// A lock on a text key held until the transaction ends; nil where writes are serial anyway (SQLite).
+    var transactionLock: String?
 
     static let sqlite = SQLDialect(
         secondsBetween: { later, earlier in "CAST(round((julianday(\(later)) - julianday(\(earlier))) * 86400) AS INTEGER)" },
-        withoutIndex: { "+\($0)" }, orderedJoin: "CROSS JOIN")
+        withoutIndex: { "+\($0)" }, orderedJoin: "CROSS JOIN",
+        locksAuditHead: false, transactionLock: nil)
 
     static let postgres = SQLDialect(
         secondsBetween: { later, earlier in "CAST(round(extract(epoch FROM (\(later)::timestamp - \(earlier)::timestamp))) AS bigint)" },
-        withoutIndex: { "(\($0) + 0)" }, orderedJoin: "JOIN")
+        withoutIndex: { "(\($0) + 0)" }, orderedJoin: "JOIN",
+        locksAuditHead: true, transactionLock: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
 }

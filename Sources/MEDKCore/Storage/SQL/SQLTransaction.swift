@@ -23,4 +23,20 @@ struct SQLTransaction: StoreWriting, SQLSession {
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
         try session.execute(sql, arguments)
     }
+
+    func attempt<T>(_ body: () throws -> T) throws -> T {
+        // The chain's head as this transaction knows it goes back with the rows the part wrote.
+        let head = chain.last
+        try execute("SAVEPOINT medk_attempt", [])
+        do {
+            let result = try body()
+            try execute("RELEASE SAVEPOINT medk_attempt", [])
+            return result
+        } catch {
+            chain.last = head
+            try execute("ROLLBACK TO SAVEPOINT medk_attempt", [])
+            try execute("RELEASE SAVEPOINT medk_attempt", [])
+            throw error
+        }
+    }
 }

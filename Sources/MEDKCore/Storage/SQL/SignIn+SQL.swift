@@ -6,6 +6,12 @@ import Foundation
 /// every limit counts both, so parallel guesses are reserved one by one. A known device's attempts
 /// count against that device only; the limits of addresses and logins count unknown devices.
 extension SQLTransaction {
+    func serializeSignIns(keys: [String]) throws {
+        guard let lock = dialect.transactionLock else { return }
+        // Always in the same order, so that two attempts never wait for each other's second lock.
+        for key in Set(keys).sorted() { try execute(lock, ["sign-in:" + key]) }
+    }
+
     func recentLoginFailures(login: String, address: String, throttle: LoginThrottle, at now: Date) throws -> LoginThrottle.Failures {
         let nowMS = Self.milliseconds(now)
         var failures = LoginThrottle.Failures()
