@@ -20,6 +20,9 @@ trap './scripts/pg-cluster.sh stop "$pg_dir"' EXIT
 MEDK_TEST_POSTGRES_URL=$(./scripts/pg-cluster.sh start "$pg_dir")
 export MEDK_TEST_POSTGRES_URL
 swift test --skip-build "$@"
+# The same use cases, API and pages once more on PostgreSQL: each test world in a schema of its own.
+# (The SQLite file's own tests — its plans, WAL, tampering with it — are skipped there.)
+MEDK_TEST_BACKEND=postgres swift test --skip-build --filter 'MEDKCoreTests|MEDKServerTests|MEDKMailTests' "$@"
 # Three rounds of SIGKILL during acknowledged writes (scripts/crash.sh --rounds 200 for the long run).
 python3 scripts/crash.py --rounds 3 --binary .build/debug/medk
 # Every operation of the API document fuzzed with every check, bounded; any failure fails the suite.

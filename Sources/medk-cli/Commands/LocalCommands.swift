@@ -7,6 +7,18 @@ import MEDKCore
 struct DataDirectory: ParsableArguments {
     @Option(name: .long, help: "Каталог данных: база medk.sqlite и файлы. По умолчанию ./medk-data или MEDK_DATA_DIR.")
     var dataDir: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "База: sqlite (встроенная, в каталоге данных) или postgres://пользователь@сервер:5432/база. По умолчанию MEDK_DATABASE или sqlite.",
+        valueName: "адрес"))
+    var database: String?
+    @Option(name: .long, help: "Соединений с PostgreSQL у этого процесса (по умолчанию \(DatabaseChoice.defaultConnections)).")
+    var databaseConnections: Int = DatabaseChoice.defaultConnections
+
+    var databaseChoice: DatabaseChoice {
+        get throws {
+            try DatabaseChoice(argument: database ?? ProcessInfo.processInfo.environment["MEDK_DATABASE"], connections: databaseConnections)
+        }
+    }
 
     var url: URL {
         let path = dataDir ?? ProcessInfo.processInfo.environment["MEDK_DATA_DIR"] ?? "./medk-data"
@@ -14,12 +26,12 @@ struct DataDirectory: ParsableArguments {
     }
 
     func open(maxUploadBytes: Int64 = FileStore.defaultMaxBytes, logger: Logger = Logger(label: "medk")) throws -> MEDKService {
-        try MEDKService(dataDirectory: url, maxUploadBytes: maxUploadBytes, logger: logger)
+        try MEDKService(dataDirectory: url, database: try databaseChoice, maxUploadBytes: maxUploadBytes, logger: logger)
     }
 
     /// Local tools only work on a database that `medk init` (or `serve --demo`) created.
     func openExisting() async throws -> MEDKService {
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("medk.sqlite").path) else {
+        guard try databaseChoice != .embedded || FileManager.default.fileExists(atPath: url.appendingPathComponent("medk.sqlite").path) else {
             throw MEDKError.invalid("no_database", "В каталоге \(url.path) нет базы МЭДК. Создайте её: medk init --admin ЛОГИН.")
         }
         return try open()

@@ -23,7 +23,7 @@ final class PGConnection: @unchecked Sendable {
             throw PGError.connection(message)
         }
         self.handle = handle
-        try execute("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET DateStyle = 'ISO'")
+        try execute("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET client_min_messages = 'warning'")
     }
 
     deinit { PQfinish(handle) }
