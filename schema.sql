@@ -201,6 +201,12 @@ CREATE TABLE login_failures (
     settled INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1))
 , device_id INTEGER);
 
+CREATE TABLE mail_lease (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    holder TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+
 CREATE TABLE mail_outbox (
     id INTEGER PRIMARY KEY,
     dedupe_key TEXT NOT NULL UNIQUE,

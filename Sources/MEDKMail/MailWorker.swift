@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MEDKCore
 
@@ -19,7 +20,22 @@ public struct MailWorker: Sendable {
     /// Settles what a stopped process left half-sent, then plans and sends until nothing more is
     /// due now (at most `rounds` batches), and reports the totals.
     public func runOnce(rounds: Int = 100) async throws -> (planning: ReminderPlanning, delivery: MailDelivery, settled: Int) {
-        let settled = try await service.settleInterruptedMail()
+        let lease = try await service.takeMailLease()
+        guard lease.taken else {
+            throw MEDKError(.conflict, code: "mail_sent_elsewhere",
+                            message: "Письма сейчас отправляет другой процесс (сервер с --smtp-url): одновременно их отправляет только один.")
+        }
+        do {
+            let result = try await passes(rounds: rounds)
+            try? await service.releaseMailLease()
+            return (result.planning, result.delivery, lease.settled)
+        } catch {
+            try? await service.releaseMailLease()
+            throw error
+        }
+    }
+
+    private func passes(rounds: Int) async throws -> (planning: ReminderPlanning, delivery: MailDelivery) {
         let planning = try await service.planReminders()
         var total = MailDelivery()
         for _ in 0..<rounds {
@@ -33,23 +49,27 @@ public struct MailWorker: Sendable {
             // A batch that only postponed messages would find them again only after their backoff.
             if delivery.touched == 0 || delivery.touched == delivery.retrying { break }
         }
-        return (planning, total, settled)
+        return (planning, total)
     }
 
     /// Runs until cancelled, a pass every `interval`. A failing pass (the database busy, the
     /// server unreachable) is logged and the next pass tries again.
     public func run(every interval: Duration = .seconds(60)) async {
         logger.info("mail worker started", metadata: ["smtp": "\(transport.description)"])
-        var first = true
+        var sending = false
         while !Task.isCancelled {
             do {
-                if first {
-                    let settled = try await service.settleInterruptedMail()
-                    if settled > 0 { logger.warning("messages left half-sent by a stopped process marked uncertain", metadata: ["count": "\(settled)"]) }
-                    first = false
-                }
+                // Planning is idempotent (each reminder has its key); sending is this sender's only
+                // while it holds the lease, renewed by every pass.
                 let planning = try await service.planReminders()
                 let delivery = try await service.deliverMail(transport, configuration)
+                if delivery.settled > 0 {
+                    logger.warning("messages left half-sent by a stopped sender marked uncertain", metadata: ["count": "\(delivery.settled)"])
+                }
+                if sending == delivery.sentElsewhere {
+                    sending = !delivery.sentElsewhere
+                    logger.info(sending ? "this server now sends mail" : "another server sends mail; this one waits")
+                }
                 if planning.messages > 0 || delivery.touched > 0 {
                     logger.info("mail pass", metadata: [
                         "planned": "\(planning.messages)", "sent": "\(delivery.sent)", "retrying": "\(delivery.retrying)",
@@ -61,5 +81,7 @@ public struct MailWorker: Sendable {
             }
             try? await Task.sleep(for: interval)
         }
+        // A clean stop hands the lease over at once rather than after it runs out.
+        try? await service.releaseMailLease()
     }
 }

@@ -246,17 +246,44 @@ struct MailOutboxTests {
         #expect(text.contains("> Добавьте подписи.\n> И печать."))
     }
 
-    @Test("a message a stopped process left half-sent is never sent again, and the audit trail says so")
+    @Test("a message a stopped sender left half-sent is never sent again, and the audit trail says so")
     func interrupted() async throws {
         let world = try await Self.world()
         _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "Нет подписи")
         let id = try await world.service.read { store in try store.dueOutbox(at: .distantFuture, limit: 1).first!.id }
-        #expect(try await world.service.write { store in try store.claimMail(id: id, address: "a@school.example", unsubscribeHash: "h") })
-        #expect(try await world.service.settleInterruptedMail() == 1)
+        let stopped = MailSender(id: "server-1#41"), restarted = MailSender(id: "server-1#97")
+        #expect(try await world.service.takeMailLease(stopped).taken)
+        let now = world.clock.now()
+        #expect(try await world.service.write { store in
+            try store.claimMail(id: id, address: "a@school.example", unsubscribeHash: "h", holder: stopped.id, at: now)
+        })
         let transport = RecordingTransport()
-        #expect(try await world.service.deliverMail(transport, Self.configuration).touched == 0)
-        #expect(transport.messages.isEmpty)
+        let waiting = try await world.service.deliverMail(transport, Self.configuration, as: restarted)
+        #expect(waiting.sentElsewhere && waiting.touched == 0, "the stopped sender's lease has not run out yet")
+        world.clock.advance(by: MailSender.leaseDuration + 1)
+        let takeover = try await world.service.deliverMail(transport, Self.configuration, as: restarted)
+        #expect(takeover.settled == 1 && takeover.touched == 0 && transport.messages.isEmpty)
         #expect(try await world.auditTrail().contains { $0.action == .mailUncertain && $0.entityID == id })
+    }
+
+    @Test("one sender at a time: a second server sends nothing while the first renews its lease, and takes over when it stops")
+    func oneSenderAtATime() async throws {
+        let world = try await Self.world()
+        let first = MailSender(id: "server-1"), second = MailSender(id: "server-2")
+        _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "Нет подписи")
+        let transport = RecordingTransport()
+        #expect(try await world.service.deliverMail(transport, Self.configuration, as: first).sent == 1)
+        _ = try await world.act(.return, on: try await world.submittedDocument(.midtermProgramme, school: "A"), by: "curator1", comment: "Нет печати")
+        world.clock.advance(by: 60)
+        #expect(try await world.service.deliverMail(transport, Self.configuration, as: second).sentElsewhere)
+        #expect(transport.messages.count == 1, "the second server waits")
+        world.clock.advance(by: 60)
+        #expect(try await world.service.deliverMail(transport, Self.configuration, as: first).sent == 1, "renewed every pass")
+        _ = try await world.act(.return, on: try await world.submittedDocument(.finalReport, school: "A"), by: "curator1", comment: "Нет даты")
+        try await world.service.releaseMailLease(first)
+        let takeover = try await world.service.deliverMail(transport, Self.configuration, as: second)
+        #expect(takeover.sent == 1 && takeover.settled == 0, "a clean stop hands over at once, with nothing half-sent")
+        #expect(transport.messages.count == 3)
     }
 
     @Test("a temporary failure is retried later, a refusal is given up, a lost answer is not repeated")

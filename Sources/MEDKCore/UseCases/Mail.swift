@@ -30,10 +30,35 @@ public struct MailDelivery: Sendable, Hashable {
     public var uncertain = 0
     public var skipped = 0
     public var expired = 0
+    /// Messages another sender left half-sent, settled as «uncertain» when this one took over.
+    public var settled = 0
+    /// Another sender holds the lease: this pass sent nothing.
+    public var sentElsewhere = false
 
     public var touched: Int { sent + retrying + failed + uncertain + skipped + expired }
 
     public init() {}
+}
+
+/// One process that sends mail. One sender at a time holds the outbox's lease, whichever server it
+/// runs in (issue 24: several servers, one database): it renews the lease every pass, and another
+/// takes over once it has not for `leaseDuration` — a killed server's messages wait that long.
+public struct MailSender: Sendable, Hashable {
+    public let id: String
+
+    public init(id: String) { self.id = id }
+
+    public static let thisProcess = MailSender(
+        id: "\(ProcessInfo.processInfo.hostName)#\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+
+    /// Three passes of a worker that passes every minute.
+    public static let leaseDuration: TimeInterval = 180
+}
+
+public struct LeaseOutcome: Sendable, Hashable {
+    public var taken: Bool
+    /// Messages the previous sender left half-sent, now «uncertain».
+    public var settled: Int
 }
 
 /// The outbox's side of an event: messages recorded in the event's own transaction.
@@ -151,30 +176,50 @@ extension MEDKService {
         return count
     }
 
-    /// Messages a stopped process left half-sent become «uncertain», each in the audit trail, and
-    /// are never sent again: the server may have taken them. Run once when a mail worker starts.
-    public func settleInterruptedMail() async throws -> Int {
+    /// Takes (or renews) the right to send mail for `duration`: one sender at a time, whichever
+    /// server it runs in. A sender taking over from another — stopped, killed, or too slow to renew —
+    /// first settles what that one left half-sent: «uncertain», each in the audit trail, never sent
+    /// again (its server may have taken them). Returns whether this sender may send now.
+    @discardableResult
+    public func takeMailLease(_ sender: MailSender = .thisProcess, for duration: TimeInterval = MailSender.leaseDuration) async throws -> LeaseOutcome {
         let now = now()
         return try await write { store in
+            let (taken, previous) = try store.takeMailLease(holder: sender.id, until: now.addingTimeInterval(duration), at: now)
+            guard taken else { return LeaseOutcome(taken: false, settled: 0) }
+            guard previous != sender.id else { return LeaseOutcome(taken: true, settled: 0) }
             let ids = try store.settleInterruptedMail(at: now)
             for id in ids {
                 try store.appendAudit(Self.mailActor, at: now, AuditRecord(
                     action: .mailUncertain, entityType: .mail, entityID: id,
                     comment: "Отправка прервана остановкой процесса; письмо не отправляется повторно."))
             }
-            return ids.count
+            return LeaseOutcome(taken: true, settled: ids.count)
         }
+    }
+
+    /// Gives the right to send up (a worker stopping cleanly), so another takes over at once.
+    public func releaseMailLease(_ sender: MailSender = .thisProcess) async throws {
+        let now = now()
+        try await write { store in try store.releaseMailLease(holder: sender.id, at: now) }
     }
 
     /// Sends the messages whose time has come through one session with the transport. Each is
     /// claimed in its own transaction before it goes and settled with its audit row after, so a
     /// crash between the two leaves it «sending», and `settleInterruptedMail` never repeats it.
-    public func deliverMail(_ transport: any MailTransport, _ configuration: MailConfiguration, limit: Int = 200) async throws -> MailDelivery {
-        let due = try await read { [now = now()] store in try store.dueOutbox(at: now, limit: limit) }
+    /// Only the sender holding the lease sends (`takeMailLease`, taken or renewed here first).
+    public func deliverMail(_ transport: any MailTransport, _ configuration: MailConfiguration, limit: Int = 200,
+                            as sender: MailSender = .thisProcess) async throws -> MailDelivery {
         var delivery = MailDelivery()
+        let lease = try await takeMailLease(sender)
+        delivery.settled = lease.settled
+        guard lease.taken else {
+            delivery.sentElsewhere = true
+            return delivery
+        }
+        let due = try await read { [now = now()] store in try store.dueOutbox(at: now, limit: limit) }
         var session: (any MailSession)?
         do {
-            try await deliver(due, transport, configuration, &session, &delivery)
+            try await deliver(due, transport, configuration, sender, &session, &delivery)
         } catch {
             if let session { await session.close() }
             throw error
@@ -183,7 +228,7 @@ extension MEDKService {
         return delivery
     }
 
-    private func deliver(_ due: [OutboxMessage], _ transport: any MailTransport, _ configuration: MailConfiguration,
+    private func deliver(_ due: [OutboxMessage], _ transport: any MailTransport, _ configuration: MailConfiguration, _ sender: MailSender,
                          _ session: inout (any MailSession)?, _ delivery: inout MailDelivery) async throws {
         for message in due {
             // A server stopping between two messages leaves the rest pending, not half-sent.
@@ -203,7 +248,8 @@ extension MEDKService {
                 // The message's own unsubscribe link: it turns off this kind of message for this
                 // address, and only its hash is kept.
                 let token = Self.newUnsubscribeToken()
-                guard try store.claimMail(id: message.id, address: email, unsubscribeHash: SessionToken.digest(token)) else {
+                guard try store.claimMail(id: message.id, address: email, unsubscribeHash: SessionToken.digest(token),
+                                          holder: sender.id, at: now) else {
                     return .takenByAnother
                 }
                 return .mine(recipient, token)

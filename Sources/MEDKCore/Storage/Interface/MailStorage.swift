@@ -122,9 +122,15 @@ protocol MailWriting {
     /// Records a message unless one with the same key exists; true when it was recorded.
     func enqueueMail(key: String, userID: Int64, letter: MailLetter, at: Date, expiresAt: Date) throws -> Bool
     func markReminderPlanned(regionID: Int64, on date: CalendarDate, at: Date) throws
+    /// Takes the right to send mail until `until` for `holder` if it is free, expired or already
+    /// its own; returns whether it did, and who held it before (nil if nobody ever did).
+    func takeMailLease(holder: String, until: Date, at: Date) throws -> (taken: Bool, previous: String?)
+    /// Gives the right up, if `holder` has it.
+    func releaseMailLease(holder: String, at: Date) throws
     /// Takes a pending message for sending to `address` (state «sending», one more attempt), with
-    /// the hash of the unsubscribe link it carries; false if another worker has it.
-    func claimMail(id: Int64, address: String, unsubscribeHash: String) throws -> Bool
+    /// the hash of the unsubscribe link it carries, if `holder` still has the right to send; false
+    /// if another worker has the message or the right.
+    func claimMail(id: Int64, address: String, unsubscribeHash: String, holder: String, at: Date) throws -> Bool
     func finishMail(id: Int64, _ outcome: OutboxOutcome, at: Date, address: String?, error: String?, retryAt: Date?) throws
     /// Messages left «sending» by a process that stopped mid-send: their ids, now «uncertain».
     func settleInterruptedMail(at: Date) throws -> [Int64]

@@ -16,6 +16,7 @@ enum PGSchema {
 
     static let migrations: [Migration] = [
         Migration(version: 1, name: "medk_v22", sql: foundation + triggers),
+        Migration(version: 2, name: "mail_lease", sql: Migrations.mailLease),
     ]
 
     private static let itemKinds = ItemKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")

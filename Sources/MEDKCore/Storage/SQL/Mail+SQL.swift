@@ -110,18 +110,38 @@ extension SQLTransaction {
             """, [regionID, date, at.sql])
     }
 
-    func claimMail(id: Int64, address: String, unsubscribeHash: String) throws -> Bool {
+    func takeMailLease(holder: String, until: Date, at: Date) throws -> (taken: Bool, previous: String?) {
+        // The row is read locked: two servers taking a free lease at once take it one after the other.
+        let current = try self.row("SELECT holder, expires_at FROM mail_lease WHERE id = 1\(dialect.lockingRead)")
+        guard let current else {
+            let inserted = try execute("""
+                INSERT INTO mail_lease (id, holder, expires_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING
+                """, [holder, until.sql])
+            return (inserted == 1, nil)
+        }
+        let previous: String = current[0], expires: String = current[1]
+        guard previous == holder || expires <= at.sql else { return (false, previous) }
+        try execute("UPDATE mail_lease SET holder = ?, expires_at = ? WHERE id = 1", [holder, until.sql])
+        return (true, previous)
+    }
+
+    func releaseMailLease(holder: String, at: Date) throws {
+        try execute("UPDATE mail_lease SET expires_at = ? WHERE id = 1 AND holder = ?", [at.sql, holder])
+    }
+
+    func claimMail(id: Int64, address: String, unsubscribeHash: String, holder: String, at: Date) throws -> Bool {
         try execute("""
             UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1, address = ?, unsubscribe_hash = ?
             WHERE id = ? AND state = 'pending'
-            """, [address, unsubscribeHash, id]) > 0
+              AND EXISTS (SELECT 1 FROM mail_lease WHERE id = 1 AND holder = ? AND expires_at > ?)
+            """, [address, unsubscribeHash, id, holder, at.sql]) > 0
     }
 
     func finishMail(id: Int64, _ outcome: OutboxOutcome, at: Date, address: String?, error: String?, retryAt: Date?) throws {
         try execute("""
             UPDATE mail_outbox SET state = ?, address = coalesce(?, address), last_error = ?,
                 finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END, next_attempt_at = coalesce(?, next_attempt_at)
-            WHERE id = ?
+            WHERE id = ? AND state IN ('pending', 'sending')
             """, [outcome.rawValue, address, error.map { String($0.prefix(500)) }, outcome.rawValue, at.sql,
                                      retryAt.sql, id])
     }

@@ -67,14 +67,17 @@ struct SQLDialect: Sendable {
     var locksAuditHead: Bool
     /// A lock on a text key held until the transaction ends; nil where writes are serial anyway (SQLite).
     var transactionLock: String?
+    /// The end of a SELECT that locks the rows it reads until the transaction ends ("" where the
+    /// writer is alone anyway).
+    var lockingRead: String
 
     static let sqlite = SQLDialect(
         secondsBetween: { later, earlier in "CAST(round((julianday(\(later)) - julianday(\(earlier))) * 86400) AS INTEGER)" },
         withoutIndex: { "+\($0)" }, orderedJoin: "CROSS JOIN",
-        locksAuditHead: false, transactionLock: nil)
+        locksAuditHead: false, transactionLock: nil, lockingRead: "")
 
     static let postgres = SQLDialect(
         secondsBetween: { later, earlier in "CAST(round(extract(epoch FROM (\(later)::timestamp - \(earlier)::timestamp))) AS bigint)" },
         withoutIndex: { "(\($0) + 0)" }, orderedJoin: "JOIN",
-        locksAuditHead: true, transactionLock: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
+        locksAuditHead: true, transactionLock: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", lockingRead: " FOR UPDATE")
 }

@@ -79,6 +79,9 @@ enum Migrations {
         migrator.registerMigration("v22_fact_evidence") { db in
             try db.execute(sql: v22)
         }
+        migrator.registerMigration("v23_mail_lease") { db in
+            try db.execute(sql: mailLease)
+        }
         return migrator
     }
 
@@ -1183,5 +1186,15 @@ enum Migrations {
     static let v22 = """
     ALTER TABLE indicator_facts ADD COLUMN evidence_item_id INTEGER REFERENCES items(id);
     CREATE INDEX items_regional_documents ON items(region_id, id) WHERE school_id IS NULL AND municipality_id IS NULL;
+    """
+
+    /// Who sends mail now (issue 24): one worker at a time, whichever server it runs in; the same
+    /// text on PostgreSQL (`PGSchema`, version 2).
+    static let mailLease = """
+    CREATE TABLE mail_lease (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        holder TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
     """
 }
