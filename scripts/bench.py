@@ -126,13 +126,13 @@ class RSSWatch:
 
 
 class Server:
-    def __init__(self, binary, directory):
-        self.binary, self.directory = binary, directory
+    def __init__(self, binary, directory, extra=()):
+        self.binary, self.directory, self.extra = binary, directory, list(extra)
 
     def __enter__(self):
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
         started = time.time()
-        self.process = subprocess.Popen([self.binary, "serve", "--data-dir", self.directory, "--port", "0"],
+        self.process = subprocess.Popen([self.binary, "serve", "--data-dir", self.directory, "--port", "0"] + self.extra,
                                         stdout=self.log, stderr=subprocess.STDOUT)
         self.url = None
         while time.time() - started < 300:
