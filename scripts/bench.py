@@ -250,7 +250,7 @@ def wrk(url, script, connections, duration, threads=2):
         lua.write(script)
     threads = min(threads, connections)
     result = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
-                             "--timeout", "120s", "-s", lua.name, url], capture_output=True, text=True)
+                             "--timeout", "120s", "-s", lua.name, url], capture_output=True, text=True, errors="replace")
     os.unlink(lua.name)
     if result.stderr.strip():
         log(result.stderr.strip())
