@@ -74,7 +74,7 @@ public final class TestWorld: Sendable {
         let schema = "world_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         try PGConnection(url: cluster).execute("CREATE SCHEMA \(schema)")
         let separator = cluster.contains("?") ? "&" : "?"
-        return .postgres(url: cluster + separator + "options=-csearch_path%3D\(schema),public", connections: 4)
+        return .postgres(url: cluster + separator + "options=-csearch_path%3D\(schema),public", connections: 2)
     }
 
     /// 15 March 2026, 12:00 UTC unless said otherwise.

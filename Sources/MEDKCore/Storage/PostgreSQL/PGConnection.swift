@@ -105,52 +105,43 @@ final class PGConnection: @unchecked Sendable {
         return name
     }
 
-    /// Parameters go as text, except bytes, which go as binary (no escaping of large values).
+    /// Parameters go as text, except bytes, which go as binary (no escaping of large values). Each
+    /// value is copied once into memory of its own for the duration of the call (IN lists run to
+    /// hundreds of values: no recursion, no pinning per value).
     private func withParameters<T>(_ parameters: [PGValue],
                                    _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) throws -> T)
     rethrows -> T {
-        var buffers: [[CChar]?] = []
+        var pointers: [UnsafePointer<CChar>?] = []
+        var owned: [UnsafeMutableRawPointer] = []
         var lengths: [Int32] = []
         var formats: [Int32] = []
-        buffers.reserveCapacity(parameters.count)
+        pointers.reserveCapacity(parameters.count)
+        defer { owned.forEach { $0.deallocate() } }
+        func copy(_ bytes: UnsafeRawBufferPointer, terminated: Bool) -> UnsafePointer<CChar> {
+            let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes.count + (terminated ? 1 : 0), alignment: 1)
+            if let base = bytes.baseAddress { memory.copyMemory(from: base, byteCount: bytes.count) }
+            if terminated { memory.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self) }
+            owned.append(memory)
+            return UnsafePointer(memory.assumingMemoryBound(to: CChar.self))
+        }
         for parameter in parameters {
             switch parameter {
             case .null:
-                buffers.append(nil); lengths.append(0); formats.append(0)
+                pointers.append(nil); lengths.append(0); formats.append(0)
             case .bytes(let bytes):
-                buffers.append(bytes.map { CChar(bitPattern: $0) }); lengths.append(Int32(bytes.count)); formats.append(1)
+                pointers.append(bytes.withUnsafeBytes { copy($0, terminated: false) }); lengths.append(Int32(bytes.count)); formats.append(1)
             default:
-                let text = parameter.text!
-                buffers.append(Array(text.utf8CString)); lengths.append(0); formats.append(0)
+                var text = parameter.text!
+                pointers.append(text.withUTF8 { copy(UnsafeRawBufferPointer($0), terminated: true) }); lengths.append(0); formats.append(0)
             }
         }
-        return try withPointers(buffers) { pointers in
+        return try pointers.withUnsafeBufferPointer { values in
             try lengths.withUnsafeBufferPointer { lengthPointer in
                 try formats.withUnsafeBufferPointer { formatPointer in
-                    try pointers.withUnsafeBufferPointer { valuePointer in
-                        try body(valuePointer.baseAddress, lengthPointer.baseAddress, formatPointer.baseAddress)
-                    }
+                    try body(values.baseAddress, lengthPointer.baseAddress, formatPointer.baseAddress)
                 }
             }
         }
-    }
-
-    /// Pins every buffer for the duration of one libpq call.
-    private func withPointers<T>(_ buffers: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) throws -> T) rethrows -> T {
-        var pointers: [UnsafePointer<CChar>?] = []
-        pointers.reserveCapacity(buffers.count)
-        func pin(_ index: Int) throws -> T {
-            guard index < buffers.count else { return try body(pointers) }
-            guard let buffer = buffers[index] else {
-                pointers.append(nil)
-                return try pin(index + 1)
-            }
-            return try buffer.withUnsafeBufferPointer { pointer in
-                pointers.append(pointer.baseAddress)
-                return try pin(index + 1)
-            }
-        }
-        return try pin(0)
     }
 
     private func check(_ result: OpaquePointer?, sql: String) throws {
