@@ -491,6 +491,11 @@ class ReviewStoryInTheBrowser(unittest.TestCase):
                 self.open("/results/dynamics")
                 self.assertIn("Доля с положи", self.text())
                 self.open("/results/indicators?year=2027")
+                if width == 390:
+                    # The fact form open: its list of the region's documents holds long titles.
+                    card = self.browser.find_element(By.XPATH, "//article[.//h2[contains(., '1.3.1')]]")
+                    card.find_element(By.XPATH, ".//summary[contains(., 'Внести факт')]").click()
+                    self.assertFitsPhone("the indicators page with a fact form open")
                 self.open("/results/schools/750010001")
                 self.assertIn("Индекс результатов по годам", self.text())
                 if width == 1280:
