@@ -41,6 +41,32 @@ final class RecordingTransport: MailTransport {
     }
 }
 
+/// A mail server that takes `seconds` of the world's clock for every message.
+final class ClockAdvancingTransport: MailTransport {
+    let clock: ManualClock
+    let seconds: TimeInterval
+    let recording = RecordingTransport()
+    var description: String { "slow" }
+
+    init(clock: ManualClock, seconds: TimeInterval) {
+        self.clock = clock
+        self.seconds = seconds
+    }
+
+    func openSession() async throws -> any MailSession { Session(self) }
+
+    final class Session: MailSession {
+        let transport: ClockAdvancingTransport
+        init(_ transport: ClockAdvancingTransport) { self.transport = transport }
+        func send(_ mail: RenderedMail) async throws {
+            transport.clock.advance(by: transport.seconds)
+            transport.recording.sent.withLock { $0.append(mail) }
+        }
+        func reset() async throws {}
+        func close() async {}
+    }
+}
+
 @Suite("Reminder rules")
 struct ReminderRulesTests {
     static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
@@ -264,6 +290,19 @@ struct MailOutboxTests {
         let takeover = try await world.service.deliverMail(transport, Self.configuration, as: restarted)
         #expect(takeover.settled == 1 && takeover.touched == 0 && transport.messages.isEmpty)
         #expect(try await world.auditTrail().contains { $0.action == .mailUncertain && $0.entityID == id })
+    }
+
+    @Test("a pass slower than the lease renews it on the way: another server does not take over mid-pass")
+    func slowPassKeepsItsLease() async throws {
+        let world = try await Self.world()
+        let first = MailSender(id: "server-1"), second = MailSender(id: "server-2")
+        for kind in [ItemKind.developmentConcept, .midtermProgramme, .finalReport] {
+            _ = try await world.act(.return, on: try await world.submittedDocument(kind, school: "A"), by: "curator1", comment: "Нет подписи")
+        }
+        // Each message takes the mail server 100 seconds: three of them outlast the 180-second lease.
+        let slow = ClockAdvancingTransport(clock: world.clock, seconds: 100)
+        #expect(try await world.service.deliverMail(slow, Self.configuration, as: first).sent == 3)
+        #expect(try await world.service.takeMailLease(second).taken == false, "renewed during the pass, the lease is still the first's")
     }
 
     @Test("one sender at a time: a second server sends nothing while the first renews its lease, and takes over when it stops")

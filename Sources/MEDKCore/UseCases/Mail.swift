@@ -230,10 +230,20 @@ extension MEDKService {
 
     private func deliver(_ due: [OutboxMessage], _ transport: any MailTransport, _ configuration: MailConfiguration, _ sender: MailSender,
                          _ session: inout (any MailSession)?, _ delivery: inout MailDelivery) async throws {
+        var renewed = now()
         for message in due {
             // A server stopping between two messages leaves the rest pending, not half-sent.
             try Task.checkCancellation()
             let now = now()
+            // A slow server can make a pass outlast the lease: it is renewed on the way, and a pass
+            // whose lease another sender took stops (its next claim would fail anyway).
+            if now.timeIntervalSince(renewed) > MailSender.leaseDuration / 3 {
+                guard try await takeMailLease(sender).taken else {
+                    delivery.sentElsewhere = true
+                    return
+                }
+                renewed = now
+            }
             if message.expiresAt <= now {
                 try await write { store in try store.finishMail(id: message.id, .expired, at: now, address: nil, error: nil, retryAt: nil) }
                 delivery.expired += 1
