@@ -3,11 +3,6 @@ import MEDKTestSupport
 import Synchronization
 import Testing
 
-/// Launches of child processes, one at a time: Foundation's `Process.run()` on Linux crashed in its
-/// own memcpy (SIGSEGV, 7 December 2026) when suites started `medk` processes from several threads
-/// at once; waiting for them stays concurrent.
-let processLaunch = Mutex<Void>(())
-
 /// Runs the built `medk` executable as a separate process, the way people and scripts do. Its
 /// configuration directory (the saved session) goes when the test is done with it.
 final class MEDKProcess: Sendable {

@@ -56,7 +56,8 @@ public final class SMTPSink: @unchecked Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardInput = input
-        try process.run()
+        let child = process
+        try processLaunch.withLock { _ in try child.run() }
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = pipe.fileHandleForReading.availableData
@@ -109,7 +110,7 @@ public final class SMTPSink: @unchecked Sendable {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try processLaunch.withLock { _ in try process.run() }
         process.waitUntilExit()
     }
 }
