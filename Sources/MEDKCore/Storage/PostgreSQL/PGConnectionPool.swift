@@ -53,14 +53,4 @@ final class PGConnectionPool: @unchecked Sendable {
         lock.signal()
         lock.unlock()
     }
-
-    /// Closes the idle connections (those in use close when their transaction returns them broken
-    /// or when the pool itself goes away).
-    func closeIdle() {
-        lock.lock()
-        open -= idle.count
-        idle.removeAll()
-        lock.broadcast()
-        lock.unlock()
-    }
 }

@@ -9,13 +9,13 @@ struct PGSession: SQLSession {
 
     func fetch<T>(_ sql: String, _ arguments: SQLArguments, _ decode: (SQLRow) throws -> T) throws -> [T] {
         try refusing {
-            try connection.query(PGPlaceholders.numbered(sql), arguments.pgValues).map { try decode(SQLRow($0, columns: [])) }
+            try connection.query(PGPlaceholders.numbered(sql), arguments.pgValues).map { try decode(SQLRow($0)) }
         }
     }
 
     func forEach(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws {
         try refusing {
-            try connection.stream(PGPlaceholders.numbered(sql), arguments.pgValues) { try body(SQLRow($0, columns: [])) }
+            try connection.stream(PGPlaceholders.numbered(sql), arguments.pgValues) { try body(SQLRow($0)) }
         }
     }
 

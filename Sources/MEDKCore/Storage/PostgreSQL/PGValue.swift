@@ -83,21 +83,9 @@ struct PGRow: Sendable, Hashable {
         }
     }
 
-    func real(_ index: Int) -> Double? {
-        switch values[index] {
-        case .real(let value): value
-        case .integer(let value): Double(value)
-        default: nil
-        }
-    }
-
     func text(_ index: Int) -> String? {
         if case .text(let value) = values[index] { return value }
         return nil
     }
 
-    func bytes(_ index: Int) -> [UInt8]? {
-        if case .bytes(let value) = values[index] { return value }
-        return nil
-    }
 }

@@ -7,13 +7,13 @@ import GRDB
 struct SQLRow {
     fileprivate enum Storage {
         case sqlite(GRDB.Row)
-        case postgres(PGRow, columns: [String])
+        case postgres(PGRow)
     }
 
     fileprivate let storage: Storage
 
     init(_ row: GRDB.Row) { storage = .sqlite(row) }
-    init(_ row: PGRow, columns: [String]) { storage = .postgres(row, columns: columns) }
+    init(_ row: PGRow) { storage = .postgres(row) }
 
     /// A row that stays valid after the cursor moves on (GRDB reuses the row a cursor stands on).
     func copied() -> SQLRow {
@@ -26,7 +26,7 @@ struct SQLRow {
     var count: Int {
         switch storage {
         case .sqlite(let row): row.count
-        case .postgres(let row, _): row.values.count
+        case .postgres(let row): row.values.count
         }
     }
 
@@ -40,7 +40,7 @@ struct SQLRow {
             case .string(let value): return .text(value)
             case .blob(let value): return .blob([UInt8](value))
             }
-        case .postgres(let row, _):
+        case .postgres(let row):
             switch row[index] {
             case .null: return .null
             case .integer(let value): return .integer(value)
@@ -62,7 +62,7 @@ struct SQLRow {
                 guard let data else { return try body(nil) }
                 return try data.withUnsafeBytes { try body($0) }
             }
-        case .postgres(let row, _):
+        case .postgres(let row):
             guard case .bytes(let bytes) = row[index] else { return try body(nil) }
             return try bytes.withUnsafeBytes { try body($0) }
         }
@@ -71,7 +71,8 @@ struct SQLRow {
     func columnName(_ index: Int) -> String {
         switch storage {
         case .sqlite(let row): Array(row.columnNames)[index]
-        case .postgres(_, let columns): index < columns.count ? columns[index] : "#\(index)"
+        // libpq's text results are read by position; an error names the column by it.
+        case .postgres: "#\(index)"
         }
     }
 

@@ -55,10 +55,6 @@ extension SQLSession {
 
 /// The few places where the two databases' SQL differs.
 struct SQLDialect: Sendable {
-    /// Seconds between two instants stored as column text.
-    var secondsBetween: @Sendable (_ later: String, _ earlier: String) -> String
-    /// An integer column kept out of the planner's choice of index (SQLite's unary `+`).
-    var withoutIndex: @Sendable (_ column: String) -> String
     /// A join whose tables are read in the order written: SQLite's planner keeps a CROSS JOIN's
     /// order (and takes an ON with it); PostgreSQL's chooses well by itself and allows no ON there.
     var orderedJoin: String
@@ -72,12 +68,10 @@ struct SQLDialect: Sendable {
     var lockingRead: String
 
     static let sqlite = SQLDialect(
-        secondsBetween: { later, earlier in "CAST(round((julianday(\(later)) - julianday(\(earlier))) * 86400) AS INTEGER)" },
-        withoutIndex: { "+\($0)" }, orderedJoin: "CROSS JOIN",
+        orderedJoin: "CROSS JOIN",
         locksAuditHead: false, transactionLock: nil, lockingRead: "")
 
     static let postgres = SQLDialect(
-        secondsBetween: { later, earlier in "CAST(round(extract(epoch FROM (\(later)::timestamp - \(earlier)::timestamp))) AS bigint)" },
-        withoutIndex: { "(\($0) + 0)" }, orderedJoin: "JOIN",
+        orderedJoin: "JOIN",
         locksAuditHead: true, transactionLock: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", lockingRead: " FOR UPDATE")
 }
