@@ -90,6 +90,7 @@ let package = Package(
         .testTarget(
             name: "MEDKCoreTests",
             dependencies: ["MEDKCore", "MEDKTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Fixtures"]
         ),

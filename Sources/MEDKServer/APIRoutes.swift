@@ -189,8 +189,8 @@ enum APIRoutes {
         table.on(.get, "\(prefix)/items/{id}/files/{version}") { _, context -> Response in
             let actor = try context.requireActor()
             let version = Int(try context.parameters.id("version"))
-            let (file, url) = try await service.fileVersion(itemID: try context.parameters.id(), version: version, for: actor)
-            return try await Downloads.file(file, at: url, inline: false, context: context)
+            let (file, content) = try await service.fileVersion(itemID: try context.parameters.id(), version: version, for: actor)
+            return try await Downloads.file(file, content: content, inline: false, context: context)
         }
         table.on(.get, "\(prefix)/queue") { request, context -> Page<QueueEntry> in
             let actor = try context.requireActor()

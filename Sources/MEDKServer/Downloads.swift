@@ -7,8 +7,18 @@ import NIOCore
 /// Responses that hand a file to the client, shared by the API and the pages.
 enum Downloads {
     /// A stored file version: as an attachment, or `inline` for the browser's preview.
-    static func file(_ file: FileVersion, at url: URL, inline: Bool, context: MEDKRequestContext) async throws -> Response {
-        let body = try await FileIO().loadFile(path: url.path, context: context)
+    static func file(_ file: FileVersion, content: FileContent, inline: Bool, context: MEDKRequestContext) async throws -> Response {
+        let body: ResponseBody
+        switch content {
+        case .localFile(let url):
+            body = try await FileIO().loadFile(path: url.path, context: context)
+        case .chunks(let chunks):
+            // Each chunk is read from the database when the previous one has been written out.
+            body = ResponseBody(contentLength: Int(file.size)) { writer in
+                for try await chunk in chunks { try await writer.write(ByteBuffer(bytes: chunk)) }
+                try await writer.finish(nil)
+            }
+        }
         var headers: HTTPFields = [
             .contentType: file.mediaType,
             .contentDisposition: inline ? ContentDisposition.inline(file.fileName) : ContentDisposition.attachment(file.fileName),

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MEDKCore
 import MEDKTestSupport
@@ -81,7 +82,7 @@ struct FileStoreTests {
         let second = try await store.store(bytes: bytes, fileName: "b.pdf")
         #expect(first == second)
         #expect(first.sha256.count == 64)
-        #expect(try store.read(hash: first.sha256) == Data(bytes))
+        #expect(try await store.read(hash: first.sha256, size: first.size) == Data(bytes))
     }
 
     @Test("a file name with a right-to-left override, which would show «.exe» as «.pdf», is refused")
@@ -148,9 +149,12 @@ struct ZipUploadTests {
         }
         #expect(refusal?.code == "archive_too_large")
         #expect(try await world.service.item(draft.item.id, for: owner).files.count == 1, "nothing was recorded")
-        let stored = try FileManager.default.subpathsOfDirectory(atPath: world.service.files.root.path)
-            .filter { !$0.hasPrefix("tmp") && $0.count > 60 }
-        #expect(stored.count == 1, "only the first PDF is on disk: \(stored)")
+        #expect(try await !world.service.files.contains(sha256: SHA256.hash(data: bomb).hexString), "the bomb is not kept")
+        if TestWorld.onSQLite {
+            let stored = try FileManager.default.subpathsOfDirectory(atPath: world.service.files.root.path)
+                .filter { !$0.hasPrefix("tmp") && $0.count > 60 }
+            #expect(stored.count == 1, "only the first PDF is on disk: \(stored)")
+        }
 
         let document = try Self.zip([Self.contentTypes, ("word/document.xml", Data("<w:document/>".utf8))])
         let kept = try await world.service.upload(itemID: draft.item.id, fileName: "концепция.docx", chunks: OneChunk(bytes: document), by: owner)
@@ -184,4 +188,52 @@ struct ZipUploadTests {
         #expect(answer.comment == "Последнее" && answer.action == .itemComment && answer.actor == "curator1")
         #expect(try JSONEncoder().encode(answer).count < 2_000)
     }
+}
+
+@Suite("Kept files")
+struct KeptFileTests {
+    /// A PDF of `size` bytes, different for each marker: several of PostgreSQL's chunks long.
+    static func largePDF(_ marker: String, size: Int) -> [UInt8] {
+        var bytes = TestWorld.pdf(marker)
+        var generator = SystemRandomNumberGenerator()
+        while bytes.count < size { bytes.append(UInt8.random(in: 0...255, using: &generator)) }
+        return bytes
+    }
+
+    @Test("a file longer than a chunk comes back byte for byte, on this server and on another")
+    func roundTrip() async throws {
+        let world = try await TestWorld()
+        let bytes = Self.largePDF("chunks", size: 700_000)
+        let blob = try await world.service.files.store(FileStoreTests.Chunks(bytes: bytes, size: 65_536), fileName: "план.pdf")
+        #expect(blob.size == 700_000)
+        #expect(try await world.service.files.read(hash: blob.sha256, size: blob.size) == Data(bytes))
+        #expect(try await world.service.files.contains(sha256: blob.sha256))
+        if let other = try world.anotherServer() {
+            #expect(try await other.files.read(hash: blob.sha256, size: blob.size) == Data(bytes), "any server sends any file")
+        }
+    }
+
+    @Test("the same file uploaded twice, on two servers at once, is kept once and reads whole")
+    func sameFileTwice() async throws {
+        let world = try await TestWorld()
+        let other = try world.anotherServer() ?? world.service
+        let bytes = Self.largePDF("twice", size: 300_000)
+        async let first = world.service.files.store(bytes: bytes, fileName: "a.pdf")
+        async let second = other.files.store(bytes: bytes, fileName: "b.pdf")
+        let (a, b) = try await (first, second)
+        #expect(a == b)
+        #expect(try await other.files.read(hash: a.sha256, size: a.size) == Data(bytes))
+        #expect(try world.service.files.temporaryDirectory.contents().isEmpty && other.files.temporaryDirectory.contents().isEmpty,
+                "no temporary file is left behind")
+    }
+
+    @Test("a hash nothing was kept under is not contained")
+    func unknownHash() async throws {
+        let world = try await TestWorld()
+        #expect(try await !world.service.files.contains(sha256: String(repeating: "ab", count: 32)))
+    }
+}
+
+private extension URL {
+    func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path) }
 }

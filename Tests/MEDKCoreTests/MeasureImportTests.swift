@@ -320,3 +320,59 @@ struct MeasureImportTests {
         }
     }
 }
+
+@Suite("Staged roadmap tables")
+struct StagedImportTests {
+    @Test("a staged table is kept a day and no longer")
+    func keptADay() async throws {
+        let world = try await TestWorld()
+        let id = try await MeasureImportTests.roadmap(world)
+        let school = try await world.actor("school-A")
+        let staged = try await world.service.stageMeasureImport(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) {
+            MeasureImportTests.schoolCSV
+        }
+        world.clock.advance(by: 23 * 3600)
+        #expect(try await world.service.stagedMeasureImport(roadmapID: id, token: staged.token, fileName: "план.csv", by: school)
+            .preview.occurrenceCount == 18)
+        world.clock.advance(by: 2 * 3600)
+        let gone = await #expect(throws: MEDKError.self) {
+            try await world.service.stagedMeasureImport(roadmapID: id, token: staged.token, fileName: "план.csv", by: school)
+        }
+        #expect(gone?.code == "staged_import_gone")
+    }
+
+    @Test("a person keeps five staged tables at most: a sixth drops the oldest, another person's stay")
+    func fiveAPerson() async throws {
+        let world = try await TestWorld()
+        let id = try await MeasureImportTests.roadmap(world)
+        let school = try await world.actor("school-A")
+        var tokens: [String] = []
+        for _ in 0..<6 {
+            world.clock.advance(by: 60)
+            tokens.append(try await world.service.stageMeasureImport(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) {
+                MeasureImportTests.schoolCSV
+            }.token)
+        }
+        await #expect(throws: MEDKError.self) {
+            try await world.service.stagedMeasureImport(roadmapID: id, token: tokens[0], fileName: "план.csv", by: school)
+        }
+        for token in tokens.dropFirst() {
+            #expect(try await world.service.stagedMeasureImport(roadmapID: id, token: token, fileName: "план.csv", by: school)
+                .preview.occurrenceCount == 18)
+        }
+    }
+
+    @Test("a table previewed on one server is applied on another (PostgreSQL: staged tables live in the database)")
+    func appliedOnAnotherServer() async throws {
+        let world = try await TestWorld()
+        guard let other = try world.anotherServer() else { return }
+        let id = try await MeasureImportTests.roadmap(world)
+        let school = try await world.actor("school-A")
+        let staged = try await world.service.stageMeasureImport(roadmapID: id, fileName: "план.csv", programmeYear: 2023, by: school) {
+            MeasureImportTests.schoolCSV
+        }
+        let result = try await other.importStagedMeasures(roadmapID: id, token: staged.token, fileName: "план.csv", programmeYear: 2023,
+                                                          expectedRevision: staged.roadmapRevision, by: school)
+        #expect(result.measuresCreated == 18)
+    }
+}

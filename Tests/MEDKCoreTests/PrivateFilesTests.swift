@@ -19,13 +19,17 @@ struct PrivateFilesTests {
         let database = world.service.databasePath
         let backup = directory + "/backup-copy.sqlite"
         try await world.service.backup(to: backup)
-        let blob = try #require(detail.files.last).sha256
-        let stored = world.service.files.url(forHash: blob).path
+        let file = try #require(detail.files.last)
+        guard case .localFile(let url) = world.service.files.content(sha256: file.sha256, size: file.size) else {
+            Issue.record("files are kept in the data directory on SQLite")
+            return
+        }
+        let stored = url.path
         for path in [database, database + "-wal", backup, stored] {
             #expect(try Self.mode(path) == 0o600, "\(path)")
         }
         for path in [directory, world.service.files.root.path, world.service.files.temporaryDirectory.path,
-                     world.service.files.url(forHash: blob).deletingLastPathComponent().path] {
+                     url.deletingLastPathComponent().path] {
             #expect(try Self.mode(path) == 0o700, "\(path)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import MEDKCore
 
 /// A small territory for tests, in a fresh temporary data directory, with a clock the test
@@ -13,6 +14,8 @@ public final class TestWorld: Sendable {
     public let service: MEDKService
     public let clock: ManualClock
     public let directory: URL
+    /// The database this world's service uses: a second server may share it (PostgreSQL).
+    public let database: DatabaseChoice
     public let campaignID: Int64
     public static let password = "пароль-для-тестов"
 
@@ -83,7 +86,8 @@ public final class TestWorld: Sendable {
     public init(start: Date = TestWorld.defaultStart, maxUploadBytes: Int64 = FileStore.defaultMaxBytes) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("medk-test-\(UUID().uuidString)")
         clock = ManualClock(start)
-        service = try MEDKService(dataDirectory: directory, database: try Self.database(), clock: clock, hasher: .fastForTests,
+        database = try Self.database()
+        service = try MEDKService(dataDirectory: directory, database: database, clock: clock, hasher: .fastForTests,
                                   maxUploadBytes: maxUploadBytes)
         _ = try await service.initialize(adminLogin: "admin", fullName: "Администратор", password: Self.password)
         for (kind, text) in [(ImportKind.regions, Self.regions), (.municipalities, Self.municipalities),
@@ -100,6 +104,22 @@ public final class TestWorld: Sendable {
 
     deinit {
         try? FileManager.default.removeItem(at: directory)
+        for server in otherServers.withLock({ $0 }) { try? FileManager.default.removeItem(at: server) }
+    }
+
+    private let otherServers = Mutex<[URL]>([])
+
+    /// Another server on the same database with a data directory of its own — what a second
+    /// `medk serve` behind the balancer is. Nil on SQLite: its database is a file of one machine.
+    public func anotherServer() throws -> MEDKService? {
+        guard case .postgres = database else { return nil }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medk-test-\(UUID().uuidString)")
+        otherServers.withLock { $0.append(directory) }
+        // Servers share the audit key as they share the database (README: one key, kept apart).
+        try PrivateFiles.makeDirectory(directory)
+        try FileManager.default.copyItem(at: self.directory.appendingPathComponent("audit.key"),
+                                         to: directory.appendingPathComponent("audit.key"))
+        return try MEDKService(dataDirectory: directory, database: database, clock: clock, hasher: .fastForTests)
     }
 
     public func actor(_ login: String) async throws -> Actor {

@@ -142,7 +142,7 @@ extension MEDKService {
     }
 
     /// The bytes of one version, for download; the caller sends them as an attachment.
-    public func fileVersion(itemID: Int64, version: Int, for actor: Actor) async throws -> (FileVersion, URL) {
+    public func fileVersion(itemID: Int64, version: Int, for actor: Actor) async throws -> (FileVersion, FileContent) {
         let fileVersion: FileVersion = try await read { store in
             _ = try Policy.authorize(actor, .viewItem(try Self.load(store, itemID).scope))
             guard let file = try store.files(itemID: itemID).first(where: { $0.version == version }) else {
@@ -150,6 +150,6 @@ extension MEDKService {
             }
             return file
         }
-        return (fileVersion, files.url(forHash: fileVersion.sha256))
+        return (fileVersion, files.content(sha256: fileVersion.sha256, size: fileVersion.size))
     }
 }

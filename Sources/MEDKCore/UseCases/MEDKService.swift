@@ -27,8 +27,8 @@ public final class MEDKService: Sendable {
     /// Identification runs of the data as it stands, shared by dynamics, trajectories and indicators.
     let identificationRuns: IdentificationRunCache
 
-    /// Opens (creating if needed) the data directory: `medk.sqlite` (or the PostgreSQL database
-    /// `database` names) and `files/`.
+    /// Opens (creating if needed) the data directory: `medk.sqlite` and `files/` (or, on the
+    /// PostgreSQL database `database` names, only `files/tmp` for requests in progress).
     public convenience init(dataDirectory: URL, database: DatabaseChoice = .embedded, clock: any Clock = SystemClock(),
                             hasher: PasswordHasher = .standard,
                             maxUploadBytes: Int64 = FileStore.defaultMaxBytes, sessionLifetime: TimeInterval = 12 * 3600,
@@ -56,7 +56,8 @@ public final class MEDKService: Sendable {
         case .postgres(let url, let connections):
             self.store = try PostgresStore(url: url, connections: connections, auditKeys: auditKeys, logger: logger, at: clock.now())
         }
-        self.files = try FileStore(root: dataDirectory.appendingPathComponent("files"), maxBytes: maxUploadBytes)
+        let filesRoot = dataDirectory.appendingPathComponent("files")
+        self.files = try FileStore(root: filesRoot, maxBytes: maxUploadBytes, keeping: store.fileKeeping(directory: filesRoot))
         self.clock = clock
         self.hasher = hasher
         self.passwords = PasswordWork(hasher: hasher)

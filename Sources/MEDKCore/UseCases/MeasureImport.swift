@@ -154,7 +154,7 @@ extension MEDKService {
                                    file: () async throws -> Data) async throws -> StagedMeasureImport {
         let read = try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
                                         expectedRevision: nil, by: actor, file: file)
-        let token = try files.stageImport(read.data, owner: actor.userID, now: now())
+        let token = try await stageImport(read.data, owner: actor.userID)
         return try await staged(read, token: token, roadmapID: roadmapID)
     }
 
@@ -162,7 +162,7 @@ extension MEDKService {
     /// against the roadmap as it is now: for the preview page a browser may reload or come back to.
     public func stagedMeasureImport(roadmapID: Int64, token: String, fileName: String, programmeYear: Int? = nil,
                                     by actor: Actor) async throws -> StagedMeasureImport {
-        let data = try files.stagedImport(token, owner: actor.userID, now: now())
+        let data = try await stagedImport(token, owner: actor.userID)
         let read = try await readImport(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
                                         expectedRevision: nil, by: actor) { data }
         return try await staged(read, token: token, roadmapID: roadmapID)
@@ -188,11 +188,37 @@ extension MEDKService {
     public func importStagedMeasures(roadmapID: Int64, token: String, fileName: String, programmeYear: Int? = nil,
                                      mode: MeasureImportMode = .add, expectedRevision: Int? = nil,
                                      by actor: Actor) async throws -> MeasureImportResult {
-        let data = try files.stagedImport(token, owner: actor.userID, now: now())
+        let data = try await stagedImport(token, owner: actor.userID)
         let result = try await importMeasures(roadmapID: roadmapID, fileName: fileName, programmeYear: programmeYear,
                                               mode: mode, expectedRevision: expectedRevision, by: actor) { data }
-        files.discardStagedImport(token, owner: actor.userID)
+        let owner = actor.userID
+        try await write { store in try store.discardStagedImport(token: token, ownerID: owner) }
         return result
+    }
+
+    /// A staged table lives a day; a person keeps a few at most, so previews cannot fill the database.
+    static let stagedImportLifetime: TimeInterval = 24 * 3600
+    static let stagedImportsPerUser = 5
+
+    private func stageImport(_ data: Data, owner: Int64) async throws -> String {
+        let token = UUID().uuidString.lowercased(), now = now()
+        try await write { store in
+            try store.stageImport(token: token, ownerID: owner, data: data, at: now,
+                                  expiredBefore: now.addingTimeInterval(-Self.stagedImportLifetime),
+                                  keepingPerOwner: Self.stagedImportsPerUser)
+        }
+        return token
+    }
+
+    /// The table `owner` staged under `token`; gone (applied, expired or someone else's) is one answer.
+    private func stagedImport(_ token: String, owner: Int64) async throws -> Data {
+        let since = now().addingTimeInterval(-Self.stagedImportLifetime)
+        let data = try await read { store in try store.stagedImport(token: token.lowercased(), ownerID: owner, stagedAfter: since) }
+        guard let data else {
+            throw MEDKError(.notFound, code: "staged_import_gone",
+                            message: "Проверенная таблица больше не хранится (прошло больше суток или она уже импортирована). Загрузите файл снова.")
+        }
+        return data
     }
 
     private struct ReadImport: Sendable {

@@ -378,12 +378,12 @@ enum ItemPages {
     static func fileResponse(_ request: WebRequest, inline: Bool) async throws -> Response {
         let actor = try request.actor()
         let version = Int(try request.context.parameters.id("version"))
-        let (file, url) = try await request.service.fileVersion(itemID: try request.context.parameters.id(), version: version, for: actor)
+        let (file, content) = try await request.service.fileVersion(itemID: try request.context.parameters.id(), version: version, for: actor)
         let previewable = Presentation.previewKind(file.mediaType) != nil
         if inline && !previewable {
             throw MEDKError.invalid("no_preview", "Для этого типа файла просмотр в браузере недоступен; скачайте файл.")
         }
-        return try await Downloads.file(file, at: url, inline: inline, context: request.context)
+        return try await Downloads.file(file, content: content, inline: inline, context: request.context)
     }
 
     static func itemPage(_ detail: ItemDetail, risks: [RiskFactor], regionalChoices: [RegionalMeasureChoice] = [],

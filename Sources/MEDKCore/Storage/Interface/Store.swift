@@ -13,6 +13,10 @@ protocol Store: Sendable {
     /// the real run would (constraints included) and changes nothing.
     func write<T: Sendable>(dryRun: Bool, _ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T
 
+    /// Where uploaded files are kept once whole: `directory` of this machine on SQLite, the
+    /// database itself on PostgreSQL (every server serves every file).
+    func fileKeeping(directory: URL) -> any FileKeeping
+
     /// Where the data lives, for people (a file path).
     var location: String { get }
     /// A consistent copy of the live database, safe while serving.
@@ -39,5 +43,7 @@ protocol AttemptWriting {
 
 typealias StoreReading = OrganisationReading & UserReading & CampaignReading & ItemReading & MonitoringReading & AuditReading
     & EvaluationReading & ReviewRoundReading & MailReading & DashboardReading & SignInReading & DraftReading & AgendaReading & RemarkReading & ResultsReading & IdentificationReading & IndicatorReading
+    & StagedImportReading
 typealias StoreWriting = StoreReading & AttemptWriting & OrganisationWriting & UserWriting & CampaignWriting & ItemWriting & AuditWriting
     & EvaluationWriting & MailWriting & SignInWriting & DraftWriting & RemarkWriting & ResultsWriting & IdentificationWriting & IndicatorWriting
+    & StagedImportWriting

@@ -50,10 +50,20 @@ final class PGConnection: @unchecked Sendable {
         try run(sql, parameters) { result in Int(String(cString: PQcmdTuples(result))) ?? 0 }
     }
 
-    private func run<T>(_ sql: String, _ parameters: [PGValue], _ read: (OpaquePointer) -> T) throws -> T {
+    /// Runs one statement and returns its first column of its first row as bytes, in binary (a
+    /// file's chunk: no hex text twice its size to decode).
+    func binaryValue(_ sql: String, _ parameters: [PGValue] = []) throws -> [UInt8]? {
+        try run(sql, parameters, binary: true) { result in
+            guard PQntuples(result) > 0, PQgetisnull(result, 0, 0) == 0 else { return nil }
+            let length = Int(PQgetlength(result, 0, 0))
+            return [UInt8](UnsafeRawBufferPointer(start: PQgetvalue(result, 0, 0), count: length))
+        }
+    }
+
+    private func run<T>(_ sql: String, _ parameters: [PGValue], binary: Bool = false, _ read: (OpaquePointer) -> T) throws -> T {
         let name = try statementName(sql, parameterCount: parameters.count)
         let result = withParameters(parameters) { values, lengths, formats in
-            PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 0)
+            PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, binary ? 1 : 0)
         }
         defer { PQclear(result) }
         try check(result, sql: sql)

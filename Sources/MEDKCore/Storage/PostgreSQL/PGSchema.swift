@@ -17,12 +17,31 @@ enum PGSchema {
     static let migrations: [Migration] = [
         Migration(version: 1, name: "medk_v22", sql: foundation + triggers),
         Migration(version: 2, name: "mail_lease", sql: Migrations.mailLease),
+        Migration(version: 3, name: "shared_files", sql: Migrations.stagedImports(bytes: "bytea") + files),
     ]
 
     private static let itemKinds = ItemKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
     private static let singleKinds = ItemKind.allCases.filter(\.isSinglePerOwner).map { "'\($0.rawValue)'" }.joined(separator: ",")
     private static let states = ReviewState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
     private static let roles = "'school','curator','municipal','regional','federal','admin'"
+
+    /// Uploaded files, which on SQLite are a directory beside the database (`PostgresFiles`): a
+    /// file's row, then its chunks. Chunks are stored as they are (EXTERNAL: no compression attempt
+    /// on PDFs and Office files, which are compressed already).
+    static let files = """
+    CREATE TABLE file_blobs (
+        sha256 text PRIMARY KEY CHECK (length(sha256) = 64),
+        size bigint NOT NULL CHECK (size > 0),
+        chunk_count integer NOT NULL CHECK (chunk_count > 0)
+    );
+    CREATE TABLE file_chunks (
+        sha256 text NOT NULL REFERENCES file_blobs(sha256),
+        seq integer NOT NULL CHECK (seq >= 0),
+        data bytea NOT NULL,
+        PRIMARY KEY (sha256, seq)
+    );
+    ALTER TABLE file_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+    """
 
     static let foundation = """
     CREATE EXTENSION IF NOT EXISTS citext SCHEMA public;

@@ -32,6 +32,8 @@ final class PostgresStore: Store {
         }
     }
 
+    func fileKeeping(directory: URL) -> any FileKeeping { PostgresFiles(database: database, logger: logger) }
+
     /// The URL without its password, for people and logs.
     var location: String { url.replacingOccurrences(of: #"://([^:/@]+):[^@]*@"#, with: "://$1:***@", options: .regularExpression) }
 

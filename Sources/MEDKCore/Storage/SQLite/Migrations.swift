@@ -82,6 +82,9 @@ enum Migrations {
         migrator.registerMigration("v23_mail_lease") { db in
             try db.execute(sql: mailLease)
         }
+        migrator.registerMigration("v24_staged_imports") { db in
+            try db.execute(sql: stagedImports(bytes: "BLOB"))
+        }
         return migrator
     }
 
@@ -1197,4 +1200,20 @@ enum Migrations {
         expires_at TEXT NOT NULL
     );
     """
+
+    /// Roadmap tables between preview and «apply» (issue 24: in the database, not a server's
+    /// directory, so any server may apply what another previewed). The same text on PostgreSQL
+    /// (`PGSchema`, version 3) with its name for bytes.
+    static func stagedImports(bytes: String) -> String {
+        """
+        CREATE TABLE staged_imports (
+            token TEXT PRIMARY KEY,
+            owner_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            staged_at TEXT NOT NULL,
+            data \(bytes) NOT NULL
+        );
+        CREATE INDEX staged_imports_owner ON staged_imports(owner_id, staged_at);
+        CREATE INDEX staged_imports_age ON staged_imports(staged_at);
+        """
+    }
 }

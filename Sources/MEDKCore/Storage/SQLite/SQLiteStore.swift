@@ -55,6 +55,8 @@ final class SQLiteStore: Store {
 
     var location: String { pool.path }
 
+    func fileKeeping(directory: URL) -> any FileKeeping { DirectoryFiles(root: directory) }
+
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
         let keys = auditKeys
         do {

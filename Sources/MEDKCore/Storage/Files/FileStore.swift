@@ -8,35 +8,46 @@ public struct StoredBlob: Sendable, Hashable {
     public var mediaType: AllowedMediaType
 }
 
-/// Files kept by their SHA-256 under `root/ab/cd/<hash>`: a version is never overwritten,
-/// and identical uploads share one copy.
+/// Uploaded files: received into a temporary file of this server (refused past `maxBytes` while
+/// the bytes arrive), checked by their bytes, hashed, and only then kept by their SHA-256 where
+/// every server finds them (`FileKeeping`): a version is never overwritten, and identical uploads
+/// share one copy.
 public struct FileStore: Sendable {
     public let root: URL
     /// Largest upload accepted, checked while the bytes arrive.
     public let maxBytes: Int64
+    let kept: any FileKeeping
 
     public static let defaultMaxBytes: Int64 = 25 * 1024 * 1024
 
+    /// Files kept in `root` itself (the embedded default).
     public init(root: URL, maxBytes: Int64 = FileStore.defaultMaxBytes) throws {
+        try self.init(root: root, maxBytes: maxBytes, keeping: DirectoryFiles(root: root))
+    }
+
+    /// Temporary files in `root/tmp`, finished ones where `keeping` keeps them.
+    init(root: URL, maxBytes: Int64, keeping: any FileKeeping) throws {
         self.root = root
         self.maxBytes = maxBytes
+        self.kept = keeping
         try PrivateFiles.makeDirectory(root)
         try PrivateFiles.makeDirectory(root.appendingPathComponent("tmp"))
     }
 
-    /// Where uploads are written before they are complete (`store`) and web forms put their files.
+    /// Where uploads are written before they are complete (`store`) and web forms put their files:
+    /// a request's own, on the server that receives it.
     public var temporaryDirectory: URL { root.appendingPathComponent("tmp") }
 
-    public func url(forHash hash: String) -> URL {
-        let prefix = hash.prefix(2), second = hash.dropFirst(2).prefix(2)
-        return root.appendingPathComponent(String(prefix)).appendingPathComponent(String(second))
-            .appendingPathComponent(hash)
-    }
+    /// The bytes of a kept file, for sending.
+    public func content(sha256: String, size: Int64) -> FileContent { kept.content(sha256, size: size) }
+
+    /// Whether a file is kept whole (the copy between databases checks every one).
+    public func contains(sha256: String) async throws -> Bool { try await kept.contains(sha256) }
 
     /// Streams chunks to a temporary file (refusing past `maxBytes`), checks the type by the
-    /// bytes, lets `inspect` look at the whole file (and refuse it), syncs, and only then moves the
-    /// file into place. The caller writes the database row afterwards, so a row never points at a
-    /// file that is not fully on disk.
+    /// bytes, lets `inspect` look at the whole file (and refuse it), syncs, and only then hands it
+    /// to where files are kept. The caller writes the database row afterwards, so a row never
+    /// points at a file that is not kept whole.
     public func store<Chunks: AsyncSequence>(_ chunks: Chunks, fileName: String,
                                              inspect: (URL, AllowedMediaType) async throws -> Void = { _, _ in }) async throws -> StoredBlob
     where Chunks.Element == [UInt8] {
@@ -44,8 +55,8 @@ public struct FileStore: Sendable {
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: PrivateFiles.fileMode]) else {
             throw MEDKError(.internalFailure, code: "storage_failed", message: "Не удалось сохранить файл.")
         }
-        var moved = false
-        defer { if !moved { try? FileManager.default.removeItem(at: temporary) } }
+        // Kept files are moved away or copied; whatever is left goes.
+        defer { try? FileManager.default.removeItem(at: temporary) }
         let handle = try FileHandle(forWritingTo: temporary)
         var hasher = SHA256()
         var size: Int64 = 0
@@ -70,20 +81,10 @@ public struct FileStore: Sendable {
         let mediaType = try sniff(temporary, head: head, fileName: fileName)
         try await inspect(temporary, mediaType)
         let hash = hasher.finalize().hexString
-        let destination = url(forHash: hash)
-        let directory = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: PrivateFiles.directoryMode])
-        if FileManager.default.fileExists(atPath: destination.path) {
-            // Same content already stored: keep the existing copy untouched.
-            return StoredBlob(sha256: hash, size: size, mediaType: mediaType)
-        }
-        guard rename(temporary.path, destination.path) == 0 else {
-            throw MEDKError(.internalFailure, code: "storage_failed", message: "Не удалось сохранить файл.")
-        }
-        moved = true
-        Self.syncDirectory(directory)
-        return StoredBlob(sha256: hash, size: size, mediaType: mediaType)
+        let blob = StoredBlob(sha256: hash, size: size, mediaType: mediaType)
+        if try await kept.contains(hash) { return blob }
+        try await kept.keep(temporary, sha256: hash, size: size)
+        return blob
     }
 
     /// Removes temporary files nothing is writing any more: uploads and forms cut off by a crash
@@ -105,8 +106,12 @@ public struct FileStore: Sendable {
         try await store(OneChunk(bytes: bytes), fileName: fileName)
     }
 
-    public func read(hash: String) throws -> Data {
-        try Data(contentsOf: url(forHash: hash))
+    /// The whole kept file (tests, small files).
+    public func read(hash: String, size: Int64) async throws -> Data {
+        switch content(sha256: hash, size: size) {
+        case .localFile(let url): try Data(contentsOf: url)
+        case .chunks(let chunks): Data(try await chunks.collected())
+        }
     }
 
     private func sniff(_ file: URL, head: [UInt8], fileName: String) throws -> AllowedMediaType {
@@ -121,14 +126,6 @@ public struct FileStore: Sendable {
                             message: "Формат файла «\(fileName)» не поддерживается. Допустимы: \(AllowedMediaType.russianList).")
         }
         return detected
-    }
-
-    private static func syncDirectory(_ directory: URL) {
-        let descriptor = open(directory.path, O_RDONLY)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
     }
 }
 
