@@ -443,6 +443,13 @@ CREATE TABLE sessions (
     revoked_at TEXT
 , last_seen_at TEXT);
 
+CREATE TABLE staged_imports (
+    token TEXT PRIMARY KEY,
+    owner_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    staged_at TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+
 CREATE TABLE target_indicators (
     id INTEGER PRIMARY KEY,
     region_id INTEGER NOT NULL REFERENCES regions(id),
@@ -588,6 +595,10 @@ CREATE UNIQUE INDEX school_social_current ON school_social(school_id, year, indi
 CREATE INDEX schools_municipality ON schools(municipality_id);
 
 CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE INDEX staged_imports_age ON staged_imports(staged_at);
+
+CREATE INDEX staged_imports_owner ON staged_imports(owner_id, staged_at);
 
 CREATE INDEX user_roles_municipality ON user_roles(municipality_id) WHERE municipality_id IS NOT NULL;
 
