@@ -56,13 +56,15 @@ public struct MailWorker: Sendable {
     /// server unreachable) is logged and the next pass tries again.
     public func run(every interval: Duration = .seconds(60)) async {
         logger.info("mail worker started", metadata: ["smtp": "\(transport.description)"])
+        // A server killed while it held the lease delays mail by at most three of its passes.
+        let sender = MailSender.thisProcess.passing(every: Double(interval.components.seconds))
         var sending = false
         while !Task.isCancelled {
             do {
                 // Planning is idempotent (each reminder has its key); sending is this sender's only
                 // while it holds the lease, renewed by every pass.
                 let planning = try await service.planReminders()
-                let delivery = try await service.deliverMail(transport, configuration)
+                let delivery = try await service.deliverMail(transport, configuration, as: sender)
                 if delivery.settled > 0 {
                     logger.warning("messages left half-sent by a stopped sender marked uncertain", metadata: ["count": "\(delivery.settled)"])
                 }
@@ -82,6 +84,6 @@ public struct MailWorker: Sendable {
             try? await Task.sleep(for: interval)
         }
         // A clean stop hands the lease over at once rather than after it runs out.
-        try? await service.releaseMailLease()
+        try? await service.releaseMailLease(sender)
     }
 }

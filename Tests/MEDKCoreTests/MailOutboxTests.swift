@@ -292,6 +292,20 @@ struct MailOutboxTests {
         #expect(try await world.auditTrail().contains { $0.action == .mailUncertain && $0.entityID == id })
     }
 
+    @Test("a killed worker that passed every 5 seconds holds the outbox half a minute, not three: then another sends")
+    func shortLeaseOfAFrequentWorker() async throws {
+        let world = try await Self.world()
+        _ = try await world.act(.return, on: try await world.submittedDocument(school: "A"), by: "curator1", comment: "Нет подписи")
+        let killed = MailSender(id: "server-1#41").passing(every: 5), other = MailSender(id: "server-2#7").passing(every: 5)
+        #expect(killed.leaseDuration == 30 && MailSender(id: "x").passing(every: 60).leaseDuration == 180)
+        #expect(try await world.service.takeMailLease(killed).taken)
+        let transport = RecordingTransport()
+        world.clock.advance(by: 29)
+        #expect(try await world.service.deliverMail(transport, Self.configuration, as: other).sentElsewhere)
+        world.clock.advance(by: 2)
+        #expect(try await world.service.deliverMail(transport, Self.configuration, as: other).sent == 1)
+    }
+
     @Test("a pass slower than the lease renews it on the way: another server does not take over mid-pass")
     func slowPassKeepsItsLease() async throws {
         let world = try await Self.world()

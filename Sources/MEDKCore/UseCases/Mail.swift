@@ -45,14 +45,24 @@ public struct MailDelivery: Sendable, Hashable {
 /// takes over once it has not for `leaseDuration` — a killed server's messages wait that long.
 public struct MailSender: Sendable, Hashable {
     public let id: String
+    public let leaseDuration: TimeInterval
 
-    public init(id: String) { self.id = id }
+    public init(id: String, leaseDuration: TimeInterval = MailSender.leaseDuration) {
+        self.id = id
+        self.leaseDuration = leaseDuration
+    }
 
     public static let thisProcess = MailSender(
         id: "\(ProcessInfo.processInfo.hostName)#\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
 
     /// Three passes of a worker that passes every minute.
     public static let leaseDuration: TimeInterval = 180
+
+    /// This sender renewing every `interval`: the lease lasts three passes, and never less than
+    /// half a minute (a pass may wait that long on a slow mail server).
+    public func passing(every interval: TimeInterval) -> MailSender {
+        MailSender(id: id, leaseDuration: max(30, 3 * interval))
+    }
 }
 
 public struct LeaseOutcome: Sendable, Hashable {
@@ -181,8 +191,8 @@ extension MEDKService {
     /// first settles what that one left half-sent: «uncertain», each in the audit trail, never sent
     /// again (its server may have taken them). Returns whether this sender may send now.
     @discardableResult
-    public func takeMailLease(_ sender: MailSender = .thisProcess, for duration: TimeInterval = MailSender.leaseDuration) async throws -> LeaseOutcome {
-        let now = now()
+    public func takeMailLease(_ sender: MailSender = .thisProcess) async throws -> LeaseOutcome {
+        let now = now(), duration = sender.leaseDuration
         return try await write { store in
             let (taken, previous) = try store.takeMailLease(holder: sender.id, until: now.addingTimeInterval(duration), at: now)
             guard taken else { return LeaseOutcome(taken: false, settled: 0) }
@@ -237,7 +247,7 @@ extension MEDKService {
             let now = now()
             // A slow server can make a pass outlast the lease: it is renewed on the way, and a pass
             // whose lease another sender took stops (its next claim would fail anyway).
-            if now.timeIntervalSince(renewed) > MailSender.leaseDuration / 3 {
+            if now.timeIntervalSince(renewed) > sender.leaseDuration / 3 {
                 guard try await takeMailLease(sender).taken else {
                     delivery.sentElsewhere = true
                     return
