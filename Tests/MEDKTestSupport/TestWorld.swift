@@ -71,22 +71,29 @@ public final class TestWorld: Sendable {
 
     public static func database() throws -> DatabaseChoice {
         guard backend == "postgres" else { return .embedded }
-        guard let cluster = ProcessInfo.processInfo.environment["MEDK_TEST_POSTGRES_URL"] else {
+        guard let url = try scratchPostgresURL() else {
             throw MEDKError.invalid("no_test_cluster", "MEDK_TEST_BACKEND=postgres needs MEDK_TEST_POSTGRES_URL (scripts/test.sh sets both).")
         }
+        return .postgres(url: url, connections: 2)
+    }
+
+    /// A schema of its own in the test cluster, as a URL; nil when no cluster is running.
+    public static func scratchPostgresURL() throws -> String? {
+        guard let cluster = ProcessInfo.processInfo.environment["MEDK_TEST_POSTGRES_URL"] else { return nil }
         let schema = "world_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         try PGConnection(url: cluster).execute("CREATE SCHEMA \(schema)")
         let separator = cluster.contains("?") ? "&" : "?"
-        return .postgres(url: cluster + separator + "options=-csearch_path%3D\(schema),public", connections: 2)
+        return cluster + separator + "options=-csearch_path%3D\(schema),public"
     }
 
     /// 15 March 2026, 12:00 UTC unless said otherwise.
     public static let defaultStart = Date(timeIntervalSince1970: 1_773_576_000)
 
-    public init(start: Date = TestWorld.defaultStart, maxUploadBytes: Int64 = FileStore.defaultMaxBytes) async throws {
+    public init(start: Date = TestWorld.defaultStart, maxUploadBytes: Int64 = FileStore.defaultMaxBytes,
+                database chosen: DatabaseChoice? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("medk-test-\(UUID().uuidString)")
         clock = ManualClock(start)
-        database = try Self.database()
+        database = try chosen ?? Self.database()
         service = try MEDKService(dataDirectory: directory, database: database, clock: clock, hasher: .fastForTests,
                                   maxUploadBytes: maxUploadBytes)
         _ = try await service.initialize(adminLogin: "admin", fullName: "Администратор", password: Self.password)

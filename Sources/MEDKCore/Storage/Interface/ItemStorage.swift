@@ -161,7 +161,15 @@ struct MunicipalRoadmapCount: Sendable, Hashable {
     var measures: MeasureTotals
 }
 
+/// A file some document version names, once however many versions name it.
+struct KeptFile: Sendable, Hashable {
+    var sha256: String
+    var size: Int64
+}
+
 protocol ItemReading {
+    /// Every file document versions name (the copy between databases reads each back).
+    func documentFiles() throws -> [KeptFile]
     func item(id: Int64) throws -> StoredItem?
     /// The campaign's municipal roadmaps in a region, counted as of `today` there.
     func municipalRoadmaps(campaignID: Int64, regionID: Int64, today: CalendarDate) throws -> [MunicipalRoadmapCount]

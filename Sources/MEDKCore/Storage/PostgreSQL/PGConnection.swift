@@ -105,6 +105,35 @@ final class PGConnection: @unchecked Sendable {
         if let failure { throw failure }
     }
 
+    /// Runs `COPY … FROM STDIN` (text format) and hands `body` a function that sends rows to it;
+    /// the server checks them as it receives them, and the copy fails whole if `body` throws.
+    func copyIn(_ sql: String, _ body: (_ send: ([UInt8]) throws -> Void) throws -> Void) throws {
+        let started = PQexec(handle, sql)
+        guard PQresultStatus(started) == PGRES_COPY_IN else {
+            defer { PQclear(started) }
+            try check(started, sql: sql)
+            throw PGError.connection("COPY did not start")
+        }
+        PQclear(started)
+        var failure: (any Error)?
+        do {
+            try body { bytes in
+                let sent = bytes.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32(buffer.count)) }
+                }
+                guard sent == 1 else { throw PGError.connection(String(cString: PQerrorMessage(handle))) }
+            }
+        } catch {
+            failure = error
+        }
+        PQputCopyEnd(handle, failure == nil ? nil : "the copy's source failed")
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            if failure == nil { do { try check(result, sql: sql) } catch { failure = error } }
+        }
+        if let failure { throw failure }
+    }
+
     private func statementName(_ sql: String, parameterCount: Int) throws -> String {
         if let name = prepared[sql] { return name }
         let name = "medk_\(prepared.count + 1)"

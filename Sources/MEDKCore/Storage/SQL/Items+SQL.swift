@@ -33,6 +33,10 @@ private enum ItemSQL {
 }
 
 extension SQLTransaction {
+    func documentFiles() throws -> [KeptFile] {
+        try rows("SELECT sha256, max(size) FROM item_files GROUP BY sha256 ORDER BY sha256").map { KeptFile(sha256: $0[0], size: $0[1]) }
+    }
+
     func item(id: Int64) throws -> StoredItem? {
         try row("SELECT \(ItemSQL.select) FROM \(ItemSQL.from) WHERE i.id = ?", [id]).map(ItemSQL.stored)
     }
