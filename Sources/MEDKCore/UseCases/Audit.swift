@@ -30,7 +30,7 @@ extension MEDKService {
         let now = now()
         return try await write { store in
             let actor = try op.authorize(.administer)
-            let entry = try store.appendAudit(actor, at: now, AuditRecord(action: .auditKeyRotated, entityType: .audit))
+            let entry = try store.appendAuditNow(actor, at: now, AuditRecord(action: .auditKeyRotated, entityType: .audit))
             let key = AuditKey.generate(fromSeq: entry.seq + 1)
             try store.addAuditKey(key)
             return key

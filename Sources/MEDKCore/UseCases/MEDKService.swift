@@ -54,7 +54,8 @@ public final class MEDKService: Sendable {
             self.store = try SQLiteStore(path: databasePath, auditKeys: auditKeys, logger: logger, trace: statementTrace)
             PrivateFiles.restrict(databasePath, databasePath + "-wal", databasePath + "-shm")
         case .postgres(let url, let connections):
-            self.store = try PostgresStore(url: url, connections: connections, auditKeys: auditKeys, logger: logger, at: clock.now())
+            self.store = try PostgresStore(url: url, connections: connections, auditKeys: auditKeys, logger: logger, at: clock.now(),
+                                           trace: statementTrace)
         }
         let filesRoot = dataDirectory.appendingPathComponent("files")
         self.files = try FileStore(root: filesRoot, maxBytes: maxUploadBytes, keeping: store.fileKeeping(directory: filesRoot))

@@ -50,9 +50,12 @@ protocol AuditReading {
 }
 
 protocol AuditWriting {
-    /// Appends inside the caller's transaction, so the row commits or rolls back with the change.
-    @discardableResult
-    func appendAudit(_ actor: AuditActor, at: Date, _ record: AuditRecord) throws -> AuditEntry
+    /// Appends inside the caller's transaction, so the row commits or rolls back with the change
+    /// (on PostgreSQL it is written when the transaction is about to commit: `ChainHead`).
+    func appendAudit(_ actor: AuditActor, at: Date, _ record: AuditRecord) throws
+    /// Appends at once and returns the entry with its place in the chain (a key rotation starts
+    /// the new key after it).
+    func appendAuditNow(_ actor: AuditActor, at: Date, _ record: AuditRecord) throws -> AuditEntry
     /// Puts a new key in use for the rows from its `fromSeq` on: the secret where keys are kept,
     /// its id and first row in the log.
     func addAuditKey(_ key: AuditKey) throws

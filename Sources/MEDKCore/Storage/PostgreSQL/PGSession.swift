@@ -4,24 +4,32 @@ import Foundation
 /// prepared statements with `$1 …` on one connection of the pool; rows arrive one at a time.
 struct PGSession: SQLSession {
     let connection: PGConnection
+    /// Every statement as PostgreSQL receives it (tests of query plans).
+    var trace: (@Sendable (String) -> Void)? = nil
 
     var dialect: SQLDialect { .postgres }
 
     func fetch<T>(_ sql: String, _ arguments: SQLArguments, _ decode: (SQLRow) throws -> T) throws -> [T] {
         try refusing {
-            try connection.query(PGPlaceholders.numbered(sql), arguments.pgValues).map { try decode(SQLRow($0)) }
+            try connection.query(numbered(sql), arguments.pgValues).map { try decode(SQLRow($0)) }
         }
     }
 
     func forEach(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws {
         try refusing {
-            try connection.stream(PGPlaceholders.numbered(sql), arguments.pgValues) { try body(SQLRow($0)) }
+            try connection.stream(numbered(sql), arguments.pgValues) { try body(SQLRow($0)) }
         }
     }
 
     @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
-        try refusing { try connection.update(PGPlaceholders.numbered(sql), arguments.pgValues) }
+        try refusing { try connection.update(numbered(sql), arguments.pgValues) }
+    }
+
+    private func numbered(_ sql: String) -> String {
+        let numbered = PGPlaceholders.numbered(sql)
+        trace?(numbered)
+        return numbered
     }
 
     /// Constraint failures as the refusals they mean; a deadlock or serialization failure is left as

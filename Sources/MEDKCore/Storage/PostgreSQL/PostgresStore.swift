@@ -11,9 +11,12 @@ final class PostgresStore: Store {
     private let logger: Logger
     /// While a bulk load runs, commits do not wait for the disk (`synchronous_commit = off`).
     private let bulk = BulkLoadFlag()
+    private let trace: (@Sendable (String) -> Void)?
 
-    init(url: String, connections: Int, migrate: Bool = true, auditKeys: AuditKeySource, logger: Logger, at moment: Date = Date()) throws {
+    init(url: String, connections: Int, migrate: Bool = true, auditKeys: AuditKeySource, logger: Logger, at moment: Date = Date(),
+         trace: (@Sendable (String) -> Void)? = nil) throws {
         self.url = url
+        self.trace = trace
         self.database = PGDatabase(url: url, connections: connections)
         self.auditKeys = auditKeys
         self.logger = logger
@@ -38,10 +41,10 @@ final class PostgresStore: Store {
     var location: String { url.replacingOccurrences(of: #"://([^:/@]+):[^@]*@"#, with: "://$1:***@", options: .regularExpression) }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
-        let keys = auditKeys
+        let keys = auditKeys, trace = trace
         do {
             return try await database.read { connection in
-                try body(SQLTransaction(session: PGSession(connection: connection), chain: ChainHead(keys: keys)))
+                try body(SQLTransaction(session: PGSession(connection: connection, trace: trace), chain: ChainHead(keys: keys)))
             }
         } catch {
             throw Self.mapped(error, logger: logger)
@@ -53,11 +56,14 @@ final class PostgresStore: Store {
     }
 
     func write<T: Sendable>(dryRun: Bool, _ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
-        let keys = auditKeys, bulk = bulk
+        let keys = auditKeys, bulk = bulk, trace = trace
         do {
             return try await database.write(dryRun: dryRun) { connection in
                 if bulk.isOn { try connection.execute("SET LOCAL synchronous_commit = off") }
-                return try body(SQLTransaction(session: PGSession(connection: connection), chain: ChainHead(keys: keys)))
+                let transaction = SQLTransaction(session: PGSession(connection: connection, trace: trace), chain: ChainHead(keys: keys))
+                let result = try body(transaction)
+                try transaction.flushAudit()
+                return result
             }
         } catch {
             throw Self.mapped(error, logger: logger)

@@ -30,8 +30,38 @@ private enum AuditSQL {
 }
 
 extension SQLTransaction {
-    @discardableResult
-    func appendAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws -> AuditEntry {
+    func appendAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws {
+        guard dialect.locksAuditHead else {
+            _ = try writeAudit(actor, at: instant, record)
+            return
+        }
+        // Written with the head locked just before COMMIT (`flushAudit`): see `ChainHead`.
+        chain.pending.append(PendingAudit(actor: actor, at: instant, record: record))
+    }
+
+    func appendAuditNow(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws -> AuditEntry {
+        try flushAudit()
+        let entry = try writeAudit(actor, at: instant, record)
+        if dialect.locksAuditHead {
+            try execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [entry.seq, entry.hash])
+        }
+        return entry
+    }
+
+    /// Writes the records waiting in this transaction (PostgreSQL): the head is locked here, and
+    /// stays locked until the transaction ends.
+    func flushAudit() throws {
+        guard !chain.pending.isEmpty else { return }
+        let pending = chain.pending
+        chain.pending = []
+        var last: AuditEntry?
+        for record in pending { last = try writeAudit(record.actor, at: record.at, record.record) }
+        if let last {
+            try execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [last.seq, last.hash])
+        }
+    }
+
+    private func writeAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws -> AuditEntry {
         if chain.last == nil {
             if dialect.locksAuditHead {
                 // Locked until this transaction ends: a writer on another server waits here and
@@ -58,9 +88,6 @@ extension SQLTransaction {
                                      entry.entityType, entry.entityID.map { String($0) }, entry.fromState, entry.toState,
                                      entry.comment, entry.details, entry.prevHash, entry.hash])
         chain.last = (entry.seq, entry.hash)
-        if dialect.locksAuditHead {
-            try execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [entry.seq, entry.hash])
-        }
         return entry
     }
 

@@ -12,11 +12,18 @@ struct SQLTransaction: StoreWriting, SQLSession {
     var dialect: SQLDialect { session.dialect }
 
     func fetch<T>(_ sql: String, _ arguments: SQLArguments, _ decode: (SQLRow) throws -> T) throws -> [T] {
-        try session.fetch(sql, arguments, decode)
+        try flushAuditBeforeReading(sql)
+        return try session.fetch(sql, arguments, decode)
     }
 
     func forEach(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws {
+        try flushAuditBeforeReading(sql)
         try session.forEach(sql, arguments, body)
+    }
+
+    /// A transaction that reads the audit log after appending to it sees its own records.
+    private func flushAuditBeforeReading(_ sql: String) throws {
+        if !chain.pending.isEmpty && sql.contains("audit_log") { try flushAudit() }
     }
 
     @discardableResult
@@ -25,8 +32,10 @@ struct SQLTransaction: StoreWriting, SQLSession {
     }
 
     func attempt<T>(_ body: () throws -> T) throws -> T {
-        // The chain's head as this transaction knows it goes back with the rows the part wrote.
-        let head = chain.last
+        // The chain's head as this transaction knows it goes back with the rows the part wrote;
+        // records waiting from before the part are written first, so the part cannot take them along.
+        try flushAudit()
+        let head = chain.last, pending = chain.pending.count
         try execute("SAVEPOINT medk_attempt", [])
         do {
             let result = try body()
@@ -34,6 +43,7 @@ struct SQLTransaction: StoreWriting, SQLSession {
             return result
         } catch {
             chain.last = head
+            chain.pending.removeSubrange(pending...)
             try execute("ROLLBACK TO SAVEPOINT medk_attempt", [])
             try execute("RELEASE SAVEPOINT medk_attempt", [])
             throw error

@@ -181,16 +181,6 @@ final class SQLiteStore: Store {
     }
 }
 
-/// The last (seq, hash) of the audit chain within one write transaction: appends after the first
-/// need not look it up again, since nothing else writes in between.
-final class ChainHead: @unchecked Sendable {
-    var last: (seq: Int64, hash: String)?
-    /// The keys in use, read with `last`.
-    var ring: AuditKeyRing?
-    let keys: AuditKeySource
-
-    init(keys: AuditKeySource) { self.keys = keys }
-}
 
 extension MEDKError {
     /// The refusals a constraint or a busy database means, in words.
