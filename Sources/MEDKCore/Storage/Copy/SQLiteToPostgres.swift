@@ -51,6 +51,14 @@ struct SQLiteToPostgres {
                 try Self.setAuditHead(db, target)
                 let (files, bytes) = try copyFiles(db, to: target)
                 try target.execute("COMMIT")
+                // Statistics for the planner and the visibility map for index-only scans, now rather
+                // than from autovacuum while the first servers work (pg_restore's advice too).
+                progress("  VACUUM ANALYZE")
+                do {
+                    try target.execute("VACUUM (ANALYZE)")
+                } catch {
+                    progress("  VACUUM ANALYZE не выполнен (\(error)); данные перенесены, выполните его сами")
+                }
                 return DatabaseCopyReport(tables: counts, files: files, fileBytes: bytes, seconds: Date().timeIntervalSince(started))
             } catch {
                 if target.isUsable { try? target.execute("ROLLBACK") }
