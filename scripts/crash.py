@@ -9,7 +9,6 @@ review, restarts it, and checks that every write the server acknowledged is stil
 Exits non-zero on the first lost write or damaged database, naming it.
 """
 import argparse
-import json
 import os
 import random
 import shutil
@@ -20,9 +19,8 @@ import tempfile
 import threading
 import time
 import urllib.error
-import urllib.request
 
-from medk_server import Server
+from medk_server import Server, call
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "medk-demo-2026"
@@ -31,19 +29,6 @@ SCHOOL = "school-750010001"
 
 def pdf(tag):
     return f"%PDF-1.4\n% {tag}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".encode()
-
-
-def call(url, method, token=None, body=None, raw=None, headers=None):
-    all_headers = dict(headers or {})
-    if token:
-        all_headers["Authorization"] = f"Bearer {token}"
-    data = raw
-    if body is not None:
-        data = json.dumps(body).encode()
-        all_headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
 
 
 def setup(server):

@@ -36,6 +36,9 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from medk_server import call  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "medk-demo-2026"
 SCHOOL, CURATOR = "school-750010001", "curator-ivanova"
@@ -53,20 +56,6 @@ def pdf(tag):
 
 class Failure(Exception):
     pass
-
-
-def call(url, method="GET", token=None, body=None, raw=None, headers=None, timeout=30):
-    all_headers = dict(headers or {})
-    if token:
-        all_headers["Authorization"] = f"Bearer {token}"
-    data = raw
-    if body is not None:
-        data = json.dumps(body).encode()
-        all_headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        payload = response.read()
-        return json.loads(payload) if payload and response.headers.get("Content-Type", "").startswith("application/json") else payload
 
 
 class Node:

@@ -1,5 +1,6 @@
 """Starting `medk serve` on a data directory for the scripts that drive a real server
 (crash.py, schemathesis.py): a free port chosen by the server, its address read from its output."""
+import json
 import os
 import re
 import signal
@@ -7,6 +8,23 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+
+
+def call(url, method="GET", token=None, body=None, raw=None, headers=None, timeout=30):
+    """One API request: a JSON body from `body` (or bytes in `raw`), the answer's JSON (bytes when it is not JSON)."""
+    all_headers = dict(headers or {})
+    if token:
+        all_headers["Authorization"] = f"Bearer {token}"
+    data = raw
+    if body is not None:
+        data = json.dumps(body).encode()
+        all_headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        payload = response.read()
+        if not payload:
+            return None
+        return json.loads(payload) if response.headers.get("Content-Type", "").startswith("application/json") else payload
 
 
 class Server:

@@ -11,18 +11,10 @@ import Testing
 struct PostgresQueryPlanTests {
     @Test("no statement of the hot use cases needs a sequential scan of a large table")
     func noSequentialScans() async throws {
-        let recorder = QueryPlanTests.Recorder()
         let url = try #require(try TestWorld.scratchPostgresURL())
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medk-plans-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let clock = ManualClock(TestWorld.instant("2026-05-10 10:00", zone: "Asia/Chita"))
-        let service = try MEDKService(dataDirectory: directory, database: .postgres(url: url, connections: 2), clock: clock,
-                                      hasher: .fastForTests, statementTrace: { recorder.record($0) })
-        let world = try await HotPaths(service: service, clock: clock)
-        try await world.populate()
-        _ = recorder.take()
-        try await world.exercise()
-        let statements = Set(recorder.take())
+        let statements = try await QueryPlanTests.hotPathStatements(database: .postgres(url: url, connections: 2), directory: directory)
         #expect(statements.count > 60, "the hot paths ran")
 
         let connection = try PGConnection(url: url)

@@ -75,19 +75,24 @@ struct QueryPlanTests {
         }
     }
 
-    @Test("no statement of the hot use cases scans a whole large table under national statistics")
-    func noFullScans() async throws {
+    /// The statements the hot use cases run on `database`, in a fresh world in `directory`.
+    static func hotPathStatements(database: DatabaseChoice, directory: URL) async throws -> Set<String> {
         let recorder = Recorder()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medk-plans-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
         let clock = ManualClock(TestWorld.instant("2026-05-10 10:00", zone: "Asia/Chita"))
-        let service = try MEDKService(dataDirectory: directory, clock: clock, hasher: .fastForTests,
+        let service = try MEDKService(dataDirectory: directory, database: database, clock: clock, hasher: .fastForTests,
                                       statementTrace: { recorder.record($0) })
         let world = try await HotPaths(service: service, clock: clock)
         try await world.populate()
         _ = recorder.take()
         try await world.exercise()
-        let statements = Set(recorder.take())
+        return Set(recorder.take())
+    }
+
+    @Test("no statement of the hot use cases scans a whole large table under national statistics")
+    func noFullScans() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medk-plans-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let statements = try await Self.hotPathStatements(database: .embedded, directory: directory)
         #expect(statements.count > 60, "the hot paths ran")
 
         // Plan each with the national statistics, on a connection of its own.
