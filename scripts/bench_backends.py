@@ -101,7 +101,7 @@ def settle(target):
         bench.settle(server)
 
 
-def measure(target, fixtures, size, duration):
+def measure(target, fixtures, size, duration, reads_too=True):
     rows = []
     tokens = {}
 
@@ -110,7 +110,7 @@ def measure(target, fixtures, size, duration):
             tokens[login] = target.login(login)
         return tokens[login]
 
-    for label, path, login, counts in reads(fixtures, size):
+    for label, path, login, counts in (reads(fixtures, size) if reads_too else []):
         for connections in counts:
             result = bench.wrk(target.url + path, bench.WRK_GET.format(token=token(login)), connections, duration,
                                threads=min(2, connections))
@@ -154,6 +154,7 @@ def main():
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--data", default=os.path.join(ROOT, ".bench-data"))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--transitions-only", action="store_true", help="only the durable transitions, one server on each backend")
     parser.add_argument("datasets", nargs="+", help="SIZE or SIZE=DIR (a SQLite data directory `medk generate --size SIZE` made)")
     args = parser.parse_args()
     print(f"# MEDK on SQLite and on PostgreSQL ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores)")
@@ -173,13 +174,14 @@ def main():
             results = {}
             bench.log(f"{size}: SQLite …")
             with bench.Server(args.binary, directory) as server:
-                results["SQLite"] = measure(server, fixtures, size, args.duration)
+                results["SQLite"] = measure(server, fixtures, size, args.duration, not args.transitions_only)
             bench.log(f"{size}: PostgreSQL, one server …")
             with bench.Server(args.binary, files, ["--database", database]) as server:
-                results["PG, 1 server"] = measure(server, fixtures, size, args.duration)
-            bench.log(f"{size}: PostgreSQL, two servers behind HAProxy …")
-            with Balanced(args.binary, files, ["--database", database, "--database-connections", "8"]) as balanced:
-                results["PG, 2 servers"] = measure(balanced, fixtures, size, args.duration)
+                results["PG, 1 server"] = measure(server, fixtures, size, args.duration, not args.transitions_only)
+            if not args.transitions_only:
+                bench.log(f"{size}: PostgreSQL, two servers behind HAProxy …")
+                with Balanced(args.binary, files, ["--database", database, "--database-connections", "8"]) as balanced:
+                    results["PG, 2 servers"] = measure(balanced, fixtures, size, args.duration)
         finally:
             shutil.rmtree(files, ignore_errors=True)
         columns = list(results)
