@@ -1,4 +1,5 @@
 import Foundation
+import MEDKTestSupport
 @testable import MEDKCore
 import Testing
 
@@ -26,7 +27,8 @@ struct XLSXWriterTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = Pipe()
-        try process.run()
+        // Foundation's Process.run() is not safe beside another launch (MEDKTestSupport/ProcessLaunch.swift).
+        try processLaunch.withLock { _ in try process.run() }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))

@@ -17,7 +17,7 @@ public enum WorkbookCells {
         process.arguments = ["python3", script.path, file.path]
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        try processLaunch.withLock { _ in try process.run() }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0, let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {

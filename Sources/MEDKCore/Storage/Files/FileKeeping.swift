@@ -40,7 +40,7 @@ public struct KeptFileChunks: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: self) }
 
-    /// The whole file, for tests and the copy's verification of small files.
+    /// The whole file at once (tests; small files).
     public func collected() async throws -> [UInt8] {
         var bytes: [UInt8] = []
         for try await chunk in self { bytes += chunk }
