@@ -13,9 +13,14 @@ enum Downloads {
         case .localFile(let url):
             body = try await FileIO().loadFile(path: url.path, context: context)
         case .chunks(let chunks):
-            // Each chunk is read from the database when the previous one has been written out.
-            body = ResponseBody(contentLength: Int(file.size)) { writer in
-                for try await chunk in chunks { try await writer.write(ByteBuffer(bytes: chunk)) }
+            // The first chunk is read before the status goes out, so a file the database lacks is an
+            // error answer rather than a 200 cut short; each next one when the previous is written.
+            var pending = chunks.makeAsyncIterator()
+            let first = try await pending.next()
+            body = ResponseBody(contentLength: Int(file.size)) { [pending] writer in
+                var rest = pending
+                if let first { try await writer.write(ByteBuffer(bytes: first)) }
+                while let chunk = try await rest.next() { try await writer.write(ByteBuffer(bytes: chunk)) }
                 try await writer.finish(nil)
             }
         }

@@ -27,7 +27,7 @@ public struct KeptFileChunks: AsyncSequence, Sendable {
     let count: Int
     let chunk: @Sendable (Int) async throws -> [UInt8]
 
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         let chunks: KeptFileChunks
         var next = 0
 
