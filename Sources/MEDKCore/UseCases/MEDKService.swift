@@ -118,6 +118,10 @@ public final class MEDKService: Sendable {
         try await store.read(body)
     }
 
+    func readEachStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
+        try await store.readEachStatement(body)
+    }
+
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
         try await store.write(body)
     }

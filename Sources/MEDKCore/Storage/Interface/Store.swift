@@ -7,6 +7,10 @@ import Foundation
 protocol Store: Sendable {
     /// A consistent snapshot for reading.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T
+    /// Reads whose statements need not share one snapshot (each sees what is committed when it
+    /// runs): a request's sign-in check. PostgreSQL runs them without BEGIN and COMMIT — two round
+    /// trips fewer on every request; SQLite reads as `read` does.
+    func readEachStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T
     /// One transaction: the change and its audit rows commit together or not at all.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T
     /// Runs the whole change and rolls it back when `dryRun`, so a dry run checks exactly what

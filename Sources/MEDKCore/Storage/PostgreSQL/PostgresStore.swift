@@ -51,6 +51,18 @@ final class PostgresStore: Store {
         }
     }
 
+    func readEachStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
+        let keys = auditKeys, trace = trace
+        do {
+            // Outside a transaction block every statement commits on its own: nothing to begin or end.
+            return try await database.withConnection { connection in
+                try body(SQLTransaction(session: PGSession(connection: connection, trace: trace), chain: ChainHead(keys: keys)))
+            }
+        } catch {
+            throw Self.mapped(error, logger: logger)
+        }
+    }
+
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
         try await write(dryRun: false, body)
     }

@@ -67,6 +67,10 @@ final class SQLiteStore: Store {
     }
 
     /// Commits with the writes that arrive meanwhile (group commit, see `WriteBatcher`).
+    func readEachStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
+        try await read(body)
+    }
+
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
         let keys = auditKeys
         do {
