@@ -26,20 +26,6 @@ import bench  # noqa: E402  (the helpers of scripts/bench.py: wrk, the transitio
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# One item a school (so no two requests wait for one school's row), each one its school can send to
-# review and take back: a file is there, every remark answered, nothing else missing.
-CYCLING = """
-SELECT id, state, login FROM (
-  SELECT i.id, i.state, 'school-' || s.code AS login, row_number() OVER (PARTITION BY i.school_id ORDER BY i.id) AS n
-  FROM items i JOIN schools s ON s.id = i.school_id
-  WHERE i.state IN ('draft', 'returned') AND i.kind NOT IN ('roadmap', 'risk_profile')
-    AND EXISTS (SELECT 1 FROM item_files f WHERE f.item_id = i.id)
-    AND NOT EXISTS (SELECT 1 FROM remarks r WHERE r.item_id = i.id AND r.closed_at IS NULL AND r.answer IS NULL)
-    AND (i.kind <> 'measure_report' OR EXISTS (SELECT 1 FROM measures m WHERE m.id = i.measure_id AND m.actual_value <> ''))
-) AS candidates WHERE n = 1 ORDER BY id LIMIT 256
-"""
-
-
 def reads(f, size):
     """(label, path, login, connection counts) of the reads compared."""
     calls = [
@@ -165,9 +151,6 @@ def main():
             os.makedirs(args.data, exist_ok=True)
             size, (directory, _) = dataset, bench.ensure_dataset(args.binary, args.data, dataset, args.seed)
         fixtures = bench.accounts(directory)
-        db = bench.sqlite3.connect(f"file:{os.path.join(directory, 'medk.sqlite')}?mode=ro", uri=True)
-        fixtures["cycling"] = db.execute(CYCLING).fetchall()
-        db.close()
         bench.log(f"{size}: moving to PostgreSQL (medk copy) …")
         database, files, seconds, summary = copy_to_postgres(args.binary, directory, args.postgres, size)
         try:

@@ -26,7 +26,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -34,10 +33,9 @@ import tempfile
 import threading
 import time
 import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from medk_server import call  # noqa: E402
+from medk_server import Server, call  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "medk-demo-2026"
@@ -58,44 +56,12 @@ class Failure(Exception):
     pass
 
 
-class Node:
-    """One `medk serve` on a fixed port (the balancer's configuration names it)."""
-
-    def __init__(self, name, binary, directory, database, port, smtp_port):
-        self.name, self.binary, self.directory, self.port = name, binary, directory, port
-        self.url = f"http://127.0.0.1:{port}"
-        self.arguments = [binary, "serve", "--demo", "--data-dir", directory, "--database", database, "--port", str(port),
-                          "--trusted-proxy", "127.0.0.1", "--database-connections", "8",
-                          "--smtp-url", f"smtp://127.0.0.1:{smtp_port}?starttls=off", "--mail-from", "МЭДК <medk@test.example>",
-                          "--public-url", "https://medk.example", "--mail-interval", "5"]
-        self.process = None
-
-    def start(self):
-        self.log = open(os.path.join(self.directory, f"{self.name}.log"), "a")
-        self.process = subprocess.Popen(self.arguments, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/health", timeout=2).read()
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise Failure(f"{self.name} exited: " + open(self.log.name).read()[-2000:])
-                time.sleep(0.05)
-        raise Failure(f"{self.name} did not start")
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+def make_node(binary, directory, database, port, smtp_port):
+    """One `medk serve` on a fixed port (the balancer's configuration names it), sending mail."""
+    return Server(binary, directory, port=port, extra=[
+        "--database", database, "--trusted-proxy", "127.0.0.1", "--database-connections", "8",
+        "--smtp-url", f"smtp://127.0.0.1:{smtp_port}?starttls=off", "--mail-from", "МЭДК <medk@test.example>",
+        "--public-url", "https://medk.example", "--mail-interval", "5"])
 
 
 class Ledger:
@@ -214,7 +180,7 @@ def main():
         for index, port in enumerate(ports):
             directory = os.path.join(work, f"medk{index + 1}")
             os.makedirs(directory)
-            nodes.append(Node(f"medk{index + 1}", args.binary, directory, args.database, port, smtp_port))
+            nodes.append(make_node(args.binary, directory, args.database, port, smtp_port))
         nodes[0].start()  # seeds the demo data and makes the audit key
         shutil.copy(os.path.join(nodes[0].directory, "audit.key"), os.path.join(nodes[1].directory, "audit.key"))
         nodes[1].start()
@@ -332,7 +298,7 @@ def main():
             for problem in problems:
                 print("ОШИБКА: " + problem, file=sys.stderr)
             sys.exit(1)
-    except Failure as failure:
+    except (Failure, RuntimeError) as failure:
         print(f"ОШИБКА: {failure}", file=sys.stderr)
         sys.exit(1)
     finally:

@@ -28,9 +28,13 @@ def call(url, method="GET", token=None, body=None, raw=None, headers=None, timeo
 
 
 class Server:
-    def __init__(self, binary, directory, demo=True, extra=()):
+    """`port` 0: any free one, read from the server's output; a fixed one when a balancer names it.
+    A server may be killed or stopped and started again."""
+
+    def __init__(self, binary, directory, demo=True, extra=(), port=0):
         self.binary, self.directory = binary, directory
-        self.arguments = ["serve"] + (["--demo"] if demo else []) + ["--data-dir", directory, "--port", "0"] + list(extra)
+        self.arguments = ["serve"] + (["--demo"] if demo else []) + ["--data-dir", directory, "--port", str(port)] + list(extra)
+        self.process = None
 
     def start(self):
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
@@ -59,13 +63,20 @@ class Server:
     def kill(self):
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
-        os.unlink(self.log.name)
+        self._forget_log()
 
     def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            self._forget_log()
+            return
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        os.unlink(self.log.name)
+        self._forget_log()
+
+    def _forget_log(self):
+        if os.path.exists(self.log.name):
+            os.unlink(self.log.name)

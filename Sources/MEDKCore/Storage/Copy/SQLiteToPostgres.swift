@@ -19,11 +19,16 @@ struct SQLiteToPostgres {
     /// Tables only PostgreSQL has: its schema versions, the chain's head, the kept files.
     static let postgresOnly: Set<String> = ["medk_schema_versions", "audit_head", "file_blobs", "file_chunks"]
 
-    func run() throws -> DatabaseCopyReport {
-        let started = Date()
+    /// The source database, read only.
+    private func openSource() throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
-        let sqlite = try DatabaseQueue(path: source.appendingPathComponent("medk.sqlite").path, configuration: configuration)
+        return try DatabaseQueue(path: source.appendingPathComponent("medk.sqlite").path, configuration: configuration)
+    }
+
+    func run() throws -> DatabaseCopyReport {
+        let started = Date()
+        let sqlite = try openSource()
         let target = try PGConnection(url: targetURL)
         _ = try PGMigrator.migrate(target, at: Date())
         return try sqlite.read { db in
@@ -185,21 +190,12 @@ struct SQLiteToPostgres {
         for (index, file) in files.enumerated() {
             let sha256: String = file[0], size: Int64 = file[1]
             let url = directory.url(sha256)
-            guard let handle = try? FileHandle(forReadingFrom: url) else {
+            guard FileManager.default.isReadableFile(atPath: url.path) else {
                 throw MEDKError(.conflict, code: "file_missing", message: "Нет файла \(url.path), на который ссылается версия документа.")
             }
-            defer { try? handle.close() }
-            let chunkSize = PostgresFiles.chunkSize
-            try target.query("INSERT INTO file_blobs (sha256, size, chunk_count) VALUES ($1, $2, $3)",
-                             [.text(sha256), .integer(size), .integer((size + Int64(chunkSize) - 1) / Int64(chunkSize))])
-            var hasher = SHA256(), read: Int64 = 0, seq: Int64 = 0
-            while let data = try handle.read(upToCount: chunkSize), !data.isEmpty {
-                hasher.update(data: data)
-                read += Int64(data.count)
-                try target.query("INSERT INTO file_chunks (sha256, seq, data) VALUES ($1, $2, $3)",
-                                 [.text(sha256), .integer(seq), .bytes([UInt8](data))])
-                seq += 1
-            }
+            var hasher = SHA256()
+            // The target was empty, so every file is written here (nil would mean it was there already).
+            let read = try PostgresFiles.write(url, sha256: sha256, size: size, on: target) { hasher.update(data: $0) }
             guard read == size, hasher.finalize().hexString == sha256 else {
                 throw MEDKError(.conflict, code: "file_altered", message: "Файл \(url.path) не совпадает со своим SHA-256 или размером: он изменён или повреждён.")
             }
@@ -211,9 +207,7 @@ struct SQLiteToPostgres {
 
     /// Rows of every table on both sides, for the verification after the copy.
     func rowCounts(tables: [String]) throws -> (sqlite: [String: Int], postgres: [String: Int]) {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let sqlite = try DatabaseQueue(path: source.appendingPathComponent("medk.sqlite").path, configuration: configuration)
+        let sqlite = try openSource()
         let target = try PGConnection(url: targetURL)
         var left: [String: Int] = [:], right: [String: Int] = [:]
         try sqlite.read { db in

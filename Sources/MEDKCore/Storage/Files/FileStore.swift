@@ -41,7 +41,7 @@ public struct FileStore: Sendable {
     /// The bytes of a kept file, for sending.
     public func content(sha256: String, size: Int64) -> FileContent { kept.content(sha256, size: size) }
 
-    /// Whether a file is kept whole (the copy between databases checks every one).
+    /// Whether a file is kept whole.
     public func contains(sha256: String) async throws -> Bool { try await kept.contains(sha256) }
 
     /// Streams chunks to a temporary file (refusing past `maxBytes`), checks the type by the
@@ -81,10 +81,9 @@ public struct FileStore: Sendable {
         let mediaType = try sniff(temporary, head: head, fileName: fileName)
         try await inspect(temporary, mediaType)
         let hash = hasher.finalize().hexString
-        let blob = StoredBlob(sha256: hash, size: size, mediaType: mediaType)
-        if try await kept.contains(hash) { return blob }
+        // A copy already kept stays untouched (`keep` finds it): no separate look beforehand.
         try await kept.keep(temporary, sha256: hash, size: size)
-        return blob
+        return StoredBlob(sha256: hash, size: size, mediaType: mediaType)
     }
 
     /// Removes temporary files nothing is writing any more: uploads and forms cut off by a crash

@@ -40,27 +40,21 @@ final class PostgresStore: Store {
     /// The URL without its password, for people and logs.
     var location: String { url.replacingOccurrences(of: #"://([^:/@]+):[^@]*@"#, with: "://$1:***@", options: .regularExpression) }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
+    /// A transaction's operations on `connection`, with this store's audit keys and statement trace.
+    private var operations: @Sendable (PGConnection) -> SQLTransaction {
         let keys = auditKeys, trace = trace
-        do {
-            return try await database.read { connection in
-                try body(SQLTransaction(session: PGSession(connection: connection, trace: trace), chain: ChainHead(keys: keys)))
-            }
-        } catch {
-            throw Self.mapped(error, logger: logger)
-        }
+        return { connection in SQLTransaction(session: PGSession(connection: connection, trace: trace), chain: ChainHead(keys: keys)) }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
+        let operations = operations
+        return try await Self.mapping(logger) { try await database.read { connection in try body(operations(connection)) } }
     }
 
     func readEachStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
-        let keys = auditKeys, trace = trace
-        do {
-            // Outside a transaction block every statement commits on its own: nothing to begin or end.
-            return try await database.withConnection { connection in
-                try body(SQLTransaction(session: PGSession(connection: connection, trace: trace), chain: ChainHead(keys: keys)))
-            }
-        } catch {
-            throw Self.mapped(error, logger: logger)
-        }
+        let operations = operations
+        // Outside a transaction block every statement commits on its own: nothing to begin or end.
+        return try await Self.mapping(logger) { try await database.withConnection { connection in try body(operations(connection)) } }
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
@@ -68,17 +62,15 @@ final class PostgresStore: Store {
     }
 
     func write<T: Sendable>(dryRun: Bool, _ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
-        let keys = auditKeys, bulk = bulk, trace = trace
-        do {
-            return try await database.write(dryRun: dryRun) { connection in
+        let operations = operations, bulk = bulk
+        return try await Self.mapping(logger) {
+            try await database.write(dryRun: dryRun) { connection in
                 if bulk.isOn { try connection.execute("SET LOCAL synchronous_commit = off") }
-                let transaction = SQLTransaction(session: PGSession(connection: connection, trace: trace), chain: ChainHead(keys: keys))
+                let transaction = operations(connection)
                 let result = try body(transaction)
                 try transaction.flushAudit()
                 return result
             }
-        } catch {
-            throw Self.mapped(error, logger: logger)
         }
     }
 
@@ -111,11 +103,7 @@ final class PostgresStore: Store {
     }
 
     func rebuildProgress() async throws -> Int {
-        do {
-            return try await database.write { connection in try ProgressRebuild.rebuildAll(PGSession(connection: connection)) }
-        } catch {
-            throw Self.mapped(error, logger: logger)
-        }
+        try await Self.mapping(logger) { try await database.write { connection in try ProgressRebuild.rebuildAll(PGSession(connection: connection)) } }
     }
 
     func beginBulkLoad() async throws { bulk.set(true) }
@@ -123,6 +111,15 @@ final class PostgresStore: Store {
     func finishBulkLoad() async throws {
         bulk.set(false)
         try await optimize()
+    }
+
+    /// Runs `body` with its failures as `mapped` makes them.
+    static func mapping<T>(_ logger: Logger, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw mapped(error, logger: logger)
+        }
     }
 
     /// Database failures become what a person may read; anything unexpected is logged and hidden.

@@ -66,11 +66,11 @@ final class SQLiteStore: Store {
         }
     }
 
-    /// Commits with the writes that arrive meanwhile (group commit, see `WriteBatcher`).
     func readEachStatement<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {
         try await read(body)
     }
 
+    /// Commits with the writes that arrive meanwhile (group commit, see `WriteBatcher`).
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriting) throws -> T) async throws -> T {
         let keys = auditKeys
         do {
@@ -184,7 +184,6 @@ final class SQLiteStore: Store {
         return MEDKError.internalFailure
     }
 }
-
 
 extension MEDKError {
     /// The refusals a constraint or a busy database means, in words.
