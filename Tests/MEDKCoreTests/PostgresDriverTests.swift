@@ -67,7 +67,7 @@ struct PostgresDriverTests {
         }
     }
 
-    @Test("the schema has every table and column SQLite's has, with the chain's head and the kept files beside them")
+    @Test("the schema has every table and column SQLite's has, with the kept files and the schema's versions beside them")
     func schemaMatchesSQLite() async throws {
         try await ScratchPostgres.with { scratch in
             let connection = try PGConnection(url: scratch.url)
@@ -87,11 +87,9 @@ struct PostgresDriverTests {
                     expected[table] = Set(try db.columns(in: table).map(\.name))
                 }
             }
-            #expect(postgres["audit_head"] == ["id", "seq", "hash"])
             #expect(postgres["medk_schema_versions"] != nil)
             #expect(postgres["file_blobs"] == ["sha256", "size", "chunk_count"] && postgres["file_chunks"] == ["sha256", "seq", "data"],
                     "files, a directory beside SQLite's database, are in PostgreSQL's")
-            postgres["audit_head"] = nil
             postgres["file_blobs"] = nil
             postgres["file_chunks"] = nil
             postgres["medk_schema_versions"] = nil
@@ -155,32 +153,97 @@ struct PostgresDriverTests {
         }
     }
 
-    @Test("writers on many connections that lock the chain's head append one unbroken chain")
+    @Test("a document taken back locks the tallies in key order: waiting for the draft tally, it holds the submitted one not yet")
+    func talliesLockedInKeyOrder() async throws {
+        try await ScratchPostgres.with { scratch in
+            let setup = try PGConnection(url: scratch.url)
+            try setup.execute("""
+                INSERT INTO regions (id, code, name, time_zone) VALUES (1, '75', 'Забайкальский край', 'Asia/Chita');
+                INSERT INTO municipalities (id, region_id, code, name) VALUES (1, 1, '75001', 'Чита');
+                INSERT INTO schools (id, municipality_id, code, name) VALUES (1, 1, '750010001', 'Школа № 1'), (2, 1, '750010002', 'Школа № 2');
+                INSERT INTO users (id, login, full_name, created_at) VALUES (1, 'school-1', 'Школа', '2026-01-01 00:00:00.000');
+                INSERT INTO campaigns (id, code, name, year) VALUES (1, '2026', 'Кампания', 2026);
+                INSERT INTO items (id, campaign_id, kind, school_id, municipality_id, region_id, title, state, created_at, created_by, updated_at)
+                    VALUES (1, 1, 'roadmap', 1, 1, 1, 'Дорожная карта', 'draft', '2026-01-01 00:00:00.000', 1, '2026-01-01 00:00:00.000'),
+                           (2, 1, 'roadmap', 2, 1, 1, 'Дорожная карта', 'draft', '2026-01-01 00:00:00.000', 1, '2026-01-01 00:00:00.000');
+                UPDATE items SET state = 'submitted', submitted_at = '2026-01-02 10:00:00.000' WHERE id = 2;
+                """)
+            // Another writer holds the draft tally (as one sending school 1's roadmap would, between its two tallies).
+            let holder = try PGConnection(url: scratch.url)
+            try holder.execute("BEGIN")
+            try holder.query("SELECT item_count FROM item_tallies WHERE state = 'draft' FOR UPDATE")
+            // School 2's roadmap is taken back (submitted → draft) meanwhile, and has to wait.
+            let mover = try PGConnection(url: scratch.url)
+            let moverID = try #require(try mover.query("SELECT pg_backend_pid()").first?.integer(0))
+            let moved = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                _ = try? mover.execute("UPDATE items SET state = 'draft', updated_at = '2026-01-02 11:00:00.000' WHERE id = 2")
+                moved.signal()
+            }
+            var waiting = false
+            for _ in 0..<200 where !waiting {
+                try await Task.sleep(for: .milliseconds(25))
+                waiting = try setup.query("SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1", [.integer(moverID)]).first?.text(0) == "Lock"
+            }
+            #expect(waiting, "the change waits for the draft tally")
+            // Had it taken the submitted tally down first, it would hold that row now, and a writer sending
+            // another document (draft down, then submitted up) would close the circle.
+            let probe = try PGConnection(url: scratch.url)
+            try probe.execute("BEGIN")
+            #expect(throws: Never.self, "the submitted tally is free while the change waits") {
+                try probe.query("SELECT item_count FROM item_tallies WHERE state = 'submitted' FOR UPDATE NOWAIT")
+            }
+            try probe.execute("ROLLBACK")
+            try holder.execute("COMMIT")
+            #expect(moved.wait(timeout: .now() + 10) == .success)
+            #expect(try setup.query("SELECT state, item_count FROM item_tallies ORDER BY state").map(\.values) == [[.text("draft"), .integer(2)]])
+        }
+    }
+
+    @Test("writers of two servers on one database, eight connections each, append one unbroken chain")
     func oneChainUnderConcurrency() async throws {
         try await ScratchPostgres.with { scratch in
-            let database = PGDatabase(url: scratch.url, connections: 8)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medk-chain-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let keys = try AuditKeySource(file: directory.appendingPathComponent("audit.key"), environmentText: nil)
+            let servers = try (0..<2).map { _ in
+                try PostgresStore(url: scratch.url, connections: 8, auditKeys: keys, logger: Logger(label: "test"))
+            }
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for writer in 0..<8 {
+                for writer in 0..<16 {
                     group.addTask {
                         for entry in 0..<25 {
-                            try await database.write { c in
-                                let head = try #require(try c.query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").first)
-                                let seq = try #require(head.integer(0)), previous = try #require(head.text(1))
-                                let hash = "\(writer)-\(entry)-\(seq)"
-                                try c.query("""
-                                    INSERT INTO audit_log (seq, at, actor_login, action, entity_type, prev_hash, hash)
-                                    VALUES ($1, '2026-01-01 00:00:00.000', 'w', 'test', 'item', $2, $3)
-                                    """, [.integer(seq), .text(previous), .text(hash)])
-                                try c.query("UPDATE audit_head SET hash = $1 WHERE id = 1", [.text(hash)])
+                            try await servers[writer % 2].write { transaction in
+                                // Two records a transaction: the second follows the first, whoever else writes.
+                                for part in 0..<2 {
+                                    try transaction.appendAudit(AuditActor(userID: nil, login: "writer-\(writer)", role: nil),
+                                                                at: Date(timeIntervalSince1970: 1_780_000_000),
+                                                                AuditRecord(action: .login, entityType: .user,
+                                                                            details: ["entry": "\(entry)", "part": "\(part)"]))
+                                }
                             }
                         }
                     }
                 }
                 try await group.waitForAll()
             }
-            let rows = try await database.read { c in try c.query("SELECT seq, prev_hash, hash FROM audit_log ORDER BY seq") }
-            #expect(rows.count == 200 && rows.map { $0.integer(0) } == (1...200).map { Int64($0) })
-            #expect(zip(rows.dropFirst(), rows).allSatisfy { $0.text(1) == $1.text(2) }, "each entry names the one before it")
+            let verification = try await servers[1].read { try $0.verifyAudit(extending: nil) }
+            guard case .intact(let rows, _) = verification else {
+                Issue.record("the chain broke: \(verification)")
+                return
+            }
+            #expect(rows == 16 * 25 * 2)
+            let pairs = try PGConnection(url: scratch.url).query("SELECT seq, actor_login, details FROM audit_log ORDER BY seq")
+            #expect(pairs.count == 800)
+            for pair in stride(from: 0, to: pairs.count, by: 2) {
+                let first = (login: pairs[pair].text(1) ?? "", details: pairs[pair].text(2) ?? "")
+                let second = (login: pairs[pair + 1].text(1) ?? "", details: pairs[pair + 1].text(2) ?? "")
+                #expect(first.login == second.login && first.details.contains(#""part":"0""#) && second.details.contains(#""part":"1""#)
+                        && first.details.replacingOccurrences(of: #""part":"0""#, with: #""part":"1""#) == second.details,
+                        "a transaction's records are adjacent in the chain (seq \(pair + 1))")
+            }
         }
     }
+
 }

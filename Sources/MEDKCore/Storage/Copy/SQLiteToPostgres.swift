@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// Moves a whole SQLite data directory into an empty PostgreSQL database: every table row for row
-/// (the schemas keep the same tables, columns and value kinds), the audit chain with its head, and
+/// (the schemas keep the same tables, columns and value kinds), the audit chain as it is, and
 /// every document file into `file_blobs`/`file_chunks`, each file's SHA-256 checked on the way.
 ///
 /// One read transaction on SQLite (a consistent snapshot) and one write transaction on PostgreSQL:
@@ -17,7 +17,7 @@ struct SQLiteToPostgres {
     let progress: @Sendable (String) -> Void
 
     /// Tables only PostgreSQL has: its schema versions, the chain's head, the kept files.
-    static let postgresOnly: Set<String> = ["medk_schema_versions", "audit_head", "file_blobs", "file_chunks"]
+    static let postgresOnly: Set<String> = ["medk_schema_versions", "file_blobs", "file_chunks"]
 
     /// The source database, read only.
     private func openSource() throws -> DatabaseQueue {
@@ -53,7 +53,6 @@ struct SQLiteToPostgres {
                     try target.execute("ALTER TABLE \(key.table) ADD CONSTRAINT \(key.name) \(key.definition)")
                 }
                 try Self.advanceIdentities(target)
-                try Self.setAuditHead(db, target)
                 let (files, bytes) = try copyFiles(db, to: target)
                 try target.execute("COMMIT")
                 // Statistics for the planner and the visibility map for index-only scans, now rather
@@ -173,12 +172,6 @@ struct SQLiteToPostgres {
                 SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(\(column)) FROM \(table)), 0) + 1, false)
                 """, [.text(table), .text(column)])
         }
-    }
-
-    /// The chain's head is the last copied entry, so the next write on PostgreSQL continues the chain.
-    static func setAuditHead(_ db: Database, _ target: PGConnection) throws {
-        guard let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") else { return }
-        try target.query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", [.integer(last[0]), .text(last[1])])
     }
 
     /// Every file a document version names, from the data directory into PostgreSQL's chunks, its

@@ -12,6 +12,10 @@ final class PGConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     /// SQL text → name of its prepared statement on this connection.
     private var prepared: [String: String] = [:]
+    /// The transaction's BEGIN, not sent yet: it goes with the first statement (`begin`).
+    private var deferredBegin: String?
+    /// The statement that goes with COMMIT (`sendWithCommit`).
+    private var beforeCommit: (sql: String, parameters: [PGValue])?
 
     /// Opens a connection from a `postgres://` URL or a libpq connection string. The session speaks
     /// UTF-8 and UTC whatever the server's defaults, so texts and times read the same everywhere.
@@ -31,10 +35,58 @@ final class PGConnection: @unchecked Sendable {
     /// False once the server went away or the connection broke: the pool drops it.
     var isUsable: Bool { PQstatus(handle) == CONNECTION_OK }
 
+    /// Starts a transaction with the next statement: `begin` (BEGIN …) is sent in the same trip
+    /// as it (libpq's pipeline mode) rather than on a round trip of its own. A transaction that
+    /// sends nothing never begins.
+    func begin(_ begin: String) {
+        precondition(deferredBegin == nil && beforeCommit == nil, "a transaction is already open on this connection")
+        deferredBegin = begin
+    }
+
+    /// Ends the transaction with COMMIT, the statement left for it (`sendWithCommit`) in the same
+    /// trip; nothing to do when no statement ran.
+    func commit() throws {
+        if let last = beforeCommit {
+            beforeCommit = nil
+            let name = try statementName(last.sql, parameterCount: last.parameters.count)
+            try send(Outgoing(sql: last.sql, name: name, parameters: last.parameters), then: "COMMIT") { _ in }
+        } else if deferredBegin != nil {
+            deferredBegin = nil
+        } else {
+            try execute("COMMIT")
+        }
+    }
+
+    /// Ends the transaction keeping nothing, the statement left for COMMIT included.
+    func rollback() throws {
+        beforeCommit = nil
+        if deferredBegin != nil {
+            deferredBegin = nil
+        } else {
+            try execute("ROLLBACK")
+        }
+    }
+
+    /// Drops what waits for the transaction's start or end (a broken connection, about to be dropped).
+    func forgetTransaction() {
+        deferredBegin = nil
+        beforeCommit = nil
+    }
+
+    /// Leaves a statement to be sent with COMMIT in one trip: the transaction's last, whose result
+    /// nobody reads (the audit chain's head moved just before the commit — one round trip fewer
+    /// while other writers wait for that row). Its failure is the commit's.
+    func sendWithCommit(_ sql: String, _ parameters: [PGValue]) {
+        precondition(beforeCommit == nil, "one statement goes with COMMIT")
+        beforeCommit = (sql, parameters)
+    }
+
     /// Runs statements without parameters and results (transaction control, settings, DDL); several
     /// may be separated by semicolons.
     func execute(_ sql: String) throws {
-        let result = PQexec(handle, sql)
+        let text = deferredBegin.map { "\($0); \(sql)" } ?? sql
+        deferredBegin = nil
+        let result = PQexec(handle, text)
         defer { PQclear(result) }
         try check(result, sql: sql)
     }
@@ -43,6 +95,18 @@ final class PGConnection: @unchecked Sendable {
     @discardableResult
     func query(_ sql: String, _ parameters: [PGValue] = []) throws -> [PGRow] {
         try run(sql, parameters, Self.rows)
+    }
+
+    /// Runs `first` (its result unread: a lock) and then the statement, in one trip; the statement
+    /// runs once `first` has, with a snapshot of its own (READ COMMITTED), so it sees what
+    /// committed while `first` waited.
+    func query(after first: (sql: String, parameters: [PGValue]), _ sql: String, _ parameters: [PGValue] = []) throws -> [PGRow] {
+        let before = Outgoing(sql: first.sql, name: try statementName(first.sql, parameterCount: first.parameters.count),
+                              parameters: first.parameters)
+        let name = try statementName(sql, parameterCount: parameters.count)
+        var rows: [PGRow] = []
+        try send(Outgoing(sql: sql, name: name, parameters: parameters), after: [before]) { result in rows = Self.rows(result) }
+        return rows
     }
 
     /// Runs one statement and returns how many rows it changed (from its command tag).
@@ -62,12 +126,11 @@ final class PGConnection: @unchecked Sendable {
 
     private func run<T>(_ sql: String, _ parameters: [PGValue], binary: Bool = false, _ read: (OpaquePointer) -> T) throws -> T {
         let name = try statementName(sql, parameterCount: parameters.count)
-        let result = withParameters(parameters) { values, lengths, formats in
-            PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, binary ? 1 : 0)
+        var value: T?
+        try send(Outgoing(sql: sql, name: name, parameters: parameters, binary: binary)) { result in
+            if value == nil { value = read(result) }
         }
-        defer { PQclear(result) }
-        try check(result, sql: sql)
-        return read(result!)
+        return value!
     }
 
     /// Runs one statement and hands its rows to `body` one at a time as they arrive (libpq's
@@ -76,38 +139,99 @@ final class PGConnection: @unchecked Sendable {
     /// before its next statement.
     func stream(_ sql: String, _ parameters: [PGValue], _ body: (PGRow) throws -> Bool) throws {
         let name = try statementName(sql, parameterCount: parameters.count)
-        let sent = withParameters(parameters) { values, lengths, formats in
-            PQsendQueryPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 0)
-        }
-        guard sent == 1 else {
-            throw PGError.connection(String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        PQsetSingleRowMode(handle)
         var wanted = true
+        try send(Outgoing(sql: sql, name: name, parameters: parameters, singleRow: true)) { result in
+            guard wanted, PQresultStatus(result) == PGRES_SINGLE_TUPLE, let row = Self.rows(result).first else { return }
+            wanted = try body(row)
+        }
+    }
+
+    /// A prepared statement to send.
+    private struct Outgoing {
+        var sql: String
+        var name: String
+        var parameters: [PGValue]
+        var binary = false
+        /// Rows handed over one at a time as they arrive.
+        var singleRow = false
+    }
+
+    /// Sends `statement` — after the deferred BEGIN and `earlier` statements, and before `trailer`
+    /// (COMMIT), all in one trip (pipeline mode) when there are such — and hands each of its
+    /// results to `receive`; the others' results are checked and dropped. Every result is read
+    /// whatever fails, so that the connection is idle afterwards; the first failure is thrown (in a
+    /// pipeline the statements after a failed one do not run).
+    private func send(_ statement: Outgoing, after earlier: [Outgoing] = [], then trailer: String? = nil,
+                      _ receive: (OpaquePointer) throws -> Void) throws {
+        let leading = deferredBegin
+        deferredBegin = nil
+        let pipelined = leading != nil || !earlier.isEmpty || trailer != nil
+        if pipelined && PQenterPipelineMode(handle) != 1 { throw connectionFailure() }
         var failure: (any Error)?
-        while let result = PQgetResult(handle) {
-            defer { PQclear(result) }
-            guard failure == nil else { continue }
-            switch PQresultStatus(result) {
-            case PGRES_SINGLE_TUPLE:
-                guard wanted, let row = Self.rows(result).first else { continue }
-                do {
-                    wanted = try body(row)
-                } catch {
-                    failure = error
+        func sent(_ status: Int32) { if status != 1 && failure == nil { failure = connectionFailure() } }
+        func sendPrepared(_ outgoing: Outgoing) {
+            let parameters = outgoing.parameters
+            sent(withParameters(parameters) { values, lengths, formats in
+                PQsendQueryPrepared(handle, outgoing.name, Int32(parameters.count), values, lengths, formats, outgoing.binary ? 1 : 0)
+            })
+        }
+        if let leading { sent(PQsendQueryParams(handle, leading, 0, nil, nil, nil, nil, 0)) }
+        earlier.forEach(sendPrepared)
+        sendPrepared(statement)
+        if statement.singleRow && !pipelined { PQsetSingleRowMode(handle) }
+        if let trailer { sent(PQsendQueryParams(handle, trailer, 0, nil, nil, nil, nil, 0)) }
+        if pipelined { sent(PQpipelineSync(handle)) }
+        if let failure {
+            // Nothing sensible can be read from a connection that failed to send: it is dropped.
+            if pipelined { PQexitPipelineMode(handle) }
+            throw failure
+        }
+        /// Reads one statement's results up to the NULL that ends them.
+        func drain(_ sql: String, _ receive: (OpaquePointer) throws -> Void) {
+            while let result = PQgetResult(handle) {
+                defer { PQclear(result) }
+                guard failure == nil else { continue }
+                switch PQresultStatus(result) {
+                case PGRES_SINGLE_TUPLE, PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+                    do { try receive(result) } catch { failure = error }
+                case PGRES_PIPELINE_ABORTED:
+                    continue
+                default:
+                    do { try check(result, sql: sql) } catch { failure = error }
                 }
-            case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
-                continue
-            default:
-                do { try check(result, sql: sql) } catch { failure = error }
             }
         }
+        if let leading { drain(leading) { _ in } }
+        for outgoing in earlier { drain(outgoing.sql) { _ in } }
+        if statement.singleRow && pipelined { PQsetSingleRowMode(handle) }
+        drain(statement.sql, receive)
+        if let trailer { drain(trailer) { _ in } }
+        if pipelined {
+            // The sync's own result, then back to ordinary mode (which needs the connection idle).
+            var exited = false
+            for _ in 0..<3 {
+                if let result = PQgetResult(handle) { PQclear(result) }
+                if PQexitPipelineMode(handle) == 1 {
+                    exited = true
+                    break
+                }
+            }
+            if !exited && failure == nil { failure = connectionFailure() }
+        }
         if let failure { throw failure }
+    }
+
+    private func connectionFailure() -> PGError {
+        PGError.connection(String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Runs `COPY … FROM STDIN` (text format) and hands `body` a function that sends rows to it;
     /// the server checks them as it receives them, and the copy fails whole if `body` throws.
     func copyIn(_ sql: String, _ body: (_ send: ([UInt8]) throws -> Void) throws -> Void) throws {
+        if let begin = deferredBegin {
+            deferredBegin = nil
+            try execute(begin)
+        }
         let started = PQexec(handle, sql)
         guard PQresultStatus(started) == PGRES_COPY_IN else {
             defer { PQclear(started) }

@@ -47,14 +47,15 @@ final class PGDatabase: Sendable {
                 attempt += 1
                 do {
                     return try pool.withConnection { connection in
-                        try connection.execute(begin)
+                        // BEGIN goes with the first statement, the last write with COMMIT (`PGConnection`).
+                        connection.begin(begin)
                         do {
                             let result = try body(connection)
-                            try connection.execute(commit ? "COMMIT" : "ROLLBACK")
+                            if commit { try connection.commit() } else { try connection.rollback() }
                             return result
                         } catch {
                             // A broken connection cannot roll back; the pool drops it either way.
-                            if connection.isUsable { try? connection.execute("ROLLBACK") }
+                            if connection.isUsable { try? connection.rollback() } else { connection.forgetTransaction() }
                             throw error
                         }
                     }

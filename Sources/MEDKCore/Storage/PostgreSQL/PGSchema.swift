@@ -18,6 +18,10 @@ enum PGSchema {
         Migration(version: 1, name: "medk_v22", sql: foundation + triggers),
         Migration(version: 2, name: "mail_lease", sql: Migrations.mailLease),
         Migration(version: 3, name: "shared_files", sql: Migrations.stagedImports(bytes: "bytea") + files),
+        // Writers lock the chain with an advisory lock and read the log's last row instead of
+        // updating one row each (`SQLDialect.locksAuditChain`).
+        Migration(version: 4, name: "audit_chain_lock", sql: "DROP TABLE audit_head"),
+        Migration(version: 5, name: "tallies_in_key_order", sql: talliesInKeyOrder),
     ]
 
     private static let itemKinds = ItemKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
@@ -564,6 +568,90 @@ enum PGSchema {
         PRIMARY KEY (indicator_id, year)
     );
 
+    """
+
+    /// The tally triggers again, taking their two rows in the order of their keys. A change of state
+    /// takes one tally down and another up; taken in that order, a document sent to review (draft
+    /// down, submitted up) and another taken back (submitted down, draft up) in the same
+    /// municipality could each hold the row the other wants next — PostgreSQL found such deadlocks
+    /// every second under load and ended one of the two after a second's wait. In key order every
+    /// writer queues on the same row first.
+    static let talliesInKeyOrder = """
+    CREATE FUNCTION medk_tally_down(p_region bigint, p_municipality bigint, p_campaign bigint, p_owner integer, p_kind text,
+                                    p_state text) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        -- Decrement, or delete the last one: one statement each way, so that two writers taking the
+        -- same tally down wait for each other's row and the second sees the first's count.
+        UPDATE item_tallies SET item_count = item_count - 1 WHERE region_id = p_region AND municipality_id = p_municipality
+            AND campaign_id = p_campaign AND owner = p_owner AND kind = p_kind AND state = p_state AND item_count > 1;
+        IF NOT FOUND THEN
+            DELETE FROM item_tallies WHERE region_id = p_region AND municipality_id = p_municipality AND campaign_id = p_campaign
+                AND owner = p_owner AND kind = p_kind AND state = p_state;
+        END IF;
+    END $$;
+    CREATE FUNCTION medk_tally_up(p_region bigint, p_municipality bigint, p_campaign bigint, p_owner integer, p_kind text,
+                                  p_state text) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO item_tallies (region_id, municipality_id, campaign_id, owner, kind, state, item_count)
+            VALUES (p_region, p_municipality, p_campaign, p_owner, p_kind, p_state, 1)
+            ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state)
+            DO UPDATE SET item_count = item_tallies.item_count + 1;
+    END $$;
+    CREATE OR REPLACE FUNCTION medk_item_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        old_owner integer;
+        new_owner integer;
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            old_owner := CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            new_owner := CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END;
+        END IF;
+        IF TG_OP = 'UPDATE' AND (NEW.region_id, coalesce(NEW.municipality_id, 0), NEW.campaign_id, new_owner, NEW.kind, NEW.state)
+                              < (OLD.region_id, coalesce(OLD.municipality_id, 0), OLD.campaign_id, old_owner, OLD.kind, OLD.state) THEN
+            PERFORM medk_tally_up(NEW.region_id, coalesce(NEW.municipality_id, 0), NEW.campaign_id, new_owner, NEW.kind, NEW.state);
+            PERFORM medk_tally_down(OLD.region_id, coalesce(OLD.municipality_id, 0), OLD.campaign_id, old_owner, OLD.kind, OLD.state);
+            RETURN NULL;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            PERFORM medk_tally_down(OLD.region_id, coalesce(OLD.municipality_id, 0), OLD.campaign_id, old_owner, OLD.kind, OLD.state);
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            PERFORM medk_tally_up(NEW.region_id, coalesce(NEW.municipality_id, 0), NEW.campaign_id, new_owner, NEW.kind, NEW.state);
+        END IF;
+        RETURN NULL;
+    END $$;
+
+    -- The same for open measures by due day, when a measure's due date moves.
+    CREATE OR REPLACE FUNCTION medk_open_measure_days() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        leaving boolean := TG_OP IN ('UPDATE', 'DELETE') AND OLD.report_first_confirmed_at IS NULL AND OLD.due_date IS NOT NULL
+                           AND OLD.committed_at IS NOT NULL;
+        entering boolean := TG_OP IN ('UPDATE', 'INSERT') AND NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL
+                            AND NEW.committed_at IS NOT NULL;
+    BEGIN
+        IF leaving AND entering AND (NEW.campaign_id, NEW.region_id, NEW.due_date) < (OLD.campaign_id, OLD.region_id, OLD.due_date) THEN
+            INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
+                VALUES (NEW.campaign_id, NEW.region_id, NEW.due_date, 1)
+                ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_measure_days.open_count + 1;
+            entering := false;
+        END IF;
+        IF leaving THEN
+            UPDATE open_measure_days SET open_count = open_count - 1 WHERE campaign_id = OLD.campaign_id
+                AND region_id = OLD.region_id AND due_date = OLD.due_date AND open_count > 1;
+            IF NOT FOUND THEN
+                DELETE FROM open_measure_days WHERE campaign_id = OLD.campaign_id AND region_id = OLD.region_id
+                    AND due_date = OLD.due_date;
+            END IF;
+        END IF;
+        IF entering THEN
+            INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
+                VALUES (NEW.campaign_id, NEW.region_id, NEW.due_date, 1)
+                ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_measure_days.open_count + 1;
+        END IF;
+        RETURN NULL;
+    END $$;
     """
 
     /// SQLite's triggers in PL/pgSQL, row for row the same effects.

@@ -26,6 +26,16 @@ struct PGSession: SQLSession {
         try refusing { try connection.update(numbered(sql), arguments.pgValues) }
     }
 
+    func rows(after first: String, _ firstArguments: SQLArguments, _ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        try refusing {
+            try connection.query(after: (numbered(first), firstArguments.pgValues), numbered(sql), arguments.pgValues).map { SQLRow($0) }
+        }
+    }
+
+    func executeWithCommit(_ sql: String, _ arguments: SQLArguments) throws {
+        connection.sendWithCommit(numbered(sql), arguments.pgValues)
+    }
+
     private func numbered(_ sql: String) -> String {
         let numbered = PGPlaceholders.numbered(sql)
         trace?(numbered)

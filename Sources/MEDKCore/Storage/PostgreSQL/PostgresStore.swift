@@ -68,7 +68,8 @@ final class PostgresStore: Store {
                 if bulk.isOn { try connection.execute("SET LOCAL synchronous_commit = off") }
                 let transaction = operations(connection)
                 let result = try body(transaction)
-                try transaction.flushAudit()
+                // A dry run rolls back: its records are written like any statement, nothing goes with COMMIT.
+                try transaction.flushAudit(beforeCommit: !dryRun)
                 return result
             }
         }

@@ -31,44 +31,46 @@ private enum AuditSQL {
 
 extension SQLTransaction {
     func appendAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws {
-        guard dialect.locksAuditHead else {
+        guard dialect.locksAuditChain else {
             _ = try writeAudit(actor, at: instant, record)
             return
         }
-        // Written with the head locked just before COMMIT (`flushAudit`): see `ChainHead`.
+        // Written with the chain locked just before COMMIT (`flushAudit`): see `ChainHead`.
         chain.pending.append(PendingAudit(actor: actor, at: instant, record: record))
     }
 
     func appendAuditNow(_ actor: AuditActor, at instant: Date, _ record: AuditRecord) throws -> AuditEntry {
         try flushAudit()
-        return try writeAudit(actor, at: instant, record, movingHead: dialect.locksAuditHead)
+        return try writeAudit(actor, at: instant, record)
     }
 
-    /// Writes the records waiting in this transaction (PostgreSQL): the head is locked here, and
-    /// stays locked until the transaction ends.
-    func flushAudit() throws {
+    /// Writes the records waiting in this transaction (PostgreSQL): the chain is locked here, and
+    /// stays locked until the transaction ends. `beforeCommit`: nothing follows but COMMIT, so the
+    /// last record may go with it (`executeWithCommit`).
+    func flushAudit(beforeCommit: Bool = false) throws {
         guard !chain.pending.isEmpty else { return }
         let pending = chain.pending
         chain.pending = []
         for (index, record) in pending.enumerated() {
-            _ = try writeAudit(record.actor, at: record.at, record.record, movingHead: index == pending.count - 1)
+            _ = try writeAudit(record.actor, at: record.at, record.record, withCommit: beforeCommit && index == pending.count - 1)
         }
     }
 
-    /// Writes one record after the chain's last; `movingHead` also moves the locked head to it, in
-    /// the same statement (PostgreSQL: one round trip fewer while every other writer waits).
-    private func writeAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord, movingHead: Bool = false) throws -> AuditEntry {
+    /// Writes one record after the chain's last.
+    private func writeAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord, withCommit: Bool = false) throws -> AuditEntry {
         if chain.last == nil {
-            // The keys first: read before the head is locked, not while others wait for it.
+            // The keys first: read before the chain is locked, not while others wait for it.
             chain.ring = try chain.keys.effectiveRing(self)
-            if dialect.locksAuditHead {
-                // Locked until this transaction ends: a writer on another server waits here and
-                // then reads the head this one leaves, so the chain stays one chain.
-                chain.last = try row("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").map { (seq: $0[0], hash: $0[1]) }
+            let lastRow = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+            let last: SQLRow?
+            if dialect.locksAuditChain, let lock = dialect.transactionLock {
+                // Locked until this transaction ends: a writer on another server waits here and then
+                // reads the row the one before it appended (its snapshot is taken after the wait).
+                last = try rows(after: lock, ["medk.audit_chain"], lastRow, []).first
             } else {
-                chain.last = try row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                    .map { (seq: $0[0], hash: $0[1]) } ?? (seq: 0, hash: AuditEntry.genesisHash)
+                last = try row(lastRow)
             }
+            chain.last = last.map { (seq: $0[0], hash: $0[1]) } ?? (seq: 0, hash: AuditEntry.genesisHash)
         }
         let last = chain.last!
         var entry = AuditEntry(
@@ -82,15 +84,10 @@ extension SQLTransaction {
                                    comment, details, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
-        var arguments: SQLArguments = [entry.seq, entry.at, entry.actorID, entry.actorLogin, entry.actorRole, entry.action,
+        let arguments: SQLArguments = [entry.seq, entry.at, entry.actorID, entry.actorLogin, entry.actorRole, entry.action,
                                        entry.entityType, entry.entityID.map { String($0) }, entry.fromState, entry.toState,
                                        entry.comment, entry.details, entry.prevHash, entry.hash]
-        if movingHead {
-            arguments += [entry.seq, entry.hash]
-            try execute("WITH appended AS (\(insert)) UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", arguments)
-        } else {
-            try execute(insert, arguments)
-        }
+        if withCommit { try executeWithCommit(insert, arguments) } else { try execute(insert, arguments) }
         chain.last = (entry.seq, entry.hash)
         return entry
     }

@@ -13,9 +13,25 @@ protocol SQLSession {
     /// Runs a statement and returns how many rows it changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int
+    /// Runs the transaction's last statement, whose result nobody needs: a session may keep it and
+    /// send it with COMMIT (PostgreSQL: one round trip fewer), its failure then being the commit's.
+    /// Nothing may be read or written after it.
+    func executeWithCommit(_ sql: String, _ arguments: SQLArguments) throws
+    /// Runs `first` (a lock; its result unread), then returns the rows of `sql`, which sees what
+    /// committed while `first` waited. A session may send both in one trip (PostgreSQL).
+    func rows(after first: String, _ firstArguments: SQLArguments, _ sql: String, _ arguments: SQLArguments) throws -> [SQLRow]
 }
 
 extension SQLSession {
+    func executeWithCommit(_ sql: String, _ arguments: SQLArguments) throws {
+        _ = try execute(sql, arguments)
+    }
+
+    func rows(after first: String, _ firstArguments: SQLArguments, _ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        try forEach(first, firstArguments) { _ in false }
+        return try rows(sql, arguments)
+    }
+
     func rows(_ sql: String, _ arguments: SQLArguments = []) throws -> [SQLRow] {
         try fetch(sql, arguments) { $0.copied() }
     }
@@ -58,9 +74,12 @@ struct SQLDialect: Sendable {
     /// A join whose tables are read in the order written: SQLite's planner keeps a CROSS JOIN's
     /// order (and takes an ON with it); PostgreSQL's chooses well by itself and allows no ON there.
     var orderedJoin: String
-    /// Whether the audit chain's head is a row writers lock (`audit_head`): with several servers
-    /// writing at once the log's last row is not enough, while SQLite has one writer at a time.
-    var locksAuditHead: Bool
+    /// Whether a writer locks the audit chain (`transactionLock` on "medk.audit_chain") before it
+    /// reads the log's last row and appends: several servers write at once, while SQLite has one
+    /// writer at a time. A lock rather than a row every writer updates: such a row's page fills
+    /// with dead versions faster than PostgreSQL can prune a page everybody holds, and the rate of
+    /// writes fell by half within a minute (measured, docs/postgresql.md).
+    var locksAuditChain: Bool
     /// A lock on a text key held until the transaction ends; nil where writes are serial anyway (SQLite).
     var transactionLock: String?
     /// The end of a SELECT that locks the rows it reads until the transaction ends ("" where the
@@ -69,9 +88,9 @@ struct SQLDialect: Sendable {
 
     static let sqlite = SQLDialect(
         orderedJoin: "CROSS JOIN",
-        locksAuditHead: false, transactionLock: nil, lockingRead: "")
+        locksAuditChain: false, transactionLock: nil, lockingRead: "")
 
     static let postgres = SQLDialect(
         orderedJoin: "JOIN",
-        locksAuditHead: true, transactionLock: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", lockingRead: " FOR UPDATE")
+        locksAuditChain: true, transactionLock: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", lockingRead: " FOR UPDATE")
 }

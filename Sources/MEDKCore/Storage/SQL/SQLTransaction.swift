@@ -31,6 +31,14 @@ struct SQLTransaction: StoreWriting, SQLSession {
         try session.execute(sql, arguments)
     }
 
+    func executeWithCommit(_ sql: String, _ arguments: SQLArguments) throws {
+        try session.executeWithCommit(sql, arguments)
+    }
+
+    func rows(after first: String, _ firstArguments: SQLArguments, _ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        try session.rows(after: first, firstArguments, sql, arguments)
+    }
+
     func attempt<T>(_ body: () throws -> T) throws -> T {
         // The chain's head as this transaction knows it goes back with the rows the part wrote;
         // records waiting from before the part are written first, so the part cannot take them along.
