@@ -16,6 +16,8 @@ final class PGConnection: @unchecked Sendable {
     private var deferredBegin: String?
     /// The statement that goes with COMMIT (`sendWithCommit`).
     private var beforeCommit: (sql: String, parameters: [PGValue])?
+    /// A read-only transaction's COMMIT sent and its answer not read yet (`commitReadOnly`).
+    private var commitInFlight = false
 
     /// Opens a connection from a `postgres://` URL or a libpq connection string. The session speaks
     /// UTF-8 and UTC whatever the server's defaults, so texts and times read the same everywhere.
@@ -57,6 +59,26 @@ final class PGConnection: @unchecked Sendable {
         }
     }
 
+    /// Ends a read-only transaction without waiting for the answer: there is nothing to keep, and
+    /// nothing to fail but the connection itself (which the next statement finds). The answer is
+    /// read before the connection's next statement, long arrived by then.
+    func commitReadOnly() throws {
+        precondition(beforeCommit == nil, "a read-only transaction writes nothing")
+        if deferredBegin != nil {
+            deferredBegin = nil
+            return
+        }
+        guard PQsendQuery(handle, "COMMIT") == 1 else { throw connectionFailure() }
+        commitInFlight = true
+    }
+
+    /// Reads the answer of a COMMIT sent without waiting, so that the connection is idle again.
+    private func settle() {
+        guard commitInFlight else { return }
+        commitInFlight = false
+        while let result = PQgetResult(handle) { PQclear(result) }
+    }
+
     /// Ends the transaction keeping nothing, the statement left for COMMIT included.
     func rollback() throws {
         beforeCommit = nil
@@ -74,8 +96,8 @@ final class PGConnection: @unchecked Sendable {
     }
 
     /// Leaves a statement to be sent with COMMIT in one trip: the transaction's last, whose result
-    /// nobody reads (the audit chain's head moved just before the commit — one round trip fewer
-    /// while other writers wait for that row). Its failure is the commit's.
+    /// nobody reads (the audit record written just before the commit — one round trip fewer
+    /// while other writers wait for the chain). Its failure is the commit's.
     func sendWithCommit(_ sql: String, _ parameters: [PGValue]) {
         precondition(beforeCommit == nil, "one statement goes with COMMIT")
         beforeCommit = (sql, parameters)
@@ -84,6 +106,7 @@ final class PGConnection: @unchecked Sendable {
     /// Runs statements without parameters and results (transaction control, settings, DDL); several
     /// may be separated by semicolons.
     func execute(_ sql: String) throws {
+        settle()
         let text = deferredBegin.map { "\($0); \(sql)" } ?? sql
         deferredBegin = nil
         let result = PQexec(handle, text)
@@ -163,6 +186,7 @@ final class PGConnection: @unchecked Sendable {
     /// pipeline the statements after a failed one do not run).
     private func send(_ statement: Outgoing, after earlier: [Outgoing] = [], then trailer: String? = nil,
                       _ receive: (OpaquePointer) throws -> Void) throws {
+        settle()
         let leading = deferredBegin
         deferredBegin = nil
         let pipelined = leading != nil || !earlier.isEmpty || trailer != nil
@@ -228,6 +252,7 @@ final class PGConnection: @unchecked Sendable {
     /// Runs `COPY … FROM STDIN` (text format) and hands `body` a function that sends rows to it;
     /// the server checks them as it receives them, and the copy fails whole if `body` throws.
     func copyIn(_ sql: String, _ body: (_ send: ([UInt8]) throws -> Void) throws -> Void) throws {
+        settle()
         if let begin = deferredBegin {
             deferredBegin = nil
             try execute(begin)
@@ -259,6 +284,7 @@ final class PGConnection: @unchecked Sendable {
     }
 
     private func statementName(_ sql: String, parameterCount: Int) throws -> String {
+        settle()
         if let name = prepared[sql] { return name }
         let name = "medk_\(prepared.count + 1)"
         let result = PQprepare(handle, name, sql, 0, nil)

@@ -24,12 +24,12 @@ final class PGDatabase: Sendable {
 
     /// A consistent snapshot for reading (REPEATABLE READ, READ ONLY: every statement sees the same data).
     func read<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
-        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", commit: true, body)
+        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", end: .commitReadOnly, body)
     }
 
     /// One transaction that commits, or rolls back when `dryRun` (everything checked, nothing kept).
     func write<T: Sendable>(dryRun: Bool = false, _ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
-        try await transaction("BEGIN ISOLATION LEVEL READ COMMITTED", commit: !dryRun, body)
+        try await transaction("BEGIN ISOLATION LEVEL READ COMMITTED", end: dryRun ? .rollback : .commit, body)
     }
 
     /// Runs statements outside a transaction (DDL that must not run in one, maintenance).
@@ -38,7 +38,9 @@ final class PGDatabase: Sendable {
         return try await work.run { try pool.withConnection(body) }
     }
 
-    private func transaction<T: Sendable>(_ begin: String, commit: Bool,
+    private enum Ending { case commit, commitReadOnly, rollback }
+
+    private func transaction<T: Sendable>(_ begin: String, end: Ending,
                                           _ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
         let pool = pool
         return try await work.run {
@@ -47,11 +49,16 @@ final class PGDatabase: Sendable {
                 attempt += 1
                 do {
                     return try pool.withConnection { connection in
-                        // BEGIN goes with the first statement, the last write with COMMIT (`PGConnection`).
+                        // BEGIN goes with the first statement, the last write with COMMIT; a read does not
+                        // wait for its COMMIT's answer (`PGConnection`).
                         connection.begin(begin)
                         do {
                             let result = try body(connection)
-                            if commit { try connection.commit() } else { try connection.rollback() }
+                            switch end {
+                            case .commit: try connection.commit()
+                            case .commitReadOnly: try connection.commitReadOnly()
+                            case .rollback: try connection.rollback()
+                            }
                             return result
                         } catch {
                             // A broken connection cannot roll back; the pool drops it either way.

@@ -43,17 +43,29 @@ extension SQLTransaction {
         try row("SELECT id, user_id, expires_at, revoked_at FROM sessions WHERE token_hash = ?", [tokenHash]).map { StoredSession(id: $0[0], userID: $0[1], expiresAt: try $0.instant(2), revokedAt: try $0.instantIfPresent(3)) }
     }
 
+    /// The session's user with its roles and, for a curator, the schools assigned: one statement,
+    /// since every request asks it first (on PostgreSQL each statement is a round trip).
     func sessionActor(tokenHash: String, at moment: Date, idleSince: Date) throws -> (actor: Actor, lastSeen: Date)? {
-        guard let row = try self.row("""
-            SELECT u.id, u.login, coalesce(se.last_seen_at, se.created_at) FROM sessions se JOIN users u ON u.id = se.user_id
-            WHERE se.token_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ? AND u.is_active = 1
-              AND coalesce(se.last_seen_at, se.created_at) > ?
-            """, [tokenHash, moment.sql, idleSince.sql]) else { return nil }
-        let userID: Int64 = row[0]
-        let grants = try grants(userID: userID)
-        let curated = grants.contains { $0.role == .curator } ? try curatedSchools(userID: userID) : []
-        let lastSeen = (row[2] as String?).flatMap(Timestamp.columnDate) ?? moment
-        return (Actor(userID: userID, login: row[1], grants: grants, curatedSchools: curated), lastSeen)
+        // Rows: 0 — the user (id, login, last seen); 1 — a role (grant id, role, organisation);
+        // 2 — an assignment (campaign, school).
+        let rows = try self.rows("""
+            WITH me AS (
+                SELECT u.id, u.login, coalesce(se.last_seen_at, se.created_at) AS seen FROM sessions se JOIN users u ON u.id = se.user_id
+                WHERE se.token_hash = ? AND se.revoked_at IS NULL AND se.expires_at > ? AND u.is_active = 1
+                  AND coalesce(se.last_seen_at, se.created_at) > ?)
+            SELECT 0, me.id, me.login, me.seen, NULL FROM me
+            UNION ALL
+            SELECT 1, g.id, g.role, NULL, coalesce(g.region_id, g.municipality_id, g.school_id) FROM me JOIN user_roles g ON g.user_id = me.id
+            UNION ALL
+            SELECT 2, a.campaign_id, NULL, NULL, a.school_id FROM me JOIN curator_assignments a ON a.curator_id = me.id
+            ORDER BY 1, 2
+            """, [tokenHash, moment.sql, idleSince.sql])
+        guard let user = rows.first, user[0] as Int == 0 else { return nil }
+        let grants = try rows.filter { $0[0] as Int == 1 }.map { RoleGrant(role: try $0.decode(Role.self, at: 2), organisationID: $0[4]) }
+        let curated = grants.contains { $0.role == .curator }
+            ? Set(rows.filter { $0[0] as Int == 2 }.map { CampaignSchool(campaignID: $0[1], schoolID: $0[4]) }) : []
+        let lastSeen = (user[3] as String?).flatMap(Timestamp.columnDate) ?? moment
+        return (Actor(userID: user[1], login: user[2], grants: grants, curatedSchools: curated), lastSeen)
     }
 
     func users(_ query: UserQuery, page: PageRequest) throws -> Page<UserInfo> {
