@@ -364,9 +364,12 @@ final class PGConnection: @unchecked Sendable {
                     continue
                 }
                 let length = Int(PQgetlength(result, Int32(row), Int32(column)))
-                let pointer = PQgetvalue(result, Int32(row), Int32(column))!
-                let text = String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
-                values.append(PGValue(text: text, type: types[column]))
+                let raw = UnsafeRawBufferPointer(start: PQgetvalue(result, Int32(row), Int32(column))!, count: length)
+                if types[column] == PGValue.TypeID.bytea, let bytes = PGValue.hexBytes(raw) {
+                    values.append(.bytes(bytes))
+                    continue
+                }
+                values.append(PGValue(text: String(decoding: raw, as: UTF8.self), type: types[column]))
             }
             rows.append(PGRow(values: values))
         }
