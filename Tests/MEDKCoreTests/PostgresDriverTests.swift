@@ -115,16 +115,24 @@ struct PostgresDriverTests {
         #expect(try PGMigrator.applied(try PGConnection(url: scratch.url)) == PGSchema.migrations.map(\.version))
     }
 
+    /// A region with one municipality, its schools, a user and a campaign, all with id 1 (schools 1…n).
+    static func oneMunicipality(schools: Int, login: String = "school-1") -> String {
+        let values = (1...schools).map { "(\($0), 1, '7500100\(String(format: "%02d", $0))', 'Школа № \($0)')" }.joined(separator: ", ")
+        return """
+            INSERT INTO regions (id, code, name, time_zone) VALUES (1, '75', 'Забайкальский край', 'Asia/Chita');
+            INSERT INTO municipalities (id, region_id, code, name) VALUES (1, 1, '75001', 'Чита');
+            INSERT INTO schools (id, municipality_id, code, name) VALUES \(values);
+            INSERT INTO users (id, login, full_name, created_at) VALUES (1, '\(login)', 'Школа', '2026-01-01 00:00:00.000');
+            INSERT INTO campaigns (id, code, name, year) VALUES (1, '2026', 'Кампания', 2026);
+
+            """
+    }
+
     @Test("the triggers keep what SQLite's keep: tallies by state, review rounds with their wait, committed measures")
     func triggers() async throws {
         try await ScratchPostgres.with { scratch in
             let c = try PGConnection(url: scratch.url)
-            try c.execute("""
-                INSERT INTO regions (id, code, name, time_zone) VALUES (1, '75', 'Забайкальский край', 'Asia/Chita');
-                INSERT INTO municipalities (id, region_id, code, name) VALUES (1, 1, '75001', 'Чита');
-                INSERT INTO schools (id, municipality_id, code, name) VALUES (1, 1, '750010001', 'Школа № 1');
-                INSERT INTO users (id, login, full_name, created_at) VALUES (1, 'School-1', 'Школа', '2026-01-01 00:00:00.000');
-                INSERT INTO campaigns (id, code, name, year) VALUES (1, '2026', 'Кампания', 2026);
+            try c.execute(Self.oneMunicipality(schools: 1, login: "School-1") + """
                 INSERT INTO items (id, campaign_id, kind, school_id, municipality_id, region_id, title, state, created_at, created_by, updated_at)
                     VALUES (1, 1, 'roadmap', 1, 1, 1, 'Дорожная карта', 'draft', '2026-01-01 00:00:00.000', 1, '2026-01-01 00:00:00.000');
                 INSERT INTO measures (roadmap_id, campaign_id, school_id, municipality_id, region_id, position, task, title, due_date,
@@ -157,12 +165,7 @@ struct PostgresDriverTests {
     func talliesLockedInKeyOrder() async throws {
         try await ScratchPostgres.with { scratch in
             let setup = try PGConnection(url: scratch.url)
-            try setup.execute("""
-                INSERT INTO regions (id, code, name, time_zone) VALUES (1, '75', 'Забайкальский край', 'Asia/Chita');
-                INSERT INTO municipalities (id, region_id, code, name) VALUES (1, 1, '75001', 'Чита');
-                INSERT INTO schools (id, municipality_id, code, name) VALUES (1, 1, '750010001', 'Школа № 1'), (2, 1, '750010002', 'Школа № 2');
-                INSERT INTO users (id, login, full_name, created_at) VALUES (1, 'school-1', 'Школа', '2026-01-01 00:00:00.000');
-                INSERT INTO campaigns (id, code, name, year) VALUES (1, '2026', 'Кампания', 2026);
+            try setup.execute(Self.oneMunicipality(schools: 2) + """
                 INSERT INTO items (id, campaign_id, kind, school_id, municipality_id, region_id, title, state, created_at, created_by, updated_at)
                     VALUES (1, 1, 'roadmap', 1, 1, 1, 'Дорожная карта', 'draft', '2026-01-01 00:00:00.000', 1, '2026-01-01 00:00:00.000'),
                            (2, 1, 'roadmap', 2, 1, 1, 'Дорожная карта', 'draft', '2026-01-01 00:00:00.000', 1, '2026-01-01 00:00:00.000');

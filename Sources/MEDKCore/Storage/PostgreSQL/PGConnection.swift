@@ -153,7 +153,8 @@ final class PGConnection: @unchecked Sendable {
         try send(Outgoing(sql: sql, name: name, parameters: parameters, binary: binary)) { result in
             if value == nil { value = read(result) }
         }
-        return value!
+        guard let value else { throw PGError.connection("no result for: \(sql.prefix(200))") }
+        return value
     }
 
     /// Runs one statement and hands its rows to `body` one at a time as they arrive (libpq's

@@ -59,18 +59,24 @@ extension SQLTransaction {
     /// Writes one record after the chain's last.
     private func writeAudit(_ actor: AuditActor, at instant: Date, _ record: AuditRecord, withCommit: Bool = false) throws -> AuditEntry {
         if chain.last == nil {
-            // The keys first: read before the chain is locked, not while others wait for it.
-            chain.ring = try chain.keys.effectiveRing(self)
-            let lastRow = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-            let last: SQLRow?
+            // The log's last row and the keys it is hashed with, in one statement: on PostgreSQL in
+            // the same trip as the lock, read once the lock is held (a key added meanwhile is seen).
+            let headAndKeys = """
+                SELECT 0, seq, hash FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)
+                UNION ALL SELECT 1, from_seq, key_id FROM audit_keys
+                ORDER BY 1, 2
+                """
+            let found: [SQLRow]
             if dialect.locksAuditChain, let lock = dialect.transactionLock {
                 // Locked until this transaction ends: a writer on another server waits here and then
                 // reads the row the one before it appended (its snapshot is taken after the wait).
-                last = try rows(after: lock, ["medk.audit_chain"], lastRow, []).first
+                found = try rows(after: lock, ["medk.audit_chain"], headAndKeys, [])
             } else {
-                last = try row(lastRow)
+                found = try rows(headAndKeys)
             }
-            chain.last = last.map { (seq: $0[0], hash: $0[1]) } ?? (seq: 0, hash: AuditEntry.genesisHash)
+            let head = found.first { $0[0] as Int == 0 }
+            chain.ring = try chain.keys.effectiveRing(recorded: found.filter { $0[0] as Int == 1 }.map { (id: $0[2], from: $0[1]) })
+            chain.last = head.map { (seq: $0[1], hash: $0[2]) } ?? (seq: 0, hash: AuditEntry.genesisHash)
         }
         let last = chain.last!
         var entry = AuditEntry(

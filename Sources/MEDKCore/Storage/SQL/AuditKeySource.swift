@@ -62,9 +62,13 @@ final class AuditKeySource: @unchecked Sendable {
 
     /// The keys the log uses, as `audit_keys` records them, with their secrets.
     func effectiveRing(_ session: any SQLSession) throws -> AuditKeyRing {
-        let recorded = try session.fetch("SELECT key_id, from_seq FROM audit_keys ORDER BY from_seq", []) {
+        try effectiveRing(recorded: session.fetch("SELECT key_id, from_seq FROM audit_keys ORDER BY from_seq", []) {
             (id: $0[0] as String, from: $0[1] as Int64)
-        }
+        })
+    }
+
+    /// The same from `audit_keys`' rows read already, in `from_seq` order.
+    func effectiveRing(recorded: [(id: String, from: Int64)]) throws -> AuditKeyRing {
         guard !recorded.isEmpty else { return AuditKeyRing() }
         var ring = try ring()
         if recorded.contains(where: { ring.key(id: $0.id) == nil }) { ring = try self.ring(reload: true) }
