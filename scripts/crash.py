@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Crash harness: kills `medk serve` with SIGKILL while schools comment, upload and send documents to
 review, restarts it, and checks that every write the server acknowledged is still there, that
-`PRAGMA integrity_check` says ok and that `medk audit verify` accepts the log.
+`PRAGMA integrity_check` says ok and that `medk audit verify` accepts the log. Then a clean stop: SIGTERM
+after acknowledged writes ends the server with code 0 and its write-ahead log copied back into the database.
 
     scripts/crash.sh                  # 5 rounds (the test suite runs 3)
     scripts/crash.sh --rounds 200     # the long run
@@ -130,6 +131,24 @@ def check(binary, directory, acknowledged):
     return None
 
 
+def clean_stop(binary, directory, acknowledged):
+    """SIGTERM after acknowledged writes: the server exits 0 and leaves the database whole in its own
+    file — the write-ahead log copied back and gone (or empty), nothing to replay at the next start."""
+    server = Server(binary, directory).start()
+    token = call(server.url + "/api/v1/auth/login", "POST", body={"login": SCHOOL, "password": PASSWORD})["token"]
+    for n in range(20):
+        text = f"before a clean stop {n}"
+        call(server.url + f"/api/v1/items/{acknowledged['ids']['uploads']}/comments", "POST", token, body={"text": text})
+        acknowledged["comments"].add(text)
+    server.stop()
+    if server.process.returncode != 0:
+        return f"SIGTERM: exit code {server.process.returncode}"
+    wal = os.path.join(directory, "medk.sqlite-wal")
+    if os.path.exists(wal) and os.path.getsize(wal) > 0:
+        return f"SIGTERM: the write-ahead log was left with {os.path.getsize(wal)} bytes"
+    return check(binary, directory, acknowledged)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
@@ -152,9 +171,14 @@ def main():
             if problem:
                 print(f"Раунд {number}: {problem}", file=sys.stderr)
                 sys.exit(1)
+        problem = clean_stop(args.binary, directory, acknowledged)
+        if problem:
+            print(f"Чистая остановка: {problem}", file=sys.stderr)
+            sys.exit(1)
         print(f"Аварийные остановки: {args.rounds} раундов за {time.time() - started:.0f} с; подтверждено и сохранено: "
               f"комментариев {len(acknowledged['comments'])}, загрузок {len(acknowledged['uploads'])}, "
-              f"ревизия документа в работе {acknowledged['revision']}; integrity_check ok, audit verify ok.")
+              f"ревизия документа в работе {acknowledged['revision']}; integrity_check ok, audit verify ok; "
+              f"SIGTERM: код 0, журнал WAL перенесён в базу.")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 

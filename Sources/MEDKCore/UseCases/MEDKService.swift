@@ -112,6 +112,9 @@ public final class MEDKService: Sendable {
     /// Refreshes the query planner's statistics (bounded; run after bulk loads and now and then).
     public func optimizeStorage() async throws { try await store.optimize() }
 
+    /// The last thing a stopping server does: the database left whole in its file (see `Store`).
+    public func settleBeforeExit() async throws { try await store.settleBeforeExit() }
+
     func now() -> Date { Timestamp.truncated(clock.now()) }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T {

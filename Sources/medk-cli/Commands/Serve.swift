@@ -70,18 +70,21 @@ struct Serve: AsyncParsableCommand {
         }
         // Links in mail point at this server unless --public-url names the address people use.
         let shownHost = host == "0.0.0.0" || host == "::" ? "localhost" : host
-        guard let worker = try mail.worker(service, defaultPublicURL: port == 0 ? nil : "http://\(shownHost):\(port)", logger: logger) else {
+        if let worker = try mail.worker(service, defaultPublicURL: port == 0 ? nil : "http://\(shownHost):\(port)", logger: logger) {
+            let interval = Duration.seconds(mail.mailInterval)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.runService() }
+                group.addTask { await worker.run(every: interval) }
+                // The server ends on a signal (after the requests in flight); the mail worker ends
+                // with it, and the group waits until it has handed the lease back.
+                try await group.next()
+                group.cancelAll()
+            }
+        } else {
             try await app.runService()
-            return
         }
-        let interval = Duration.seconds(mail.mailInterval)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            group.addTask { await worker.run(every: interval) }
-            // The server ends on a signal; the mail worker ends with it.
-            try await group.next()
-            group.cancelAll()
-        }
+        try await service.settleBeforeExit()
+        logger.info("stopped")
     }
 }
 

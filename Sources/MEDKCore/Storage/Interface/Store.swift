@@ -31,6 +31,9 @@ protocol Store: Sendable {
     func durabilityLevel() throws -> Int
     /// Refreshes the statistics the query planner chooses indexes by (cheap, bounded).
     func optimize() async throws
+    /// Leaves the database whole in its own file(s) before the process exits: SQLite copies its
+    /// write-ahead log back and empties it; PostgreSQL has nothing to do.
+    func settleBeforeExit() async throws
     /// Rebuilds every school's stored progress from the rows it summarises; returns how many.
     func rebuildProgress() async throws -> Int
     /// Settings for loading millions of rows at once, and back to durable ones afterwards.

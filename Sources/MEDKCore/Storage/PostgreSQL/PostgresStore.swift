@@ -107,6 +107,9 @@ final class PostgresStore: Store {
         try await Self.mapping(logger) { try await database.write { connection in try ProgressRebuild.rebuildAll(PGSession(connection: connection)) } }
     }
 
+    /// Every commit is PostgreSQL's already; its connections close with the process.
+    func settleBeforeExit() async throws {}
+
     func beginBulkLoad() async throws { bulk.set(true) }
 
     func finishBulkLoad() async throws {

@@ -176,6 +176,14 @@ final class SQLiteStore: Store {
         }
     }
 
+    /// The background checkpoints stopped, then everything in the log copied into the database and
+    /// the log emptied (TRUNCATE): a stopped server leaves one file to back up or move, and the
+    /// next start has no log to replay. The pool stays open — a late read still works.
+    func settleBeforeExit() async throws {
+        await checkpointer.stopAndWait()
+        try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
     /// Database errors become what a person may read; anything unexpected is logged and hidden.
     private func mapped(_ error: any Error) -> any Error {
         if error is MEDKError { return error }

@@ -48,5 +48,12 @@ final class WALCheckpointer: Sendable {
         task.cancel()
     }
 
+    /// Ends the loop and waits until its connection is closed (a checkpoint of its own no longer
+    /// in the way).
+    func stopAndWait() async {
+        task.cancel()
+        await task.value
+    }
+
     deinit { task.cancel() }
 }
