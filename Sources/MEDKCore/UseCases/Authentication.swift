@@ -149,8 +149,7 @@ extension MEDKService {
         let now = now()
         let digest = SessionToken.digest(token)
         let idleSince = now.addingTimeInterval(-sessionIdleTimeout)
-        // The session and its roles need no common snapshot: a role changed between the two reads
-        // is the same as one changed just after this request's check.
+        // One statement (the session with its roles and schools): nothing to begin or end around it.
         let found = try await readEachStatement { store in
             guard let found = try store.sessionActor(tokenHash: digest, at: now, idleSince: idleSince) else {
                 throw MEDKError.unauthenticated

@@ -599,57 +599,53 @@ enum PGSchema {
     END $$;
     CREATE OR REPLACE FUNCTION medk_item_tally() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
-        old_owner integer;
-        new_owner integer;
+        old_owner integer := CASE WHEN TG_OP = 'INSERT' THEN NULL
+                                  WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END;
+        new_owner integer := CASE WHEN TG_OP = 'DELETE' THEN NULL
+                                  WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END;
+        -- The new tally's key sorts first: it is taken first (never unknown, or a tally would be skipped).
+        up_first boolean := coalesce(TG_OP = 'UPDATE'
+            AND (NEW.region_id, coalesce(NEW.municipality_id, 0), NEW.campaign_id, new_owner, NEW.kind, NEW.state)
+              < (OLD.region_id, coalesce(OLD.municipality_id, 0), OLD.campaign_id, old_owner, OLD.kind, OLD.state), false);
     BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            old_owner := CASE WHEN OLD.school_id IS NOT NULL THEN 0 WHEN OLD.municipality_id IS NOT NULL THEN 1 ELSE 2 END;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') THEN
-            new_owner := CASE WHEN NEW.school_id IS NOT NULL THEN 0 WHEN NEW.municipality_id IS NOT NULL THEN 1 ELSE 2 END;
-        END IF;
-        IF TG_OP = 'UPDATE' AND (NEW.region_id, coalesce(NEW.municipality_id, 0), NEW.campaign_id, new_owner, NEW.kind, NEW.state)
-                              < (OLD.region_id, coalesce(OLD.municipality_id, 0), OLD.campaign_id, old_owner, OLD.kind, OLD.state) THEN
+        IF up_first THEN
             PERFORM medk_tally_up(NEW.region_id, coalesce(NEW.municipality_id, 0), NEW.campaign_id, new_owner, NEW.kind, NEW.state);
-            PERFORM medk_tally_down(OLD.region_id, coalesce(OLD.municipality_id, 0), OLD.campaign_id, old_owner, OLD.kind, OLD.state);
-            RETURN NULL;
         END IF;
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
             PERFORM medk_tally_down(OLD.region_id, coalesce(OLD.municipality_id, 0), OLD.campaign_id, old_owner, OLD.kind, OLD.state);
         END IF;
-        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        IF TG_OP IN ('UPDATE', 'INSERT') AND NOT up_first THEN
             PERFORM medk_tally_up(NEW.region_id, coalesce(NEW.municipality_id, 0), NEW.campaign_id, new_owner, NEW.kind, NEW.state);
         END IF;
         RETURN NULL;
     END $$;
 
     -- The same for open measures by due day, when a measure's due date moves.
+    CREATE FUNCTION medk_open_day_down(p_campaign bigint, p_region bigint, p_due text) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE open_measure_days SET open_count = open_count - 1 WHERE campaign_id = p_campaign AND region_id = p_region
+            AND due_date = p_due AND open_count > 1;
+        IF NOT FOUND THEN
+            DELETE FROM open_measure_days WHERE campaign_id = p_campaign AND region_id = p_region AND due_date = p_due;
+        END IF;
+    END $$;
+    CREATE FUNCTION medk_open_day_up(p_campaign bigint, p_region bigint, p_due text) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count) VALUES (p_campaign, p_region, p_due, 1)
+            ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_measure_days.open_count + 1;
+    END $$;
     CREATE OR REPLACE FUNCTION medk_open_measure_days() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
         leaving boolean := TG_OP IN ('UPDATE', 'DELETE') AND OLD.report_first_confirmed_at IS NULL AND OLD.due_date IS NOT NULL
                            AND OLD.committed_at IS NOT NULL;
         entering boolean := TG_OP IN ('UPDATE', 'INSERT') AND NEW.report_first_confirmed_at IS NULL AND NEW.due_date IS NOT NULL
                             AND NEW.committed_at IS NOT NULL;
+        up_first boolean := coalesce(leaving AND entering
+            AND (NEW.campaign_id, NEW.region_id, NEW.due_date) < (OLD.campaign_id, OLD.region_id, OLD.due_date), false);
     BEGIN
-        IF leaving AND entering AND (NEW.campaign_id, NEW.region_id, NEW.due_date) < (OLD.campaign_id, OLD.region_id, OLD.due_date) THEN
-            INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
-                VALUES (NEW.campaign_id, NEW.region_id, NEW.due_date, 1)
-                ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_measure_days.open_count + 1;
-            entering := false;
-        END IF;
-        IF leaving THEN
-            UPDATE open_measure_days SET open_count = open_count - 1 WHERE campaign_id = OLD.campaign_id
-                AND region_id = OLD.region_id AND due_date = OLD.due_date AND open_count > 1;
-            IF NOT FOUND THEN
-                DELETE FROM open_measure_days WHERE campaign_id = OLD.campaign_id AND region_id = OLD.region_id
-                    AND due_date = OLD.due_date;
-            END IF;
-        END IF;
-        IF entering THEN
-            INSERT INTO open_measure_days (campaign_id, region_id, due_date, open_count)
-                VALUES (NEW.campaign_id, NEW.region_id, NEW.due_date, 1)
-                ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_measure_days.open_count + 1;
-        END IF;
+        IF up_first THEN PERFORM medk_open_day_up(NEW.campaign_id, NEW.region_id, NEW.due_date); END IF;
+        IF leaving THEN PERFORM medk_open_day_down(OLD.campaign_id, OLD.region_id, OLD.due_date); END IF;
+        IF entering AND NOT up_first THEN PERFORM medk_open_day_up(NEW.campaign_id, NEW.region_id, NEW.due_date); END IF;
         RETURN NULL;
     END $$;
     """

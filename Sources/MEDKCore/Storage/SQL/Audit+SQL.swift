@@ -67,7 +67,7 @@ extension SQLTransaction {
                 ORDER BY 1, 2
                 """
             let found: [SQLRow]
-            if dialect.locksAuditChain, let lock = dialect.transactionLock {
+            if let lock = dialect.transactionLock {
                 // Locked until this transaction ends: a writer on another server waits here and then
                 // reads the row the one before it appended (its snapshot is taken after the wait).
                 found = try rows(after: lock, ["medk.audit_chain"], headAndKeys, [])

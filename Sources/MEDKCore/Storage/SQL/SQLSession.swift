@@ -79,7 +79,7 @@ struct SQLDialect: Sendable {
     /// writer at a time. A lock rather than a row every writer updates (`audit_head` until
     /// PostgreSQL's v4): that one row had grown to 31 pages of dead versions after 59 000 decisions,
     /// and every writer went through them.
-    var locksAuditChain: Bool
+    var locksAuditChain: Bool { transactionLock != nil }
     /// A lock on a text key held until the transaction ends; nil where writes are serial anyway (SQLite).
     var transactionLock: String?
     /// The end of a SELECT that locks the rows it reads until the transaction ends ("" where the
@@ -87,10 +87,8 @@ struct SQLDialect: Sendable {
     var lockingRead: String
 
     static let sqlite = SQLDialect(
-        orderedJoin: "CROSS JOIN",
-        locksAuditChain: false, transactionLock: nil, lockingRead: "")
+        orderedJoin: "CROSS JOIN", transactionLock: nil, lockingRead: "")
 
     static let postgres = SQLDialect(
-        orderedJoin: "JOIN",
-        locksAuditChain: true, transactionLock: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", lockingRead: " FOR UPDATE")
+        orderedJoin: "JOIN", transactionLock: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", lockingRead: " FOR UPDATE")
 }
