@@ -3,6 +3,8 @@
 review, restarts it, and checks that every write the server acknowledged is still there, that
 `PRAGMA integrity_check` says ok and that `medk audit verify` accepts the log. Then a clean stop: SIGTERM
 after acknowledged writes ends the server with code 0 and its write-ahead log copied back into the database.
+Last, `medk backup --verify` under the same load and `medk restore` into a new directory: every write
+acknowledged before the backup began is in it, `medk check` passes, a server starts on it.
 
     scripts/crash.sh                  # 5 rounds (the test suite runs 3)
     scripts/crash.sh --rounds 200     # the long run
@@ -47,9 +49,8 @@ def setup(server):
     return token, uploads, cycling
 
 
-def round_(binary, directory, number, acknowledged):
-    server = Server(binary, directory).start()
-    token = call(server.url + "/api/v1/auth/login", "POST", body={"login": SCHOOL, "password": PASSWORD})["token"]
+def start_load(server, token, number, acknowledged):
+    """Comments, uploads and review transitions in three threads until the event returned is set."""
     ids = acknowledged["ids"]
     stop = threading.Event()
 
@@ -97,11 +98,66 @@ def round_(binary, directory, number, acknowledged):
     workers = [threading.Thread(target=target) for target in (comments, uploads, transitions)]
     for worker in workers:
         worker.start()
+    return stop, workers
+
+
+def round_(binary, directory, number, acknowledged):
+    server = Server(binary, directory).start()
+    token = call(server.url + "/api/v1/auth/login", "POST", body={"login": SCHOOL, "password": PASSWORD})["token"]
+    stop, workers = start_load(server, token, number, acknowledged)
     time.sleep(random.uniform(0.3, 1.5))
     server.kill()
     stop.set()
     for worker in workers:
         worker.join()
+
+
+def snapshot(acknowledged):
+    return {"ids": acknowledged["ids"], "comments": set(acknowledged["comments"]), "uploads": set(acknowledged["uploads"]),
+            "state": acknowledged["state"], "revision": acknowledged["revision"]}
+
+
+def backup_and_restore(binary, directory, acknowledged):
+    """`medk backup --verify` while the server takes writes, then `medk restore` into a new directory:
+    every write acknowledged before the backup began is there, `medk check` passes and a server starts
+    on it. Returns (problem, figures)."""
+    server = Server(binary, directory).start()
+    token = call(server.url + "/api/v1/auth/login", "POST", body={"login": SCHOOL, "password": PASSWORD})["token"]
+    stop, workers = start_load(server, token, "backup", acknowledged)
+    time.sleep(0.5)
+    before = snapshot(acknowledged)
+    backup = directory + "-backup"
+    started = time.time()
+    made = subprocess.run([binary, "backup", backup, "--verify", "--data-dir", directory], capture_output=True, text=True)
+    seconds = time.time() - started
+    time.sleep(0.3)
+    stop.set()
+    for worker in workers:
+        worker.join()
+    server.stop()
+    if made.returncode != 0:
+        return "medk backup --verify: " + made.stderr.strip(), None
+    restored = directory + "-restored"
+    try:
+        done = subprocess.run([binary, "restore", backup, "--data-dir", restored, "--audit-key", os.path.join(directory, "audit.key")],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            return "medk restore: " + done.stderr.strip(), None
+        problem = check(binary, restored, before)
+        if problem:
+            return "restored: " + problem, None
+        checked = subprocess.run([binary, "check", "--data-dir", restored], capture_output=True, text=True)
+        if checked.returncode != 0:
+            return "medk check: " + checked.stderr.strip(), None
+        server = Server(binary, restored).start()
+        call(server.url + "/api/v1/auth/login", "POST", body={"login": SCHOOL, "password": PASSWORD})
+        server.stop()
+        later = len(acknowledged["comments"]) - len(before["comments"])
+        return None, (f"копия за {seconds:.1f} с под нагрузкой (--verify), восстановлена; подтверждённое до копии на месте "
+                      f"(комментариев {len(before['comments'])}, загрузок {len(before['uploads'])}; после начала копии ещё {later})")
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)
+        shutil.rmtree(restored, ignore_errors=True)
 
 
 def check(binary, directory, acknowledged):
@@ -175,10 +231,14 @@ def main():
         if problem:
             print(f"Чистая остановка: {problem}", file=sys.stderr)
             sys.exit(1)
+        problem, restore_figures = backup_and_restore(args.binary, directory, acknowledged)
+        if problem:
+            print(f"Копия и восстановление: {problem}", file=sys.stderr)
+            sys.exit(1)
         print(f"Аварийные остановки: {args.rounds} раундов за {time.time() - started:.0f} с; подтверждено и сохранено: "
               f"комментариев {len(acknowledged['comments'])}, загрузок {len(acknowledged['uploads'])}, "
               f"ревизия документа в работе {acknowledged['revision']}; integrity_check ok, audit verify ok; "
-              f"SIGTERM: код 0, журнал WAL перенесён в базу.")
+              f"SIGTERM: код 0, журнал WAL перенесён в базу; {restore_figures}.")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 

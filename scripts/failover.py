@@ -157,6 +157,36 @@ def psql(database, sql):
     return subprocess.run(["psql", database, "-At", "-c", sql], capture_output=True, text=True, check=True).stdout.split("\n")[:-1]
 
 
+def pg_dump_and_restore(args, directory):
+    """The backup README gives for PostgreSQL: a signed checkpoint, `pg_dump -Fc`, `pg_restore` into a new
+    database, then `medk check` there with the key kept in the data directory — every file read back from
+    the restored database and hashed, the audit chain continuing the checkpoint."""
+    bin_dir = "/usr/lib/postgresql/15/bin"
+    scratch = tempfile.mkdtemp(prefix="medk-pgdump-")
+    try:
+        point = subprocess.run([args.binary, "audit", "checkpoint", "--data-dir", directory, "--database", args.database],
+                               capture_output=True, text=True)
+        if point.returncode != 0:
+            return "ОШИБКА: audit checkpoint: " + point.stderr.strip()
+        with open(os.path.join(scratch, "point.json"), "w") as handle:
+            handle.write(point.stdout)
+        dump = os.path.join(scratch, "medk.dump")
+        started = time.time()
+        subprocess.run([f"{bin_dir}/pg_dump", "-Fc", "-d", args.database, "-f", dump], check=True)
+        target = args.database.rsplit("/", 1)[0] + "/medk_restored"
+        psql(args.database, "CREATE DATABASE medk_restored")
+        subprocess.run([f"{bin_dir}/pg_restore", "--no-owner", "-d", target, dump], check=True)
+        seconds = time.time() - started
+        checked = subprocess.run([args.binary, "check", "--data-dir", directory, "--database", target,
+                                  "--checkpoint", os.path.join(scratch, "point.json")], capture_output=True, text=True)
+        if checked.returncode != 0:
+            return "ОШИБКА: medk check после pg_restore: " + (checked.stderr or checked.stdout).strip()
+        files = next((line for line in checked.stdout.splitlines() if line.startswith("Файлы")), "")
+        return f"pg_dump → pg_restore за {seconds:.1f} с, medk check: {files.rstrip('.')}, журнал продолжает точку"
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kills", type=int, default=4)
@@ -283,6 +313,9 @@ def main():
             problems.append(f"гонка 50 решений на двух серверах: победителей {winners}")
         for node in nodes:
             node.stop()
+        restored = pg_dump_and_restore(args, nodes[0].directory)
+        if restored.startswith("ОШИБКА"):
+            problems.append(restored)
 
         total = len(ledger.requests)
         if args.verbose:
@@ -293,7 +326,7 @@ def main():
               f"({len(stray)} иных); подтверждено и сохранено: комментариев {len(ledger.comments)}, загрузок {len(ledger.uploads)}; "
               f"писем отправлено {len(message_ids)}, дважды {duplicates}, неизвестных после убийства {states.get('uncertain', 0)}; "
               f"гонка 50 решений: победителей {winners}; audit verify: "
-              + ("ok" if verify.returncode == 0 else "ОШИБКА") + ".")
+              + ("ok" if verify.returncode == 0 else "ОШИБКА") + f"; {restored}.")
         if problems:
             for problem in problems:
                 print("ОШИБКА: " + problem, file=sys.stderr)

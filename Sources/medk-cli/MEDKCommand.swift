@@ -16,7 +16,7 @@ struct MEDKCommand: AsyncParsableCommand {
         Коды выхода: 0 — успех, 1 — отказ или ошибка, 2 — неверный вызов.
         """,
         subcommands: [
-            Serve.self, Initialize.self, Migrate.self, Import.self, Users.self, Campaigns.self, Backup.self, Copy.self, Audit.self, RepairProgress.self,
+            Serve.self, Initialize.self, Migrate.self, Import.self, Users.self, Campaigns.self, Backup.self, Restore.self, Check.self, Copy.self, Audit.self, RepairProgress.self,
             Login.self, Logout.self, WhoAmI.self, Queue.self, Items.self, Show.self,
             Confirm.self, Return.self, Answer.self, Submit.self, Withdraw.self, Reopen.self, Comment.self,
             Create.self, Upload.self, Download.self, RiskProfile.self, MeasureCommand.self, Deadlines.self, Overdue.self, ReviewTimes.self,

@@ -294,7 +294,7 @@ struct LocalCommandTests {
         #expect(try await !service.accountsWithDemoPassword().contains("admin"))
     }
 
-    @Test("init, import with dry run, a rejected file listing every bad line, users, backup, audit verify")
+    @Test("init, import with dry run, a rejected file listing every bad line, users, backup, restore, check, audit verify")
     func administration() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("medk-admin-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
@@ -345,9 +345,23 @@ struct LocalCommandTests {
         let campaigns = try cli.run(["campaign", "list", "--format", "csv"] + dir)
         #expect(campaigns.stdout.contains("500plus-2027;500+ 2027;5;Дорожная карта;20.05.2027"))
 
-        let backup = data.appendingPathComponent("copy.sqlite").path
-        #expect(try cli.run(["backup", backup] + dir).status == 0)
-        #expect(FileManager.default.fileExists(atPath: backup))
+        let backup = data.appendingPathComponent("копия").path
+        let made = try cli.run(["backup", backup, "--verify"] + dir)
+        #expect(made.status == 0, "\(made)")
+        #expect(made.stdout.contains("Журнал аудита цел"))
+        #expect(made.stdout.contains("понадобится audit.key"))
+        #expect(FileManager.default.fileExists(atPath: backup + "/manifest.json"))
+        let restored = data.appendingPathComponent("восстановлено").path
+        let restore = try cli.run(["restore", backup, "--data-dir", restored])
+        #expect(restore.status == 1, "no key in the backup and none in the target directory")
+        #expect(restore.stderr.contains("--audit-key"))
+        let withKey = try cli.run(["restore", backup, "--data-dir", restored, "--audit-key", data.appendingPathComponent("audit.key").path])
+        #expect(withKey.status == 0, "\(withKey)")
+        #expect(try cli.run(["restore", backup, "--data-dir", restored]).status == 1, "a directory with data is not replaced without --replace")
+        let check = try cli.run(["check", "--data-dir", restored])
+        #expect(check.status == 0, "\(check)")
+        #expect(check.stdout.contains("База цела"))
+        #expect(try cli.run(["users", "list", "--format", "csv", "--data-dir", restored]).stdout.contains("reg;Координатор;да;regional:R1"))
         let verify = try cli.run(["audit", "verify"] + dir)
         #expect(verify.status == 0)
         #expect(verify.stdout.contains("записей"))

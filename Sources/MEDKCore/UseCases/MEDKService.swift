@@ -23,6 +23,10 @@ public final class MEDKService: Sendable {
     /// A session unused for this long ends (ASVS 3.3.2: 30 minutes of inactivity).
     public let sessionIdleTimeout: TimeInterval
     public let dataDirectory: URL
+    /// Held shared while this service is open: `medk restore --replace` waits for no one.
+    let directoryLock: DataDirectoryLock
+    /// The audit chain's keys (file or environment), also for checking a backup of this database.
+    let auditKeys: AuditKeySource
     let logger: Logger
     /// Identification runs of the data as it stands, shared by dynamics, trajectories and indicators.
     let identificationRuns: IdentificationRunCache
@@ -46,9 +50,11 @@ public final class MEDKService: Sendable {
          logger: Logger = Logger(label: "medk.core"), statementTrace: (@Sendable (String) -> Void)?) throws {
         try PrivateFiles.makeDirectory(dataDirectory)
         self.dataDirectory = dataDirectory
+        self.directoryLock = try DataDirectoryLock.shared(dataDirectory)
         let databasePath = dataDirectory.appendingPathComponent("medk.sqlite").path
         let auditKeys = try AuditKeySource(file: dataDirectory.appendingPathComponent("audit.key"),
                                            environmentText: ProcessInfo.processInfo.environment["MEDK_AUDIT_KEY"])
+        self.auditKeys = auditKeys
         switch database {
         case .embedded:
             self.store = try SQLiteStore(path: databasePath, auditKeys: auditKeys, logger: logger, trace: statementTrace)
@@ -82,6 +88,8 @@ public final class MEDKService: Sendable {
         sessionLifetime = other.sessionLifetime
         sessionIdleTimeout = other.sessionIdleTimeout
         dataDirectory = other.dataDirectory
+        directoryLock = other.directoryLock
+        auditKeys = other.auditKeys
         logger = other.logger
         identificationRuns = other.identificationRuns
         self.clock = clock

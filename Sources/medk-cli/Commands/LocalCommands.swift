@@ -235,21 +235,6 @@ enum RoleArgument {
     }
 }
 
-struct Backup: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Записать согласованную копию базы (можно при работающем сервере).",
-        discussion: "Файлы документов в каталоге files/ неизменяемы и адресуются хешем: их достаточно копировать любым средством (rsync).")
-    @OptionGroup var data: DataDirectory
-    @Argument(help: "Файл копии (не должен существовать).") var file: String
-
-    func run() async throws {
-        let service = try await data.openExisting()
-        try await service.backup(to: file)
-        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        print("Копия базы записана: \(file) (\(ByteSize.russian(Int64(size)))).")
-    }
-}
-
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Журнал аудита: проверка цепочки, контрольные точки, смена ключа, просмотр.",
@@ -264,13 +249,7 @@ struct Audit: AsyncParsableCommand {
         @Option(name: .long, help: "Файл контрольной точки, напечатанной medk audit checkpoint.") var checkpoint: String?
 
         func run() async throws {
-            let point = try checkpoint.map { path in
-                do {
-                    return try JSONDecoder().decode(AuditCheckpoint.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-                } catch {
-                    throw MEDKError.invalid("checkpoint_unreadable", "Файл «\(path)» — не контрольная точка журнала МЭДК.")
-                }
-            }
+            let point = try checkpoint.map(CheckpointFile.read)
             switch try await data.openExisting().verifyAudit(extending: point) {
             case .intact(let rows, let lastHash):
                 print("Журнал аудита цел: записей \(rows), последний хеш \(lastHash).")

@@ -72,16 +72,8 @@ struct DirectoryFiles: FileKeeping {
         guard rename(temporary.path, destination.path) == 0 else {
             throw MEDKError(.internalFailure, code: "storage_failed", message: "Не удалось сохранить файл.")
         }
-        Self.syncDirectory(directory)
+        PrivateFiles.syncDirectory(directory)
     }
 
     func content(_ sha256: String, size: Int64) -> FileContent { .localFile(url(sha256)) }
-
-    private static func syncDirectory(_ directory: URL) {
-        let descriptor = open(directory.path, O_RDONLY)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
-    }
 }

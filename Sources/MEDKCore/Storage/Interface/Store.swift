@@ -4,9 +4,7 @@ import Foundation
 /// words. Only implementations of these protocols know SQL; the use cases read as the rules
 /// of the domain inside one transaction, and a second implementation (PostgreSQL) can follow
 /// without touching them.
-protocol Store: Sendable {
-    /// A consistent snapshot for reading.
-    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T
+protocol Store: CheckableDatabase {
     /// Reads whose statements need not share one snapshot (each sees what is committed when it
     /// runs): a request's sign-in check. PostgreSQL runs them without BEGIN and COMMIT — two round
     /// trips fewer on every request; SQLite reads as `read` does.
@@ -39,6 +37,17 @@ protocol Store: Sendable {
     /// Settings for loading millions of rows at once, and back to durable ones afterwards.
     func beginBulkLoad() async throws
     func finishBulkLoad() async throws
+}
+
+/// What checking a database needs (`DataCheck`): a live store, or a backup's copy read as it is
+/// (`SQLiteCopy`).
+protocol CheckableDatabase: Sendable {
+    /// A consistent snapshot for reading.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReading) throws -> T) async throws -> T
+    /// What the database's own consistency check finds wrong (SQLite: `PRAGMA integrity_check`;
+    /// empty when whole), or nil where the backend keeps that to its own tools (PostgreSQL:
+    /// data checksums, `amcheck`).
+    func integrityProblems() async throws -> [String]?
 }
 
 /// A part of a transaction that may fail on its own: a refused row of an import is reported and

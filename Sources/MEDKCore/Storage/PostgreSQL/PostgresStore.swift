@@ -80,6 +80,10 @@ final class PostgresStore: Store {
                                  + "pg_basebackup с архивом WAL), см. docs/postgresql.md.")
     }
 
+    /// PostgreSQL checks its pages itself (data checksums, `amcheck` for an administrator): the
+    /// check of a restored database here is the files' hashes and the audit chain.
+    func integrityProblems() async throws -> [String]? { nil }
+
     func schemaDescription() async throws -> String {
         try await database.read { connection in
             let rows = try connection.query("""

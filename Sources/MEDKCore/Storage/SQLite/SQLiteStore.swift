@@ -100,7 +100,19 @@ final class SQLiteStore: Store {
         do {
             let destination = try DatabaseQueue(path: path)
             try pool.backup(to: destination)
+            // One self-contained file: a copy in WAL mode could not be opened read-only for checking
+            // without its shared-memory file beside it.
+            try destination.inDatabase { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             try destination.close()
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    func integrityProblems() async throws -> [String]? {
+        do {
+            let found = try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+            return found == ["ok"] ? [] : found
         } catch {
             throw mapped(error)
         }
