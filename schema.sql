@@ -545,6 +545,9 @@ CREATE INDEX login_failures_login ON login_failures(login, address, at_ms);
 
 CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE state = 'pending';
 
+CREATE INDEX mail_outbox_unsettled ON mail_outbox(state, created_at)
+    WHERE state IN ('pending', 'sending', 'failed', 'uncertain');
+
 CREATE UNIQUE INDEX mail_outbox_unsubscribe ON mail_outbox(unsubscribe_hash) WHERE unsubscribe_hash IS NOT NULL;
 
 CREATE INDEX mail_outbox_user ON mail_outbox(user_id);

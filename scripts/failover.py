@@ -173,8 +173,9 @@ def pg_dump_and_restore(args, directory):
         dump = os.path.join(scratch, "medk.dump")
         started = time.time()
         subprocess.run([f"{bin_dir}/pg_dump", "-Fc", "-d", args.database, "-f", dump], check=True)
-        target = args.database.rsplit("/", 1)[0] + "/medk_restored"
-        psql(args.database, "CREATE DATABASE medk_restored")
+        name = f"medk_restored_{os.getpid()}"
+        target = args.database.rsplit("/", 1)[0] + "/" + name
+        psql(args.database, f"CREATE DATABASE {name}")
         subprocess.run([f"{bin_dir}/pg_restore", "--no-owner", "-d", target, dump], check=True)
         seconds = time.time() - started
         checked = subprocess.run([args.binary, "check", "--data-dir", directory, "--database", target,

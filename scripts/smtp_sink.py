@@ -10,6 +10,8 @@ input closes (the test that started it has gone).
   --login user:password  offer AUTH PLAIN/LOGIN and require it
   --reject ADDRESS       answer 550 to RCPT TO of this address (permanent failure)
   --defer N              answer 451 to the first N DATA commands (temporary failure)
+  --slow-data SECONDS    hold each DATA this long before answering, with NNNN.receiving written
+                         meanwhile (a message in flight, for the tests of a stopping server)
 """
 import argparse
 import asyncio
@@ -25,10 +27,11 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, directory, rejects, defer):
+    def __init__(self, directory, rejects, defer, slow_data=0.0):
         self.directory = directory
         self.rejects = {address.lower() for address in rejects}
         self.defer = defer
+        self.slow_data = slow_data
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -43,6 +46,9 @@ class Sink:
             return "451 4.3.0 Try again later"
         self.count += 1
         stem = os.path.join(self.directory, f"{self.count:04d}")
+        if self.slow_data > 0:
+            open(stem + ".receiving", "w").close()
+            await asyncio.sleep(self.slow_data)
         with open(stem + ".eml.part", "wb") as handle:
             handle.write(envelope.original_content)
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
@@ -69,6 +75,7 @@ def main():
     parser.add_argument("--login")
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--defer", type=int, default=0)
+    parser.add_argument("--slow-data", type=float, default=0.0)
     options = parser.parse_args()
     os.makedirs(options.dir, exist_ok=True)
 
@@ -86,7 +93,7 @@ def main():
         ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == expected
         return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
-    handler = Sink(options.dir, options.reject, options.defer)
+    handler = Sink(options.dir, options.reject, options.defer, options.slow_data)
 
     def factory():
         return SMTP(handler, hostname="medk-test-sink", tls_context=tls_context,

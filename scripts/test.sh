@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole MEDK test suite: core, HTTP API and pages in-process, the CLI against a real
-# server, a few crash rounds (scripts/crash.py), two servers on PostgreSQL behind HAProxy killed
+# server, a few crash rounds (scripts/crash.py), metrics and a stop with work in flight
+# (scripts/operations.py), two servers on PostgreSQL behind HAProxy killed
 # under load (scripts/failover.py), Schemathesis against /openapi.yaml as four
 # people (scripts/schemathesis.py), and the web interface in a real browser (scripts/e2e.sh;
 # MEDK_SKIP_E2E=1 skips it). The PostgreSQL store is tested against a throwaway cluster it starts.
@@ -13,6 +14,8 @@ export PATH="/opt/swift/usr/bin:$PATH"
 python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "openpyxl>=3.1,<4"
 # The mail tests send through a real SMTP server on a local port (scripts/smtp_sink.py).
 python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd>=1.4,<2"
+# The metrics are read back by the Prometheus project's own text-format parser (scripts/operations.py).
+python3 -c "import prometheus_client" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "prometheus-client>=0.20,<1"
 swift build --build-tests
 # The PostgreSQL store's tests run against a real PostgreSQL 15: a throwaway cluster on a free port,
 # removed afterwards (scripts/pg-cluster.sh); each test makes a database of its own in it.
@@ -26,6 +29,8 @@ swift test --skip-build "$@"
 MEDK_TEST_BACKEND=postgres swift test --skip-build --filter 'MEDKCoreTests|MEDKServerTests|MEDKMailTests' "$@"
 # Three rounds of SIGKILL during acknowledged writes (scripts/crash.sh --rounds 200 for the long run).
 python3 scripts/crash.py --rounds 3 --binary .build/debug/medk
+# /metrics parsed by prometheus_client, JSON logs with request ids, SIGTERM with an upload and a mail in flight.
+python3 scripts/operations.py --binary .build/debug/medk
 # Two servers on one PostgreSQL database behind HAProxy, each killed with SIGKILL twice under load.
 psql "$MEDK_TEST_POSTGRES_URL" -qc "CREATE DATABASE failover"
 python3 scripts/failover.py --kills 4 --binary .build/debug/medk --database "${MEDK_TEST_POSTGRES_URL%/*}/failover"

@@ -9,9 +9,12 @@ import NIOCore
 public enum MEDKServerApp {
     /// The router with every route; `routes` lists what was registered under /api.
     /// - Parameter trustedProxies: reverse proxies whose `X-Forwarded-For` names the client.
-    public static func buildRouter(service: MEDKService, trustedProxies: Set<ClientAddress> = [])
+    /// - Parameter metrics: where requests are counted and timed (`--metrics-address`), if anywhere.
+    public static func buildRouter(service: MEDKService, trustedProxies: Set<ClientAddress> = [], metrics: ServerMetrics? = nil)
         -> (Router<MEDKRequestContext>, [APIRoute]) {
         let router = Router(context: MEDKRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        if let metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
         router.add(middleware: ClientAddressMiddleware(trustedProxies: trustedProxies))
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: APIErrorMiddleware())
@@ -33,10 +36,10 @@ public enum MEDKServerApp {
     }
 
     public static func buildApplication(
-        service: MEDKService, host: String, port: Int, trustedProxies: Set<ClientAddress> = [], logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        service: MEDKService, host: String, port: Int, trustedProxies: Set<ClientAddress> = [], metrics: ServerMetrics? = nil,
+        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let (router, _) = buildRouter(service: service, trustedProxies: trustedProxies)
+        let (router, _) = buildRouter(service: service, trustedProxies: trustedProxies, metrics: metrics)
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "MEDK"),

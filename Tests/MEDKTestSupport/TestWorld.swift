@@ -90,12 +90,12 @@ public final class TestWorld: Sendable {
     public static let defaultStart = Date(timeIntervalSince1970: 1_773_576_000)
 
     public init(start: Date = TestWorld.defaultStart, maxUploadBytes: Int64 = FileStore.defaultMaxBytes,
-                database chosen: DatabaseChoice? = nil) async throws {
+                database chosen: DatabaseChoice? = nil, metrics: OperationMetrics = .none) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("medk-test-\(UUID().uuidString)")
         clock = ManualClock(start)
         database = try chosen ?? Self.database()
         service = try MEDKService(dataDirectory: directory, database: database, clock: clock, hasher: .fastForTests,
-                                  maxUploadBytes: maxUploadBytes)
+                                  maxUploadBytes: maxUploadBytes, metrics: metrics)
         _ = try await service.initialize(adminLogin: "admin", fullName: "Администратор", password: Self.password)
         for (kind, text) in [(ImportKind.regions, Self.regions), (.municipalities, Self.municipalities),
                              (.schools, Self.schools), (.users, Self.users)] {

@@ -94,7 +94,7 @@ public struct LoginThrottle: Sendable, Hashable {
         }
     }
 
-    public enum Refusal: String, Sendable, Hashable {
+    public enum Refusal: String, Sendable, Hashable, CaseIterable {
         case address, pair, account, ceiling, device
     }
 

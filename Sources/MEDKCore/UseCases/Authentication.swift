@@ -126,6 +126,7 @@ extension MEDKService {
     private func refuse(_ name: String, address: String, _ refusal: (retryAfter: TimeInterval, reason: LoginThrottle.Refusal),
                         at now: Date) async throws -> MEDKError {
         let seconds = max(1, Int(refusal.retryAfter.rounded(.up)))
+        metrics.loginRefused(refusal.reason)
         let noteKey = refusal.reason == .address ? "*\u{0}\(address)" : "\(name.lowercased())\u{0}\(address)"
         if let suppressed = await throttleNotes.shouldAudit(noteKey, at: now) {
             try await write { store in

@@ -27,6 +27,8 @@ public final class MEDKService: Sendable {
     let directoryLock: DataDirectoryLock
     /// The audit chain's keys (file or environment), also for checking a backup of this database.
     let auditKeys: AuditKeySource
+    /// Where the core's own figures go (`OperationMetrics`).
+    let metrics: OperationMetrics
     let logger: Logger
     /// Identification runs of the data as it stands, shared by dynamics, trajectories and indicators.
     let identificationRuns: IdentificationRunCache
@@ -37,17 +39,18 @@ public final class MEDKService: Sendable {
                             hasher: PasswordHasher = .standard,
                             maxUploadBytes: Int64 = FileStore.defaultMaxBytes, sessionLifetime: TimeInterval = 12 * 3600,
                             sessionIdleTimeout: TimeInterval = 30 * 60, loginThrottle: LoginThrottle = .standard,
-                            logger: Logger = Logger(label: "medk.core")) throws {
+                            metrics: OperationMetrics = .none, logger: Logger = Logger(label: "medk.core")) throws {
         try self.init(dataDirectory: dataDirectory, database: database, clock: clock, hasher: hasher, maxUploadBytes: maxUploadBytes,
                       sessionLifetime: sessionLifetime, sessionIdleTimeout: sessionIdleTimeout, loginThrottle: loginThrottle,
-                      logger: logger, statementTrace: nil)
+                      metrics: metrics, logger: logger, statementTrace: nil)
     }
 
     /// The same, with every SQL statement reported to `statementTrace` (tests of query plans).
     init(dataDirectory: URL, database: DatabaseChoice = .embedded, clock: any Clock = SystemClock(), hasher: PasswordHasher = .standard,
          maxUploadBytes: Int64 = FileStore.defaultMaxBytes, sessionLifetime: TimeInterval = 12 * 3600,
          sessionIdleTimeout: TimeInterval = 30 * 60, loginThrottle: LoginThrottle = .standard,
-         logger: Logger = Logger(label: "medk.core"), statementTrace: (@Sendable (String) -> Void)?) throws {
+         metrics: OperationMetrics = .none, logger: Logger = Logger(label: "medk.core"),
+         statementTrace: (@Sendable (String) -> Void)?) throws {
         try PrivateFiles.makeDirectory(dataDirectory)
         self.dataDirectory = dataDirectory
         self.directoryLock = try DataDirectoryLock.shared(dataDirectory)
@@ -55,16 +58,21 @@ public final class MEDKService: Sendable {
         let auditKeys = try AuditKeySource(file: dataDirectory.appendingPathComponent("audit.key"),
                                            environmentText: ProcessInfo.processInfo.environment["MEDK_AUDIT_KEY"])
         self.auditKeys = auditKeys
+        let base: any Store
         switch database {
         case .embedded:
-            self.store = try SQLiteStore(path: databasePath, auditKeys: auditKeys, logger: logger, trace: statementTrace)
+            base = try SQLiteStore(path: databasePath, auditKeys: auditKeys, groupCommitWrites: metrics.groupCommitWrites,
+                                   logger: logger, trace: statementTrace)
             PrivateFiles.restrict(databasePath, databasePath + "-wal", databasePath + "-shm")
         case .postgres(let url, let connections):
-            self.store = try PostgresStore(url: url, connections: connections, auditKeys: auditKeys, logger: logger, at: clock.now(),
-                                           trace: statementTrace)
+            base = try PostgresStore(url: url, connections: connections, auditKeys: auditKeys, logger: logger, at: clock.now(),
+                                     trace: statementTrace)
         }
+        self.store = MeasuredStore(base, metrics: metrics)
+        self.metrics = metrics
         let filesRoot = dataDirectory.appendingPathComponent("files")
-        self.files = try FileStore(root: filesRoot, maxBytes: maxUploadBytes, keeping: store.fileKeeping(directory: filesRoot))
+        self.files = try FileStore(root: filesRoot, maxBytes: maxUploadBytes, keeping: store.fileKeeping(directory: filesRoot),
+                                   uploadsInProgress: metrics.uploadsInProgress)
         self.clock = clock
         self.hasher = hasher
         self.passwords = PasswordWork(hasher: hasher)
@@ -90,6 +98,7 @@ public final class MEDKService: Sendable {
         dataDirectory = other.dataDirectory
         directoryLock = other.directoryLock
         auditKeys = other.auditKeys
+        metrics = other.metrics
         logger = other.logger
         identificationRuns = other.identificationRuns
         self.clock = clock

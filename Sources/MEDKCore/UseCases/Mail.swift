@@ -375,4 +375,9 @@ extension MEDKService {
     public func outboxCounts() async throws -> [String: Int] {
         try await read { store in try store.outboxCounts() }
     }
+
+    /// The messages not settled yet, by state — cheap enough to ask on every metrics scrape.
+    public func unsettledMail() async throws -> [UnsettledMail] {
+        try await read { store in try store.unsettledMail() }
+    }
 }

@@ -25,8 +25,9 @@ struct DataDirectory: ParsableArguments {
         return URL(fileURLWithPath: path).standardizedFileURL
     }
 
-    func open(maxUploadBytes: Int64 = FileStore.defaultMaxBytes, logger: Logger = Logger(label: "medk")) throws -> MEDKService {
-        try MEDKService(dataDirectory: url, database: try databaseChoice, maxUploadBytes: maxUploadBytes, logger: logger)
+    func open(maxUploadBytes: Int64 = FileStore.defaultMaxBytes, metrics: OperationMetrics = .none,
+              logger: Logger = Logger(label: "medk")) throws -> MEDKService {
+        try MEDKService(dataDirectory: url, database: try databaseChoice, maxUploadBytes: maxUploadBytes, metrics: metrics, logger: logger)
     }
 
     /// Local tools only work on a database that `medk init` (or `serve --demo`) created.

@@ -19,6 +19,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"),
             help: "Адрес обратного прокси, которому верить в X-Forwarded-For (можно несколько раз). Без него заголовок не читается.")
     var trustedProxies: [String] = []
+    @Option(name: .long, help: ArgumentHelp(
+        "Адрес для GET /metrics (Prometheus), например 127.0.0.1:9464; с MEDK_METRICS_TOKEN — ещё и с токеном. Без него метрик нет.",
+        valueName: "адрес:порт"))
+    var metricsAddress: String?
+    @Option(name: .long, help: "Формат журнала сервера: text или json (строка JSON на запись, с request_id).")
+    var logFormat: LogFormat = .text
     @OptionGroup var mail: MailOptions
 
     func validate() throws {
@@ -27,13 +33,19 @@ struct Serve: AsyncParsableCommand {
         for proxy in trustedProxies where ClientAddress(proxy) == nil {
             throw ValidationError("--trusted-proxy: «\(proxy)» — не IP-адрес.")
         }
+        if let metricsAddress, MetricsAddress(metricsAddress) == nil {
+            throw ValidationError("--metrics-address: ожидается адрес:порт, например 127.0.0.1:9464.")
+        }
     }
 
     func run() async throws {
         ServerMemory.limitArenas()
+        if logFormat == .json { LoggingSystem.bootstrap { label in JSONLogHandler(label: label) } }
         var logger = Logger(label: "medk")
         logger.logLevel = .info
-        let service = try data.open(maxUploadBytes: Int64(maxUploadMb) * 1024 * 1024, logger: logger)
+        let metrics = metricsAddress == nil ? nil : ServerMetrics()
+        let service = try data.open(maxUploadBytes: Int64(maxUploadMb) * 1024 * 1024, metrics: metrics?.operations ?? .none,
+                                    logger: logger)
         let abandoned = service.files.removeAbandonedTemporaryFiles(olderThan: 3600)
         if abandoned > 0 { logger.notice("removed abandoned temporary files", metadata: ["count": "\(abandoned)"]) }
         if demo {
@@ -57,7 +69,7 @@ struct Serve: AsyncParsableCommand {
         let host = host
         let proxies = Set(trustedProxies.compactMap { ClientAddress($0) })
         let app = MEDKServerApp.buildApplication(service: service, host: host, port: port, trustedProxies: proxies,
-                                                 logger: logger) { actualPort in
+                                                 metrics: metrics, logger: logger) { actualPort in
             var text = "МЭДК слушает http://\(host):\(actualPort) (API: /api/v1, описание: /openapi.yaml)\n"
             if demoMode {
                 text += "Вход: medk login --server http://\(host):\(actualPort) --user ЛОГИН (пароль \(DemoData.password))\n"
@@ -70,18 +82,23 @@ struct Serve: AsyncParsableCommand {
         }
         // Links in mail point at this server unless --public-url names the address people use.
         let shownHost = host == "0.0.0.0" || host == "::" ? "localhost" : host
-        if let worker = try mail.worker(service, defaultPublicURL: port == 0 ? nil : "http://\(shownHost):\(port)", logger: logger) {
-            let interval = Duration.seconds(mail.mailInterval)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await app.runService() }
-                group.addTask { await worker.run(every: interval) }
-                // The server ends on a signal (after the requests in flight); the mail worker ends
-                // with it, and the group waits until it has handed the lease back.
-                try await group.next()
-                group.cancelAll()
-            }
-        } else {
-            try await app.runService()
+        let worker = try mail.worker(service, defaultPublicURL: port == 0 ? nil : "http://\(shownHost):\(port)", logger: logger)
+        let interval = Duration.seconds(mail.mailInterval)
+        let metricsApp = metrics.map { metrics in
+            let address = MetricsAddress(metricsAddress ?? "")!
+            return MetricsApplication.build(metrics: metrics, service: service, host: address.host, port: address.port,
+                                            token: ProcessInfo.processInfo.environment["MEDK_METRICS_TOKEN"], logger: logger)
+        }
+        enum Part { case server, companion }
+        try await withThrowingTaskGroup(of: Part.self) { group in
+            group.addTask { try await app.runService(); return .server }
+            if let worker { group.addTask { await worker.run(every: interval); return .companion } }
+            if let metricsApp { group.addTask { try await metricsApp.runService(); return .companion } }
+            // The server ends on a signal (after the requests in flight); the mail worker and the
+            // metrics listener end with it, and the group waits until the worker has handed the
+            // lease back. A companion that fails (the metrics address taken) stops the server.
+            while let part = try await group.next(), part != .server {}
+            group.cancelAll()
         }
         try await service.settleBeforeExit()
         logger.info("stopped")
@@ -98,5 +115,26 @@ struct Serve: AsyncParsableCommand {
 enum ServerMemory {
     static func limitArenas() {
         _ = medk_limit_malloc_arenas(Int32(2 * ProcessInfo.processInfo.activeProcessorCount))
+    }
+}
+
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `HOST:PORT` of the metrics listener (IPv6 in brackets: `[::1]:9464`).
+struct MetricsAddress {
+    var host: String
+    var port: Int
+
+    init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.host = host
+        self.port = port
     }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Crypto
 import Foundation
 
@@ -17,6 +18,8 @@ public struct FileStore: Sendable {
     /// Largest upload accepted, checked while the bytes arrive.
     public let maxBytes: Int64
     let kept: any FileKeeping
+    /// Uploads being received now, for the operator's metrics.
+    let uploadsInProgress: Meter?
 
     public static let defaultMaxBytes: Int64 = 25 * 1024 * 1024
 
@@ -26,10 +29,11 @@ public struct FileStore: Sendable {
     }
 
     /// Temporary files in `root/tmp`, finished ones where `keeping` keeps them.
-    init(root: URL, maxBytes: Int64, keeping: any FileKeeping) throws {
+    init(root: URL, maxBytes: Int64, keeping: any FileKeeping, uploadsInProgress: Meter? = nil) throws {
         self.root = root
         self.maxBytes = maxBytes
         self.kept = keeping
+        self.uploadsInProgress = uploadsInProgress
         try PrivateFiles.makeDirectory(root)
         try PrivateFiles.makeDirectory(root.appendingPathComponent("tmp"))
     }
@@ -51,6 +55,8 @@ public struct FileStore: Sendable {
     public func store<Chunks: AsyncSequence>(_ chunks: Chunks, fileName: String,
                                              inspect: (URL, AllowedMediaType) async throws -> Void = { _, _ in }) async throws -> StoredBlob
     where Chunks.Element == [UInt8] {
+        uploadsInProgress?.increment()
+        defer { uploadsInProgress?.decrement() }
         let temporary = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: PrivateFiles.fileMode]) else {
             throw MEDKError(.internalFailure, code: "storage_failed", message: "Не удалось сохранить файл.")

@@ -116,6 +116,9 @@ protocol MailReading {
     func returnedOften(regionID: Int64, atLeast returns: Int) throws -> [(item: DigestLetter.Returned, municipalityID: Int64?)]
     /// How many messages are in each state.
     func outboxCounts() throws -> [String: Int]
+    /// Messages not settled yet (queued, being sent, failed, uncertain), by state, with the oldest
+    /// one's creation; read from an index of these rows only.
+    func unsettledMail() throws -> [UnsettledMail]
 }
 
 protocol MailWriting {
@@ -136,4 +139,13 @@ protocol MailWriting {
     func settleInterruptedMail(at: Date) throws -> [Int64]
     func saveMailPreferences(userID: Int64, disabled: Set<MailKind>, digestWeekday: Int) throws
     func saveReminderSettings(regionID: Int64, _ settings: ReminderSettings) throws
+}
+
+/// Messages of one state not settled yet, for the operator (`/metrics`).
+public struct UnsettledMail: Sendable, Hashable {
+    /// `pending` (queued), `sending`, `failed` or `uncertain`.
+    public var state: String
+    public var count: Int
+    /// When the oldest of them was queued.
+    public var oldest: Date?
 }

@@ -22,6 +22,7 @@ enum PGSchema {
         // updating one row each (`SQLDialect.locksAuditChain`).
         Migration(version: 4, name: "audit_chain_lock", sql: "DROP TABLE audit_head"),
         Migration(version: 5, name: "tallies_in_key_order", sql: talliesInKeyOrder),
+        Migration(version: 6, name: "mail_unsettled", sql: Migrations.mailUnsettled),
     ]
 
     private static let itemKinds = ItemKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")

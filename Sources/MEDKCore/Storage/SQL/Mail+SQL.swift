@@ -94,6 +94,13 @@ extension SQLTransaction {
         return counts
     }
 
+    func unsettledMail() throws -> [UnsettledMail] {
+        try rows("""
+            SELECT state, count(*), min(created_at) FROM mail_outbox
+            WHERE state IN ('pending', 'sending', 'failed', 'uncertain') GROUP BY state ORDER BY state
+            """).map { UnsettledMail(state: $0[0], count: $0[1], oldest: ($0[2] as String?).flatMap(Timestamp.columnDate)) }
+    }
+
     func enqueueMail(key: String, userID: Int64, letter: MailLetter, at: Date, expiresAt: Date) throws -> Bool {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

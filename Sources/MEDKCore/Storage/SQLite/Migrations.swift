@@ -85,6 +85,9 @@ enum Migrations {
         migrator.registerMigration("v24_staged_imports") { db in
             try db.execute(sql: stagedImports(bytes: "BLOB"))
         }
+        migrator.registerMigration("v25_mail_unsettled") { db in
+            try db.execute(sql: mailUnsettled)
+        }
         return migrator
     }
 
@@ -1199,6 +1202,14 @@ enum Migrations {
         holder TEXT NOT NULL,
         expires_at TEXT NOT NULL
     );
+    """
+
+    /// The messages an operator watches (`/metrics`: queued, being sent, failed, uncertain, the
+    /// oldest queued), counted from an index of their own rather than by reading a years-long
+    /// outbox of sent mail on every scrape. The same on PostgreSQL (`PGSchema`, version 6).
+    static let mailUnsettled = """
+    CREATE INDEX mail_outbox_unsettled ON mail_outbox(state, created_at)
+        WHERE state IN ('pending', 'sending', 'failed', 'uncertain');
     """
 
     /// Roadmap tables between preview and «apply» (issue 24: in the database, not a server's

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 import Logging
@@ -15,7 +16,8 @@ final class SQLiteStore: Store {
     /// Where the audit chain's keys come from (see `AuditKeySource`).
     let auditKeys: AuditKeySource
 
-    init(path: String, migrate: Bool = true, auditKeys: AuditKeySource, logger: Logger,
+    /// - Parameter groupCommitWrites: receives how many writes each commit carried.
+    init(path: String, migrate: Bool = true, auditKeys: AuditKeySource, groupCommitWrites: Recorder? = nil, logger: Logger,
          trace: (@Sendable (String) -> Void)? = nil) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -46,7 +48,7 @@ final class SQLiteStore: Store {
         }
         self.auditKeys = auditKeys
         self.pool = pool
-        self.batcher = WriteBatcher(pool: pool)
+        self.batcher = WriteBatcher(pool: pool, batchSizes: groupCommitWrites)
         self.checkpointer = try WALCheckpointer(path: path, logger: logger)
         self.logger = logger
     }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 
@@ -18,7 +19,12 @@ actor WriteBatcher {
     private var pending: [PendingWrite] = []
     private var draining = false
 
-    init(pool: DatabasePool) { self.pool = pool }
+    private let batchSizes: Recorder?
+
+    init(pool: DatabasePool, batchSizes: Recorder? = nil) {
+        self.pool = pool
+        self.batchSizes = batchSizes
+    }
 
     /// Runs `body` in the next batch; returns its result once that batch has committed.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -37,6 +43,7 @@ actor WriteBatcher {
         while !pending.isEmpty {
             let batch = pending
             pending = []
+            batchSizes?.record(batch.count)
             // While this batch commits the actor is free again: new writes gather for the next one.
             let outcomes = await Self.run(batch, on: pool)
             for (write, outcome) in zip(batch, outcomes) {

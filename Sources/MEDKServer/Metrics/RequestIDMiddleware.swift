@@ -1,0 +1,44 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Gives every request an id — the one a balancer or client sent in `X-Request-Id` when it is a
+/// plain token, else a new one — logs the request's lines with it and returns it in the response's
+/// `X-Request-Id`, so that a person's complaint, the balancer's log and the server's log meet.
+struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var header: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let id = request.headers[Self.header].flatMap(Self.acceptable) ?? Self.newID()
+        var context = context
+        context.logger[metadataKey: "request_id"] = .string(id)
+        do {
+            var response = try await next(request, context)
+            response.headers[Self.header] = id
+            return response
+        } catch let error as any HTTPResponseError {
+            var response = try error.response(from: request, context: context)
+            response.headers[Self.header] = id
+            return response
+        }
+    }
+
+    /// An id from outside is kept only if it cannot forge a log line or a header: 1–64 letters,
+    /// digits, `-`, `_` or `.`.
+    static func acceptable(_ text: String) -> String? {
+        guard (1...64).contains(text.utf8.count),
+              text.utf8.allSatisfy({ $0 < 128 && (isalnum(Int32($0)) != 0 || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")) })
+        else { return nil }
+        return text
+    }
+
+    static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
