@@ -69,11 +69,11 @@ final class RunningServer {
     let url: String
     private let log: URL
 
-    init(dataDirectory: URL) throws {
+    init(dataDirectory: URL, extraArguments: [String] = []) throws {
         log = FileManager.default.temporaryDirectory.appendingPathComponent("medk-serve-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = MEDKProcess.binary
-        process.arguments = ["serve", "--data-dir", dataDirectory.path, "--host", "127.0.0.1", "--port", "0"]
+        process.arguments = ["serve", "--data-dir", dataDirectory.path, "--host", "127.0.0.1", "--port", "0"] + extraArguments
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

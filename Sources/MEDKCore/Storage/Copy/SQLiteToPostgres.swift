@@ -26,16 +26,20 @@ struct SQLiteToPostgres {
         return try DatabaseQueue(path: source.appendingPathComponent("medk.sqlite").path, configuration: configuration)
     }
 
-    func run() throws -> DatabaseCopyReport {
+    /// - Parameter migrations: the target's schema; an older one than today's only in the tests of
+    ///   upgrades (`PostgresUpgradeTests`), which then copy the tables that version has.
+    func run(migrations: [PGSchema.Migration] = PGSchema.migrations) throws -> DatabaseCopyReport {
         let started = Date()
         let sqlite = try openSource()
         let target = try PGConnection(url: targetURL)
-        _ = try PGMigrator.migrate(target, at: Date())
+        _ = try PGMigrator.migrate(target, at: Date(), migrations: migrations)
+        let present = Set(try target.query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()")
+            .compactMap { $0.text(0) })
         return try sqlite.read { db in
             guard try Migrations.migrator.hasCompletedMigrations(db) else {
                 throw MEDKError.rejected("source_not_migrated", "База в \(source.path) старой версии: сначала medk migrate --data-dir \(source.path).")
             }
-            let tables = try Self.tables(db)
+            let tables = try Self.tables(db).filter(present.contains)
             try target.execute("BEGIN")
             do {
                 try refuseUnlessEmpty(target, tables: tables)
@@ -53,7 +57,7 @@ struct SQLiteToPostgres {
                     try target.execute("ALTER TABLE \(key.table) ADD CONSTRAINT \(key.name) \(key.definition)")
                 }
                 try Self.advanceIdentities(target)
-                let (files, bytes) = try copyFiles(db, to: target)
+                let (files, bytes) = present.contains("file_blobs") ? try copyFiles(db, to: target) : (0, 0)
                 try target.execute("COMMIT")
                 // Statistics for the planner and the visibility map for index-only scans, now rather
                 // than from autovacuum while the first servers work (pg_restore's advice too).
@@ -95,7 +99,7 @@ struct SQLiteToPostgres {
     }
 
     private func refuseUnlessEmpty(_ target: PGConnection, tables: [String]) throws {
-        for table in tables + ["file_blobs"] {
+        for table in tables + ["file_blobs"] where try target.query("SELECT to_regclass($1)::text", [.text(table)]).first?.text(0) != nil {
             guard try target.query("SELECT 1 FROM \(table) LIMIT 1").isEmpty else {
                 throw MEDKError(.conflict, code: "target_not_empty", message: """
                     В базе PostgreSQL уже есть данные (таблица \(table)): переносят в пустую базу (createdb), \

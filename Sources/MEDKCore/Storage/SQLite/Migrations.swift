@@ -3,90 +3,115 @@ import GRDB
 /// Migrations are the source of truth for the schema; `schema.sql` at the top of the
 /// repository is what they produce, kept equal by a test.
 enum Migrations {
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1_foundation") { db in
-            try db.execute(sql: v1)
+    /// One version of the schema: applied once, in order, never edited after it shipped (the
+    /// upgrade fixtures in Tests/MEDKCoreTests/Fixtures/upgrades hold databases of each version).
+    struct Step: Sendable {
+        let id: String
+        /// Tables are rebuilt: foreign keys are checked once at the end rather than per statement.
+        let foreignKeysDeferred: Bool
+        let apply: @Sendable (Database) throws -> Void
+
+        init(_ id: String, foreignKeysDeferred: Bool = false, _ apply: @escaping @Sendable (Database) throws -> Void) {
+            self.id = id
+            self.foreignKeysDeferred = foreignKeysDeferred
+            self.apply = apply
         }
+    }
+
+    static let steps: [Step] = [
+        Step("v1_foundation") { db in
+            try db.execute(sql: v1)
+        },
         // Tables are rebuilt, so foreign keys are checked once at the end rather than per statement.
-        migrator.registerMigration("v2_scale", foreignKeyChecks: .deferred) { db in
+        Step("v2_scale", foreignKeysDeferred: true) { db in
             try db.execute(sql: v2)
             try ProgressRebuild.rebuildAll(GRDBSession(db: db))
-        }
-        migrator.registerMigration("v3_plan_indexes") { db in
+        },
+        Step("v3_plan_indexes") { db in
             try db.execute(sql: v3)
-        }
-        migrator.registerMigration("v4_login_throttle") { db in
+        },
+        Step("v4_login_throttle") { db in
             try db.execute(sql: v4)
-        }
-        migrator.registerMigration("v5_open_measure_days") { db in
+        },
+        Step("v5_open_measure_days") { db in
             try db.execute(sql: v5)
-        }
-        migrator.registerMigration("v6_item_tallies") { db in
+        },
+        Step("v6_item_tallies") { db in
             try db.execute(sql: v6)
-        }
-        migrator.registerMigration("v7_municipal_roadmaps") { db in
+        },
+        Step("v7_municipal_roadmaps") { db in
             try db.execute(sql: v7)
-        }
+        },
         // The measures table is rebuilt (SQLite cannot relax NOT NULL in place), so foreign keys are
         // checked once at the end.
-        migrator.registerMigration("v8_imported_measures", foreignKeyChecks: .deferred) { db in
+        Step("v8_imported_measures", foreignKeysDeferred: true) { db in
             try db.execute(sql: v8)
-        }
-        migrator.registerMigration("v9_package_evaluations") { db in
+        },
+        Step("v9_package_evaluations") { db in
             try db.execute(sql: v9)
-        }
-        migrator.registerMigration("v10_regional_roadmaps") { db in
+        },
+        Step("v10_regional_roadmaps") { db in
             try relaxMunicipalityForRegionalItems(db)
             try db.execute(sql: v10)
-        }
-        migrator.registerMigration("v11_regional_measure_links") { db in
+        },
+        Step("v11_regional_measure_links") { db in
             try db.execute(sql: v11)
-        }
-        migrator.registerMigration("v12_review_rounds") { db in
+        },
+        Step("v12_review_rounds") { db in
             try db.execute(sql: v12)
             try db.execute(sql: v12Backfill)
-        }
-        migrator.registerMigration("v13_mail") { db in
+        },
+        Step("v13_mail") { db in
             try db.execute(sql: v13)
-        }
-        migrator.registerMigration("v14_known_devices_and_unsubscribe_links") { db in
+        },
+        Step("v14_known_devices_and_unsubscribe_links") { db in
             try db.execute(sql: v14)
-        }
-        migrator.registerMigration("v15_form_drafts") { db in
+        },
+        Step("v15_form_drafts") { db in
             try db.execute(sql: v15)
-        }
-        migrator.registerMigration("v16_committed_measures") { db in
+        },
+        Step("v16_committed_measures") { db in
             try db.execute(sql: "ALTER TABLE measures ADD COLUMN committed_at TEXT")
             try db.execute(sql: v16Backfill)
             try db.execute(sql: v16)
-        }
-        migrator.registerMigration("v17_remarks") { db in
+        },
+        Step("v17_remarks") { db in
             try db.execute(sql: v17)
-        }
-        migrator.registerMigration("v18_item_orders") { db in
+        },
+        Step("v18_item_orders") { db in
             try db.execute(sql: v18)
-        }
-        migrator.registerMigration("v19_school_results") { db in
+        },
+        Step("v19_school_results") { db in
             try db.execute(sql: v19)
-        }
-        migrator.registerMigration("v20_identification_lists", foreignKeyChecks: .deferred) { db in
+        },
+        Step("v20_identification_lists", foreignKeysDeferred: true) { db in
             try db.execute(sql: v20)
-        }
-        migrator.registerMigration("v21_target_indicators") { db in
+        },
+        Step("v21_target_indicators") { db in
             try db.execute(sql: v21)
-        }
-        migrator.registerMigration("v22_fact_evidence") { db in
+        },
+        Step("v22_fact_evidence") { db in
             try db.execute(sql: v22)
-        }
-        migrator.registerMigration("v23_mail_lease") { db in
+        },
+        Step("v23_mail_lease") { db in
             try db.execute(sql: mailLease)
-        }
-        migrator.registerMigration("v24_staged_imports") { db in
+        },
+        Step("v24_staged_imports") { db in
             try db.execute(sql: stagedImports(bytes: "BLOB"))
-        }
-        migrator.registerMigration("v25_mail_unsettled") { db in
+        },
+        Step("v25_mail_unsettled") { db in
             try db.execute(sql: mailUnsettled)
+        }
+    ]
+
+    /// GRDB's migrator over the same steps, for tests and tools that need a database at one
+    /// version (`migrate(_:upTo:)`); servers upgrade with `upgrade(_:)`.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for step in steps {
+            migrator.registerMigration(step.id, foreignKeyChecks: step.foreignKeysDeferred ? .deferred : .immediate) { db in
+                try step.apply(db)
+            }
         }
         return migrator
     }

@@ -43,7 +43,7 @@ final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -65536")
         }
         if migrate {
-            try Migrations.migrator.migrate(pool)
+            try Migrations.upgrade(pool)
             try pool.write { db in try auditKeys.bootstrap(GRDBSession(db: db)) }
         }
         self.auditKeys = auditKeys
