@@ -36,6 +36,11 @@ CREATE TABLE campaigns (
     year INTEGER NOT NULL
 );
 
+CREATE TABLE compliance_revisions (
+    municipality_id INTEGER PRIMARY KEY REFERENCES municipalities(id),
+    revision INTEGER NOT NULL
+);
+
 CREATE TABLE curator_assignments (
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
     school_id INTEGER NOT NULL REFERENCES schools(id),
@@ -618,6 +623,16 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
+CREATE TRIGGER campaign_schools_compliance_deleted AFTER DELETE ON campaign_schools BEGIN
+    INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = OLD.school_id
+    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+END;
+
+CREATE TRIGGER campaign_schools_compliance_inserted AFTER INSERT ON campaign_schools BEGIN
+    INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
+    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+END;
+
 CREATE TRIGGER item_files_immutable BEFORE UPDATE ON item_files
 BEGIN SELECT RAISE(ABORT, 'file versions are immutable'); END;
 
@@ -679,6 +694,11 @@ WHEN (OLD.report_first_confirmed_at IS NULL AND OLD.committed_at IS NOT NULL)
         ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
 END;
 
+CREATE TRIGGER municipalities_compliance_updated AFTER UPDATE ON municipalities BEGIN
+    INSERT INTO compliance_revisions (municipality_id, revision) VALUES (NEW.id, 1)
+    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+END;
+
 CREATE TRIGGER package_evaluation_scores_immutable BEFORE UPDATE ON package_evaluation_scores
 BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
 
@@ -690,6 +710,11 @@ BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
 
 CREATE TRIGGER package_evaluations_undeletable BEFORE DELETE ON package_evaluations
 BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
+
+CREATE TRIGGER regions_compliance_updated AFTER UPDATE ON regions BEGIN
+    INSERT INTO compliance_revisions (municipality_id, revision) SELECT id, 1 FROM municipalities WHERE region_id = NEW.id
+    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+END;
 
 CREATE TRIGGER review_round_decided AFTER UPDATE OF state ON items
 WHEN OLD.state = 'submitted' AND NEW.state IN ('confirmed', 'returned') BEGIN
@@ -715,4 +740,26 @@ END;
 CREATE TRIGGER roadmap_commits_measures AFTER UPDATE OF state ON items
 WHEN NEW.kind = 'roadmap' AND NEW.state = 'submitted' AND OLD.state <> 'submitted' BEGIN
     UPDATE measures SET committed_at = NEW.updated_at WHERE roadmap_id = NEW.id AND committed_at IS NULL;
+END;
+
+CREATE TRIGGER school_progress_compliance_deleted AFTER DELETE ON school_progress BEGIN
+    INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = OLD.school_id
+    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+END;
+
+CREATE TRIGGER school_progress_compliance_inserted AFTER INSERT ON school_progress BEGIN
+    INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
+    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+END;
+
+CREATE TRIGGER school_progress_compliance_updated AFTER UPDATE ON school_progress BEGIN
+    INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
+    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+END;
+
+CREATE TRIGGER schools_compliance_updated AFTER UPDATE ON schools BEGIN
+    INSERT INTO compliance_revisions (municipality_id, revision) VALUES (OLD.municipality_id, 1)
+    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    INSERT INTO compliance_revisions (municipality_id, revision) VALUES (NEW.municipality_id, 1)
+    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
 END;

@@ -110,9 +110,18 @@ struct UpgradeFixtureTests {
         try await service.settleBeforeExit()
         try FixtureSource.fillTablesTheDemoLeavesEmpty(source.appendingPathComponent("medk.sqlite").path)
         let output = work.appendingPathComponent("out")
+        // The versions not asked for stay as they were committed.
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: Self.archive.path) {
+            for version in Self.versions where FileManager.default.fileExists(atPath: Self.unpacked.appendingPathComponent(Self.name(version)).path) {
+                try FileManager.default.copyItem(at: Self.unpacked.appendingPathComponent(Self.name(version)),
+                                                 to: output.appendingPathComponent(Self.name(version)))
+            }
+        }
         for version in Self.versions where ProcessInfo.processInfo.environment["MEDK_FIXTURE_VERSIONS"].map({
             $0.split(separator: ",").contains(Substring(String(version)))
         }) ?? true {
+            try? FileManager.default.removeItem(at: output.appendingPathComponent(Self.name(version)))
             let empty = try FixtureSource.write(version: version, from: source, to: output.appendingPathComponent(Self.name(version)))
             #expect(empty.isEmpty, "\(Self.name(version)): no rows for \(empty)")
         }

@@ -106,8 +106,8 @@ extension MEDKService {
                 let campaign = try Self.campaignForReport(store, code: query.campaignCode)
                 let territory = try Self.territory(store, regionCode: query.regionCode, municipalityCode: query.municipalityCode, actor: actor)
                 _ = try Policy.authorize(actor, .viewMonitoring(territory.scope))
-                var report = try ComplianceBuilder(store: store, campaign: campaign, territory: territory, asOf: query.asOf, now: now)
-                    .build(query)
+                var report = try ComplianceBuilder(store: store, campaign: campaign, territory: territory, asOf: query.asOf, now: now,
+                                                   cache: self.complianceCache).build(query)
                 // The territories' own roadmaps, today or as they stood at the end of the as-of day.
                 if case .municipality(let regionID, let municipalityID) = territory.scope {
                     report.municipalRoadmap = try Self.ownRoadmap(
@@ -310,8 +310,13 @@ private struct ComplianceBuilder {
     /// Each region's view of time, worked out the first time one of its schools is judged.
     private let clocks: RegionClocks
 
-    init(store: any StoreReading, campaign: Campaign, territory: Territory, asOf: CalendarDate?, now: Date) throws {
+    /// Where the country's regions are kept between requests; nil to judge every school.
+    let cache: RegionComplianceCache?
+
+    init(store: any StoreReading, campaign: Campaign, territory: Territory, asOf: CalendarDate?, now: Date,
+         cache: RegionComplianceCache? = nil) throws {
         self.store = store
+        self.cache = cache
         self.campaign = campaign
         self.territory = territory
         judge = ComplianceJudge(milestones: try store.milestones(campaignID: campaign.id),
@@ -328,9 +333,13 @@ private struct ComplianceBuilder {
         let nothingCounted = Tally(level: level, totals: TerritoryCompliance(code: territory.code ?? "RU", name: territory.name,
                                                                               milestones: judge.milestones))
         var tally = nothingCounted
-        try store.forEachParticipantBatch(campaignID: campaign.id, in: territory.scope, onlySchoolID: nil,
-                                          batchSize: Self.batchSize) { batch in
-            for part in try tallied(batch, startingFrom: nothingCounted) { tally.merge(part) }
+        if level == .country, judge.asOf == nil, let cache {
+            tally = try countryByRegion(cache, startingFrom: nothingCounted)
+        } else {
+            try store.forEachParticipantBatch(campaignID: campaign.id, in: territory.scope, onlySchoolID: nil,
+                                              batchSize: Self.batchSize) { batch in
+                for part in try tallied(batch, startingFrom: nothingCounted) { tally.merge(part) }
+            }
         }
         var schools = tally.schools
         var page: Page<SchoolCompliance>?
@@ -351,6 +360,34 @@ private struct ComplianceBuilder {
                                 scopeCode: territory.code, asOf: judge.asOf, generatedAt: judge.now,
                                 timeZone: zone ?? ComplianceReport.countryTimeZone, totals: tally.totals,
                                 parts: tally.parts.values.sorted { $0.code < $1.code }, schools: page, curators: curators)
+    }
+
+    /// The country as the sum of its regions' parts: each kept one reused while its region's data,
+    /// date and milestones stand (`RegionComplianceCache`), the others judged now and kept.
+    private func countryByRegion(_ cache: RegionComplianceCache, startingFrom nothingCounted: Tally) throws -> Tally {
+        let revisions = try store.complianceRevisions()
+        var country = nothingCounted
+        for region in try store.allRegions() {
+            let revision = revisions[region.id] ?? ComplianceRevision(municipalities: 0, sum: 0)
+            let day = try RegionCalendar.cached(region.timeZone).date(of: judge.now)
+            let part: TerritoryCompliance?
+            if let kept = cache.part(campaignID: campaign.id, regionID: region.id, revision: revision, day: day, judge: judge) {
+                part = kept
+            } else {
+                var regional = nothingCounted
+                try store.forEachParticipantBatch(campaignID: campaign.id, in: .region(region.id), onlySchoolID: nil,
+                                                  batchSize: Self.batchSize) { batch in
+                    for part in try tallied(batch, startingFrom: nothingCounted) { regional.merge(part) }
+                }
+                part = regional.parts[region.code]
+                cache.keep(part, campaignID: campaign.id, regionID: region.id, revision: revision, day: day, judge: judge)
+            }
+            if let part {
+                country.parts[region.code] = part
+                country.totals.merge(part)
+            }
+        }
+        return country
     }
 
     /// Schools read from the database at a time: enough to keep every core busy, few enough that

@@ -26,6 +26,9 @@ struct StoredParticipant: Sendable {
 }
 
 protocol MonitoringReading {
+    /// Each region's compliance revision: its municipalities and the sum of their counters, which
+    /// every change of what the compliance report reads there moves on (`compliance_revisions`).
+    func complianceRevisions() throws -> [Int64: ComplianceRevision]
     /// Calls `body` with the participating schools of the territory and their progress, at most
     /// `batchSize` at a time so that the country fits in memory, in no particular order.
     func forEachParticipantBatch(campaignID: Int64, in territory: MonitoringScope, onlySchoolID: Int64?, batchSize: Int,
@@ -47,4 +50,10 @@ extension MonitoringReading {
             for participant in batch { try body(participant.school, try participant.progress.decoded()) }
         }
     }
+}
+
+/// Where a region's compliance data stands: equal revisions, equal data.
+struct ComplianceRevision: Sendable, Hashable {
+    var municipalities: Int
+    var sum: Int64
 }

@@ -23,12 +23,59 @@ enum PGSchema {
         Migration(version: 4, name: "audit_chain_lock", sql: "DROP TABLE audit_head"),
         Migration(version: 5, name: "tallies_in_key_order", sql: talliesInKeyOrder),
         Migration(version: 6, name: "mail_unsettled", sql: Migrations.mailUnsettled),
+        Migration(version: 7, name: "compliance_revisions", sql: complianceRevisions),
     ]
 
     private static let itemKinds = ItemKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
     private static let singleKinds = ItemKind.allCases.filter(\.isSinglePerOwner).map { "'\($0.rawValue)'" }.joined(separator: ",")
     private static let states = ReviewState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
     private static let roles = "'school','curator','municipal','regional','federal','admin'"
+
+    /// SQLite's `Migrations.complianceRevisions` in PL/pgSQL: the municipality's counter moves on
+    /// with every change of what the compliance report reads there.
+    static let complianceRevisions = """
+    CREATE TABLE compliance_revisions (
+        municipality_id bigint PRIMARY KEY REFERENCES municipalities(id),
+        revision bigint NOT NULL
+    );
+    CREATE FUNCTION medk_compliance_bump(p_municipality bigint) RETURNS void LANGUAGE sql AS $$
+        INSERT INTO compliance_revisions (municipality_id, revision) VALUES (p_municipality, 1)
+        ON CONFLICT (municipality_id) DO UPDATE SET revision = compliance_revisions.revision + 1;
+    $$;
+    CREATE FUNCTION medk_compliance_of_school() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM medk_compliance_bump(municipality_id) FROM schools WHERE id = OLD.school_id;
+        END IF;
+        IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.school_id <> OLD.school_id) THEN
+            PERFORM medk_compliance_bump(municipality_id) FROM schools WHERE id = NEW.school_id;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER school_progress_compliance AFTER INSERT OR UPDATE OR DELETE ON school_progress
+        FOR EACH ROW EXECUTE FUNCTION medk_compliance_of_school();
+    CREATE TRIGGER campaign_schools_compliance AFTER INSERT OR DELETE ON campaign_schools
+        FOR EACH ROW EXECUTE FUNCTION medk_compliance_of_school();
+    CREATE FUNCTION medk_compliance_of_schools_row() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM medk_compliance_bump(OLD.municipality_id);
+        IF NEW.municipality_id <> OLD.municipality_id THEN PERFORM medk_compliance_bump(NEW.municipality_id); END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER schools_compliance AFTER UPDATE ON schools FOR EACH ROW EXECUTE FUNCTION medk_compliance_of_schools_row();
+    CREATE FUNCTION medk_compliance_of_municipality() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM medk_compliance_bump(NEW.id);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER municipalities_compliance AFTER UPDATE ON municipalities FOR EACH ROW EXECUTE FUNCTION medk_compliance_of_municipality();
+    CREATE FUNCTION medk_compliance_of_region() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM medk_compliance_bump(id) FROM municipalities WHERE region_id = NEW.id ORDER BY id;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER regions_compliance AFTER UPDATE ON regions FOR EACH ROW EXECUTE FUNCTION medk_compliance_of_region();
+    """
 
     /// Uploaded files, which on SQLite are a directory beside the database (`PostgresFiles`): a
     /// file's row, then its chunks. Chunks are stored as they are (EXTERNAL: no compression attempt

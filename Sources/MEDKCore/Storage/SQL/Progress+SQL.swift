@@ -54,6 +54,17 @@ extension SQLTransaction {
         if !batch.isEmpty { try body(batch) }
     }
 
+    func complianceRevisions() throws -> [Int64: ComplianceRevision] {
+        var revisions: [Int64: ComplianceRevision] = [:]
+        for row in try rows("""
+            SELECT m.region_id, count(*), coalesce(sum(cr.revision), 0)
+            FROM municipalities m LEFT JOIN compliance_revisions cr ON cr.municipality_id = m.id GROUP BY m.region_id
+            """) {
+            revisions[row[0]] = ComplianceRevision(municipalities: row[1], sum: row[2])
+        }
+        return revisions
+    }
+
     func assignments(campaignID: Int64, in territory: MonitoringScope) throws -> [(schoolID: Int64, login: String, fullName: String)] {
         var conditions = SQLConditions()
         conditions.append("ca.campaign_id = ?", campaignID)

@@ -101,6 +101,9 @@ enum Migrations {
         },
         Step("v25_mail_unsettled") { db in
             try db.execute(sql: mailUnsettled)
+        },
+        Step("v26_compliance_revisions") { db in
+            try db.execute(sql: complianceRevisions)
         }
     ]
 
@@ -1235,6 +1238,52 @@ enum Migrations {
     static let mailUnsettled = """
     CREATE INDEX mail_outbox_unsettled ON mail_outbox(state, created_at)
         WHERE state IN ('pending', 'sending', 'failed', 'uncertain');
+    """
+
+    /// A counter per municipality that every change of what the compliance report reads there moves
+    /// on — a school's stored progress, its taking part in a campaign, the school, municipality or
+    /// region itself — in the transaction that makes the change. A region's parts of the country's
+    /// report are kept between requests while its counters stand still (`RegionComplianceCache`).
+    /// PostgreSQL keeps the same counters by its own triggers (`PGSchema`, version 7).
+    static let complianceRevisions = """
+    CREATE TABLE compliance_revisions (
+        municipality_id INTEGER PRIMARY KEY REFERENCES municipalities(id),
+        revision INTEGER NOT NULL
+    );
+    CREATE TRIGGER school_progress_compliance_inserted AFTER INSERT ON school_progress BEGIN
+        INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
+        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    END;
+    CREATE TRIGGER school_progress_compliance_updated AFTER UPDATE ON school_progress BEGIN
+        INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
+        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    END;
+    CREATE TRIGGER school_progress_compliance_deleted AFTER DELETE ON school_progress BEGIN
+        INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = OLD.school_id
+        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    END;
+    CREATE TRIGGER campaign_schools_compliance_inserted AFTER INSERT ON campaign_schools BEGIN
+        INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
+        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    END;
+    CREATE TRIGGER campaign_schools_compliance_deleted AFTER DELETE ON campaign_schools BEGIN
+        INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = OLD.school_id
+        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    END;
+    CREATE TRIGGER schools_compliance_updated AFTER UPDATE ON schools BEGIN
+        INSERT INTO compliance_revisions (municipality_id, revision) VALUES (OLD.municipality_id, 1)
+        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+        INSERT INTO compliance_revisions (municipality_id, revision) VALUES (NEW.municipality_id, 1)
+        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    END;
+    CREATE TRIGGER municipalities_compliance_updated AFTER UPDATE ON municipalities BEGIN
+        INSERT INTO compliance_revisions (municipality_id, revision) VALUES (NEW.id, 1)
+        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    END;
+    CREATE TRIGGER regions_compliance_updated AFTER UPDATE ON regions BEGIN
+        INSERT INTO compliance_revisions (municipality_id, revision) SELECT id, 1 FROM municipalities WHERE region_id = NEW.id
+        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    END;
     """
 
     /// Roadmap tables between preview and «apply» (issue 24: in the database, not a server's
