@@ -623,15 +623,9 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
-CREATE TRIGGER campaign_schools_compliance_deleted AFTER DELETE ON campaign_schools BEGIN
-    INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = OLD.school_id
-    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-END;
+CREATE TRIGGER campaign_schools_compliance_deleted AFTER DELETE ON campaign_schools BEGIN INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = OLD.school_id ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1; END;
 
-CREATE TRIGGER campaign_schools_compliance_inserted AFTER INSERT ON campaign_schools BEGIN
-    INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
-    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-END;
+CREATE TRIGGER campaign_schools_compliance_inserted AFTER INSERT ON campaign_schools BEGIN INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1; END;
 
 CREATE TRIGGER item_files_immutable BEFORE UPDATE ON item_files
 BEGIN SELECT RAISE(ABORT, 'file versions are immutable'); END;
@@ -665,6 +659,12 @@ WHEN OLD.region_id IS NOT NEW.region_id OR OLD.municipality_id IS NOT NEW.munici
         ON CONFLICT (region_id, municipality_id, campaign_id, owner, kind, state) DO UPDATE SET item_count = item_count + 1;
 END;
 
+CREATE TRIGGER measures_compliance_deleted AFTER DELETE ON measures BEGIN INSERT INTO compliance_revisions (municipality_id, revision) SELECT coalesce(OLD.municipality_id, (SELECT min(id) FROM municipalities WHERE region_id = OLD.region_id)), 1 WHERE true ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1; END;
+
+CREATE TRIGGER measures_compliance_inserted AFTER INSERT ON measures BEGIN INSERT INTO compliance_revisions (municipality_id, revision) SELECT coalesce(NEW.municipality_id, (SELECT min(id) FROM municipalities WHERE region_id = NEW.region_id)), 1 WHERE true ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1; END;
+
+CREATE TRIGGER measures_compliance_updated AFTER UPDATE ON measures BEGIN INSERT INTO compliance_revisions (municipality_id, revision) SELECT coalesce(NEW.municipality_id, (SELECT min(id) FROM municipalities WHERE region_id = NEW.region_id)), 1 WHERE true ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1; END;
+
 CREATE TRIGGER measures_open_days_delete AFTER DELETE ON measures
 WHEN OLD.report_first_confirmed_at IS NULL AND OLD.due_date IS NOT NULL AND OLD.committed_at IS NOT NULL BEGIN
     DELETE FROM open_measure_days WHERE campaign_id = OLD.campaign_id AND region_id = OLD.region_id
@@ -694,10 +694,7 @@ WHEN (OLD.report_first_confirmed_at IS NULL AND OLD.committed_at IS NOT NULL)
         ON CONFLICT (campaign_id, region_id, due_date) DO UPDATE SET open_count = open_count + 1;
 END;
 
-CREATE TRIGGER municipalities_compliance_updated AFTER UPDATE ON municipalities BEGIN
-    INSERT INTO compliance_revisions (municipality_id, revision) VALUES (NEW.id, 1)
-    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-END;
+CREATE TRIGGER municipalities_compliance_updated AFTER UPDATE ON municipalities BEGIN INSERT INTO compliance_revisions (municipality_id, revision) VALUES (NEW.id, 1) ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1; END;
 
 CREATE TRIGGER package_evaluation_scores_immutable BEFORE UPDATE ON package_evaluation_scores
 BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
@@ -712,8 +709,7 @@ CREATE TRIGGER package_evaluations_undeletable BEFORE DELETE ON package_evaluati
 BEGIN SELECT RAISE(ABORT, 'package evaluations are immutable'); END;
 
 CREATE TRIGGER regions_compliance_updated AFTER UPDATE ON regions BEGIN
-    INSERT INTO compliance_revisions (municipality_id, revision) SELECT id, 1 FROM municipalities WHERE region_id = NEW.id
-    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    INSERT INTO compliance_revisions (municipality_id, revision) SELECT id, 1 FROM municipalities WHERE region_id = NEW.id ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
 END;
 
 CREATE TRIGGER review_round_decided AFTER UPDATE OF state ON items
@@ -742,24 +738,12 @@ WHEN NEW.kind = 'roadmap' AND NEW.state = 'submitted' AND OLD.state <> 'submitte
     UPDATE measures SET committed_at = NEW.updated_at WHERE roadmap_id = NEW.id AND committed_at IS NULL;
 END;
 
-CREATE TRIGGER school_progress_compliance_deleted AFTER DELETE ON school_progress BEGIN
-    INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = OLD.school_id
-    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-END;
+CREATE TRIGGER school_progress_compliance_deleted AFTER DELETE ON school_progress BEGIN INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = OLD.school_id ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1; END;
 
-CREATE TRIGGER school_progress_compliance_inserted AFTER INSERT ON school_progress BEGIN
-    INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
-    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-END;
+CREATE TRIGGER school_progress_compliance_inserted AFTER INSERT ON school_progress BEGIN INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1; END;
 
-CREATE TRIGGER school_progress_compliance_updated AFTER UPDATE ON school_progress BEGIN
-    INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
-    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-END;
+CREATE TRIGGER school_progress_compliance_updated AFTER UPDATE ON school_progress BEGIN INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1; END;
 
 CREATE TRIGGER schools_compliance_updated AFTER UPDATE ON schools BEGIN
-    INSERT INTO compliance_revisions (municipality_id, revision) VALUES (OLD.municipality_id, 1)
-    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-    INSERT INTO compliance_revisions (municipality_id, revision) VALUES (NEW.municipality_id, 1)
-    ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
+    INSERT INTO compliance_revisions (municipality_id, revision) VALUES (OLD.municipality_id, 1) ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1; INSERT INTO compliance_revisions (municipality_id, revision) VALUES (NEW.municipality_id, 1) ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
 END;

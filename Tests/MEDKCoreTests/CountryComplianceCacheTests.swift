@@ -4,7 +4,7 @@ import MEDKTestSupport
 import Testing
 
 /// The country's report reuses each region's part while nothing of the region changed
-/// (`RegionComplianceCache`): after any change it must say exactly what a server that never saw
+/// (`RegionPartsCache`): after any change it must say exactly what a server that never saw
 /// the country before says.
 @Suite("The country's compliance report kept by region")
 struct CountryComplianceCacheTests {
@@ -71,5 +71,49 @@ struct CountryComplianceCacheTests {
         let past = try await world.service.deadlines(DeadlinesQuery(asOf: CalendarDate(year: 2026, month: 3, day: 1)!), for: federal)
         #expect(past.totals != today.1, "before the document existed")
         #expect(try await Self.country(world.service) == today)
+    }
+
+    /// The country's dashboard as `service` shows it now: its trend, its week ahead and its totals.
+    static func dashboard(_ service: MEDKService) async throws -> ([OverduePoint], [DueThisWeek], TerritoryCompliance) {
+        let board = try await service.dashboard(DeadlinesQuery(), for: try await service.actor(login: "federal"))
+        return (board.trend, board.dueThisWeek, board.report.totals)
+    }
+
+    static func freshDashboard(_ world: TestWorld) async throws -> ([OverduePoint], [DueThisWeek], TerritoryCompliance) {
+        try await dashboard(try MEDKService(dataDirectory: world.directory, database: world.database, clock: world.clock, hasher: .fastForTests))
+    }
+
+    @Test("the country's dashboard kept by region follows a municipality's roadmap sent with late measures, and the days passing")
+    func keptDashboardFollowsMeasures() async throws {
+        let world = try await TestWorld(start: TestWorld.instant("2026-06-01 10:00", zone: "Asia/Chita"))
+        let before = try await Self.dashboard(world.service)
+        #expect(before == (try await Self.freshDashboard(world)))
+
+        // A municipality's own roadmap: its measures are in no school's progress.
+        let coordinator = try await world.actor("mun-M1")
+        let roadmap = try await world.service.createItem(NewItem(campaignID: world.campaignID, kind: .roadmap,
+                                                                 municipalityID: try await world.municipalityID("M1")), by: coordinator)
+        // All late but the first, which falls in the week ahead.
+        for (index, track) in MunicipalTrack.allCases.enumerated() {
+            _ = try await world.service.addMeasure(roadmapID: roadmap.item.id, MeasureInput(
+                task: "Задача", title: "Мера \(track.rawValue)", dueDate: CalendarDate(index == 0 ? "2026-06-04" : "2026-05-20")!,
+                responsible: "Координатор",
+                expectedResult: "Проведено", indicator: "Доля школ", plannedValue: "100 %", track: track, regionalMeasure: "1.1"),
+                by: coordinator)
+        }
+        _ = try await world.act(.submit, on: try await world.service.item(roadmap.item.id, for: coordinator), by: "mun-M1", acceptFindings: true)
+        world.clock.advance(by: 60)
+        let sent = try await Self.dashboard(world.service)
+        #expect(sent.1 != before.1, "the measure due in the week ahead shows at once")
+        #expect(sent == (try await Self.freshDashboard(world)))
+
+        // The trend counts mornings: the late measures show from the next one on.
+        world.clock.advance(by: 86_400)
+        let nextDay = try await Self.dashboard(world.service)
+        #expect(nextDay.0.last?.overdue == before.0.last.map { $0.overdue + MunicipalTrack.allCases.count - 1 },
+                "the sent roadmap's late measures show in the trend")
+        #expect(nextDay == (try await Self.freshDashboard(world)))
+        world.clock.advance(by: 9 * 86_400)
+        #expect(try await Self.dashboard(world.service) == (try await Self.freshDashboard(world)))
     }
 }

@@ -46,18 +46,32 @@ extension MEDKService {
             var series: [[OverduePoint]] = []
             var due: [DueThisWeek] = []
             var today = CalendarDate(dayNumber: 0)
+            // The country's regions are kept between requests while their data and date stand (`RegionPartsCache`).
+            let revisions = territory.scope == .country ? try store.complianceRevisions() : [:]
             for (region, municipalityID) in places {
                 let calendar = try RegionCalendar.cached(region.timeZone)
                 let regionToday = calendar.date(of: now)
                 if series.isEmpty || region.timeZone == "Europe/Moscow" { today = regionToday }
-                let mornings = OverdueTrend.mornings(today: regionToday, weeks: Self.dashboardWeeks, startOfDay: calendar.startOfDay)
-                let inputs = try store.overdueTrendInputs(campaignID: campaign.id, regionID: region.id, municipalityID: municipalityID,
-                                                          mornings: mornings)
-                series.append(OverdueTrend.points(mornings, openAt: inputs.openAt, confirmedAfter: inputs.confirmedAfter))
+                func trend() throws -> [OverduePoint] {
+                    let mornings = OverdueTrend.mornings(today: regionToday, weeks: Self.dashboardWeeks, startOfDay: calendar.startOfDay)
+                    let inputs = try store.overdueTrendInputs(campaignID: campaign.id, regionID: region.id, municipalityID: municipalityID,
+                                                              mornings: mornings)
+                    return OverdueTrend.points(mornings, openAt: inputs.openAt, confirmedAfter: inputs.confirmedAfter)
+                }
                 if case .country = territory.scope {
-                    let total = try store.openMeasureCount(regionID: region.id, dueFrom: regionToday, dueTo: regionToday.adding(days: 6))
-                    if total > 0 { due.append(DueThisWeek(name: region.name, count: total, schoolCode: nil)) }
+                    let revision = revisions[region.id] ?? ComplianceRevision(municipalities: 0, sum: 0)
+                    let part = try self.countryParts.dashboard.part(campaignID: campaign.id, regionID: region.id, revision: revision,
+                                                               day: regionToday, context: 0) ?? {
+                        let made = DashboardRegionPart(trend: try trend(), dueThisWeek: try store.openMeasureCount(
+                            regionID: region.id, dueFrom: regionToday, dueTo: regionToday.adding(days: 6)))
+                        self.countryParts.dashboard.keep(made, campaignID: campaign.id, regionID: region.id, revision: revision,
+                                                    day: regionToday, context: 0)
+                        return made
+                    }()
+                    series.append(part.trend)
+                    if part.dueThisWeek > 0 { due.append(DueThisWeek(name: region.name, count: part.dueThisWeek, schoolCode: nil)) }
                 } else {
+                    series.append(try trend())
                     due += try store.openMeasureCounts(regionID: region.id, dueFrom: regionToday, dueTo: regionToday.adding(days: 6))
                         .filter { municipalityID == nil || $0.municipalityID == municipalityID }
                         .map { DueThisWeek(name: $0.name, count: $0.count, schoolCode: $0.schoolCode) }

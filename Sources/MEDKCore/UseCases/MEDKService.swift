@@ -32,8 +32,8 @@ public final class MEDKService: Sendable {
     let logger: Logger
     /// Identification runs of the data as it stands, shared by dynamics, trajectories and indicators.
     let identificationRuns: IdentificationRunCache
-    /// The regions' parts of the country's compliance report, while their data stands.
-    let complianceCache: RegionComplianceCache
+    /// The regions' parts of the country's pages, while their data stands.
+    let countryParts: CountryPartsCaches
 
     /// Opens (creating if needed) the data directory: `medk.sqlite` and `files/` (or, on the
     /// PostgreSQL database `database` names, only `files/tmp` for requests in progress).
@@ -85,7 +85,7 @@ public final class MEDKService: Sendable {
         self.sessionIdleTimeout = sessionIdleTimeout
         self.logger = logger
         self.identificationRuns = IdentificationRunCache()
-        self.complianceCache = RegionComplianceCache()
+        self.countryParts = CountryPartsCaches()
     }
 
     private init(sharing other: MEDKService, clock: any Clock) {
@@ -104,7 +104,7 @@ public final class MEDKService: Sendable {
         metrics = other.metrics
         logger = other.logger
         identificationRuns = other.identificationRuns
-        complianceCache = other.complianceCache
+        countryParts = other.countryParts
         self.clock = clock
     }
 

@@ -107,7 +107,7 @@ extension MEDKService {
                 let territory = try Self.territory(store, regionCode: query.regionCode, municipalityCode: query.municipalityCode, actor: actor)
                 _ = try Policy.authorize(actor, .viewMonitoring(territory.scope))
                 var report = try ComplianceBuilder(store: store, campaign: campaign, territory: territory, asOf: query.asOf, now: now,
-                                                   cache: self.complianceCache).build(query)
+                                                   cache: self.countryParts.compliance).build(query)
                 // The territories' own roadmaps, today or as they stood at the end of the as-of day.
                 if case .municipality(let regionID, let municipalityID) = territory.scope {
                     report.municipalRoadmap = try Self.ownRoadmap(
@@ -311,10 +311,10 @@ private struct ComplianceBuilder {
     private let clocks: RegionClocks
 
     /// Where the country's regions are kept between requests; nil to judge every school.
-    let cache: RegionComplianceCache?
+    let cache: RegionPartsCache<CountryComplianceInputs, TerritoryCompliance?>?
 
     init(store: any StoreReading, campaign: Campaign, territory: Territory, asOf: CalendarDate?, now: Date,
-         cache: RegionComplianceCache? = nil) throws {
+         cache: RegionPartsCache<CountryComplianceInputs, TerritoryCompliance?>? = nil) throws {
         self.store = store
         self.cache = cache
         self.campaign = campaign
@@ -363,15 +363,17 @@ private struct ComplianceBuilder {
     }
 
     /// The country as the sum of its regions' parts: each kept one reused while its region's data,
-    /// date and milestones stand (`RegionComplianceCache`), the others judged now and kept.
-    private func countryByRegion(_ cache: RegionComplianceCache, startingFrom nothingCounted: Tally) throws -> Tally {
+    /// date and milestones stand (`RegionPartsCache`), the others judged now and kept.
+    private func countryByRegion(_ cache: RegionPartsCache<CountryComplianceInputs, TerritoryCompliance?>,
+                                 startingFrom nothingCounted: Tally) throws -> Tally {
         let revisions = try store.complianceRevisions()
+        let rules = CountryComplianceInputs(milestones: judge.milestones, overrides: judge.overrides)
         var country = nothingCounted
         for region in try store.allRegions() {
             let revision = revisions[region.id] ?? ComplianceRevision(municipalities: 0, sum: 0)
             let day = try RegionCalendar.cached(region.timeZone).date(of: judge.now)
             let part: TerritoryCompliance?
-            if let kept = cache.part(campaignID: campaign.id, regionID: region.id, revision: revision, day: day, judge: judge) {
+            if let kept = cache.part(campaignID: campaign.id, regionID: region.id, revision: revision, day: day, context: rules) {
                 part = kept
             } else {
                 var regional = nothingCounted
@@ -380,7 +382,7 @@ private struct ComplianceBuilder {
                     for part in try tallied(batch, startingFrom: nothingCounted) { regional.merge(part) }
                 }
                 part = regional.parts[region.code]
-                cache.keep(part, campaignID: campaign.id, regionID: region.id, revision: revision, day: day, judge: judge)
+                cache.keep(part, campaignID: campaign.id, regionID: region.id, revision: revision, day: day, context: rules)
             }
             if let part {
                 country.parts[region.code] = part

@@ -75,6 +75,17 @@ enum PGSchema {
         RETURN NULL;
     END $$;
     CREATE TRIGGER regions_compliance AFTER UPDATE ON regions FOR EACH ROW EXECUTE FUNCTION medk_compliance_of_region();
+    CREATE FUNCTION medk_compliance_of_measure() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            PERFORM medk_compliance_bump(coalesce(OLD.municipality_id, (SELECT min(id) FROM municipalities WHERE region_id = OLD.region_id)));
+        ELSE
+            PERFORM medk_compliance_bump(coalesce(NEW.municipality_id, (SELECT min(id) FROM municipalities WHERE region_id = NEW.region_id)));
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER measures_compliance AFTER INSERT OR UPDATE OR DELETE ON measures
+        FOR EACH ROW EXECUTE FUNCTION medk_compliance_of_measure();
     """
 
     /// Uploaded files, which on SQLite are a directory beside the database (`PostgresFiles`): a

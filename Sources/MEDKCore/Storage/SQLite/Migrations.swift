@@ -1240,51 +1240,44 @@ enum Migrations {
         WHERE state IN ('pending', 'sending', 'failed', 'uncertain');
     """
 
-    /// A counter per municipality that every change of what the compliance report reads there moves
-    /// on — a school's stored progress, its taking part in a campaign, the school, municipality or
-    /// region itself — in the transaction that makes the change. A region's parts of the country's
-    /// report are kept between requests while its counters stand still (`RegionComplianceCache`).
+    /// A counter per municipality that every change of what the compliance report and the dashboard
+    /// read there moves on — a school's stored progress, its taking part in a campaign, a measure, the
+    /// school, municipality or region itself — in the transaction that makes the change. A region's parts of the country's
+    /// report and dashboard are kept between requests while its counters stand still (`RegionPartsCache`).
     /// PostgreSQL keeps the same counters by its own triggers (`PGSchema`, version 7).
-    static let complianceRevisions = """
-    CREATE TABLE compliance_revisions (
-        municipality_id INTEGER PRIMARY KEY REFERENCES municipalities(id),
-        revision INTEGER NOT NULL
-    );
-    CREATE TRIGGER school_progress_compliance_inserted AFTER INSERT ON school_progress BEGIN
-        INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
-        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-    END;
-    CREATE TRIGGER school_progress_compliance_updated AFTER UPDATE ON school_progress BEGIN
-        INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
-        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-    END;
-    CREATE TRIGGER school_progress_compliance_deleted AFTER DELETE ON school_progress BEGIN
-        INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = OLD.school_id
-        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-    END;
-    CREATE TRIGGER campaign_schools_compliance_inserted AFTER INSERT ON campaign_schools BEGIN
-        INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = NEW.school_id
-        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-    END;
-    CREATE TRIGGER campaign_schools_compliance_deleted AFTER DELETE ON campaign_schools BEGIN
-        INSERT INTO compliance_revisions (municipality_id, revision) SELECT municipality_id, 1 FROM schools WHERE id = OLD.school_id
-        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-    END;
-    CREATE TRIGGER schools_compliance_updated AFTER UPDATE ON schools BEGIN
-        INSERT INTO compliance_revisions (municipality_id, revision) VALUES (OLD.municipality_id, 1)
-        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-        INSERT INTO compliance_revisions (municipality_id, revision) VALUES (NEW.municipality_id, 1)
-        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-    END;
-    CREATE TRIGGER municipalities_compliance_updated AFTER UPDATE ON municipalities BEGIN
-        INSERT INTO compliance_revisions (municipality_id, revision) VALUES (NEW.id, 1)
-        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-    END;
-    CREATE TRIGGER regions_compliance_updated AFTER UPDATE ON regions BEGIN
-        INSERT INTO compliance_revisions (municipality_id, revision) SELECT id, 1 FROM municipalities WHERE region_id = NEW.id
-        ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;
-    END;
-    """
+    static let complianceRevisions: String = {
+        /// Moves on the counters of the municipalities `rows` names (`VALUES (…)` or a `SELECT … WHERE`).
+        func bump(_ rows: String) -> String {
+            "INSERT INTO compliance_revisions (municipality_id, revision) \(rows) ON CONFLICT (municipality_id) DO UPDATE SET revision = revision + 1;"
+        }
+        func ofSchool(_ row: String) -> String { bump("SELECT municipality_id, 1 FROM schools WHERE id = \(row).school_id") }
+        // A measure of a school or municipality moves its municipality on; a region's own measure, the
+        // region's first municipality (any one moves the region's sum).
+        func ofMeasure(_ row: String) -> String {
+            bump("SELECT coalesce(\(row).municipality_id, (SELECT min(id) FROM municipalities WHERE region_id = \(row).region_id)), 1 WHERE true")
+        }
+        return """
+        CREATE TABLE compliance_revisions (
+            municipality_id INTEGER PRIMARY KEY REFERENCES municipalities(id),
+            revision INTEGER NOT NULL
+        );
+        CREATE TRIGGER school_progress_compliance_inserted AFTER INSERT ON school_progress BEGIN \(ofSchool("NEW")) END;
+        CREATE TRIGGER school_progress_compliance_updated AFTER UPDATE ON school_progress BEGIN \(ofSchool("NEW")) END;
+        CREATE TRIGGER school_progress_compliance_deleted AFTER DELETE ON school_progress BEGIN \(ofSchool("OLD")) END;
+        CREATE TRIGGER campaign_schools_compliance_inserted AFTER INSERT ON campaign_schools BEGIN \(ofSchool("NEW")) END;
+        CREATE TRIGGER campaign_schools_compliance_deleted AFTER DELETE ON campaign_schools BEGIN \(ofSchool("OLD")) END;
+        CREATE TRIGGER schools_compliance_updated AFTER UPDATE ON schools BEGIN
+            \(bump("VALUES (OLD.municipality_id, 1)")) \(bump("VALUES (NEW.municipality_id, 1)"))
+        END;
+        CREATE TRIGGER municipalities_compliance_updated AFTER UPDATE ON municipalities BEGIN \(bump("VALUES (NEW.id, 1)")) END;
+        CREATE TRIGGER regions_compliance_updated AFTER UPDATE ON regions BEGIN
+            \(bump("SELECT id, 1 FROM municipalities WHERE region_id = NEW.id"))
+        END;
+        CREATE TRIGGER measures_compliance_inserted AFTER INSERT ON measures BEGIN \(ofMeasure("NEW")) END;
+        CREATE TRIGGER measures_compliance_updated AFTER UPDATE ON measures BEGIN \(ofMeasure("NEW")) END;
+        CREATE TRIGGER measures_compliance_deleted AFTER DELETE ON measures BEGIN \(ofMeasure("OLD")) END;
+        """
+    }()
 
     /// Roadmap tables between preview and «apply» (issue 24: in the database, not a server's
     /// directory, so any server may apply what another previewed). The same text on PostgreSQL
