@@ -23,15 +23,11 @@ import threading
 import time
 import urllib.error
 
-from medk_server import Server, call
+from medk_server import Server, call, pdf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "medk-demo-2026"
 SCHOOL = "school-750010001"
-
-
-def pdf(tag):
-    return f"%PDF-1.4\n% {tag}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".encode()
 
 
 def setup(server):

@@ -10,6 +10,12 @@ import time
 import urllib.request
 
 
+def pdf(tag, size=0):
+    """A small valid-looking PDF that differs by `tag`, padded to `size` bytes when asked."""
+    head = f"%PDF-1.4\n% {tag}\n".encode()
+    return head + b"%" * max(0, size - len(head) - 30) + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def call(url, method="GET", token=None, body=None, raw=None, headers=None, timeout=30):
     """One API request: a JSON body from `body` (or bytes in `raw`), the answer's JSON (bytes when it is not JSON)."""
     all_headers = dict(headers or {})

@@ -34,7 +34,7 @@ import urllib.request
 from prometheus_client.parser import text_string_to_metric_families
 
 from crash import setup
-from medk_server import Server, call
+from medk_server import Server, call, pdf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "medk-demo-2026"
@@ -60,11 +60,6 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def pdf(tag, size=0):
-    head = f"%PDF-1.4\n% {tag}\n".encode()
-    return head + b"%" * max(0, size - len(head) - 30) + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def scrape(port, token):

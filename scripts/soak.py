@@ -31,6 +31,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (the dataset's accounts and the server)
+from medk_server import pdf  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -49,11 +50,6 @@ MIX = {
     "export": 10,          # a school's documents as an Excel workbook (a curator's or a municipality's download)
     "region_export": 0.2,  # every document of the region as a workbook (76 000 rows, 5.6 MB): a few an hour a coordinator
 }
-
-
-def pdf(tag, size=40_000):
-    head = f"%PDF-1.4\n% {tag}\n".encode()
-    return head + b"%" * (size - len(head) - 30) + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def percentile(values, fraction):
@@ -152,7 +148,7 @@ def perform(kind, client, people):
             if document["state"] not in ("draft", "returned"):
                 return client.request("GET", f"/api/v1/items/{document['id']}", people.tokens[document["school"]])[0]
             return client.request("POST", f"/api/v1/items/{document['id']}/files?fileName=version-{random.randrange(1_000_000)}.pdf",
-                                  people.tokens[document["school"]], raw=pdf(str(random.random())), content_type="application/pdf")[0]
+                                  people.tokens[document["school"]], raw=pdf(str(random.random()), 40_000), content_type="application/pdf")[0]
         finally:
             people.give_back(document)
     if kind == "review":

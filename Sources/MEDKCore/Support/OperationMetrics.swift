@@ -1,4 +1,5 @@
-import CoreMetrics
+import Dispatch
+import Metrics
 
 /// What the core reports about its own work — transactions, group commits, uploads, refused
 /// sign-ins — to the metrics backend the server chose (`medk serve --metrics-address`: Prometheus);
@@ -36,15 +37,8 @@ public struct OperationMetrics: Sendable {
 
     /// Runs `body`, recording how long it took on `timer` whether it succeeded or not.
     static func timed<T>(_ timer: Timer, _ body: () async throws -> T) async rethrows -> T {
-        let started = ContinuousClock.now
+        let started = DispatchTime.now()
         defer { timer.recordInterval(since: started) }
         return try await body()
-    }
-}
-
-private extension Timer {
-    func recordInterval(since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
-        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 }

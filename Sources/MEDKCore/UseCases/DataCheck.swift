@@ -61,28 +61,31 @@ enum DataCheck {
 
     /// Hashes one kept file as it is read (never whole in memory); its size in bytes.
     private static func hash(_ content: FileContent, of file: KeptFile) async throws -> Int64 {
-        var hasher = SHA256(), size: Int64 = 0
-        switch content {
-        case .localFile(let url):
-            guard let handle = try? FileHandle(forReadingFrom: url) else {
-                throw MEDKError(.conflict, code: "file_missing", message: "Нет файла документа \(file.sha256) (\(url.path)).")
-            }
-            defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                hasher.update(data: chunk)
-                size += Int64(chunk.count)
-            }
-        case .chunks(let chunks):
-            for try await chunk in chunks {
-                hasher.update(data: chunk)
-                size += Int64(chunk.count)
-            }
+        guard let (sha256, size) = try await digest(content) else {
+            let place = if case .localFile(let url) = content { " (\(url.path))" } else { "" }
+            throw MEDKError(.conflict, code: "file_missing", message: "Нет файла документа \(file.sha256)\(place).")
         }
-        guard size == file.size, hasher.finalize().hexString == file.sha256 else {
+        guard size == file.size, sha256 == file.sha256 else {
             throw MEDKError(.conflict, code: "file_damaged",
                             message: "Файл документа \(file.sha256) не совпадает со своим SHA-256 или размером: он изменён или повреждён.")
         }
         return size
+    }
+
+    /// SHA-256 (hex) and size of a kept file's bytes, read a piece at a time; nil when a local file is not there.
+    static func digest(_ content: FileContent) async throws -> (sha256: String, bytes: Int64)? {
+        switch content {
+        case .localFile(let url):
+            guard FileManager.default.isReadableFile(atPath: url.path) else { return nil }
+            return try PrivateFiles.sha256(of: url)
+        case .chunks(let chunks):
+            var hasher = SHA256(), size: Int64 = 0
+            for try await chunk in chunks {
+                hasher.update(data: chunk)
+                size += Int64(chunk.count)
+            }
+            return (hasher.finalize().hexString, size)
+        }
     }
 }
 

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Moving a region that runs on the embedded SQLite onto PostgreSQL (issue 24): the copy, then a
@@ -52,13 +51,10 @@ public enum DatabaseMove {
         }
         var bytes: Int64 = 0
         for file in files {
-            var hasher = SHA256(), size: Int64 = 0
-            guard case .chunks(let chunks) = service.files.content(sha256: file.sha256, size: file.size) else { continue }
-            for try await chunk in chunks {
-                hasher.update(data: chunk)
-                size += Int64(chunk.count)
-            }
-            guard size == file.size, hasher.finalize().hexString == file.sha256 else {
+            let content = service.files.content(sha256: file.sha256, size: file.size)
+            guard case .chunks = content else { continue }
+            let (sha256, size) = try await DataCheck.digest(content) ?? ("", -1)
+            guard size == file.size, sha256 == file.sha256 else {
                 throw MEDKError(.conflict, code: "copy_mismatch", message: "Файл \(file.sha256) в PostgreSQL не совпадает со своим SHA-256.")
             }
             bytes += size

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import MEDKCore
 
 /// Gives every request an id — the one a balancer or client sent in `X-Request-Id` when it is a
 /// plain token, else a new one — logs the request's lines with it and returns it in the response's
@@ -33,12 +34,8 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         return text
     }
 
+    /// 128 random bits as 32 hex digits.
     static func newID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+        (0..<16).map { _ in UInt8.random(in: .min ... .max) }.hexString
     }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -8,7 +8,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let started = DispatchTime.now().uptimeNanoseconds
+        let started = DispatchTime.now()
         metrics.requestsInFlight.increment()
         let method = request.method.rawValue
         do {
@@ -16,8 +16,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             let status = response.status.code
             let body = response.body
             let finished: @Sendable () -> Void = {
-                metrics.recordRequest(route: Self.route(context), method: method, status: status,
-                                      nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+                metrics.recordRequest(route: Self.route(context), method: method, status: status, since: started)
                 metrics.requestsInFlight.decrement()
             }
             // Recorded once the body is written, or its writing failed (the client went away).
@@ -33,8 +32,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            metrics.recordRequest(route: Self.route(context), method: method, status: status,
-                                  nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+            metrics.recordRequest(route: Self.route(context), method: method, status: status, since: started)
             metrics.requestsInFlight.decrement()
             throw error
         }

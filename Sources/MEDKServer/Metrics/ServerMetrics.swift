@@ -1,4 +1,5 @@
-import CoreMetrics
+import Dispatch
+import Metrics
 import Foundation
 import MEDKCore
 import Prometheus
@@ -50,10 +51,10 @@ public final class ServerMetrics: Sendable {
 
     /// A request answered: counted and timed by its route template (never the raw path: ids in
     /// paths would make a series per document).
-    func recordRequest(route: String, method: String, status: Int, nanoseconds: Int64) {
+    func recordRequest(route: String, method: String, status: Int, since started: DispatchTime) {
         let dimensions = [("route", route), ("method", method), ("status", String(status))]
         Counter(label: "medk_http_requests_total", dimensions: dimensions, factory: factory).increment()
-        Timer(label: "medk_http_request_duration_seconds", dimensions: dimensions, factory: factory).recordNanoseconds(nanoseconds)
+        Timer(label: "medk_http_request_duration_seconds", dimensions: dimensions, factory: factory).recordInterval(since: started)
     }
 
     /// The exposition, with the outbox and the process read now.
